@@ -1,0 +1,48 @@
+// The roster and presence rules.
+#include "actors/roster_policy.hpp"
+
+#include <map>
+
+namespace otrbot {
+
+xmpp_actions sync_roster(const std::set<std::string>& whitelist,
+                         const std::vector<xmpp::roster_item>& roster) {
+  xmpp_actions out;
+  std::map<std::string, const xmpp::roster_item*> by_jid;
+  for (const auto& item : roster)
+    by_jid[item.jid] = &item;
+  for (const auto& item : roster)
+    if (!whitelist.contains(item.jid))
+      out.roster.push_back({item.jid, true});
+  for (const auto& jid : whitelist) {
+    auto it = by_jid.find(jid);
+    if (it == by_jid.end())
+      out.roster.push_back({jid, false});
+    bool subscribed = it != by_jid.end() && (it->second->subscription == "to" ||
+                                             it->second->subscription == "both");
+    bool asked = it != by_jid.end() && it->second->ask_subscribe;
+    if (!subscribed && !asked)
+      out.presences.push_back({jid, "subscribe", ""});
+    out.presences.push_back({jid, "available", ""});
+  }
+  return out;
+}
+
+xmpp_actions welcome(const std::string& jid) {
+  return {{{jid, false}}, {{jid, "subscribe", ""}, {jid, "available", ""}}};
+}
+
+xmpp_actions farewell(const std::string& jid, const std::string& status) {
+  return {{{jid, true}}, {{jid, "unavailable", status}}};
+}
+
+xmpp_actions answer_presence(bool whitelisted, const xmpp::inbound_presence& p,
+                             const std::string& from_bare) {
+  if (!whitelisted)
+    return {};
+  if (p.type == "subscribe")
+    return {{}, {{from_bare, "subscribed", ""}, {from_bare, "subscribe", ""}}};
+  return {};
+}
+
+} // namespace otrbot

@@ -1,0 +1,40 @@
+// Who gets presence and subscriptions: the whitelist rules of RFC 6121 roster handling (pure).
+#pragma once
+
+#include "transport/xmpp_types.hpp"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace otrbot {
+
+/// What to send to the XMPP server, in order: presences first (a farewell must
+/// arrive before the roster item goes), then roster changes.
+struct xmpp_actions {
+  std::vector<xmpp::roster_change> roster;
+  std::vector<xmpp::outbound_presence> presences;
+  friend bool operator==(const xmpp_actions&, const xmpp_actions&) = default;
+};
+
+/// After login: drop roster items that are not whitelisted (RFC 6121 2.5
+/// removal also cancels their subscriptions), add and ask a subscription
+/// from whitelisted JIDs that lack one, and appear online to each
+/// whitelisted JID with a directed presence.
+xmpp_actions sync_roster(const std::set<std::string>& whitelist,
+                         const std::vector<xmpp::roster_item>& roster);
+
+/// A JID whitelisted at run time: roster item, subscription request, presence.
+xmpp_actions welcome(const std::string& jid);
+
+/// A JID leaving the whitelist: a directed unavailable presence whose status
+/// says how to start again, then removal from the roster.
+xmpp_actions farewell(const std::string& jid, const std::string& status);
+
+/// An incoming presence (RFC 6121 3.1.3): a subscription request from a
+/// whitelisted JID is approved and returned; anything from anyone else gets
+/// nothing at all, so a stranger learns nothing about the whitelist.
+xmpp_actions answer_presence(bool whitelisted, const xmpp::inbound_presence& p,
+                             const std::string& from_bare);
+
+} // namespace otrbot

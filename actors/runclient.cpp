@@ -1,0 +1,197 @@
+// `otrbot runclient`: settings, logging, TLS policy, the actor system, and the exit code.
+#include "actors/runclient.hpp"
+
+#include "actors/exit_code.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "actors/session_manager.hpp"
+#include "actors/xmpp_gateway.hpp"
+#include "conf/settings.hpp"
+#include "transport/openssl_policy.hpp"
+
+#include <caf/all.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <sstream>
+
+namespace otrbot {
+namespace {
+
+std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream in{path, std::ios::binary};
+  if (!in)
+    return std::nullopt;
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  if (in.bad())
+    return std::nullopt;
+  return buf.str();
+}
+
+std::optional<std::string> env_value(const std::string& name) {
+  if (const char* v = std::getenv(name.c_str()))
+    return std::string{v};
+  return std::nullopt;
+}
+
+int fail(exit_code code, const std::string& line) {
+  std::cerr << "otrbot: " << line << '\n';
+  return as_int(code);
+}
+
+/// How the run ends: set once, by a signal or by a fatal XMPP failure.
+class exit_latch {
+public:
+  void set(int code, std::string line) {
+    std::lock_guard guard{mtx_};
+    if (!code_) {
+      code_ = code;
+      line_ = std::move(line);
+    }
+  }
+  std::optional<std::pair<int, std::string>> get() {
+    std::lock_guard guard{mtx_};
+    if (!code_)
+      return std::nullopt;
+    return std::pair{*code_, line_};
+  }
+
+private:
+  std::mutex mtx_;
+  std::optional<int> code_;
+  std::string line_;
+};
+
+std::string fatal_line(xmpp::failure why, const std::string& detail, const conf::account& acc,
+                       const conf::xmpp_settings& x) {
+  auto where = acc.connect_host() + ":" + std::to_string(acc.port);
+  switch (why) {
+    case xmpp::failure::auth_refused:
+      return "the XMPP server at " + where + " refused the credentials of " + acc.jid +
+             ": check the password of [xmpp.accounts.\"" + acc.jid + "\"]";
+    case xmpp::failure::cert_untrusted:
+      return "the certificate of the XMPP server at " + where + " is not trusted (" + detail +
+             "): check xmpp.ca_certs (" + x.ca_certs + ") and that the certificate names the domain";
+    case xmpp::failure::tls_unavailable:
+      return "the XMPP server at " + where + " does not offer TLS, and TLS is required";
+    default:
+      return "the TLS handshake with the XMPP server at " + where +
+             " failed on the TLS policy (minimum " + x.tls_version +
+             ", xmpp.cipher_list): " + detail;
+  }
+}
+
+int exit_for(xmpp::failure why) {
+  switch (why) {
+    case xmpp::failure::auth_refused: return as_int(exit_code::auth_refused);
+    case xmpp::failure::cert_untrusted: return as_int(exit_code::cert_untrusted);
+    default: return as_int(exit_code::tls_policy);
+  }
+}
+
+} // namespace
+
+int runclient(const runclient_options& opts) {
+  // -- settings ---------------------------------------------------------------
+  std::string path = opts.config_path;
+  if (path.empty())
+    path = env_value("OTRBOT_CONFIG").value_or("conf/otrbot.toml");
+  auto text = read_text_file(path);
+  if (!text)
+    return fail(exit_code::no_settings,
+                "no settings: cannot read " + path +
+                  " (copy conf/otrbot.sample.toml there, or pass --config FILE)");
+  auto loaded = conf::parse_settings(*text, path, {env_value, read_text_file});
+  if (!loaded)
+    return fail(exit_code::bad_setting, loaded.error->describe() + " (in " + path + ")");
+  const auto& s = *loaded.value;
+  const conf::account* acc = nullptr;
+  if (auto err = conf::select_account(s, opts.jid, acc))
+    return fail(exit_code::bad_setting, err->describe() + " (in " + path + ")");
+
+  // -- logging ----------------------------------------------------------------
+  auto warnings = logging::setup(s.log);
+  auto log = logging::get("otrbot");
+  for (const auto& w : warnings)
+    log->warn("{}", w);
+
+  // -- TLS policy, before anything initialises OpenSSL -------------------------
+  if (s.xmpp.enable_tls) {
+    if (!read_text_file(s.xmpp.ca_certs))
+      return fail(exit_code::bad_setting,
+                  "bad setting xmpp.ca_certs: cannot read " + s.xmpp.ca_certs);
+    auto policy = xmpp::make_tls_policy(s.xmpp.tls_version, s.xmpp.cipher_list);
+    if (auto err = xmpp::apply_tls_policy(*policy, s.xmpp.cipher_list))
+      return fail(err->bad_setting ? exit_code::bad_setting : exit_code::tls_policy,
+                  err->bad_setting ? "bad setting " + err->message : err->message);
+    log->info("TLS policy: minimum {}, TLS 1.2 ciphers {}, TLS 1.3 suites {}",
+              policy->min_protocol, policy->cipher_string.empty() ? "none" : policy->cipher_string,
+              policy->ciphersuites.empty() ? "OpenSSL's defaults" : policy->ciphersuites);
+  } else {
+    log->warn("TLS is off: allowed only because {} is on loopback", acc->connect_host());
+  }
+  xmpp::initialize_library();
+
+  // -- signals: handled by this thread alone -----------------------------------
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // inherited by every thread below
+
+  // -- actors -----------------------------------------------------------------
+  exit_latch latch;
+  {
+    caf::actor_system_config cfg;
+    caf::actor_system sys{cfg};
+    session_manager_config mc;
+    for (const auto& [jid, entry] : s.whitelist)
+      mc.whitelist[jid] = entry.locale;
+    mc.default_locale = s.bot.default_locale;
+    for (const auto& [k, v] : s.bot.format_strings)
+      mc.format_strings[k] = v;
+    auto manager = sys.spawn(session_manager, std::move(mc));
+
+    xmpp_gateway_config gc;
+    gc.client.jid = acc->jid;
+    gc.client.password = acc->password;
+    gc.client.host = acc->host;
+    gc.client.port = acc->port;
+    gc.client.direct_tls = acc->ssl;
+    gc.client.enable_tls = s.xmpp.enable_tls;
+    gc.client.allow_plain_text = acc->allow_plain_text;
+    gc.client.ca_file = s.xmpp.enable_tls ? s.xmpp.ca_certs : "";
+    gc.client.wire_log.log_user_msgs = s.bot.log_user_msgs;
+    gc.manager = manager;
+    gc.on_fatal = [&latch, acc, &s](xmpp::failure why, const std::string& detail) {
+      latch.set(exit_for(why), fatal_line(why, detail, *acc, s.xmpp));
+    };
+    auto gateway = sys.spawn(xmpp_gateway, std::move(gc));
+    caf::anon_send(manager, atoms::gateway_v, gateway);
+    caf::anon_send(gateway, atoms::start_v);
+    log->info("otrbot started as {} with {} whitelisted JID(s)", acc->jid, s.whitelist.size());
+
+    timespec tick{0, 100'000'000};
+    while (!latch.get()) {
+      siginfo_t info{};
+      int sig = sigtimedwait(&stop_signals, &info, &tick);
+      if (sig > 0) {
+        log->info("signal {}: shutting down", sig);
+        latch.set(as_int(exit_code::ok), {});
+      }
+    }
+    caf::anon_send(gateway, atoms::stop_v);
+    caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+  }  // the actor system waits here for every actor to finish
+  auto [code, line] = *latch.get();
+  if (!line.empty())
+    std::cerr << "otrbot: " << line << '\n';
+  log->info("stopped (exit code {})", code);
+  return code;
+}
+
+} // namespace otrbot

@@ -1,0 +1,151 @@
+// The generic state machine engine the lesson runs on (pure: no actor, no I/O).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace otrbot::fsm {
+
+/// One state of a states table.
+struct state_def {
+  /// event name -> the state it moves to.
+  std::map<std::string, std::string> transitions;
+  /// Actions run, in order, when the state is entered / left.
+  std::vector<std::string> on_enter;
+  std::vector<std::string> on_leave;
+  /// Actions that action() may run while in this state.
+  std::set<std::string> allowed_actions;
+  /// Events handled in this state without a transition (by a handler of the same name).
+  std::set<std::string> handles;
+};
+
+/// A whole states table: state name -> definition.
+using states_table = std::map<std::string, state_def>;
+
+/// What went wrong, named as the reference names its exceptions.
+enum class errc {
+  /// A state named as initial state or as a transition target is not in the table.
+  state_does_not_exist,
+  /// The current state has neither a transition nor a handler for the event.
+  cannot_handle,
+  /// The action is not in the current state's allowed actions.
+  action_not_allowed,
+  /// The table names an action or handler the machine has no implementation for.
+  not_implemented,
+  /// A state uses one name both as a transition and as a handled event.
+  name_collision,
+};
+
+struct error {
+  errc code;
+  std::string detail;  ///< state, event or action name involved
+  friend bool operator==(const error&, const error&) = default;
+};
+
+/// Human-readable name of an error code.
+const char* to_string(errc code) noexcept;
+
+/// Runs a states table over a context. `Arg` is the payload that comes with an
+/// event or an action (for the lesson: the text of a message, a secret, ...).
+/// Actions and handlers are plain functions of (context, argument).
+template <class Context, class Arg>
+class state_machine {
+public:
+  using function = std::function<void(Context&, const Arg&)>;
+  using functions = std::map<std::string, function>;
+
+  /// Checks the table against the implementations; nullopt-free result on success.
+  static std::optional<error> validate(const states_table& table, const functions& actions,
+                                       const functions& handlers, const std::string& initial) {
+    if (!table.contains(initial))
+      return error{errc::state_does_not_exist, initial};
+    for (const auto& [name, def] : table) {
+      for (const auto& [event, target] : def.transitions) {
+        if (!table.contains(target))
+          return error{errc::state_does_not_exist, target};
+        if (def.handles.contains(event))
+          return error{errc::name_collision, name + "." + event};
+      }
+      for (const auto* list : {&def.on_enter, &def.on_leave})
+        for (const auto& a : *list)
+          if (!actions.contains(a))
+            return error{errc::not_implemented, a};
+      for (const auto& a : def.allowed_actions)
+        if (!actions.contains(a))
+          return error{errc::not_implemented, a};
+      for (const auto& h : def.handles)
+        if (!handlers.contains(h))
+          return error{errc::not_implemented, h};
+    }
+    return std::nullopt;
+  }
+
+  /// Builds a machine in `initial` without running its on_enter actions (call
+  /// enter() for that). Callers must validate() first; an invalid table is a
+  /// programming error and throws std::invalid_argument.
+  state_machine(const states_table& table, functions actions, functions handlers,
+                std::string initial)
+    : table_(&table), actions_(std::move(actions)), handlers_(std::move(handlers)),
+      current_(std::move(initial)) {
+    if (auto err = validate(*table_, actions_, handlers_, current_))
+      throw std::invalid_argument(std::string{to_string(err->code)} + ": " + err->detail);
+  }
+
+  /// The current state's name.
+  const std::string& state() const noexcept { return current_; }
+
+  /// Runs the initial state's on_enter actions.
+  void enter(Context& ctx, const Arg& arg) { run_all(def().on_enter, ctx, arg); }
+
+  /// Handles an event: a transition (on_leave of the old state, then on_enter
+  /// of the new one) or a handler of the current state.
+  std::optional<error> handle(const std::string& event, Context& ctx, const Arg& arg) {
+    const auto& d = def();
+    if (auto t = d.transitions.find(event); t != d.transitions.end()) {
+      run_all(d.on_leave, ctx, arg);
+      current_ = t->second;
+      run_all(def().on_enter, ctx, arg);
+      return std::nullopt;
+    }
+    if (d.handles.contains(event)) {
+      handlers_.at(event)(ctx, arg);
+      return std::nullopt;
+    }
+    return error{errc::cannot_handle, current_ + ":" + event};
+  }
+
+  /// Whether the current state can handle `event` at all.
+  bool can_handle(const std::string& event) const {
+    const auto& d = def();
+    return d.transitions.contains(event) || d.handles.contains(event);
+  }
+
+  /// Runs an action if the current state allows it.
+  std::optional<error> action(const std::string& name, Context& ctx, const Arg& arg) {
+    if (!def().allowed_actions.contains(name))
+      return error{errc::action_not_allowed, current_ + ":" + name};
+    actions_.at(name)(ctx, arg);
+    return std::nullopt;
+  }
+
+private:
+  const state_def& def() const { return table_->at(current_); }
+
+  void run_all(const std::vector<std::string>& names, Context& ctx, const Arg& arg) {
+    for (const auto& n : names)
+      actions_.at(n)(ctx, arg);
+  }
+
+  const states_table* table_;
+  functions actions_;
+  functions handlers_;
+  std::string current_;
+};
+
+} // namespace otrbot::fsm

@@ -1,0 +1,26 @@
+// The XMPP gateway: a blocking actor on its own thread that owns the one libstrophe connection.
+#pragma once
+
+#include "transport/xmpp_client.hpp"
+
+#include <caf/actor.hpp>
+
+#include <functional>
+#include <string>
+
+namespace otrbot {
+
+struct xmpp_gateway_config {
+  xmpp::client_options client;
+  caf::actor manager;  ///< gets inbound_message, inbound_presence, roster_snapshot, online
+  /// Called once when a failure that retrying cannot mend ends the gateway.
+  std::function<void(xmpp::failure, const std::string& detail)> on_fatal;
+};
+
+/// Connects, reconnects with backoff (1 s doubling to 60 s, jitter) when the
+/// server cannot be reached or drops the connection, hands what it hears to
+/// the manager and sends what it is told. Ends on atoms::stop, or on a fatal
+/// failure (authentication refused, untrusted certificate, TLS policy).
+void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg);
+
+} // namespace otrbot

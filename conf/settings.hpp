@@ -1,0 +1,120 @@
+// The bot's settings: one TOML file, read strictly (unknown keys and wrong types refused).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace otrbot::conf {
+
+/// One XMPP account the bot may run as ([xmpp.accounts."jid"]).
+struct account {
+  std::string jid;                ///< bare, prepared
+  std::string password;           ///< resolved from password / password_env / password_file
+  std::string host;               ///< where to connect; empty: the JID's domain
+  std::uint16_t port = 5222;
+  bool ssl = false;               ///< direct TLS instead of STARTTLS
+  bool allow_plain_text = false;  ///< PLAIN without TLS: loopback servers only
+  std::string avatar;             ///< path of a PNG; empty: none
+
+  /// The host the connection goes to.
+  std::string connect_host() const;
+};
+
+struct xmpp_settings {
+  std::string default_account;
+  bool enable_tls = true;
+  bool allow_ssl_fallback = false;
+  std::string tls_version = "TLSv1.2";
+  std::string ca_certs = "/etc/ssl/certs/ca-certificates.crt";
+  std::vector<std::string> cipher_list{"ECDHE-RSA-AES256-GCM-SHA384",
+                                       "ECDHE-RSA-AES128-GCM-SHA256"};
+  std::map<std::string, account> accounts;  ///< by bare JID
+};
+
+struct bot_settings {
+  std::string default_locale = "en_GB";
+  std::string default_secret;
+  bool may_start_smp = false;
+  std::string bot_secret_format = "XXXX-XXXX";
+  bool log_user_msgs = false;
+  std::int64_t warning_timeout = 1500;  ///< seconds
+  std::int64_t session_timeout = 1800;  ///< seconds
+  std::int64_t timeout_check_interval = 60;
+  bool scheduled_msg_say = true;
+  std::int64_t type_speed = 20;  ///< characters per second
+  std::map<std::string, std::string> format_strings{
+    {"bot_title", "OTR Bot"},
+    {"bot_description", "a tutor that teaches you to chat securely with OTR"},
+    {"project_name", "your course"}};
+};
+
+struct whitelist_entry {
+  std::string locale;
+};
+
+struct lti_settings {
+  bool enabled = true;
+  std::string listen = "127.0.0.1:5000";
+  std::string public_url;
+  bool trust_forwarded_headers = false;
+  std::string css_url;
+  std::map<std::string, std::string> consumers;  ///< key -> secret
+};
+
+struct log_settings {
+  std::string level = "info";
+  bool syslog = true;
+  std::string syslog_address = "/dev/log";
+  std::string syslog_level = "info";
+};
+
+struct settings {
+  xmpp_settings xmpp;
+  bot_settings bot;
+  std::map<std::string, whitelist_entry> whitelist;  ///< by bare JID
+  lti_settings lti;
+  std::string admin_token;  ///< empty: admin API off
+  log_settings log;
+};
+
+/// Why the settings were refused: the key (dotted path, quoted where needed)
+/// and what to fix.
+struct config_error {
+  std::string key;
+  std::string message;
+  /// One line for stderr: "bad setting KEY: MESSAGE".
+  std::string describe() const;
+};
+
+/// Where secrets named by *_env and *_file come from; injected so that the
+/// parser stays pure and testable.
+struct secret_sources {
+  std::function<std::optional<std::string>(const std::string&)> getenv;
+  std::function<std::optional<std::string>(const std::string&)> read_file;
+};
+
+/// The outcome of loading: settings, or the first problem found.
+struct load_result {
+  std::optional<settings> value;
+  std::optional<config_error> error;
+  explicit operator bool() const noexcept { return value.has_value(); }
+};
+
+/// Parses and validates TOML text. `source` names the file in messages.
+load_result parse_settings(const std::string& toml_text, const std::string& source,
+                           const secret_sources& secrets);
+
+/// The account to run as: `cli_jid` when given, else xmpp.default_account.
+/// Either must be a configured account.
+std::optional<config_error> select_account(const settings& s, const std::string& cli_jid,
+                                           const account*& out);
+
+/// Parses a log level name (trace, debug, info, warn/warning, error, critical,
+/// off; any case) to spdlog's numbering (0 = trace ... 6 = off).
+std::optional<int> parse_log_level(const std::string& name);
+
+} // namespace otrbot::conf

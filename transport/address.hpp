@@ -1,0 +1,23 @@
+// Host and port parsing, and the loopback test that guards insecure settings (pure).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace otrbot::net {
+
+struct host_port {
+  std::string host;  ///< without brackets for IPv6 literals
+  std::uint16_t port = 0;
+  friend bool operator==(const host_port&, const host_port&) = default;
+};
+
+/// Parses "host:port" or "[v6]:port"; the port must be 1-65535.
+std::optional<host_port> parse_host_port(std::string_view text);
+
+/// True for "localhost", 127.0.0.0/8 and ::1 (any case, optional brackets).
+bool is_loopback(std::string_view host);
+
+} // namespace otrbot::net

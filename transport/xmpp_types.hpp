@@ -1,0 +1,69 @@
+// Plain data the XMPP client hands out and takes in (no libstrophe, no CAF).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace otrbot::xmpp {
+
+/// A chat message from someone (already filtered: no carbons, no forwards,
+/// no errors, and a non-empty body).
+struct inbound_message {
+  std::string from;  ///< full JID as received
+  std::string body;
+};
+
+/// A presence stanza (RFC 6121 section 4): type is "available" when absent.
+struct inbound_presence {
+  std::string from;
+  std::string type;
+};
+
+/// One roster item (RFC 6121 section 2.1.2).
+struct roster_item {
+  std::string jid;
+  std::string subscription;  ///< none, to, from, both
+  bool ask_subscribe = false;
+};
+
+/// A message to send.
+struct outbound_message {
+  std::string to;
+  std::string body;
+};
+
+/// A presence to send; type "available" sends no type attribute.
+struct outbound_presence {
+  std::string to;
+  std::string type;
+  std::string status;
+};
+
+/// A roster change to request (RFC 6121 2.4 add, 2.5 remove).
+struct roster_change {
+  std::string jid;
+  bool remove = false;
+};
+
+/// Why a connection ended or could not be made.
+enum class failure {
+  /// No failure: a clean disconnect we asked for.
+  none,
+  /// The server could not be reached or the connection dropped: retry.
+  unreachable,
+  /// The server refused the credentials (SASL failure): exit 6.
+  auth_refused,
+  /// The server certificate did not verify against ca_certs and the domain: exit 7.
+  cert_untrusted,
+  /// The TLS handshake failed on the version/cipher policy: exit 127.
+  tls_policy,
+  /// TLS was required but the server does not offer it: exit 127.
+  tls_unavailable,
+};
+
+const char* to_string(failure f) noexcept;
+
+/// Whether a failure ends the bot (true) or is retried (false).
+bool is_fatal(failure f) noexcept;
+
+} // namespace otrbot::xmpp
