@@ -8,6 +8,10 @@ namespace otrbot {
 xmpp_actions sync_roster(const std::set<std::string>& whitelist,
                          const std::vector<xmpp::roster_item>& roster) {
   xmpp_actions out;
+  // RFC 6121 4.2: initial presence, after the roster was retrieved. Until
+  // it is sent the server treats the bot as unavailable and keeps messages
+  // and subscription requests from it.
+  out.presences.push_back({"", "available", ""});
   std::map<std::string, const xmpp::roster_item*> by_jid;
   for (const auto& item : roster)
     by_jid[item.jid] = &item;

@@ -17,7 +17,7 @@ struct xmpp_actions {
   friend bool operator==(const xmpp_actions&, const xmpp_actions&) = default;
 };
 
-/// After login: drop roster items that are not whitelisted (RFC 6121 2.5
+/// After login: send initial presence, drop roster items that are not whitelisted (RFC 6121 2.5
 /// removal also cancels their subscriptions), add and ask a subscription
 /// from whitelisted JIDs that lack one, and appear online to each
 /// whitelisted JID with a directed presence.

@@ -229,8 +229,8 @@ struct xmpp_client::impl {
     bool from_server_or_self = !from || bare_of(from) == me->opts.jid || bare_of(from).empty();
     if (std::strcmp(type, "set") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_roster)) {
       if (from_server_or_self) {
-        stanza_ptr reply{xmpp_stanza_reply(stanza)};
-        xmpp_stanza_set_type(reply.get(), "result");
+        // Built by hand: xmpp_stanza_reply() gives nothing for a push without 'from'.
+        stanza_ptr reply{xmpp_iq_new(me->ctx.get(), "result", xmpp_stanza_get_id(stanza))};
         xmpp_send(c, reply.get());
       }
       return 1;

@@ -1,0 +1,204 @@
+#!/usr/bin/python3
+"""A private XMPP server for development and tests: a test CA, a TLS
+certificate for "localhost", and Prosody on 127.0.0.1 with accounts.
+
+Used by scripts/run.sh (development) and test/e2e (as a library). Only
+Debian packages: prosody, openssl.
+"""
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+DOMAIN = "localhost"
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **kw)
+
+
+def make_ca(directory, name="otrbot test CA"):
+    """A self-signed CA: returns (cert path, key path)."""
+    os.makedirs(directory, exist_ok=True)
+    key = os.path.join(directory, "ca.key")
+    crt = os.path.join(directory, "ca.crt")
+    run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+         "-out", crt, "-days", "30", "-subj", "/CN=" + name,
+         "-addext", "basicConstraints=critical,CA:TRUE",
+         "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
+    return crt, key
+
+
+def make_server_cert(directory, ca_crt, ca_key, host=DOMAIN):
+    """A server certificate for `host` signed by the CA: returns (cert, key)."""
+    key = os.path.join(directory, host + ".key")
+    csr = os.path.join(directory, host + ".csr")
+    crt = os.path.join(directory, host + ".crt")
+    ext = os.path.join(directory, host + ".ext")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth\n" % host)
+    run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
+         "-subj", "/CN=" + host])
+    run(["openssl", "x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key,
+         "-CAcreateserial", "-out", crt, "-days", "30", "-extfile", ext])
+    os.chmod(key, 0o644)
+    return crt, key
+
+
+class Prosody:
+    """Prosody in the foreground of a child process, on its own ports and data."""
+
+    def __init__(self, directory, accounts, tls_max=None, port=None, stanza_limit=None):
+        self.dir = os.path.abspath(directory)
+        self.accounts = dict(accounts)  # "user@localhost" -> password
+        self.port = port or free_port()
+        self.tls_max = tls_max  # e.g. "tlsv1_2" to cap the server's TLS version
+        self.stanza_limit = stanza_limit
+        self.proc = None
+        self.ca_crt = None
+
+    @property
+    def config_path(self):
+        return os.path.join(self.dir, "prosody.cfg.lua")
+
+    @property
+    def log_path(self):
+        return os.path.join(self.dir, "prosody.log")
+
+    def prepare(self, ca=None):
+        """Certificates, config and accounts; `ca` reuses another CA (cert, key)."""
+        os.makedirs(os.path.join(self.dir, "data"), exist_ok=True)
+        certs = os.path.join(self.dir, "certs")
+        os.makedirs(certs, exist_ok=True)
+        self.ca_crt, ca_key = ca or make_ca(certs)
+        crt, key = make_server_cert(certs, self.ca_crt, ca_key)
+        ssl = 'certificate = "%s"; key = "%s";' % (crt, key)
+        if self.tls_max == "tlsv1_2":
+            ssl += ' protocol = "tlsv1_2";'
+        limit = ""
+        if self.stanza_limit:
+            limit = "c2s_stanza_size_limit = %d\n" % self.stanza_limit
+        with open(self.config_path, "w") as f:
+            f.write(f"""-- Written by otrbot's scripts/devenv.py: a private test server.
+run_as_root = true
+daemonize = false
+pidfile = "{self.dir}/prosody.pid"
+data_path = "{self.dir}/data"
+interfaces = {{ "127.0.0.1" }}
+c2s_ports = {{ {self.port} }}
+c2s_direct_tls_ports = {{ }}
+s2s_ports = {{ }}
+http_ports = {{ }}
+https_ports = {{ }}
+admin_socket = "{self.dir}/admin.sock"
+log = {{ debug = "{self.dir}/prosody.log" }}
+authentication = "internal_hashed"
+c2s_require_encryption = true
+allow_registration = false
+modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping", "presence", "message", "iq", "carbons", "posix" }}
+modules_disabled = {{ "s2s", "offline" }}
+ssl = {{ {ssl} }}
+{limit}VirtualHost "{DOMAIN}"
+""")
+        for jid, password in self.accounts.items():
+            self.register(jid, password)
+
+    def register(self, jid, password):
+        user, host = jid.split("@")
+        env = dict(os.environ, PROSODY_CONFIG=self.config_path)
+        run(["prosodyctl", "--config", self.config_path, "register", user, host, password],
+            env=env)
+
+    def start(self, timeout=30):
+        """Starts Prosody and waits until its client port accepts connections."""
+        self.logfile = open(os.path.join(self.dir, "prosody.stdout"), "ab")
+        self.proc = subprocess.Popen(["prosody", "-F", "--config", self.config_path],
+                                     stdout=self.logfile, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("prosody exited with %s; see %s" %
+                                   (self.proc.returncode, self.log_path))
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.05)  # polling for the port to open, not a fixed wait
+        raise RuntimeError("prosody did not open port %d within %d s" % (self.port, timeout))
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Run a private Prosody for otrbot development.")
+    ap.add_argument("directory", help="where the server keeps its files")
+    ap.add_argument("--port", type=int, default=5222)
+    ap.add_argument("--bot", default="bot@localhost:botpassword")
+    ap.add_argument("--student", default="student@localhost:studentpassword")
+    ap.add_argument("--config-out", help="write an otrbot config for this server here")
+    args = ap.parse_args()
+    accounts = dict(a.split(":", 1) for a in (args.bot, args.student))
+    if os.path.exists(args.directory):
+        shutil.rmtree(args.directory)
+    server = Prosody(args.directory, accounts, port=args.port)
+    server.prepare()
+    bot_jid, bot_pw = args.bot.split(":", 1)
+    student_jid, student_pw = args.student.split(":", 1)
+    if args.config_out:
+        with open(args.config_out, "w") as f:
+            f.write(f"""# Written by scripts/devenv.py for the private development server.
+[xmpp]
+default_account = "{bot_jid}"
+ca_certs = "{server.ca_crt}"
+
+[xmpp.accounts."{bot_jid}"]
+password = "{bot_pw}"
+host = "127.0.0.1"
+port = {server.port}
+
+[bot]
+scheduled_msg_say = false
+
+[bot.format_strings]
+project_name = "the otrbot development setup"
+
+[whitelist."{student_jid}"]
+locale = "en_GB"
+
+[log]
+level = "info"
+syslog = false
+""")
+    server.start()
+    print(f"prosody is up on 127.0.0.1:{server.port} (pid {server.proc.pid})", flush=True)
+
+    def stop(*_):
+        server.stop()
+        sys.exit(0)
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    server.proc.wait()
+
+
+if __name__ == "__main__":
+    main()

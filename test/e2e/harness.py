@@ -1,0 +1,175 @@
+"""End-to-end harness: the real otrbot binary, a private Prosody, and a
+slixmpp student. Waits on events (log lines, stanzas, ports), never on a
+fixed sleep."""
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import slixmpp
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import devenv  # noqa: E402
+
+BINARY = os.environ.get("OTRBOT_BINARY", os.path.join(ROOT, "build", "debug", "actors", "otrbot"))
+TIMEOUT = float(os.environ.get("OTRBOT_E2E_TIMEOUT", "60"))
+
+
+def bot_config(server, bot="bot@localhost", password="botpw", whitelist=("student@localhost",),
+               extra="", xmpp_extra="", account_extra="", log_extra=""):
+    """A config for the bot against `server` (a devenv.Prosody)."""
+    wl = "".join('[whitelist."%s"]\nlocale = "en_GB"\n' % j for j in whitelist)
+    return f"""[xmpp]
+default_account = "{bot}"
+ca_certs = "{server.ca_crt}"
+{xmpp_extra}
+[xmpp.accounts."{bot}"]
+password = "{password}"
+host = "127.0.0.1"
+port = {server.port}
+{account_extra}
+[bot]
+scheduled_msg_say = false
+{extra}
+{wl}
+[log]
+level = "debug"
+syslog = false
+{log_extra}
+"""
+
+
+class Bot:
+    """otrbot runclient as a child process, its console log in a file."""
+
+    def __init__(self, workdir, config_text, name="bot", args=(), env=None):
+        os.makedirs(workdir, exist_ok=True)
+        self.config_path = os.path.join(workdir, name + ".toml")
+        self.log_path = os.path.join(workdir, name + ".log")
+        with open(self.config_path, "w") as f:
+            f.write(config_text)
+        self.args = list(args)
+        self.env = dict(os.environ, **(env or {}))
+        self.proc = None
+
+    def start(self):
+        self.logfile = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([BINARY, "runclient", "--config", self.config_path] + self.args,
+                                     stdout=self.logfile, stderr=subprocess.STDOUT, env=self.env)
+        return self
+
+    @property
+    def log(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def wait_for_log(self, pattern, after=0, timeout=TIMEOUT):
+        """Waits until `pattern` (a regex) appears in the log past offset
+        `after`; returns the offset just past the match."""
+        rx = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            text = self.log
+            m = rx.search(text, after)
+            if m:
+                return m.end()
+            if self.proc.poll() is not None:
+                raise AssertionError("otrbot exited (%s) before logging %r:\n%s"
+                                     % (self.proc.returncode, pattern, text[-4000:]))
+            if time.monotonic() > deadline:
+                raise AssertionError("otrbot did not log %r within %s s:\n%s"
+                                     % (pattern, timeout, text[-4000:]))
+            time.sleep(0.05)
+
+    def wait_exit(self, timeout=TIMEOUT):
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("otrbot did not exit within %s s:\n%s" % (timeout, self.log[-4000:]))
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise AssertionError("otrbot did not stop on SIGTERM:\n" + self.log[-4000:])
+        return self.proc.returncode if self.proc else None
+
+
+class Student(slixmpp.ClientXMPP):
+    """A person with an ordinary XMPP client: queues of what arrives."""
+
+    def __init__(self, jid, password, ca_file):
+        super().__init__(jid, password)
+        self.ssl_context.load_verify_locations(ca_file)
+        self.auto_authorize = True
+        self.auto_subscribe = True
+        self.inbox = asyncio.Queue()
+        self.presences = asyncio.Queue()
+        self.online = asyncio.Event()
+        self.add_event_handler("session_start", self._start)
+        self.add_event_handler("message", self._message)
+        for ev in ("presence_available", "presence_unavailable", "presence_subscribe",
+                   "presence_subscribed", "presence_unsubscribe", "presence_unsubscribed"):
+            self.add_event_handler(ev, self._presence)
+
+    async def _start(self, _event):
+        self.send_presence()
+        await self.get_roster()
+        self.online.set()
+
+    def _message(self, msg):
+        if msg["type"] in ("chat", "normal"):
+            self.inbox.put_nowait(msg)
+
+    def _presence(self, pres):
+        self.presences.put_nowait(pres)
+
+    async def login(self, port):
+        self.connect(("127.0.0.1", port))
+        await asyncio.wait_for(self.online.wait(), TIMEOUT)
+        return self
+
+    async def next_message(self, timeout=TIMEOUT):
+        return await asyncio.wait_for(self.inbox.get(), timeout)
+
+    async def wait_presence(self, frm, ptype, timeout=TIMEOUT):
+        """Waits for a presence of `ptype` from bare JID `frm`; returns it."""
+        async def find():
+            while True:
+                p = await self.presences.get()
+                if p["from"].bare == frm and p["type"] == ptype:
+                    return p
+        return await asyncio.wait_for(find(), timeout)
+
+    async def ping_server(self):
+        """An IQ round trip: everything sent before it has been routed."""
+        await self.plugin["xep_0199"].send_ping(self.boundjid.host, timeout=TIMEOUT)
+
+    async def logout(self):
+        self.disconnect()
+        await asyncio.wait_for(self.disconnected, TIMEOUT)
+
+
+def make_student(jid, password, server):
+    s = Student(jid, password, server.ca_crt)
+    s.register_plugin("xep_0199")
+    return s
+
+
+_fresh = [0]
+
+
+def fresh_account(server, name, password="pw-for-tests"):
+    """Registers a new account on `server` (no roster history); returns its JID."""
+    _fresh[0] += 1
+    jid = "%s%d-%d@localhost" % (name, os.getpid(), _fresh[0])
+    server.register(jid, password)
+    return jid
