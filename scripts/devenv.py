@@ -59,12 +59,14 @@ def make_server_cert(directory, ca_crt, ca_key, host=DOMAIN):
 class Prosody:
     """Prosody in the foreground of a child process, on its own ports and data."""
 
-    def __init__(self, directory, accounts, tls_max=None, port=None, stanza_limit=None):
+    def __init__(self, directory, accounts, tls_max=None, port=None, stanza_limit=None,
+                 cert_host=DOMAIN):
         self.dir = os.path.abspath(directory)
         self.accounts = dict(accounts)  # "user@localhost" -> password
         self.port = port or free_port()
         self.tls_max = tls_max  # e.g. "tlsv1_2" to cap the server's TLS version
         self.stanza_limit = stanza_limit
+        self.cert_host = cert_host  # another name makes a certificate that does not fit
         self.proc = None
         self.ca_crt = None
 
@@ -82,7 +84,7 @@ class Prosody:
         certs = os.path.join(self.dir, "certs")
         os.makedirs(certs, exist_ok=True)
         self.ca_crt, ca_key = ca or make_ca(certs)
-        crt, key = make_server_cert(certs, self.ca_crt, ca_key)
+        crt, key = make_server_cert(certs, self.ca_crt, ca_key, host=self.cert_host)
         ssl = 'certificate = "%s"; key = "%s";' % (crt, key)
         if self.tls_max == "tlsv1_2":
             ssl += ' protocol = "tlsv1_2";'

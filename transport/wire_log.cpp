@@ -92,3 +92,17 @@ std::string sanitize_wire_line(std::string_view line, const wire_log_options& op
 }
 
 } // namespace otrbot::xmpp
+
+namespace otrbot::xmpp {
+
+bool is_tls_policy_reason(std::string_view line) {
+  for (std::string_view reason :
+       {"protocol version", "unsupported protocol", "no shared cipher", "handshake failure",
+        "no ciphers available", "no protocols available", "wrong version number",
+        "version too low", "insufficient security"})
+    if (line.find(reason) != std::string_view::npos)
+      return true;
+  return false;
+}
+
+} // namespace otrbot::xmpp

@@ -19,3 +19,12 @@ struct wire_log_options {
 std::string sanitize_wire_line(std::string_view line, const wire_log_options& opts);
 
 } // namespace otrbot::xmpp
+
+namespace otrbot::xmpp {
+
+/// Whether an OpenSSL error line ("error:0A00042E:SSL routines::tlsv1 alert
+/// protocol version") says the handshake failed on the version or cipher
+/// policy, as opposed to a broken connection or a bad certificate.
+bool is_tls_policy_reason(std::string_view openssl_error_line);
+
+} // namespace otrbot::xmpp

@@ -72,6 +72,7 @@ struct xmpp_client::impl {
   bool saw_tls_failure = false;
   bool saw_no_tls = false;
   std::string detail;
+  std::string ssl_reason;
   int roster_seq = 0;
 
   failure classify() const {
@@ -88,7 +89,7 @@ struct xmpp_client::impl {
 
   void note(const char* area, const char* msg) {
     auto remember = [&](bool& flag) {
-      if (!flag)
+      if (detail.empty())
         detail = msg;
       flag = true;
     };
@@ -100,10 +101,12 @@ struct xmpp_client::impl {
       remember(saw_auth_failure);
     else if (m.find("doesn't support TLS") != m.npos || m.find("TLS is not supported") != m.npos)
       remember(saw_no_tls);
-    else if (a == "tls" && (m.find("error") != m.npos || m.find("fail") != m.npos))
-      remember(saw_tls_failure);
-    else if (m.find("Couldn't start TLS") != m.npos)
-      remember(saw_tls_failure);
+    else if (a == "tls" && m.starts_with("error:")) {
+      // OpenSSL's own reason, e.g. "error:0A00042E:SSL routines::tlsv1 alert protocol version".
+      ssl_reason = msg;
+      if (is_tls_policy_reason(m))
+        saw_tls_failure = true;
+    }
   }
 
   static void on_log(void* self, xmpp_log_level_t level, const char* area, const char* msg) {
@@ -137,7 +140,9 @@ struct xmpp_client::impl {
     me->is_online = false;
     me->release_pending = true;
     auto why = me->classify();
-    std::string detail = me->detail;
+    std::string detail = me->ssl_reason.empty() ? me->detail : me->ssl_reason;
+    if (why == failure::cert_untrusted || why == failure::auth_refused)
+      detail = me->detail.empty() ? detail : me->detail;
     if (detail.empty() && error != 0)
       detail = std::strerror(error);
     if (detail.empty() && stream_error && stream_error->text)
@@ -292,6 +297,7 @@ bool xmpp_client::connect() {
   m.closing = false;
   m.saw_cert_failure = m.saw_auth_failure = m.saw_tls_failure = m.saw_no_tls = false;
   m.detail.clear();
+  m.ssl_reason.clear();
   certfail_owner = &m;
   m.conn = xmpp_conn_new(m.ctx.get());
   long flags = XMPP_CONN_FLAG_DISABLE_SM;
