@@ -11,12 +11,14 @@ namespace otrbot::xmpp {
 struct inbound_message {
   std::string from;  ///< full JID as received
   std::string body;
+  friend bool operator==(const inbound_message&, const inbound_message&) = default;
 };
 
 /// A presence stanza (RFC 6121 section 4): type is "available" when absent.
 struct inbound_presence {
   std::string from;
   std::string type;
+  friend bool operator==(const inbound_presence&, const inbound_presence&) = default;
 };
 
 /// One roster item (RFC 6121 section 2.1.2).
@@ -24,12 +26,14 @@ struct roster_item {
   std::string jid;
   std::string subscription;  ///< none, to, from, both
   bool ask_subscribe = false;
+  friend bool operator==(const roster_item&, const roster_item&) = default;
 };
 
 /// A message to send.
 struct outbound_message {
   std::string to;
   std::string body;
+  friend bool operator==(const outbound_message&, const outbound_message&) = default;
 };
 
 /// A presence to send; type "available" sends no type attribute.
@@ -37,12 +41,14 @@ struct outbound_presence {
   std::string to;
   std::string type;
   std::string status;
+  friend bool operator==(const outbound_presence&, const outbound_presence&) = default;
 };
 
 /// A roster change to request (RFC 6121 2.4 add, 2.5 remove).
 struct roster_change {
   std::string jid;
   bool remove = false;
+  friend bool operator==(const roster_change&, const roster_change&) = default;
 };
 
 /// Why a connection ended or could not be made.

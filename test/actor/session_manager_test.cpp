@@ -1,0 +1,169 @@
+// The session manager with deterministic scheduling: whitelist, lazy sessions, failure isolation.
+#define CAF_SUITE session_manager
+#include "actors/messages.hpp"
+#include "actors/session_manager.hpp"
+
+#include <caf/test/dsl.hpp>
+#include <caf/test/unit_test_impl.hpp>
+
+#include <memory>
+
+using namespace otrbot;
+
+namespace {
+
+/// Stands in for the XMPP gateway: writes down every stanza it is asked to send.
+using sent_log = std::shared_ptr<std::vector<std::string>>;
+
+caf::behavior recording_gateway(caf::event_based_actor*, sent_log log) {
+  return {
+    [log](xmpp::outbound_message& m) { log->push_back("message " + m.to + ": " + m.body); },
+    [log](xmpp::outbound_presence& p) {
+      log->push_back("presence " + (p.to.empty() ? "*" : p.to) + " " + p.type +
+                     (p.status.empty() ? "" : " (" + p.status + ")"));
+    },
+    [log](xmpp::roster_change& r) {
+      log->push_back(std::string{"roster "} + (r.remove ? "remove " : "add ") + r.jid);
+    },
+  };
+}
+
+/// A session that fails on its first message, as a bug would make it.
+caf::behavior failing_session(caf::event_based_actor* self) {
+  return {[self](xmpp::inbound_message&) { self->quit(caf::sec::runtime_error); }};
+}
+
+struct fixture : test_coordinator_fixture<> {
+  sent_log sent = std::make_shared<std::vector<std::string>>();
+  caf::actor gateway;
+  caf::actor manager;
+
+  void start(session_factory factory = {}) {
+    session_manager_config cfg;
+    cfg.whitelist = {{"alice@x.org", "en_GB"}, {"bob@x.org", "nl_NL"}};
+    cfg.format_strings = {{"bot_title", "Tutor"}};
+    cfg.spawn_session = std::move(factory);
+    gateway = sys.spawn(recording_gateway, sent);
+    manager = sys.spawn(session_manager, std::move(cfg));
+    self->send(manager, atoms::gateway_v, gateway);
+    run();
+  }
+
+  std::vector<std::string> sessions() {
+    self->send(manager, atoms::sessions_v);
+    run();
+    std::vector<std::string> out;
+    self->receive([&](std::vector<std::string>& v) { out = std::move(v); },
+                  caf::after(std::chrono::seconds(0)) >> [] { CAF_FAIL("no answer"); });
+    return out;
+  }
+
+  std::string add(const std::string& jid) {
+    self->send(manager, atoms::add_jid_v, jid, std::string{"en_GB"});
+    run();
+    std::string out = "no answer";
+    self->receive([&](std::string& err) { out = std::move(err); },
+                  caf::after(std::chrono::seconds(0)) >> [] {});
+    return out;
+  }
+
+  void from(const std::string& jid, const std::string& body) {
+    self->send(manager, xmpp::inbound_message{jid, body});
+    run();
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(session_manager_tests, fixture)
+
+CAF_TEST(a whitelisted student gets a session on the first message and a greeting) {
+  start();
+  CAF_CHECK(sessions().empty());
+  from("alice@x.org/phone", "hello");
+  CAF_REQUIRE_EQUAL(sent->size(), 1u);
+  CAF_CHECK(sent->at(0).rfind("message alice@x.org/phone: Hello! I am Tutor", 0) == 0);
+  CAF_CHECK_EQUAL(sessions(), std::vector<std::string>{"alice@x.org"});
+  from("Alice@X.org/laptop", "again");  // the same student from another resource
+  CAF_CHECK_EQUAL(sessions(), std::vector<std::string>{"alice@x.org"});
+  CAF_CHECK(sent->back().rfind("message Alice@X.org/laptop: ", 0) == 0);
+}
+
+CAF_TEST(a stranger gets no answer and no session) {
+  start();
+  from("mallory@evil.org/x", "let me in");
+  self->send(manager, xmpp::inbound_presence{"mallory@evil.org/x", "subscribe"});
+  run();
+  CAF_CHECK(sent->empty());
+  CAF_CHECK(sessions().empty());
+}
+
+CAF_TEST(a whitelisted subscription request is approved and returned) {
+  start();
+  self->send(manager, xmpp::inbound_presence{"bob@x.org/pc", "subscribe"});
+  run();
+  CAF_CHECK_EQUAL(*sent, (std::vector<std::string>{"presence bob@x.org subscribed",
+                                                   "presence bob@x.org subscribe"}));
+}
+
+CAF_TEST(the roster after login is synced with the whitelist) {
+  start();
+  self->send(manager, roster_snapshot{{{"alice@x.org", "both", false}, {"old@x.org", "both", false}}});
+  run();
+  CAF_CHECK_EQUAL(*sent, (std::vector<std::string>{
+                           "presence * available", "presence alice@x.org available",
+                           "presence bob@x.org subscribe", "presence bob@x.org available",
+                           "roster remove old@x.org", "roster add bob@x.org"}));
+}
+
+CAF_TEST(a failing session is removed and neither the manager nor other sessions go down) {
+  start([](caf::event_based_actor* parent, session_config sc) {
+    if (sc.jid == "alice@x.org")
+      return parent->spawn(failing_session);
+    return parent->spawn(session, std::move(sc));
+  });
+  from("bob@x.org/r", "hi");
+  from("alice@x.org/r", "boom");
+  CAF_CHECK_EQUAL(sessions(), std::vector<std::string>{"bob@x.org"});
+  sent->clear();
+  from("bob@x.org/r", "still there?");
+  CAF_REQUIRE_EQUAL(sent->size(), 1u);
+  CAF_CHECK(sent->at(0).rfind("message bob@x.org/r: ", 0) == 0);
+  // Alice's next message starts a new session (which fails again here).
+  from("alice@x.org/r", "again");
+  CAF_CHECK_EQUAL(sessions(), std::vector<std::string>{"bob@x.org"});
+}
+
+CAF_TEST(whitelisting at run time invites the student; bad JIDs are refused) {
+  start();
+  CAF_CHECK_EQUAL(add("carol@x.org"), "");
+  CAF_CHECK_EQUAL(*sent, (std::vector<std::string>{"presence carol@x.org subscribe",
+                                                   "presence carol@x.org available",
+                                                   "roster add carol@x.org"}));
+  sent->clear();
+  CAF_CHECK_EQUAL(add("carol@x.org"), "");  // already there: nothing sent again
+  CAF_CHECK(sent->empty());
+  CAF_CHECK_NOT_EQUAL(add("not a jid"), "");
+  from("carol@x.org/r", "hi");
+  CAF_CHECK_EQUAL(sessions(), std::vector<std::string>{"carol@x.org"});
+}
+
+CAF_TEST(removing a JID ends its session and says goodbye) {
+  start();
+  from("alice@x.org/r", "hi");
+  sent->clear();
+  self->send(manager, atoms::remove_jid_v, std::string{"alice@x.org"});
+  run();
+  bool removed = false;
+  self->receive([&](bool b) { removed = b; }, caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_CHECK(removed);
+  CAF_CHECK(sessions().empty());
+  CAF_REQUIRE_EQUAL(sent->size(), 2u);
+  CAF_CHECK(sent->at(0).rfind("presence alice@x.org unavailable (", 0) == 0);
+  CAF_CHECK_EQUAL(sent->at(1), "roster remove alice@x.org");
+  sent->clear();
+  from("alice@x.org/r", "hello?");
+  CAF_CHECK(sent->empty());
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()

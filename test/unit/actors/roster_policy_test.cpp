@@ -1,0 +1,54 @@
+// Roster and presence rules: whitelisted JIDs get subscriptions and presence, nobody else anything.
+#include "actors/roster_policy.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace otrbot;
+using xmpp::outbound_presence;
+using xmpp::roster_change;
+
+TEST_CASE("after login the bot announces itself, subscribes to new students and drops strangers") {
+  std::set<std::string> wl{"new@x.org", "known@x.org", "asked@x.org"};
+  std::vector<xmpp::roster_item> roster{
+    {"known@x.org", "both", false}, {"asked@x.org", "none", true}, {"stranger@x.org", "from", false}};
+  auto a = sync_roster(wl, roster);
+  CHECK(a.roster == std::vector<roster_change>{{"stranger@x.org", true}, {"new@x.org", false}});
+  CHECK(a.presences == std::vector<outbound_presence>{
+                         {"", "available", ""},  // initial presence first (RFC 6121 4.2)
+                         {"asked@x.org", "available", ""},
+                         {"known@x.org", "available", ""},
+                         {"new@x.org", "subscribe", ""},
+                         {"new@x.org", "available", ""}});
+}
+
+TEST_CASE("a roster item with only a 'from' subscription gets a subscription request") {
+  auto a = sync_roster({"s@x.org"}, {{"s@x.org", "from", false}});
+  CHECK(a.roster.empty());
+  CHECK(a.presences[1] == outbound_presence{"s@x.org", "subscribe", ""});
+}
+
+TEST_CASE("a whitelisted JID asking to subscribe is approved and asked back") {
+  auto a = answer_presence(true, {"s@x.org/phone", "subscribe"}, "s@x.org");
+  CHECK(a.presences == std::vector<outbound_presence>{{"s@x.org", "subscribed", ""},
+                                                      {"s@x.org", "subscribe", ""}});
+  CHECK(a.roster.empty());
+}
+
+TEST_CASE("a stranger gets nothing, whatever the presence") {
+  for (const char* type : {"subscribe", "available", "probe", "unsubscribe"})
+    CHECK(answer_presence(false, {"x@y.org", type}, "x@y.org") == xmpp_actions{});
+}
+
+TEST_CASE("other presence from a whitelisted JID needs no answer") {
+  CHECK(answer_presence(true, {"s@x.org/a", "available"}, "s@x.org") == xmpp_actions{});
+  CHECK(answer_presence(true, {"s@x.org/a", "unavailable"}, "s@x.org") == xmpp_actions{});
+}
+
+TEST_CASE("welcome and farewell") {
+  auto w = welcome("s@x.org");
+  CHECK(w.roster == std::vector<roster_change>{{"s@x.org", false}});
+  CHECK(w.presences.front() == outbound_presence{"s@x.org", "subscribe", ""});
+  auto f = farewell("s@x.org", "bye");
+  CHECK(f.presences == std::vector<outbound_presence>{{"s@x.org", "unavailable", "bye"}});
+  CHECK(f.roster == std::vector<roster_change>{{"s@x.org", true}});
+}

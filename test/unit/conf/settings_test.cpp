@@ -1,0 +1,188 @@
+// Settings: the sample loads, defaults hold, every rule refuses with the key's name.
+#include "conf/settings.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <sstream>
+
+using namespace otrbot::conf;
+
+namespace {
+
+secret_sources fake_sources() {
+  return {[](const std::string& name) -> std::optional<std::string> {
+            if (name == "BOT_PW")
+              return "from-env";
+            return std::nullopt;
+          },
+          [](const std::string& path) -> std::optional<std::string> {
+            if (path == "/run/secrets/pw")
+              return "from-file\n";
+            return std::nullopt;
+          }};
+}
+
+const std::string minimal = R"([xmpp]
+default_account = "bot@example.org"
+[xmpp.accounts."bot@example.org"]
+password = "pw"
+)";
+
+load_result load(const std::string& text) { return parse_settings(text, "test.toml", fake_sources()); }
+
+std::string error_key(const std::string& text) {
+  auto r = load(text);
+  REQUIRE_FALSE(r);
+  return r.error->key;
+}
+
+} // namespace
+
+TEST_CASE("the shipped sample loads without error") {
+  std::ifstream in{OTRBOT_SOURCE_DIR "/conf/otrbot.sample.toml"};
+  REQUIRE(in);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  auto r = load(buf.str());
+  INFO((r.error ? r.error->describe() : ""));
+  REQUIRE(r);
+  const auto& s = *r.value;
+  CHECK(s.xmpp.default_account == "bot@example.org");
+  CHECK(s.xmpp.accounts.at("bot@example.org").host == "xmpp.example.org");
+  CHECK(s.whitelist.at("student@example.org").locale == "en_GB");
+  CHECK(s.lti.consumers.at("__consumer_key__") == "__lti_secret__");
+  CHECK(s.bot.format_strings.at("project_name") == "your course");
+}
+
+TEST_CASE("defaults are the reference's") {
+  auto r = load(minimal);
+  REQUIRE(r);
+  const auto& s = *r.value;
+  CHECK(s.xmpp.enable_tls);
+  CHECK(s.xmpp.tls_version == "TLSv1.2");
+  CHECK(s.xmpp.accounts.at("bot@example.org").port == 5222);
+  CHECK(s.xmpp.accounts.at("bot@example.org").connect_host() == "example.org");
+  CHECK(s.bot.warning_timeout == 1500);
+  CHECK(s.bot.session_timeout == 1800);
+  CHECK(s.bot.timeout_check_interval == 60);
+  CHECK(s.bot.type_speed == 20);
+  CHECK(s.bot.bot_secret_format == "XXXX-XXXX");
+  CHECK_FALSE(s.bot.log_user_msgs);
+  CHECK(s.lti.listen == "127.0.0.1:5000");
+  CHECK(s.admin_token.empty());
+  CHECK(s.log.syslog_address == "/dev/log");
+}
+
+TEST_CASE("passwords come from the value, an environment variable or a file") {
+  auto env = load(R"([xmpp.accounts."a@x.org"]
+password_env = "BOT_PW")");
+  CHECK(env.value->xmpp.accounts.at("a@x.org").password == "from-env");
+  auto file = load(R"([xmpp.accounts."a@x.org"]
+password_file = "/run/secrets/pw")");
+  CHECK(file.value->xmpp.accounts.at("a@x.org").password == "from-file");  // newline trimmed
+  CHECK(error_key(R"([xmpp.accounts."a@x.org"]
+password_env = "NOPE")") == R"(xmpp.accounts."a@x.org".password_env)");
+  CHECK(error_key(R"([xmpp.accounts."a@x.org"]
+password_file = "/nope")") == R"(xmpp.accounts."a@x.org".password_file)");
+  CHECK(error_key(R"([xmpp.accounts."a@x.org"]
+password = "a"
+password_env = "BOT_PW")") == R"(xmpp.accounts."a@x.org".password)");
+  CHECK(error_key(R"([xmpp.accounts."a@x.org"]
+port = 5222)") == R"(xmpp.accounts."a@x.org")");
+}
+
+TEST_CASE("admin token and LTI consumer secrets use the same sources") {
+  auto r = load("[admin]\ntoken_env = \"BOT_PW\"\n[lti.consumers.k]\nsecret_file = \"/run/secrets/pw\"\n");
+  REQUIRE(r);
+  CHECK(r.value->admin_token == "from-env");
+  CHECK(r.value->lti.consumers.at("k") == "from-file");
+  CHECK(error_key("[lti.consumers.k]\nsecret = \"\"\n") == "lti.consumers.k");
+}
+
+TEST_CASE("unknown keys are refused with their full name") {
+  CHECK(error_key("colour = 1\n") == "colour");
+  CHECK(error_key("[bot]\ncolour = 1\n") == "bot.colour");
+  CHECK(error_key(minimal + "colour = 1\n") == R"(xmpp.accounts."bot@example.org".colour)");
+  CHECK(error_key("[whitelist.\"s@x.org\"]\nlang = \"en\"\n") == R"(whitelist."s@x.org".lang)");
+}
+
+TEST_CASE("wrong types are refused with the key and the expected type") {
+  auto r = load("[bot]\nwarning_timeout = \"soon\"\n");
+  REQUIRE_FALSE(r);
+  CHECK(r.error->key == "bot.warning_timeout");
+  CHECK(r.error->message == "must be an integer, not a string");
+  CHECK(error_key("[xmpp]\nenable_tls = \"yes\"\n") == "xmpp.enable_tls");
+  CHECK(error_key("[xmpp]\ncipher_list = \"A\"\n") == "xmpp.cipher_list");
+  CHECK(error_key("[xmpp]\ncipher_list = [1]\n") == "xmpp.cipher_list");
+  CHECK(error_key("xmpp = 1\n") == "xmpp");
+  CHECK(error_key("[bot.format_strings]\nbot_title = 3\n") == "bot.format_strings.bot_title");
+}
+
+TEST_CASE("insecure settings are refused") {
+  CHECK(error_key(minimal + "[xmpp]\nenable_tls = false\n") == "(syntax)");  // table defined twice
+  CHECK(error_key("[xmpp]\nenable_tls = false\n[xmpp.accounts.\"a@x.org\"]\npassword = \"p\"\n") ==
+        "xmpp.enable_tls");
+  auto loop = load("[xmpp]\nenable_tls = false\n[xmpp.accounts.\"a@x.org\"]\npassword = \"p\"\n"
+                   "host = \"127.0.0.1\"\nallow_plain_text = true\n");
+  CHECK(loop);
+  CHECK(error_key("[xmpp.accounts.\"a@x.org\"]\npassword = \"p\"\nallow_plain_text = true\n") ==
+        R"(xmpp.accounts."a@x.org".allow_plain_text)");
+  CHECK(error_key("[xmpp]\nallow_ssl_fallback = true\n") == "xmpp.allow_ssl_fallback");
+  CHECK(error_key("[xmpp]\ntls_version = \"TLSv1\"\n") == "xmpp.tls_version");
+  CHECK(error_key("[xmpp]\ntls_version = \"TLS 1.2\"\n") == "xmpp.tls_version");
+  CHECK(error_key("[xmpp]\ncipher_list = []\n") == "xmpp.cipher_list");
+  CHECK(error_key("[xmpp]\ncipher_list = [\"A B\"]\n") == "xmpp.cipher_list");
+  CHECK(error_key("[xmpp]\nca_certs = \"\"\n") == "xmpp.ca_certs");
+}
+
+TEST_CASE("JIDs are validated and prepared") {
+  auto r = load("[whitelist.\"Student@Example.ORG\"]\n");
+  REQUIRE(r);
+  CHECK(r.value->whitelist.at("student@example.org").locale == "en_GB");
+  CHECK(error_key("[whitelist.\"no at sign\"]\n") == R"(whitelist."no at sign")");
+  CHECK(error_key("[whitelist.\"s@x.org/phone\"]\n") == R"(whitelist."s@x.org/phone")");
+  CHECK(error_key("[xmpp]\ndefault_account = \"nobody@x.org\"\n") == "xmpp.default_account");
+}
+
+TEST_CASE("a whitelist entry without a locale gets the default locale") {
+  auto r = load("[bot]\ndefault_locale = \"nl_NL\"\n[whitelist.\"s@x.org\"]\n");
+  CHECK(r.value->whitelist.at("s@x.org").locale == "nl_NL");
+  CHECK(error_key("[bot]\ndefault_locale = \"dutch\"\n") == "bot.default_locale");
+}
+
+TEST_CASE("numbers, formats and addresses are checked") {
+  CHECK(error_key("[bot]\nwarning_timeout = 1800\n") == "bot.warning_timeout");
+  CHECK(error_key("[bot]\ntype_speed = 0\n") == "bot.type_speed");
+  CHECK(error_key("[bot]\nbot_secret_format = \"XX-XX\"\n") == "bot.bot_secret_format");
+  CHECK(error_key("[lti]\nlisten = \"5000\"\n") == "lti.listen");
+  CHECK(error_key("[lti]\npublic_url = \"ftp://x\"\n") == "lti.public_url");
+  CHECK(error_key("[log]\nlevel = \"loud\"\n") == "log.level");
+  CHECK(error_key("[log]\nsyslog_address = \"nowhere\"\n") == "log.syslog_address");
+  CHECK(load("[log]\nlevel = \"DEBUG\"\nsyslog_address = \"127.0.0.1:514\"\n"));
+}
+
+TEST_CASE("a syntax error names the line") {
+  auto r = load("[bot\n");
+  REQUIRE_FALSE(r);
+  CHECK(r.error->key == "(syntax)");
+  CHECK(r.error->message.find("line 1") != std::string::npos);
+}
+
+TEST_CASE("the account comes from --jid, else the default account") {
+  auto r = load(minimal);
+  const account* acc = nullptr;
+  CHECK_FALSE(select_account(*r.value, "", acc));
+  CHECK(acc->jid == "bot@example.org");
+  CHECK_FALSE(select_account(*r.value, "Bot@Example.org", acc));
+  CHECK(select_account(*r.value, "other@example.org", acc)->key == "--jid");
+  auto none = load("[xmpp.accounts.\"a@x.org\"]\npassword = \"p\"\n");
+  CHECK(select_account(*none.value, "", acc)->key == "xmpp.default_account");
+}
+
+TEST_CASE("log levels in any case") {
+  CHECK(parse_log_level("TRACE") == 0);
+  CHECK(parse_log_level("Warn") == 3);
+  CHECK(parse_log_level("warning") == 3);
+  CHECK_FALSE(parse_log_level("verbose"));
+}
