@@ -39,12 +39,12 @@ struct fixture : test_coordinator_fixture<> {
   caf::actor manager;
 
   void start(session_factory factory = {}) {
-    session_manager_config cfg;
-    cfg.whitelist = {{"alice@x.org", "en_GB"}, {"bob@x.org", "nl_NL"}};
-    cfg.format_strings = {{"bot_title", "Tutor"}};
-    cfg.spawn_session = std::move(factory);
+    session_manager_config mc;
+    mc.whitelist = {{"alice@x.org", "en_GB"}, {"bob@x.org", "nl_NL"}};
+    mc.format_strings = {{"bot_title", "Tutor"}};
+    mc.spawn_session = std::move(factory);
     gateway = sys.spawn(recording_gateway, sent);
-    manager = sys.spawn(session_manager, std::move(cfg));
+    manager = sys.spawn(session_manager, std::move(mc));
     self->send(manager, atoms::gateway_v, gateway);
     run();
   }

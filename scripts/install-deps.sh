@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what otrbot needs to build, run and test, from Debian 12 packages.
+# Idempotent and fast when everything is there already.
+set -euo pipefail
+
+packages=(
+  # build
+  g++ cmake ninja-build pkg-config
+  libcaf-dev libstrophe-dev libotr5-dev libgcrypt20-dev libpistache-dev libssl-dev
+  liboauth-dev libicu-dev libspdlog-dev libfmt-dev catch2 libtomlplusplus-dev libcli11-dev
+  gettext
+  # run and test: a private XMPP server, a test CA, the student's client
+  prosody openssl ca-certificates
+  python3 python3-pytest python3-slixmpp python3-potr python3-oauthlib
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

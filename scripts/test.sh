@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: unit (Catch2), actor
+# (CAF's deterministic scheduler) and end-to-end (the real otrbot against a
+# private Prosody that the tests start on 127.0.0.1). Non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+preset=${OTRBOT_PRESET:-debug}
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)"
+
+echo "== unit and actor tests"
+ctest --preset "$preset"
+
+echo "== end-to-end tests (private Prosody, the real otrbot binary)"
+export OTRBOT_BINARY="$PWD/build/$preset/actors/otrbot"
+# Debian's python3 packages import only under /usr/bin/python3.
+/usr/bin/python3 -m pytest test/e2e -q -p no:cacheprovider
