@@ -201,8 +201,10 @@ struct xmpp_client::impl {
                  std::strcmp(type, "headline") == 0))
       return 1;
     if (xmpp_stanza_get_child_by_ns(stanza, ns_carbons) ||
-        xmpp_stanza_get_child_by_ns(stanza, ns_forward))
+        xmpp_stanza_get_child_by_ns(stanza, ns_forward)) {
+      me->log->debug("ignored a carbon copy or forwarded message from {}", from);
       return 1;
+    }
     char* body = xmpp_message_get_body(stanza);
     if (!body)
       return 1;

@@ -69,3 +69,37 @@ def test_stranger_gets_no_reply_no_subscription_and_no_presence(prosody, run_bot
     sent = [line for line in bot.log.splitlines() if "SENT:" in line]
     assert sent, "the wire log at debug level shows what the bot sent"
     assert not [line for line in sent if stranger_jid in line], "the bot sent something to the stranger"
+
+
+def test_carbons_and_forwarded_messages_are_ignored_and_big_messages_survived(prosody, run_bot):
+    bot_jid = fresh_account(prosody, "bot")
+    student_jid = fresh_account(prosody, "student")
+    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(student_jid,)))
+    bot.wait_for_log(r"\[manager\] online")
+
+    async def scenario():
+        s = await make_student(student_jid, PW, prosody).login(prosody.port)
+        # A forwarded message (XEP-0297) and a carbon copy (XEP-0280) are copies of
+        # someone's words, not the student talking to the bot.
+        s.send_raw('<message to="%s" type="chat"><body>fwd</body><forwarded xmlns="urn:xmpp:forward:0">'
+                   '<message from="someone@else.org" type="chat"><body>inner</body></message>'
+                   '</forwarded></message>' % bot_jid)
+        s.send_raw('<message to="%s" type="chat"><received xmlns="urn:xmpp:carbons:2">'
+                   '<forwarded xmlns="urn:xmpp:forward:0"><message from="%s/x" type="chat">'
+                   '<body>carbon</body></message></forwarded></received></message>'
+                   % (bot_jid, student_jid))
+        # 200 KB (Prosody's client stanza limit is 256 KiB), odd but valid characters.
+        s.send_message(mto=bot_jid, mbody="\u2603 \u200f \U0001F600 " + "x" * 200_000, mtype="chat")
+        first = await s.next_message()
+        s.send_message(mto=bot_jid, mbody="and a small one", mtype="chat")
+        second = await s.next_message()
+        await s.ping_server()
+        assert first["body"] == second["body"]
+        await s.logout()
+
+    asyncio.run(scenario())
+    assert bot.log.count("ignored a carbon copy or forwarded message from " + student_jid) == 2
+    assert "message 2 from " + student_jid in bot.log
+    assert "message 3 from" not in bot.log
+    assert "x" * 10_000 not in bot.log  # huge lines are cut in the log
+    assert bot.proc.poll() is None
