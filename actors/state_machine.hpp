@@ -21,8 +21,8 @@ struct state_def {
   std::vector<std::string> on_leave;
   /// Actions that action() may run while in this state.
   std::set<std::string> allowed_actions;
-  /// Events handled in this state without a transition (by a handler of the same name).
-  std::set<std::string> handles;
+  /// Events handled in this state without a transition: event -> handler name.
+  std::map<std::string, std::string> handles;
 };
 
 /// A whole states table: state name -> definition.
@@ -79,7 +79,7 @@ public:
       for (const auto& a : def.allowed_actions)
         if (!actions.contains(a))
           return error{errc::not_implemented, a};
-      for (const auto& h : def.handles)
+      for (const auto& [event, h] : def.handles)
         if (!handlers.contains(h))
           return error{errc::not_implemented, h};
     }
@@ -113,8 +113,8 @@ public:
       run_all(def().on_enter, ctx, arg);
       return std::nullopt;
     }
-    if (d.handles.contains(event)) {
-      handlers_.at(event)(ctx, arg);
+    if (auto h = d.handles.find(event); h != d.handles.end()) {
+      handlers_.at(h->second)(ctx, arg);
       return std::nullopt;
     }
     return error{errc::cannot_handle, current_ + ":" + event};

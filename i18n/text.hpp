@@ -11,16 +11,39 @@ using args = std::map<std::string, std::string, std::less<>>;
 
 /// Identifiers of the bot's lines.
 enum class msg {
-  /// The first answer to a whitelisted student.
-  greeting,
-  /// The status of the unavailable presence sent when a session ends.
-  signed_out,
+  greeting,               ///< first words to a student
+  how_to_start_otr,       ///< instructions for step 1 (also the reminder and `help`)
+  otr_ended_early,        ///< OTR was ended before the lesson was complete
+  encryption_on,          ///< OTR is on: well done
+  not_enough,             ///< why encryption alone does not tell who you talk to
+  ask_for_secret,         ///< enter a shared secret on the course page
+  secret_known,           ///< the bot has the shared secret
+  secret_refused,         ///< {reason}: the secret from the page is too weak
+  secret_noted_start_otr, ///< secret received before OTR: start OTR first
+  how_to_authenticate,    ///< authenticate the bot with the shared secret (and `help`)
+  bot_started_smp,        ///< the bot asked the student's client to authenticate
+  smp_needs_secret,       ///< SMP started before the bot knows the secret
+  question_mode,          ///< SMP with a question verifies one direction only
+  smp_running,            ///< SMP is under way (reminder and `help`)
+  smp_failed,             ///< the secrets did not match
+  smp_aborted,            ///< authentication was cancelled
+  verified,               ///< SMP succeeded
+  your_code,              ///< {code}: the code, over the verified channel
+  enter_code,             ///< type the code on the course page (reminder and `help`)
+  completed,              ///< the right code was entered
+  done,                   ///< reminder after completion
+  timeout_warning,        ///< {minutes}: the session ends soon without activity
+  session_refreshed,      ///< activity after a warning
+  signed_out,             ///< the session has ended ({project_name})
 };
 
 /// The text of `id` for `locale` with {placeholders} filled from `values`
 /// (unknown placeholders are left as they are). Only English exists until
 /// the translations issue; every locale gets it.
 std::string text(msg id, std::string_view locale, const args& values);
+
+/// The English pattern of a line, with its {placeholders}.
+std::string_view pattern(msg id);
 
 /// Fills {name} placeholders in `pattern`.
 std::string substitute(std::string_view pattern, const args& values);

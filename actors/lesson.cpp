@@ -1,0 +1,260 @@
+// The lesson's states table and its actions.
+#include "actors/lesson.hpp"
+
+#include <utility>
+
+namespace otrbot::lesson {
+namespace {
+
+using i18n::msg;
+using functions = fsm::state_machine<context, std::string>::functions;
+
+void line(context& c, msg id, i18n::args args = {}) {
+  c.effects.emplace_back(say{id, std::move(args)});
+}
+
+// -- actions: run on entering a step ------------------------------------------
+
+void explain_otr_start(context& c, const std::string&) {
+  if (c.event == "start")
+    line(c, msg::greeting);
+  else if (c.event == "otr_disabled")
+    line(c, msg::otr_ended_early);
+  line(c, msg::how_to_start_otr);
+}
+
+void explain_encryption(context& c, const std::string&) {
+  line(c, msg::encryption_on);
+  line(c, msg::not_enough);
+  if (c.has_secret)
+    c.follow_ups.emplace_back("secret_received");
+  else
+    line(c, msg::ask_for_secret);
+}
+
+void ask_to_authenticate(context& c, const std::string&) {
+  if (c.event == "incorrect_secret_received")
+    line(c, msg::smp_failed);
+  else if (c.event == "smp_aborted")
+    line(c, msg::smp_aborted);
+  else
+    line(c, msg::secret_known);
+  line(c, msg::how_to_authenticate);
+  // The bot starts SMP itself when allowed, but not right after the student
+  // cancelled one: they decide when to try again.
+  if (c.cfg.may_start_smp && c.event != "smp_aborted") {
+    c.effects.emplace_back(start_smp{});
+    c.follow_ups.emplace_back("bot_started_smp");
+  }
+}
+
+void smp_begun(context& c, const std::string&) {
+  if (c.event == "bot_started_smp") {
+    line(c, msg::bot_started_smp);
+    return;
+  }
+  if (c.event == "smp_question_used")
+    line(c, msg::question_mode);
+  c.effects.emplace_back(respond_smp{});
+}
+
+void send_the_code(context& c, const std::string&) {
+  line(c, msg::verified);
+  c.code = secrets::make_code(c.cfg.code_format, c.rng);
+  c.effects.emplace_back(send_code{c.code});
+  line(c, msg::enter_code);
+}
+
+void congratulate(context& c, const std::string&) {
+  line(c, msg::completed);
+  c.effects.emplace_back(completed{});
+}
+
+// -- handlers: events a step handles without moving -----------------------------
+
+void nothing(context&, const std::string&) {}
+
+void refuse_secret(context& c, const std::string& reason) {
+  line(c, msg::secret_refused, {{"reason", reason}});
+}
+
+void secret_before_otr(context& c, const std::string&) { line(c, msg::secret_noted_start_otr); }
+
+void secret_replaced(context& c, const std::string&) { line(c, msg::secret_known); }
+
+void smp_without_secret(context& c, const std::string&) {
+  c.effects.emplace_back(abort_smp{});
+  line(c, msg::smp_needs_secret);
+}
+
+void answer_smp(context& c, const std::string&) {
+  if (c.event == "smp_question_used")
+    line(c, msg::question_mode);
+  c.effects.emplace_back(respond_smp{});
+}
+
+const functions& actions() {
+  static const functions f{
+    {"explain_otr_start", explain_otr_start},
+    {"explain_encryption", explain_encryption},
+    {"ask_to_authenticate", ask_to_authenticate},
+    {"smp_begun", smp_begun},
+    {"send_code", send_the_code},
+    {"congratulate", congratulate},
+  };
+  return f;
+}
+
+const functions& handlers() {
+  auto reminder = [](msg id) {
+    return [id](context& c, const std::string&) { line(c, id); };
+  };
+  static const functions f{
+    {"remind_otr", reminder(msg::how_to_start_otr)},
+    {"remind_secret", reminder(msg::ask_for_secret)},
+    {"remind_authenticate", reminder(msg::how_to_authenticate)},
+    {"remind_smp", reminder(msg::smp_running)},
+    {"remind_code", reminder(msg::enter_code)},
+    {"remind_done", reminder(msg::done)},
+    {"refuse_secret", refuse_secret},
+    {"secret_before_otr", secret_before_otr},
+    {"secret_replaced", secret_replaced},
+    {"smp_without_secret", smp_without_secret},
+    {"answer_smp", answer_smp},
+    {"nothing", nothing},
+  };
+  return f;
+}
+
+} // namespace
+
+const fsm::states_table& lesson::table() {
+  static const fsm::states_table t{
+    {steps::awaiting_otr,
+     {.transitions = {{"otr_enabled", steps::encrypted}, {"otr_already_setup", steps::encrypted}},
+      .on_enter = {"explain_otr_start"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = {{"message_received", "remind_otr"},
+      {"secret_received", "secret_before_otr"},
+      {"unsafe_secret_received", "refuse_secret"},
+      {"otr_disabled", "nothing"}}}},
+    {steps::encrypted,
+     {.transitions = {{"secret_received", steps::secret_known},
+                      {"otr_disabled", steps::awaiting_otr}},
+      .on_enter = {"explain_encryption"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = {{"message_received", "remind_secret"},
+      {"unsafe_secret_received", "refuse_secret"},
+      {"smp_started", "smp_without_secret"},
+      {"smp_question_used", "smp_without_secret"},
+      {"smp_aborted", "nothing"},
+      {"otr_already_setup", "nothing"},
+      {"otr_enabled", "nothing"}}}},
+    {steps::secret_known,
+     {.transitions = {{"smp_started", steps::smp_in_progress},
+                      {"smp_question_used", steps::smp_in_progress},
+                      {"bot_started_smp", steps::smp_in_progress},
+                      {"correct_secret_received", steps::verified},
+                      {"otr_disabled", steps::awaiting_otr}},
+      .on_enter = {"ask_to_authenticate"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = {{"message_received", "remind_authenticate"},
+      {"secret_received", "secret_replaced"},
+      {"unsafe_secret_received", "refuse_secret"},
+      {"smp_aborted", "nothing"},
+      {"incorrect_secret_received", "nothing"},
+      {"otr_already_setup", "nothing"},
+      {"otr_enabled", "nothing"}}}},
+    {steps::smp_in_progress,
+     {.transitions = {{"correct_secret_received", steps::verified},
+                      {"incorrect_secret_received", steps::secret_known},
+                      {"smp_aborted", steps::secret_known},
+                      {"otr_disabled", steps::awaiting_otr}},
+      .on_enter = {"smp_begun"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = {{"message_received", "remind_smp"},
+      {"secret_received", "secret_replaced"},
+      {"unsafe_secret_received", "refuse_secret"},
+      {"smp_started", "answer_smp"},
+      {"smp_question_used", "answer_smp"},
+      {"otr_already_setup", "nothing"},
+      {"otr_enabled", "nothing"}}}},
+    {steps::verified,
+     {.transitions = {{"code_accepted", steps::completed}, {"otr_disabled", steps::awaiting_otr}},
+      .on_enter = {"send_code"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = {{"message_received", "remind_code"},
+      {"secret_received", "nothing"},
+      {"unsafe_secret_received", "nothing"},
+      {"smp_started", "answer_smp"},
+      {"smp_question_used", "answer_smp"},
+      {"smp_aborted", "nothing"},
+      {"correct_secret_received", "nothing"},
+      {"incorrect_secret_received", "nothing"},
+      {"otr_already_setup", "nothing"},
+      {"otr_enabled", "nothing"}}}},
+    {steps::completed,
+     {.transitions = {},
+      .on_enter = {"congratulate"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = {{"message_received", "remind_done"},
+      {"secret_received", "nothing"},
+      {"unsafe_secret_received", "nothing"},
+      {"smp_started", "answer_smp"},
+      {"smp_question_used", "answer_smp"},
+      {"smp_aborted", "nothing"},
+      {"correct_secret_received", "nothing"},
+      {"incorrect_secret_received", "nothing"},
+      {"otr_already_setup", "nothing"},
+      {"otr_enabled", "nothing"},
+      {"otr_disabled", "nothing"},
+      {"code_accepted", "nothing"}}}},
+  };
+  return t;
+}
+
+lesson::lesson(settings cfg, secrets::random_bytes rng)
+  : ctx_{std::move(cfg), std::move(rng), {}, false, {}, {}, {}},
+    machine_{table(), actions(), handlers(), steps::awaiting_otr} {}
+
+std::vector<effect> lesson::start() {
+  ctx_.event = "start";
+  machine_.enter(ctx_, {});
+  ctx_.follow_ups.clear();
+  return std::exchange(ctx_.effects, {});
+}
+
+std::vector<effect> lesson::handle(const std::string& event, const std::string& detail) {
+  std::vector<std::string> queue{event};
+  // Follow-ups (an event an action raises) run after the event that raised
+  // them; the bound keeps a table mistake from looping forever.
+  for (std::size_t i = 0; i < queue.size() && i < 8; ++i) {
+    ctx_.event = queue[i];
+    machine_.handle(queue[i], ctx_, i == 0 ? detail : std::string{});
+    for (auto& f : ctx_.follow_ups)
+      queue.push_back(std::move(f));
+    ctx_.follow_ups.clear();
+  }
+  return std::exchange(ctx_.effects, {});
+}
+
+bool lesson::check_code(std::string_view typed, std::vector<effect>& effects) {
+  if (step() != steps::verified || !secrets::code_matches(ctx_.code, typed))
+    return false;
+  auto more = handle("code_accepted");
+  effects.insert(effects.end(), more.begin(), more.end());
+  return true;
+}
+
+bool refreshes_session(const std::string& event) {
+  return event == "message_received" || event == "otr_enabled" || event == "smp_started" ||
+         event == "smp_aborted" || event == "otr_disabled";
+}
+
+} // namespace otrbot::lesson

@@ -1,0 +1,129 @@
+// The lesson: a states table run by the state machine engine (pure).
+//
+//            start                      otr_enabled / otr_already_setup
+//   ----> [awaiting_otr] -------------------------------------------> [encrypted]
+//            ^    ^  ^                                                  |  (secret unknown:
+//            |    |  |                  otr_disabled                    |   ask for it)
+//            |    |  +--------------------------------------------------+
+//            |    |                                                     | secret_received
+//            |    |   otr_disabled                                      v
+//            |    +------------------------------------------- [secret_known] <---------+
+//            |                                                    |      ^              |
+//            |          smp_started / smp_question_used /         |      | incorrect_   |
+//            |          bot_started_smp                           v      | secret /     |
+//            |   otr_disabled                             [smp_in_progress] smp_aborted |
+//            +----------------------------------------------------|-----------------------+
+//            |                                 correct_secret_    v
+//            |   otr_disabled                  received       [verified] -- code sent
+//            +----------------------------------------------------|
+//                                                  code_accepted  v
+//                                                            [completed]
+//
+// Events come from OTR (otr_enabled, otr_disabled, otr_already_setup, smp_started,
+// smp_question_used, smp_aborted, correct_secret_received, incorrect_secret_received),
+// from chat (message_received) and from the LMS (secret_received,
+// unsafe_secret_received, code_accepted). Handling an event returns effects:
+// what the session actor must do. The lesson itself sends nothing and never
+// holds the shared secret.
+#pragma once
+
+#include "actors/secrets.hpp"
+#include "actors/state_machine.hpp"
+#include "i18n/text.hpp"
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace otrbot::lesson {
+
+/// Say a line (through the catalog). Once OTR is on, the session sends it encrypted.
+struct say {
+  i18n::msg id;
+  i18n::args args;
+  friend bool operator==(const say&, const say&) = default;
+};
+/// Start SMP with the known shared secret (the bot asks first).
+struct start_smp {
+  friend bool operator==(const start_smp&, const start_smp&) = default;
+};
+/// Answer the student's SMP with the known shared secret.
+struct respond_smp {
+  friend bool operator==(const respond_smp&, const respond_smp&) = default;
+};
+/// Abort the SMP under way.
+struct abort_smp {
+  friend bool operator==(const abort_smp&, const abort_smp&) = default;
+};
+/// Send the code; only over the OTR session that SMP just verified.
+struct send_code {
+  std::string code;
+  friend bool operator==(const send_code&, const send_code&) = default;
+};
+/// The lesson is complete (for the LMS grade).
+struct completed {
+  friend bool operator==(const completed&, const completed&) = default;
+};
+
+using effect = std::variant<say, start_smp, respond_smp, abort_smp, send_code, completed>;
+
+struct settings {
+  bool may_start_smp = false;
+  std::string code_format = "XXXX-XXXX";
+};
+
+/// The step names, as the admin API and the LMS pages show them.
+namespace steps {
+inline const std::string awaiting_otr = "awaiting_otr";
+inline const std::string encrypted = "encrypted";
+inline const std::string secret_known = "secret_known";
+inline const std::string smp_in_progress = "smp_in_progress";
+inline const std::string verified = "verified";
+inline const std::string completed = "completed";
+} // namespace steps
+
+/// What the lesson's actions see and produce.
+struct context {
+  settings cfg;
+  secrets::random_bytes rng;
+  std::string event;          ///< the event being handled
+  bool has_secret = false;    ///< whether a (strong) shared secret is known
+  std::string code;           ///< the code sent after the last verification
+  std::vector<effect> effects;
+  std::vector<std::string> follow_ups;  ///< events to handle right after this one
+};
+
+/// One student's lesson.
+class lesson {
+public:
+  lesson(settings cfg, secrets::random_bytes rng);
+
+  /// Enters the first step: greeting and how to start OTR.
+  std::vector<effect> start();
+
+  /// Handles one event (and the events it leads to). `detail` goes with some
+  /// events: the reason of unsafe_secret_received. An event the current step
+  /// does not expect changes nothing and returns no effects.
+  std::vector<effect> handle(const std::string& event, const std::string& detail = {});
+
+  /// The student typed `typed` on the page: true (and the lesson completes)
+  /// when it is the code of the current verification.
+  bool check_code(std::string_view typed, std::vector<effect>& effects);
+
+  /// Tells the lesson whether a strong shared secret is known (the session keeps it).
+  void set_has_secret(bool known) { ctx_.has_secret = known; }
+
+  const std::string& step() const { return machine_.state(); }
+
+  /// The table, for tests and documentation.
+  static const fsm::states_table& table();
+
+private:
+  context ctx_;
+  fsm::state_machine<context, std::string> machine_;
+};
+
+/// The events that keep a session alive (the reference's refresh list).
+bool refreshes_session(const std::string& event);
+
+} // namespace otrbot::lesson

@@ -1,0 +1,261 @@
+// The lesson's states table, transition by transition, and the effects each one asks for.
+#include "actors/lesson.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace otrbot;
+using namespace otrbot::lesson;
+using i18n::msg;
+
+namespace {
+
+void zeros(std::uint8_t* out, std::size_t n) { std::fill(out, out + n, 0); }
+
+lesson::lesson make(bool may_start_smp = false) {
+  return lesson::lesson{{may_start_smp, "XXXX-XXXX"}, zeros};
+}
+
+std::vector<msg> lines(const std::vector<effect>& effects) {
+  std::vector<msg> out;
+  for (const auto& e : effects)
+    if (auto* s = std::get_if<say>(&e))
+      out.push_back(s->id);
+  return out;
+}
+
+template <class T>
+bool has(const std::vector<effect>& effects) {
+  return std::any_of(effects.begin(), effects.end(),
+                     [](const effect& e) { return std::holds_alternative<T>(e); });
+}
+
+/// A lesson moved to `step` along the happy path.
+lesson::lesson at(const std::string& step, bool may_start_smp = false) {
+  auto l = make(may_start_smp);
+  l.start();
+  if (step == steps::awaiting_otr)
+    return l;
+  l.handle("otr_enabled");
+  if (step == steps::encrypted)
+    return l;
+  l.set_has_secret(true);
+  l.handle("secret_received");
+  if (step == steps::secret_known)
+    return l;
+  if (!may_start_smp)
+    l.handle("smp_started");
+  if (step == steps::smp_in_progress)
+    return l;
+  l.handle("correct_secret_received");
+  if (step == steps::verified)
+    return l;
+  std::vector<effect> fx;
+  REQUIRE(l.check_code("AAAA-AAAA", fx));
+  return l;
+}
+
+} // namespace
+
+TEST_CASE("the lesson table is valid") {
+  auto l = make();
+  CHECK(l.step() == steps::awaiting_otr);
+}
+
+TEST_CASE("start: greeting, then how to start OTR") {
+  auto l = make();
+  CHECK(lines(l.start()) == std::vector<msg>{msg::greeting, msg::how_to_start_otr});
+}
+
+TEST_CASE("awaiting OTR: every message gets the instructions (help too)") {
+  auto l = at(steps::awaiting_otr);
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::how_to_start_otr});
+  CHECK(l.step() == steps::awaiting_otr);
+}
+
+TEST_CASE("awaiting OTR: a secret from the page is noted, a weak one refused with its reason") {
+  auto l = at(steps::awaiting_otr);
+  CHECK(lines(l.handle("secret_received")) == std::vector<msg>{msg::secret_noted_start_otr});
+  auto fx = l.handle("unsafe_secret_received", "too short");
+  REQUIRE(fx.size() == 1);
+  CHECK(std::get<say>(fx[0]).id == msg::secret_refused);
+  CHECK(std::get<say>(fx[0]).args.at("reason") == "too short");
+  CHECK(l.step() == steps::awaiting_otr);
+}
+
+TEST_CASE("otr_enabled without a secret: why encryption is not enough, and a request for the secret") {
+  auto l = at(steps::awaiting_otr);
+  auto fx = l.handle("otr_enabled");
+  CHECK(l.step() == steps::encrypted);
+  CHECK(lines(fx) == std::vector<msg>{msg::encryption_on, msg::not_enough, msg::ask_for_secret});
+}
+
+TEST_CASE("otr_already_setup also counts as OTR on") {
+  auto l = at(steps::awaiting_otr);
+  l.handle("otr_already_setup");
+  CHECK(l.step() == steps::encrypted);
+}
+
+TEST_CASE("otr_enabled with a secret already known skips asking for it") {
+  auto l = at(steps::awaiting_otr);
+  l.set_has_secret(true);
+  auto fx = l.handle("otr_enabled");
+  CHECK(l.step() == steps::secret_known);
+  CHECK(lines(fx) == std::vector<msg>{msg::encryption_on, msg::not_enough, msg::secret_known,
+                                      msg::how_to_authenticate});
+}
+
+TEST_CASE("encrypted: messages get the secret reminder; SMP before the secret is aborted") {
+  auto l = at(steps::encrypted);
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::ask_for_secret});
+  auto fx = l.handle("smp_started");
+  CHECK(has<abort_smp>(fx));
+  CHECK(lines(fx) == std::vector<msg>{msg::smp_needs_secret});
+  CHECK(l.step() == steps::encrypted);
+  CHECK(has<abort_smp>(l.handle("smp_question_used")));
+}
+
+TEST_CASE("encrypted: the secret arrives, the student is asked to authenticate") {
+  auto l = at(steps::encrypted);
+  l.set_has_secret(true);
+  auto fx = l.handle("secret_received");
+  CHECK(l.step() == steps::secret_known);
+  CHECK(lines(fx) == std::vector<msg>{msg::secret_known, msg::how_to_authenticate});
+  CHECK_FALSE(has<start_smp>(fx));
+}
+
+TEST_CASE("with may_start_smp the bot starts SMP itself once it knows the secret") {
+  auto l = at(steps::encrypted, true);
+  l.set_has_secret(true);
+  auto fx = l.handle("secret_received");
+  CHECK(has<start_smp>(fx));
+  CHECK(l.step() == steps::smp_in_progress);
+  CHECK(lines(fx).back() == msg::bot_started_smp);
+  CHECK_FALSE(has<respond_smp>(fx));
+}
+
+TEST_CASE("the student starts SMP: the bot answers with the secret") {
+  auto l = at(steps::secret_known);
+  auto fx = l.handle("smp_started");
+  CHECK(l.step() == steps::smp_in_progress);
+  CHECK(has<respond_smp>(fx));
+  CHECK(lines(fx).empty());
+}
+
+TEST_CASE("SMP with a question: answered, and the one-way check explained") {
+  auto l = at(steps::secret_known);
+  auto fx = l.handle("smp_question_used");
+  CHECK(l.step() == steps::smp_in_progress);
+  CHECK(has<respond_smp>(fx));
+  CHECK(lines(fx) == std::vector<msg>{msg::question_mode});
+}
+
+TEST_CASE("SMP fails: explained, back to asking for authentication") {
+  auto l = at(steps::smp_in_progress);
+  auto fx = l.handle("incorrect_secret_received");
+  CHECK(l.step() == steps::secret_known);
+  CHECK(lines(fx) == std::vector<msg>{msg::smp_failed, msg::how_to_authenticate});
+}
+
+TEST_CASE("SMP fails when the bot started it: explained, and the bot tries again") {
+  auto l = at(steps::smp_in_progress, true);
+  auto fx = l.handle("incorrect_secret_received");
+  CHECK(has<start_smp>(fx));
+  CHECK(l.step() == steps::smp_in_progress);
+}
+
+TEST_CASE("SMP aborted: explained; the bot does not restart it by itself") {
+  auto l = at(steps::smp_in_progress, true);
+  auto fx = l.handle("smp_aborted");
+  CHECK(l.step() == steps::secret_known);
+  CHECK(lines(fx) == std::vector<msg>{msg::smp_aborted, msg::how_to_authenticate});
+  CHECK_FALSE(has<start_smp>(fx));
+}
+
+TEST_CASE("SMP succeeds: the code is sent, then where to type it") {
+  auto l = at(steps::smp_in_progress);
+  auto fx = l.handle("correct_secret_received");
+  CHECK(l.step() == steps::verified);
+  REQUIRE(fx.size() == 3);
+  CHECK(std::get<say>(fx[0]).id == msg::verified);
+  CHECK(std::get<send_code>(fx[1]).code == "AAAA-AAAA");
+  CHECK(std::get<say>(fx[2]).id == msg::enter_code);
+}
+
+TEST_CASE("a student's SMP after verification is still answered") {
+  auto l = at(steps::verified);
+  CHECK(has<respond_smp>(l.handle("smp_started")));
+  CHECK(l.step() == steps::verified);
+}
+
+TEST_CASE("the right code completes the lesson; a wrong one changes nothing") {
+  auto l = at(steps::verified);
+  std::vector<effect> fx;
+  CHECK_FALSE(l.check_code("AAAA-AAAB", fx));
+  CHECK(fx.empty());
+  CHECK(l.step() == steps::verified);
+  CHECK(l.check_code(" aaaa-aaaa ", fx));
+  CHECK(l.step() == steps::completed);
+  CHECK(lines(fx) == std::vector<msg>{msg::completed});
+  CHECK(has<completed>(fx));
+}
+
+TEST_CASE("the code is only accepted while verified") {
+  auto l = at(steps::secret_known);
+  std::vector<effect> fx;
+  CHECK_FALSE(l.check_code("AAAA-AAAA", fx));
+  CHECK(l.step() == steps::secret_known);
+}
+
+TEST_CASE("ending OTR before completion returns to awaiting OTR, with an explanation") {
+  for (const auto& step : {steps::encrypted, steps::secret_known, steps::smp_in_progress,
+                           steps::verified}) {
+    CAPTURE(step);
+    auto l = at(step);
+    auto fx = l.handle("otr_disabled");
+    CHECK(l.step() == steps::awaiting_otr);
+    CHECK(lines(fx) == std::vector<msg>{msg::otr_ended_early, msg::how_to_start_otr});
+  }
+}
+
+TEST_CASE("ending OTR after completion changes nothing") {
+  auto l = at(steps::completed);
+  CHECK(l.handle("otr_disabled").empty());
+  CHECK(l.step() == steps::completed);
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::done});
+}
+
+TEST_CASE("a new verification after OTR restarts sends a new code") {
+  std::uint8_t next = 0;
+  lesson::lesson l{{false, "XXXX"}, [&](std::uint8_t* o, std::size_t n) {
+                     for (std::size_t i = 0; i < n; ++i)
+                       o[i] = next++;
+                   }};
+  l.start();
+  l.set_has_secret(true);
+  l.handle("otr_enabled");
+  l.handle("smp_started");
+  auto first = l.handle("correct_secret_received");
+  l.handle("otr_disabled");
+  l.handle("otr_enabled");
+  l.handle("smp_started");
+  auto second = l.handle("correct_secret_received");
+  CHECK(std::get<send_code>(first[1]).code != std::get<send_code>(second[1]).code);
+  std::vector<effect> fx;
+  CHECK_FALSE(l.check_code(std::get<send_code>(first[1]).code, fx));
+  CHECK(l.check_code(std::get<send_code>(second[1]).code, fx));
+}
+
+TEST_CASE("events a step does not expect change nothing") {
+  auto l = at(steps::awaiting_otr);
+  CHECK(l.handle("correct_secret_received").empty());
+  CHECK(l.handle("no_such_event").empty());
+  CHECK(l.step() == steps::awaiting_otr);
+}
+
+TEST_CASE("the refresh list is the reference's") {
+  for (const char* e : {"message_received", "otr_enabled", "smp_started", "smp_aborted",
+                        "otr_disabled"})
+    CHECK(refreshes_session(e));
+  CHECK_FALSE(refreshes_session("secret_received"));
+  CHECK_FALSE(refreshes_session("correct_secret_received"));
+}
