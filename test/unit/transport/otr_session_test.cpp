@@ -1,0 +1,194 @@
+// The libotr facade against a libotr peer (OTR v3 with instance tags), in memory: AKE, SMP, end.
+#include "transport/otr_session.hpp"
+
+#include <catch2/catch.hpp>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <deque>
+
+using namespace otrbot::otr;
+
+namespace {
+
+const bool initialised = initialize();
+
+std::shared_ptr<spdlog::logger> quiet() {
+  return std::make_shared<spdlog::logger>("otr-test", std::make_shared<spdlog::sinks::null_sink_mt>());
+}
+
+void make_key(session& s) {
+  auto key = s.start_key();
+  REQUIRE(key);
+  REQUIRE(key->calculate());
+  REQUIRE(s.finish_key(*key));
+}
+
+struct peer {
+  session otr;
+  std::vector<std::string> events;
+  std::vector<std::string> texts;
+  peer(const char* me, const char* them) : otr(me, them, quiet()) { make_key(otr); }
+};
+
+/// Delivers everything each side sends to the other until both are quiet.
+void exchange(peer& a, peer& b, outcome from_a) {
+  std::deque<std::pair<bool, std::string>> wire;  // (to b?, message)
+  auto queue = [&](bool to_b, outcome& o, peer& who) {
+    for (auto& m : o.to_send)
+      wire.emplace_back(to_b, m);
+    who.events.insert(who.events.end(), o.events.begin(), o.events.end());
+    if (o.text)
+      who.texts.push_back(*o.text);
+  };
+  queue(true, from_a, a);
+  for (int i = 0; i < 100 && !wire.empty(); ++i) {
+    auto [to_b, msg] = wire.front();
+    wire.pop_front();
+    auto& receiver = to_b ? b : a;
+    auto out = receiver.otr.receive(msg);
+    queue(!to_b, out, receiver);
+  }
+  REQUIRE(wire.empty());
+}
+
+bool saw(const peer& p, const std::string& e) {
+  return std::find(p.events.begin(), p.events.end(), e) != p.events.end();
+}
+
+/// The student (b) starts OTR v3 with the query message.
+void start_otr(peer& bot, peer& student) {
+  outcome query;
+  query.to_send.push_back("?OTRv3?");
+  exchange(student, bot, query);
+  REQUIRE(bot.otr.encrypted());
+  REQUIRE(student.otr.encrypted());
+}
+
+} // namespace
+
+TEST_CASE("each session has its own fresh key: a new fingerprint every time") {
+  REQUIRE(initialised);
+  peer a{"bot@x.org", "s@x.org"};
+  peer b{"bot@x.org", "s@x.org"};
+  CHECK(a.otr.fingerprint().size() == 44);
+  CHECK(a.otr.fingerprint() != b.otr.fingerprint());
+}
+
+TEST_CASE("plaintext first: a message goes out unchanged and without a whitespace tag") {
+  peer bot{"bot@x.org", "s@x.org"};
+  auto out = bot.otr.send("hello");
+  REQUIRE(out.to_send.size() == 1);
+  CHECK(out.to_send[0] == "hello");
+  CHECK_FALSE(bot.otr.encrypted());
+}
+
+TEST_CASE("the student's OTR v3 query starts an encrypted session on both sides") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  CHECK(saw(bot, "otr_enabled"));
+  CHECK(bot.otr.protocol_version() == 3);
+  CHECK(bot.otr.session_id() == student.otr.session_id());
+  // What the bot sends now is encrypted, and the student reads it.
+  auto out = bot.otr.send("secret lesson");
+  REQUIRE_FALSE(out.to_send.empty());
+  CHECK(out.to_send[0].rfind("?OTR:", 0) == 0);
+  exchange(bot, student, out);
+  CHECK(student.texts.back() == "secret lesson");
+  // And the student's encrypted words come back decrypted.
+  exchange(student, bot, student.otr.send("hi bot"));
+  CHECK(bot.texts.back() == "hi bot");
+}
+
+TEST_CASE("SMP with the same secret succeeds on both sides") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  exchange(student, bot, student.otr.start_smp("purple tractor"));
+  REQUIRE(saw(bot, "smp_started"));
+  exchange(bot, student, bot.otr.respond_smp("purple tractor"));
+  CHECK(saw(bot, "correct_secret_received"));
+  CHECK(saw(student, "correct_secret_received"));
+}
+
+TEST_CASE("SMP with another secret fails on both sides") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  exchange(student, bot, student.otr.start_smp("purple tractor"));
+  exchange(bot, student, bot.otr.respond_smp("green tractor"));
+  CHECK(saw(bot, "incorrect_secret_received"));
+  CHECK_FALSE(saw(bot, "correct_secret_received"));
+}
+
+TEST_CASE("SMP started by the bot, and SMP aborted by the student") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  exchange(bot, student, bot.otr.start_smp("purple tractor"));
+  REQUIRE(saw(student, "smp_started"));
+  exchange(student, bot, student.otr.abort_smp());
+  CHECK(saw(bot, "smp_aborted"));
+}
+
+TEST_CASE("private content goes only over the session it was meant for") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  bool sent = true;
+  CHECK(bot.otr.send_private("CODE", "", sent).to_send.empty());
+  CHECK_FALSE(sent);
+  start_otr(bot, student);
+  auto sid = bot.otr.session_id();
+  exchange(bot, student, bot.otr.send_private("CODE-1234", sid, sent));
+  CHECK(sent);
+  CHECK(student.texts.back() == "CODE-1234");
+  CHECK(bot.otr.send_private("CODE", "another-session", sent).to_send.empty());
+  CHECK_FALSE(sent);
+}
+
+TEST_CASE("the student ending OTR: the bot sees otr_disabled and speaks plaintext again") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  exchange(student, bot, student.otr.end());
+  CHECK(saw(bot, "otr_disabled"));
+  CHECK_FALSE(bot.otr.encrypted());
+  auto out = bot.otr.send("back in plaintext");
+  REQUIRE(out.to_send.size() == 1);
+  CHECK(out.to_send[0] == "back in plaintext");
+  // ... and the student can start OTR again.
+  start_otr(bot, student);
+}
+
+TEST_CASE("a plaintext message during OTR is reported as such") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  auto out = bot.otr.receive("I lost my OTR session");
+  CHECK(out.plaintext_during_otr);
+  REQUIRE(out.text);
+  CHECK(*out.text == "I lost my OTR session");
+}
+
+TEST_CASE("a malformed OTR message is survived") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  bot.otr.receive("?OTR:AAMDbroken!!!.");
+  bot.otr.receive("?OTR|00000000|00000000,00001,00002,half,");
+  CHECK(bot.otr.encrypted());
+  exchange(student, bot, student.otr.send("still here"));
+  CHECK(bot.texts.back() == "still here");
+}
+
+TEST_CASE("the bot ending OTR sends a disconnect and returns to plaintext") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  auto out = bot.otr.end();
+  CHECK(std::find(out.events.begin(), out.events.end(), "otr_disabled") != out.events.end());
+  CHECK_FALSE(bot.otr.encrypted());
+  exchange(bot, student, out);
+  CHECK(saw(student, "otr_disabled"));
+}

@@ -1,0 +1,99 @@
+// One student's OTR conversation over libotr 4.1: its own user state and key, no CAF.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace spdlog {
+class logger;
+}
+
+namespace otrbot::otr {
+
+/// Initialises libotr (and libgcrypt) once, in main, before any thread
+/// starts, and warms libgcrypt up (its one-time self-tests are not
+/// thread-safe). Returns false when libotr's version does not fit.
+bool initialize();
+
+/// What one call into libotr produced, in order.
+struct outcome {
+  /// Stanza bodies to send to the student (OTR protocol messages, encrypted
+  /// data, or plaintext), in order.
+  std::vector<std::string> to_send;
+  /// Lesson events: otr_enabled, otr_disabled, otr_already_setup,
+  /// smp_started, smp_question_used, smp_aborted, correct_secret_received,
+  /// incorrect_secret_received.
+  std::vector<std::string> events;
+  /// What the student wrote, decrypted when it came encrypted; nullopt for
+  /// OTR protocol messages.
+  std::optional<std::string> text;
+  /// The text arrived in plaintext while OTR was on (the student's client
+  /// lost or left the encrypted session).
+  bool plaintext_during_otr = false;
+};
+
+/// A pending key generation: made on the session's thread, calculated on a
+/// background thread, finished on the session's thread.
+class pending_key {
+public:
+  explicit pending_key(void* handle) : handle_(handle) {}
+  /// The expensive part (tens to hundreds of ms); any thread.
+  bool calculate() const;
+  void* handle() const { return handle_; }
+
+private:
+  void* handle_;
+};
+
+/// One OTR conversation between the bot (`account`) and one student (`peer`,
+/// a bare JID). Not thread-safe: one actor owns it.
+class session {
+public:
+  session(std::string account, std::string peer, std::shared_ptr<spdlog::logger> log);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  /// Starts generating this session's fresh private key (DSA-1024).
+  std::optional<pending_key> start_key();
+  /// Stores the calculated key in the user state.
+  bool finish_key(const pending_key& key);
+  bool has_key() const noexcept;
+  /// The bot's fingerprint in this session ("ABCD1234 ..."), once the key exists.
+  std::string fingerprint() const;
+
+  /// A message from the student (full JID `from`).
+  outcome receive(const std::string& message);
+  /// Text for the student: encrypted when OTR is on, else plaintext.
+  outcome send(const std::string& text);
+  /// Text that may only travel encrypted, on the OTR session `session_id`:
+  /// nothing is sent otherwise (and `sent` says so).
+  outcome send_private(const std::string& text, const std::string& session_id, bool& sent);
+
+  outcome start_smp(const std::string& secret);
+  outcome respond_smp(const std::string& secret);
+  outcome abort_smp();
+  /// Ends the OTR session (the student went offline or left it): a disconnect
+  /// message and back to plaintext.
+  outcome end();
+  /// libotr's periodic clean-up (see timer_interval()).
+  outcome poll();
+
+  /// Whether the conversation is encrypted now.
+  bool encrypted() const;
+  /// The current OTR session's id (hex); empty when not encrypted.
+  std::string session_id() const;
+  /// The OTR protocol version in use (2 or 3), 0 when not encrypted.
+  unsigned protocol_version() const;
+  /// Seconds between polls that libotr asked for; 0: no polling needed.
+  unsigned timer_interval() const noexcept;
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace otrbot::otr
