@@ -31,6 +31,29 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, whitelist, "whitelist")
   /// Manager: the bare JIDs with a running session -> std::vector<std::string>.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, sessions, "sessions")
+  /// Manager and session: the shared secret from the LMS page -> std::string
+  /// error ("" = accepted; else why it was refused, or "unknown JID").
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, set_secret, "set_secret")
+  /// Manager and session: the code typed on the LMS page -> check_result.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, check_code, "check_code")
+  /// Session -> manager: a refresh-list event happened (the session lives on).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, activity, "activity")
+  /// Session -> manager: the student completed the lesson.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, completed, "completed")
+  /// Manager -> session: warn that the session ends soon (with minutes left).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, warn, "warn")
+  /// Manager -> session: activity after a warning: say the session goes on.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, refreshed, "refreshed")
+  /// Manager -> session: say goodbye, then reply (the manager ends it).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, sign_out, "sign_out")
+  /// Manager -> session: the student's resource went offline.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, offline, "offline")
+  /// Session: which lesson step -> std::string.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, step, "step")
+  /// Session-internal: send the next typed line; run libotr's timer; check timeouts.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, type_next, "type_next")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, otr_poll, "otr_poll")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, tick, "tick")
 
 CAF_END_TYPE_ID_BLOCK(otrbot)
 
@@ -40,6 +63,19 @@ namespace otrbot {
 struct whitelist_entry {
   std::string jid;
   std::string locale;
+};
+
+/// The answer to check_code: whether the code was right, and whether the
+/// JID had a session at all (the reference's JidNotKnown).
+struct check_result {
+  bool known = false;
+  bool correct = false;
+};
+
+/// A key generation for the keygen worker (a libotr handle: only ever sent
+/// between actors of this process).
+struct keygen_job {
+  void* handle = nullptr;
 };
 
 /// The bot's roster as the server sent it after login.
@@ -53,11 +89,18 @@ typename Inspector::result_type inspect(Inspector& f, whitelist_entry& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, check_result& x) {
+  return f(caf::meta::type_name("check_result"), x.known, x.correct);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, roster_snapshot& x) {
   return f(caf::meta::type_name("roster_snapshot"), x.items);
 }
 
 } // namespace otrbot
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(otrbot::keygen_job)
 
 namespace otrbot::xmpp {
 

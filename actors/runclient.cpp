@@ -2,12 +2,14 @@
 #include "actors/runclient.hpp"
 
 #include "actors/exit_code.hpp"
+#include "actors/keygen.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_manager.hpp"
 #include "actors/xmpp_gateway.hpp"
 #include "conf/settings.hpp"
 #include "transport/openssl_policy.hpp"
+#include "transport/otr_session.hpp"
 
 #include <caf/all.hpp>
 
@@ -135,6 +137,9 @@ int runclient(const runclient_options& opts) {
     log->warn("TLS is off: allowed only because {} is on loopback", acc->connect_host());
   }
   xmpp::initialize_library();
+  // libotr and libgcrypt: once, here, before any other thread exists.
+  if (!otr::initialize())
+    return fail(exit_code::missing_dependency, "libotr 4.1 could not be initialised");
 
   // -- signals: handled by this thread alone -----------------------------------
   sigset_t stop_signals;
@@ -147,13 +152,34 @@ int runclient(const runclient_options& opts) {
   exit_latch latch;
   {
     caf::actor_system_config cfg;
+    if (s.bot.worker_threads > 0)
+      cfg.set("scheduler.max-threads", static_cast<std::size_t>(s.bot.worker_threads));
     caf::actor_system sys{cfg};
+    keygen_config kc;
+    if (auto gate = env_value("OTRBOT_TEST_KEYGEN_GATE")) {
+      kc.gate_path = *gate;
+      log->warn("test hook: key generation waits for {}", kc.gate_path);
+    }
+    auto keygen = sys.spawn<caf::detached>(keygen_worker, kc);
+
     session_manager_config mc;
     for (const auto& [jid, entry] : s.whitelist)
       mc.whitelist[jid] = entry.locale;
     mc.default_locale = s.bot.default_locale;
+    auto& sd = mc.session_defaults;
+    sd.keygen = keygen;
+    sd.account = acc->jid;
     for (const auto& [k, v] : s.bot.format_strings)
-      mc.format_strings[k] = v;
+      sd.format_strings[k] = v;
+    sd.lesson.may_start_smp = s.bot.may_start_smp;
+    sd.lesson.code_format = s.bot.bot_secret_format;
+    sd.default_secret = s.bot.default_secret;
+    sd.scheduled_msg_say = s.bot.scheduled_msg_say;
+    sd.type_speed = s.bot.type_speed;
+    sd.log_user_msgs = s.bot.log_user_msgs;
+    mc.warning_timeout = std::chrono::seconds{s.bot.warning_timeout};
+    mc.session_timeout = std::chrono::seconds{s.bot.session_timeout};
+    mc.check_interval = std::chrono::seconds{s.bot.timeout_check_interval};
     auto manager = sys.spawn(session_manager, std::move(mc));
 
     xmpp_gateway_config gc;
@@ -186,6 +212,7 @@ int runclient(const runclient_options& opts) {
     }
     caf::anon_send(gateway, atoms::stop_v);
     caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(keygen, caf::exit_reason::user_shutdown);
   }  // the actor system waits here for every actor to finish
   auto [code, line] = *latch.get();
   if (!line.empty())

@@ -1,20 +1,293 @@
-// The session actor.
+// The session actor: decode, hand to OTR and the lesson, carry out the effects.
 #include "actors/session.hpp"
 
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/secrets.hpp"
+
+#include <openssl/rand.h>
+
+#include <stdexcept>
 
 namespace otrbot {
+namespace {
+
+using session_ptr = caf::stateful_actor<session_state>*;
+
+void crypto_random(std::uint8_t* out, std::size_t n) {
+  if (RAND_bytes(out, static_cast<int>(n)) != 1)
+    throw std::runtime_error("no random bytes available");
+}
+
+std::shared_ptr<spdlog::logger> log() { return logging::get("session"); }
+
+void run_effects(session_ptr self, std::vector<lesson::effect> effects);
+void handle_event(session_ptr self, const std::string& event, const std::string& detail = {});
+
+/// Sends what libotr produced (protocol messages go out at once) and runs
+/// the lesson events it reported.
+void carry_out(session_ptr self, otr::outcome out, bool quiet = false);
+
+void schedule_poll(session_ptr self) {
+  auto& st = self->state;
+  auto interval = st.otr ? st.otr->timer_interval() : 0u;
+  if (interval > 0 && !st.poll_scheduled) {
+    st.poll_scheduled = true;
+    self->delayed_send(self, std::chrono::seconds{interval}, atoms::otr_poll_v);
+  }
+}
+
+void send_raw(session_ptr self, const std::vector<std::string>& bodies) {
+  auto& st = self->state;
+  auto to = st.peer.empty() ? st.cfg.jid : st.peer;
+  for (const auto& b : bodies)
+    self->send(st.cfg.gateway, xmpp::outbound_message{to, b});
+}
+
+/// Sends the first waiting line through OTR (encrypted when OTR is on).
+void type_one(session_ptr self) {
+  auto& st = self->state;
+  if (st.typing.empty())
+    return;
+  auto line = std::move(st.typing.front());
+  st.typing.pop_front();
+  if (line.is_private) {
+    bool sent = false;
+    auto out = st.otr->send_private(line.text, line.session_id, sent);
+    if (sent)
+      log()->info("sent the code to {} over the verified OTR session", st.cfg.jid);
+    carry_out(self, std::move(out));
+  } else {
+    carry_out(self, st.otr->send(line.text));
+  }
+}
+
+void schedule_typing(session_ptr self) {
+  auto& st = self->state;
+  if (st.typing_scheduled || st.typing.empty())
+    return;
+  if (!st.cfg.scheduled_msg_say) {
+    while (!st.typing.empty())
+      type_one(self);
+    return;
+  }
+  // A person types: the next line appears after its length / type_speed.
+  auto chars = static_cast<std::int64_t>(st.typing.front().text.size());
+  auto ms = std::max<std::int64_t>(200, chars * 1000 / std::max<std::int64_t>(1, st.cfg.type_speed));
+  st.typing_scheduled = true;
+  self->delayed_send(self, std::chrono::milliseconds{ms}, atoms::type_next_v);
+}
+
+void say(session_ptr self, i18n::msg id, const i18n::args& extra = {}) {
+  auto& st = self->state;
+  auto args = st.cfg.format_strings;
+  for (const auto& [k, v] : extra)
+    args[k] = v;
+  st.typing.push_back({i18n::text(id, st.cfg.locale, args), false, {}});
+  schedule_typing(self);
+}
+
+void flush_typing(session_ptr self) {
+  while (!self->state.typing.empty())
+    type_one(self);
+}
+
+void carry_out(session_ptr self, otr::outcome out, bool quiet) {
+  auto& st = self->state;
+  if (!quiet)
+    send_raw(self, out.to_send);
+  for (const auto& e : out.events) {
+    if (e == "correct_secret_received")
+      st.verified_session = st.otr->session_id();
+    if (quiet) {
+      st.lesson->handle(e);  // the student is gone: nothing to say
+      continue;
+    }
+    handle_event(self, e);
+  }
+  schedule_poll(self);
+}
+
+void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
+  auto& st = self->state;
+  for (auto& fx : effects) {
+    if (auto* s = std::get_if<lesson::say>(&fx)) {
+      say(self, s->id, s->args);
+    } else if (std::holds_alternative<lesson::start_smp>(fx)) {
+      flush_typing(self);  // the explanation arrives before the SMP request
+      if (st.secret)
+        carry_out(self, st.otr->start_smp(*st.secret));
+    } else if (std::holds_alternative<lesson::respond_smp>(fx)) {
+      if (st.secret)
+        carry_out(self, st.otr->respond_smp(*st.secret));
+      else
+        carry_out(self, st.otr->abort_smp());
+    } else if (std::holds_alternative<lesson::abort_smp>(fx)) {
+      carry_out(self, st.otr->abort_smp());
+    } else if (auto* c = std::get_if<lesson::send_code>(&fx)) {
+      auto args = st.cfg.format_strings;
+      args["code"] = c->code;
+      st.typing.push_back({i18n::text(i18n::msg::your_code, st.cfg.locale, args), true,
+                           st.verified_session});
+      schedule_typing(self);
+    } else if (std::holds_alternative<lesson::completed>(fx)) {
+      log()->info("{} completed the lesson", st.cfg.jid);
+      if (st.cfg.manager)
+        self->send(st.cfg.manager, atoms::completed_v, st.cfg.jid);
+    }
+  }
+}
+
+void handle_event(session_ptr self, const std::string& event, const std::string& detail) {
+  auto& st = self->state;
+  auto before = st.lesson->step();
+  auto effects = st.lesson->handle(event, detail);
+  if (st.lesson->step() != before)
+    log()->info("{}: {} -> {} ({})", st.cfg.jid, before, st.lesson->step(), event);
+  if (lesson::refreshes_session(event) && st.cfg.manager)
+    self->send(st.cfg.manager, atoms::activity_v, st.cfg.jid);
+  run_effects(self, std::move(effects));
+}
+
+void receive_message(session_ptr self, xmpp::inbound_message& m) {
+  auto& st = self->state;
+  st.peer = m.from;
+  auto out = st.otr->receive(m.body);
+  if (out.plaintext_during_otr) {
+    // The student writes in plaintext while we think OTR is on: their client
+    // lost the OTR session (a restart, a new client). Replies they cannot
+    // read would be useless: end OTR on our side and go on in plaintext.
+    log()->info("{} wrote in plaintext during OTR: ending the OTR session", st.cfg.jid);
+    auto text = out.text;
+    carry_out(self, std::move(out));
+    carry_out(self, st.otr->end());
+    if (text)
+      handle_event(self, "message_received");
+    return;
+  }
+  auto text = out.text;
+  carry_out(self, std::move(out));
+  if (text) {
+    if (st.cfg.log_user_msgs)
+      log()->info("{} wrote: {}", st.cfg.jid, *text);
+    handle_event(self, "message_received");
+  }
+}
+
+void key_ready(session_ptr self) {
+  auto& st = self->state;
+  st.key_ready = true;
+  log()->info("OTR key ready for {}: fingerprint {}", st.cfg.jid, st.otr->fingerprint());
+  while (!st.waiting.empty()) {
+    xmpp::inbound_message m{st.peer, std::move(st.waiting.front())};
+    st.waiting.pop_front();
+    receive_message(self, m);
+  }
+}
+
+std::string accept_secret(session_ptr self, const std::string& raw) {
+  auto& st = self->state;
+  auto normal = secrets::normalise(raw);
+  if (!normal) {
+    handle_event(self, "unsafe_secret_received", "it is not valid text");
+    return "it is not valid text";
+  }
+  if (auto weak = secrets::weakness(*normal)) {
+    handle_event(self, "unsafe_secret_received", *weak);
+    return *weak;
+  }
+  st.secret = std::move(*normal);
+  st.lesson->set_has_secret(true);
+  log()->info("shared secret received for {}", st.cfg.jid);
+  handle_event(self, "secret_received");
+  return {};
+}
+
+} // namespace
 
 caf::behavior session(caf::stateful_actor<session_state>* self, session_config cfg) {
-  self->state.cfg = std::move(cfg);
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.otr = std::make_unique<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
+  st.lesson = std::make_unique<lesson::lesson>(st.cfg.lesson, crypto_random);
+  if (!st.cfg.default_secret.empty())
+    if (auto normal = secrets::normalise(st.cfg.default_secret)) {
+      st.secret = *normal;
+      st.lesson->set_has_secret(true);
+    }
+  // The key is calculated on the keygen worker's thread, not here.
+  if (auto key = st.otr->start_key()) {
+    if (st.cfg.keygen) {
+      self->request(st.cfg.keygen, caf::infinite, keygen_job{key->handle()})
+        .then(
+          [self, k = *key](bool ok) {
+            if (!ok || !self->state.otr->finish_key(k)) {
+              log()->error("no OTR key for {}: ending the session", self->state.cfg.jid);
+              self->quit(caf::sec::runtime_error);
+              return;
+            }
+            key_ready(self);
+          },
+          [self](caf::error& err) {
+            log()->error("key generation for {} failed: {}", self->state.cfg.jid,
+                         caf::to_string(err));
+            self->quit(err);
+          });
+    } else if (key->calculate() && st.otr->finish_key(*key)) {
+      st.key_ready = true;
+    }
+  }
   return {
     [self](xmpp::inbound_message& m) {
-      auto& st = self->state;
-      ++st.messages;
-      logging::get("session")->debug("message {} from {}", st.messages, st.cfg.jid);
-      auto reply = i18n::text(i18n::msg::greeting, st.cfg.locale, st.cfg.format_strings);
-      self->send(st.cfg.gateway, xmpp::outbound_message{m.from, std::move(reply)});
+      auto& s = self->state;
+      bool first = s.peer.empty();
+      s.peer = m.from;
+      if (first)
+        run_effects(self, s.lesson->start());
+      if (!s.key_ready) {
+        s.waiting.push_back(std::move(m.body));
+        return;
+      }
+      receive_message(self, m);
+    },
+    [self](atoms::set_secret, const std::string& secret) { return accept_secret(self, secret); },
+    [self](atoms::check_code, const std::string& typed) {
+      std::vector<lesson::effect> effects;
+      bool ok = self->state.lesson->check_code(typed, effects);
+      log()->info("{} typed {} code on the page", self->state.cfg.jid, ok ? "the right" : "a wrong");
+      run_effects(self, std::move(effects));
+      return ok;
+    },
+    [self](atoms::step) { return self->state.lesson->step(); },
+    [self](atoms::warn, std::int64_t minutes) {
+      say(self, i18n::msg::timeout_warning, {{"minutes", std::to_string(minutes)}});
+    },
+    [self](atoms::refreshed) { say(self, i18n::msg::session_refreshed); },
+    [self](atoms::sign_out) {
+      // The goodbye goes out before the manager removes the roster item.
+      say(self, i18n::msg::signed_out);
+      flush_typing(self);
+      carry_out(self, self->state.otr->end());
+      return true;
+    },
+    [self](atoms::offline, const std::string& full_jid) {
+      auto& s = self->state;
+      if (full_jid != s.peer || !s.otr->encrypted())
+        return;
+      // Replies encrypted with this OTR session would be unreadable when
+      // the student comes back: end it now, quietly.
+      log()->info("{} went offline: ending the OTR session", s.cfg.jid);
+      s.typing.clear();
+      carry_out(self, s.otr->end(), true);
+    },
+    [self](atoms::type_next) {
+      self->state.typing_scheduled = false;
+      type_one(self);
+      schedule_typing(self);
+    },
+    [self](atoms::otr_poll) {
+      self->state.poll_scheduled = false;
+      carry_out(self, self->state.otr->poll());
     },
   };
 }

@@ -1,30 +1,60 @@
-// One student's session: an actor per whitelisted JID (the lesson comes with its own issue).
+// One student's session: an actor per whitelisted JID, holding its OTR conversation and its lesson.
 #pragma once
 
+#include "actors/lesson.hpp"
 #include "i18n/text.hpp"
+#include "transport/otr_session.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <deque>
+#include <memory>
+#include <optional>
 #include <string>
 
 namespace otrbot {
 
 struct session_config {
-  std::string jid;     ///< the student's bare JID
-  std::string locale;  ///< the student's language
-  caf::actor gateway;  ///< where replies go
+  std::string jid;            ///< the student's bare JID
+  std::string locale;         ///< the student's language
+  caf::actor gateway;         ///< where stanzas go
+  caf::actor keygen;          ///< where the private key is calculated (empty: inline, tests)
+  caf::actor manager;         ///< told about activity and completion
+  std::string account;        ///< the bot's bare JID
   i18n::args format_strings;
+  lesson::settings lesson;
+  std::string default_secret; ///< testing only: a secret known without the LMS
+  bool scheduled_msg_say = false;
+  std::int64_t type_speed = 20;  ///< characters per second
+  bool log_user_msgs = false;
+};
+
+/// One line waiting to be "typed".
+struct typed_line {
+  std::string text;
+  bool is_private = false;    ///< only over the verified OTR session
+  std::string session_id;     ///< that session
 };
 
 struct session_state {
   static constexpr const char* name = "session";
   session_config cfg;
-  int messages = 0;
+  std::unique_ptr<otr::session> otr;
+  std::unique_ptr<lesson::lesson> lesson;
+  std::string peer;                     ///< the full JID the student writes from
+  std::optional<std::string> secret;    ///< normalised, strong; never logged
+  std::string verified_session;         ///< OTR session id that SMP verified
+  bool key_ready = false;
+  std::deque<std::string> waiting;      ///< messages that came before the key
+  std::deque<typed_line> typing;        ///< lines not sent yet
+  bool typing_scheduled = false;
+  bool poll_scheduled = false;
 };
 
-/// Answers a whitelisted student's messages. For now: a greeting that says
-/// what the bot is, sent back to the resource the student wrote from.
+/// Runs one student's lesson: decrypts what comes in, feeds OTR events and
+/// messages to the lesson, carries out the effects it returns (lines typed at
+/// type_speed, SMP, the code over the verified channel).
 caf::behavior session(caf::stateful_actor<session_state>* self, session_config cfg);
 
 } // namespace otrbot

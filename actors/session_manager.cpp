@@ -4,6 +4,7 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/roster_policy.hpp"
+#include "actors/timeouts.hpp"
 #include "transport/jid.hpp"
 
 #include <set>
@@ -12,6 +13,8 @@ namespace otrbot {
 namespace {
 
 using manager_ptr = caf::stateful_actor<session_manager_state>*;
+
+std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
 
 void carry_out(manager_ptr self, const xmpp_actions& actions) {
   auto& gw = self->state.gateway;
@@ -33,24 +36,71 @@ std::set<std::string> whitelisted(const session_manager_state& st) {
 caf::actor session_for(manager_ptr self, const std::string& jid) {
   auto& st = self->state;
   if (auto it = st.sessions.find(jid); it != st.sessions.end())
-    return it->second;
-  session_config sc{jid, st.cfg.whitelist.at(jid), st.gateway, st.cfg.format_strings};
+    return it->second.actor;
+  session_config sc = st.cfg.session_defaults;
+  sc.jid = jid;
+  sc.locale = st.cfg.whitelist.at(jid);
+  sc.gateway = st.gateway;
+  sc.manager = self;
   auto s = st.cfg.spawn_session(self, std::move(sc));
   self->monitor(s);
-  st.sessions.emplace(jid, s);
+  st.sessions.emplace(jid, session_entry{s, self->clock().now(), false});
   st.owners.emplace(s.address(), jid);
-  logging::get("manager")->info("session started for {}", jid);
+  log()->info("session started for {}", jid);
   return s;
 }
 
-void end_session(manager_ptr self, const std::string& jid) {
+void forget(manager_ptr self, const std::string& jid) {
   auto& st = self->state;
   if (auto it = st.sessions.find(jid); it != st.sessions.end()) {
-    st.owners.erase(it->second.address());
-    self->demonitor(it->second);
-    self->send_exit(it->second, caf::exit_reason::user_shutdown);
+    st.owners.erase(it->second.actor.address());
+    self->demonitor(it->second.actor);
+    self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
     st.sessions.erase(it);
   }
+}
+
+/// Ends a student's session as the reference does: the sign-out line, then a
+/// directed unavailable presence saying how to start again, then roster and
+/// whitelist removal.
+void terminate(manager_ptr self, const std::string& jid, const char* why) {
+  auto& st = self->state;
+  auto locale = st.cfg.whitelist.contains(jid) ? st.cfg.whitelist.at(jid) : st.cfg.default_locale;
+  auto status = i18n::text(i18n::msg::signed_out, locale, st.cfg.session_defaults.format_strings);
+  auto finish = [self, jid, status, why] {
+    forget(self, jid);
+    self->state.cfg.whitelist.erase(jid);
+    carry_out(self, farewell(jid, status));
+    log()->info("session of {} ended ({}); removed from the roster and the whitelist", jid, why);
+  };
+  auto it = st.sessions.find(jid);
+  if (it == st.sessions.end()) {
+    finish();
+    return;
+  }
+  self->request(it->second.actor, std::chrono::seconds{10}, atoms::sign_out_v)
+    .then([finish](bool) { finish(); }, [finish](caf::error&) { finish(); });
+}
+
+void check_timeouts(manager_ptr self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  std::vector<std::string> ending;
+  for (auto& [jid, entry] : st.sessions) {
+    auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - entry.last_activity);
+    switch (check_timeout(idle, entry.warned, st.cfg.warning_timeout, st.cfg.session_timeout)) {
+      case timeout_action::warn:
+        entry.warned = true;
+        log()->info("warning {}: idle for {} s", jid, idle.count());
+        self->send(entry.actor, atoms::warn_v,
+                   static_cast<std::int64_t>(minutes_left(idle, st.cfg.session_timeout)));
+        break;
+      case timeout_action::end: ending.push_back(jid); break;
+      case timeout_action::none: break;
+    }
+  }
+  for (const auto& jid : ending)
+    terminate(self, jid, "inactive");
 }
 
 } // namespace
@@ -71,29 +121,76 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
     st.owners.erase(it);
     st.sessions.erase(jid);
     if (dm.reason)
-      logging::get("manager")->error("the session for {} failed and was removed: {}", jid,
-                                     caf::to_string(dm.reason));
+      log()->error("the session for {} failed and was removed: {}", jid, caf::to_string(dm.reason));
     else
-      logging::get("manager")->info("the session for {} ended", jid);
+      log()->info("the session for {} ended", jid);
   });
+  self->delayed_send(self, self->state.cfg.check_interval, atoms::tick_v);
   return {
     [self](atoms::gateway, caf::actor gw) { self->state.gateway = std::move(gw); },
-    [](atoms::online) { logging::get("manager")->info("online; syncing the roster"); },
+    [](atoms::online) { log()->info("online; syncing the roster"); },
     [self](roster_snapshot& r) {
       carry_out(self, sync_roster(whitelisted(self->state), r.items));
     },
     [self](xmpp::inbound_presence& p) {
       auto bare = xmpp::bare_of(p.from);
-      bool ok = self->state.cfg.whitelist.contains(bare);
+      auto& st = self->state;
+      bool ok = st.cfg.whitelist.contains(bare);
       carry_out(self, answer_presence(ok, p, bare));
+      if (!ok)
+        return;
+      if (p.type == "available")
+        session_for(self, bare);  // its key is made while the student reads
+      else if (p.type == "unavailable")
+        if (auto it = st.sessions.find(bare); it != st.sessions.end())
+          self->send(it->second.actor, atoms::offline_v, p.from);
     },
     [self](xmpp::inbound_message& m) {
       auto bare = xmpp::bare_of(m.from);
       if (!self->state.cfg.whitelist.contains(bare)) {
-        logging::get("manager")->debug("ignored a message from {}: not on the whitelist", bare);
+        log()->debug("ignored a message from {}: not on the whitelist", bare);
         return;
       }
       self->send(session_for(self, bare), std::move(m));
+    },
+    [self](atoms::activity, const std::string& jid) {
+      auto it = self->state.sessions.find(jid);
+      if (it == self->state.sessions.end())
+        return;
+      it->second.last_activity = self->clock().now();
+      if (it->second.warned) {
+        it->second.warned = false;
+        self->send(it->second.actor, atoms::refreshed_v);
+      }
+    },
+    [](atoms::completed, const std::string& jid) {
+      log()->info("{} completed the exercise", jid);
+    },
+    [self](atoms::tick) {
+      check_timeouts(self);
+      self->delayed_send(self, self->state.cfg.check_interval, atoms::tick_v);
+    },
+    [self](atoms::set_secret, const std::string& jid,
+           const std::string& secret) -> caf::result<std::string> {
+      auto bare = xmpp::bare_of(jid);
+      if (!self->state.cfg.whitelist.contains(bare))
+        return std::string{"unknown JID"};
+      auto rp = self->make_response_promise<std::string>();
+      self->request(session_for(self, bare), std::chrono::seconds{10}, atoms::set_secret_v, secret)
+        .then([rp](std::string& err) mutable { rp.deliver(std::move(err)); },
+              [rp](caf::error& err) mutable { rp.deliver(err); });
+      return rp;
+    },
+    [self](atoms::check_code, const std::string& jid,
+           const std::string& code) -> caf::result<check_result> {
+      auto it = self->state.sessions.find(xmpp::bare_of(jid));
+      if (it == self->state.sessions.end())
+        return check_result{false, false};  // the reference's JidNotKnown
+      auto rp = self->make_response_promise<check_result>();
+      self->request(it->second.actor, std::chrono::seconds{10}, atoms::check_code_v, code)
+        .then([rp](bool ok) mutable { rp.deliver(check_result{true, ok}); },
+              [rp](caf::error& err) mutable { rp.deliver(err); });
+      return rp;
     },
     [self](atoms::add_jid, const std::string& jid, const std::string& locale) -> std::string {
       auto r = xmpp::parse_bare_jid(jid);
@@ -104,23 +201,16 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       bool fresh = !wl.contains(bare);
       wl[bare] = locale.empty() ? self->state.cfg.default_locale : locale;
       if (fresh) {
-        logging::get("manager")->info("whitelisted {}", bare);
+        log()->info("whitelisted {}", bare);
         carry_out(self, welcome(bare));
       }
       return {};
     },
     [self](atoms::remove_jid, const std::string& jid) -> bool {
       auto bare = xmpp::bare_of(jid);
-      auto& st = self->state;
-      auto entry = st.cfg.whitelist.find(bare);
-      if (entry == st.cfg.whitelist.end())
+      if (!self->state.cfg.whitelist.contains(bare))
         return false;
-      auto locale = entry->second;
-      st.cfg.whitelist.erase(entry);
-      end_session(self, bare);
-      carry_out(self, farewell(bare, i18n::text(i18n::msg::signed_out, locale,
-                                                st.cfg.format_strings)));
-      logging::get("manager")->info("removed {} from the whitelist", bare);
+      terminate(self, bare, "removed from the whitelist");
       return true;
     },
     [self](atoms::whitelist) {

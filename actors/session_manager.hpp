@@ -1,11 +1,13 @@
-// The session manager: whitelist, subscriptions, and one session actor per student.
+// The session manager: whitelist, subscriptions, timeouts, and one session actor per student.
 #pragma once
 
 #include "actors/session.hpp"
 
 #include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <string>
@@ -18,21 +20,34 @@ using session_factory = std::function<caf::actor(caf::event_based_actor* self, s
 struct session_manager_config {
   std::map<std::string, std::string> whitelist;  ///< bare JID -> locale
   std::string default_locale = "en_GB";
-  i18n::args format_strings;
+  /// Settings every session gets (jid, locale, gateway and manager are filled in).
+  session_config session_defaults;
+  std::chrono::seconds warning_timeout{1500};
+  std::chrono::seconds session_timeout{1800};
+  std::chrono::seconds check_interval{60};
   session_factory spawn_session;  ///< empty: the real session actor
+};
+
+struct session_entry {
+  caf::actor actor;
+  caf::actor_clock::time_point last_activity;
+  bool warned = false;
 };
 
 struct session_manager_state {
   static constexpr const char* name = "session_manager";
   session_manager_config cfg;
   caf::actor gateway;
-  std::map<std::string, caf::actor> sessions;      ///< bare JID -> session
-  std::map<caf::actor_addr, std::string> owners;   ///< session -> bare JID
+  std::map<std::string, session_entry> sessions;  ///< bare JID -> session
+  std::map<caf::actor_addr, std::string> owners;  ///< session -> bare JID
 };
 
-/// Receives what the gateway hears, answers only whitelisted JIDs, starts a
-/// session lazily on a student's first message, and survives a session that
-/// fails (it is logged and forgotten; the next message starts a new one).
+/// Receives what the gateway hears and answers only whitelisted JIDs;
+/// starts a session on a student's first sign of life (presence or
+/// message) so that its key is ready early; ends sessions after
+/// inactivity (warning first); passes the LMS's secret and code to the
+/// session; survives a session that fails (logged and forgotten: the next
+/// message starts a new one).
 caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
                               session_manager_config cfg);
 

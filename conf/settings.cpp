@@ -1,6 +1,7 @@
 // Reading and validating the TOML settings file.
 #include "conf/settings.hpp"
 
+#include "actors/secrets.hpp"
 #include "transport/address.hpp"
 #include "transport/jid.hpp"
 
@@ -290,6 +291,7 @@ void read_bot(table_reader& r, bot_settings& b) {
   r.integer("timeout_check_interval", b.timeout_check_interval, 1, day);
   r.boolean("scheduled_msg_say", b.scheduled_msg_say);
   r.integer("type_speed", b.type_speed, 1, 100000);
+  r.integer("worker_threads", b.worker_threads, 0, 256);
   if (auto* fs = r.table("format_strings")) {
     table_reader fr(*fs, r.key("format_strings"));
     for (auto&& [k, node] : fr.all()) {
@@ -304,6 +306,13 @@ void read_bot(table_reader& r, bot_settings& b) {
   if (b.warning_timeout >= b.session_timeout)
     refuse(r.key("warning_timeout"), "must be smaller than session_timeout (" +
                                        std::to_string(b.session_timeout) + ")");
+  if (!b.default_secret.empty()) {
+    auto normal = secrets::normalise(b.default_secret);
+    if (!normal)
+      refuse(r.key("default_secret"), "is not valid UTF-8");
+    if (auto weak = secrets::weakness(*normal))
+      refuse(r.key("default_secret"), "is too weak: " + *weak);
+  }
   auto xs = std::count(b.bot_secret_format.begin(), b.bot_secret_format.end(), 'X');
   if (xs < 6 || b.bot_secret_format.size() > 64)
     refuse(r.key("bot_secret_format"),

@@ -46,6 +46,7 @@ struct bot_settings {
   std::int64_t timeout_check_interval = 60;
   bool scheduled_msg_say = true;
   std::int64_t type_speed = 20;  ///< characters per second
+  std::int64_t worker_threads = 0;  ///< actor scheduler threads; 0: one per core
   std::map<std::string, std::string> format_strings{
     {"bot_title", "OTR Bot"},
     {"bot_description", "a tutor that teaches you to chat securely with OTR"},

@@ -3,6 +3,8 @@
 #include "actors/messages.hpp"
 #include "actors/session_manager.hpp"
 
+#include "transport/otr_session.hpp"
+
 #include <caf/test/dsl.hpp>
 #include <caf/test/unit_test_impl.hpp>
 
@@ -11,6 +13,8 @@
 using namespace otrbot;
 
 namespace {
+
+const bool otr_ready = otr::initialize();
 
 /// Stands in for the XMPP gateway: writes down every stanza it is asked to send.
 using sent_log = std::shared_ptr<std::vector<std::string>>;
@@ -34,6 +38,17 @@ caf::behavior failing_session(caf::event_based_actor* self) {
 }
 
 struct fixture : test_coordinator_fixture<> {
+  // Timers fire only when a test moves the clock (advance_time), not on run():
+  // the manager's timeout check re-arms itself forever.
+  bool trigger_timeout() override { return false; }
+
+  // The base destructor runs every pending timer: stop the manager first.
+  ~fixture() override {
+    if (manager)
+      self->send_exit(manager, caf::exit_reason::kill);
+    run();
+  }
+
   sent_log sent = std::make_shared<std::vector<std::string>>();
   caf::actor gateway;
   caf::actor manager;
@@ -41,7 +56,11 @@ struct fixture : test_coordinator_fixture<> {
   void start(session_factory factory = {}) {
     session_manager_config mc;
     mc.whitelist = {{"alice@x.org", "en_GB"}, {"bob@x.org", "nl_NL"}};
-    mc.format_strings = {{"bot_title", "Tutor"}};
+    mc.session_defaults.format_strings = {{"bot_title", "Tutor"}, {"project_name", "CS101"}};
+    mc.session_defaults.account = "bot@x.org";
+    mc.warning_timeout = std::chrono::seconds{100};
+    mc.session_timeout = std::chrono::seconds{200};
+    mc.check_interval = std::chrono::seconds{10};
     mc.spawn_session = std::move(factory);
     gateway = sys.spawn(recording_gateway, sent);
     manager = sys.spawn(session_manager, std::move(mc));
@@ -78,11 +97,14 @@ struct fixture : test_coordinator_fixture<> {
 CAF_TEST_FIXTURE_SCOPE(session_manager_tests, fixture)
 
 CAF_TEST(a whitelisted student gets a session on the first message and a greeting) {
+  CAF_REQUIRE(otr_ready);
   start();
   CAF_CHECK(sessions().empty());
   from("alice@x.org/phone", "hello");
-  CAF_REQUIRE_EQUAL(sent->size(), 1u);
+  CAF_REQUIRE_EQUAL(sent->size(), 3u);
   CAF_CHECK(sent->at(0).rfind("message alice@x.org/phone: Hello! I am Tutor", 0) == 0);
+  CAF_CHECK(sent->at(1).find("Step 1: start an encrypted OTR conversation") != std::string::npos);
+  CAF_CHECK(sent->at(2).find("Step 1:") != std::string::npos);  // the reply to "hello"
   CAF_CHECK_EQUAL(sessions(), std::vector<std::string>{"alice@x.org"});
   from("Alice@X.org/laptop", "again");  // the same student from another resource
   CAF_CHECK_EQUAL(sessions(), std::vector<std::string>{"alice@x.org"});
@@ -128,7 +150,7 @@ CAF_TEST(a failing session is removed and neither the manager nor other sessions
   sent->clear();
   from("bob@x.org/r", "still there?");
   CAF_REQUIRE_EQUAL(sent->size(), 1u);
-  CAF_CHECK(sent->at(0).rfind("message bob@x.org/r: ", 0) == 0);
+  CAF_CHECK(sent->at(0).rfind("message bob@x.org/r: Step 1", 0) == 0);
   // Alice's next message starts a new session (which fails again here).
   from("alice@x.org/r", "again");
   CAF_CHECK_EQUAL(sessions(), std::vector<std::string>{"bob@x.org"});
@@ -158,12 +180,76 @@ CAF_TEST(removing a JID ends its session and says goodbye) {
   self->receive([&](bool b) { removed = b; }, caf::after(std::chrono::seconds(0)) >> [] {});
   CAF_CHECK(removed);
   CAF_CHECK(sessions().empty());
-  CAF_REQUIRE_EQUAL(sent->size(), 2u);
-  CAF_CHECK(sent->at(0).rfind("presence alice@x.org unavailable (", 0) == 0);
-  CAF_CHECK_EQUAL(sent->at(1), "roster remove alice@x.org");
+  CAF_REQUIRE_EQUAL(sent->size(), 3u);
+  CAF_CHECK(sent->at(0).rfind("message alice@x.org/r: Your session has ended", 0) == 0);
+  CAF_CHECK(sent->at(1).rfind("presence alice@x.org unavailable (Your session has ended", 0) == 0);
+  CAF_CHECK_EQUAL(sent->at(2), "roster remove alice@x.org");
   sent->clear();
   from("alice@x.org/r", "hello?");
   CAF_CHECK(sent->empty());
+}
+
+CAF_TEST(an idle session is warned then refreshed by activity then ended after the timeout) {
+  start();
+  from("alice@x.org/r", "hi");
+  sent->clear();
+  advance_time(std::chrono::seconds{110});  // past the warning
+  run();
+  CAF_REQUIRE_EQUAL(sent->size(), 1u);
+  CAF_CHECK(sent->at(0).find("Are you still there?") != std::string::npos);
+  CAF_CHECK(sent->at(0).find("in 2 minutes") != std::string::npos);
+  sent->clear();
+  from("alice@x.org/r", "yes");  // activity after the warning is acknowledged
+  CAF_REQUIRE_EQUAL(sent->size(), 2u);
+  CAF_CHECK(sent->at(1).find("you are still there") != std::string::npos);
+  sent->clear();
+  for (int i = 0; i < 21; ++i) {  // 210 s of silence, checked every 10 s
+    advance_time(std::chrono::seconds{10});
+    run();
+  }
+  CAF_CHECK(sessions().empty());
+  CAF_REQUIRE(sent->size() >= 3u);
+  CAF_CHECK(sent->at(sent->size() - 3).find("Your session has ended") != std::string::npos);
+  CAF_CHECK(sent->at(sent->size() - 2).rfind("presence alice@x.org unavailable (", 0) == 0);
+  CAF_CHECK_EQUAL(sent->back(), "roster remove alice@x.org");
+  self->send(manager, atoms::whitelist_v);
+  run();
+  std::vector<whitelist_entry> wl;
+  self->receive([&](std::vector<whitelist_entry>& v) { wl = v; },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_CHECK_EQUAL(wl.size(), 1u);  // only bob is left
+}
+
+CAF_TEST(the shared secret from the page is refused for an unknown JID or when weak) {
+  start();
+  auto secret = [&](const std::string& jid, const std::string& value) {
+    self->send(manager, atoms::set_secret_v, jid, value);
+    run();
+    std::string out = "no answer";
+    self->receive([&](std::string& e) { out = e; }, caf::after(std::chrono::seconds(0)) >> [] {});
+    return out;
+  };
+  CAF_CHECK_EQUAL(secret("mallory@evil.org", "purple tractor"), "unknown JID");
+  CAF_CHECK_EQUAL(secret("alice@x.org", "short"), "a secret needs at least 8 characters");
+  CAF_CHECK(sent->back().find("was refused: a secret needs at least 8 characters") !=
+            std::string::npos);
+  CAF_CHECK_EQUAL(secret("alice@x.org", "  purple tractor "), "");
+  CAF_CHECK(sent->back().find("I have received your secret") != std::string::npos);
+}
+
+CAF_TEST(a code for a JID without a session is not known and a wrong code is not correct) {
+  start();
+  self->send(manager, atoms::check_code_v, std::string{"alice@x.org"}, std::string{"ABCD-EFGH"});
+  run();
+  check_result r{true, true};
+  self->receive([&](check_result& x) { r = x; }, caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_CHECK(!r.known);
+  from("alice@x.org/r", "hi");
+  self->send(manager, atoms::check_code_v, std::string{"alice@x.org"}, std::string{"ABCD-EFGH"});
+  run();
+  self->receive([&](check_result& x) { r = x; }, caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_CHECK(r.known);
+  CAF_CHECK(!r.correct);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

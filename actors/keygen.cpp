@@ -1,0 +1,27 @@
+// The key generation worker.
+#include "actors/keygen.hpp"
+
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "transport/otr_session.hpp"
+
+#include <filesystem>
+#include <thread>
+
+namespace otrbot {
+
+caf::behavior keygen_worker(caf::event_based_actor*, keygen_config cfg) {
+  return {
+    [cfg](keygen_job job) {
+      if (!cfg.gate_path.empty())
+        while (!std::filesystem::exists(cfg.gate_path))
+          std::this_thread::sleep_for(std::chrono::milliseconds{20});
+      bool ok = otr::pending_key{job.handle}.calculate();
+      if (!ok)
+        logging::get("otr")->error("private key generation failed");
+      return ok;
+    },
+  };
+}
+
+} // namespace otrbot

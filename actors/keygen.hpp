@@ -1,0 +1,22 @@
+// The key generation worker: DSA keys are calculated here, never on the threads that serve students.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <string>
+
+namespace otrbot {
+
+struct keygen_config {
+  /// Tests only (OTRBOT_TEST_KEYGEN_GATE): a file whose existence lets each
+  /// calculation start, so a test can hold one student's key generation
+  /// and watch another student being answered meanwhile.
+  std::string gate_path;
+};
+
+/// Spawned detached (its own thread). Answers keygen_job with a bool: whether
+/// otrl_privkey_generate_calculate succeeded. Jobs run one after another.
+caf::behavior keygen_worker(caf::event_based_actor* self, keygen_config cfg);
+
+} // namespace otrbot
