@@ -13,9 +13,11 @@ namespace otrbot {
 caf::behavior keygen_worker(caf::event_based_actor*, keygen_config cfg) {
   return {
     [cfg](keygen_job job) {
-      if (!cfg.gate_path.empty())
-        while (!std::filesystem::exists(cfg.gate_path))
+      if (!cfg.gate_path.empty() && std::filesystem::exists(cfg.gate_path)) {
+        logging::get("otr")->info("test hook: key generation held while {} exists", cfg.gate_path);
+        while (std::filesystem::exists(cfg.gate_path))
           std::this_thread::sleep_for(std::chrono::milliseconds{20});
+      }
       bool ok = otr::pending_key{job.handle}.calculate();
       if (!ok)
         logging::get("otr")->error("private key generation failed");

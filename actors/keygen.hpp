@@ -9,9 +9,9 @@
 namespace otrbot {
 
 struct keygen_config {
-  /// Tests only (OTRBOT_TEST_KEYGEN_GATE): a file whose existence lets each
-  /// calculation start, so a test can hold one student's key generation
-  /// and watch another student being answered meanwhile.
+  /// Tests only (OTRBOT_TEST_KEYGEN_GATE): while this file exists, the next
+  /// calculation waits, so a test can hold one student's key generation and
+  /// watch another student being answered meanwhile.
   std::string gate_path;
 };
 

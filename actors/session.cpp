@@ -244,7 +244,10 @@ caf::behavior session(caf::stateful_actor<session_state>* self, session_config c
       s.peer = m.from;
       if (first)
         run_effects(self, s.lesson->start());
-      if (!s.key_ready) {
+      // Plaintext needs no key; OTR traffic (and, to keep the order, all that
+      // follows it) waits until the key is ready.
+      if (!s.key_ready && (!s.waiting.empty() || m.body.find("?OTR") != std::string::npos ||
+                           m.body.find("\x20\x09\x20\x20\x09\x09\x09\x09") != std::string::npos)) {
         s.waiting.push_back(std::move(m.body));
         return;
       }
