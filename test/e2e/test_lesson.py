@@ -64,3 +64,208 @@ def test_happy_path_from_plaintext_to_the_code(prosody, run_bot):
     bot.wait_for_log(student + r": smp_in_progress -> verified")
     assert SECRET not in bot.log and code not in bot.log and PW not in bot.log
     assert "hello" not in bot.log
+
+
+def test_a_wrong_secret_is_explained_then_the_right_one_works(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        await to_encrypted(s)
+        s.authenticate("green tractor 42")
+        await s.expect("encrypted", startswith="The authentication failed")
+        await s.expect("encrypted", startswith="Step 3: authenticate me")
+        assert not s.verified()
+        await verify(s)
+        await s.logout()
+
+    asyncio.run(scenario())
+    assert "green tractor" not in bot.log
+
+
+def test_smp_aborted_by_the_student_is_explained_and_can_be_retried(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        await to_encrypted(s)
+        s.authenticate(SECRET)
+        s.abort_smp()  # the student cancels before the bot's answer arrives
+        await s.read_until("encrypted", "The authentication was cancelled")
+        await s.expect("encrypted", startswith="Step 3: authenticate me")
+        await verify(s)
+        await s.logout()
+
+    asyncio.run(scenario())
+
+
+def test_smp_with_a_question_is_answered_and_explained(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        await to_encrypted(s)
+        await verify(s, question="What is our secret?")
+        await s.logout()
+
+    asyncio.run(scenario())
+    bot.wait_for_log(student + r": secret_known -> smp_in_progress \(smp_question_used\)")
+
+
+def test_the_bot_starts_smp_itself_when_allowed(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,), extra="may_start_smp = true")
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        s.start_otr()
+        await s.wait_otr("encrypted")
+        await s.read_until("encrypted", "Step 3: authenticate me")
+        await s.expect("encrypted", startswith="I have asked your chat program")
+        await s.wait_otr("smp_request")
+        s.answer_smp(SECRET)
+        await s.expect("encrypted", startswith="Authentication succeeded!")
+        assert CODE.match(await s.expect("encrypted", startswith="Here is your proof"))
+        await s.logout()
+
+    asyncio.run(scenario())
+
+
+def test_ending_otr_midway_returns_to_step_1_and_otr_can_restart(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        await to_encrypted(s)
+        s.end_otr()
+        await s.expect("plain", startswith="The encrypted conversation has ended, before we were done")
+        await s.expect("plain", startswith="Step 1:")
+        await to_encrypted(s, greeted=False)
+        await verify(s)
+        await s.logout()
+
+    asyncio.run(scenario())
+
+
+def test_two_students_at_once_do_not_interfere_and_see_different_fingerprints(prosody, run_bot):
+    alice = fresh_account(prosody, "alice")
+    bob = fresh_account(prosody, "bob")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (alice, bob))
+
+    async def scenario():
+        a = await otr_student(prosody, alice, PW, bot_jid)
+        b = await otr_student(prosody, bob, PW, bot_jid)
+        # Interleaved: both greet, both start OTR, Bob fails SMP while Alice succeeds.
+        a.say("hello")
+        b.say("hello")
+        for s in (a, b):
+            await s.read_until("plain", "Hello! I am OTR Bot")
+            await s.expect("plain", startswith="Step 1:")
+            await s.expect("plain", startswith="Step 1:")
+        await asyncio.gather(to_encrypted(a, greeted=False), to_encrypted(b, greeted=False))
+        assert a.bot_fingerprint() != b.bot_fingerprint(), "each session has its own key"
+        b.authenticate("the wrong secret")
+        code = await verify(a)
+        await b.read_until("encrypted", "The authentication failed")
+        assert a.verified() and not b.verified()
+        assert a.inbox.empty()
+        await a.logout()
+        await b.logout()
+        return code
+
+    asyncio.run(scenario())
+
+
+def test_a_new_session_of_the_same_student_shows_a_new_fingerprint(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def fingerprint():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        await to_encrypted(s)
+        fp = s.bot_fingerprint()
+        await s.logout()
+        return fp
+
+    first = asyncio.run(fingerprint())
+    assert bot.stop() == 0
+    bot2 = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(student,),
+                              extra='default_secret = "%s"' % SECRET))
+    bot2.wait_for_log(r"\[manager\] online")
+    second = asyncio.run(fingerprint())
+    assert first != second
+
+
+def test_an_idle_session_is_warned_then_signed_out_and_removed(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,),
+                              extra="warning_timeout = 2\nsession_timeout = 4\ntimeout_check_interval = 1")
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        # Subscribed both ways, so that the roster removal shows.
+        await s.wait_presence(bot_jid, "subscribe")
+        s.send_presence(pto=bot_jid, ptype="subscribe")
+        await s.wait_presence(bot_jid, "subscribed")
+        await to_encrypted(s)
+        await s.expect("encrypted", startswith="Are you still there?")
+        await s.expect("encrypted", startswith="Your session has ended. You can start a new one")
+        gone = await s.wait_presence(bot_jid, "unavailable")
+        assert gone["status"].startswith("Your session has ended")
+        # Removing the roster item cancels the subscriptions (RFC 6121 2.5).
+        await s.wait_presence(bot_jid, "unsubscribed")
+        # The JID is no longer whitelisted: no more answers.
+        s.ctx.disconnect()
+        s.say("hello?")
+        await s.ping_server()
+        await s.logout()
+
+    asyncio.run(scenario())
+    bot.wait_for_log(r"session of %s ended \(inactive\); removed from the roster and the whitelist" % student)
+    bot.wait_for_log(r"ignored a message from " + student)
+
+
+def test_a_student_who_never_starts_otr_gets_instructions_and_nothing_breaks(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        s.say("what now?")
+        await s.expect("plain", startswith="Hello! I am OTR Bot")
+        await s.expect("plain", startswith="Step 1:")
+        await s.expect("plain", startswith="Step 1:")
+        for text in ("help", "HELP", "I don't know how", "?"):
+            s.say(text)
+            await s.expect("plain", startswith="Step 1:")
+        await s.logout()
+
+    asyncio.run(scenario())
+    assert bot.proc.poll() is None
+
+
+def test_a_malformed_otr_message_and_a_big_one_are_survived(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        await to_encrypted(s)
+        s.send_message(mto=bot_jid, mbody="?OTR:AAIDbm90IGFuIE9UUiBtZXNzYWdl.", mtype="chat")
+        s.send_message(mto=bot_jid, mbody="?OTR,1,2,half a fragment,", mtype="chat")
+        s.send_message(mto=bot_jid, mbody="?OTR:!!! not base64 at all.", mtype="chat")
+        # ~150 KB of text is ~200 KB once encrypted and encoded (Prosody: 256 KiB).
+        s.say("x" * 150_000)
+        lines = await s.read_until("encrypted", "Step 3: authenticate me")
+        assert all(kind == "encrypted" for kind, _ in lines)
+        # The session is intact: the lesson goes on to the end.
+        await verify(s)
+        await s.logout()
+
+    asyncio.run(scenario())
+    assert bot.proc.poll() is None
+    assert "x" * 1000 not in bot.log
