@@ -160,7 +160,7 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
     log()->info("{} wrote in plaintext during OTR: ending the OTR session", st.cfg.jid);
     auto text = out.text;
     carry_out(self, std::move(out));
-    carry_out(self, st.otr->end());
+    carry_out(self, st.otr->end(false));
     if (text)
       handle_event(self, "message_received");
     return;
@@ -281,7 +281,7 @@ caf::behavior session(caf::stateful_actor<session_state>* self, session_config c
       // the student comes back: end it now, quietly.
       log()->info("{} went offline: ending the OTR session", s.cfg.jid);
       s.typing.clear();
-      carry_out(self, s.otr->end(), true);
+      carry_out(self, s.otr->end(false), true);
     },
     [self](atoms::type_next) {
       self->state.typing_scheduled = false;

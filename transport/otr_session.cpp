@@ -134,11 +134,10 @@ struct session::impl {
   // -- libotr callbacks -------------------------------------------------------
 
   static OtrlPolicy policy(void*, ConnContext*) {
-    // Plaintext first; answer the student's OTR query, whitespace tag or
-    // OTR error. Never send a whitespace tag ourselves: starting OTR is
-    // the student's lesson.
-    return OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3 | OTRL_POLICY_WHITESPACE_START_AKE |
-           OTRL_POLICY_ERROR_START_AKE;
+    // Plaintext first; answer the student's OTR query or whitespace tag.
+    // Never start OTR ourselves (no whitespace tag, no AKE on an OTR error
+    // message): starting OTR is the student's lesson.
+    return OTRL_POLICY_ALLOW_V2 | OTRL_POLICY_ALLOW_V3 | OTRL_POLICY_WHITESPACE_START_AKE;
   }
   static void create_privkey(void* op, const char*, const char*) {
     // Keys are made in the background before any OTR message is handled.
@@ -383,11 +382,17 @@ outcome session::abort_smp() {
   return m.take();
 }
 
-outcome session::end() {
+outcome session::end(bool tell_peer) {
   auto& m = *impl_;
   bool was_private = encrypted();
-  otrl_message_disconnect_all_instances(m.us, &m.ops, &m, m.account.c_str(), protocol,
-                                        m.peer.c_str());
+  if (tell_peer) {
+    otrl_message_disconnect_all_instances(m.us, &m.ops, &m, m.account.c_str(), protocol,
+                                          m.peer.c_str());
+  } else {
+    for (ConnContext* c = m.us->context_root; c; c = c->next)
+      if (m.peer == c->username && c->msgstate != OTRL_MSGSTATE_PLAINTEXT)
+        otrl_context_force_plaintext(c);
+  }
   m.current = nullptr;
   if (was_private)
     m.event("otr_disabled");

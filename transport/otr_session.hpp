@@ -75,9 +75,10 @@ public:
   outcome start_smp(const std::string& secret);
   outcome respond_smp(const std::string& secret);
   outcome abort_smp();
-  /// Ends the OTR session (the student went offline or left it): a disconnect
-  /// message and back to plaintext.
-  outcome end();
+  /// Ends the OTR session and returns to plaintext. With `tell_peer`, a
+  /// disconnect message goes to the student; without, nothing is sent (the
+  /// student went offline, or their client already lost the session).
+  outcome end(bool tell_peer = true);
   /// libotr's periodic clean-up (see timer_interval()).
   outcome poll();
 

@@ -173,3 +173,8 @@ def fresh_account(server, name, password="pw-for-tests"):
     jid = "%s%d-%d@localhost" % (name, os.getpid(), _fresh[0])
     server.register(jid, password)
     return jid
+
+
+async def await_log(bot, pattern, after=0):
+    """Bot.wait_for_log without blocking the students' event loop."""
+    return await asyncio.get_running_loop().run_in_executor(None, bot.wait_for_log, pattern, after)

@@ -2,7 +2,7 @@
 import asyncio
 import re
 
-from harness import bot_config, fresh_account
+from harness import await_log, bot_config, fresh_account
 from otr_peer import otr_student
 
 PW = "pw-for-tests"
@@ -269,3 +269,72 @@ def test_a_malformed_otr_message_and_a_big_one_are_survived(prosody, run_bot):
     asyncio.run(scenario())
     assert bot.proc.poll() is None
     assert "x" * 1000 not in bot.log
+
+
+def test_a_student_who_went_offline_gets_readable_replies_when_back(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        await to_encrypted(s)
+        await s.logout()
+        await await_log(bot, student + r" went offline: ending the OTR session")
+        # Back with a client that has forgotten the OTR session.
+        again = await otr_student(prosody, student, PW, bot_jid)
+        again.say("hi again")
+        await again.expect("plain", startswith="Step 1:")
+        await to_encrypted(again, greeted=False)
+        await again.logout()
+
+    asyncio.run(scenario())
+
+
+def test_a_new_client_writing_in_plaintext_during_otr_gets_readable_replies(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        old = await otr_student(prosody, student, PW, bot_jid)
+        await to_encrypted(old)
+        # The same student starts over on another device, in plaintext.
+        new = await otr_student(prosody, student, PW, bot_jid)
+        new.say("hello from my phone")
+        await new.expect("plain", startswith="The encrypted conversation has ended")
+        await new.expect("plain", startswith="Step 1:")
+        await new.expect("plain", startswith="Step 1:")
+        await to_encrypted(new, greeted=False)
+        await verify(new)
+        await old.logout()
+        await new.logout()
+
+    asyncio.run(scenario())
+
+
+def test_no_student_waits_while_another_students_key_is_made(prosody, run_bot, tmp_path):
+    """An ordering proof, not a timing one: with one worker thread, Bob goes
+    through the whole lesson while Alice's key generation is held."""
+    hold = tmp_path / "hold-key-generation"
+    alice = fresh_account(prosody, "alice")
+    bob = fresh_account(prosody, "bob")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (alice, bob), extra="worker_threads = 1",
+                              env={"OTRBOT_TEST_KEYGEN_GATE": str(hold)})
+
+    async def scenario():
+        b = await otr_student(prosody, bob, PW, bot_jid)
+        await await_log(bot, r"OTR key ready for " + bob)
+        hold.touch()
+        a = await otr_student(prosody, alice, PW, bot_jid)
+        await await_log(bot, r"key generation held while")
+        a.start_otr()  # needs Alice's key: it waits
+        await to_encrypted(b)
+        await verify(b)
+        assert a.ctx.state == 0 and a.otr_events.empty(), "Alice's OTR went ahead of her key"
+        assert "OTR key ready for " + alice not in bot.log
+        hold.unlink()
+        await a.wait_otr("encrypted")
+        await a.read_until("encrypted", "Step 3: authenticate me")
+        await a.logout()
+        await b.logout()
+
+    asyncio.run(scenario())
