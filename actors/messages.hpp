@@ -10,6 +10,7 @@
 
 #include <caf/all.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,9 @@ struct check_result {
 /// between actors of this process).
 struct keygen_job {
   void* handle = nullptr;
+  /// Keeps the session's libotr user state alive until the calculation is
+  /// done, even when the session ends meanwhile.
+  std::shared_ptr<void> owner;
 };
 
 /// The bot's roster as the server sent it after login.

@@ -208,7 +208,7 @@ std::string accept_secret(session_ptr self, const std::string& raw) {
 caf::behavior session(caf::stateful_actor<session_state>* self, session_config cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  st.otr = std::make_unique<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
+  st.otr = std::make_shared<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
   st.lesson = std::make_unique<lesson::lesson>(st.cfg.lesson, crypto_random);
   if (!st.cfg.default_secret.empty())
     if (auto normal = secrets::normalise(st.cfg.default_secret)) {
@@ -218,7 +218,7 @@ caf::behavior session(caf::stateful_actor<session_state>* self, session_config c
   // The key is calculated on the keygen worker's thread, not here.
   if (auto key = st.otr->start_key()) {
     if (st.cfg.keygen) {
-      self->request(st.cfg.keygen, caf::infinite, keygen_job{key->handle()})
+      self->request(st.cfg.keygen, caf::infinite, keygen_job{key->handle(), st.otr})
         .then(
           [self, k = *key](bool ok) {
             if (!ok || !self->state.otr->finish_key(k)) {

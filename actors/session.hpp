@@ -40,7 +40,7 @@ struct typed_line {
 struct session_state {
   static constexpr const char* name = "session";
   session_config cfg;
-  std::unique_ptr<otr::session> otr;
+  std::shared_ptr<otr::session> otr;  ///< shared with a key calculation in flight
   std::unique_ptr<lesson::lesson> lesson;
   std::string peer;                     ///< the full JID the student writes from
   std::optional<std::string> secret;    ///< normalised, strong; never logged

@@ -53,8 +53,10 @@ struct fixture : test_coordinator_fixture<> {
   caf::actor gateway;
   caf::actor manager;
 
-  void start(session_factory factory = {}) {
+  void start(session_factory factory = {}, bool typed = false) {
     session_manager_config mc;
+    mc.session_defaults.scheduled_msg_say = typed;
+    mc.session_defaults.type_speed = 50;
     mc.whitelist = {{"alice@x.org", "en_GB"}, {"bob@x.org", "nl_NL"}};
     mc.session_defaults.format_strings = {{"bot_title", "Tutor"}, {"project_name", "CS101"}};
     mc.session_defaults.account = "bot@x.org";
@@ -250,6 +252,43 @@ CAF_TEST(a code for a JID without a session is not known and a wrong code is not
   self->receive([&](check_result& x) { r = x; }, caf::after(std::chrono::seconds(0)) >> [] {});
   CAF_CHECK(r.known);
   CAF_CHECK(!r.correct);
+}
+
+CAF_TEST(with scheduled_msg_say the lines are typed one after another at type_speed) {
+  // (type_speed is 50 characters per second in this fixture)
+  start({}, true);
+  from("alice@x.org/r", "hello");
+  CAF_CHECK(sent->empty());  // nothing appears at once
+  // The greeting is 142 characters here: at 50 characters per second, 2.84 s.
+  advance_time(std::chrono::seconds{2});
+  run();
+  CAF_CHECK(sent->empty());
+  advance_time(std::chrono::seconds{1});
+  run();
+  CAF_REQUIRE_EQUAL(sent->size(), 1u);
+  CAF_CHECK(sent->at(0).find("Hello! I am Tutor") != std::string::npos);
+  for (int i = 0; i < 30 && sent->size() < 3; ++i) {
+    advance_time(std::chrono::seconds{1});
+    run();
+  }
+  CAF_REQUIRE_EQUAL(sent->size(), 3u);
+  CAF_CHECK(sent->at(1).find("Step 1:") != std::string::npos);
+}
+
+CAF_TEST(a student whitelisted again after removal gets a fresh session) {
+  start();
+  from("alice@x.org/r", "hi");
+  auto first = sessions();
+  self->send(manager, atoms::remove_jid_v, std::string{"alice@x.org"});
+  run();
+  self->receive([](bool) {}, caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_CHECK(sessions().empty());
+  CAF_CHECK_EQUAL(add("alice@x.org"), "");
+  sent->clear();
+  from("alice@x.org/r", "hi again");
+  CAF_CHECK_EQUAL(sessions(), first);
+  CAF_REQUIRE(!sent->empty());
+  CAF_CHECK(sent->at(0).find("Hello! I am Tutor") != std::string::npos);  // greeted anew
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -192,3 +192,36 @@ TEST_CASE("the bot ending OTR sends a disconnect and returns to plaintext") {
   exchange(bot, student, out);
   CHECK(saw(student, "otr_disabled"));
 }
+
+TEST_CASE("long messages are fragmented to fit XMPP servers and reassembled by the peer") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  std::string text(40'000, 'y');
+  auto out = bot.otr.send(text);
+  CHECK(out.to_send.size() >= 3);
+  for (const auto& fragment : out.to_send)
+    CHECK(fragment.size() <= 16 * 1024);
+  exchange(bot, student, out);
+  CHECK(student.texts.back() == text);
+}
+
+TEST_CASE("libotr's timer is requested once OTR runs, and polling is harmless") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  CHECK(bot.otr.timer_interval() > 0);
+  auto out = bot.otr.poll();
+  CHECK(out.to_send.empty());
+  CHECK(bot.otr.encrypted());
+}
+
+TEST_CASE("ending OTR quietly sends nothing") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  auto out = bot.otr.end(false);
+  CHECK(out.to_send.empty());
+  CHECK(std::find(out.events.begin(), out.events.end(), "otr_disabled") != out.events.end());
+  CHECK_FALSE(bot.otr.encrypted());
+}
