@@ -1,0 +1,108 @@
+// LTI 1.1 launch validation (LTI 1.1 Implementation Guide, section 4; RFC 5849).
+#include "lti/launch.hpp"
+
+#include <charconv>
+
+namespace otrbot::lti {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+    s.remove_suffix(1);
+  return s;
+}
+
+launch_result refuse(int status, std::string message) {
+  return {std::nullopt, launch_error{status, std::move(message)}};
+}
+
+} // namespace
+
+bool nonce_store::first_use(const std::string& consumer, const std::string& nonce,
+                            std::int64_t now) {
+  for (auto it = seen_.begin(); it != seen_.end();)
+    it = now - it->second > 2 * window_ ? seen_.erase(it) : std::next(it);
+  return seen_.emplace(std::pair{consumer, nonce}, now).second;
+}
+
+std::set<std::string> parse_roles(std::string_view roles) {
+  std::set<std::string> out;
+  std::size_t pos = 0;
+  while (pos <= roles.size()) {
+    auto comma = roles.find(',', pos);
+    auto role = trim(roles.substr(pos, comma == std::string_view::npos ? roles.npos : comma - pos));
+    for (std::string_view prefix : {"urn:lti:role:ims/lis/", "urn:lti:instrole:ims/lis/",
+                                    "urn:lti:sysrole:ims/lis/",
+                                    "http://purl.imsglobal.org/vocab/lis/v2/membership#",
+                                    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"})
+      if (role.starts_with(prefix)) {
+        role.remove_prefix(prefix.size());
+        break;
+      }
+    role = role.substr(0, role.find('/'));  // "TeachingAssistant/Grader" -> its main role
+    if (!role.empty())
+      out.emplace(role);
+    if (comma == std::string_view::npos)
+      break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+launch_result validate_launch(std::string_view base_uri, const params& all,
+                              const std::map<std::string, std::string>& consumers,
+                              std::int64_t now, nonce_store& nonces, std::int64_t window) {
+  for (const char* name : {"oauth_consumer_key", "oauth_signature", "oauth_signature_method",
+                           "oauth_timestamp", "oauth_nonce", "oauth_version"})
+    if (count_of(all, name) > 1)
+      return refuse(400, std::string{"the launch repeats "} + name);
+  auto key = value_of(all, "oauth_consumer_key");
+  auto consumer = consumers.find(key);
+  if (key.empty() || consumer == consumers.end())
+    return refuse(401, "the launch comes from an unknown consumer key");
+  if (value_of(all, "oauth_signature_method") != "HMAC-SHA1")
+    return refuse(400, "the launch must be signed with HMAC-SHA1");
+  if (auto v = value_of(all, "oauth_version"); !v.empty() && v != "1.0")
+    return refuse(400, "the launch must use OAuth 1.0");
+  auto ts_text = value_of(all, "oauth_timestamp");
+  std::int64_t ts = 0;
+  auto [end, ec] = std::from_chars(ts_text.data(), ts_text.data() + ts_text.size(), ts);
+  if (ts_text.empty() || ec != std::errc{} || end != ts_text.data() + ts_text.size())
+    return refuse(400, "the launch has no valid timestamp");
+  if (ts < now - window || ts > now + window)
+    return refuse(401, "the launch is too old, or the LMS's clock is off by more than 5 minutes");
+  auto nonce = value_of(all, "oauth_nonce");
+  if (nonce.empty())
+    return refuse(400, "the launch has no nonce");
+  if (!verify_hmac_sha1("POST", base_uri, all, consumer->second))
+    return refuse(401, "the launch's signature does not match (check the consumer secret "
+                       "and lti.public_url)");
+  // Only signed launches are remembered: forgeries cannot fill the store.
+  if (!nonces.first_use(key, nonce, now))
+    return refuse(401, "the launch was already used (a replayed nonce)");
+  if (value_of(all, "lti_message_type") != "basic-lti-launch-request")
+    return refuse(400, "this is not a basic LTI launch request");
+  if (auto v = value_of(all, "lti_version"); v != "LTI-1p0" && v != "LTI-1p1")
+    return refuse(400, "the LTI version must be LTI-1p0");
+  launch l;
+  l.consumer_key = key;
+  l.resource_link_id = value_of(all, "resource_link_id");
+  if (l.resource_link_id.empty())
+    return refuse(400, "the launch has no resource_link_id");
+  l.user_id = value_of(all, "user_id");
+  l.context_title = value_of(all, "context_title");
+  l.locale = value_of(all, "launch_presentation_locale");
+  l.return_url = value_of(all, "launch_presentation_return_url");
+  l.outcome_url = value_of(all, "lis_outcome_service_url");
+  l.result_sourcedid = value_of(all, "lis_result_sourcedid");
+  l.roles = parse_roles(value_of(all, "roles"));
+  l.learner = l.roles.contains("Learner") || l.roles.contains("Student");
+  for (const char* r : {"Instructor", "Faculty", "TeachingAssistant", "ContentDeveloper",
+                        "Administrator", "Mentor", "Staff"})
+    l.instructor = l.instructor || l.roles.contains(r);
+  return {std::move(l), std::nullopt};
+}
+
+} // namespace otrbot::lti

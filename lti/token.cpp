@@ -1,0 +1,58 @@
+// Web session tokens.
+#include "lti/token.hpp"
+
+#include "lti/oauth1.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <charconv>
+
+namespace otrbot::lti {
+namespace {
+
+std::string mac(std::string_view data, std::string_view key) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (unsigned i = 0; i < len; ++i) {
+    s += hex[out[i] >> 4];
+    s += hex[out[i] & 0xf];
+  }
+  return s;
+}
+
+} // namespace
+
+std::string make_token(std::string_view id, std::int64_t expiry, std::string_view key) {
+  auto payload = std::string{id} + "." + std::to_string(expiry);
+  return payload + "." + mac(payload, key);
+}
+
+std::optional<std::string> read_token(std::string_view token, std::string_view key,
+                                      std::int64_t now) {
+  auto last = token.rfind('.');
+  if (last == std::string_view::npos)
+    return std::nullopt;
+  auto payload = token.substr(0, last);
+  auto given = token.substr(last + 1);
+  auto expected = mac(payload, key);
+  if (given.size() != expected.size() ||
+      CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0)
+    return std::nullopt;
+  auto dot = payload.rfind('.');
+  if (dot == std::string_view::npos)
+    return std::nullopt;
+  std::int64_t expiry = 0;
+  auto text = payload.substr(dot + 1);
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), expiry);
+  if (ec != std::errc{} || end != text.data() + text.size() || now >= expiry)
+    return std::nullopt;
+  return std::string{payload.substr(0, dot)};
+}
+
+} // namespace otrbot::lti
