@@ -49,8 +49,16 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, sign_out, "sign_out")
   /// Manager -> session: the student's resource went offline.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, offline, "offline")
-  /// Session: which lesson step -> std::string.
+  /// Session: which lesson step -> std::string. Manager: (step, jid) -> the
+  /// step of that JID's session ("" without one); (step, jid, step) from a
+  /// session: its new step.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, step, "step")
+  /// Manager: every session -> std::vector<session_info>.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, session_list, "sess_list")
+  /// Manager: end a JID's session as on timeout -> bool (false: no session).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, end_session, "end_sess")
+  /// Outcomes: send a grade (with a grade_job).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, grade, "grade")
   /// Session-internal: send the next typed line; run libotr's timer; check timeouts.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, type_next, "type_next")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, otr_poll, "otr_poll")
@@ -73,6 +81,23 @@ struct check_result {
   bool correct = false;
 };
 
+/// A session as the admin API lists it.
+struct session_info {
+  std::string jid;
+  std::string step;
+  std::string locale;
+  std::int64_t last_activity = 0;  ///< Unix time
+};
+
+/// A grade for the LMS (LTI 1.1 Basic Outcomes).
+struct grade_job {
+  std::string outcome_url;
+  std::string sourcedid;
+  std::string consumer_key;
+  std::string consumer_secret;  ///< never logged
+  double score = 1.0;
+};
+
 /// A key generation for the keygen worker (a libotr handle: only ever sent
 /// between actors of this process).
 struct keygen_job {
@@ -90,6 +115,17 @@ struct roster_snapshot {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, whitelist_entry& x) {
   return f(caf::meta::type_name("whitelist_entry"), x.jid, x.locale);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, session_info& x) {
+  return f(caf::meta::type_name("session_info"), x.jid, x.step, x.locale, x.last_activity);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, grade_job& x) {
+  return f(caf::meta::type_name("grade_job"), x.outcome_url, x.sourcedid, x.consumer_key,
+           caf::meta::omittable(), x.consumer_secret, x.score);
 }
 
 template <class Inspector>

@@ -8,6 +8,8 @@
 #include "actors/session_manager.hpp"
 #include "actors/xmpp_gateway.hpp"
 #include "conf/settings.hpp"
+#include "lti/http_gateway.hpp"
+#include "lti/outcomes.hpp"
 #include "transport/openssl_policy.hpp"
 #include "transport/otr_session.hpp"
 
@@ -140,6 +142,8 @@ int runclient(const runclient_options& opts) {
   // libotr and libgcrypt: once, here, before any other thread exists.
   if (!otr::initialize())
     return fail(exit_code::missing_dependency, "libotr 4.1 could not be initialised");
+  if (!initialize_http_client())
+    return fail(exit_code::missing_dependency, "libcurl could not be initialised");
 
   // -- signals: handled by this thread alone -----------------------------------
   sigset_t stop_signals;
@@ -199,6 +203,24 @@ int runclient(const runclient_options& opts) {
     auto gateway = sys.spawn(xmpp_gateway, std::move(gc));
     caf::anon_send(manager, atoms::gateway_v, gateway);
     caf::anon_send(gateway, atoms::start_v);
+
+    auto outcomes = sys.spawn<caf::detached>(outcomes_sender, outcomes_config{});
+    http_gateway_config hc;
+    hc.lti = s.lti;
+    hc.admin_token = s.admin_token;
+    hc.bot_jid = acc->jid;
+    hc.default_locale = s.bot.default_locale;
+    for (const auto& [k, v] : s.bot.format_strings)
+      hc.format_strings[k] = v;
+    hc.manager = manager;
+    hc.outcomes = outcomes;
+    hc.system = &sys;
+    http_gateway web{std::move(hc)};
+    if (auto err = web.start(); !err.empty()) {
+      latch.set(as_int(exit_code::bad_setting), "bad setting lti.listen: " + err);
+    } else if (!s.lti.enabled) {
+      log->warn("lti.enabled = false: DEVELOPMENT MODE, the pages work without an LMS launch");
+    }
     log->info("otrbot started as {} with {} whitelisted JID(s)", acc->jid, s.whitelist.size());
 
     timespec tick{0, 100'000'000};
@@ -210,9 +232,11 @@ int runclient(const runclient_options& opts) {
         latch.set(as_int(exit_code::ok), {});
       }
     }
+    web.stop();
     caf::anon_send(gateway, atoms::stop_v);
     caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(keygen, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(outcomes, caf::exit_reason::user_shutdown);
   }  // the actor system waits here for every actor to finish
   auto [code, line] = *latch.get();
   if (!line.empty())

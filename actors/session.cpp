@@ -142,8 +142,11 @@ void handle_event(session_ptr self, const std::string& event, const std::string&
   auto& st = self->state;
   auto before = st.lesson->step();
   auto effects = st.lesson->handle(event, detail);
-  if (st.lesson->step() != before)
+  if (st.lesson->step() != before) {
     log()->info("{}: {} -> {} ({})", st.cfg.jid, before, st.lesson->step(), event);
+    if (st.cfg.manager)
+      self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, st.lesson->step());
+  }
   if (lesson::refreshes_session(event) && st.cfg.manager)
     self->send(st.cfg.manager, atoms::activity_v, st.cfg.jid);
   run_effects(self, std::move(effects));
@@ -257,6 +260,9 @@ caf::behavior session(caf::stateful_actor<session_state>* self, session_config c
     [self](atoms::check_code, const std::string& typed) {
       std::vector<lesson::effect> effects;
       bool ok = self->state.lesson->check_code(typed, effects);
+      if (ok && self->state.cfg.manager)
+        self->send(self->state.cfg.manager, atoms::step_v, self->state.cfg.jid,
+                   self->state.lesson->step());
       log()->info("{} typed {} code on the page", self->state.cfg.jid, ok ? "the right" : "a wrong");
       run_effects(self, std::move(effects));
       return ok;

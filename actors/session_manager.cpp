@@ -16,6 +16,12 @@ using manager_ptr = caf::stateful_actor<session_manager_state>*;
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
 
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
 void carry_out(manager_ptr self, const xmpp_actions& actions) {
   auto& gw = self->state.gateway;
   if (!gw)
@@ -44,7 +50,7 @@ caf::actor session_for(manager_ptr self, const std::string& jid) {
   sc.manager = self;
   auto s = st.cfg.spawn_session(self, std::move(sc));
   self->monitor(s);
-  st.sessions.emplace(jid, session_entry{s, self->clock().now(), false});
+  st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, "awaiting_otr"});
   st.owners.emplace(s.address(), jid);
   log()->info("session started for {}", jid);
   return s;
@@ -158,6 +164,7 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       if (it == self->state.sessions.end())
         return;
       it->second.last_activity = self->clock().now();
+      it->second.last_activity_unix = unix_now();
       if (it->second.warned) {
         it->second.warned = false;
         self->send(it->second.actor, atoms::refreshed_v);
@@ -211,6 +218,30 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       if (!self->state.cfg.whitelist.contains(bare))
         return false;
       terminate(self, bare, "removed from the whitelist");
+      return true;
+    },
+    [self](atoms::step, const std::string& jid, const std::string& step) {
+      if (auto it = self->state.sessions.find(jid); it != self->state.sessions.end())
+        it->second.step = step;
+    },
+    [self](atoms::step, const std::string& jid) -> std::string {
+      auto it = self->state.sessions.find(xmpp::bare_of(jid));
+      return it == self->state.sessions.end() ? std::string{} : it->second.step;
+    },
+    [self](atoms::session_list) {
+      std::vector<session_info> out;
+      for (const auto& [jid, e] : self->state.sessions)
+        out.push_back({jid, e.step, self->state.cfg.whitelist.contains(jid)
+                                      ? self->state.cfg.whitelist.at(jid)
+                                      : self->state.cfg.default_locale,
+                       e.last_activity_unix});
+      return out;
+    },
+    [self](atoms::end_session, const std::string& jid) -> bool {
+      auto bare = xmpp::bare_of(jid);
+      if (!self->state.sessions.contains(bare))
+        return false;
+      terminate(self, bare, "ended by the admin API");
       return true;
     },
     [self](atoms::whitelist) {

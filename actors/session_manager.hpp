@@ -31,7 +31,9 @@ struct session_manager_config {
 struct session_entry {
   caf::actor actor;
   caf::actor_clock::time_point last_activity;
+  std::int64_t last_activity_unix = 0;  ///< for reports
   bool warned = false;
+  std::string step = "awaiting_otr";
 };
 
 struct session_manager_state {

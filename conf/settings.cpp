@@ -342,6 +342,7 @@ void read_whitelist(table_reader& r, std::map<std::string, whitelist_entry>& wl,
 
 void read_lti(table_reader& r, lti_settings& l, const secret_sources& src) {
   r.boolean("enabled", l.enabled);
+  r.boolean("allow_dev_mode_off_loopback", l.allow_dev_mode_off_loopback);
   r.string("listen", l.listen);
   r.string("public_url", l.public_url);
   r.boolean("trust_forwarded_headers", l.trust_forwarded_headers);
@@ -362,8 +363,13 @@ void read_lti(table_reader& r, lti_settings& l, const secret_sources& src) {
     }
   }
   r.finish();
-  if (!net::parse_host_port(l.listen))
+  auto where = net::parse_host_port(l.listen);
+  if (!where)
     refuse(r.key("listen"), "\"" + l.listen + "\" is not host:port");
+  if (!l.enabled && !net::is_loopback(where->host) && !l.allow_dev_mode_off_loopback)
+    refuse(r.key("enabled"), "development mode (pages without an LMS launch) is allowed only on "
+                             "a loopback address, not " + where->host +
+                             " (unless lti.allow_dev_mode_off_loopback = true)");
   check_url(r.key("public_url"), l.public_url);
   check_url(r.key("css_url"), l.css_url);
 }

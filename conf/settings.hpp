@@ -59,6 +59,7 @@ struct whitelist_entry {
 
 struct lti_settings {
   bool enabled = true;
+  bool allow_dev_mode_off_loopback = false;  ///< enabled = false on a public address
   std::string listen = "127.0.0.1:5000";
   std::string public_url;
   bool trust_forwarded_headers = false;

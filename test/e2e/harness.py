@@ -19,10 +19,25 @@ BINARY = os.environ.get("OTRBOT_BINARY", os.path.join(ROOT, "build", "debug", "a
 TIMEOUT = float(os.environ.get("OTRBOT_E2E_TIMEOUT", "60"))
 
 
+CONSUMER_KEY = "test-consumer"
+CONSUMER_SECRET = "test-consumer-secret"
+
+
 def bot_config(server, bot="bot@localhost", password="botpw", whitelist=("student@localhost",),
-               extra="", xmpp_extra="", account_extra="", log_extra=""):
-    """A config for the bot against `server` (a devenv.Prosody)."""
+               extra="", xmpp_extra="", account_extra="", log_extra="", web_port=None,
+               lti_extra="", admin_token=""):
+    """A config for the bot against `server` (a devenv.Prosody); its web
+    pages on a free port of their own (`web_port`)."""
     wl = "".join('[whitelist."%s"]\nlocale = "en_GB"\n' % j for j in whitelist)
+    port = web_port or devenv.free_port()
+    lti = f"""[lti]
+listen = "127.0.0.1:{port}"
+{lti_extra}
+[lti.consumers."{CONSUMER_KEY}"]
+secret = "{CONSUMER_SECRET}"
+[admin]
+token = "{admin_token}"
+"""
     return f"""[xmpp]
 default_account = "{bot}"
 ca_certs = "{server.ca_crt}"
@@ -36,6 +51,7 @@ port = {server.port}
 scheduled_msg_say = false
 {extra}
 {wl}
+{lti}
 [log]
 level = "debug"
 syslog = false

@@ -5,6 +5,7 @@ import subprocess
 import pytest
 
 from harness import BINARY, ROOT, Bot
+from devenv import free_port
 
 GOOD = """[xmpp]
 default_account = "bot@example.org"
@@ -164,6 +165,7 @@ def test_the_shipped_sample_loads_and_an_unreachable_server_is_retried(tmp_path)
     # The sample's server does not exist here: everything before connecting
     # must pass, then the bot retries with backoff instead of exiting.
     sample = open(os.path.join(ROOT, "conf", "otrbot.sample.toml")).read()
+    sample = sample.replace('listen = "127.0.0.1:5000"', 'listen = "127.0.0.1:%d"' % free_port())
     if not os.path.exists("/etc/ssl/certs/ca-certificates.crt"):
         sample = sample.replace("/etc/ssl/certs/ca-certificates.crt", os.path.join(ROOT, "conf", "otrbot.sample.toml"))
     bot = Bot(str(tmp_path), sample).start()

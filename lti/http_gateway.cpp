@@ -1,0 +1,557 @@
+// The web side: routes, web sessions, pages, grades and the admin API (Pistache handlers).
+#include "lti/http_gateway.hpp"
+
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "actors/secrets.hpp"
+#include "lti/launch.hpp"
+#include "lti/oauth1.hpp"
+#include "lti/pages.hpp"
+#include "lti/token.hpp"
+#include "transport/address.hpp"
+#include "transport/jid.hpp"
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+#include <openssl/rand.h>
+#include <pistache/endpoint.h>
+#include <pistache/router.h>
+
+#include <mutex>
+
+namespace otrbot {
+namespace {
+
+using namespace Pistache;
+using json = nlohmann::json;
+using lti::page;
+using lti::page_view;
+
+constexpr std::int64_t session_lifetime = 8 * 3600;  // seconds a web session lives
+constexpr int max_wrong_codes = 10;
+constexpr auto manager_timeout = std::chrono::seconds{10};
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+std::string random_hex(std::size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
+    throw std::runtime_error("no random bytes");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (auto b : buf) {
+    out += hex[b >> 4];
+    out += hex[b & 0xf];
+  }
+  return out;
+}
+
+std::optional<std::string> header(const Rest::Request& req, const char* name) {
+  if (auto raw = req.headers().tryGetRaw(name))
+    return raw->value();
+  return std::nullopt;
+}
+
+/// One student's (or teacher's) visit, from the launch on.
+struct web_session {
+  std::string id;
+  std::string csrf;
+  lti::launch launch;
+  std::string jid;
+  int wrong_codes = 0;
+  bool graded = false;
+  bool development = false;
+  std::int64_t expires = 0;
+};
+
+} // namespace
+
+struct http_gateway::impl {
+  http_gateway_config cfg;
+  std::string token_key = random_hex(32);  // tokens die with the process, as the sessions do
+  std::shared_ptr<spdlog::logger> log = logging::get("lti");
+  std::shared_ptr<Http::Endpoint> endpoint;
+  Rest::Router router;
+  std::mutex mtx;  // guards sessions and nonces (Pistache runs handlers on several threads)
+  std::map<std::string, web_session> sessions;
+  lti::nonce_store nonces;
+  bool https = false;
+
+  // -- asking the session manager -------------------------------------------
+
+  template <class R, class... Ts>
+  std::optional<R> ask(Ts&&... xs) {
+    caf::scoped_actor self{*cfg.system};
+    std::optional<R> out;
+    self->request(cfg.manager, manager_timeout, std::forward<Ts>(xs)...)
+      .receive([&](R& r) { out = std::move(r); },
+               [&](caf::error& e) { log->error("the session manager did not answer: {}", caf::to_string(e)); });
+    return out;
+  }
+
+  // -- web sessions ------------------------------------------------------------
+
+  std::string token_for(const web_session& s) const { return lti::make_token(s.id, s.expires, token_key); }
+
+  web_session create(lti::launch l, bool development) {
+    web_session s;
+    s.id = random_hex(16);
+    s.csrf = random_hex(16);
+    s.launch = std::move(l);
+    s.development = development;
+    s.expires = unix_now() + session_lifetime;
+    std::lock_guard guard{mtx};
+    auto now = unix_now();
+    for (auto it = sessions.begin(); it != sessions.end();)
+      it = it->second.expires <= now ? sessions.erase(it) : std::next(it);
+    sessions[s.id] = s;
+    return s;
+  }
+
+  /// The web session of a request: from the `s` parameter (query or form),
+  /// else the cookie. nullopt when missing, forged or expired.
+  std::optional<web_session> find(const Rest::Request& req, const lti::params& form) {
+    std::string token = lti::value_of(form, "s");
+    if (token.empty())
+      if (auto q = req.query().get("s")) {
+        bool ok = true;
+        token = lti::percent_decode(*q, true, ok);
+      }
+    if (token.empty() && req.cookies().has("otrbot_session"))
+      token = req.cookies().get("otrbot_session").value;
+    auto id = lti::read_token(token, token_key, unix_now());
+    if (!id)
+      return std::nullopt;
+    std::lock_guard guard{mtx};
+    auto it = sessions.find(*id);
+    if (it == sessions.end())
+      return std::nullopt;
+    return it->second;
+  }
+
+  void save(const web_session& s) {
+    std::lock_guard guard{mtx};
+    sessions[s.id] = s;
+  }
+
+  // -- responses -------------------------------------------------------------
+
+  void common_headers(Http::ResponseWriter& res) {
+    auto& h = res.headers();
+    h.addRaw(Http::Header::Raw("Cache-Control", "no-store"));
+    h.addRaw(Http::Header::Raw("X-Content-Type-Options", "nosniff"));
+    // The session token travels in links: never in a Referer.
+    h.addRaw(Http::Header::Raw("Referrer-Policy", "no-referrer"));
+  }
+
+  page_view view_for(page kind, const web_session* s) {
+    page_view v;
+    v.kind = kind;
+    v.css_url = cfg.lti.css_url;
+    v.bot_jid = cfg.bot_jid;
+    auto fs = [&](const char* k) {
+      auto it = cfg.format_strings.find(k);
+      return it == cfg.format_strings.end() ? std::string{} : it->second;
+    };
+    v.bot_title = fs("bot_title");
+    v.project_name = fs("project_name");
+    if (s) {
+      v.token = token_for(*s);
+      v.csrf = s->csrf;
+      v.jid = s->jid;
+      v.instructor = s->launch.instructor && !s->launch.learner;
+      v.development = s->development;
+      std::string step;
+      if (!s->jid.empty())
+        step = ask<std::string>(atoms::step_v, s->jid).value_or("");
+      lti::describe_step(step, !s->jid.empty(), v);
+      v.completed = step == "completed";
+    }
+    return v;
+  }
+
+  void send_page(Http::ResponseWriter& res, Http::Code code, const page_view& v,
+                 const web_session* set_cookie = nullptr) {
+    common_headers(res);
+    if (set_cookie) {
+      // Inside an LMS iframe the cookie is third-party: SameSite=None needs
+      // Secure (HTTPS); where it is blocked, the token in the links does the job.
+      std::string cookie = "otrbot_session=" + token_for(*set_cookie) + "; Path=/; HttpOnly; " +
+                           (https ? "SameSite=None; Secure" : "SameSite=Lax");
+      res.headers().addRaw(Http::Header::Raw("Set-Cookie", cookie));
+    }
+    res.headers().add<Http::Header::ContentType>(MIME(Text, Html));
+    res.send(code, lti::render(v));
+  }
+
+  void send_error(Http::ResponseWriter& res, Http::Code code, const std::string& message) {
+    auto v = view_for(page::error, nullptr);
+    v.error = message;
+    v.step = "This page cannot be shown.";
+    send_page(res, code, v);
+  }
+
+  void redirect(Http::ResponseWriter& res, const std::string& path, const web_session& s) {
+    common_headers(res);
+    res.headers().addRaw(Http::Header::Raw("Location", path + "?s=" + lti::percent_encode(token_for(s))));
+    res.send(Http::Code::See_Other, "");
+  }
+
+  /// The session of a request, or an error page sent; for POSTs also the CSRF check.
+  std::optional<web_session> require(const Rest::Request& req, Http::ResponseWriter& res,
+                                     const lti::params& form, bool post) {
+    auto s = find(req, form);
+    if (!s) {
+      send_error(res, Http::Code::Forbidden,
+                 "Your session has expired or was not started from your course.");
+      return std::nullopt;
+    }
+    if (post && !secrets::constant_time_equal(lti::value_of(form, "csrf"), s->csrf)) {
+      send_error(res, Http::Code::Forbidden, "This form was not sent from this exercise's page.");
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  static bool parse_body(const Rest::Request& req, lti::params& out) {
+    return lti::parse_form(req.body(), out);
+  }
+
+  // -- the launch and the pages ------------------------------------------------
+
+  std::string base_uri(const Rest::Request& req) {
+    if (!cfg.lti.public_url.empty()) {
+      auto& u = cfg.lti.public_url;
+      auto scheme_end = u.find("://");
+      auto host_start = scheme_end + 3;
+      auto path_start = u.find('/', host_start);
+      return lti::base_string_uri(u.substr(0, scheme_end), u.substr(host_start, path_start - host_start),
+                                  path_start == std::string::npos ? "/" : u.substr(path_start));
+    }
+    std::string scheme = "http";
+    auto host = header(req, "Host").value_or(cfg.lti.listen);
+    if (cfg.lti.trust_forwarded_headers) {
+      if (auto p = header(req, "X-Forwarded-Proto"))
+        scheme = *p;
+      if (auto h = header(req, "X-Forwarded-Host"))
+        host = *h;
+    }
+    return lti::base_string_uri(scheme, host, req.resource());
+  }
+
+  void launch(const Rest::Request& req, Http::ResponseWriter res) {
+    lti::params all;
+    for (auto it = req.query().parameters_begin(); it != req.query().parameters_end(); ++it) {
+      bool ok = true;
+      all.emplace_back(it->first, lti::percent_decode(it->second, true, ok));
+    }
+    if (!parse_body(req, all))
+      return send_error(res, Http::Code::Bad_Request, "The launch request is malformed.");
+    lti::launch_result r;
+    {
+      std::lock_guard guard{mtx};
+      r = lti::validate_launch(base_uri(req), all, cfg.lti.consumers, unix_now(), nonces);
+    }
+    if (r.error) {
+      log->warn("LTI launch refused ({}): {}", r.error->status, r.error->message);
+      return send_error(res, static_cast<Http::Code>(r.error->status),
+                        "This exercise could not be started: " + r.error->message + ".");
+    }
+    log->info("LTI launch from consumer {} (user {}, roles {}{})", r.value->consumer_key,
+              r.value->user_id, r.value->learner ? "learner" : "",
+              r.value->instructor ? " instructor" : "");
+    auto s = create(std::move(*r.value), false);
+    send_page(res, Http::Code::Ok, view_for(page::index, &s), &s);
+  }
+
+  void index(const Rest::Request&, Http::ResponseWriter res) {
+    if (cfg.lti.enabled)
+      return send_error(res, Http::Code::Bad_Request,
+                        "Open this exercise from your course: it needs an LTI launch.");
+    log->warn("development mode: a page opened without an LMS launch");
+    lti::launch mock;
+    mock.user_id = "development-user";
+    mock.learner = true;
+    mock.roles = {"Learner"};
+    auto s = create(std::move(mock), true);
+    send_page(res, Http::Code::Ok, view_for(page::index, &s), &s);
+  }
+
+  void show(page kind, const Rest::Request& req, Http::ResponseWriter res) {
+    lti::params none;
+    auto s = require(req, res, none, false);
+    if (!s)
+      return;
+    if (kind != page::enter_jid && s->jid.empty())
+      return redirect(res, "/enter_jid", *s);
+    send_page(res, Http::Code::Ok, view_for(kind, &*s));
+  }
+
+  void post_jid(const Rest::Request& req, Http::ResponseWriter res) {
+    lti::params form;
+    parse_body(req, form);
+    auto s = require(req, res, form, true);
+    if (!s)
+      return;
+    auto typed = lti::value_of(form, "jid");
+    auto parsed = xmpp::parse_bare_jid(typed);
+    if (!parsed) {
+      auto v = view_for(page::enter_jid, &*s);
+      v.jid = typed;
+      v.error = "That is not a Jabber ID (" + parsed.error + "). It looks like name@example.org.";
+      return send_page(res, Http::Code::Bad_Request, v);
+    }
+    auto jid = parsed.value->bare();
+    auto err = ask<std::string>(atoms::add_jid_v, jid, cfg.default_locale);
+    if (!err || !err->empty())
+      return send_error(res, Http::Code::Service_Unavailable, "The bot could not add you; try again.");
+    s->jid = jid;
+    save(*s);
+    log->info("web session of user {} entered {}", s->launch.user_id, jid);
+    redirect(res, "/jid_entered", *s);
+  }
+
+  void post_secret(const Rest::Request& req, Http::ResponseWriter res) {
+    lti::params form;
+    parse_body(req, form);
+    auto s = require(req, res, form, true);
+    if (!s)
+      return;
+    if (s->jid.empty())
+      return redirect(res, "/enter_jid", *s);
+    auto err = ask<std::string>(atoms::set_secret_v, s->jid, lti::value_of(form, "secret"));
+    if (!err)
+      return send_error(res, Http::Code::Service_Unavailable, "The bot did not answer; try again.");
+    if (*err == "unknown JID") {
+      auto v = view_for(page::enter_jid, &*s);
+      v.error = "Your session with the bot has ended. Enter your Jabber ID to start again.";
+      return send_page(res, Http::Code::Conflict, v);
+    }
+    if (!err->empty()) {
+      auto v = view_for(page::ask_for_secret, &*s);
+      v.error = "That secret was refused: " + *err + ".";
+      return send_page(res, Http::Code::Bad_Request, v);
+    }
+    redirect(res, "/enter_bot_secret", *s);
+  }
+
+  void post_code(const Rest::Request& req, Http::ResponseWriter res) {
+    lti::params form;
+    parse_body(req, form);
+    auto s = require(req, res, form, true);
+    if (!s)
+      return;
+    if (s->jid.empty())
+      return redirect(res, "/enter_jid", *s);
+    if (s->wrong_codes >= max_wrong_codes) {
+      auto v = view_for(page::enter_bot_secret, &*s);
+      v.error = "Too many wrong codes. Start the exercise again from your course.";
+      return send_page(res, Http::Code::Too_Many_Requests, v);
+    }
+    auto r = ask<check_result>(atoms::check_code_v, s->jid, lti::value_of(form, "bot_secret"));
+    if (!r)
+      return send_error(res, Http::Code::Service_Unavailable, "The bot did not answer; try again.");
+    if (!r->known || !r->correct) {
+      if (r->known)
+        ++s->wrong_codes;
+      save(*s);
+      auto v = view_for(page::enter_bot_secret, &*s);
+      v.error = r->known ? "That is not the code the bot sent you. Check it and try again."
+                         : "The bot has no lesson running for you: say hello to it first.";
+      return send_page(res, Http::Code::Bad_Request, v);
+    }
+    if (s->launch.gradable() && !s->graded) {
+      s->graded = true;
+      auto secret = cfg.lti.consumers.at(s->launch.consumer_key);
+      caf::anon_send(cfg.outcomes, atoms::grade_v,
+                     grade_job{s->launch.outcome_url, s->launch.result_sourcedid,
+                               s->launch.consumer_key, secret, 1.0},
+                     std::int32_t{0});
+      log->info("{} completed the exercise: sending the grade to {}", s->jid, s->launch.outcome_url);
+    } else {
+      log->info("{} completed the exercise (no grade: {})", s->jid,
+                s->graded ? "already sent" : "not a graded learner launch");
+    }
+    save(*s);
+    redirect(res, "/enter_bot_secret", *s);
+  }
+
+  // -- the admin API -----------------------------------------------------------
+
+  void json_reply(Http::ResponseWriter& res, Http::Code code, const json& body) {
+    common_headers(res);
+    res.headers().add<Http::Header::ContentType>(MIME(Application, Json));
+    res.send(code, body.dump());
+  }
+
+  /// 404 for everything when no token is set; 401 without the right one.
+  bool admin_allowed(const Rest::Request& req, Http::ResponseWriter& res) {
+    if (cfg.admin_token.empty()) {
+      json_reply(res, Http::Code::Not_Found, {{"error", "not found"}});
+      return false;
+    }
+    auto auth = header(req, "Authorization").value_or("");
+    std::string_view given = auth;
+    bool bearer = given.starts_with("Bearer ");
+    if (bearer)
+      given.remove_prefix(7);
+    if (!bearer || !secrets::constant_time_equal(given, cfg.admin_token)) {
+      res.headers().addRaw(Http::Header::Raw("WWW-Authenticate", "Bearer"));
+      json_reply(res, Http::Code::Unauthorized, {{"error", "a valid bearer token is required"}});
+      return false;
+    }
+    return true;
+  }
+
+  static std::string path_jid(const Rest::Request& req) {
+    bool ok = true;
+    auto raw = req.param(":jid").as<std::string>();
+    auto decoded = lti::percent_decode(raw, false, ok);
+    return ok ? decoded : std::string{};
+  }
+
+  void admin_list_whitelist(const Rest::Request& req, Http::ResponseWriter res) {
+    if (!admin_allowed(req, res))
+      return;
+    auto wl = ask<std::vector<whitelist_entry>>(atoms::whitelist_v);
+    if (!wl)
+      return json_reply(res, Http::Code::Service_Unavailable, {{"error", "the bot did not answer"}});
+    json out = json::array();
+    for (const auto& e : *wl)
+      out.push_back({{"jid", e.jid}, {"locale", e.locale}});
+    json_reply(res, Http::Code::Ok, out);
+  }
+
+  void admin_add(const Rest::Request& req, Http::ResponseWriter res) {
+    if (!admin_allowed(req, res))
+      return;
+    json body = json::parse(req.body(), nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("jid") || !body["jid"].is_string() ||
+        (body.contains("locale") && !body["locale"].is_string()))
+      return json_reply(res, Http::Code::Bad_Request,
+                        {{"error", "the body must be {\"jid\": \"...\", \"locale\": \"...\"}"}});
+    auto jid = body["jid"].get<std::string>();
+    auto locale = body.value("locale", cfg.default_locale);
+    auto parsed = xmpp::parse_bare_jid(jid);
+    if (!parsed)
+      return json_reply(res, Http::Code::Bad_Request, {{"error", "invalid JID: " + parsed.error}});
+    auto err = ask<std::string>(atoms::add_jid_v, parsed.value->bare(), locale);
+    if (!err)
+      return json_reply(res, Http::Code::Service_Unavailable, {{"error", "the bot did not answer"}});
+    if (!err->empty())
+      return json_reply(res, Http::Code::Bad_Request, {{"error", *err}});
+    log->info("admin API: whitelisted {}", parsed.value->bare());
+    json_reply(res, Http::Code::Created, {{"jid", parsed.value->bare()}, {"locale", locale}});
+  }
+
+  void admin_remove(const Rest::Request& req, Http::ResponseWriter res) {
+    if (!admin_allowed(req, res))
+      return;
+    auto removed = ask<bool>(atoms::remove_jid_v, path_jid(req));
+    if (!removed)
+      return json_reply(res, Http::Code::Service_Unavailable, {{"error", "the bot did not answer"}});
+    if (!*removed)
+      return json_reply(res, Http::Code::Not_Found, {{"error", "that JID is not whitelisted"}});
+    common_headers(res);
+    res.send(Http::Code::No_Content, "");
+  }
+
+  void admin_sessions(const Rest::Request& req, Http::ResponseWriter res) {
+    if (!admin_allowed(req, res))
+      return;
+    auto list = ask<std::vector<session_info>>(atoms::session_list_v);
+    if (!list)
+      return json_reply(res, Http::Code::Service_Unavailable, {{"error", "the bot did not answer"}});
+    json out = json::array();
+    for (const auto& s : *list)
+      out.push_back({{"jid", s.jid}, {"step", s.step}, {"locale", s.locale},
+                     {"last_activity", s.last_activity}});
+    json_reply(res, Http::Code::Ok, out);
+  }
+
+  void admin_end_session(const Rest::Request& req, Http::ResponseWriter res) {
+    if (!admin_allowed(req, res))
+      return;
+    auto ended = ask<bool>(atoms::end_session_v, path_jid(req));
+    if (!ended)
+      return json_reply(res, Http::Code::Service_Unavailable, {{"error", "the bot did not answer"}});
+    if (!*ended)
+      return json_reply(res, Http::Code::Not_Found, {{"error", "that JID has no session"}});
+    common_headers(res);
+    res.send(Http::Code::No_Content, "");
+  }
+
+  void not_found(const Rest::Request& req, Http::ResponseWriter res) {
+    if (req.resource().starts_with("/admin"))
+      return json_reply(res, Http::Code::Not_Found, {{"error", "not found"}});
+    send_error(res, Http::Code::Not_Found, "There is no such page.");
+  }
+
+  void is_up(const Rest::Request&, Http::ResponseWriter res) {
+    res.headers().add<Http::Header::ContentType>(MIME(Text, Plain));
+    res.send(Http::Code::Ok, "OK");
+  }
+
+  void routes() {
+    using namespace Rest;
+    Routes::Post(router, "/", Routes::bind(&impl::launch, this));
+    Routes::Get(router, "/", Routes::bind(&impl::index, this));
+    Routes::Get(router, "/is_up", Routes::bind(&impl::is_up, this));
+    Routes::Get(router, "/enter_jid", [this](const Request& q, Http::ResponseWriter r) { show(page::enter_jid, q, std::move(r)); return Route::Result::Ok; });
+    Routes::Post(router, "/enter_jid", Routes::bind(&impl::post_jid, this));
+    Routes::Get(router, "/jid_entered", [this](const Request& q, Http::ResponseWriter r) { show(page::jid_entered, q, std::move(r)); return Route::Result::Ok; });
+    Routes::Get(router, "/ask_for_secret", [this](const Request& q, Http::ResponseWriter r) { show(page::ask_for_secret, q, std::move(r)); return Route::Result::Ok; });
+    Routes::Post(router, "/ask_for_secret", Routes::bind(&impl::post_secret, this));
+    Routes::Get(router, "/enter_bot_secret", [this](const Request& q, Http::ResponseWriter r) { show(page::enter_bot_secret, q, std::move(r)); return Route::Result::Ok; });
+    Routes::Post(router, "/enter_bot_secret", Routes::bind(&impl::post_code, this));
+    Routes::Get(router, "/admin/whitelist", Routes::bind(&impl::admin_list_whitelist, this));
+    Routes::Post(router, "/admin/whitelist", Routes::bind(&impl::admin_add, this));
+    Routes::Delete(router, "/admin/whitelist/:jid", Routes::bind(&impl::admin_remove, this));
+    Routes::Get(router, "/admin/sessions", Routes::bind(&impl::admin_sessions, this));
+    Routes::Delete(router, "/admin/sessions/:jid", Routes::bind(&impl::admin_end_session, this));
+    router.addNotFoundHandler(Routes::bind(&impl::not_found, this));
+  }
+};
+
+http_gateway::http_gateway(http_gateway_config cfg) : impl_(std::make_unique<impl>()) {
+  impl_->cfg = std::move(cfg);
+  impl_->https = impl_->cfg.lti.public_url.starts_with("https://");
+  impl_->routes();
+}
+
+http_gateway::~http_gateway() { stop(); }
+
+std::string http_gateway::start() {
+  auto hp = net::parse_host_port(impl_->cfg.lti.listen);
+  if (!hp)
+    return "lti.listen is not host:port";
+  try {
+    Address addr{hp->host, Port{hp->port}};
+    impl_->endpoint = std::make_shared<Http::Endpoint>(addr);
+    impl_->endpoint->init(Http::Endpoint::options()
+                            .threads(2)
+                            .flags(Tcp::Options::ReuseAddr)
+                            .maxRequestSize(64 * 1024));
+    impl_->endpoint->setHandler(impl_->router.handler());
+    impl_->endpoint->serveThreaded();
+  } catch (const std::exception& e) {
+    impl_->endpoint.reset();
+    return std::string{"cannot listen on "} + impl_->cfg.lti.listen + ": " + e.what();
+  }
+  impl_->log->info("web pages on http://{}/ (LTI launch: POST /){}", impl_->cfg.lti.listen,
+                   impl_->cfg.lti.enabled ? "" : "; DEVELOPMENT MODE: pages without a launch");
+  return {};
+}
+
+void http_gateway::stop() {
+  if (impl_ && impl_->endpoint) {
+    impl_->endpoint->shutdown();
+    impl_->endpoint.reset();
+  }
+}
+
+} // namespace otrbot
