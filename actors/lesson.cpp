@@ -131,7 +131,9 @@ const functions& handlers() {
 const fsm::states_table& lesson::table() {
   static const fsm::states_table t{
     {steps::awaiting_otr,
-     {.transitions = {{"otr_enabled", steps::encrypted}, {"otr_already_setup", steps::encrypted}},
+     {.transitions = {{"otr_enabled", steps::encrypted},
+                      {"otr_already_setup", steps::encrypted},
+                      {"code_accepted", steps::completed}},
       .on_enter = {"explain_otr_start"},
       .on_leave = {},
       .allowed_actions = {},
@@ -141,7 +143,8 @@ const fsm::states_table& lesson::table() {
       {"otr_disabled", "nothing"}}}},
     {steps::encrypted,
      {.transitions = {{"secret_received", steps::secret_known},
-                      {"otr_disabled", steps::awaiting_otr}},
+                      {"otr_disabled", steps::awaiting_otr},
+                      {"code_accepted", steps::completed}},
       .on_enter = {"explain_encryption"},
       .on_leave = {},
       .allowed_actions = {},
@@ -157,7 +160,8 @@ const fsm::states_table& lesson::table() {
                       {"smp_question_used", steps::smp_in_progress},
                       {"bot_started_smp", steps::smp_in_progress},
                       {"correct_secret_received", steps::verified},
-                      {"otr_disabled", steps::awaiting_otr}},
+                      {"otr_disabled", steps::awaiting_otr},
+                      {"code_accepted", steps::completed}},
       .on_enter = {"ask_to_authenticate"},
       .on_leave = {},
       .allowed_actions = {},
@@ -172,7 +176,8 @@ const fsm::states_table& lesson::table() {
      {.transitions = {{"correct_secret_received", steps::verified},
                       {"incorrect_secret_received", steps::secret_known},
                       {"smp_aborted", steps::secret_known},
-                      {"otr_disabled", steps::awaiting_otr}},
+                      {"otr_disabled", steps::awaiting_otr},
+                      {"code_accepted", steps::completed}},
       .on_enter = {"smp_begun"},
       .on_leave = {},
       .allowed_actions = {},
@@ -245,7 +250,10 @@ std::vector<effect> lesson::handle(const std::string& event, const std::string& 
 }
 
 bool lesson::check_code(std::string_view typed, std::vector<effect>& effects) {
-  if (step() != steps::verified || !secrets::code_matches(ctx_.code, typed))
+  // The code proves a verification that happened: it stays valid when OTR
+  // ends afterwards (the student closed their client), until a newer
+  // verification replaces it.
+  if (step() == steps::completed || !secrets::code_matches(ctx_.code, typed))
     return false;
   auto more = handle("code_accepted");
   effects.insert(effects.end(), more.begin(), more.end());

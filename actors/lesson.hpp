@@ -18,6 +18,8 @@
 //            +----------------------------------------------------|
 //                                                  code_accepted  v
 //                                                            [completed]
+//   (code_accepted leads to completed from any step once a code was sent:
+//    the verification happened, even if OTR has ended since)
 //
 // Events come from OTR (otr_enabled, otr_disabled, otr_already_setup, smp_started,
 // smp_question_used, smp_aborted, correct_secret_received, incorrect_secret_received),
@@ -107,7 +109,7 @@ public:
   std::vector<effect> handle(const std::string& event, const std::string& detail = {});
 
   /// The student typed `typed` on the page: true (and the lesson completes)
-  /// when it is the code of the current verification.
+  /// when it is the code of the latest verification, even if OTR ended since.
   bool check_code(std::string_view typed, std::vector<effect>& effects);
 
   /// Tells the lesson whether a strong shared secret is known (the session keeps it).

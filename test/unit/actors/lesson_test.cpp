@@ -199,11 +199,22 @@ TEST_CASE("the right code completes the lesson; a wrong one changes nothing") {
   CHECK(has<completed>(fx));
 }
 
-TEST_CASE("the code is only accepted while verified") {
+TEST_CASE("no code is accepted before one was sent") {
   auto l = at(steps::secret_known);
   std::vector<effect> fx;
   CHECK_FALSE(l.check_code("AAAA-AAAA", fx));
+  CHECK_FALSE(l.check_code("", fx));
   CHECK(l.step() == steps::secret_known);
+}
+
+TEST_CASE("a code that was sent stays valid after OTR ends, and only once") {
+  auto l = at(steps::verified);
+  l.handle("otr_disabled");
+  CHECK(l.step() == steps::awaiting_otr);
+  std::vector<effect> fx;
+  CHECK(l.check_code("AAAA-AAAA", fx));
+  CHECK(l.step() == steps::completed);
+  CHECK_FALSE(l.check_code("AAAA-AAAA", fx));
 }
 
 TEST_CASE("ending OTR before completion returns to awaiting OTR, with an explanation") {

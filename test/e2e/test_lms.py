@@ -1,0 +1,210 @@
+"""The LMS side end to end: an oauthlib-signed launch, the pages, a potr student, and the grade."""
+import asyncio
+import time
+
+import pytest
+import requests
+
+from harness import await_log, bot_config, devenv, fresh_account
+from lms import OutcomeService, WebStudent, launch_params, sign
+from otr_peer import otr_student
+from test_lesson import CODE
+
+PW = "pw-for-tests"
+SECRET = "blue giraffe 7"
+
+
+def web_bot(prosody, run_bot, whitelist=(), **kw):
+    bot_jid = fresh_account(prosody, "bot")
+    port = devenv.free_port()
+    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=whitelist, web_port=port, **kw))
+    bot.wait_for_log(r"web pages on http://127\.0\.0\.1:%d/" % port)
+    bot.wait_for_log(r"\[manager\] online")
+    return bot, bot_jid, "http://127.0.0.1:%d" % port
+
+
+async def do_lesson_in_chat(prosody, student_jid, bot_jid, secret=SECRET):
+    """The student's chat side, once the page has the secret: OTR, SMP, the code."""
+    s = await otr_student(prosody, student_jid, PW, bot_jid)
+    s.say("hello")
+    await s.read_until("plain", "Step 1:")
+    s.start_otr()
+    await s.wait_otr("encrypted")
+    await s.read_until("encrypted", "Step 3: authenticate me")
+    s.authenticate(secret)
+    await s.wait_otr("smp_success")
+    lines = await s.read_until("encrypted", "Here is your proof")
+    code = CODE.match(lines[-1][1]).group(1)
+    await s.logout()
+    return code
+
+
+def through_the_pages(web, student_jid, secret=SECRET):
+    r = web.get("/enter_jid")
+    assert r.status_code == 200 and 'name="jid"' in r.text
+    r = web.post("/enter_jid", jid=student_jid)
+    assert web.last.url.split("?")[0].endswith("/jid_entered"), web.last.url
+    assert student_jid in r.text
+    assert web.step().startswith("Step 1 of 4")
+    r = web.post("/ask_for_secret", secret=secret)
+    assert web.last.url.split("?")[0].endswith("/enter_bot_secret")
+    assert 'name="bot_secret"' in r.text
+
+
+def test_a_launched_student_completes_the_exercise_and_the_lms_gets_the_grade(prosody, run_bot):
+    lms = OutcomeService()
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    try:
+        web = WebStudent(base)
+        r = web.launch(sign(base + "/", launch_params(outcome_url=lms.url, sourcedid="sid<&>1")))
+        assert r.status_code == 200, r.text
+        assert "Set-Cookie" in r.headers and "otrbot_session=" in r.headers["Set-Cookie"]
+        assert r.headers["Referrer-Policy"] == "no-referrer"
+        assert 'id="start"' in r.text and bot_jid in r.text
+        through_the_pages(web, student)
+        code = asyncio.run(do_lesson_in_chat(prosody, student, bot_jid))
+        web.get("/enter_bot_secret")
+        assert web.step().startswith("Step 4 of 4")
+        r = web.post("/enter_bot_secret", bot_secret=code)
+        assert web.last.status_code == 200 and 'id="done"' in r.text, web.error()
+        assert web.step().startswith("Done")
+        requests_seen = lms.wait_for(1)
+        assert requests_seen == [(True, True, "sid<&>1", "1.0")]
+        bot.wait_for_log(r"grade 1\.0 accepted by http://127\.0\.0\.1:%d/outcomes" % lms.port)
+        # Entering the code again sends no second grade.
+        web.post("/enter_bot_secret", bot_secret=code)
+        bot.wait_for_log(r"completed the exercise \(no grade: already sent\)")
+        assert len(lms.requests) == 1
+        assert SECRET not in bot.log and code not in bot.log
+        assert "test-consumer-secret" not in bot.log
+    finally:
+        lms.close()
+
+
+def test_an_lms_that_fails_first_gets_the_grade_once_later(prosody, run_bot):
+    lms = OutcomeService(failures=[500])
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    try:
+        web = WebStudent(base)
+        web.launch(sign(base + "/", launch_params(outcome_url=lms.url)))
+        through_the_pages(web, student)
+        code = asyncio.run(do_lesson_in_chat(prosody, student, bot_jid))
+        web.post("/enter_bot_secret", bot_secret=code)
+        bot.wait_for_log(r"not delivered \(the LMS answered HTTP 500\); attempt 2 in")
+        bot.wait_for_log(r"grade 1\.0 accepted by .* \(attempt 2\)")
+        seen = lms.wait_for(2)
+        assert len(seen) == 2 and all(valid and body_ok for valid, body_ok, _, _ in seen)
+    finally:
+        lms.close()
+
+
+def test_an_instructor_launch_completes_without_a_grade(prosody, run_bot):
+    lms = OutcomeService()
+    student = fresh_account(prosody, "teacher")
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    try:
+        web = WebStudent(base)
+        r = web.launch(sign(base + "/", launch_params(roles="urn:lti:role:ims/lis/Instructor",
+                                                      outcome_url=lms.url)))
+        assert "no grade is sent" in r.text
+        through_the_pages(web, student)
+        code = asyncio.run(do_lesson_in_chat(prosody, student, bot_jid))
+        web.post("/enter_bot_secret", bot_secret=code)
+        bot.wait_for_log(r"completed the exercise \(no grade: not a graded learner launch\)")
+        assert lms.requests == []
+    finally:
+        lms.close()
+
+
+@pytest.mark.parametrize("case", ["bad signature", "old timestamp", "unknown consumer key", "replayed nonce"])
+def test_bad_launches_are_refused_with_a_clear_page(case, prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    params = launch_params()
+    if case == "bad signature":
+        body = sign(base + "/", params, secret="not-the-secret")
+    elif case == "old timestamp":
+        body = sign(base + "/", params, timestamp=int(time.time()) - 3600)
+    elif case == "unknown consumer key":
+        body = sign(base + "/", params, key="someone-else")
+    else:
+        body = sign(base + "/", params, nonce="the-same-nonce-twice")
+        assert WebStudent(base).launch(body).status_code == 200
+    web = WebStudent(base)
+    r = web.launch(body)
+    assert r.status_code == 401
+    assert "This exercise could not be started" in web.error()
+    assert "Set-Cookie" not in r.headers
+    bot.wait_for_log(r"LTI launch refused \(401\)")
+    # Nothing was created: the pages still refuse without a session.
+    assert requests.get(base + "/enter_jid", timeout=30).status_code == 403
+
+
+def test_a_launch_signed_for_the_public_url_behind_a_proxy(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot, lti_extra='public_url = "https://otr.example.edu/lti/"')
+    web = WebStudent(base)
+    # The LMS signed the public URL; the request reaches the bot on its own address.
+    assert web.launch(sign("https://otr.example.edu/lti/", launch_params()), url=base + "/").status_code == 200
+    assert "Secure" in web.last.headers["Set-Cookie"]
+    assert WebStudent(base).launch(sign(base + "/", launch_params())).status_code == 401
+
+
+def test_forms_refuse_bad_input_and_keep_the_student_on_the_page(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    web = WebStudent(base)
+    web.launch(sign(base + "/", launch_params()))
+    web.get("/enter_jid")
+    r = web.post("/enter_jid", jid="not a jid")
+    assert r.status_code == 400 and "That is not a Jabber ID" in web.error()
+    assert 'value="not a jid"' in r.text  # what was typed stays in the field
+    csrf = web.csrf
+    web.csrf = "forged"
+    assert web.post("/enter_jid", jid=student).status_code == 403
+    web.csrf = csrf
+    web.post("/enter_jid", jid=student)
+    r = web.post("/ask_for_secret", secret="short")
+    assert r.status_code == 400
+    assert web.error() == "That secret was refused: a secret needs at least 8 characters."
+    web.post("/ask_for_secret", secret=SECRET)
+    r = web.post("/enter_bot_secret", bot_secret="ABCD-EFGH")
+    assert r.status_code == 400 and "not the code" in web.error()
+    assert requests.get(base + "/ask_for_secret", params={"s": "forged.token.value"}, timeout=30).status_code == 403
+    assert requests.get(base + "/is_up", timeout=30).text == "OK"
+    assert requests.get(base + "/no/such/page", timeout=30).status_code == 404
+    assert SECRET not in bot.log
+
+
+def test_the_bot_tells_the_student_when_the_page_refuses_a_weak_secret(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    web = WebStudent(base)
+    web.launch(sign(base + "/", launch_params()))
+    web.get("/enter_jid")
+    assert web.post("/enter_jid", jid=student).status_code == 200
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        s.say("hi")
+        await s.read_until("plain", "Step 1:")
+        assert web.post("/ask_for_secret", secret="aaaabbbb").status_code == 400
+        await s.read_until("plain", "was refused: a secret needs at least 5 different characters")
+        await s.logout()
+
+    asyncio.run(scenario())
+
+
+def test_development_mode_serves_the_pages_without_a_launch(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot, lti_extra="enabled = false")
+    bot.wait_for_log(r"DEVELOPMENT MODE")
+    web = WebStudent(base)
+    r = web._remember(web.http.get(base + "/", timeout=30))
+    assert r.status_code == 200 and "Development mode" in r.text
+    assert web.get("/enter_jid").status_code == 200
+
+
+def test_without_development_mode_a_plain_visit_is_refused(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    r = requests.get(base + "/", timeout=30)
+    assert r.status_code == 400 and "needs an LTI launch" in r.text
