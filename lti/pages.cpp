@@ -16,8 +16,8 @@ const char* layout = R"(<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{title}} - {{bot_title}}</title>
-{{#css_url}}<link rel="stylesheet" href="{{css_url}}">{{/css_url}}
-{{^css_url}}<style>
+{{#has_css}}<link rel="stylesheet" href="{{css_url}}">{{/has_css}}
+{{^has_css}}<style>
 body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1d2433; }
 h1 { font-size: 1.5rem; } .step { background: #eef3fb; border-left: 4px solid #2f5fb3; padding: .5rem 1rem; }
 progress { width: 100%; } .error { background: #fdecea; border-left: 4px solid #b3261e; padding: .5rem 1rem; }
@@ -25,13 +25,13 @@ progress { width: 100%; } .error { background: #fdecea; border-left: 4px solid #
 label { display: block; font-weight: 600; margin-top: 1rem; } input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; }
 button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; background: #2f5fb3; color: #fff; border: 0; border-radius: 4px; text-decoration: none; display: inline-block; }
 code { background: #f1f1f1; padding: 0 .25rem; }
-</style>{{/css_url}}
+</style>{{/has_css}}
 </head>
 <body>
 {{#development}}<p class="dev" role="alert"><strong>Development mode:</strong> no LMS launch, no grades. Never run this in production.</p>{{/development}}
 <h1>{{title}}</h1>
 <p class="step" id="step"><progress max="5" value="{{step_number}}"></progress><br>{{step}}</p>
-{{#error}}<p class="error" id="error" role="alert">{{error}}</p>{{/error}}
+{{#has_error}}<p class="error" id="error" role="alert">{{error}}</p>{{/has_error}}
 {{{content}}}
 </body>
 </html>
@@ -130,7 +130,10 @@ std::string render(const page_view& v) {
   d.set("step_number", std::to_string(v.step_number));
   d.set("jid", v.jid);
   d.set("error", v.error);
+  d.set("has_error", v.error.empty() ? data::type::bool_false : data::type::bool_true);
   d.set("css_url", v.css_url);
+  // An empty string counts as true in a mustache section: say it with a boolean.
+  d.set("has_css", v.css_url.empty() ? data::type::bool_false : data::type::bool_true);
   d.set("completed", v.completed ? data::type::bool_true : data::type::bool_false);
   d.set("instructor", v.instructor ? data::type::bool_true : data::type::bool_false);
   d.set("development", v.development ? data::type::bool_true : data::type::bool_false);

@@ -8,11 +8,18 @@ packages=(
   g++ cmake ninja-build pkg-config
   libcaf-dev libstrophe-dev libotr5-dev libgcrypt20-dev libpistache-dev libssl-dev
   liboauth-dev libicu-dev libspdlog-dev libfmt-dev catch2 libtomlplusplus-dev libcli11-dev
+  libkainjow-mustache-dev nlohmann-json3-dev libpugixml-dev libcurl4-openssl-dev
   gettext
   # run and test: a private XMPP server, a test CA, the student's client
   prosody openssl ca-certificates
-  python3 python3-pytest python3-slixmpp python3-potr python3-oauthlib
+  python3 python3-pytest python3-slixmpp python3-potr python3-oauthlib python3-requests
+  # the pages in a real browser (playwright-core itself comes from npm)
+  chromium
 )
+# Node.js for playwright-core: the machine's own when it has one, else Debian's.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,59 @@
+// The pages: escaping, optional parts, steps.
+#include "lti/pages.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace otrbot::lti;
+
+TEST_CASE("what users and LMSs send is HTML-escaped") {
+  page_view v;
+  v.kind = page::enter_jid;
+  v.jid = "<script>alert(1)</script>\"'&";
+  v.error = "<b>bad</b>";
+  v.token = "a\"b";
+  auto html = render(v);
+  CHECK(html.find("<script>alert(1)") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(1)&lt;/script&gt;&quot;") != std::string::npos);
+  CHECK(html.find("&lt;b&gt;bad&lt;/b&gt;") != std::string::npos);
+  CHECK(html.find("value=\"a&quot;b\"") != std::string::npos);
+}
+
+TEST_CASE("empty optional parts are left out; the built-in style without a css_url") {
+  page_view v;
+  v.kind = page::index;
+  auto html = render(v);
+  CHECK(html.find("id=\"error\"") == std::string::npos);
+  CHECK(html.find("<style>") != std::string::npos);
+  CHECK(html.find("rel=\"stylesheet\"") == std::string::npos);
+  CHECK(html.find("Development mode") == std::string::npos);
+  v.css_url = "https://lms.example/style.css";
+  v.development = true;
+  html = render(v);
+  CHECK(html.find("<link rel=\"stylesheet\" href=\"https://lms.example/style.css\">") != std::string::npos);
+  CHECK(html.find("<style>") == std::string::npos);
+  CHECK(html.find("Development mode") != std::string::npos);
+}
+
+TEST_CASE("the lang attribute and every page kind render") {
+  for (auto kind : {page::index, page::enter_jid, page::jid_entered, page::ask_for_secret,
+                    page::enter_bot_secret, page::error}) {
+    page_view v;
+    v.kind = kind;
+    v.lang = "nl";
+    auto html = render(v);
+    CHECK(html.find("<html lang=\"nl\">") != std::string::npos);
+    CHECK(html.find("{{") == std::string::npos);
+  }
+}
+
+TEST_CASE("steps are described for the student") {
+  page_view v;
+  describe_step("", false, v);
+  CHECK(v.step_number == 0);
+  describe_step("encrypted", true, v);
+  CHECK(v.step.rfind("Step 2 of 4", 0) == 0);
+  describe_step("smp_in_progress", true, v);
+  CHECK(v.step_number == 3);
+  describe_step("completed", true, v);
+  CHECK(v.step_number == 5);
+}
