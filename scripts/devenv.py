@@ -158,6 +158,7 @@ def main():
     ap.add_argument("--bot", default="bot@localhost:botpassword")
     ap.add_argument("--student", default="student@localhost:studentpassword")
     ap.add_argument("--config-out", help="write an otrbot config for this server here")
+    ap.add_argument("--web", default="127.0.0.1:5000", help="where the development pages listen")
     args = ap.parse_args()
     accounts = dict(a.split(":", 1) for a in (args.bot, args.student))
     if os.path.exists(args.directory):
@@ -186,6 +187,11 @@ project_name = "the otrbot development setup"
 
 [whitelist."{student_jid}"]
 locale = "en_GB"
+
+[lti]
+# Development mode: the pages work without an LMS launch (loopback only).
+enabled = false
+listen = "{args.web}"
 
 [log]
 level = "info"

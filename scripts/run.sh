@@ -10,10 +10,11 @@ cmake --preset debug >/dev/null
 cmake --build --preset debug -j "$(nproc)"
 
 port=${OTRBOT_DEV_PORT:-5322}
+web=${OTRBOT_DEV_WEB:-127.0.0.1:5000}
 state="$PWD/.run"
 mkdir -p "$state"
 /usr/bin/python3 scripts/devenv.py "$state/prosody" --port "$port" \
-  --config-out "$state/otrbot.toml" > "$state/prosody.out" 2>&1 &
+  --config-out "$state/otrbot.toml" --web "$web" > "$state/prosody.out" 2>&1 &
 prosody_pid=$!
 trap 'kill "$prosody_pid" 2>/dev/null || true; wait "$prosody_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 300); do
@@ -34,6 +35,7 @@ cat <<MSG
     server:    127.0.0.1, port $port (STARTTLS)
     trust:     $state/prosody/certs/ca.crt
   Then add bot@localhost as a contact and say hello.
+  The exercise's pages (development mode, no LMS needed): http://$web/
   (For profanity: /tls certpath set DIR on a folder holding that CA, after 'openssl rehash DIR'.)
   The bot's settings: $state/otrbot.toml
 
