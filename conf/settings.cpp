@@ -2,6 +2,7 @@
 #include "conf/settings.hpp"
 
 #include "actors/secrets.hpp"
+#include "i18n/text.hpp"
 #include "transport/address.hpp"
 #include "transport/jid.hpp"
 
@@ -187,7 +188,7 @@ bool valid_locale(const std::string& s) {
 }
 
 void check_locale(const std::string& key, const std::string& value) {
-  if (!valid_locale(value))
+  if (!valid_locale(value) || i18n::normalise_locale(value) != value)
     refuse(key, "\"" + value + "\" is not a locale name such as en_GB or nl_NL");
 }
 

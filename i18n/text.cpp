@@ -1,7 +1,34 @@
 // English lines of the bot.
 #include "i18n/text.hpp"
 
+#include <cctype>
+
 namespace otrbot::i18n {
+
+std::optional<std::string> normalise_locale(std::string_view text) {
+  auto sep = text.find_first_of("-_");
+  auto lang = text.substr(0, sep);
+  if (lang.size() < 2 || lang.size() > 3)
+    return std::nullopt;
+  std::string out;
+  for (char c : lang) {
+    if (!std::isalpha(static_cast<unsigned char>(c)))
+      return std::nullopt;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (sep == std::string_view::npos)
+    return out;
+  auto region = text.substr(sep + 1);
+  if (region.size() != 2)
+    return std::nullopt;
+  out += '_';
+  for (char c : region) {
+    if (!std::isalpha(static_cast<unsigned char>(c)))
+      return std::nullopt;
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
 
 std::string substitute(std::string_view pattern, const args& values) {
   std::string out;

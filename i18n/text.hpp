@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,10 @@ enum class msg {
 /// (unknown placeholders are left as they are). Only English exists until
 /// the translations issue; every locale gets it.
 std::string text(msg id, std::string_view locale, const args& values);
+
+/// A locale name as catalogs and the whitelist use it: "ll" or "ll_CC"
+/// (also from BCP 47 "ll-CC", any case); nullopt when it is not one.
+std::optional<std::string> normalise_locale(std::string_view text);
 
 /// The English pattern of a line, with its {placeholders}.
 std::string_view pattern(msg id);

@@ -328,7 +328,10 @@ struct http_gateway::impl {
       return send_page(res, Http::Code::Bad_Request, v);
     }
     auto jid = parsed.value->bare();
-    auto err = ask<std::string>(atoms::add_jid_v, jid, cfg.default_locale);
+    // The launch's language, as a locale name (matching it to the catalogs
+    // comes with the translations issue).
+    auto locale = i18n::normalise_locale(s->launch.locale).value_or(cfg.default_locale);
+    auto err = ask<std::string>(atoms::add_jid_v, jid, locale);
     if (!err || !err->empty())
       return send_error(res, Http::Code::Service_Unavailable, "The bot could not add you; try again.");
     s->jid = jid;
@@ -461,7 +464,12 @@ struct http_gateway::impl {
       return json_reply(res, Http::Code::Bad_Request,
                         {{"error", "the body must be {\"jid\": \"...\", \"locale\": \"...\"}"}});
     auto jid = body["jid"].get<std::string>();
-    auto locale = body.value("locale", cfg.default_locale);
+    auto given = body.value("locale", cfg.default_locale);
+    auto normal = i18n::normalise_locale(given);
+    if (!normal)
+      return json_reply(res, Http::Code::Bad_Request,
+                        {{"error", "invalid locale \"" + given + "\": use a name such as en_GB"}});
+    auto locale = *normal;
     auto parsed = xmpp::parse_bare_jid(jid);
     if (!parsed)
       return json_reply(res, Http::Code::Bad_Request, {{"error", "invalid JID: " + parsed.error}});

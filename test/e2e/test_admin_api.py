@@ -51,7 +51,8 @@ def test_the_whitelist_and_sessions_through_the_api(prosody, run_bot):
     r = requests.post(api + "/whitelist", headers=auth(), json={"jid": student.upper(), "locale": "nl_NL"},
                       timeout=30)
     assert r.status_code == 201 and r.json() == {"jid": student, "locale": "nl_NL"}
-    for bad in ({"jid": "not a jid"}, {"locale": "nl_NL"}, {"jid": 42}, [1, 2]):
+    for bad in ({"jid": "not a jid"}, {"locale": "nl_NL"}, {"jid": 42}, [1, 2],
+                {"jid": "x@localhost", "locale": "dutch"}):
         r = requests.post(api + "/whitelist", headers=auth(), json=bad, timeout=30)
         assert r.status_code == 400 and "error" in r.json(), bad
     r = requests.post(api + "/whitelist", headers=dict(auth(), **{"Content-Type": "application/json"}),

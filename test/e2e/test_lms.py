@@ -69,6 +69,8 @@ def test_a_launched_student_completes_the_exercise_and_the_lms_gets_the_grade(pr
         r = web.post("/enter_bot_secret", bot_secret=code)
         assert web.last.status_code == 200 and 'id="done"' in r.text, web.error()
         assert web.step().startswith("Done")
+        admin_view = requests.get(base + "/admin/whitelist", timeout=30)
+        assert admin_view.status_code == 404  # no admin token in this bot
         requests_seen = lms.wait_for(1)
         assert requests_seen == [(True, True, "sid<&>1", "1.0")]
         bot.wait_for_log(r"grade 1\.0 accepted by http://127\.0\.0\.1:%d/outcomes" % lms.port)

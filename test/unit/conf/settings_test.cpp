@@ -186,3 +186,15 @@ TEST_CASE("log levels in any case") {
   CHECK(parse_log_level("warning") == 3);
   CHECK_FALSE(parse_log_level("verbose"));
 }
+
+TEST_CASE("development mode only on loopback, unless explicitly allowed") {
+  CHECK(load("[lti]\nenabled = false\nlisten = \"127.0.0.1:5000\"\n"));
+  CHECK(error_key("[lti]\nenabled = false\nlisten = \"0.0.0.0:5000\"\n") == "lti.enabled");
+  CHECK(load("[lti]\nenabled = false\nlisten = \"0.0.0.0:5000\"\nallow_dev_mode_off_loopback = true\n"));
+  CHECK(load("[lti]\nenabled = true\nlisten = \"0.0.0.0:5000\"\n"));
+}
+
+TEST_CASE("a weak default secret is refused") {
+  CHECK(error_key("[bot]\ndefault_secret = \"abc\"\n") == "bot.default_secret");
+  CHECK(load("[bot]\ndefault_secret = \"purple tractor 42\"\n"));
+}

@@ -18,3 +18,13 @@ TEST_CASE("the greeting says what the bot is, with the configured names") {
   CHECK(g.find("CS101") != std::string::npos);
   CHECK(g.find('{') == std::string::npos);
 }
+
+TEST_CASE("locale names are normalised from BCP 47 and any case") {
+  CHECK(normalise_locale("nl-BE") == "nl_BE");
+  CHECK(normalise_locale("EN_gb") == "en_GB");
+  CHECK(normalise_locale("de") == "de");
+  CHECK_FALSE(normalise_locale("english"));
+  CHECK_FALSE(normalise_locale("en-GBR"));
+  CHECK_FALSE(normalise_locale("e1-GB"));
+  CHECK_FALSE(normalise_locale(""));
+}
