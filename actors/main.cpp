@@ -1,6 +1,7 @@
 // otrbot's entry point: the command line (CLI11) and its subcommands.
 #include "actors/exit_code.hpp"
 #include "actors/runclient.hpp"
+#include "i18n/tools.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -25,8 +26,11 @@ int main(int argc, char** argv) {
   runclient->add_option("-j,--jid", run.jid, "Account to run as (default: xmpp.default_account)");
 
   std::string pot_out = "messages.pot";
+  std::string sources = otrbot::i18n::default_source_dir();
+  std::string locales = otrbot::i18n::default_locales_dir();
   auto* extract = app.add_subcommand("extract", "Extract the bot's messages into a .pot file");
-  extract->add_option("-o,--output", pot_out, "Where to write the template");
+  extract->add_option("-o,--output", pot_out, "Where to write the template (default: messages.pot)");
+  extract->add_option("--sources", sources, "The source tree (default: " + sources + ")");
   std::string pot, locale;
   auto* init = app.add_subcommand("init", "Start a translation for a locale from a .pot file");
   init->add_option("POT", pot, "The template")->required();
@@ -35,8 +39,10 @@ int main(int argc, char** argv) {
   update->add_option("POT", pot, "The template")->required();
   update->add_option("LOCALE", locale, "The locale, e.g. nl_NL")->required();
   std::string compile_locale;
-  auto* compile = app.add_subcommand("compile", "Compile translations to .mo files");
+  auto* compile = app.add_subcommand("compile", "Compile translations to .mo files (all locales by default)");
   compile->add_option("-l,--locale", compile_locale, "Only this locale");
+  for (auto* sub : {init, update, compile})
+    sub->add_option("--locales", locales, "The catalogs' folder (default: " + locales + ")");
 
   try {
     app.parse(argc, argv);
@@ -51,13 +57,16 @@ int main(int argc, char** argv) {
     return as_int(exit_code::invalid_argument);
   }
 
+  namespace tr = otrbot::i18n;
   if (runclient->parsed())
     return otrbot::runclient(run);
-  for (auto* sub : {extract, init, update, compile})
-    if (sub->parsed()) {
-      std::cerr << "otrbot: " << sub->get_name()
-                << " is not available yet: translations come with their own issue\n";
-      return as_int(exit_code::invalid_argument);
-    }
+  if (extract->parsed())
+    return tr::extract(pot_out, sources);
+  if (init->parsed())
+    return tr::init(pot, locale, locales);
+  if (update->parsed())
+    return tr::update(pot, locale, locales);
+  if (compile->parsed())
+    return tr::compile(compile_locale.empty() ? std::nullopt : std::optional{compile_locale}, locales);
   return as_int(exit_code::invalid_argument);
 }

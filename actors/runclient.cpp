@@ -8,6 +8,7 @@
 #include "actors/session_manager.hpp"
 #include "actors/xmpp_gateway.hpp"
 #include "conf/settings.hpp"
+#include "i18n/catalog.hpp"
 #include "lti/http_gateway.hpp"
 #include "lti/outcomes.hpp"
 #include "transport/openssl_policy.hpp"
@@ -166,6 +167,15 @@ int runclient(const runclient_options& opts) {
     }
     auto keygen = sys.spawn<caf::detached>(keygen_worker, kc);
 
+    auto dir = s.bot.locales_dir.empty() ? std::string{OTRBOT_LOCALES_DIR} : s.bot.locales_dir;
+    auto catalogs = std::make_shared<const i18n::catalogs>(i18n::catalogs::load(dir, "en_GB"));
+    {
+      std::string names;
+      for (const auto& l : catalogs->locales())
+        names += (names.empty() ? "" : ", ") + l;
+      log->info("languages: {} (catalogs in {})", names, dir);
+    }
+
     session_manager_config mc;
     for (const auto& [jid, entry] : s.whitelist)
       mc.whitelist[jid] = entry.locale;
@@ -173,6 +183,7 @@ int runclient(const runclient_options& opts) {
     auto& sd = mc.session_defaults;
     sd.keygen = keygen;
     sd.account = acc->jid;
+    sd.catalogs = catalogs;
     for (const auto& [k, v] : s.bot.format_strings)
       sd.format_strings[k] = v;
     sd.lesson.may_start_smp = s.bot.may_start_smp;
@@ -212,6 +223,7 @@ int runclient(const runclient_options& opts) {
     hc.default_locale = s.bot.default_locale;
     for (const auto& [k, v] : s.bot.format_strings)
       hc.format_strings[k] = v;
+    hc.catalogs = catalogs;
     hc.manager = manager;
     hc.outcomes = outcomes;
     hc.system = &sys;

@@ -1,6 +1,8 @@
 // Secrets and codes.
 #include "actors/secrets.hpp"
 
+#include "i18n/mark.hpp"
+
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
@@ -58,12 +60,12 @@ std::optional<std::string> weakness(std::string_view s) {
     icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
   auto count = u.countChar32();
   if (count < 8)
-    return "a secret needs at least 8 characters";
+    return N_("a secret needs at least 8 characters");
   std::set<UChar32> distinct;
   for (int32_t i = 0; i < u.length(); i = u.moveIndex32(i, 1))
     distinct.insert(u.char32At(i));
   if (distinct.size() < 5)
-    return "a secret needs at least 5 different characters";
+    return N_("a secret needs at least 5 different characters");
   std::string lower;
   icu::UnicodeString(u).toLower().toUTF8String(lower);
   static const std::array<std::string_view, 16> common{
@@ -71,7 +73,7 @@ std::optional<std::string> weakness(std::string_view s) {
     "azertyuiop", "abcdefgh", "abcdefghij", "iloveyou", "sunshine", "princess", "football",
     "letmein1", "welcome1"};
   if (std::find(common.begin(), common.end(), lower) != common.end())
-    return "that secret is one of the best-known passwords";
+    return N_("that secret is one of the best-known passwords");
   return std::nullopt;
 }
 

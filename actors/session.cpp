@@ -4,6 +4,7 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/secrets.hpp"
+#include "i18n/mark.hpp"
 
 #include <openssl/rand.h>
 
@@ -78,12 +79,19 @@ void schedule_typing(session_ptr self) {
   self->delayed_send(self, std::chrono::milliseconds{ms}, atoms::type_next_v);
 }
 
+const i18n::catalogs& catalogs_of(session_ptr self) {
+  return self->state.cfg.catalogs ? *self->state.cfg.catalogs : i18n::source_only();
+}
+
 void say(session_ptr self, i18n::msg id, const i18n::args& extra = {}) {
   auto& st = self->state;
   auto args = st.cfg.format_strings;
   for (const auto& [k, v] : extra)
     args[k] = v;
-  st.typing.push_back({i18n::text(id, st.cfg.locale, args), false, {}});
+  // A reason (why a secret was refused) is itself a message to translate.
+  if (auto r = args.find("reason"); r != args.end())
+    r->second = catalogs_of(self).text(st.cfg.locale, r->second);
+  st.typing.push_back({i18n::text(catalogs_of(self), id, st.cfg.locale, args), false, {}});
   schedule_typing(self);
 }
 
@@ -127,8 +135,8 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
     } else if (auto* c = std::get_if<lesson::send_code>(&fx)) {
       auto args = st.cfg.format_strings;
       args["code"] = c->code;
-      st.typing.push_back({i18n::text(i18n::msg::your_code, st.cfg.locale, args), true,
-                           st.verified_session});
+      st.typing.push_back({i18n::text(catalogs_of(self), i18n::msg::your_code, st.cfg.locale, args),
+                           true, st.verified_session});
       schedule_typing(self);
     } else if (std::holds_alternative<lesson::completed>(fx)) {
       log()->info("{} completed the lesson", st.cfg.jid);
@@ -192,8 +200,8 @@ std::string accept_secret(session_ptr self, const std::string& raw) {
   auto& st = self->state;
   auto normal = secrets::normalise(raw);
   if (!normal) {
-    handle_event(self, "unsafe_secret_received", "it is not valid text");
-    return "it is not valid text";
+    handle_event(self, "unsafe_secret_received", N_("it is not valid text"));
+    return N_("it is not valid text");
   }
   if (auto weak = secrets::weakness(*normal)) {
     handle_event(self, "unsafe_secret_received", *weak);

@@ -23,6 +23,8 @@ struct session_config {
   caf::actor manager;         ///< told about activity and completion
   std::string account;        ///< the bot's bare JID
   i18n::args format_strings;
+  /// The message catalogs (shared, read-only); empty: English only.
+  std::shared_ptr<const i18n::catalogs> catalogs;
   lesson::settings lesson;
   std::string default_secret; ///< testing only: a secret known without the LMS
   bool scheduled_msg_say = false;

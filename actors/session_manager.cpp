@@ -45,7 +45,9 @@ caf::actor session_for(manager_ptr self, const std::string& jid) {
     return it->second.actor;
   session_config sc = st.cfg.session_defaults;
   sc.jid = jid;
-  sc.locale = st.cfg.whitelist.at(jid);
+  // The student's language: the best catalog for their whitelist entry.
+  const auto& wanted = st.cfg.whitelist.at(jid);
+  sc.locale = sc.catalogs ? sc.catalogs->best_match(wanted, st.cfg.default_locale) : wanted;
   sc.gateway = st.gateway;
   sc.manager = self;
   auto s = st.cfg.spawn_session(self, std::move(sc));
@@ -72,7 +74,9 @@ void forget(manager_ptr self, const std::string& jid) {
 void terminate(manager_ptr self, const std::string& jid, const char* why) {
   auto& st = self->state;
   auto locale = st.cfg.whitelist.contains(jid) ? st.cfg.whitelist.at(jid) : st.cfg.default_locale;
-  auto status = i18n::text(i18n::msg::signed_out, locale, st.cfg.session_defaults.format_strings);
+  const auto& cats = st.cfg.session_defaults.catalogs ? *st.cfg.session_defaults.catalogs
+                                                     : i18n::source_only();
+  auto status = i18n::text(cats, i18n::msg::signed_out, locale, st.cfg.session_defaults.format_strings);
   auto finish = [self, jid, status, why] {
     forget(self, jid);
     self->state.cfg.whitelist.erase(jid);

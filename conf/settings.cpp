@@ -293,6 +293,7 @@ void read_bot(table_reader& r, bot_settings& b) {
   r.boolean("scheduled_msg_say", b.scheduled_msg_say);
   r.integer("type_speed", b.type_speed, 1, 100000);
   r.integer("worker_threads", b.worker_threads, 0, 256);
+  r.string("locales_dir", b.locales_dir);
   if (auto* fs = r.table("format_strings")) {
     table_reader fr(*fs, r.key("format_strings"));
     for (auto&& [k, node] : fr.all()) {

@@ -47,6 +47,7 @@ struct bot_settings {
   bool scheduled_msg_say = true;
   std::int64_t type_speed = 20;  ///< characters per second
   std::int64_t worker_threads = 0;  ///< actor scheduler threads; 0: one per core
+  std::string locales_dir;          ///< compiled catalogs; empty: the build's own
   std::map<std::string, std::string> format_strings{
     {"bot_title", "OTR Bot"},
     {"bot_description", "a tutor that teaches you to chat securely with OTR"},

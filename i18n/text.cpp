@@ -30,107 +30,86 @@ std::optional<std::string> normalise_locale(std::string_view text) {
   return out;
 }
 
-std::string substitute(std::string_view pattern, const args& values) {
-  std::string out;
-  out.reserve(pattern.size());
-  std::size_t pos = 0;
-  while (pos < pattern.size()) {
-    auto open = pattern.find('{', pos);
-    if (open == std::string_view::npos) {
-      out.append(pattern.substr(pos));
-      break;
-    }
-    auto close = pattern.find('}', open);
-    if (close == std::string_view::npos) {
-      out.append(pattern.substr(pos));
-      break;
-    }
-    out.append(pattern.substr(pos, open - pos));
-    auto name = pattern.substr(open + 1, close - open - 1);
-    if (auto it = values.find(name); it != values.end())
-      out.append(it->second);
-    else
-      out.append(pattern.substr(open, close - open + 1));
-    pos = close + 1;
-  }
-  return out;
-}
-
 std::string_view pattern(msg id) {
   switch (id) {
     case msg::greeting:
-      return "Hello! I am {bot_title}, {bot_description}. I am here for {project_name}: "
+      return N_("Hello! I am {bot_title}, {bot_description}. I am here for {project_name}: "
              "together we will set up a private, verified chat with Off-the-Record (OTR) "
-             "encryption.";
+             "encryption.");
     case msg::how_to_start_otr:
-      return "Step 1: start an encrypted OTR conversation with me. In your chat program, look "
+      return N_("Step 1: start an encrypted OTR conversation with me. In your chat program, look "
              "for \"OTR\", \"Start private conversation\" or a padlock in this chat window, and "
-             "turn it on. (Type \"help\" at any time to see what to do next.)";
+             "turn it on. (Type \"help\" at any time to see what to do next.)");
     case msg::otr_ended_early:
-      return "The encrypted conversation has ended, before we were done. Everything you write "
-             "now can be read by the servers in between.";
+      return N_("The encrypted conversation has ended, before we were done. Everything you write "
+             "now can be read by the servers in between.");
     case msg::encryption_on:
-      return "Well done: this conversation is now encrypted with OTR. Nobody in between can "
-             "read it.";
+      return N_("Well done: this conversation is now encrypted with OTR. Nobody in between can "
+             "read it.");
     case msg::not_enough:
-      return "But encryption alone does not tell you who is on the other side: someone could "
+      return N_("But encryption alone does not tell you who is on the other side: someone could "
              "sit in the middle and pretend to be me. To be sure, we check that we both know a "
-             "secret that only you and I share.";
+             "secret that only you and I share.");
     case msg::ask_for_secret:
-      return "Step 2: think of a secret (a few words nobody could guess) and enter it on the "
-             "{project_name} page. Never type it in this chat.";
+      return N_("Step 2: think of a secret (a few words nobody could guess) and enter it on the "
+             "{project_name} page. Never type it in this chat.");
     case msg::secret_known:
-      return "I have received your secret from the {project_name} page.";
+      return N_("I have received your secret from the {project_name} page.");
     case msg::secret_refused:
-      return "The secret you entered on the page was refused: {reason}. Please choose a "
-             "stronger one and enter it there again.";
+      return N_("The secret you entered on the page was refused: {reason}. Please choose a "
+             "stronger one and enter it there again.");
     case msg::secret_noted_start_otr:
-      return "I have received your secret. Now start the encrypted OTR conversation first.";
+      return N_("I have received your secret. Now start the encrypted OTR conversation first.");
     case msg::how_to_authenticate:
-      return "Step 3: authenticate me. In your chat program choose \"Authenticate buddy\" "
+      return N_("Step 3: authenticate me. In your chat program choose \"Authenticate buddy\" "
              "(or \"Verify\"), pick \"shared secret\", and type the same secret you entered "
-             "on the page. If I am who I say I am, your program will mark me as verified.";
+             "on the page. If I am who I say I am, your program will mark me as verified.");
     case msg::bot_started_smp:
-      return "I have asked your chat program to check our shared secret: it should now ask "
-             "you for it. Type the same secret you entered on the page.";
+      return N_("I have asked your chat program to check our shared secret: it should now ask "
+             "you for it. Type the same secret you entered on the page.");
     case msg::smp_needs_secret:
-      return "You started the authentication, but I do not know our secret yet. Please enter "
-             "it on the {project_name} page first, then authenticate me again.";
+      return N_("You started the authentication, but I do not know our secret yet. Please enter "
+             "it on the {project_name} page first, then authenticate me again.");
     case msg::question_mode:
-      return "You asked me a question. I will answer it with our secret: that lets your "
+      return N_("You asked me a question. I will answer it with our secret: that lets your "
              "program check me, but not me check you. Next time choose \"shared secret\" "
-             "instead of \"question and answer\": then we verify each other.";
+             "instead of \"question and answer\": then we verify each other.");
     case msg::smp_running:
-      return "The authentication is running: finish it in your chat program.";
+      return N_("The authentication is running: finish it in your chat program.");
     case msg::smp_failed:
-      return "The authentication failed: the secret you typed is not the one from the page. "
-             "Check it (capitals and spaces count) and try again.";
+      return N_("The authentication failed: the secret you typed is not the one from the page. "
+             "Check it (capitals and spaces count) and try again.");
     case msg::smp_aborted:
-      return "The authentication was cancelled. Start it again whenever you are ready.";
+      return N_("The authentication was cancelled. Start it again whenever you are ready.");
     case msg::verified:
-      return "Authentication succeeded! Your chat program should now show me as verified: "
-             "you know that you are talking to me, and nobody can listen in.";
+      return N_("Authentication succeeded! Your chat program should now show me as verified: "
+             "you know that you are talking to me, and nobody can listen in.");
     case msg::your_code:
-      return "Here is your proof, sent over our verified channel: {code}";
+      return N_("Here is your proof, sent over our verified channel: {code}");
     case msg::enter_code:
-      return "Step 4: type this code on the {project_name} page to complete the exercise.";
+      return N_("Step 4: type this code on the {project_name} page to complete the exercise.");
     case msg::completed:
-      return "You entered the right code: the exercise is complete. Congratulations!";
+      return N_("You entered the right code: the exercise is complete. Congratulations!");
     case msg::done:
-      return "You have completed the exercise. You can end the encrypted conversation now.";
+      return N_("You have completed the exercise. You can end the encrypted conversation now.");
     case msg::timeout_warning:
-      return "Are you still there? Without a sign of life I will end this session in "
-             "{minutes} minutes.";
+      return N_("Are you still there? Without a sign of life I will end this session in "
+             "{minutes, plural, one {# minute} other {# minutes}}.");
     case msg::session_refreshed:
-      return "Good, you are still there: your session goes on.";
+      return N_("Good, you are still there: your session goes on.");
     case msg::signed_out:
-      return "Your session has ended. You can start a new one from {project_name}.";
+      return N_("Your session has ended. You can start a new one from {project_name}.");
   }
   return "";
 }
 
-std::string text(msg id, std::string_view /*locale*/, const args& values) {
-  return substitute(pattern(id), values);
+std::string text(const catalogs& c, msg id, std::string_view locale, const args& values) {
+  return c.text(locale, pattern(id), values);
+}
+
+const catalogs& source_only() {
+  static const catalogs none{"en_GB", {}};
+  return none;
 }
 
 } // namespace otrbot::i18n

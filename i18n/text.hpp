@@ -1,5 +1,8 @@
-// The bot's lines, through one function, with {name} placeholders (pure; English for now).
+// The bot's lines, through one function: English msgids (ICU MessageFormat) looked up in the
+// student's catalog (pure).
 #pragma once
+
+#include "i18n/catalog.hpp"
 
 #include <map>
 #include <optional>
@@ -38,19 +41,18 @@ enum class msg {
   signed_out,             ///< the session has ended ({project_name})
 };
 
-/// The text of `id` for `locale` with {placeholders} filled from `values`
-/// (unknown placeholders are left as they are). Only English exists until
-/// the translations issue; every locale gets it.
-std::string text(msg id, std::string_view locale, const args& values);
+/// The text of `id` in `locale`, from `c` (the English source when the
+/// catalog lacks it), with {placeholders} filled from `values`.
+std::string text(const catalogs& c, msg id, std::string_view locale, const args& values);
+
+/// Catalogs with the source language only (English), for tests and as a fallback.
+const catalogs& source_only();
 
 /// A locale name as catalogs and the whitelist use it: "ll" or "ll_CC"
 /// (also from BCP 47 "ll-CC", any case); nullopt when it is not one.
 std::optional<std::string> normalise_locale(std::string_view text);
 
-/// The English pattern of a line, with its {placeholders}.
+/// The English msgid of a line, with its {placeholders} (ICU MessageFormat).
 std::string_view pattern(msg id);
-
-/// Fills {name} placeholders in `pattern`.
-std::string substitute(std::string_view pattern, const args& values);
 
 } // namespace otrbot::i18n

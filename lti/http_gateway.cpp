@@ -84,6 +84,7 @@ struct web_session {
   std::string csrf;
   lti::launch launch;
   std::string jid;
+  std::string locale;  ///< the best catalog for the launch's language
   int wrong_codes = 0;
   bool graded = false;
   bool development = false;
@@ -123,6 +124,7 @@ struct http_gateway::impl {
     web_session s;
     s.id = random_hex(16);
     s.csrf = random_hex(16);
+    s.locale = cfg.catalogs->best_match(l.locale, cfg.default_locale);
     s.launch = std::move(l);
     s.development = development;
     s.expires = unix_now() + session_lifetime;
@@ -173,6 +175,8 @@ struct http_gateway::impl {
   page_view view_for(page kind, const web_session* s) {
     page_view v;
     v.kind = kind;
+    v.catalogs = cfg.catalogs.get();
+    v.locale = s ? s->locale : cfg.default_locale;
     v.css_url = cfg.lti.css_url;
     v.bot_jid = cfg.bot_jid;
     auto fs = [&](const char* k) {
@@ -210,10 +214,13 @@ struct http_gateway::impl {
     res.send(code, lti::render(v));
   }
 
-  void send_error(Http::ResponseWriter& res, Http::Code code, const std::string& message) {
+  void send_error(Http::ResponseWriter& res, Http::Code code, const char* msgid,
+                  const std::string& reason = {}) {
     auto v = view_for(page::error, nullptr);
-    v.error = message;
-    v.step = "This page cannot be shown.";
+    v.error = msgid;
+    if (!reason.empty())
+      v.error_args["reason"] = reason;
+    v.step = N_("This page cannot be shown.");
     send_page(res, code, v);
   }
 
@@ -229,11 +236,11 @@ struct http_gateway::impl {
     auto s = find(req, form);
     if (!s) {
       send_error(res, Http::Code::Forbidden,
-                 "Your session has expired or was not started from your course.");
+                 N_("Your session has expired or was not started from your course."));
       return std::nullopt;
     }
     if (post && !secrets::constant_time_equal(lti::value_of(form, "csrf"), s->csrf)) {
-      send_error(res, Http::Code::Forbidden, "This form was not sent from this exercise's page.");
+      send_error(res, Http::Code::Forbidden, N_("This form was not sent from this exercise's page."));
       return std::nullopt;
     }
     return s;
@@ -272,7 +279,7 @@ struct http_gateway::impl {
       all.emplace_back(it->first, lti::percent_decode(it->second, true, ok));
     }
     if (!parse_body(req, all))
-      return send_error(res, Http::Code::Bad_Request, "The launch request is malformed.");
+      return send_error(res, Http::Code::Bad_Request, N_("The launch request is malformed."));
     lti::launch_result r;
     {
       std::lock_guard guard{mtx};
@@ -281,7 +288,7 @@ struct http_gateway::impl {
     if (r.error) {
       log->warn("LTI launch refused ({}): {}", r.error->status, r.error->message);
       return send_error(res, static_cast<Http::Code>(r.error->status),
-                        "This exercise could not be started: " + r.error->message + ".");
+                        N_("This exercise could not be started: {reason}."), r.error->message);
     }
     log->info("LTI launch from consumer {} (user {}, roles {}{})", r.value->consumer_key,
               r.value->user_id, r.value->learner ? "learner" : "",
@@ -293,7 +300,7 @@ struct http_gateway::impl {
   void index(const Rest::Request&, Http::ResponseWriter res) {
     if (cfg.lti.enabled)
       return send_error(res, Http::Code::Bad_Request,
-                        "Open this exercise from your course: it needs an LTI launch.");
+                        N_("Open this exercise from your course: it needs an LTI launch."));
     log->warn("development mode: a page opened without an LMS launch");
     lti::launch mock;
     mock.user_id = "development-user";
@@ -324,16 +331,14 @@ struct http_gateway::impl {
     if (!parsed) {
       auto v = view_for(page::enter_jid, &*s);
       v.jid = typed;
-      v.error = "That is not a Jabber ID (" + parsed.error + "). It looks like name@example.org.";
+      v.error = N_("That is not a Jabber ID ({reason}). It looks like name@example.org.");
+      v.error_args["reason"] = parsed.error;
       return send_page(res, Http::Code::Bad_Request, v);
     }
     auto jid = parsed.value->bare();
-    // The launch's language, as a locale name (matching it to the catalogs
-    // comes with the translations issue).
-    auto locale = i18n::normalise_locale(s->launch.locale).value_or(cfg.default_locale);
-    auto err = ask<std::string>(atoms::add_jid_v, jid, locale);
+    auto err = ask<std::string>(atoms::add_jid_v, jid, s->locale);
     if (!err || !err->empty())
-      return send_error(res, Http::Code::Service_Unavailable, "The bot could not add you; try again.");
+      return send_error(res, Http::Code::Service_Unavailable, N_("The bot could not add you; try again."));
     s->jid = jid;
     save(*s);
     log->info("web session of user {} entered {}", s->launch.user_id, jid);
@@ -350,15 +355,16 @@ struct http_gateway::impl {
       return redirect(res, "/enter_jid", *s);
     auto err = ask<std::string>(atoms::set_secret_v, s->jid, lti::value_of(form, "secret"));
     if (!err)
-      return send_error(res, Http::Code::Service_Unavailable, "The bot did not answer; try again.");
+      return send_error(res, Http::Code::Service_Unavailable, N_("The bot did not answer; try again."));
     if (*err == "unknown JID") {
       auto v = view_for(page::enter_jid, &*s);
-      v.error = "Your session with the bot has ended. Enter your Jabber ID to start again.";
+      v.error = N_("Your session with the bot has ended. Enter your Jabber ID to start again.");
       return send_page(res, Http::Code::Conflict, v);
     }
     if (!err->empty()) {
       auto v = view_for(page::ask_for_secret, &*s);
-      v.error = "That secret was refused: " + *err + ".";
+      v.error = N_("That secret was refused: {reason}.");
+      v.error_args["reason"] = *err;
       return send_page(res, Http::Code::Bad_Request, v);
     }
     redirect(res, "/enter_bot_secret", *s);
@@ -374,7 +380,7 @@ struct http_gateway::impl {
       return redirect(res, "/enter_jid", *s);
     if (s->wrong_codes >= max_wrong_codes) {
       auto v = view_for(page::enter_bot_secret, &*s);
-      v.error = "Too many wrong codes. Start the exercise again from your course.";
+      v.error = N_("Too many wrong codes. Start the exercise again from your course.");
       return send_page(res, Http::Code::Too_Many_Requests, v);
     }
     if (ask<std::string>(atoms::step_v, s->jid).value_or("") == "completed") {
@@ -383,14 +389,14 @@ struct http_gateway::impl {
     }
     auto r = ask<check_result>(atoms::check_code_v, s->jid, lti::value_of(form, "bot_secret"));
     if (!r)
-      return send_error(res, Http::Code::Service_Unavailable, "The bot did not answer; try again.");
+      return send_error(res, Http::Code::Service_Unavailable, N_("The bot did not answer; try again."));
     if (!r->known || !r->correct) {
       if (r->known)
         ++s->wrong_codes;
       save(*s);
       auto v = view_for(page::enter_bot_secret, &*s);
-      v.error = r->known ? "That is not the code the bot sent you. Check it and try again."
-                         : "The bot has no lesson running for you: say hello to it first.";
+      v.error = r->known ? N_("That is not the code the bot sent you. Check it and try again.")
+                         : N_("The bot has no lesson running for you: say hello to it first.");
       return send_page(res, Http::Code::Bad_Request, v);
     }
     if (s->launch.gradable() && !s->graded) {
@@ -522,7 +528,7 @@ struct http_gateway::impl {
   void not_found(const Rest::Request& req, Http::ResponseWriter res) {
     if (req.resource().starts_with("/admin"))
       return json_reply(res, Http::Code::Not_Found, {{"error", "not found"}});
-    send_error(res, Http::Code::Not_Found, "There is no such page.");
+    send_error(res, Http::Code::Not_Found, N_("There is no such page."));
   }
 
   void is_up(const Rest::Request&, Http::ResponseWriter res) {

@@ -18,6 +18,7 @@ struct http_gateway_config {
   std::string bot_jid;
   std::string default_locale;
   i18n::args format_strings;
+  std::shared_ptr<const i18n::catalogs> catalogs;  ///< read-only, shared with the sessions
   caf::actor manager;          ///< asked with timed requests; never touched
   caf::actor outcomes;         ///< gets the grades
   caf::actor_system* system = nullptr;

@@ -1,6 +1,8 @@
 // LTI 1.1 launch validation (LTI 1.1 Implementation Guide, section 4; RFC 5849).
 #include "lti/launch.hpp"
 
+#include "i18n/mark.hpp"
+
 #include <charconv>
 
 namespace otrbot::lti {
@@ -57,40 +59,40 @@ launch_result validate_launch(std::string_view base_uri, const params& all,
   for (const char* name : {"oauth_consumer_key", "oauth_signature", "oauth_signature_method",
                            "oauth_timestamp", "oauth_nonce", "oauth_version"})
     if (count_of(all, name) > 1)
-      return refuse(400, std::string{"the launch repeats "} + name);
+      return refuse(400, N_("the launch repeats an OAuth parameter"));
   auto key = value_of(all, "oauth_consumer_key");
   auto consumer = consumers.find(key);
   if (key.empty() || consumer == consumers.end())
-    return refuse(401, "the launch comes from an unknown consumer key");
+    return refuse(401, N_("the launch comes from an unknown consumer key"));
   if (value_of(all, "oauth_signature_method") != "HMAC-SHA1")
-    return refuse(400, "the launch must be signed with HMAC-SHA1");
+    return refuse(400, N_("the launch must be signed with HMAC-SHA1"));
   if (auto v = value_of(all, "oauth_version"); !v.empty() && v != "1.0")
-    return refuse(400, "the launch must use OAuth 1.0");
+    return refuse(400, N_("the launch must use OAuth 1.0"));
   auto ts_text = value_of(all, "oauth_timestamp");
   std::int64_t ts = 0;
   auto [end, ec] = std::from_chars(ts_text.data(), ts_text.data() + ts_text.size(), ts);
   if (ts_text.empty() || ec != std::errc{} || end != ts_text.data() + ts_text.size())
-    return refuse(400, "the launch has no valid timestamp");
+    return refuse(400, N_("the launch has no valid timestamp"));
   if (ts < now - window || ts > now + window)
-    return refuse(401, "the launch is too old, or the LMS's clock is off by more than 5 minutes");
+    return refuse(401, N_("the launch is too old, or the LMS's clock is off by more than 5 minutes"));
   auto nonce = value_of(all, "oauth_nonce");
   if (nonce.empty())
-    return refuse(400, "the launch has no nonce");
+    return refuse(400, N_("the launch has no nonce"));
   if (!verify_hmac_sha1("POST", base_uri, all, consumer->second))
-    return refuse(401, "the launch's signature does not match (check the consumer secret "
-                       "and lti.public_url)");
+    return refuse(401, N_("the launch's signature does not match (check the consumer secret "
+                          "and lti.public_url)"));
   // Only signed launches are remembered: forgeries cannot fill the store.
   if (!nonces.first_use(key, nonce, now))
-    return refuse(401, "the launch was already used (a replayed nonce)");
+    return refuse(401, N_("the launch was already used (a replayed nonce)"));
   if (value_of(all, "lti_message_type") != "basic-lti-launch-request")
-    return refuse(400, "this is not a basic LTI launch request");
+    return refuse(400, N_("this is not a basic LTI launch request"));
   if (auto v = value_of(all, "lti_version"); v != "LTI-1p0" && v != "LTI-1p1")
-    return refuse(400, "the LTI version must be LTI-1p0");
+    return refuse(400, N_("the LTI version must be LTI-1p0"));
   launch l;
   l.consumer_key = key;
   l.resource_link_id = value_of(all, "resource_link_id");
   if (l.resource_link_id.empty())
-    return refuse(400, "the launch has no resource_link_id");
+    return refuse(400, N_("the launch has no resource_link_id"));
   l.user_id = value_of(all, "user_id");
   l.context_title = value_of(all, "context_title");
   l.locale = value_of(all, "launch_presentation_locale");

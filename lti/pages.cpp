@@ -1,6 +1,8 @@
-// Page templates (kainjow-mustache: {{x}} is HTML-escaped, {{{x}}} is not and is never used
-// for anything a user or an LMS sends).
+// Page templates (kainjow-mustache: {{x}} is HTML-escaped; {{{x}}} only ever holds our own
+// rendered inner template). Every text is a msgid translated into the student's language.
 #include "lti/pages.hpp"
+
+#include "i18n/text.hpp"
 
 #include <kainjow/mustache.hpp>
 
@@ -24,11 +26,10 @@ progress { width: 100%; } .error { background: #fdecea; border-left: 4px solid #
 .dev { background: #fff4d6; border: 2px dashed #a66a00; padding: .5rem 1rem; }
 label { display: block; font-weight: 600; margin-top: 1rem; } input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; }
 button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; background: #2f5fb3; color: #fff; border: 0; border-radius: 4px; text-decoration: none; display: inline-block; }
-code { background: #f1f1f1; padding: 0 .25rem; }
 </style>{{/has_css}}
 </head>
 <body>
-{{#development}}<p class="dev" role="alert"><strong>Development mode:</strong> no LMS launch, no grades. Never run this in production.</p>{{/development}}
+{{#development}}<p class="dev" role="alert">{{dev_banner}}</p>{{/development}}
 <h1>{{title}}</h1>
 <p class="step" id="step"><progress max="5" value="{{step_number}}"></progress><br>{{step}}</p>
 {{#has_error}}<p class="error" id="error" role="alert">{{error}}</p>{{/has_error}}
@@ -37,106 +38,160 @@ code { background: #f1f1f1; padding: 0 .25rem; }
 </html>
 )";
 
-const char* index_page = R"(<p>In this exercise you learn to chat privately and to check whom you are talking to. You will use your own chat program with <strong>{{bot_title}}</strong> ({{bot_jid}}), a tutor bot for {{project_name}}:</p>
-<ol>
-<li>start an encrypted conversation with Off-the-Record (OTR);</li>
-<li>share a secret with the bot through this page;</li>
-<li>check with that secret that you really talk to the bot;</li>
-<li>type the code the bot then sends you on this page.</li>
-</ol>
-{{#instructor}}<p>You are launching this as an instructor: you can try everything, but no grade is sent.</p>{{/instructor}}
-<a class="button" id="start" href="/enter_jid?s={{token}}">Start</a>)";
+const char* index_page = R"(<p>{{intro}}</p>
+<ol><li>{{item1}}</li><li>{{item2}}</li><li>{{item3}}</li><li>{{item4}}</li></ol>
+{{#instructor}}<p id="instructor">{{instructor_note}}</p>{{/instructor}}
+<a class="button" id="start" href="/enter_jid?s={{token}}">{{start}}</a>)";
 
-const char* enter_jid_page = R"(<p>Which Jabber ID (XMPP address) do you use in your chat program? The bot will add you as a contact and say hello.</p>
+const char* enter_jid_page = R"(<p>{{intro}}</p>
 <form method="post" action="/enter_jid">
 <input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
-<label for="jid">Your Jabber ID</label>
-<input type="text" id="jid" name="jid" value="{{jid}}" placeholder="you@example.org" autocomplete="username" required>
-<button type="submit">Continue</button>
+<label for="jid">{{label}}</label>
+<input type="text" id="jid" name="jid" value="{{jid}}" placeholder="{{placeholder}}" autocomplete="username" required>
+<button type="submit">{{button}}</button>
 </form>)";
 
-const char* jid_entered_page = R"(<p>The bot <strong>{{bot_jid}}</strong> has asked to add <strong>{{jid}}</strong> as a contact. In your chat program:</p>
-<ol>
-<li>accept the bot's contact request (and add it yourself if your program asks);</li>
-<li>say hello to {{bot_jid}}: it will tell you what to do;</li>
-<li>start an encrypted OTR conversation with it.</li>
-</ol>
-<a class="button" id="next" href="/ask_for_secret?s={{token}}">I have started OTR</a>)";
+const char* jid_entered_page = R"(<p>{{intro}}</p>
+<ol><li>{{item1}}</li><li>{{item2}}</li><li>{{item3}}</li></ol>
+<a class="button" id="next" href="/ask_for_secret?s={{token}}">{{button}}</a>)";
 
-const char* ask_for_secret_page = R"(<p>Think of a secret that only you know: a few words nobody could guess (at least 8 characters). Type it here, never in the chat. The bot uses it to prove who it is.</p>
+const char* ask_for_secret_page = R"(<p>{{intro}}</p>
 <form method="post" action="/ask_for_secret">
 <input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
-<label for="secret">Your shared secret</label>
+<label for="secret">{{label}}</label>
 <input type="password" id="secret" name="secret" autocomplete="off" required minlength="8">
-<button type="submit">Give the secret to the bot</button>
+<button type="submit">{{button}}</button>
 </form>)";
 
-const char* enter_bot_secret_page = R"({{#completed}}<p id="done"><strong>Well done!</strong> You have completed the exercise: you set up an encrypted conversation and checked that you talked to the bot.</p>{{/completed}}
-{{^completed}}<p>Now authenticate the bot in your chat program with the same secret. When that succeeds, the bot sends you a code over your verified conversation. Type it here.</p>
+const char* enter_bot_secret_page = R"({{#completed}}<p id="done">{{done}}</p>{{/completed}}
+{{^completed}}<p>{{intro}}</p>
 <form method="post" action="/enter_bot_secret">
 <input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
-<label for="bot_secret">The code from the bot</label>
+<label for="bot_secret">{{label}}</label>
 <input type="text" id="bot_secret" name="bot_secret" autocomplete="off" required placeholder="XXXX-XXXX">
-<button type="submit">Check the code</button>
+<button type="submit">{{button}}</button>
 </form>
-<p><a href="/ask_for_secret?s={{token}}">Enter another secret</a></p>{{/completed}})";
+<p><a href="/ask_for_secret?s={{token}}">{{other_secret}}</a></p>{{/completed}})";
 
-const char* error_page = R"(<p>Start this exercise again from your course page. If this keeps happening, tell your teacher.</p>)";
+const char* error_page = R"(<p>{{intro}}</p>)";
+
+data flag(bool b) { return b ? data::type::bool_true : data::type::bool_false; }
 
 } // namespace
 
 void describe_step(const std::string& s, bool has_jid, page_view& v) {
   if (!has_jid) {
-    v.step = "Step 0 of 4: tell the bot your Jabber ID.";
+    v.step = N_("Step 0 of 4: tell the bot your Jabber ID.");
     v.step_number = 0;
   } else if (s.empty() || s == "awaiting_otr") {
-    v.step = "Step 1 of 4: start an encrypted OTR conversation with the bot.";
+    v.step = N_("Step 1 of 4: start an encrypted OTR conversation with the bot.");
     v.step_number = 1;
   } else if (s == "encrypted") {
-    v.step = "Step 2 of 4: share a secret with the bot on this page.";
+    v.step = N_("Step 2 of 4: share a secret with the bot on this page.");
     v.step_number = 2;
   } else if (s == "secret_known" || s == "smp_in_progress") {
-    v.step = "Step 3 of 4: authenticate the bot with your secret in your chat program.";
+    v.step = N_("Step 3 of 4: authenticate the bot with your secret in your chat program.");
     v.step_number = 3;
   } else if (s == "verified") {
-    v.step = "Step 4 of 4: type the code the bot sent you.";
+    v.step = N_("Step 4 of 4: type the code the bot sent you.");
     v.step_number = 4;
   } else {
-    v.step = "Done: you have completed the exercise.";
+    v.step = N_("Done: you have completed the exercise.");
     v.step_number = 5;
   }
 }
 
 std::string render(const page_view& v) {
-  const char* content = error_page;
-  std::string title = "Something went wrong";
-  switch (v.kind) {
-    case page::index: content = index_page; title = "Chat privately, and check who you talk to"; break;
-    case page::enter_jid: content = enter_jid_page; title = "Your Jabber ID"; break;
-    case page::jid_entered: content = jid_entered_page; title = "Add the bot"; break;
-    case page::ask_for_secret: content = ask_for_secret_page; title = "Share a secret"; break;
-    case page::enter_bot_secret: content = enter_bot_secret_page; title = "The bot's code"; break;
-    case page::error: break;
-  }
+  const auto& cats = v.catalogs ? *v.catalogs : i18n::source_only();
+  i18n::args names{{"bot_title", v.bot_title}, {"bot_jid", v.bot_jid},
+                   {"project_name", v.project_name}, {"jid", v.jid}};
+  auto tr = [&](const char* msgid) { return cats.text(v.locale, msgid, names); };
   data d;
-  d.set("lang", v.lang);
+  const char* content = error_page;
+  std::string title;
+  switch (v.kind) {
+    case page::index:
+      content = index_page;
+      title = tr(N_("Chat privately, and check who you talk to"));
+      d.set("intro", tr(N_("In this exercise you learn to chat privately and to check whom you are "
+                           "talking to. You will use your own chat program with {bot_title} "
+                           "({bot_jid}), a tutor bot for {project_name}:")));
+      d.set("item1", tr(N_("start an encrypted conversation with Off-the-Record (OTR);")));
+      d.set("item2", tr(N_("share a secret with the bot through this page;")));
+      d.set("item3", tr(N_("check with that secret that you really talk to the bot;")));
+      d.set("item4", tr(N_("type the code the bot then sends you on this page.")));
+      d.set("instructor_note", tr(N_("You are launching this as an instructor: you can try "
+                                     "everything, but no grade is sent.")));
+      d.set("start", tr(N_("Start")));
+      break;
+    case page::enter_jid:
+      content = enter_jid_page;
+      title = tr(N_("Your Jabber ID"));
+      d.set("intro", tr(N_("Which Jabber ID (XMPP address) do you use in your chat program? The "
+                           "bot will add you as a contact and say hello.")));
+      d.set("label", tr(N_("Your Jabber ID")));
+      d.set("placeholder", tr(N_("you@example.org")));
+      d.set("button", tr(N_("Continue")));
+      break;
+    case page::jid_entered:
+      content = jid_entered_page;
+      title = tr(N_("Add the bot"));
+      d.set("intro", tr(N_("The bot {bot_jid} has asked to add {jid} as a contact. In your chat "
+                           "program:")));
+      d.set("item1", tr(N_("accept the bot's contact request (and add it yourself if your program "
+                           "asks);")));
+      d.set("item2", tr(N_("say hello to {bot_jid}: it will tell you what to do;")));
+      d.set("item3", tr(N_("start an encrypted OTR conversation with it.")));
+      d.set("button", tr(N_("I have started OTR")));
+      break;
+    case page::ask_for_secret:
+      content = ask_for_secret_page;
+      title = tr(N_("Share a secret"));
+      d.set("intro", tr(N_("Think of a secret that only you know: a few words nobody could guess "
+                           "(at least 8 characters). Type it here, never in the chat. The bot "
+                           "uses it to prove who it is.")));
+      d.set("label", tr(N_("Your shared secret")));
+      d.set("button", tr(N_("Give the secret to the bot")));
+      break;
+    case page::enter_bot_secret:
+      content = enter_bot_secret_page;
+      title = tr(N_("The bot's code"));
+      d.set("done", tr(N_("Well done! You have completed the exercise: you set up an encrypted "
+                          "conversation and checked that you talked to the bot.")));
+      d.set("intro", tr(N_("Now authenticate the bot in your chat program with the same secret. "
+                           "When that succeeds, the bot sends you a code over your verified "
+                           "conversation. Type it here.")));
+      d.set("label", tr(N_("The code from the bot")));
+      d.set("button", tr(N_("Check the code")));
+      d.set("other_secret", tr(N_("Enter another secret")));
+      break;
+    case page::error:
+      title = tr(N_("Something went wrong"));
+      d.set("intro", tr(N_("Start this exercise again from your course page. If this keeps "
+                           "happening, tell your teacher.")));
+      break;
+  }
+  auto lang = v.locale.substr(0, v.locale.find('_'));
+  d.set("lang", lang.empty() ? std::string{"en"} : lang);
   d.set("title", title);
   d.set("bot_title", v.bot_title);
-  d.set("bot_jid", v.bot_jid);
-  d.set("project_name", v.project_name);
   d.set("token", v.token);
   d.set("csrf", v.csrf);
-  d.set("step", v.step);
+  d.set("step", v.step.empty() ? std::string{} : tr(v.step.c_str()));
   d.set("step_number", std::to_string(v.step_number));
   d.set("jid", v.jid);
-  d.set("error", v.error);
-  d.set("has_error", v.error.empty() ? data::type::bool_false : data::type::bool_true);
+  auto error_args = names;
+  for (const auto& [k, val] : v.error_args)
+    error_args[k] = k == "reason" ? cats.text(v.locale, val) : val;
+  d.set("error", v.error.empty() ? std::string{} : cats.text(v.locale, v.error, error_args));
+  // An empty string counts as true in a mustache section: say it with booleans.
+  d.set("has_error", flag(!v.error.empty()));
   d.set("css_url", v.css_url);
-  // An empty string counts as true in a mustache section: say it with a boolean.
-  d.set("has_css", v.css_url.empty() ? data::type::bool_false : data::type::bool_true);
-  d.set("completed", v.completed ? data::type::bool_true : data::type::bool_false);
-  d.set("instructor", v.instructor ? data::type::bool_true : data::type::bool_false);
-  d.set("development", v.development ? data::type::bool_true : data::type::bool_false);
+  d.set("has_css", flag(!v.css_url.empty()));
+  d.set("completed", flag(v.completed));
+  d.set("instructor", flag(v.instructor));
+  d.set("development", flag(v.development));
+  d.set("dev_banner", tr(N_("Development mode: no LMS launch, no grades. Never run this in production.")));
   mustache inner{content};
   d.set("content", inner.render(d));
   mustache outer{layout};

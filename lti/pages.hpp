@@ -1,6 +1,9 @@
 // The student's web pages, rendered from mustache templates with HTML escaping (pure).
 #pragma once
 
+#include "i18n/catalog.hpp"
+#include "i18n/text.hpp"
+
 #include <string>
 
 namespace otrbot::lti {
@@ -10,17 +13,19 @@ enum class page { index, enter_jid, jid_entered, ask_for_secret, enter_bot_secre
 /// Everything a page may show. Text is escaped by the templates.
 struct page_view {
   page kind = page::error;
-  std::string lang = "en";        ///< the html lang attribute
+  const i18n::catalogs* catalogs = nullptr;  ///< nullptr: English
+  std::string locale = "en_GB";   ///< the student's locale (and the html lang)
   std::string css_url;            ///< lti.css_url; empty: the built-in style
   std::string bot_title;
   std::string bot_jid;
   std::string project_name;
   std::string token;              ///< the signed session token carried in links and forms
   std::string csrf;               ///< the form's CSRF token
-  std::string step;               ///< where the student is in the lesson (a sentence)
+  std::string step;               ///< where the student is in the lesson (a msgid)
   int step_number = 0;            ///< 0..5 for the progress bar
   std::string jid;                ///< the student's JID, once entered
-  std::string error;              ///< a message for the student (refused input, ...)
+  std::string error;              ///< a msgid for the student (refused input, ...)
+  i18n::args error_args;          ///< its placeholders (a {reason} is translated too)
   bool completed = false;
   bool instructor = false;        ///< an instructor's launch: no grade goes back
   bool development = false;       ///< development mode: no LMS launch
@@ -28,7 +33,7 @@ struct page_view {
 
 std::string render(const page_view& view);
 
-/// The sentence and number that describe a lesson step on the pages.
+/// The sentence (a msgid) and number that describe a lesson step on the pages.
 void describe_step(const std::string& lesson_step, bool has_jid, page_view& view);
 
 } // namespace otrbot::lti

@@ -1,6 +1,8 @@
 // JID preparation with ICU's RFC 3920 stringprep profiles.
 #include "transport/jid.hpp"
 
+#include "i18n/mark.hpp"
+
 #include <unicode/usprep.h>
 #include <unicode/ustring.h>
 
@@ -56,7 +58,7 @@ std::string jid::full() const { return resource.empty() ? bare() : bare() + "/" 
 
 jid_result parse_jid(std::string_view text) {
   if (text.empty())
-    return fail("the JID is empty");
+    return fail(N_("the JID is empty"));
   // RFC 6122 2.1: the resource starts at the first '/', the localpart ends at
   // the first '@' before it.
   std::string_view rest = text;
@@ -78,39 +80,39 @@ jid_result parse_jid(std::string_view text) {
   if (!domain.empty() && domain.back() == '.')
     domain.remove_suffix(1);  // RFC 6122 2.2: a trailing dot is dropped
   if (domain.empty())
-    return fail("the JID has no domain");
+    return fail(N_("the JID has no domain"));
   if (has_local && local.empty())
-    return fail("the JID has an empty local part before '@'");
+    return fail(N_("the JID has an empty local part before '@'"));
   if (has_resource && resource.empty())
-    return fail("the JID has an empty resource after '/'");
+    return fail(N_("the JID has an empty resource after '/'"));
 
   jid out;
   if (has_local) {
     auto p = prep(USPREP_RFC3920_NODEPREP, local);
     if (!p || p->empty())
-      return fail("the local part of the JID contains characters a JID may not have");
+      return fail(N_("the local part of the JID contains characters a JID may not have"));
     if (p->size() > max_part_bytes)
-      return fail("the local part of the JID is longer than 1023 bytes");
+      return fail(N_("the local part of the JID is longer than 1023 bytes"));
     out.local = std::move(*p);
   }
   auto d = prep(USPREP_RFC3491_NAMEPREP, domain);
   if (!d || d->empty())
-    return fail("the domain of the JID contains characters a domain may not have");
+    return fail(N_("the domain of the JID contains characters a domain may not have"));
   if (d->size() > max_part_bytes)
-    return fail("the domain of the JID is longer than 1023 bytes");
+    return fail(N_("the domain of the JID is longer than 1023 bytes"));
   for (char c : *d) {
     auto u = static_cast<unsigned char>(c);
     // ASCII in a domain: letters, digits, '-', '.', and ':' '[' ']' for IPv6 literals.
     if (u < 0x80 && !(std::isalnum(u) || c == '-' || c == '.' || c == ':' || c == '[' || c == ']'))
-      return fail("the domain of the JID contains characters a domain may not have");
+      return fail(N_("the domain of the JID contains characters a domain may not have"));
   }
   out.domain = std::move(*d);
   if (has_resource) {
     auto r = prep(USPREP_RFC3920_RESOURCEPREP, resource);
     if (!r || r->empty())
-      return fail("the resource of the JID contains characters a resource may not have");
+      return fail(N_("the resource of the JID contains characters a resource may not have"));
     if (r->size() > max_part_bytes)
-      return fail("the resource of the JID is longer than 1023 bytes");
+      return fail(N_("the resource of the JID is longer than 1023 bytes"));
     out.resource = std::move(*r);
   }
   return jid_result{std::move(out), {}};
@@ -119,9 +121,9 @@ jid_result parse_jid(std::string_view text) {
 jid_result parse_bare_jid(std::string_view text) {
   auto r = parse_jid(text);
   if (r && !r.value->resource.empty())
-    return fail("the JID must not have a resource (the part after '/')");
+    return fail(N_("the JID must not have a resource (the part after '/')"));
   if (r && r.value->local.empty())
-    return fail("the JID needs a local part: name@domain");
+    return fail(N_("the JID needs a local part: name@domain"));
   return r;
 }
 

@@ -39,7 +39,7 @@ TEST_CASE("the lang attribute and every page kind render") {
                     page::enter_bot_secret, page::error}) {
     page_view v;
     v.kind = kind;
-    v.lang = "nl";
+    v.locale = "nl_NL";
     auto html = render(v);
     CHECK(html.find("<html lang=\"nl\">") != std::string::npos);
     CHECK(html.find("{{") == std::string::npos);

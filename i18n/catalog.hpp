@@ -1,0 +1,65 @@
+// Message catalogs: gettext .mo files read per locale (no process-global gettext), ICU
+// MessageFormat for named placeholders and plurals, ICU LocaleMatcher to pick a catalog (pure).
+#pragma once
+
+#include "i18n/mark.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace otrbot::i18n {
+
+
+/// One locale's translations: msgid -> msgstr, read from a .mo file.
+class catalog {
+public:
+  /// Parses the bytes of a GNU .mo file (either byte order); nullopt when
+  /// they are not one. Fuzzy entries are not in .mo files; empty msgstrs
+  /// are skipped, so their msgids fall back to the source text.
+  static std::optional<catalog> parse(std::string_view bytes);
+  /// The translation of `msgid`, or nullptr.
+  const std::string* find(std::string_view msgid) const;
+  std::size_t size() const { return entries_.size(); }
+
+private:
+  std::map<std::string, std::string, std::less<>> entries_;
+};
+
+/// Fills an ICU MessageFormat pattern ("{name}", "{n, plural, one {# minute}
+/// other {# minutes}}") with named values; a value that looks like an
+/// integer is passed as a number (for plurals). On a broken pattern, the
+/// pattern itself comes back, so a bad translation never loses a line.
+std::string format(std::string_view pattern, std::string_view locale,
+                   const std::map<std::string, std::string, std::less<>>& values);
+
+/// Every catalog the bot ships, and how to choose among them.
+class catalogs {
+public:
+  /// Loads <dir>/<locale>/LC_MESSAGES/messages.mo for every locale folder in
+  /// `dir`; `source_locale` (en_GB: the msgids are its text) is always
+  /// available, with or without a catalog.
+  static catalogs load(const std::string& dir, const std::string& source_locale);
+  /// For tests: catalogs given directly.
+  catalogs(std::string source_locale, std::map<std::string, catalog> by_locale);
+
+  /// The available locale names (ll_CC), the source locale included.
+  std::vector<std::string> locales() const;
+  /// The best available locale for `requested` (BCP 47 or ll_CC: nl-BE ->
+  /// nl_NL, en-US -> en_GB), with ICU's LocaleMatcher; `fallback` when
+  /// nothing fits (or it is empty).
+  std::string best_match(std::string_view requested, const std::string& fallback) const;
+  /// `msgid` in `locale` (the source text when there is no translation),
+  /// formatted with `values`.
+  std::string text(std::string_view locale, std::string_view msgid,
+                   const std::map<std::string, std::string, std::less<>>& values = {}) const;
+
+private:
+  std::string source_;
+  std::map<std::string, catalog> by_locale_;
+};
+
+} // namespace otrbot::i18n
