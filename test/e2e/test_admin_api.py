@@ -64,7 +64,8 @@ def test_the_whitelist_and_sessions_through_the_api(prosody, run_bot):
         # Whitelisted at run time: the bot invites the student.
         await s.wait_presence(bot_jid, "subscribe")
         s.say("hello")
-        await s.read_until("plain", "Step 1:")
+        # Whitelisted with nl_NL: the bot speaks Dutch to this student.
+        await s.read_until("plain", "Stap 1:")
         s.start_otr()
         await s.wait_otr("encrypted")
         await await_log(bot, student + r": awaiting_otr -> encrypted")
@@ -74,7 +75,7 @@ def test_the_whitelist_and_sessions_through_the_api(prosody, run_bot):
         assert sessions[0]["locale"] == "nl_NL" and sessions[0]["last_activity"] > 1_700_000_000
         # Ending the session: the sign-out line, then offline for the student.
         assert requests.delete(api + "/sessions/" + student, headers=auth(), timeout=30).status_code == 204
-        await s.read_until("encrypted", "Your session has ended")
+        await s.read_until("encrypted", "Je sessie is afgelopen")
         await s.wait_presence(bot_jid, "unavailable")
         await s.logout()
 

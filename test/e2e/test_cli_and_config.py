@@ -155,12 +155,6 @@ def test_every_subcommand_has_help(sub):
     assert "Usage" in result.stdout
 
 
-def test_translation_commands_say_they_are_not_available_yet():
-    result = run(["compile"])
-    assert result.returncode == 2
-    assert "not available yet" in one_error_line(result)
-
-
 def test_the_shipped_sample_loads_and_an_unreachable_server_is_retried(tmp_path):
     # The sample's server does not exist here: everything before connecting
     # must pass, then the bot retries with backoff instead of exiting.

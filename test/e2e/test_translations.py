@@ -1,0 +1,141 @@
+"""Translations: complete catalogs, the four commands, and each student in their own language."""
+import asyncio
+import glob
+import os
+import re
+import shutil
+import subprocess
+
+from harness import BINARY, ROOT, bot_config, devenv, fresh_account
+from lms import WebStudent, launch_params, sign
+from otr_peer import otr_student
+
+LOCALES = os.path.join(ROOT, "i18n", "locales")
+PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*[,}]")
+
+
+def parse_po(path):
+    """msgid -> (msgstr, fuzzy) of a .po or .pot file."""
+    entries, fuzzy, key, cur = {}, False, None, {}
+    text = open(path, encoding="utf-8").read()
+    for block in text.split("\n\n"):
+        fuzzy = "#, fuzzy" in block or re.search(r"^#,.*\bfuzzy\b", block, re.M) is not None
+        fields, current = {}, None
+        for line in block.splitlines():
+            if line.startswith("#~"):
+                current = None
+                continue
+            m = re.match(r'^(msgid|msgstr|msgctxt|msgid_plural)\s+"(.*)"$', line)
+            if m:
+                current = m.group(1)
+                fields[current] = m.group(2)
+            elif line.startswith('"') and current:
+                fields[current] += line[1:-1]
+        if "msgid" in fields and fields["msgid"]:
+            unescape = lambda s: s.encode().decode("unicode_escape").encode("latin-1").decode("utf-8")
+            entries[unescape(fields["msgid"])] = (unescape(fields.get("msgstr", "")), fuzzy)
+    return entries
+
+
+def otrbot(*args, **kw):
+    return subprocess.run([BINARY] + list(args), capture_output=True, text=True, timeout=120, **kw)
+
+
+def extract(tmp_path):
+    pot = str(tmp_path / "messages.pot")
+    r = otrbot("extract", "-o", pot, "--sources", ROOT)
+    assert r.returncode == 0, r.stderr
+    return pot
+
+
+def test_every_message_is_translated_in_every_catalog_with_the_same_placeholders(tmp_path):
+    messages = parse_po(extract(tmp_path))
+    assert len(messages) > 100
+    shipped = sorted(glob.glob(os.path.join(LOCALES, "*", "LC_MESSAGES", "messages.po")))
+    assert {p.split(os.sep)[-3] for p in shipped} >= {"en_GB", "nl_NL"}
+    for po in shipped:
+        catalog = parse_po(po)
+        locale = po.split(os.sep)[-3]
+        for msgid in messages:
+            assert msgid in catalog, "%s lacks %r" % (locale, msgid)
+            msgstr, fuzzy = catalog[msgid]
+            assert msgstr and not fuzzy, "%s has no translation for %r" % (locale, msgid)
+            assert set(PLACEHOLDER.findall(msgstr)) == set(PLACEHOLDER.findall(msgid)), \
+                "%s changes the placeholders of %r: %r" % (locale, msgid, msgstr)
+
+
+def test_extract_init_update_compile_on_a_copy(tmp_path, prosody, run_bot):
+    locales = str(tmp_path / "locales")
+    shutil.copytree(LOCALES, locales)
+    pot = extract(tmp_path)
+    r = otrbot("init", pot, "de_DE", "--locales", locales)
+    assert r.returncode == 0 and "created" in r.stdout, r.stderr
+    assert set(parse_po(os.path.join(locales, "de_DE", "LC_MESSAGES", "messages.po"))) == set(parse_po(pot))
+    assert otrbot("init", pot, "de_DE", "--locales", locales).returncode == 2  # exists: use update
+    r = otrbot("update", pot, "nl_NL", "--locales", locales)
+    assert r.returncode == 0
+    assert r.stdout.strip() == "updated " + os.path.join(locales, "nl_NL", "LC_MESSAGES", "messages.po")
+    r = otrbot("compile", "--locales", locales)
+    assert r.returncode == 0, r.stderr
+    for loc in ("de_DE", "en_GB", "nl_NL"):
+        assert os.path.getsize(os.path.join(locales, loc, "LC_MESSAGES", "messages.mo")) > 0
+    r = otrbot("compile", "-l", "nl_NL", "--locales", locales)
+    assert r.returncode == 0 and r.stdout.count("compiled") == 1
+    # The bot loads what was compiled.
+    bot = run_bot(bot_config(prosody, extra='locales_dir = "%s"' % locales))
+    bot.wait_for_log(r"languages: en_GB, de_DE, nl_NL \(catalogs in %s\)" % re.escape(locales))
+
+
+def test_the_commands_refuse_bad_input_with_exit_2_and_a_missing_tool_with_exit_5(tmp_path):
+    pot = extract(tmp_path)
+    locales = str(tmp_path / "locales")
+    shutil.copytree(LOCALES, locales)
+    for args in (("init", str(tmp_path / "missing.pot"), "fr_FR"), ("update", str(tmp_path / "missing.pot"), "nl_NL"),
+                 ("init", pot, "dutch"), ("init", pot, "nl-NL-x"), ("update", pot, "fr_FR"),
+                 ("compile", "-l", "fr_FR")):
+        r = otrbot(*args, "--locales", locales)
+        assert r.returncode == 2, args
+        assert r.stderr.startswith("otrbot: ") and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    r = otrbot("compile", "--locales", locales, env=dict(os.environ, PATH="/nonexistent"))
+    assert r.returncode == 5 and "msgfmt is missing" in r.stderr
+
+
+def test_a_dutch_and_an_english_student_at_the_same_time(prosody, run_bot):
+    anna = fresh_account(prosody, "anna")
+    ben = fresh_account(prosody, "ben")
+    bot_jid = fresh_account(prosody, "bot")
+    port = devenv.free_port()
+    bot = run_bot(bot_config(prosody, bot=bot_jid, password="pw-for-tests", whitelist=(), web_port=port))
+    bot.wait_for_log(r"\[manager\] online")
+    base = "http://127.0.0.1:%d" % port
+    dutch, english = WebStudent(base), WebStudent(base)
+    r_nl = dutch.launch(sign(base + "/", launch_params(user="anna", locale="nl-BE")))
+    r_en = english.launch(sign(base + "/", launch_params(user="ben", locale="en-US")))
+    assert '<html lang="nl">' in r_nl.text and "Stap 0 van 4" in r_nl.text and "Beginnen" in r_nl.text
+    assert '<html lang="en">' in r_en.text and "Step 0 of 4" in r_en.text
+    for web, jid in ((dutch, anna), (english, ben)):
+        web.get("/enter_jid")
+        web.post("/enter_jid", jid=jid)
+    assert "Voeg de bot toe" in dutch.last.text and "Add the bot" in english.last.text
+    r = dutch.post("/ask_for_secret", secret="kort")
+    assert dutch.error() == "Dat geheim is geweigerd: een geheim moet minstens 8 tekens hebben."
+
+    async def scenario():
+        a = await otr_student(prosody, anna, "pw-for-tests", bot_jid)
+        b = await otr_student(prosody, ben, "pw-for-tests", bot_jid)
+        a.say("hallo")
+        b.say("hello")
+        await a.read_until("plain", "Hallo! Ik ben OTR Bot")
+        await b.read_until("plain", "Hello! I am OTR Bot")
+        a.start_otr()
+        b.start_otr()
+        await a.read_until("encrypted", "Goed gedaan: dit gesprek is nu versleuteld")
+        await b.read_until("encrypted", "Well done: this conversation is now encrypted")
+        a.say("help")
+        b.say("help")
+        await a.read_until("encrypted", "Stap 2:")
+        await b.read_until("encrypted", "Step 2:")
+        await a.logout()
+        await b.logout()
+
+    asyncio.run(scenario())
