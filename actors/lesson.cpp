@@ -128,7 +128,35 @@ const functions& handlers() {
 
 } // namespace
 
+namespace {
+
+using handler_map = std::map<std::string, std::string>;
+
+/// `base` with `more` added (or overriding).
+handler_map with(handler_map base, const handler_map& more) {
+  for (const auto& [event, handler] : more)
+    base[event] = handler;
+  return base;
+}
+
+/// Once OTR is on, a repeated OTR start changes nothing.
+const handler_map otr_on{{"otr_already_setup", "nothing"}, {"otr_enabled", "nothing"}};
+
+/// After verification the lesson only waits for the code (or is done): a
+/// student's SMP is still answered, so that their client completes it;
+/// everything else about secrets changes nothing.
+const handler_map after_verification = with(otr_on, {{"secret_received", "nothing"},
+                                                     {"unsafe_secret_received", "nothing"},
+                                                     {"smp_started", "answer_smp"},
+                                                     {"smp_question_used", "answer_smp"},
+                                                     {"smp_aborted", "nothing"},
+                                                     {"correct_secret_received", "nothing"},
+                                                     {"incorrect_secret_received", "nothing"}});
+
+} // namespace
+
 const fsm::states_table& lesson::table() {
+  // code_accepted leads to completed from every step once a code was sent.
   static const fsm::states_table t{
     {steps::awaiting_otr,
      {.transitions = {{"otr_enabled", steps::encrypted},
@@ -138,9 +166,9 @@ const fsm::states_table& lesson::table() {
       .on_leave = {},
       .allowed_actions = {},
       .handles = {{"message_received", "remind_otr"},
-      {"secret_received", "secret_before_otr"},
-      {"unsafe_secret_received", "refuse_secret"},
-      {"otr_disabled", "nothing"}}}},
+                  {"secret_received", "secret_before_otr"},
+                  {"unsafe_secret_received", "refuse_secret"},
+                  {"otr_disabled", "nothing"}}}},
     {steps::encrypted,
      {.transitions = {{"secret_received", steps::secret_known},
                       {"otr_disabled", steps::awaiting_otr},
@@ -148,13 +176,11 @@ const fsm::states_table& lesson::table() {
       .on_enter = {"explain_encryption"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = {{"message_received", "remind_secret"},
-      {"unsafe_secret_received", "refuse_secret"},
-      {"smp_started", "smp_without_secret"},
-      {"smp_question_used", "smp_without_secret"},
-      {"smp_aborted", "nothing"},
-      {"otr_already_setup", "nothing"},
-      {"otr_enabled", "nothing"}}}},
+      .handles = with(otr_on, {{"message_received", "remind_secret"},
+                               {"unsafe_secret_received", "refuse_secret"},
+                               {"smp_started", "smp_without_secret"},
+                               {"smp_question_used", "smp_without_secret"},
+                               {"smp_aborted", "nothing"}})}},
     {steps::secret_known,
      {.transitions = {{"smp_started", steps::smp_in_progress},
                       {"smp_question_used", steps::smp_in_progress},
@@ -165,13 +191,11 @@ const fsm::states_table& lesson::table() {
       .on_enter = {"ask_to_authenticate"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = {{"message_received", "remind_authenticate"},
-      {"secret_received", "secret_replaced"},
-      {"unsafe_secret_received", "refuse_secret"},
-      {"smp_aborted", "nothing"},
-      {"incorrect_secret_received", "nothing"},
-      {"otr_already_setup", "nothing"},
-      {"otr_enabled", "nothing"}}}},
+      .handles = with(otr_on, {{"message_received", "remind_authenticate"},
+                               {"secret_received", "secret_replaced"},
+                               {"unsafe_secret_received", "refuse_secret"},
+                               {"smp_aborted", "nothing"},
+                               {"incorrect_secret_received", "nothing"}})}},
     {steps::smp_in_progress,
      {.transitions = {{"correct_secret_received", steps::verified},
                       {"incorrect_secret_received", steps::secret_known},
@@ -181,45 +205,25 @@ const fsm::states_table& lesson::table() {
       .on_enter = {"smp_begun"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = {{"message_received", "remind_smp"},
-      {"secret_received", "secret_replaced"},
-      {"unsafe_secret_received", "refuse_secret"},
-      {"smp_started", "answer_smp"},
-      {"smp_question_used", "answer_smp"},
-      {"otr_already_setup", "nothing"},
-      {"otr_enabled", "nothing"}}}},
+      .handles = with(otr_on, {{"message_received", "remind_smp"},
+                               {"secret_received", "secret_replaced"},
+                               {"unsafe_secret_received", "refuse_secret"},
+                               {"smp_started", "answer_smp"},
+                               {"smp_question_used", "answer_smp"}})}},
     {steps::verified,
      {.transitions = {{"code_accepted", steps::completed}, {"otr_disabled", steps::awaiting_otr}},
       .on_enter = {"send_code"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = {{"message_received", "remind_code"},
-      {"secret_received", "nothing"},
-      {"unsafe_secret_received", "nothing"},
-      {"smp_started", "answer_smp"},
-      {"smp_question_used", "answer_smp"},
-      {"smp_aborted", "nothing"},
-      {"correct_secret_received", "nothing"},
-      {"incorrect_secret_received", "nothing"},
-      {"otr_already_setup", "nothing"},
-      {"otr_enabled", "nothing"}}}},
+      .handles = with(after_verification, {{"message_received", "remind_code"}})}},
     {steps::completed,
      {.transitions = {},
       .on_enter = {"congratulate"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = {{"message_received", "remind_done"},
-      {"secret_received", "nothing"},
-      {"unsafe_secret_received", "nothing"},
-      {"smp_started", "answer_smp"},
-      {"smp_question_used", "answer_smp"},
-      {"smp_aborted", "nothing"},
-      {"correct_secret_received", "nothing"},
-      {"incorrect_secret_received", "nothing"},
-      {"otr_already_setup", "nothing"},
-      {"otr_enabled", "nothing"},
-      {"otr_disabled", "nothing"},
-      {"code_accepted", "nothing"}}}},
+      .handles = with(after_verification, {{"message_received", "remind_done"},
+                                           {"otr_disabled", "nothing"},
+                                           {"code_accepted", "nothing"}})}},
   };
   return t;
 }

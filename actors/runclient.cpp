@@ -8,7 +8,7 @@
 #include "actors/session_manager.hpp"
 #include "actors/xmpp_gateway.hpp"
 #include "conf/settings.hpp"
-#include "i18n/catalog.hpp"
+#include "i18n/catalog_files.hpp"
 #include "lti/http_gateway.hpp"
 #include "lti/outcomes.hpp"
 #include "transport/openssl_policy.hpp"
@@ -168,7 +168,7 @@ int runclient(const runclient_options& opts) {
     auto keygen = sys.spawn<caf::detached>(keygen_worker, kc);
 
     auto dir = s.bot.locales_dir.empty() ? std::string{OTRBOT_LOCALES_DIR} : s.bot.locales_dir;
-    auto catalogs = std::make_shared<const i18n::catalogs>(i18n::catalogs::load(dir, "en_GB"));
+    auto catalogs = std::make_shared<const i18n::catalogs>(i18n::load_catalogs(dir, "en_GB"));
     {
       std::string names;
       for (const auto& l : catalogs->locales())

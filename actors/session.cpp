@@ -209,7 +209,7 @@ std::string accept_secret(session_ptr self, const std::string& raw) {
   }
   st.secret = std::move(*normal);
   st.lesson->set_has_secret(true);
-  log()->info("shared secret received for {}", st.cfg.jid);
+  log()->info("{} gave a strong shared secret on the page (its value is never logged)", st.cfg.jid);
   handle_event(self, "secret_received");
   return {};
 }

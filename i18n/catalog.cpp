@@ -7,9 +7,6 @@
 
 #include <charconv>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace otrbot::i18n {
 namespace {
@@ -100,22 +97,6 @@ std::string format(std::string_view pattern, std::string_view locale,
 
 catalogs::catalogs(std::string source_locale, std::map<std::string, catalog> by_locale)
   : source_(std::move(source_locale)), by_locale_(std::move(by_locale)) {}
-
-catalogs catalogs::load(const std::string& dir, const std::string& source_locale) {
-  std::map<std::string, catalog> found;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-    auto mo = entry.path() / "LC_MESSAGES" / "messages.mo";
-    std::ifstream in{mo, std::ios::binary};
-    if (!in)
-      continue;
-    std::stringstream buf;
-    buf << in.rdbuf();
-    if (auto c = catalog::parse(buf.str()))
-      found.emplace(entry.path().filename().string(), std::move(*c));
-  }
-  return catalogs{source_locale, std::move(found)};
-}
 
 std::vector<std::string> catalogs::locales() const {
   std::vector<std::string> out{source_};

@@ -39,11 +39,8 @@ std::string format(std::string_view pattern, std::string_view locale,
 /// Every catalog the bot ships, and how to choose among them.
 class catalogs {
 public:
-  /// Loads <dir>/<locale>/LC_MESSAGES/messages.mo for every locale folder in
-  /// `dir`; `source_locale` (en_GB: the msgids are its text) is always
-  /// available, with or without a catalog.
-  static catalogs load(const std::string& dir, const std::string& source_locale);
-  /// For tests: catalogs given directly.
+  /// `source_locale` (en_GB: the msgids are its text) is always available,
+  /// with or without a catalog of its own. (Files: see catalog_files.hpp.)
   catalogs(std::string source_locale, std::map<std::string, catalog> by_locale);
 
   /// The available locale names (ll_CC), the source locale included.

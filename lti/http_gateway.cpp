@@ -488,14 +488,17 @@ struct http_gateway::impl {
     json_reply(res, Http::Code::Created, {{"jid", parsed.value->bare()}, {"locale", locale}});
   }
 
-  void admin_remove(const Rest::Request& req, Http::ResponseWriter res) {
+  /// DELETE of a JID's whitelist entry or session: 204, or 404 with `absent`.
+  template <class Atom>
+  void admin_delete(const Rest::Request& req, Http::ResponseWriter& res, Atom what,
+                    const char* absent) {
     if (!admin_allowed(req, res))
       return;
-    auto removed = ask<bool>(atoms::remove_jid_v, path_jid(req));
-    if (!removed)
+    auto done = ask<bool>(what, path_jid(req));
+    if (!done)
       return json_reply(res, Http::Code::Service_Unavailable, {{"error", "the bot did not answer"}});
-    if (!*removed)
-      return json_reply(res, Http::Code::Not_Found, {{"error", "that JID is not whitelisted"}});
+    if (!*done)
+      return json_reply(res, Http::Code::Not_Found, {{"error", absent}});
     common_headers(res);
     res.send(Http::Code::No_Content, "");
   }
@@ -511,18 +514,6 @@ struct http_gateway::impl {
       out.push_back({{"jid", s.jid}, {"step", s.step}, {"locale", s.locale},
                      {"last_activity", s.last_activity}});
     json_reply(res, Http::Code::Ok, out);
-  }
-
-  void admin_end_session(const Rest::Request& req, Http::ResponseWriter res) {
-    if (!admin_allowed(req, res))
-      return;
-    auto ended = ask<bool>(atoms::end_session_v, path_jid(req));
-    if (!ended)
-      return json_reply(res, Http::Code::Service_Unavailable, {{"error", "the bot did not answer"}});
-    if (!*ended)
-      return json_reply(res, Http::Code::Not_Found, {{"error", "that JID has no session"}});
-    common_headers(res);
-    res.send(Http::Code::No_Content, "");
   }
 
   void not_found(const Rest::Request& req, Http::ResponseWriter res) {
@@ -550,9 +541,15 @@ struct http_gateway::impl {
     Routes::Post(router, "/enter_bot_secret", Routes::bind(&impl::post_code, this));
     Routes::Get(router, "/admin/whitelist", Routes::bind(&impl::admin_list_whitelist, this));
     Routes::Post(router, "/admin/whitelist", Routes::bind(&impl::admin_add, this));
-    Routes::Delete(router, "/admin/whitelist/:jid", Routes::bind(&impl::admin_remove, this));
+    Routes::Delete(router, "/admin/whitelist/:jid", [this](const Request& q, Http::ResponseWriter r) {
+      admin_delete(q, r, atoms::remove_jid_v, "that JID is not whitelisted");
+      return Route::Result::Ok;
+    });
     Routes::Get(router, "/admin/sessions", Routes::bind(&impl::admin_sessions, this));
-    Routes::Delete(router, "/admin/sessions/:jid", Routes::bind(&impl::admin_end_session, this));
+    Routes::Delete(router, "/admin/sessions/:jid", [this](const Request& q, Http::ResponseWriter r) {
+      admin_delete(q, r, atoms::end_session_v, "that JID has no session");
+      return Route::Result::Ok;
+    });
     router.addNotFoundHandler(Routes::bind(&impl::not_found, this));
   }
 };
