@@ -78,6 +78,12 @@ OTRBOT_HEADER(www_authenticate, "WWW-Authenticate")
 OTRBOT_HEADER(cache_control, "Cache-Control")
 OTRBOT_HEADER(location, "Location")
 
+/// A media type with charset=utf-8: the pages are in every language.
+Http::Mime::MediaType utf8(Http::Mime::MediaType type) {
+  type.setParam("charset", "utf-8");
+  return type;
+}
+
 /// One student's (or teacher's) visit, from the launch on.
 struct web_session {
   std::string id;
@@ -210,7 +216,7 @@ struct http_gateway::impl {
                            (https ? "SameSite=None; Secure" : "SameSite=Lax");
       res.headers().add<set_cookie_header>(cookie);
     }
-    res.headers().add<Http::Header::ContentType>(MIME(Text, Html));
+    res.headers().add<Http::Header::ContentType>(utf8(MIME(Text, Html)));
     res.send(code, lti::render(v));
   }
 
@@ -419,7 +425,7 @@ struct http_gateway::impl {
 
   void json_reply(Http::ResponseWriter& res, Http::Code code, const json& body) {
     common_headers(res);
-    res.headers().add<Http::Header::ContentType>(MIME(Application, Json));
+    res.headers().add<Http::Header::ContentType>(utf8(MIME(Application, Json)));
     res.send(code, body.dump());
   }
 

@@ -61,6 +61,7 @@ def test_a_launched_student_completes_the_exercise_and_the_lms_gets_the_grade(pr
         assert r.status_code == 200, r.text
         assert "Set-Cookie" in r.headers and "otrbot_session=" in r.headers["Set-Cookie"]
         assert r.headers["Referrer-Policy"] == "no-referrer"
+        assert r.headers["Content-Type"] == "text/html; charset=utf-8"
         assert 'id="start"' in r.text and bot_jid in r.text
         through_the_pages(web, student)
         code = asyncio.run(do_lesson_in_chat(prosody, student, bot_jid))

@@ -68,22 +68,22 @@ def test_extract_init_update_compile_on_a_copy(tmp_path, prosody, run_bot):
     locales = str(tmp_path / "locales")
     shutil.copytree(LOCALES, locales)
     pot = extract(tmp_path)
-    r = otrbot("init", pot, "de_DE", "--locales", locales)
+    r = otrbot("init", pot, "fr_FR", "--locales", locales)
     assert r.returncode == 0 and "created" in r.stdout, r.stderr
-    assert set(parse_po(os.path.join(locales, "de_DE", "LC_MESSAGES", "messages.po"))) == set(parse_po(pot))
-    assert otrbot("init", pot, "de_DE", "--locales", locales).returncode == 2  # exists: use update
+    assert set(parse_po(os.path.join(locales, "fr_FR", "LC_MESSAGES", "messages.po"))) == set(parse_po(pot))
+    assert otrbot("init", pot, "fr_FR", "--locales", locales).returncode == 2  # exists: use update
     r = otrbot("update", pot, "nl_NL", "--locales", locales)
     assert r.returncode == 0
     assert r.stdout.strip() == "updated " + os.path.join(locales, "nl_NL", "LC_MESSAGES", "messages.po")
     r = otrbot("compile", "--locales", locales)
     assert r.returncode == 0, r.stderr
-    for loc in ("de_DE", "en_GB", "nl_NL"):
+    for loc in ("de_DE", "en_GB", "fr_FR", "nl_NL"):
         assert os.path.getsize(os.path.join(locales, loc, "LC_MESSAGES", "messages.mo")) > 0
     r = otrbot("compile", "-l", "nl_NL", "--locales", locales)
     assert r.returncode == 0 and r.stdout.count("compiled") == 1
     # The bot loads what was compiled.
     bot = run_bot(bot_config(prosody, extra='locales_dir = "%s"' % locales))
-    bot.wait_for_log(r"languages: en_GB, de_DE, nl_NL \(catalogs in %s\)" % re.escape(locales))
+    bot.wait_for_log(r"languages: en_GB, de_DE, fr_FR, nl_NL \(catalogs in %s\)" % re.escape(locales))
 
 
 def test_the_commands_refuse_bad_input_with_exit_2_and_a_missing_tool_with_exit_5(tmp_path):
@@ -92,7 +92,7 @@ def test_the_commands_refuse_bad_input_with_exit_2_and_a_missing_tool_with_exit_
     shutil.copytree(LOCALES, locales)
     for args in (("init", str(tmp_path / "missing.pot"), "fr_FR"), ("update", str(tmp_path / "missing.pot"), "nl_NL"),
                  ("init", pot, "dutch"), ("init", pot, "nl-NL-x"), ("update", pot, "fr_FR"),
-                 ("compile", "-l", "fr_FR")):
+                 ("compile", "-l", "fr_FR")):  # there is no fr_FR catalog in the copy
         r = otrbot(*args, "--locales", locales)
         assert r.returncode == 2, args
         assert r.stderr.startswith("otrbot: ") and len(r.stderr.strip().splitlines()) == 1, r.stderr
@@ -139,3 +139,16 @@ def test_a_dutch_and_an_english_student_at_the_same_time(prosody, run_bot):
         await b.logout()
 
     asyncio.run(scenario())
+
+
+def test_a_german_launch_gets_german_pages(prosody, run_bot):
+    port = devenv.free_port()
+    bot = run_bot(bot_config(prosody, whitelist=(), web_port=port))
+    bot.wait_for_log(r"languages: en_GB, de_DE, nl_NL")
+    base = "http://127.0.0.1:%d" % port
+    web = WebStudent(base)
+    r = web.launch(sign(base + "/", launch_params(locale="de-AT")))
+    assert '<html lang="de">' in r.text and "Schritt 0 von 4" in r.text and "Los geht’s" in r.text
+    web.get("/enter_jid")
+    web.post("/enter_jid", jid="nicht gültig")
+    assert web.error().startswith("Das ist keine Jabber-ID (")
