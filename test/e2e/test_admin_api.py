@@ -85,3 +85,31 @@ def test_the_whitelist_and_sessions_through_the_api(prosody, run_bot):
     assert requests.delete(api + "/whitelist/nobody%40localhost", headers=auth(), timeout=30).status_code == 404
     assert requests.delete(api + "/whitelist/teacher%40localhost", headers=auth(), timeout=30).status_code == 204
     assert requests.get(api + "/whitelist", headers=auth(), timeout=30).json() == []
+
+
+def test_a_student_whitelisted_again_after_a_timeout_gets_a_fresh_key(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot_jid = fresh_account(prosody, "bot")
+    port = devenv.free_port()
+    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(student,), web_port=port,
+                             admin_token=TOKEN,
+                             extra="warning_timeout = 3\nsession_timeout = 6\ntimeout_check_interval = 1"))
+    bot.wait_for_log(r"\[manager\] online")
+    api = "http://127.0.0.1:%d/admin" % port
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        s.start_otr()
+        await s.wait_otr("encrypted")
+        first = s.bot_fingerprint()
+        await s.read_until("encrypted", "Your session has ended")
+        await await_log(bot, r"session of %s ended \(inactive\)" % student)
+        r = requests.post(api + "/whitelist", headers=auth(), json={"jid": student}, timeout=30)
+        assert r.status_code == 201
+        s.end_otr()  # the bot ended OTR; the client returns to plaintext
+        s.start_otr()
+        await s.wait_otr("encrypted")
+        assert s.bot_fingerprint() != first, "a new session has a new key"
+        await s.logout()
+
+    asyncio.run(scenario())
