@@ -211,3 +211,20 @@ def test_without_development_mode_a_plain_visit_is_refused(prosody, run_bot):
     bot, bot_jid, base = web_bot(prosody, run_bot)
     r = requests.get(base + "/", timeout=30)
     assert r.status_code == 400 and "needs an LTI launch" in r.text
+
+
+def test_hostile_requests_get_clear_errors_and_the_server_stays_up(prosody, run_bot):
+    import socket
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    assert requests.post(base + "/", data="x=" + "a" * 200_000, headers=form, timeout=30).status_code == 413
+    assert requests.post(base + "/", data="%zz=%", headers=form, timeout=30).status_code == 400
+    assert requests.post(base + "/enter_jid", data="jid=x", headers=form, timeout=30).status_code == 403
+    assert requests.request("PATCH", base + "/", timeout=30).status_code == 405
+    host, port = base[len("http://"):].split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        s.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        assert s.recv(100).startswith(b"HTTP/1.1 4")
+    r = requests.get(base + "/is_up", timeout=30)
+    assert r.status_code == 200 and r.text == "OK"
+    assert bot.proc.poll() is None
