@@ -14,6 +14,12 @@ if [ ! -d test/e2e/browser/node_modules/playwright-core ]; then
 fi
 
 preset=${OTRBOT_PRESET:-debug}
+if [ "$preset" = asan ]; then
+  # Strict: undefined behaviour fails the run; only the documented third-party
+  # leaks are suppressed (the bot processes of the e2e tests inherit this).
+  export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+  export LSAN_OPTIONS="suppressions=$PWD/test/sanitizers/lsan.supp:print_suppressions=0"
+fi
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$(nproc)"
 

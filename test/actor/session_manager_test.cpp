@@ -33,8 +33,11 @@ caf::behavior recording_gateway(caf::event_based_actor*, sent_log log) {
 }
 
 /// A session that fails on its first message, as a bug would make it.
-caf::behavior failing_session(caf::event_based_actor* self) {
-  return {[self](xmpp::inbound_message&) { self->quit(caf::sec::runtime_error); }};
+caf::behavior failing_session(caf::event_based_actor* self, std::string jid) {
+  return {[self, jid](xmpp::inbound_message&) {
+    CAF_MESSAGE("the session of " << jid << " fails");
+    self->quit(caf::sec::runtime_error);
+  }};
 }
 
 struct fixture : test_coordinator_fixture<> {
@@ -143,7 +146,7 @@ CAF_TEST(the roster after login is synced with the whitelist) {
 CAF_TEST(a failing session is removed and neither the manager nor other sessions go down) {
   start([](caf::event_based_actor* parent, session_config sc) {
     if (sc.jid == "alice@x.org")
-      return parent->spawn(failing_session);
+      return parent->spawn(failing_session, sc.jid);
     return parent->spawn(session, std::move(sc));
   });
   from("bob@x.org/r", "hi");
