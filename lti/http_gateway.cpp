@@ -221,8 +221,10 @@ struct http_gateway::impl {
   }
 
   void send_error(Http::ResponseWriter& res, Http::Code code, const char* msgid,
-                  const std::string& reason = {}) {
+                  const std::string& reason = {}, const std::string& locale = {}) {
     auto v = view_for(page::error, nullptr);
+    if (!locale.empty())
+      v.locale = locale;
     v.error = msgid;
     if (!reason.empty())
       v.error_args["reason"] = reason;
@@ -293,8 +295,13 @@ struct http_gateway::impl {
     }
     if (r.error) {
       log->warn("LTI launch refused ({}): {}", r.error->status, r.error->message);
+      // The page speaks the launch's language even when the launch is refused:
+      // choosing a language from unverified input harms nothing.
+      auto locale = cfg.catalogs->best_match(lti::value_of(all, "launch_presentation_locale"),
+                                             cfg.default_locale);
       return send_error(res, static_cast<Http::Code>(r.error->status),
-                        N_("This exercise could not be started: {reason}."), r.error->message);
+                        N_("This exercise could not be started: {reason}."), r.error->message,
+                        locale);
     }
     log->info("LTI launch from consumer {} (user {}, roles {}{})", r.value->consumer_key,
               r.value->user_id, r.value->learner ? "learner" : "",

@@ -152,3 +152,14 @@ def test_a_german_launch_gets_german_pages(prosody, run_bot):
     web.get("/enter_jid")
     web.post("/enter_jid", jid="nicht gültig")
     assert web.error().startswith("Das ist keine Jabber-ID (")
+
+
+def test_a_refused_launch_is_explained_in_the_launchs_language(prosody, run_bot):
+    port = devenv.free_port()
+    bot = run_bot(bot_config(prosody, whitelist=(), web_port=port))
+    bot.wait_for_log(r"web pages on")
+    base = "http://127.0.0.1:%d" % port
+    web = WebStudent(base)
+    r = web.launch(sign(base + "/", launch_params(locale="nl-NL"), secret="not-the-secret"))
+    assert r.status_code == 401
+    assert web.error().startswith("Deze opdracht kon niet worden gestart: de handtekening van de start klopt niet")
