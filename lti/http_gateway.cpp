@@ -358,14 +358,24 @@ struct http_gateway::impl {
     redirect(res, "/jid_entered", *s);
   }
 
-  void post_secret(const Rest::Request& req, Http::ResponseWriter res) {
-    lti::params form;
+  /// The start of a form that needs the student's JID: the form, the
+  /// session (CSRF checked), or a response already sent.
+  std::optional<web_session> form_with_jid(const Rest::Request& req, Http::ResponseWriter& res,
+                                           lti::params& form) {
     parse_body(req, form);
     auto s = require(req, res, form, true);
+    if (s && s->jid.empty()) {
+      redirect(res, "/enter_jid", *s);
+      return std::nullopt;
+    }
+    return s;
+  }
+
+  void post_secret(const Rest::Request& req, Http::ResponseWriter res) {
+    lti::params form;
+    auto s = form_with_jid(req, res, form);
     if (!s)
       return;
-    if (s->jid.empty())
-      return redirect(res, "/enter_jid", *s);
     auto err = ask<std::string>(atoms::set_secret_v, s->jid, lti::value_of(form, "secret"));
     if (!err)
       return send_error(res, Http::Code::Service_Unavailable, N_("The bot did not answer; try again."));
@@ -385,12 +395,9 @@ struct http_gateway::impl {
 
   void post_code(const Rest::Request& req, Http::ResponseWriter res) {
     lti::params form;
-    parse_body(req, form);
-    auto s = require(req, res, form, true);
+    auto s = form_with_jid(req, res, form);
     if (!s)
       return;
-    if (s->jid.empty())
-      return redirect(res, "/enter_jid", *s);
     if (s->wrong_codes >= max_wrong_codes) {
       auto v = view_for(page::enter_bot_secret, &*s);
       v.error = N_("Too many wrong codes. Start the exercise again from your course.");
