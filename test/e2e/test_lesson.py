@@ -203,7 +203,7 @@ def test_a_new_session_of_the_same_student_shows_a_new_fingerprint(prosody, run_
 def test_an_idle_session_is_warned_then_signed_out_and_removed(prosody, run_bot):
     student = fresh_account(prosody, "student")
     bot, bot_jid = lesson_bot(prosody, run_bot, (student,),
-                              extra="warning_timeout = 2\nsession_timeout = 4\ntimeout_check_interval = 1")
+                              extra="warning_timeout = 5\nsession_timeout = 8\ntimeout_check_interval = 1")
 
     async def scenario():
         s = await otr_student(prosody, student, PW, bot_jid)
