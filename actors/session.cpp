@@ -281,10 +281,12 @@ caf::behavior session(caf::stateful_actor<session_state>* self, session_config c
     },
     [self](atoms::refreshed) { say(self, i18n::msg::session_refreshed); },
     [self](atoms::sign_out) {
-      // The goodbye goes out before the manager removes the roster item.
+      // The goodbye goes out before the manager removes the roster item, and
+      // it is the last line: ending OTR sends only its disconnect message
+      // (the lesson is over, it explains nothing more).
       say(self, i18n::msg::signed_out);
       flush_typing(self);
-      carry_out(self, self->state.otr->end());
+      send_raw(self, self->state.otr->end().to_send);
       return true;
     },
     [self](atoms::offline, const std::string& full_jid) {

@@ -215,6 +215,9 @@ def test_an_idle_session_is_warned_then_signed_out_and_removed(prosody, run_bot)
         await s.expect("encrypted", startswith="Are you still there?")
         await s.expect("encrypted", startswith="Your session has ended. You can start a new one")
         gone = await s.wait_presence(bot_jid, "unavailable")
+        await s.wait_otr("finished")  # the bot's OTR disconnect came after the goodbye
+        await s.ping_server()
+        assert s.inbox.empty(), "nothing after the goodbye: %r" % s.inbox.get_nowait()[1]
         assert gone["status"].startswith("Your session has ended")
         # Removing the roster item cancels the subscriptions (RFC 6121 2.5).
         await s.wait_presence(bot_jid, "unsubscribed")
