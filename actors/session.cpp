@@ -107,6 +107,10 @@ void carry_out(session_ptr self, otr::outcome out, bool quiet) {
   for (const auto& e : out.events) {
     if (e == "correct_secret_received")
       st.verified_session = st.otr->session_id();
+    // Lines still waiting to be typed were meant for the encrypted
+    // conversation: they do not go out in plaintext once it has ended.
+    if (e == "otr_disabled")
+      st.typing.clear();
     if (quiet) {
       st.lesson->handle(e);  // the student is gone: nothing to say
       continue;

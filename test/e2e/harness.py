@@ -30,6 +30,8 @@ def bot_config(server, bot="bot@localhost", password="botpw", whitelist=("studen
     pages on a free port of their own (`web_port`)."""
     wl = "".join('[whitelist."%s"]\nlocale = "en_GB"\n' % j for j in whitelist)
     port = web_port or devenv.free_port()
+    # Tests do not wait for typing, unless they test it.
+    typing = "" if "scheduled_msg_say" in extra else "scheduled_msg_say = false"
     lti = f"""[lti]
 listen = "127.0.0.1:{port}"
 {lti_extra}
@@ -48,7 +50,7 @@ host = "127.0.0.1"
 port = {server.port}
 {account_extra}
 [bot]
-scheduled_msg_say = false
+{typing}
 {extra}
 {wl}
 {lti}

@@ -341,3 +341,26 @@ def test_no_student_waits_while_another_students_key_is_made(prosody, run_bot, t
         await b.logout()
 
     asyncio.run(scenario())
+
+
+def test_lines_typed_for_the_encrypted_step_are_dropped_when_otr_ends(prosody, run_bot):
+    """With typing on, lines wait their turn; if OTR ends meanwhile, those
+    meant for the encrypted conversation never go out in plaintext."""
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,),
+                              extra="scheduled_msg_say = true\ntype_speed = 100")
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        s.start_otr()
+        await s.read_until("encrypted", "Well done: this conversation is now encrypted")
+        s.end_otr()  # the next line ("But encryption alone ...") is still being typed
+        lines = await s.read_until("plain", "Step 1:")
+        assert [kind for kind, _ in lines] == ["plain", "plain"], lines
+        assert lines[0][1].startswith("The encrypted conversation has ended")
+        s.say("help")
+        later = await s.read_until("plain", "Step 1:")
+        assert all("encryption alone" not in text for _, text in later), later
+        await s.logout()
+
+    asyncio.run(scenario())
