@@ -52,7 +52,7 @@ caf::actor session_for(manager_ptr self, const std::string& jid) {
   sc.manager = self;
   auto s = st.cfg.spawn_session(self, std::move(sc));
   self->monitor(s);
-  st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, "awaiting_otr"});
+  st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, "awaiting_otr"});
   st.owners.emplace(s.address(), jid);
   log()->info("session started for {}", jid);
   return s;
@@ -88,6 +88,9 @@ void terminate(manager_ptr self, const std::string& jid, const char* why) {
     finish();
     return;
   }
+  if (it->second.ending)
+    return;
+  it->second.ending = true;
   self->request(it->second.actor, std::chrono::seconds{10}, atoms::sign_out_v)
     .then([finish](bool) { finish(); }, [finish](caf::error&) { finish(); });
 }
@@ -97,6 +100,8 @@ void check_timeouts(manager_ptr self) {
   auto now = self->clock().now();
   std::vector<std::string> ending;
   for (auto& [jid, entry] : st.sessions) {
+    if (entry.ending)
+      continue;
     auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - entry.last_activity);
     switch (check_timeout(idle, entry.warned, st.cfg.warning_timeout, st.cfg.session_timeout)) {
       case timeout_action::warn:

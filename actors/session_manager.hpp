@@ -33,6 +33,7 @@ struct session_entry {
   caf::actor_clock::time_point last_activity;
   std::int64_t last_activity_unix = 0;  ///< for reports
   bool warned = false;
+  bool ending = false;  ///< its sign-out is under way: not ended twice
   std::string step = "awaiting_otr";
 };
 
