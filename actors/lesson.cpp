@@ -253,11 +253,15 @@ std::vector<effect> lesson::handle(const std::string& event, const std::string& 
   return std::exchange(ctx_.effects, {});
 }
 
-bool lesson::check_code(std::string_view typed, std::vector<effect>& effects) {
+bool lesson::accepts_code(std::string_view typed) const {
   // The code proves a verification that happened: it stays valid when OTR
   // ends afterwards (the student closed their client), until a newer
   // verification replaces it.
-  if (step() == steps::completed || !secrets::code_matches(ctx_.code, typed))
+  return step() != steps::completed && secrets::code_matches(ctx_.code, typed);
+}
+
+bool lesson::check_code(std::string_view typed, std::vector<effect>& effects) {
+  if (!accepts_code(typed))
     return false;
   auto more = handle("code_accepted");
   effects.insert(effects.end(), more.begin(), more.end());

@@ -108,8 +108,12 @@ public:
   /// does not expect changes nothing and returns no effects.
   std::vector<effect> handle(const std::string& event, const std::string& detail = {});
 
-  /// The student typed `typed` on the page: true (and the lesson completes)
-  /// when it is the code of the latest verification, even if OTR ended since.
+  /// Whether `typed` is the code of the latest verification (even if OTR
+  /// ended since) and the lesson is not complete yet; then handling
+  /// "code_accepted" completes it.
+  bool accepts_code(std::string_view typed) const;
+
+  /// accepts_code(), and if so handles "code_accepted" into `effects`.
   bool check_code(std::string_view typed, std::vector<effect>& effects);
 
   /// Tells the lesson whether a strong shared secret is known (the session keeps it).

@@ -270,13 +270,10 @@ caf::behavior session(caf::stateful_actor<session_state>* self, session_config c
     },
     [self](atoms::set_secret, const std::string& secret) { return accept_secret(self, secret); },
     [self](atoms::check_code, const std::string& typed) {
-      std::vector<lesson::effect> effects;
-      bool ok = self->state.lesson->check_code(typed, effects);
-      if (ok && self->state.cfg.manager)
-        self->send(self->state.cfg.manager, atoms::step_v, self->state.cfg.jid,
-                   self->state.lesson->step());
+      bool ok = self->state.lesson->accepts_code(typed);
       log()->info("{} typed {} code on the page", self->state.cfg.jid, ok ? "the right" : "a wrong");
-      run_effects(self, std::move(effects));
+      if (ok)
+        handle_event(self, "code_accepted");
       return ok;
     },
     [self](atoms::step) { return self->state.lesson->step(); },

@@ -174,21 +174,9 @@ std::optional<std::string> read_secret(table_reader& r, const std::string& name,
   return std::nullopt;
 }
 
-bool valid_locale(const std::string& s) {
-  // ll, lll, ll_CC (gettext-style names as used for catalogs).
-  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
-  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
-  auto lang_len = s.find('_') == std::string::npos ? s.size() : s.find('_');
-  if (lang_len < 2 || lang_len > 3 || !std::all_of(s.begin(), s.begin() + lang_len, lower))
-    return false;
-  if (lang_len == s.size())
-    return true;
-  auto region = s.substr(lang_len + 1);
-  return region.size() == 2 && std::all_of(region.begin(), region.end(), upper);
-}
-
 void check_locale(const std::string& key, const std::string& value) {
-  if (!valid_locale(value) || i18n::normalise_locale(value) != value)
+  // Only the canonical form (ll or ll_CC), so that whitelist keys compare equal.
+  if (i18n::normalise_locale(value) != value)
     refuse(key, "\"" + value + "\" is not a locale name such as en_GB or nl_NL");
 }
 

@@ -13,7 +13,6 @@
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
-#include <openssl/rand.h>
 #include <pistache/endpoint.h>
 #include <pistache/router.h>
 
@@ -37,18 +36,6 @@ std::int64_t unix_now() {
     .count();
 }
 
-std::string random_hex(std::size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
-    throw std::runtime_error("no random bytes");
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (auto b : buf) {
-    out += hex[b >> 4];
-    out += hex[b & 0xf];
-  }
-  return out;
-}
 
 std::optional<std::string> header(const Rest::Request& req, const char* name) {
   if (auto raw = req.headers().tryGetRaw(name))
@@ -101,7 +88,7 @@ struct web_session {
 
 struct http_gateway::impl {
   http_gateway_config cfg;
-  std::string token_key = random_hex(32);  // tokens die with the process, as the sessions do
+  std::string token_key = lti::random_hex(32);  // tokens die with the process, as the sessions do
   std::shared_ptr<spdlog::logger> log = logging::get("lti");
   std::shared_ptr<Http::Endpoint> endpoint;
   Rest::Router router;
@@ -128,8 +115,8 @@ struct http_gateway::impl {
 
   web_session create(lti::launch l, bool development) {
     web_session s;
-    s.id = random_hex(16);
-    s.csrf = random_hex(16);
+    s.id = lti::random_hex(16);
+    s.csrf = lti::random_hex(16);
     s.locale = cfg.catalogs->best_match(l.locale, cfg.default_locale);
     s.launch = std::move(l);
     s.development = development;

@@ -5,27 +5,16 @@
 #include "actors/messages.hpp"
 #include "lti/oauth1.hpp"
 #include "lti/outcome.hpp"
+#include "lti/token.hpp"
 #include "transport/backoff.hpp"
 
 #include <curl/curl.h>
-#include <openssl/rand.h>
 
 #include <random>
 
 namespace otrbot {
 namespace {
 
-std::string random_hex(std::size_t bytes) {
-  std::vector<unsigned char> buf(bytes);
-  RAND_bytes(buf.data(), static_cast<int>(buf.size()));
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (auto b : buf) {
-    out += hex[b >> 4];
-    out += hex[b & 0xf];
-  }
-  return out;
-}
 
 std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
   auto* s = static_cast<std::string*>(out);
@@ -36,13 +25,13 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
 
 /// One attempt: true when the LMS confirmed the grade.
 bool send_once(const grade_job& job, std::chrono::seconds timeout, std::string& why) {
-  auto body = lti::replace_result_request(random_hex(8), job.sourcedid, job.score);
+  auto body = lti::replace_result_request(lti::random_hex(8), job.sourcedid, job.score);
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
                .count();
   auto auth = "Authorization: " +
               lti::authorization_header("POST", job.outcome_url, body, job.consumer_key,
-                                        job.consumer_secret, random_hex(16), now);
+                                        job.consumer_secret, lti::random_hex(16), now);
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl{curl_easy_init(), curl_easy_cleanup};
   if (!curl) {
     why = "libcurl could not start";

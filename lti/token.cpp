@@ -6,27 +6,42 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <stdexcept>
+#include <vector>
 
 #include <charconv>
 
 namespace otrbot::lti {
 namespace {
 
+std::string to_hex(const unsigned char* data, std::size_t n) {
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) {
+    s += hex[data[i] >> 4];
+    s += hex[data[i] & 0xf];
+  }
+  return s;
+}
+
 std::string mac(std::string_view data, std::string_view key) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), out, &len);
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (unsigned i = 0; i < len; ++i) {
-    s += hex[out[i] >> 4];
-    s += hex[out[i] & 0xf];
-  }
-  return s;
+  return to_hex(out, len);
 }
 
 } // namespace
+
+std::string random_hex(std::size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
+    throw std::runtime_error("no random bytes available");
+  return to_hex(buf.data(), buf.size());
+}
 
 std::string make_token(std::string_view id, std::int64_t expiry, std::string_view key) {
   auto payload = std::string{id} + "." + std::to_string(expiry);

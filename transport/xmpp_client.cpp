@@ -111,7 +111,10 @@ struct xmpp_client::impl {
 
   static void on_log(void* self, xmpp_log_level_t level, const char* area, const char* msg) {
     auto* me = static_cast<impl*>(self);
-    me->note(area, msg);
+    // Failures are told apart only while connecting: once online, no line
+    // (stanzas of up to 256 KiB among them) needs scanning for them.
+    if (!me->is_online)
+      me->note(area, msg);
     auto lvl = level_of(level);
     if (!me->log->should_log(lvl))
       return;

@@ -22,13 +22,17 @@ def test_a_certificate_from_another_ca_stops_the_bot_with_exit_7(prosody, run_bo
     assert "<auth" not in bot.log
 
 
+def module_server(tmp_path_factory, name, **options):
+    """A Prosody of its own for this module's tests, with the bot's account."""
+    server = devenv.Prosody(str(tmp_path_factory.mktemp(name)), {"bot@localhost": "botpw"}, **options)
+    server.prepare()
+    return server.start()
+
+
 @pytest.fixture(scope="module")
 def misnamed_server(tmp_path_factory):
     """A server whose certificate (from the right CA) names another host."""
-    server = devenv.Prosody(str(tmp_path_factory.mktemp("misnamed")), {"bot@localhost": "botpw"},
-                            cert_host="elsewhere.example")
-    server.prepare()
-    server.start()
+    server = module_server(tmp_path_factory, "misnamed", cert_host="elsewhere.example")
     yield server
     server.stop()
 
@@ -51,10 +55,7 @@ def test_a_wrong_password_stops_the_bot_with_exit_6(prosody, run_bot):
 @pytest.fixture(scope="module")
 def tls12_server(tmp_path_factory):
     """A server that speaks TLS 1.2 at most."""
-    server = devenv.Prosody(str(tmp_path_factory.mktemp("tls12")), {"bot@localhost": "botpw"},
-                            tls_max="tlsv1_2")
-    server.prepare()
-    server.start()
+    server = module_server(tmp_path_factory, "tls12", tls_max="tlsv1_2")
     yield server
     server.stop()
 

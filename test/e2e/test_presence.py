@@ -6,11 +6,17 @@ from harness import bot_config, fresh_account, make_student
 PW = "pw-for-tests"
 
 
-def test_whitelisted_student_gets_the_subscription_handshake_and_a_reply(prosody, run_bot):
+def online_bot(prosody, run_bot, *students):
+    """A fresh bot account whitelisting `students`, once it is online."""
     bot_jid = fresh_account(prosody, "bot")
-    student_jid = fresh_account(prosody, "student")
-    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(student_jid,)))
+    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=students))
     bot.wait_for_log(r"\[manager\] online")
+    return bot, bot_jid
+
+
+def test_whitelisted_student_gets_the_subscription_handshake_and_a_reply(prosody, run_bot):
+    student_jid = fresh_account(prosody, "student")
+    bot, bot_jid = online_bot(prosody, run_bot, student_jid)
 
     async def scenario():
         s = await make_student(student_jid, PW, prosody).login(prosody.port)
@@ -35,11 +41,9 @@ def test_whitelisted_student_gets_the_subscription_handshake_and_a_reply(prosody
 
 
 def test_stranger_gets_no_reply_no_subscription_and_no_presence(prosody, run_bot):
-    bot_jid = fresh_account(prosody, "bot")
     student_jid = fresh_account(prosody, "student")
     stranger_jid = fresh_account(prosody, "stranger")
-    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(student_jid,)))
-    bot.wait_for_log(r"\[manager\] online")
+    bot, bot_jid = online_bot(prosody, run_bot, student_jid)
 
     async def scenario():
         stranger = await make_student(stranger_jid, PW, prosody).login(prosody.port)
@@ -72,10 +76,8 @@ def test_stranger_gets_no_reply_no_subscription_and_no_presence(prosody, run_bot
 
 
 def test_carbons_and_forwarded_messages_are_ignored_and_big_messages_survived(prosody, run_bot):
-    bot_jid = fresh_account(prosody, "bot")
     student_jid = fresh_account(prosody, "student")
-    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(student_jid,)))
-    bot.wait_for_log(r"\[manager\] online")
+    bot, bot_jid = online_bot(prosody, run_bot, student_jid)
 
     async def scenario():
         s = await make_student(student_jid, PW, prosody).login(prosody.port)
