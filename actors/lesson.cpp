@@ -110,7 +110,12 @@ const functions& handlers() {
     return [id](context& c, const std::string&) { line(c, id); };
   };
   static const functions f{
-    {"remind_otr", reminder(msg::how_to_start_otr)},
+    // The message that started the session was answered by the greeting and
+    // Step 1 already: it gets no second Step 1.
+    {"remind_otr", [](context& c, const std::string&) {
+       if (!c.just_greeted)
+         line(c, msg::how_to_start_otr);
+     }},
     {"remind_secret", reminder(msg::ask_for_secret)},
     {"remind_authenticate", reminder(msg::how_to_authenticate)},
     {"remind_smp", reminder(msg::smp_running)},
@@ -229,13 +234,14 @@ const fsm::states_table& lesson::table() {
 }
 
 lesson::lesson(settings cfg, secrets::random_bytes rng)
-  : ctx_{std::move(cfg), std::move(rng), {}, false, {}, {}, {}},
+  : ctx_{std::move(cfg), std::move(rng), {}, false, false, {}, {}, {}},
     machine_{table(), actions(), handlers(), steps::awaiting_otr} {}
 
 std::vector<effect> lesson::start() {
   ctx_.event = "start";
   machine_.enter(ctx_, {});
   ctx_.follow_ups.clear();
+  ctx_.just_greeted = true;
   return std::exchange(ctx_.effects, {});
 }
 
@@ -249,6 +255,7 @@ std::vector<effect> lesson::handle(const std::string& event, const std::string& 
     for (auto& f : ctx_.follow_ups)
       queue.push_back(std::move(f));
     ctx_.follow_ups.clear();
+    ctx_.just_greeted = false;
   }
   return std::exchange(ctx_.effects, {});
 }

@@ -90,6 +90,7 @@ struct context {
   secrets::random_bytes rng;
   std::string event;          ///< the event being handled
   bool has_secret = false;    ///< whether a (strong) shared secret is known
+  bool just_greeted = false;  ///< start() ran and no event came since: its lines answer the first message
   std::string code;           ///< the code sent after the last verification
   std::vector<effect> effects;
   std::vector<std::string> follow_ups;  ///< events to handle right after this one

@@ -221,6 +221,7 @@ int runclient(const runclient_options& opts) {
     hc.admin_token = s.admin_token;
     hc.bot_jid = acc->jid;
     hc.default_locale = s.bot.default_locale;
+    hc.code_format = s.bot.bot_secret_format;
     for (const auto& [k, v] : s.bot.format_strings)
       hc.format_strings[k] = v;
     hc.catalogs = catalogs;

@@ -4,6 +4,7 @@
 #include "i18n/mark.hpp"
 
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -20,12 +21,19 @@ bool is_space(char32_t c) {
          c == 0x00A0 || c == 0x2007 || c == 0x202F || c == 0x3000 || (c >= 0x2000 && c <= 0x200A);
 }
 
-std::string_view trim_ascii(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-    s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-    s.remove_suffix(1);
-  return s;
+/// The text as code points; nullopt when it is not valid UTF-8.
+std::optional<icu::UnicodeString> decode(std::string_view text) {
+  auto u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+  std::string round;
+  u.toUTF8String(round);
+  if (round != text)
+    return std::nullopt;
+  return u;
+}
+
+/// A separator people type inside a code: white space or a dash of any kind.
+bool is_separator(UChar32 c) {
+  return u_isUWhiteSpace(c) || u_charType(c) == U_DASH_PUNCTUATION;
 }
 
 } // namespace
@@ -36,13 +44,10 @@ std::optional<std::string> normalise(std::string_view text) {
   if (U_FAILURE(status))
     return std::nullopt;
   // Reject invalid UTF-8 instead of letting ICU replace it with U+FFFD.
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(text.data(),
-                                                                       static_cast<int32_t>(text.size())));
-  std::string round;
-  u.toUTF8String(round);
-  if (round != text)
+  auto u = decode(text);
+  if (!u)
     return std::nullopt;
-  icu::UnicodeString n = nfc->normalize(u, status);
+  icu::UnicodeString n = nfc->normalize(*u, status);
   if (U_FAILURE(status))
     return std::nullopt;
   int32_t begin = 0, end = n.length();
@@ -97,14 +102,46 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
+std::optional<std::string> canonical_code(std::string_view typed) {
+  auto u = decode(typed);
+  if (!u)
+    return std::nullopt;
+  std::string out;
+  for (int32_t i = 0; i < u->length(); i = u->moveIndex32(i, 1)) {
+    UChar32 c = u->char32At(i);
+    if (is_separator(c))
+      continue;
+    if (c > 0x7f || !std::isalnum(static_cast<int>(c)))
+      return std::nullopt;
+    out += static_cast<char>(std::toupper(static_cast<int>(c)));
+  }
+  return out;
+}
+
 bool code_matches(std::string_view expected, std::string_view typed) {
-  auto upper = [](std::string_view s) {
-    std::string out{trim_ascii(s)};
-    for (auto& c : out)
-      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-  };
-  return !expected.empty() && constant_time_equal(upper(expected), upper(typed));
+  auto want = canonical_code(expected);
+  auto got = canonical_code(typed);
+  return want && got && !want->empty() && constant_time_equal(*want, *got);
+}
+
+std::optional<code_problem> code_format_problem(std::string_view format, std::string_view typed) {
+  auto pattern = canonical_code(format);
+  if (!pattern)
+    return std::nullopt;  // a format of our own that is no code: nothing to say about the input
+  auto length = static_cast<int>(pattern->size());
+  auto got = canonical_code(typed);
+  if (!got)
+    return code_problem{N_("a code has only letters and digits (and perhaps a dash)"), length, 0};
+  auto count = static_cast<int>(got->size());
+  if (count != length)
+    return code_problem{N_("the code has {expected} letters and digits, and you typed {typed}"),
+                        length, count};
+  for (std::size_t i = 0; i < got->size(); ++i)
+    if ((*pattern)[i] == 'X' && code_alphabet.find((*got)[i]) == std::string_view::npos)
+      return code_problem{N_("codes never contain 0, O, 1 or I: the bot leaves out characters "
+                             "that look alike"),
+                          length, count};
+  return std::nullopt;
 }
 
 } // namespace otrbot::secrets

@@ -29,9 +29,25 @@ constexpr std::string_view code_alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /// everything else stays. 32 characters: one byte's low 5 bits, unbiased.
 std::string make_code(std::string_view format, const random_bytes& rng);
 
-/// Whether what the student typed is the code: trimmed, case-insensitive,
-/// compared in constant time (for codes of the same length).
+/// A code as it is compared: its letters and digits in upper case. Spaces
+/// (any Unicode white space) and dashes (any Unicode dash) are how people
+/// type a code, not part of it: "pl2f a3zr", "PL2FA3ZR" and "pl2f-a3zr" are
+/// one code. nullopt when `typed` holds anything else (or is not UTF-8).
+std::optional<std::string> canonical_code(std::string_view typed);
+
+/// Whether what the student typed is the code: compared in canonical form
+/// (any case, any separators), in constant time for codes of the same length.
 bool code_matches(std::string_view expected, std::string_view typed);
+
+/// Why `typed` cannot be a code in `format` at all: a msgid (with the
+/// placeholders {expected} and {typed}, counts of letters and digits) and
+/// its values; nullopt when it has the form of one (right or wrong).
+struct code_problem {
+  std::string_view reason;
+  int expected = 0;
+  int typed = 0;
+};
+std::optional<code_problem> code_format_problem(std::string_view format, std::string_view typed);
 
 /// Compares two byte strings in time that depends only on their lengths.
 bool constant_time_equal(std::string_view a, std::string_view b);

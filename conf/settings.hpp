@@ -48,10 +48,9 @@ struct bot_settings {
   std::int64_t type_speed = 20;  ///< characters per second
   std::int64_t worker_threads = 0;  ///< actor scheduler threads; 0: one per core
   std::string locales_dir;          ///< compiled catalogs; empty: the build's own
-  std::map<std::string, std::string> format_strings{
-    {"bot_title", "OTR Bot"},
-    {"bot_description", "a tutor that teaches you to chat securely with OTR"},
-    {"project_name", "your course"}};
+  /// Names filled into the lines; what is not set here is filled in the
+  /// student's language (i18n::with_defaults).
+  std::map<std::string, std::string> format_strings;
 };
 
 struct whitelist_entry {

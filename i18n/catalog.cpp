@@ -62,6 +62,13 @@ std::optional<catalog> catalog::parse(std::string_view b) {
   return c;
 }
 
+std::vector<std::string> catalog::msgids() const {
+  std::vector<std::string> out;
+  for (const auto& [id, str] : entries_)
+    out.push_back(id);
+  return out;
+}
+
 const std::string* catalog::find(std::string_view msgid) const {
   auto it = entries_.find(msgid);
   return it == entries_.end() ? nullptr : &it->second;

@@ -24,6 +24,8 @@ public:
   /// The translation of `msgid`, or nullptr.
   const std::string* find(std::string_view msgid) const;
   std::size_t size() const { return entries_.size(); }
+  /// Every msgid that has a translation.
+  std::vector<std::string> msgids() const;
 
 private:
   std::map<std::string, std::string, std::less<>> entries_;

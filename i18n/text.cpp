@@ -52,9 +52,9 @@ std::string_view pattern(msg id) {
              "secret that only you and I share.");
     case msg::ask_for_secret:
       return N_("Step 2: think of a secret (a few words nobody could guess) and enter it on the "
-             "{project_name} page. Never type it in this chat.");
+             "page for {project_name}. Never type it in this chat.");
     case msg::secret_known:
-      return N_("I have received your secret from the {project_name} page.");
+      return N_("I have received your secret from the page for {project_name}.");
     case msg::secret_refused:
       return N_("The secret you entered on the page was refused: {reason}. Please choose a "
              "stronger one and enter it there again.");
@@ -69,7 +69,7 @@ std::string_view pattern(msg id) {
              "you for it. Type the same secret you entered on the page.");
     case msg::smp_needs_secret:
       return N_("You started the authentication, but I do not know our secret yet. Please enter "
-             "it on the {project_name} page first, then authenticate me again.");
+             "it on the page for {project_name} first, then authenticate me again.");
     case msg::question_mode:
       return N_("You asked me a question. I will answer it with our secret: that lets your "
              "program check me, but not me check you. Next time choose \"shared secret\" "
@@ -87,7 +87,7 @@ std::string_view pattern(msg id) {
     case msg::your_code:
       return N_("Here is your proof, sent over our verified channel: {code}");
     case msg::enter_code:
-      return N_("Step 4: type this code on the {project_name} page to complete the exercise.");
+      return N_("Step 4: type this code on the page for {project_name} to complete the exercise.");
     case msg::completed:
       return N_("You entered the right code: the exercise is complete. Congratulations!");
     case msg::done:
@@ -98,13 +98,28 @@ std::string_view pattern(msg id) {
     case msg::session_refreshed:
       return N_("Good, you are still there: your session goes on.");
     case msg::signed_out:
-      return N_("Your session has ended. You can start a new one from {project_name}.");
+      return N_("Your session has ended. You can start a new one from the page for {project_name}.");
   }
   return "";
 }
 
+args with_defaults(const catalogs& c, std::string_view locale, args values) {
+  auto fill = [&](const char* name, std::string_view msgid) {
+    auto it = values.find(name);
+    if (it == values.end() || it->second.empty())
+      values[name] = c.text(locale, msgid);
+  };
+  fill("bot_title", "OTR Bot");  // a name: the same in every language
+  // TRANSLATORS: {project_name} when the settings name no course; it is read
+  // after "for": "the page for your course", "a tutor bot for your course".
+  fill("project_name", N_("your course"));
+  // TRANSLATORS: {bot_description}, after "I am {bot_title}," in the greeting.
+  fill("bot_description", N_("a tutor that teaches you to chat securely with OTR"));
+  return values;
+}
+
 std::string text(const catalogs& c, msg id, std::string_view locale, const args& values) {
-  return c.text(locale, pattern(id), values);
+  return c.text(locale, pattern(id), with_defaults(c, locale, values));
 }
 
 const catalogs& source_only() {

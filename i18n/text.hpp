@@ -41,8 +41,14 @@ enum class msg {
   signed_out,             ///< the session has ended ({project_name})
 };
 
+/// `values` with the format strings that the settings leave unset or empty
+/// filled in `locale`: {project_name} ("your course"), {bot_description}
+/// and {bot_title}. Each is a noun phrase with its own article, if it needs
+/// one; the lines put none before it ("the page for {project_name}").
+args with_defaults(const catalogs& c, std::string_view locale, args values);
+
 /// The text of `id` in `locale`, from `c` (the English source when the
-/// catalog lacks it), with {placeholders} filled from `values`.
+/// catalog lacks it), with {placeholders} filled from `values` (with_defaults).
 std::string text(const catalogs& c, msg id, std::string_view locale, const args& values);
 
 /// Catalogs with the source language only (English), for tests and as a fallback.

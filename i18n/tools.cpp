@@ -59,6 +59,11 @@ std::optional<int> check_locale(const std::string& locale) {
   return std::nullopt;
 }
 
+/// Which catalogs a command works on: never a surprise (issue: a tree baked in at build time).
+void say_folder(const std::string& dir) {
+  std::cout << "using the catalogs in " << fs::absolute(dir).lexically_normal().string() << "\n";
+}
+
 std::optional<int> check_pot(const std::string& pot) {
   if (!fs::is_regular_file(pot))
     return error(bad_input, "cannot read the template " + pot + " (make one with otrbot extract)");
@@ -67,14 +72,14 @@ std::optional<int> check_pot(const std::string& pot) {
 
 } // namespace
 
-std::string default_source_dir() {
-  std::error_code ec;
-  if (fs::is_directory(fs::path{OTRBOT_SOURCE_DIR} / "i18n", ec))
-    return OTRBOT_SOURCE_DIR;
-  return ".";
-}
+std::string default_source_dir() { return "."; }
 
-std::string default_locales_dir() { return (fs::path{default_source_dir()} / "i18n" / "locales").string(); }
+std::string default_locales_dir() {
+  std::error_code ec;
+  if (fs::is_directory(fs::path{"i18n"} / "locales", ec))
+    return (fs::path{"i18n"} / "locales").string();
+  return OTRBOT_LOCALES_DIR;
+}
 
 int extract(const std::string& pot, const std::string& source_dir) {
   std::vector<std::string> files;
@@ -85,7 +90,9 @@ int extract(const std::string& pot, const std::string& source_dir) {
       if (it->path().extension() == ".cpp" || it->path().extension() == ".hpp")
         files.push_back(fs::relative(it->path(), source_dir).string());
   if (files.empty())
-    return error(bad_input, "no sources under " + source_dir + " (pass --sources DIR)");
+    return error(bad_input, "no sources under " + fs::absolute(source_dir).string() +
+                              " (run it in a source checkout, or pass --sources DIR)");
+  std::cout << "using the sources in " << fs::absolute(source_dir).string() << "\n";
   std::sort(files.begin(), files.end());
   std::vector<std::string> cmd{"xgettext", "--from-code=UTF-8", "--language=C++", "--keyword=N_",
                                 "--add-comments=TRANSLATORS:", "--package-name=otrbot",
@@ -106,6 +113,7 @@ int init(const std::string& pot, const std::string& locale, const std::string& d
   auto po = po_path(dir, locale);
   if (fs::exists(po))
     return error(bad_input, po.string() + " already exists: use otrbot update");
+  say_folder(dir);
   fs::create_directories(po.parent_path());
   if (int rc = tool({"msginit", "--no-translator", "--locale=" + locale + ".UTF-8", "-i", pot,
                      "-o", po.string()});
@@ -123,6 +131,7 @@ int update(const std::string& pot, const std::string& locale, const std::string&
   auto po = po_path(dir, locale);
   if (!fs::exists(po))
     return error(bad_input, "there is no " + locale + " catalog in " + dir + " (start one with otrbot init)");
+  say_folder(dir);
   if (int rc = tool({"msgmerge", "--quiet", "--update", "--backup=none", po.string(), pot}); rc != ok)
     return rc;
   std::cout << "updated " << po.string() << "\n";
@@ -146,6 +155,7 @@ int compile(const std::optional<std::string>& locale, const std::string& dir) {
     if (locales.empty())
       return error(bad_input, "there are no catalogs in " + dir);
   }
+  say_folder(dir);
   for (const auto& l : locales) {
     auto po = po_path(dir, l);
     auto mo = fs::path{po}.replace_extension(".mo");

@@ -6,13 +6,15 @@
 
 namespace otrbot::i18n {
 
-/// Where sources and catalogs are: the source tree the binary was built from
-/// when it still exists, else the current directory.
+/// Where the sources are: the current directory (a source checkout).
 std::string default_source_dir();
+/// Where the catalogs are: ./i18n/locales when it exists (a checkout),
+/// else the compiled catalogs the bot itself reads.
 std::string default_locales_dir();
 
 /// Each returns the process exit code (0, 2 bad input, 5 missing tool) and
-/// prints what it did (stdout) or one line of error (stderr).
+/// prints the folder it works in and what it did (stdout), or one line of
+/// error (stderr).
 int extract(const std::string& pot, const std::string& source_dir);
 int init(const std::string& pot, const std::string& locale, const std::string& locales_dir);
 int update(const std::string& pot, const std::string& locale, const std::string& locales_dir);

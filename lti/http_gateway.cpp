@@ -80,7 +80,6 @@ struct web_session {
   std::string locale;  ///< the best catalog for the launch's language
   int wrong_codes = 0;
   bool graded = false;
-  bool development = false;
   std::int64_t expires = 0;
 };
 
@@ -113,13 +112,12 @@ struct http_gateway::impl {
 
   std::string token_for(const web_session& s) const { return lti::make_token(s.id, s.expires, token_key); }
 
-  web_session create(lti::launch l, bool development) {
+  web_session create(lti::launch l) {
     web_session s;
     s.id = lti::random_hex(16);
     s.csrf = lti::random_hex(16);
     s.locale = cfg.catalogs->best_match(l.locale, cfg.default_locale);
     s.launch = std::move(l);
-    s.development = development;
     s.expires = unix_now() + session_lifetime;
     std::lock_guard guard{mtx};
     auto now = unix_now();
@@ -178,12 +176,12 @@ struct http_gateway::impl {
     };
     v.bot_title = fs("bot_title");
     v.project_name = fs("project_name");
+    v.development = !cfg.lti.enabled;
     if (s) {
       v.token = token_for(*s);
       v.csrf = s->csrf;
       v.jid = s->jid;
       v.instructor = s->launch.instructor && !s->launch.learner;
-      v.development = s->development;
       std::string step;
       if (!s->jid.empty())
         step = ask<std::string>(atoms::step_v, s->jid).value_or("");
@@ -293,7 +291,7 @@ struct http_gateway::impl {
     log->info("LTI launch from consumer {} (user {}, roles {}{})", r.value->consumer_key,
               r.value->user_id, r.value->learner ? "learner" : "",
               r.value->instructor ? " instructor" : "");
-    auto s = create(std::move(*r.value), false);
+    auto s = create(std::move(*r.value));
     send_page(res, Http::Code::Ok, view_for(page::index, &s), &s);
   }
 
@@ -306,7 +304,7 @@ struct http_gateway::impl {
     mock.user_id = "development-user";
     mock.learner = true;
     mock.roles = {"Learner"};
-    auto s = create(std::move(mock), true);
+    auto s = create(std::move(mock));
     send_page(res, Http::Code::Ok, view_for(page::index, &s), &s);
   }
 
@@ -394,7 +392,17 @@ struct http_gateway::impl {
       log->info("{} completed the exercise (no grade: already sent)", s->jid);
       return redirect(res, "/enter_bot_secret", *s);
     }
-    auto r = ask<check_result>(atoms::check_code_v, s->jid, lti::value_of(form, "bot_secret"));
+    auto typed = lti::value_of(form, "bot_secret");
+    if (auto problem = secrets::code_format_problem(cfg.code_format, typed)) {
+      // Cannot be any code: a typing problem, not a guess (not counted).
+      auto v = view_for(page::enter_bot_secret, &*s);
+      v.error = N_("That cannot be the code: {reason}.");
+      v.error_args = {{"reason", std::string{problem->reason}},
+                      {"expected", std::to_string(problem->expected)},
+                      {"typed", std::to_string(problem->typed)}};
+      return send_page(res, Http::Code::Bad_Request, v);
+    }
+    auto r = ask<check_result>(atoms::check_code_v, s->jid, typed);
     if (!r)
       return send_error(res, Http::Code::Service_Unavailable, N_("The bot did not answer; try again."));
     if (!r->known || !r->correct) {
@@ -420,6 +428,29 @@ struct http_gateway::impl {
     }
     save(*s);
     redirect(res, "/enter_bot_secret", *s);
+  }
+
+  /// Development mode only: ends the student's bot session (as the admin
+  /// API's DELETE does) and forgets this visit, so the next one starts from
+  /// the beginning with a new key, without restarting anything.
+  void start_again(const Rest::Request& req, Http::ResponseWriter res) {
+    if (cfg.lti.enabled)
+      return send_error(res, Http::Code::Not_Found, N_("There is no such page."));
+    lti::params form;
+    parse_body(req, form);
+    auto s = require(req, res, form, true);
+    if (!s)
+      return;
+    if (!s->jid.empty() && !ask<bool>(atoms::end_session_v, s->jid))
+      return send_error(res, Http::Code::Service_Unavailable, N_("The bot did not answer; try again."));
+    {
+      std::lock_guard guard{mtx};
+      sessions.erase(s->id);
+    }
+    log->info("development mode: {} starts again", s->jid.empty() ? "a visitor" : s->jid);
+    common_headers(res);
+    res.headers().add<location>("/");
+    res.send(Http::Code::See_Other, "");
   }
 
   // -- the admin API -----------------------------------------------------------
@@ -546,6 +577,7 @@ struct http_gateway::impl {
     Routes::Post(router, "/ask_for_secret", Routes::bind(&impl::post_secret, this));
     Routes::Get(router, "/enter_bot_secret", [this](const Request& q, Http::ResponseWriter r) { show(page::enter_bot_secret, q, std::move(r)); return Route::Result::Ok; });
     Routes::Post(router, "/enter_bot_secret", Routes::bind(&impl::post_code, this));
+    Routes::Post(router, "/start_again", Routes::bind(&impl::start_again, this));
     Routes::Get(router, "/admin/whitelist", Routes::bind(&impl::admin_list_whitelist, this));
     Routes::Post(router, "/admin/whitelist", Routes::bind(&impl::admin_add, this));
     Routes::Delete(router, "/admin/whitelist/:jid", [this](const Request& q, Http::ResponseWriter r) {

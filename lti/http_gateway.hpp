@@ -17,6 +17,7 @@ struct http_gateway_config {
   std::string admin_token;     ///< empty: the admin API answers 404
   std::string bot_jid;
   std::string default_locale;
+  std::string code_format = "XXXX-XXXX";  ///< bot.bot_secret_format, to explain a mistyped code
   i18n::args format_strings;
   std::shared_ptr<const i18n::catalogs> catalogs;  ///< read-only, shared with the sessions
   caf::actor manager;          ///< asked with timed requests; never touched

@@ -29,9 +29,12 @@ std::string replace_result_request(std::string_view message_id, std::string_view
   char buf[16];
   std::snprintf(buf, sizeof buf, "%.1f", score);
   result.append_child("textString").text() = buf;
+  // The declaration node above is the document's only one: pugixml writes it
+  // even with format_no_declaration, so nothing is prepended by hand (strict
+  // parsers such as libxml2 refuse a second declaration).
   std::ostringstream out;
   doc.save(out, "  ", pugi::format_default | pugi::format_no_declaration);
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + out.str();
+  return out.str();
 }
 
 outcome_status read_outcome_response(std::string_view xml, std::string& description) {

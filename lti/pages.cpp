@@ -20,18 +20,21 @@ const char* layout = R"(<!DOCTYPE html>
 <title>{{title}} - {{bot_title}}</title>
 {{#has_css}}<link rel="stylesheet" href="{{css_url}}">{{/has_css}}
 {{^has_css}}<style>
+*, *::before, *::after { box-sizing: border-box; }
 body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1d2433; }
 h1 { font-size: 1.5rem; } .step { background: #eef3fb; border-left: 4px solid #2f5fb3; padding: .5rem 1rem; }
-progress { width: 100%; } .error { background: #fdecea; border-left: 4px solid #b3261e; padding: .5rem 1rem; }
+progress { width: 100%; } input, button { max-width: 100%; } form.inline { display: inline; } .error { background: #fdecea; border-left: 4px solid #b3261e; padding: .5rem 1rem; }
 .dev { background: #fff4d6; border: 2px dashed #a66a00; padding: .5rem 1rem; }
 label { display: block; font-weight: 600; margin-top: 1rem; } input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; }
 button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; background: #2f5fb3; color: #fff; border: 0; border-radius: 4px; text-decoration: none; display: inline-block; }
 </style>{{/has_css}}
 </head>
 <body>
-{{#development}}<p class="dev" role="alert">{{dev_banner}}</p>{{/development}}
+{{#development}}<div class="dev" role="alert" id="dev"><p>{{dev_banner}}</p>
+{{#has_session}}<form method="post" action="/start_again" class="inline"><input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="start_again">{{start_again}}</button></form>{{/has_session}}
+{{^has_session}}<a class="button" id="start_again" href="/">{{start_again}}</a>{{/has_session}}</div>{{/development}}
 <h1>{{title}}</h1>
-<p class="step" id="step"><progress max="5" value="{{step_number}}"></progress><br>{{step}}</p>
+<p class="step" id="step"><progress max="4" value="{{step_number}}"></progress><br>{{step}}</p>
 {{#has_error}}<p class="error" id="error" role="alert">{{error}}</p>{{/has_error}}
 {{{content}}}
 </body>
@@ -77,6 +80,21 @@ const char* error_page = R"(<p>{{intro}}</p>)";
 
 data flag(bool b) { return b ? data::type::bool_true : data::type::bool_false; }
 
+/// What the code page asks of the student at their step of the lesson.
+const char* code_page_intro(const std::string& step) {
+  if (step.empty() || step == "awaiting_otr")
+    return N_("First start an encrypted OTR conversation with the bot in your chat program. Then "
+              "authenticate the bot with the same secret; when that succeeds, the bot sends you a "
+              "code over your verified conversation. Type it here.");
+  if (step == "encrypted")
+    return N_("Your conversation with the bot is encrypted, but the bot does not have your secret "
+              "yet: enter it again with the link below.");
+  if (step == "verified")
+    return N_("The bot has sent you a code over your verified conversation. Type it here.");
+  return N_("Now authenticate the bot in your chat program with the same secret. When that "
+            "succeeds, the bot sends you a code over your verified conversation. Type it here.");
+}
+
 } // namespace
 
 void describe_step(const std::string& s, bool has_jid, page_view& v) {
@@ -97,14 +115,16 @@ void describe_step(const std::string& s, bool has_jid, page_view& v) {
     v.step_number = 4;
   } else {
     v.step = N_("Done: you have completed the exercise.");
-    v.step_number = 5;
+    v.step_number = 4;  // the bar is full: "Step n of 4"
   }
+  v.lesson_step = s;
 }
 
 std::string render(const page_view& v) {
   const auto& cats = v.catalogs ? *v.catalogs : i18n::source_only();
-  i18n::args names{{"bot_title", v.bot_title}, {"bot_jid", v.bot_jid},
-                   {"project_name", v.project_name}, {"jid", v.jid}};
+  auto names = i18n::with_defaults(cats, v.locale,
+                                   {{"bot_title", v.bot_title}, {"bot_jid", v.bot_jid},
+                                    {"project_name", v.project_name}, {"jid", v.jid}});
   auto tr = [&](const char* msgid) { return cats.text(v.locale, msgid, names); };
   data d;
   const char* content = error_page;
@@ -158,23 +178,23 @@ std::string render(const page_view& v) {
       title = tr(N_("The bot's code"));
       d.set("done", tr(N_("Well done! You have completed the exercise: you set up an encrypted "
                           "conversation and checked that you talked to the bot.")));
-      d.set("intro", tr(N_("Now authenticate the bot in your chat program with the same secret. "
-                           "When that succeeds, the bot sends you a code over your verified "
-                           "conversation. Type it here.")));
+      d.set("intro", tr(code_page_intro(v.lesson_step)));
       d.set("label", tr(N_("The code from the bot")));
       d.set("button", tr(N_("Check the code")));
       d.set("other_secret", tr(N_("Enter another secret")));
       break;
     case page::error:
       title = tr(N_("Something went wrong"));
-      d.set("intro", tr(N_("Start this exercise again from your course page. If this keeps "
-                           "happening, tell your teacher.")));
+      d.set("intro", v.development
+                       ? tr(N_("Development mode: start again with the button above."))
+                       : tr(N_("Start this exercise again from your course page. If this keeps "
+                               "happening, tell your teacher.")));
       break;
   }
   auto lang = v.locale.substr(0, v.locale.find('_'));
   d.set("lang", lang.empty() ? std::string{"en"} : lang);
   d.set("title", title);
-  d.set("bot_title", v.bot_title);
+  d.set("bot_title", names["bot_title"]);
   d.set("token", v.token);
   d.set("csrf", v.csrf);
   d.set("step", v.step.empty() ? std::string{} : tr(v.step.c_str()));
@@ -182,7 +202,10 @@ std::string render(const page_view& v) {
   d.set("jid", v.jid);
   auto error_args = names;
   for (const auto& [k, val] : v.error_args)
-    error_args[k] = k == "reason" ? cats.text(v.locale, val) : val;
+    error_args[k] = val;
+  // A {reason} is itself a msgid, with the same values for its own placeholders.
+  if (auto r = v.error_args.find("reason"); r != v.error_args.end())
+    error_args["reason"] = cats.text(v.locale, r->second, error_args);
   d.set("error", v.error.empty() ? std::string{} : cats.text(v.locale, v.error, error_args));
   // An empty string counts as true in a mustache section: say it with booleans.
   d.set("has_error", flag(!v.error.empty()));
@@ -192,6 +215,8 @@ std::string render(const page_view& v) {
   d.set("instructor", flag(v.instructor));
   d.set("development", flag(v.development));
   d.set("dev_banner", tr(N_("Development mode: no LMS launch, no grades. Never run this in production.")));
+  d.set("start_again", tr(N_("Start again")));
+  d.set("has_session", flag(!v.token.empty()));
   mustache inner{content};
   d.set("content", inner.render(d));
   mustache outer{layout};

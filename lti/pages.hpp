@@ -22,7 +22,8 @@ struct page_view {
   std::string token;              ///< the signed session token carried in links and forms
   std::string csrf;               ///< the form's CSRF token
   std::string step;               ///< where the student is in the lesson (a msgid)
-  int step_number = 0;            ///< 0..5 for the progress bar
+  std::string lesson_step;        ///< the lesson's step name ("" before the bot has a session)
+  int step_number = 0;            ///< 0..4 for the progress bar
   std::string jid;                ///< the student's JID, once entered
   std::string error;              ///< a msgid for the student (refused input, ...)
   i18n::args error_args;          ///< its placeholders (a {reason} is translated too)

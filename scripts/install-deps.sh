@@ -13,13 +13,11 @@ packages=(
   # run and test: a private XMPP server, a test CA, the student's client
   prosody openssl ca-certificates
   python3 python3-pytest python3-slixmpp python3-potr python3-oauthlib python3-requests
-  # the pages in a real browser (playwright-core itself comes from npm)
-  chromium
+  # a strict XML parser (libxml2, as Moodle uses) for the test LMS
+  python3-lxml
+  # the pages in a real browser: Debian's Chromium, driven through chromium-driver by Selenium
+  chromium chromium-driver python3-selenium
 )
-# Node.js for playwright-core: the machine's own when it has one, else Debian's.
-if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  packages+=(nodejs npm)
-fi
 
 missing=()
 for p in "${packages[@]}"; do

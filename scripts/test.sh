@@ -2,16 +2,13 @@
 # Installs what is missing, builds, and runs every test: unit (Catch2), actor
 # (CAF's deterministic scheduler) and end-to-end (the real otrbot against a
 # private Prosody that the tests start on 127.0.0.1, a python-potr student, an
-# oauthlib-signed LMS, and the pages in headless Chromium). Non-zero on any
-# failure. Screenshots of the pages: build/e2e-artifacts/.
+# oauthlib-signed LMS, and the pages in Debian's headless Chromium through
+# chromium-driver and python3-selenium). Everything comes from Debian 12's
+# packages. Non-zero on any failure. Screenshots of the pages: build/e2e-artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-# playwright-core for the browser tests, pinned by its lockfile; nothing else is downloaded.
-if [ ! -d test/e2e/browser/node_modules/playwright-core ]; then
-  (cd test/e2e/browser && npm ci --no-audit --no-fund --loglevel=error)
-fi
 
 preset=${OTRBOT_PRESET:-debug}
 if [ "$preset" = asan ]; then

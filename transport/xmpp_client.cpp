@@ -2,11 +2,13 @@
 #include "transport/xmpp_client.hpp"
 
 #include "transport/jid.hpp"
+#include "transport/stanza_rules.hpp"
 
 #include <spdlog/spdlog.h>
 #include <strophe.h>
 
 #include <cstring>
+#include <vector>
 
 namespace otrbot::xmpp {
 
@@ -40,8 +42,6 @@ struct stanza_release {
 using stanza_ptr = std::unique_ptr<xmpp_stanza_t, stanza_release>;
 
 constexpr const char* ns_roster = "jabber:iq:roster";
-constexpr const char* ns_carbons = "urn:xmpp:carbons:2";
-constexpr const char* ns_forward = "urn:xmpp:forward:0";
 constexpr const char* ns_ping = "urn:xmpp:ping";
 
 spdlog::level::level_enum level_of(xmpp_log_level_t l) {
@@ -192,8 +192,21 @@ struct xmpp_client::impl {
     return 0;  // one-shot
   }
 
+  /// Whether a message is a carbon or forwarded copy (see stanza_rules.hpp).
+  static bool copied(xmpp_stanza_t* stanza) {
+    std::vector<element_name> children;
+    for (auto* c = xmpp_stanza_get_children(stanza); c; c = xmpp_stanza_get_next(c)) {
+      const char* name = xmpp_stanza_get_name(c);
+      const char* ns = xmpp_stanza_get_ns(c);
+      if (name && xmpp_stanza_is_tag(c))
+        children.push_back({name, ns ? ns : ""});
+    }
+    return is_copy(children);
+  }
+
   /// RFC 6121 5.2: chat messages. Carbons (XEP-0280) and forwarded messages
   /// (XEP-0297) are copies, not words the student sent to the bot: ignored.
+  /// A <private/> carbons hint is not a copy: the message is handled.
   static int on_message(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
     auto* me = static_cast<impl*>(self);
     const char* type = xmpp_stanza_get_type(stanza);
@@ -203,8 +216,7 @@ struct xmpp_client::impl {
     if (type && (std::strcmp(type, "error") == 0 || std::strcmp(type, "groupchat") == 0 ||
                  std::strcmp(type, "headline") == 0))
       return 1;
-    if (xmpp_stanza_get_child_by_ns(stanza, ns_carbons) ||
-        xmpp_stanza_get_child_by_ns(stanza, ns_forward)) {
+    if (copied(stanza)) {
       me->log->debug("ignored a carbon copy or forwarded message from {}", from);
       return 1;
     }

@@ -13,6 +13,7 @@ import urllib.parse
 import uuid
 
 import requests
+from lxml import etree
 from oauthlib.oauth1 import SIGNATURE_TYPE_BODY, Client
 from oauthlib.oauth1.rfc5849 import signature
 
@@ -103,14 +104,68 @@ SUCCESS = """<?xml version="1.0" encoding="UTF-8"?>
 <imsx_POXBody><replaceResultResponse/></imsx_POXBody></imsx_POXEnvelopeResponse>"""
 
 
+FAILURE = """<?xml version="1.0" encoding="UTF-8"?>
+<imsx_POXEnvelopeResponse xmlns="http://www.imsglobal.org/services/ltiv1p1/xsd/imsoms_v1p0">
+<imsx_POXHeader><imsx_POXResponseHeaderInfo><imsx_version>V1.0</imsx_version>
+<imsx_messageIdentifier>{id}</imsx_messageIdentifier><imsx_statusInfo>
+<imsx_codeMajor>failure</imsx_codeMajor><imsx_severity>error</imsx_severity>
+<imsx_description>{description}</imsx_description>
+</imsx_statusInfo></imsx_POXResponseHeaderInfo></imsx_POXHeader>
+<imsx_POXBody/></imsx_POXEnvelopeResponse>"""
+
+OMS = "{http://www.imsglobal.org/services/ltiv1p1/xsd/imsoms_v1p0}"
+
+
+def read_replace_result(body):
+    """Reads a replaceResultRequest as a strict LMS does: libxml2 (lxml, what
+    Moodle parses with) with no recovery, then the LTI 1.1 Basic Outcomes
+    structure element by element. Returns (sourcedid, score, problem): problem
+    is None when the request is one an LMS would act on."""
+    try:
+        root = etree.fromstring(body, etree.XMLParser(recover=False, resolve_entities=False,
+                                                      no_network=True))
+    except etree.XMLSyntaxError as e:
+        return None, None, "not well-formed XML: %s" % e
+    if root.tag != OMS + "imsx_POXEnvelopeRequest":
+        return None, None, "root element is %s, not imsx_POXEnvelopeRequest in the imsoms namespace" % root.tag
+
+    def one(parent, path):
+        found = parent.findall(path) if parent is not None else []
+        return found[0] if len(found) == 1 else None
+
+    info = one(root, OMS + "imsx_POXHeader/" + OMS + "imsx_POXRequestHeaderInfo")
+    if info is None or (one(info, OMS + "imsx_version") is None) or \
+            one(info, OMS + "imsx_version").text != "V1.0" or \
+            not (one(info, OMS + "imsx_messageIdentifier") is not None and
+                 (one(info, OMS + "imsx_messageIdentifier").text or "").strip()):
+        return None, None, "imsx_POXHeader lacks imsx_version V1.0 or an imsx_messageIdentifier"
+    record = one(root, OMS + "imsx_POXBody/" + OMS + "replaceResultRequest/" + OMS + "resultRecord")
+    if record is None:
+        return None, None, "no imsx_POXBody/replaceResultRequest/resultRecord"
+    sid = one(record, OMS + "sourcedGUID/" + OMS + "sourcedId")
+    if sid is None or not (sid.text or "").strip():
+        return None, None, "no sourcedGUID/sourcedId"
+    text = one(record, OMS + "result/" + OMS + "resultScore/" + OMS + "textString")
+    try:
+        value = float(text.text)
+    except (AttributeError, TypeError, ValueError):
+        return sid.text, None, "resultScore/textString is not a number"
+    if not 0.0 <= value <= 1.0:
+        return sid.text, text.text, "resultScore/textString %s is not in [0, 1]" % text.text
+    return sid.text, text.text, None
+
+
 class OutcomeService:
     """An LMS's Basic Outcomes endpoint on 127.0.0.1: verifies each request's
     OAuth signature and body hash (oauthlib), records the grades, and
-    answers with the statuses it is told to (then success)."""
+    answers with the statuses it is told to (then success). Each request's XML
+    is read strictly (read_replace_result); one it cannot read is answered
+    with imsx_codeMajor failure, as a real LMS does."""
 
     def __init__(self, failures=()):
         self.failures = list(failures)  # HTTP statuses to answer first
         self.requests = []               # (valid_signature, body_hash_ok, sourcedid, score)
+        self.refused = []                # why a request's XML was answered with failure
         self.cond = threading.Condition()
         service = self
 
@@ -135,17 +190,20 @@ class OutcomeService:
                 valid = signature.sign_hmac_sha1_with_client(base, client) == \
                     given.get("oauth_signature")
                 digest = base64.b64encode(hashlib.sha1(body).digest()).decode()
-                text = body.decode("utf-8")
-                sourcedid = re.search(r"<sourcedId>(.*?)</sourcedId>", text)
-                score = re.search(r"<textString>(.*?)</textString>", text)
+                sourcedid, score, problem = read_replace_result(body)
                 with service.cond:
                     service.requests.append((valid, digest == given.get("oauth_body_hash"),
-                                             sourcedid and html.unescape(sourcedid.group(1)),
-                                             score and score.group(1)))
+                                             sourcedid, score))
+                    if problem:
+                        service.refused.append(problem)
                     status = service.failures.pop(0) if service.failures else 200
                     service.cond.notify_all()
-                reply = SUCCESS.format(id=uuid.uuid4(), sourcedid="x", score="1.0") \
-                    if status == 200 else "<html>Internal error</html>"
+                if status != 200:
+                    reply = "<html>Internal error</html>"
+                elif problem:
+                    reply = FAILURE.format(id=uuid.uuid4(), description=html.escape(problem))
+                else:
+                    reply = SUCCESS.format(id=uuid.uuid4(), sourcedid="x", score=score)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/xml")
                 self.end_headers()

@@ -66,10 +66,26 @@ TEST_CASE("start: greeting, then how to start OTR") {
   CHECK(lines(l.start()) == std::vector<msg>{msg::greeting, msg::how_to_start_otr});
 }
 
-TEST_CASE("awaiting OTR: every message gets the instructions (help too)") {
+TEST_CASE("the message that starts the session gets the greeting and Step 1 once, not Step 1 twice") {
+  auto l = make();
+  auto first = lines(l.start());
+  auto more = lines(l.handle("message_received"));  // the same first message, handled as a line
+  first.insert(first.end(), more.begin(), more.end());
+  CHECK(first == std::vector<msg>{msg::greeting, msg::how_to_start_otr});
+}
+
+TEST_CASE("awaiting OTR: every later message gets the instructions (help too)") {
   auto l = at(steps::awaiting_otr);
+  l.handle("message_received");  // the first message: answered by start()
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::how_to_start_otr});
   CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::how_to_start_otr});
   CHECK(l.step() == steps::awaiting_otr);
+}
+
+TEST_CASE("awaiting OTR after OTR ended: the first message gets the instructions again") {
+  auto l = at(steps::encrypted);
+  l.handle("otr_disabled");
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::how_to_start_otr});
 }
 
 TEST_CASE("awaiting OTR: a secret from the page is noted, a weak one refused with its reason") {

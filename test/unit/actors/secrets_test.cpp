@@ -48,12 +48,43 @@ TEST_CASE("the alphabet has no look-alikes") {
     CHECK(code_alphabet.find(c) == std::string_view::npos);
 }
 
-TEST_CASE("a typed code matches after trimming, in any case") {
+TEST_CASE("a typed code matches in any case, with any spaces or dashes, or none") {
   CHECK(code_matches("ABCD-EF23", "ABCD-EF23"));
   CHECK(code_matches("ABCD-EF23", "  abcd-ef23\n"));
+  CHECK(code_matches("PL2F-A3ZR", "pl2f a3zr"));           // a space instead of the dash
+  CHECK(code_matches("PL2F-A3ZR", "PL2FA3ZR"));            // no separator
+  CHECK(code_matches("PL2F-A3ZR", "pl2f\t - a3zr"));
+  CHECK(code_matches("PL2F-A3ZR", "PL2F\u2013A3ZR"));      // an en dash, as phones type it
+  CHECK(code_matches("PL2F-A3ZR", "PL2F\u00a0A3ZR"));      // a no-break space
+  CHECK(code_matches("PL2F-A3ZR", "P L 2 F A 3 Z R"));
   CHECK_FALSE(code_matches("ABCD-EF23", "ABCD-EF24"));
-  CHECK_FALSE(code_matches("ABCD-EF23", "ABCDEF23"));
+  CHECK_FALSE(code_matches("ABCD-EF23", "ABCD-EF2"));
+  CHECK_FALSE(code_matches("ABCD-EF23", "ABCD.EF23"));     // not a separator people use for codes
+  CHECK_FALSE(code_matches("ABCD-EF23", "ABCD-EF23\xff")); // not UTF-8
   CHECK_FALSE(code_matches("", ""));
+  CHECK_FALSE(code_matches("-", "-"));
+}
+
+TEST_CASE("a code that cannot be one says why: characters, length, look-alikes") {
+  CHECK_FALSE(code_format_problem("XXXX-XXXX", "PL2F-A3ZR"));
+  CHECK_FALSE(code_format_problem("XXXX-XXXX", "pl2f a3zr"));
+  CHECK_FALSE(code_format_problem("XXXX-XXXX", "ZZZZ ZZZZ"));  // the wrong code, but a code
+  auto chars = code_format_problem("XXXX-XXXX", "PL2F/A3ZR");
+  REQUIRE(chars);
+  CHECK(chars->reason == "a code has only letters and digits (and perhaps a dash)");
+  auto length = code_format_problem("XXXX-XXXX", "PL2F-A3Z");
+  REQUIRE(length);
+  CHECK(length->reason == "the code has {expected} letters and digits, and you typed {typed}");
+  CHECK(length->expected == 8);
+  CHECK(length->typed == 7);
+  CHECK(code_format_problem("XXXX-XXXX", "PL2F-A3ZRR")->typed == 9);
+  for (const char* lookalike : {"PL2F-A3Z0", "PL2F-A3ZO", "1L2F-A3ZR", "PL2F-I3ZR"}) {
+    auto p = code_format_problem("XXXX-XXXX", lookalike);
+    REQUIRE(p);
+    CHECK(std::string{p->reason}.starts_with("codes never contain 0, O, 1 or I"));
+  }
+  // Literal characters of the format are the code's own.
+  CHECK_FALSE(code_format_problem("OTR-XX", "otr-ab"));
 }
 
 TEST_CASE("constant-time equality") {

@@ -55,5 +55,58 @@ TEST_CASE("steps are described for the student") {
   describe_step("smp_in_progress", true, v);
   CHECK(v.step_number == 3);
   describe_step("completed", true, v);
-  CHECK(v.step_number == 5);
+  CHECK(v.step_number == 4);
+}
+
+TEST_CASE("the progress bar has one segment per step of \"Step n of 4\"") {
+  page_view v;
+  v.kind = page::index;
+  for (const char* step : {"awaiting_otr", "encrypted", "secret_known", "verified", "completed"}) {
+    describe_step(step, true, v);
+    auto html = render(v);
+    CHECK(html.find("<progress max=\"4\" value=\"" + std::to_string(v.step_number) + "\">") !=
+          std::string::npos);
+    CHECK(v.step_number <= 4);
+  }
+}
+
+TEST_CASE("the code page says what to do at the student's step") {
+  page_view v;
+  v.kind = page::enter_bot_secret;
+  auto intro_at = [&](const char* step) {
+    describe_step(step, true, v);
+    auto html = render(v);
+    auto start = html.find("<p>", html.find("id=\"step\""));
+    return html.substr(start, html.find("</p>", start) - start);
+  };
+  CHECK(intro_at("awaiting_otr").find("First start an encrypted OTR conversation") != std::string::npos);
+  CHECK(intro_at("encrypted").find("does not have your secret") != std::string::npos);
+  CHECK(intro_at("secret_known").find("Now authenticate the bot") != std::string::npos);
+  CHECK(intro_at("smp_in_progress").find("Now authenticate the bot") != std::string::npos);
+  auto verified = intro_at("verified");
+  CHECK(verified.find("has sent you a code") != std::string::npos);
+  CHECK(verified.find("authenticate") == std::string::npos);
+}
+
+TEST_CASE("text inputs include their padding in their width (no overflow)") {
+  page_view v;
+  v.kind = page::enter_jid;
+  CHECK(render(v).find("box-sizing: border-box") != std::string::npos);
+}
+
+TEST_CASE("development mode: every page, the error page too, offers to start again") {
+  page_view v;
+  v.kind = page::error;
+  v.development = true;
+  auto html = render(v);
+  CHECK(html.find("Development mode") != std::string::npos);
+  CHECK(html.find("<a class=\"button\" id=\"start_again\" href=\"/\">") != std::string::npos);
+  v.kind = page::enter_bot_secret;
+  v.completed = true;
+  v.token = "tok";
+  v.csrf = "c";
+  html = render(v);
+  CHECK(html.find("<form method=\"post\" action=\"/start_again\"") != std::string::npos);
+  v.development = false;
+  CHECK(render(v).find("start_again") == std::string::npos);
 }
