@@ -61,7 +61,7 @@ std::optional<int> check_locale(const std::string& locale) {
 
 /// Which catalogs a command works on: never a surprise (issue: a tree baked in at build time).
 void say_folder(const std::string& dir) {
-  std::cout << "using the catalogs in " << fs::absolute(dir).lexically_normal().string() << "\n";
+  std::cout << "using the catalogs in " << fs::weakly_canonical(fs::absolute(dir)).string() << "\n";
 }
 
 std::optional<int> check_pot(const std::string& pot) {
@@ -90,9 +90,9 @@ int extract(const std::string& pot, const std::string& source_dir) {
       if (it->path().extension() == ".cpp" || it->path().extension() == ".hpp")
         files.push_back(fs::relative(it->path(), source_dir).string());
   if (files.empty())
-    return error(bad_input, "no sources under " + fs::absolute(source_dir).string() +
+    return error(bad_input, "no sources under " + fs::weakly_canonical(fs::absolute(source_dir)).string() +
                               " (run it in a source checkout, or pass --sources DIR)");
-  std::cout << "using the sources in " << fs::absolute(source_dir).string() << "\n";
+  std::cout << "using the sources in " << fs::weakly_canonical(fs::absolute(source_dir)).string() << "\n";
   std::sort(files.begin(), files.end());
   std::vector<std::string> cmd{"xgettext", "--from-code=UTF-8", "--language=C++", "--keyword=N_",
                                 "--add-comments=TRANSLATORS:", "--package-name=otrbot",

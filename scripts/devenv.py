@@ -59,14 +59,20 @@ def make_server_cert(directory, ca_crt, ca_key, host=DOMAIN):
 class Prosody:
     """Prosody in the foreground of a child process, on its own ports and data."""
 
+    # Only what a client server needs: no carbons, no ping, no disco, nothing optional.
+    MINIMAL_MODULES = ("roster", "saslauth", "tls")
+    USUAL_MODULES = ("roster", "saslauth", "tls", "disco", "ping", "presence", "message", "iq",
+                     "carbons", "posix")
+
     def __init__(self, directory, accounts, tls_max=None, port=None, stanza_limit=None,
-                 cert_host=DOMAIN):
+                 cert_host=DOMAIN, minimal=False):
         self.dir = os.path.abspath(directory)
         self.accounts = dict(accounts)  # "user@localhost" -> password
         self.port = port or free_port()
         self.tls_max = tls_max  # e.g. "tlsv1_2" to cap the server's TLS version
         self.stanza_limit = stanza_limit
         self.cert_host = cert_host  # another name makes a certificate that does not fit
+        self.modules = self.MINIMAL_MODULES if minimal else self.USUAL_MODULES
         self.proc = None
         self.ca_crt = None
 
@@ -91,6 +97,7 @@ class Prosody:
         limit = ""
         if self.stanza_limit:
             limit = "c2s_stanza_size_limit = %d\n" % self.stanza_limit
+        modules = ", ".join('"%s"' % m for m in self.modules)
         with open(self.config_path, "w") as f:
             f.write(f"""-- Written by otrbot's scripts/devenv.py: a private test server.
 run_as_root = true
@@ -108,7 +115,7 @@ log = {{ debug = "{self.dir}/prosody.log" }}
 authentication = "internal_hashed"
 c2s_require_encryption = true
 allow_registration = false
-modules_enabled = {{ "roster", "saslauth", "tls", "disco", "ping", "presence", "message", "iq", "carbons", "posix" }}
+modules_enabled = {{ {modules} }}
 modules_disabled = {{ "s2s", "offline" }}
 ssl = {{ {ssl} }}
 {limit}VirtualHost "{DOMAIN}"

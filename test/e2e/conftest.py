@@ -33,6 +33,16 @@ def prosody(tmp_path_factory):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def prosody_minimal(tmp_path_factory):
+    """A Prosody with no optional module (no mod_carbons: carbons hints reach the bot)."""
+    server = devenv.Prosody(str(tmp_path_factory.mktemp("prosody-minimal")), ACCOUNTS, minimal=True)
+    server.prepare()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def run_bot(tmp_path):
     """Starts bots for one test and stops them after it, showing their logs on failure."""

@@ -177,23 +177,30 @@ class OutcomeService:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 url = "http://127.0.0.1:%d%s" % (service.port, self.path)
                 auth = self.headers.get("Authorization", "")
-                params = signature.collect_parameters(headers={"Authorization": auth},
-                                                      exclude_oauth_signature=False)
-                given = dict(params)
-                base = signature.signature_base_string(
-                    "POST", signature.base_string_uri(url),
-                    signature.normalize_parameters(signature.collect_parameters(
-                        uri_query=urllib.parse.urlparse(url).query,
-                        headers={"Authorization": auth})))
-                client = types.SimpleNamespace(client_secret=harness.CONSUMER_SECRET,
-                                               resource_owner_secret="")
-                valid = signature.sign_hmac_sha1_with_client(base, client) == \
-                    given.get("oauth_signature")
+                try:
+                    params = signature.collect_parameters(headers={"Authorization": auth},
+                                                          exclude_oauth_signature=False)
+                    given = dict(params)
+                    base = signature.signature_base_string(
+                        "POST", signature.base_string_uri(url),
+                        signature.normalize_parameters(signature.collect_parameters(
+                            uri_query=urllib.parse.urlparse(url).query,
+                            headers={"Authorization": auth})))
+                    client = types.SimpleNamespace(client_secret=harness.CONSUMER_SECRET,
+                                                   resource_owner_secret="")
+                    valid = signature.sign_hmac_sha1_with_client(base, client) == \
+                        given.get("oauth_signature")
+                except ValueError:  # no or a malformed OAuth header: not signed
+                    given, valid = {}, False
                 digest = base64.b64encode(hashlib.sha1(body).digest()).decode()
                 sourcedid, score, problem = read_replace_result(body)
+                body_ok = digest == given.get("oauth_body_hash")
+                if not valid:
+                    problem = problem or "the OAuth signature does not verify"
+                elif not body_ok:
+                    problem = problem or "oauth_body_hash does not match the body"
                 with service.cond:
-                    service.requests.append((valid, digest == given.get("oauth_body_hash"),
-                                             sourcedid, score))
+                    service.requests.append((valid, body_ok, sourcedid, score))
                     if problem:
                         service.refused.append(problem)
                     status = service.failures.pop(0) if service.failures else 200

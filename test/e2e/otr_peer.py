@@ -6,6 +6,7 @@ python3-potr 1.0.2 calls PyCrypto APIs that pycryptodome 3.11 no longer has
 callable); the three adapters below use pycryptodome's equivalents and leave
 the OTR protocol code itself untouched."""
 import asyncio
+import xml.etree.ElementTree as ET
 
 import potr
 import potr.crypt
@@ -58,7 +59,7 @@ class _Context(potr.context.Context):
 
     def inject(self, msg, appdata=None):
         body = msg.decode("ascii") if isinstance(msg, bytes) else str(msg)
-        self.user.student.send_message(mto=self.peer, mbody=body, mtype="chat")
+        self.user.student.send_hinted(self.peer, body)
 
     def setState(self, newstate):
         old = self.state
@@ -91,10 +92,11 @@ class OtrStudent(harness.Student):
     """A student whose client speaks OTR v2 (potr). `inbox` gets
     (kind, text) tuples: kind is "encrypted", "plain", or "plain-during-otr"."""
 
-    def __init__(self, jid, password, ca_file, bot_jid):
+    def __init__(self, jid, password, ca_file, bot_jid, profanity_hints=False):
         super().__init__(jid, password, ca_file)
         self.register_plugin("xep_0199")
         self.bot_jid = bot_jid
+        self.profanity_hints = profanity_hints
         self.otr_events = asyncio.Queue()
         self.account = None
 
@@ -135,15 +137,25 @@ class OtrStudent(harness.Student):
 
     # -- what the student does ---------------------------------------------
 
+    def send_hinted(self, to, body):
+        """A chat message; with profanity_hints, with the hints Profanity 0.13 adds to
+        every OTR message: XEP-0280 <private/>, XEP-0334 <no-copy/> and <no-store/>."""
+        msg = self.make_message(mto=to, mbody=body, mtype="chat")
+        if self.profanity_hints:
+            for ns, tag in (("urn:xmpp:carbons:2", "private"), ("urn:xmpp:hints", "no-copy"),
+                            ("urn:xmpp:hints", "no-store")):
+                msg.xml.append(ET.Element("{%s}%s" % (ns, tag)))
+        msg.send()
+
     def say(self, text):
         """Types a line: encrypted when OTR is on."""
         if self.ctx.state == potr.context.STATE_ENCRYPTED:
             self.ctx.sendMessage(potr.context.FRAGMENT_SEND_ALL, text.encode("utf-8"))
         else:
-            self.send_message(mto=self.bot_jid, mbody=text, mtype="chat")
+            self.send_hinted(self.bot_jid, text)
 
     def start_otr(self):
-        self.send_message(mto=self.bot_jid, mbody="?OTRv2?", mtype="chat")
+        self.send_hinted(self.bot_jid, "?OTRv2?")
 
     def end_otr(self):
         self.ctx.disconnect()
@@ -193,6 +205,6 @@ class OtrStudent(harness.Student):
                 return lines
 
 
-async def otr_student(server, jid, password, bot_jid):
-    s = OtrStudent(jid, password, server.ca_crt, bot_jid)
+async def otr_student(server, jid, password, bot_jid, profanity_hints=False):
+    s = OtrStudent(jid, password, server.ca_crt, bot_jid, profanity_hints)
     return await s.login(server.port)

@@ -2,7 +2,9 @@
 import asyncio
 import re
 
-from harness import await_log, bot_config, fresh_account
+import pytest
+
+from harness import await_log, bot_config, fresh_account, make_student
 from otr_peer import otr_student
 
 PW = "pw-for-tests"
@@ -24,7 +26,8 @@ async def to_encrypted(s, greeted=True):
         s.say("hello")
         await s.expect("plain", startswith="Hello! I am OTR Bot")
         await s.expect("plain", startswith="Step 1:")
-        await s.expect("plain", startswith="Step 1:")
+        # Step 1 once: the next line the bot says is about encryption (a second
+        # Step 1 in reply to "hello" would arrive first and fail the expect below).
     s.start_otr()
     await s.wait_otr("encrypted")
     await s.expect("encrypted", startswith="Well done: this conversation is now encrypted")
@@ -64,6 +67,36 @@ def test_happy_path_from_plaintext_to_the_code(prosody, run_bot):
     bot.wait_for_log(student + r": smp_in_progress -> verified")
     assert SECRET not in bot.log and code not in bot.log and PW not in bot.log
     assert "hello" not in bot.log
+
+
+@pytest.mark.parametrize("server", ["prosody", "prosody_minimal"])
+def test_a_client_that_sends_carbons_and_storage_hints_completes_the_lesson(server, request, run_bot):
+    """Profanity puts <private xmlns="urn:xmpp:carbons:2"/>, <no-copy/> and <no-store/>
+    on every OTR message. A Prosody without mod_carbons (no optional modules at all)
+    delivers them to the bot unchanged: they are requests about copies, not copies."""
+    prosody = request.getfixturevalue(server)
+    student = fresh_account(prosody, "profanity")
+    friend = fresh_account(prosody, "friend")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid, profanity_hints=True)
+        if server == "prosody_minimal":
+            # Proof that this server delivers the hints: a friend receives them.
+            f = await make_student(friend, PW, prosody).login(prosody.port)
+            s.send_hinted(friend, "hi")
+            got = await f.next_message()
+            assert got.xml.find("{urn:xmpp:carbons:2}private") is not None, got
+            assert got.xml.find("{urn:xmpp:hints}no-copy") is not None, got
+            await f.logout()
+        await to_encrypted(s)
+        code = await verify(s)
+        await s.logout()
+        return code
+
+    asyncio.run(scenario())
+    bot.wait_for_log(student + r": smp_in_progress -> verified")
+    assert "ignored a carbon copy" not in bot.log
 
 
 def test_a_wrong_secret_is_explained_then_the_right_one_works(prosody, run_bot):

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from harness import await_log, bot_config, devenv, fresh_account
-from lms import OutcomeService, WebStudent, launch_params, sign
+from lms import OutcomeService, WebStudent, launch_params, read_replace_result, sign
 from otr_peer import otr_student
 from test_lesson import CODE
 
@@ -74,6 +74,7 @@ def test_a_launched_student_completes_the_exercise_and_the_lms_gets_the_grade(pr
         assert admin_view.status_code == 404  # no admin token in this bot
         requests_seen = lms.wait_for(1)
         assert requests_seen == [(True, True, "sid<&>1", "1.0")]
+        assert lms.refused == []
         bot.wait_for_log(r"grade 1\.0 accepted by http://127\.0\.0\.1:%d/outcomes" % lms.port)
         # Entering the code again sends no second grade.
         web.post("/enter_bot_secret", bot_secret=code)
@@ -228,3 +229,47 @@ def test_hostile_requests_get_clear_errors_and_the_server_stays_up(prosody, run_
     r = requests.get(base + "/is_up", timeout=30)
     assert r.status_code == 200 and r.text == "OK"
     assert bot.proc.poll() is None
+
+
+GOOD = """<?xml version="1.0" encoding="UTF-8"?>
+<imsx_POXEnvelopeRequest xmlns="http://www.imsglobal.org/services/ltiv1p1/xsd/imsoms_v1p0">
+  <imsx_POXHeader><imsx_POXRequestHeaderInfo><imsx_version>V1.0</imsx_version>
+    <imsx_messageIdentifier>m1</imsx_messageIdentifier></imsx_POXRequestHeaderInfo></imsx_POXHeader>
+  <imsx_POXBody><replaceResultRequest><resultRecord>
+    <sourcedGUID><sourcedId>sid-1</sourcedId></sourcedGUID>
+    <result><resultScore><language>en</language><textString>1.0</textString></resultScore></result>
+  </resultRecord></replaceResultRequest></imsx_POXBody>
+</imsx_POXEnvelopeRequest>"""
+
+
+@pytest.mark.parametrize("case", ["two declarations", "other namespace", "no sourcedId", "no message id",
+                                  "score above 1", "score not a number", "not XML"])
+def test_the_test_lms_refuses_what_a_strict_lms_refuses(case):
+    """The test LMS is no kind fake: it reads requests as libxml2 and the LTI 1.1
+    Basic Outcomes structure demand, so a bot bug there fails the grade tests."""
+    assert read_replace_result(GOOD.encode()) == ("sid-1", "1.0", None)
+    body = {
+        "two declarations": '<?xml version="1.0" encoding="UTF-8"?>\n' + GOOD,
+        "other namespace": GOOD.replace("imsoms_v1p0", "imsoms_v2"),
+        "no sourcedId": GOOD.replace("<sourcedId>sid-1</sourcedId>", ""),
+        "no message id": GOOD.replace("<imsx_messageIdentifier>m1</imsx_messageIdentifier>", ""),
+        "score above 1": GOOD.replace(">1.0<", ">1.5<"),
+        "score not a number": GOOD.replace(">1.0<", ">full<"),
+        "not XML": GOOD.replace("</imsx_POXBody>", ""),
+    }[case]
+    _, _, problem = read_replace_result(body.encode())
+    assert problem, case
+
+
+def test_a_grade_request_the_lms_cannot_read_is_answered_with_failure(prosody, run_bot):
+    """What the LMS answers to an unreadable request (imsx_codeMajor failure) is what
+    the bot sees: it is not counted as delivered."""
+    import requests as http
+    lms = OutcomeService()
+    try:
+        r = http.post(lms.url, data=b'<?xml version="1.0"?>\n' + GOOD.encode(), timeout=30)
+        assert r.status_code == 200
+        assert "<imsx_codeMajor>failure</imsx_codeMajor>" in r.text
+        assert lms.refused and "not well-formed" in lms.refused[0]
+    finally:
+        lms.close()

@@ -74,7 +74,9 @@ def test_extract_init_update_compile_on_a_copy(tmp_path, prosody, run_bot):
     assert otrbot("init", pot, "fr_FR", "--locales", locales).returncode == 2  # exists: use update
     r = otrbot("update", pot, "nl_NL", "--locales", locales)
     assert r.returncode == 0
-    assert r.stdout.strip() == "updated " + os.path.join(locales, "nl_NL", "LC_MESSAGES", "messages.po")
+    assert r.stdout.strip().splitlines() == [
+        "using the catalogs in " + locales,
+        "updated " + os.path.join(locales, "nl_NL", "LC_MESSAGES", "messages.po")]
     r = otrbot("compile", "--locales", locales)
     assert r.returncode == 0, r.stderr
     for loc in ("de_DE", "en_GB", "fr_FR", "nl_NL"):
@@ -84,6 +86,42 @@ def test_extract_init_update_compile_on_a_copy(tmp_path, prosody, run_bot):
     # The bot loads what was compiled.
     bot = run_bot(bot_config(prosody, extra='locales_dir = "%s"' % locales))
     bot.wait_for_log(r"languages: en_GB, de_DE, fr_FR, nl_NL \(catalogs in %s\)" % re.escape(locales))
+
+
+def test_the_commands_work_on_the_checkout_they_are_run_in_and_say_which(tmp_path):
+    """A translator in another checkout (or with an installed binary) edits that
+    checkout's catalogs, not the tree the binary was built from."""
+    checkout = tmp_path / "checkout"
+    shutil.copytree(LOCALES, str(checkout / "i18n" / "locales"))
+    for sub in ("actors", "conf", "i18n", "lti", "transport"):
+        for src in glob.glob(os.path.join(ROOT, sub, "*.[ch]pp")):
+            os.makedirs(str(checkout / sub), exist_ok=True)
+            shutil.copy(src, str(checkout / sub))
+    ours = str(checkout / "i18n" / "locales")
+    r = otrbot("extract", "-o", "messages.pot", cwd=str(checkout))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "using the sources in " + str(checkout)
+    before = open(os.path.join(LOCALES, "nl_NL", "LC_MESSAGES", "messages.po"), "rb").read()
+    r = otrbot("update", "messages.pot", "nl_NL", cwd=str(checkout))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "using the catalogs in " + ours
+    r = otrbot("init", "messages.pot", "fr_FR", cwd=str(checkout))
+    assert r.returncode == 0, r.stderr
+    assert os.path.exists(os.path.join(ours, "fr_FR", "LC_MESSAGES", "messages.po"))
+    assert not os.path.exists(os.path.join(LOCALES, "fr_FR"))
+    r = otrbot("compile", cwd=str(checkout))
+    assert r.returncode == 0 and r.stdout.splitlines()[0] == "using the catalogs in " + ours, r.stderr
+    assert os.path.getsize(os.path.join(ours, "nl_NL", "LC_MESSAGES", "messages.mo")) > 0
+    assert open(os.path.join(LOCALES, "nl_NL", "LC_MESSAGES", "messages.po"), "rb").read() == before
+    # Outside a checkout: the catalogs the bot reads; extract says to run it in a checkout.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    r = otrbot("compile", cwd=str(elsewhere))
+    assert r.returncode == 2
+    assert "there are no catalogs in " + os.path.join(os.path.dirname(os.path.dirname(BINARY)), "locales") \
+        in r.stderr, r.stderr
+    r = otrbot("extract", "-o", "messages.pot", cwd=str(elsewhere))
+    assert r.returncode == 2 and "run it in a source checkout" in r.stderr
 
 
 def test_the_commands_refuse_bad_input_with_exit_2_and_a_missing_tool_with_exit_5(tmp_path):
