@@ -396,6 +396,7 @@ struct http_gateway::impl {
     if (auto problem = secrets::code_format_problem(cfg.code_format, typed)) {
       // Cannot be any code: a typing problem, not a guess (not counted).
       auto v = view_for(page::enter_bot_secret, &*s);
+      v.typed_code = typed;
       v.error = N_("That cannot be the code: {reason}.");
       v.error_args = {{"reason", std::string{problem->reason}},
                       {"expected", std::to_string(problem->expected)},

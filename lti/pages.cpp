@@ -71,7 +71,7 @@ const char* enter_bot_secret_page = R"({{#completed}}<p id="done">{{done}}</p>{{
 <form method="post" action="/enter_bot_secret">
 <input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
 <label for="bot_secret">{{label}}</label>
-<input type="text" id="bot_secret" name="bot_secret" autocomplete="off" required placeholder="XXXX-XXXX">
+<input type="text" id="bot_secret" name="bot_secret" value="{{typed_code}}" autocomplete="off" required placeholder="XXXX-XXXX">
 <button type="submit">{{button}}</button>
 </form>
 <p><a href="/ask_for_secret?s={{token}}">{{other_secret}}</a></p>{{/completed}})";
@@ -200,6 +200,7 @@ std::string render(const page_view& v) {
   d.set("step", v.step.empty() ? std::string{} : tr(v.step.c_str()));
   d.set("step_number", std::to_string(v.step_number));
   d.set("jid", v.jid);
+  d.set("typed_code", v.typed_code);
   auto error_args = names;
   for (const auto& [k, val] : v.error_args)
     error_args[k] = val;

@@ -204,16 +204,21 @@ listen = "{args.web}"
 level = "info"
 syslog = false
 """)
-    server.start()
-    print(f"prosody is up on 127.0.0.1:{server.port} (pid {server.proc.pid})", flush=True)
-
+    # SIGTERM or SIGINT ends the wait below by an exception, so the stop runs
+    # once, on this thread, after the wait has let go of the child: Prosody is
+    # stopped and reaped, never left behind (nor a zombie).
     def stop(*_):
-        server.stop()
-        sys.exit(0)
+        raise SystemExit(0)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    server.proc.wait()
-
+    try:
+        server.start()
+        print(f"prosody is up on 127.0.0.1:{server.port} (pid {server.proc.pid})", flush=True)
+        server.proc.wait()
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        server.stop()
 
 if __name__ == "__main__":
     main()

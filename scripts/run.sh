@@ -1,22 +1,37 @@
 #!/usr/bin/env bash
-# Development: installs what is missing, builds, starts a private Prosody on
-# 127.0.0.1 (TLS with a CA made here, a bot and a student account) and runs
-# the bot against it. Ctrl-C stops both.
+# Development: installs what is missing, builds the bot (only the bot: the
+# tests are built by scripts/test.sh), starts a private Prosody on 127.0.0.1
+# (TLS with a CA made here, a bot and a student account) and runs the bot
+# against it, its pages in development mode. Ctrl-C stops everything.
+#
+# OTRBOT_DEV_PORT (5322), OTRBOT_DEV_WEB (127.0.0.1:5000) and OTRBOT_DEV_STATE
+# (./.run) choose the XMPP port, the pages' address and where files go.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
+echo "run.sh: building otrbot (the first build takes a few minutes)"
 cmake --preset debug >/dev/null
-cmake --build --preset debug -j "$(nproc)"
+cmake --build --preset debug --target otrbot -j "$(nproc)"
 
 port=${OTRBOT_DEV_PORT:-5322}
 web=${OTRBOT_DEV_WEB:-127.0.0.1:5000}
-state="$PWD/.run"
-mkdir -p "$state"
+state=$(mkdir -p "${OTRBOT_DEV_STATE:-$PWD/.run}" && cd "${OTRBOT_DEV_STATE:-$PWD/.run}" && pwd)
+
 /usr/bin/python3 scripts/devenv.py "$state/prosody" --port "$port" \
   --config-out "$state/otrbot.toml" --web "$web" > "$state/prosody.out" 2>&1 &
 prosody_pid=$!
-trap 'kill "$prosody_pid" 2>/dev/null || true; wait "$prosody_pid" 2>/dev/null || true' EXIT
+stop_prosody() {
+  # devenv.py stops and reaps Prosody on SIGTERM; give it 20 s, then force.
+  kill "$prosody_pid" 2>/dev/null || return 0
+  for _ in $(seq 1 200); do
+    kill -0 "$prosody_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -9 "$prosody_pid" 2>/dev/null || true
+  wait "$prosody_pid" 2>/dev/null || true
+}
+trap stop_prosody EXIT
 for _ in $(seq 1 300); do
   grep -q "prosody is up" "$state/prosody.out" 2>/dev/null && break
   if ! kill -0 "$prosody_pid" 2>/dev/null; then
@@ -28,16 +43,22 @@ grep -q "prosody is up" "$state/prosody.out" || { cat "$state/prosody.out"; exit
 
 cat <<MSG
 
-  A private XMPP server runs on 127.0.0.1:$port with its own CA.
-  Talk to the bot as the student with any XMPP client:
-    account:   student@localhost
-    password:  studentpassword
-    server:    127.0.0.1, port $port (STARTTLS)
-    trust:     $state/prosody/certs/ca.crt
-  Then add bot@localhost as a contact and say hello.
-  The exercise's pages (development mode, no LMS needed): http://$web/
-  (For profanity: /tls certpath set DIR on a folder holding that CA, after 'openssl rehash DIR'.)
-  The bot's settings: $state/otrbot.toml
+  otrbot runs in development mode (no LMS, no grades) against a private XMPP
+  server on 127.0.0.1:$port with its own CA. To try the lesson as a student:
+
+  1. Open the exercise's pages: http://$web/
+     and give student@localhost as your Jabber ID.
+  2. Log in as the student with any XMPP client that speaks OTR:
+       account:   student@localhost
+       password:  studentpassword
+       server:    127.0.0.1, port $port (STARTTLS)
+       trust:     $state/prosody/certs/ca.crt
+     (Profanity: /tls certpath set DIR on a folder holding that CA, after
+     'openssl rehash DIR'; then /otr gen before /otr start.)
+  3. Accept the contact request of bot@localhost, say hello, and follow the
+     bot and the pages. "Start again" on the pages begins anew.
+
+  The bot's settings: $state/otrbot.toml. Stop everything with Ctrl-C.
 
 MSG
 build/debug/actors/otrbot runclient --config "$state/otrbot.toml"
