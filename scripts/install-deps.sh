@@ -15,6 +15,8 @@ packages=(
   python3 python3-pytest python3-slixmpp python3-potr python3-oauthlib python3-requests
   # a strict XML parser (libxml2, as Moodle uses) for the test LMS
   python3-lxml
+  # a real OTR client, driven in tmux
+  profanity tmux
   # the pages in a real browser: Debian's Chromium, driven through chromium-driver by Selenium
   chromium chromium-driver python3-selenium
 )

@@ -1,0 +1,52 @@
+"""The whole lesson with a real client: Profanity 0.13 (libotr) in tmux, on a Prosody
+without optional modules (no mod_carbons: Profanity's <private/> carbons hint and its
+no-copy/no-store hints reach the bot), launched from a strict test LMS that gets the grade."""
+import re
+
+from harness import fresh_account
+from lms import OutcomeService, WebStudent, launch_params, sign
+from profanity import Profanity
+from test_lms import PW, SECRET, through_the_pages, web_bot
+
+
+def test_a_profanity_student_does_the_whole_lesson_on_a_server_without_carbons(prosody_minimal, run_bot,
+                                                                               tmp_path):
+    server = prosody_minimal
+    lms = OutcomeService()
+    student = fresh_account(server, "profanity")
+    bot, bot_jid, base = web_bot(server, run_bot)
+    client = Profanity(str(tmp_path), server.ca_crt)
+    try:
+        web = WebStudent(base)
+        assert web.launch(sign(base + "/", launch_params(outcome_url=lms.url))).status_code == 200
+        through_the_pages(web, student)
+
+        client.connect(student, PW, server.port)
+        client.type("/otr gen")  # Profanity needs its own key before /otr start
+        client.wait_for(r"Private key generation complete")
+        client.type("/msg %s hello" % bot_jid)
+        client.wait_for(r"Step 1: start an encrypted OTR conversation")
+        client.type("/otr start")
+        client.wait_for(r"OTR session started \(untrusted\)")
+        client.wait_for(r"Step 3: authenticate me")
+        screen = client.screen()
+        # Step 1 was said once, in answer to "hello".
+        assert screen.count("Step 1: start an encrypted OTR conversation") == 1, screen
+        client.type('/otr secret "%s"' % SECRET)  # several words: quoted, as Profanity wants
+        client.wait_for(r"Authentication successful")
+        code = client.wait_for(r"Here is your proof, sent over our verified channel: "
+                               r"([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})").group(1)
+        client.wait_for(r"Step 4: type this code")
+        bot.wait_for_log(re.escape(student) + r": smp_in_progress -> verified")
+
+        # Typed as a person copies it from a terminal: lower case, a space for the dash.
+        web.post("/enter_bot_secret", bot_secret=code.lower().replace("-", " "))
+        assert 'id="done"' in web.last.text, web.error()
+        assert lms.wait_for(1) == [(True, True, "sourced-1", "1.0")]
+        assert lms.refused == []
+        bot.wait_for_log(r"grade 1\.0 accepted by")
+        assert "ignored a carbon copy" not in bot.log
+        assert SECRET not in bot.log and code not in bot.log
+    finally:
+        client.close()
+        lms.close()
