@@ -1,5 +1,6 @@
 """The LMS side end to end: an oauthlib-signed launch, the pages, a potr student, and the grade."""
 import asyncio
+import re
 import time
 
 import pytest
@@ -206,6 +207,40 @@ def test_development_mode_serves_the_pages_without_a_launch(prosody, run_bot):
     r = web._remember(web.http.get(base + "/", timeout=30))
     assert r.status_code == 200 and "Development mode" in r.text
     assert web.get("/enter_jid").status_code == 200
+
+
+def test_a_finished_development_student_starts_again_without_a_restart(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot, lti_extra="enabled = false")
+    web = WebStudent(base)
+    web._remember(web.http.get(base + "/", timeout=30))
+    through_the_pages(web, student)
+    code = asyncio.run(do_lesson_in_chat(prosody, student, bot_jid))
+    r = web.post("/enter_bot_secret", bot_secret=code)
+    assert 'id="done"' in r.text and 'action="/start_again"' in r.text
+    old_token = web.token
+    r = web.post("/start_again")
+    assert web.last.url == base + "/" and 'id="start"' in r.text and "Step 0 of 4" in web.step()
+    bot.wait_for_log(r"session of %s ended" % re.escape(student))
+    assert web.token != old_token
+    assert requests.get(base + "/enter_jid", params={"s": old_token}, timeout=30).status_code == 403
+    # The same student goes through the whole lesson again, with a new key.
+    through_the_pages(web, student)
+    again = asyncio.run(do_lesson_in_chat(prosody, student, bot_jid))
+    r = web.post("/enter_bot_secret", bot_secret=again)
+    assert 'id="done"' in r.text, web.error()
+    keys = re.findall(r"OTR key ready for %s: fingerprint (\S+)" % re.escape(student), bot.log)
+    assert len(keys) == 2 and keys[0] != keys[1]
+
+
+def test_development_mode_error_pages_lead_back_to_the_start(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot, lti_extra="enabled = false")
+    r = requests.get(base + "/no_such_page", timeout=30)
+    assert r.status_code == 404
+    assert "Development mode" in r.text and '<a class="button" id="start_again" href="/">' in r.text
+    # Start again is development mode's only: with an LMS, there is no such page.
+    bot2, _, base2 = web_bot(prosody, run_bot)
+    assert requests.post(base2 + "/start_again", timeout=30).status_code == 404
 
 
 def test_without_development_mode_a_plain_visit_is_refused(prosody, run_bot):
