@@ -24,7 +24,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, gateway, "gateway")
   /// Manager: the bot is online (sent by the gateway after each login).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, online, "online")
-  /// Manager: whitelist a JID with a locale -> std::string error ("" = done).
+  /// Manager: whitelist a JID with a locale -> true, or ec::invalid_jid (why).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, add_jid, "add_jid")
   /// Manager: remove a JID from the whitelist and end its session -> bool.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, remove_jid, "remove_jid")
@@ -32,10 +32,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, whitelist, "whitelist")
   /// Manager: the bare JIDs with a running session -> std::vector<std::string>.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, sessions, "sessions")
-  /// Manager and session: the shared secret from the LMS page -> std::string
-  /// error ("" = accepted; else why it was refused, or "unknown JID").
+  /// Manager and session: the shared secret from the LMS page -> true, or
+  /// ec::weak_secret (why, a msgid), or ec::unknown_jid (manager).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, set_secret, "set_secret")
-  /// Manager and session: the code typed on the LMS page -> check_result.
+  /// Manager and session: the code typed on the LMS page -> whether it is the
+  /// code; ec::no_session when the JID has no lesson running (manager).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, check_code, "check_code")
   /// Session -> manager: a refresh-list event happened (the session lives on).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, activity, "activity")
@@ -72,13 +73,6 @@ namespace otrbot {
 struct whitelist_entry {
   std::string jid;
   std::string locale;
-};
-
-/// The answer to check_code: whether the code was right, and whether the
-/// JID had a session at all (the reference's JidNotKnown).
-struct check_result {
-  bool known = false;
-  bool correct = false;
 };
 
 /// A session as the admin API lists it.
@@ -126,11 +120,6 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, grade_job& x) {
   return f(caf::meta::type_name("grade_job"), x.outcome_url, x.sourcedid, x.consumer_key,
            caf::meta::omittable(), x.consumer_secret, x.score);
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, check_result& x) {
-  return f(caf::meta::type_name("check_result"), x.known, x.correct);
 }
 
 template <class Inspector>

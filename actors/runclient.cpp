@@ -1,6 +1,7 @@
 // `otrbot runclient`: settings, logging, TLS policy, the actor system, and the exit code.
 #include "actors/runclient.hpp"
 
+#include "actors/errors.hpp"
 #include "actors/exit_code.hpp"
 #include "actors/keygen.hpp"
 #include "actors/logging.hpp"
@@ -10,6 +11,7 @@
 #include "conf/settings.hpp"
 #include "i18n/catalog_files.hpp"
 #include "lti/http_gateway.hpp"
+#include "lti/token.hpp"
 #include "lti/outcomes.hpp"
 #include "transport/openssl_policy.hpp"
 #include "transport/otr_session.hpp"
@@ -157,6 +159,10 @@ int runclient(const runclient_options& opts) {
   exit_latch latch;
   {
     caf::actor_system_config cfg;
+    cfg.add_error_category(ec_category(), [](std::uint8_t code, caf::atom_value, const caf::message& ctx) {
+      return std::string{"otrbot: "} + to_string(static_cast<ec>(code)) +
+             (ctx.empty() ? std::string{} : " (" + caf::to_string(ctx) + ")");
+    });
     if (s.bot.worker_threads > 0)
       cfg.set("scheduler.max-threads", static_cast<std::size_t>(s.bot.worker_threads));
     caf::actor_system sys{cfg};
@@ -195,6 +201,10 @@ int runclient(const runclient_options& opts) {
     mc.warning_timeout = std::chrono::seconds{s.bot.warning_timeout};
     mc.session_timeout = std::chrono::seconds{s.bot.session_timeout};
     mc.check_interval = std::chrono::seconds{s.bot.timeout_check_interval};
+    if (auto gate = env_value("OTRBOT_TEST_MANAGER_GATE")) {
+      mc.gate_path = *gate;
+      log->warn("test hook: the session manager is held while {} exists", mc.gate_path);
+    }
     auto manager = sys.spawn(session_manager, std::move(mc));
 
     xmpp_gateway_config gc;
@@ -217,14 +227,15 @@ int runclient(const runclient_options& opts) {
 
     auto outcomes = sys.spawn<caf::detached>(outcomes_sender, outcomes_config{});
     http_gateway_config hc;
-    hc.lti = s.lti;
-    hc.admin_token = s.admin_token;
-    hc.bot_jid = acc->jid;
-    hc.default_locale = s.bot.default_locale;
-    hc.code_format = s.bot.bot_secret_format;
+    hc.pages.lti = s.lti;
+    hc.pages.bot_jid = acc->jid;
+    hc.pages.default_locale = s.bot.default_locale;
+    hc.pages.code_format = s.bot.bot_secret_format;
     for (const auto& [k, v] : s.bot.format_strings)
-      hc.format_strings[k] = v;
-    hc.catalogs = catalogs;
+      hc.pages.format_strings[k] = v;
+    hc.pages.catalogs = catalogs;
+    hc.pages.token_key = lti::random_hex(32);  // tokens die with the process, as the web sessions do
+    hc.admin_token = s.admin_token;
     hc.manager = manager;
     hc.outcomes = outcomes;
     hc.system = &sys;

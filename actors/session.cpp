@@ -1,6 +1,7 @@
 // The session actor: decode, hand to OTR and the lesson, carry out the effects.
 #include "actors/session.hpp"
 
+#include "actors/errors.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/secrets.hpp"
@@ -268,7 +269,12 @@ caf::behavior session(caf::stateful_actor<session_state>* self, session_config c
       }
       receive_message(self, m);
     },
-    [self](atoms::set_secret, const std::string& secret) { return accept_secret(self, secret); },
+    [self](atoms::set_secret, const std::string& secret) -> caf::result<bool> {
+      auto refused = accept_secret(self, secret);
+      if (refused.empty())
+        return true;
+      return make_error(ec::weak_secret, refused);
+    },
     [self](atoms::check_code, const std::string& typed) {
       bool ok = self->state.lesson->accepts_code(typed);
       log()->info("{} typed {} code on the page", self->state.cfg.jid, ok ? "the right" : "a wrong");

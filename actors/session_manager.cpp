@@ -1,13 +1,16 @@
 // The session manager actor.
 #include "actors/session_manager.hpp"
 
+#include "actors/errors.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/roster_policy.hpp"
 #include "actors/timeouts.hpp"
 #include "transport/jid.hpp"
 
+#include <filesystem>
 #include <set>
+#include <thread>
 
 namespace otrbot {
 namespace {
@@ -93,6 +96,15 @@ void terminate(manager_ptr self, const std::string& jid, const char* why) {
   it->second.ending = true;
   self->request(it->second.actor, std::chrono::seconds{10}, atoms::sign_out_v)
     .then([finish](bool) { finish(); }, [finish](caf::error&) { finish(); });
+}
+
+void hold_while_gated(const std::string& gate) {
+  if (gate.empty() || !std::filesystem::exists(gate))
+    return;
+  log()->info("test hook: the session manager is held while {} exists", gate);
+  while (std::filesystem::exists(gate))
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  log()->info("test hook: the session manager goes on");
 }
 
 void check_timeouts(manager_ptr self) {
@@ -187,31 +199,29 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       self->delayed_send(self, self->state.cfg.check_interval, atoms::tick_v);
     },
     [self](atoms::set_secret, const std::string& jid,
-           const std::string& secret) -> caf::result<std::string> {
+           const std::string& secret) -> caf::result<bool> {
       auto bare = xmpp::bare_of(jid);
       if (!self->state.cfg.whitelist.contains(bare))
-        return std::string{"unknown JID"};
-      auto rp = self->make_response_promise<std::string>();
-      self->request(session_for(self, bare), std::chrono::seconds{10}, atoms::set_secret_v, secret)
-        .then([rp](std::string& err) mutable { rp.deliver(std::move(err)); },
-              [rp](caf::error& err) mutable { rp.deliver(err); });
+        return make_error(ec::unknown_jid);
+      // The session answers true, or ec::weak_secret with the reason.
+      auto rp = self->make_response_promise();
+      rp.delegate(session_for(self, bare), atoms::set_secret_v, secret);
       return rp;
     },
     [self](atoms::check_code, const std::string& jid,
-           const std::string& code) -> caf::result<check_result> {
+           const std::string& code) -> caf::result<bool> {
       auto it = self->state.sessions.find(xmpp::bare_of(jid));
       if (it == self->state.sessions.end())
-        return check_result{false, false};  // the reference's JidNotKnown
-      auto rp = self->make_response_promise<check_result>();
-      self->request(it->second.actor, std::chrono::seconds{10}, atoms::check_code_v, code)
-        .then([rp](bool ok) mutable { rp.deliver(check_result{true, ok}); },
-              [rp](caf::error& err) mutable { rp.deliver(err); });
+        return make_error(ec::no_session);
+      auto rp = self->make_response_promise();
+      rp.delegate(it->second.actor, atoms::check_code_v, code);
       return rp;
     },
-    [self](atoms::add_jid, const std::string& jid, const std::string& locale) -> std::string {
+    [self](atoms::add_jid, const std::string& jid, const std::string& locale) -> caf::result<bool> {
+      hold_while_gated(self->state.cfg.gate_path);
       auto r = xmpp::parse_bare_jid(jid);
       if (!r)
-        return r.error;
+        return make_error(ec::invalid_jid, r.error);
       auto bare = r.value->bare();
       auto& wl = self->state.cfg.whitelist;
       bool fresh = !wl.contains(bare);
@@ -220,7 +230,7 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
         log()->info("whitelisted {}", bare);
         carry_out(self, welcome(bare));
       }
-      return {};
+      return true;
     },
     [self](atoms::remove_jid, const std::string& jid) -> bool {
       auto bare = xmpp::bare_of(jid);

@@ -26,6 +26,10 @@ struct session_manager_config {
   std::chrono::seconds session_timeout{1800};
   std::chrono::seconds check_interval{60};
   session_factory spawn_session;  ///< empty: the real session actor
+  /// Tests only (OTRBOT_TEST_MANAGER_GATE): while this file exists, the
+  /// manager is held in a whitelist request, as a slow or stuck manager
+  /// would be, so that tests can show who else keeps being served.
+  std::string gate_path;
 };
 
 struct session_entry {

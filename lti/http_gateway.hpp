@@ -1,8 +1,8 @@
-// The web side: LTI 1.1 launch, the student's pages and the admin REST API, served by Pistache.
+// The web side's HTTP server: Pistache's routes in front of the web actor (lti/web.hpp), which
+// serves the LTI 1.1 launch, the student's pages and the admin REST API.
 #pragma once
 
-#include "conf/settings.hpp"
-#include "i18n/text.hpp"
+#include "lti/web_flow.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
@@ -13,21 +13,16 @@
 namespace otrbot {
 
 struct http_gateway_config {
-  conf::lti_settings lti;
+  lti::web_settings pages;     ///< what the pages show (lti settings, names, catalogs, token key)
   std::string admin_token;     ///< empty: the admin API answers 404
-  std::string bot_jid;
-  std::string default_locale;
-  std::string code_format = "XXXX-XXXX";  ///< bot.bot_secret_format, to explain a mistyped code
-  i18n::args format_strings;
-  std::shared_ptr<const i18n::catalogs> catalogs;  ///< read-only, shared with the sessions
   caf::actor manager;          ///< asked with timed requests; never touched
   caf::actor outcomes;         ///< gets the grades
   caf::actor_system* system = nullptr;
 };
 
-/// Pistache on its own threads. Handlers check input with the pure code in
-/// lti/, then ask the session manager; their only state is the web sessions
-/// (signed tokens, CSRF tokens, the launch data).
+/// Pistache on its own threads. Each handler decodes the request, hands it
+/// to the web actor (spawned here) and returns at once; the answer is
+/// written when it comes. GET /is_up is answered by the handler itself.
 class http_gateway {
 public:
   explicit http_gateway(http_gateway_config cfg);

@@ -1,5 +1,6 @@
 """The LMS side end to end: an oauthlib-signed launch, the pages, a potr student, and the grade."""
 import asyncio
+import os
 import re
 import time
 
@@ -308,3 +309,60 @@ def test_a_grade_request_the_lms_cannot_read_is_answered_with_failure(prosody, r
         assert lms.refused and "not well-formed" in lms.refused[0]
     finally:
         lms.close()
+
+
+def test_the_pages_and_is_up_keep_answering_while_the_session_manager_is_held(prosody, run_bot, tmp_path):
+    """Pistache's threads never wait for the bot: while the session manager is
+    stuck in one student's request (a test hook holds it), other requests of
+    that kind queue in the actors, and /is_up, a new launch and its pages are
+    answered. (Before the web side was made of actors, two such requests took
+    both of Pistache's threads, and everything waited.)"""
+    import threading
+    gate = str(tmp_path / "manager-gate")
+    bot_jid = fresh_account(prosody, "bot")
+    port = devenv.free_port()
+    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(), web_port=port),
+                  env={"OTRBOT_TEST_MANAGER_GATE": gate})
+    bot.wait_for_log(r"\[manager\] online")
+    base = "http://127.0.0.1:%d" % port
+    students = [fresh_account(prosody, "held") for _ in range(3)]
+    webs = []
+    for i, _ in enumerate(students):
+        web = WebStudent(base)
+        assert web.launch(sign(base + "/", launch_params(user="held-%d" % i))).status_code == 200
+        assert web.get("/enter_jid").status_code == 200
+        webs.append(web)
+    open(gate, "w").close()
+    done = {}
+
+    def submit(i):
+        webs[i].post("/enter_jid", jid=students[i])
+        done[i] = webs[i].last.url
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    try:
+        bot.wait_for_log(r"test hook: the session manager is held while")
+        # More requests than Pistache has threads are now waiting for the manager.
+        r = requests.get(base + "/is_up", timeout=5)
+        assert r.status_code == 200 and r.text == "OK"
+        late = WebStudent(base)
+        late.http.request = _bounded(late.http.request)
+        assert late.launch(sign(base + "/", launch_params(user="late"))).status_code == 200
+        assert late.get("/enter_jid").status_code == 200 and 'name="jid"' in late.last.text
+        assert done == {}  # the held ones are still waiting
+    finally:
+        os.remove(gate)
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(done) == [0, 1, 2]
+    assert all(url.split("?")[0].endswith("/jid_entered") for url in done.values()), done
+
+
+def _bounded(request):
+    """requests' call with a 5 s bound: a page that waits for a held manager fails the test."""
+    def call(*args, **kw):
+        kw["timeout"] = 5
+        return request(*args, **kw)
+    return call

@@ -1,0 +1,59 @@
+// otrbot's error codes: every failure that crosses an actor boundary is one of these (CAF error
+// category "otrbot"); the context of the error carries the detail (a msgid, a reason).
+#pragma once
+
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+#include <caf/make_message.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace otrbot {
+
+enum class ec : std::uint8_t {
+  /// Not an error (CAF reserves 0).
+  none = 0,
+  /// The JID is not on the whitelist (the page's student was removed meanwhile).
+  unknown_jid,
+  /// Not a valid bare JID; the context holds why (a sentence for the page).
+  invalid_jid,
+  /// The shared secret from the page was refused; the context holds the reason (a msgid).
+  weak_secret,
+  /// The JID has no running lesson (the reference's JidNotKnown): it must say hello first.
+  no_session,
+};
+
+/// The CAF error category of `ec`.
+inline caf::atom_value ec_category() { return caf::atom("otrbot"); }
+
+/// An `ec` as a CAF error, with an optional detail.
+inline caf::error make_error(ec x, std::string detail = {}) {
+  return caf::error{static_cast<std::uint8_t>(x), ec_category(),
+                    detail.empty() ? caf::message{} : caf::make_message(std::move(detail))};
+}
+
+/// Whether `e` is `x`.
+inline bool is(const caf::error& e, ec x) {
+  return e.category() == ec_category() && e.code() == static_cast<std::uint8_t>(x);
+}
+
+/// The detail of an `ec` error ("" when it has none).
+inline std::string detail_of(const caf::error& e) {
+  const auto& ctx = e.context();
+  return ctx.match_elements<std::string>() ? ctx.get_as<std::string>(0) : std::string{};
+}
+
+/// The name of an `ec` value, for logs.
+inline const char* to_string(ec x) {
+  switch (x) {
+    case ec::none: return "none";
+    case ec::unknown_jid: return "unknown_jid";
+    case ec::invalid_jid: return "invalid_jid";
+    case ec::weak_secret: return "weak_secret";
+    case ec::no_session: return "no_session";
+  }
+  return "?";
+}
+
+} // namespace otrbot

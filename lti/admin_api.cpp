@@ -1,0 +1,161 @@
+// The web actor: the admin REST API (JSON; Authorization: Bearer <admin.token>).
+#include "actors/errors.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "actors/secrets.hpp"
+#include "i18n/text.hpp"
+#include "lti/web_routes.hpp"
+#include "transport/jid.hpp"
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+namespace otrbot::web_routes {
+namespace {
+
+using json = nlohmann::json;
+using lti::web_request;
+using lti::web_response;
+
+web_response json_reply(int status, const json& body) {
+  return {status, lti::body_kind::json, body.dump(), {}, {}, false, false};
+}
+
+web_response error_reply(int status, const std::string& message) {
+  return json_reply(status, {{"error", message}});
+}
+
+/// 404 for everything when no token is set; 401 without the right one.
+std::optional<web_response> refuse(web_ptr self, const web_request& r) {
+  const auto& token = self->state.cfg.admin_token;
+  if (token.empty())
+    return error_reply(404, "not found");
+  std::string_view given = r.authorization;
+  bool bearer = given.starts_with("Bearer ");
+  if (bearer)
+    given.remove_prefix(7);
+  if (!bearer || !secrets::constant_time_equal(given, token)) {
+    auto reply = error_reply(401, "a valid bearer token is required");
+    reply.bearer_challenge = true;
+    return reply;
+  }
+  return std::nullopt;
+}
+
+/// Asks the manager and answers with `on_value(answer)` (a T); 503 when it does not answer.
+template <class T, class OnValue, class... Ts>
+caf::result<web_response> ask_then(web_ptr self, OnValue on_value, Ts&&... xs) {
+  auto rp = self->make_response_promise<web_response>();
+  self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, std::forward<Ts>(xs)...)
+    .then([rp, on_value](T& answer) mutable { rp.deliver(on_value(answer)); },
+          [self, rp](caf::error& e) mutable {
+            self->state.log->error("the session manager did not answer: {}", caf::to_string(e));
+            rp.deliver(error_reply(503, "the bot did not answer"));
+          });
+  return rp;
+}
+
+caf::result<web_response> list_whitelist(web_ptr self) {
+  return ask_then<std::vector<whitelist_entry>>(
+    self,
+    [](std::vector<whitelist_entry>& wl) {
+      json out = json::array();
+      for (const auto& e : wl)
+        out.push_back({{"jid", e.jid}, {"locale", e.locale}});
+      return json_reply(200, out);
+    },
+    atoms::whitelist_v);
+}
+
+caf::result<web_response> add(web_ptr self, const web_request& r) {
+  json body = json::parse(r.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.contains("jid") || !body["jid"].is_string() ||
+      (body.contains("locale") && !body["locale"].is_string()))
+    return error_reply(400, "the body must be {\"jid\": \"...\", \"locale\": \"...\"}");
+  auto given = body.value("locale", self->state.cfg.pages.default_locale);
+  auto locale = i18n::normalise_locale(given);
+  if (!locale)
+    return error_reply(400, "invalid locale \"" + given + "\": use a name such as en_GB");
+  auto parsed = xmpp::parse_bare_jid(body["jid"].get<std::string>());
+  if (!parsed)
+    return error_reply(400, "invalid JID: " + parsed.error);
+  auto jid = parsed.value->bare();
+  auto rp = self->make_response_promise<web_response>();
+  self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, atoms::add_jid_v, jid, *locale)
+    .then(
+      [self, rp, jid, locale = *locale](bool) mutable {
+        self->state.log->info("admin API: whitelisted {}", jid);
+        rp.deliver(json_reply(201, {{"jid", jid}, {"locale", locale}}));
+      },
+      [self, rp](caf::error& e) mutable {
+        if (is(e, ec::invalid_jid))
+          {
+      rp.deliver(error_reply(400, "invalid JID: " + detail_of(e)));
+      return;
+    }
+        self->state.log->error("the session manager did not answer: {}", caf::to_string(e));
+        rp.deliver(error_reply(503, "the bot did not answer"));
+      });
+  return rp;
+}
+
+/// DELETE of a JID's whitelist entry or session: 204, or 404 with `absent`.
+template <class Atom>
+caf::result<web_response> remove(web_ptr self, const std::string& encoded_jid, Atom what,
+                                 const char* absent) {
+  bool ok = true;
+  auto jid = lti::percent_decode(encoded_jid, false, ok);
+  if (!ok)
+    jid.clear();
+  return ask_then<bool>(
+    self,
+    [absent](bool done) {
+      if (!done)
+        return error_reply(404, absent);
+      web_response none;
+      none.status = 204;
+      return none;
+    },
+    what, jid);
+}
+
+caf::result<web_response> list_sessions(web_ptr self) {
+  return ask_then<std::vector<session_info>>(
+    self,
+    [](std::vector<session_info>& list) {
+      json out = json::array();
+      for (const auto& s : list)
+        out.push_back({{"jid", s.jid}, {"step", s.step}, {"locale", s.locale},
+                       {"last_activity", s.last_activity}});
+      return json_reply(200, out);
+    },
+    atoms::session_list_v);
+}
+
+} // namespace
+
+caf::result<web_response> admin(web_ptr self, const web_request& r) {
+  const std::string wl = "/admin/whitelist", sessions = "/admin/sessions";
+  auto item = [&r](const std::string& prefix) {
+    return r.path.size() > prefix.size() + 1 && r.path.starts_with(prefix + "/") &&
+           r.path.find('/', prefix.size() + 1) == std::string::npos;
+  };
+  bool known = ((r.path == wl || r.path == sessions) && r.method == "GET") ||
+               (r.path == wl && r.method == "POST") ||
+               ((item(wl) || item(sessions)) && r.method == "DELETE");
+  if (!known)
+    return error_reply(404, "not found");
+  if (auto refused = refuse(self, r))
+    return *refused;
+  if (r.path == wl)
+    return r.method == "GET" ? list_whitelist(self) : add(self, r);
+  if (r.path == sessions)
+    return list_sessions(self);
+  if (item(wl))
+    return remove(self, r.path.substr(wl.size() + 1), atoms::remove_jid_v,
+                  "that JID is not whitelisted");
+  return remove(self, r.path.substr(sessions.size() + 1), atoms::end_session_v,
+                "that JID has no session");
+}
+
+} // namespace otrbot::web_routes

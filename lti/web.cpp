@@ -1,0 +1,308 @@
+// The web actor: routing, web sessions, and the student's pages (JID, secret, code).
+#include "lti/web.hpp"
+
+#include "actors/errors.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "actors/secrets.hpp"
+#include "i18n/mark.hpp"
+#include "lti/token.hpp"
+#include "lti/web_routes.hpp"
+#include "transport/jid.hpp"
+
+#include <caf/all.hpp>
+
+#include <variant>
+
+namespace otrbot {
+namespace {
+
+using namespace web_routes;
+using lti::page;
+using lti::web_request;
+using lti::web_response;
+using lti::web_session;
+
+const lti::web_settings& pages(web_ptr self) { return self->state.cfg.pages; }
+
+/// Asks the session manager; `on_value` gets the answer, `on_error` a CAF
+/// error (an ec, or a timeout).
+template <class OnValue, class OnError, class... Ts>
+void ask(web_ptr self, OnValue on_value, OnError on_error, Ts&&... xs) {
+  self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, std::forward<Ts>(xs)...)
+    .then(std::move(on_value), std::move(on_error));
+}
+
+/// The lesson step of the session's student ("" without a JID, or when the
+/// manager does not answer in time), then `next(step)`.
+template <class Next>
+void with_step(web_ptr self, const web_session& s, Next next) {
+  if (s.jid.empty()) {
+    next(std::string{});
+    return;
+  }
+  ask(
+    self, [next](std::string& step) mutable { next(step); },
+    [self, next](caf::error& e) mutable {
+      self->state.log->warn("no lesson step from the session manager: {}", caf::to_string(e));
+      next(std::string{});
+    },
+    atoms::step_v, s.jid);
+}
+
+/// The 503 page when the manager did not answer (or failed).
+web_response unavailable(web_ptr self, const caf::error& e, const char* msgid) {
+  self->state.log->error("the session manager did not answer: {}", caf::to_string(e));
+  return lti::error_page(pages(self), 503, msgid);
+}
+
+/// The web session of a request (and, for POSTs, its CSRF check), or the
+/// error page to send instead.
+std::variant<web_session, web_response> require(web_ptr self, const web_request& r,
+                                                const lti::params& form, bool post) {
+  auto id = lti::read_token(lti::token_of(r, form), pages(self).token_key, unix_now());
+  auto it = id ? self->state.sessions.find(*id) : self->state.sessions.end();
+  if (it == self->state.sessions.end())
+    return lti::error_page(pages(self), 403,
+                           N_("Your session has expired or was not started from your course."));
+  if (post && !secrets::constant_time_equal(lti::value_of(form, "csrf"), it->second.csrf))
+    return lti::error_page(pages(self), 403, N_("This form was not sent from this exercise's page."));
+  return it->second;
+}
+
+void save(web_ptr self, const web_session& s) { self->state.sessions[s.id] = s; }
+
+caf::result<web_response> show(web_ptr self, page kind, const web_request& r) {
+  auto found = require(self, r, {}, false);
+  if (auto* err = std::get_if<web_response>(&found))
+    return *err;
+  auto s = std::get<web_session>(found);
+  if (s.jid.empty())
+    return lti::show(pages(self), kind, s, {});
+  auto rp = self->make_response_promise<web_response>();
+  with_step(self, s, [self, rp, kind, s](const std::string& step) mutable {
+    rp.deliver(lti::show(pages(self), kind, s, step));
+  });
+  return rp;
+}
+
+/// A POST's form and session, with the student's JID known; or the response to send instead.
+std::variant<web_session, web_response> form_with_jid(web_ptr self, const web_request& r,
+                                                      lti::params& form) {
+  lti::parse_form(r.body, form);
+  auto found = require(self, r, form, true);
+  if (auto* s = std::get_if<web_session>(&found); s && s->jid.empty())
+    return lti::redirect(pages(self), "/enter_jid", *s);
+  return found;
+}
+
+caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
+  lti::params form;
+  lti::parse_form(r.body, form);
+  auto found = require(self, r, form, true);
+  if (auto* err = std::get_if<web_response>(&found))
+    return *err;
+  auto s = std::get<web_session>(found);
+  auto typed = lti::value_of(form, "jid");
+  auto rp = self->make_response_promise<web_response>();
+  auto parsed = xmpp::parse_bare_jid(typed);
+  if (!parsed) {
+    with_step(self, s, [self, rp, s, typed, why = parsed.error](const std::string& step) mutable {
+      auto v = lti::view(pages(self), page::enter_jid, &s, step);
+      v.jid = typed;
+      v.error = N_("That is not a Jabber ID ({reason}). It looks like name@example.org.");
+      v.error_args["reason"] = why;
+      rp.deliver(lti::html(400, v));
+    });
+    return rp;
+  }
+  auto jid = parsed.value->bare();
+  ask(
+    self,
+    [self, rp, s, jid](bool) mutable {
+      s.jid = jid;
+      save(self, s);
+      self->state.log->info("web session of user {} entered {}", s.lms.user_id, jid);
+      rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
+    },
+    [self, rp](caf::error& e) mutable {
+      rp.deliver(unavailable(self, e, N_("The bot could not add you; try again.")));
+    },
+    atoms::add_jid_v, jid, s.locale);
+  return rp;
+}
+
+caf::result<web_response> post_secret(web_ptr self, const web_request& r) {
+  lti::params form;
+  auto found = form_with_jid(self, r, form);
+  if (auto* early = std::get_if<web_response>(&found))
+    return *early;
+  auto s = std::get<web_session>(found);
+  auto rp = self->make_response_promise<web_response>();
+  ask(
+    self, [self, rp, s](bool) mutable { rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s)); },
+    [self, rp, s](caf::error& e) mutable {
+      if (is(e, ec::unknown_jid)) {
+        rp.deliver(lti::page_with_error(
+          pages(self), 409, page::enter_jid, s, {},
+          N_("Your session with the bot has ended. Enter your Jabber ID to start again.")));
+      } else if (is(e, ec::weak_secret)) {
+        with_step(self, s, [self, rp, s, why = detail_of(e)](const std::string& step) mutable {
+          rp.deliver(lti::page_with_error(pages(self), 400, page::ask_for_secret, s, step,
+                                          N_("That secret was refused: {reason}."), why));
+        });
+      } else {
+        rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
+      }
+    },
+    atoms::set_secret_v, s.jid, lti::value_of(form, "secret"));
+  return rp;
+}
+
+/// Sends the grade for a completed learner launch, once per web session.
+void grade(web_ptr self, web_session& s) {
+  auto& log = self->state.log;
+  if (s.lms.gradable() && !s.graded) {
+    s.graded = true;
+    auto secret = pages(self).lti.consumers.at(s.lms.consumer_key);
+    caf::anon_send(self->state.cfg.outcomes, atoms::grade_v,
+               grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, secret, 1.0},
+               std::int32_t{0});
+    log->info("{} completed the exercise: sending the grade to {}", s.jid, s.lms.outcome_url);
+  } else {
+    log->info("{} completed the exercise (no grade: {})", s.jid,
+              s.graded ? "already sent" : "not a graded learner launch");
+  }
+}
+
+caf::result<web_response> post_code(web_ptr self, const web_request& r) {
+  lti::params form;
+  auto found = form_with_jid(self, r, form);
+  if (auto* early = std::get_if<web_response>(&found))
+    return *early;
+  auto s = std::get<web_session>(found);
+  auto typed = lti::value_of(form, "bot_secret");
+  auto rp = self->make_response_promise<web_response>();
+  with_step(self, s, [self, rp, s, typed](const std::string& step) mutable {
+    if (s.wrong_codes >= lti::max_wrong_codes)
+      {
+      rp.deliver(lti::page_with_error(
+        pages(self), 429, page::enter_bot_secret, s, step,
+        N_("Too many wrong codes. Start the exercise again from your course.")));
+      return;
+    }
+    if (step == "completed") {
+      self->state.log->info("{} completed the exercise (no grade: already sent)", s.jid);
+      {
+      rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s));
+      return;
+    }
+    }
+    // Cannot be any code: a typing problem, not a guess (not counted).
+    if (auto refused = lti::refuse_code_format(pages(self), s, step, typed))
+      {
+      rp.deliver(*refused);
+      return;
+    }
+    ask(
+      self,
+      [self, rp, s, step](bool right) mutable {
+        if (!right) {
+          ++s.wrong_codes;
+          save(self, s);
+          {
+      rp.deliver(lti::page_with_error(
+            pages(self), 400, page::enter_bot_secret, s, step,
+            N_("That is not the code the bot sent you. Check it and try again.")));
+      return;
+    }
+        }
+        grade(self, s);
+        save(self, s);
+        rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s));
+      },
+      [self, rp, s, step](caf::error& e) mutable {
+        if (is(e, ec::no_session))
+          {
+      rp.deliver(lti::page_with_error(
+            pages(self), 400, page::enter_bot_secret, s, step,
+            N_("The bot has no lesson running for you: say hello to it first.")));
+      return;
+    }
+        rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
+      },
+      atoms::check_code_v, s.jid, typed);
+  });
+  return rp;
+}
+
+/// Development mode only: ends the student's bot session (as the admin
+/// API's DELETE does) and forgets this visit, so the next one starts from
+/// the beginning with a new key, without restarting anything.
+caf::result<web_response> start_again(web_ptr self, const web_request& r) {
+  if (pages(self).lti.enabled)
+    return lti::error_page(pages(self), 404, N_("There is no such page."));
+  lti::params form;
+  lti::parse_form(r.body, form);
+  auto found = require(self, r, form, true);
+  if (auto* err = std::get_if<web_response>(&found))
+    return *err;
+  auto s = std::get<web_session>(found);
+  auto done = [self, s] {
+    self->state.sessions.erase(s.id);
+    self->state.log->info("development mode: {} starts again", s.jid.empty() ? "a visitor" : s.jid);
+    web_response to_start;
+    to_start.status = 303;
+    to_start.location = "/";
+    return to_start;
+  };
+  if (s.jid.empty())
+    return done();
+  auto rp = self->make_response_promise<web_response>();
+  ask(
+    self, [rp, done](bool) mutable { rp.deliver(done()); },
+    [self, rp](caf::error& e) mutable {
+      rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
+    },
+    atoms::end_session_v, s.jid);
+  return rp;
+}
+
+caf::result<web_response> route(web_ptr self, const web_request& r) {
+  const auto& p = r.path;
+  bool get = r.method == "GET", post = r.method == "POST";
+  if (p.starts_with("/admin"))
+    return admin(self, r);
+  if (p == "/" && post)
+    return launch(self, r);
+  if (p == "/" && get)
+    return dev_index(self, r);
+  static const std::map<std::string, page, std::less<>> shown{
+    {"/enter_jid", page::enter_jid},
+    {"/jid_entered", page::jid_entered},
+    {"/ask_for_secret", page::ask_for_secret},
+    {"/enter_bot_secret", page::enter_bot_secret}};
+  if (auto it = shown.find(p); get && it != shown.end())
+    return show(self, it->second, r);
+  if (post && p == "/enter_jid")
+    return post_jid(self, r);
+  if (post && p == "/ask_for_secret")
+    return post_secret(self, r);
+  if (post && p == "/enter_bot_secret")
+    return post_code(self, r);
+  if (post && p == "/start_again")
+    return start_again(self, r);
+  return lti::error_page(pages(self), 404, N_("There is no such page."));
+}
+
+} // namespace
+
+web_actor::behavior_type web(web_actor::stateful_pointer<web_state> self, web_config cfg) {
+  self->state.cfg = std::move(cfg);
+  self->state.log = logging::get("lti");
+  return {
+    [self](lti::web_request& r) -> caf::result<web_response> { return route(self, r); },
+  };
+}
+
+} // namespace otrbot

@@ -1,0 +1,68 @@
+// The web actor: every page, launch and admin request as a typed request/response, with the
+// web sessions and LTI nonces as its own state. Pistache's threads never wait for it.
+//
+//   browser/LMS --HTTP--> [http_gateway] --web_request--> [web] --add_jid, set_secret,--> [session_manager]
+//   (Pistache threads)       (adapter)   <--web_response--  |     check_code, step, ...
+//                                                           '--grade--> [outcomes]
+#pragma once
+
+#include "lti/web_flow.hpp"
+#include "lti/web_types.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/meta/type_name.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+#include <caf/replies_to.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+
+namespace spdlog {
+class logger;
+}
+
+namespace otrbot {
+
+/// The web actor's one message: an HTTP request in, its response out.
+using web_actor = caf::typed_actor<caf::replies_to<lti::web_request>::with<lti::web_response>>;
+
+struct web_config {
+  lti::web_settings pages;
+  std::string admin_token;  ///< empty: the admin API answers 404
+  caf::actor manager;       ///< asked with timed requests
+  caf::actor outcomes;      ///< gets the grades
+  /// How long the web actor waits for the session manager: shorter than the
+  /// adapter waits for the web actor, so the page can say what happened.
+  std::chrono::milliseconds manager_timeout{8000};
+};
+
+struct web_state {
+  static constexpr const char* name = "web";
+  web_config cfg;
+  std::map<std::string, lti::web_session> sessions;  ///< by id
+  lti::nonce_store nonces;
+  std::shared_ptr<spdlog::logger> log;
+};
+
+web_actor::behavior_type web(web_actor::stateful_pointer<web_state> self, web_config cfg);
+
+namespace lti {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, web_request& x) {
+  // The body holds secrets typed on the pages: never in a string rendering.
+  return f(caf::meta::type_name("web_request"), x.method, x.path, caf::meta::omittable(), x.query,
+           caf::meta::omittable(), x.body, caf::meta::omittable(), x.cookie_token,
+           caf::meta::omittable(), x.authorization, x.host, x.forwarded_proto, x.forwarded_host);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, web_response& x) {
+  return f(caf::meta::type_name("web_response"), x.status, x.kind, caf::meta::omittable(), x.body,
+           x.location, caf::meta::omittable(), x.set_cookie, x.bearer_challenge, x.plain);
+}
+
+} // namespace lti
+} // namespace otrbot

@@ -1,0 +1,87 @@
+// The pages' flow without I/O: web sessions, what each page shows at the student's step, and the
+// responses (pages, redirects, errors) that the web actor sends back (pure).
+#pragma once
+
+#include "conf/settings.hpp"
+#include "i18n/catalog.hpp"
+#include "i18n/text.hpp"
+#include "lti/launch.hpp"
+#include "lti/pages.hpp"
+#include "lti/web_types.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace otrbot::lti {
+
+/// Seconds a web session lives, and wrong codes allowed per visit.
+constexpr std::int64_t session_lifetime = 8 * 3600;
+constexpr int max_wrong_codes = 10;
+
+/// One student's (or teacher's) visit, from the launch on.
+struct web_session {
+  std::string id;
+  std::string csrf;
+  launch lms;          ///< what the launch said (a mock one in development mode)
+  std::string jid;     ///< the student's bare JID, once entered
+  std::string locale;  ///< the best catalog for the launch's language
+  int wrong_codes = 0;
+  bool graded = false;
+  std::int64_t expires = 0;  ///< Unix time
+};
+
+/// What the pages need of the settings.
+struct web_settings {
+  conf::lti_settings lti;
+  std::string bot_jid;
+  std::string default_locale = "en_GB";
+  std::string code_format = "XXXX-XXXX";  ///< bot.bot_secret_format
+  i18n::args format_strings;
+  std::shared_ptr<const i18n::catalogs> catalogs;
+  std::string token_key;  ///< signs the session tokens; made at start, dies with the process
+};
+
+/// The signed token of a web session, for links, forms and the cookie.
+std::string token_for(const web_settings& cfg, const web_session& s);
+
+/// The Set-Cookie value of a new web session: SameSite=None; Secure behind
+/// HTTPS (inside an LMS iframe the cookie is third-party), else Lax.
+std::string session_cookie(const web_settings& cfg, const web_session& s);
+
+/// The session token a request carries: the form's `s`, the query's `s`, or the cookie.
+std::string token_of(const web_request& r, const params& form);
+
+/// The URL the LMS signed: lti.public_url when set, else from the Host
+/// header (X-Forwarded-Proto/Host with trust_forwarded_headers).
+std::string signed_uri(const conf::lti_settings& lti, const web_request& r);
+
+/// A page `kind` for `s` (nullptr: no web session) at the lesson step `step`
+/// ("" before the bot has a session for the student).
+page_view view(const web_settings& cfg, page kind, const web_session* s, const std::string& step);
+
+/// A rendered page.
+web_response html(int status, const page_view& v);
+
+/// The error page, saying `msgid` (with {reason}) in `locale` (default: the settings').
+web_response error_page(const web_settings& cfg, int status, const char* msgid,
+                        const std::string& reason = {}, const std::string& locale = {});
+
+/// 303 to `path` of the pages, carrying the session's token.
+web_response redirect(const web_settings& cfg, const std::string& path, const web_session& s);
+
+/// What GET of a page shows: the page, or a redirect to /enter_jid while no JID is known.
+web_response show(const web_settings& cfg, page kind, const web_session& s, const std::string& step);
+
+/// The code page refusing what cannot be a code at all (length, characters),
+/// with the typed text kept; nullopt when it has the form of a code.
+std::optional<web_response> refuse_code_format(const web_settings& cfg, const web_session& s,
+                                               const std::string& step, const std::string& typed);
+
+/// A page of `kind` with an error (a msgid, with {reason} when given).
+web_response page_with_error(const web_settings& cfg, int status, page kind, const web_session& s,
+                             const std::string& step, const char* msgid,
+                             const std::string& reason = {});
+
+} // namespace otrbot::lti

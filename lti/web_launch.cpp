@@ -1,0 +1,72 @@
+// The web actor: the LTI 1.1 launch (POST /) and the development index (GET /).
+#include "actors/logging.hpp"
+#include "i18n/mark.hpp"
+#include "lti/token.hpp"
+#include "lti/web_routes.hpp"
+
+namespace otrbot::web_routes {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+lti::web_session create_session(web_ptr self, lti::launch l) {
+  auto& st = self->state;
+  lti::web_session s;
+  s.id = lti::random_hex(16);
+  s.csrf = lti::random_hex(16);
+  s.locale = st.cfg.pages.catalogs->best_match(l.locale, st.cfg.pages.default_locale);
+  s.lms = std::move(l);
+  auto now = unix_now();
+  s.expires = now + lti::session_lifetime;
+  for (auto it = st.sessions.begin(); it != st.sessions.end();)
+    it = it->second.expires <= now ? st.sessions.erase(it) : std::next(it);
+  st.sessions[s.id] = s;
+  return s;
+}
+
+caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r) {
+  auto& st = self->state;
+  const auto& cfg = st.cfg.pages;
+  lti::params all = r.query;
+  if (!lti::parse_form(r.body, all))
+    return lti::error_page(cfg, 400, N_("The launch request is malformed."));
+  auto v = lti::validate_launch(lti::signed_uri(cfg.lti, r), all, cfg.lti.consumers, unix_now(),
+                                st.nonces);
+  if (v.error) {
+    st.log->warn("LTI launch refused ({}): {}", v.error->status, v.error->message);
+    // The page speaks the launch's language even when the launch is refused:
+    // choosing a language from unverified input harms nothing.
+    auto locale = cfg.catalogs->best_match(lti::value_of(all, "launch_presentation_locale"),
+                                           cfg.default_locale);
+    return lti::error_page(cfg, v.error->status, N_("This exercise could not be started: {reason}."),
+                           v.error->message, locale);
+  }
+  st.log->info("LTI launch from consumer {} (user {}, roles {}{})", v.value->consumer_key,
+               v.value->user_id, v.value->learner ? "learner" : "",
+               v.value->instructor ? " instructor" : "");
+  auto s = create_session(self, std::move(*v.value));
+  auto page = lti::html(200, lti::view(cfg, lti::page::index, &s, {}));
+  page.set_cookie = lti::session_cookie(cfg, s);
+  return page;
+}
+
+caf::result<lti::web_response> dev_index(web_ptr self, const lti::web_request&) {
+  auto& st = self->state;
+  if (st.cfg.pages.lti.enabled)
+    return lti::error_page(st.cfg.pages, 400,
+                           N_("Open this exercise from your course: it needs an LTI launch."));
+  st.log->warn("development mode: a page opened without an LMS launch");
+  lti::launch mock;
+  mock.user_id = "development-user";
+  mock.learner = true;
+  mock.roles = {"Learner"};
+  auto s = create_session(self, std::move(mock));
+  auto page = lti::html(200, lti::view(st.cfg.pages, lti::page::index, &s, {}));
+  page.set_cookie = lti::session_cookie(st.cfg.pages, s);
+  return page;
+}
+
+} // namespace otrbot::web_routes
