@@ -40,8 +40,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, check_code, "check_code")
   /// Session -> manager: a refresh-list event happened (the session lives on).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, activity, "activity")
-  /// Session -> manager: the student completed the lesson.
+  /// Session -> manager: the student completed the lesson (the manager sends
+  /// the grade registered for them, if any).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, completed, "completed")
+  /// Web -> manager: (jid, grade_job) the grade to send when that student's
+  /// lesson completes (a graded learner launch bound to the JID; the latest wins).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, grade_when_done, "grade_done")
   /// Manager -> session: warn that the session ends soon (with minutes left).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, warn, "warn")
   /// Manager -> session: activity after a warning: say the session goes on.

@@ -182,7 +182,9 @@ int runclient(const runclient_options& opts) {
       log->info("languages: {} (catalogs in {})", names, dir);
     }
 
+    auto outcomes = sys.spawn<caf::detached>(outcomes_sender, outcomes_config{});
     session_manager_config mc;
+    mc.outcomes = outcomes;
     for (const auto& [jid, entry] : s.whitelist)
       mc.whitelist[jid] = entry.locale;
     mc.default_locale = s.bot.default_locale;
@@ -225,7 +227,6 @@ int runclient(const runclient_options& opts) {
     caf::anon_send(manager, atoms::gateway_v, gateway);
     caf::anon_send(gateway, atoms::start_v);
 
-    auto outcomes = sys.spawn<caf::detached>(outcomes_sender, outcomes_config{});
     http_gateway_config hc;
     hc.pages.lti = s.lti;
     hc.pages.bot_jid = acc->jid;
@@ -237,7 +238,6 @@ int runclient(const runclient_options& opts) {
     hc.pages.token_key = lti::random_hex(32);  // tokens die with the process, as the web sessions do
     hc.admin_token = s.admin_token;
     hc.manager = manager;
-    hc.outcomes = outcomes;
     hc.system = &sys;
     http_gateway web{std::move(hc)};
     if (auto err = web.start(); !err.empty()) {

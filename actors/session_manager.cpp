@@ -191,8 +191,20 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
         self->send(it->second.actor, atoms::refreshed_v);
       }
     },
-    [](atoms::completed, const std::string& jid) {
-      log()->info("{} completed the exercise", jid);
+    [self](atoms::grade_when_done, const std::string& jid, grade_job& job) {
+      self->state.grades[xmpp::bare_of(jid)] = std::move(job);
+    },
+    [self](atoms::completed, const std::string& jid) {
+      // Grading happens where the lesson completes, once per registered launch.
+      auto& grades = self->state.grades;
+      auto it = grades.find(jid);
+      if (it == grades.end() || !self->state.cfg.outcomes) {
+        log()->info("{} completed the exercise (no grade: not a graded learner launch)", jid);
+        return;
+      }
+      log()->info("{} completed the exercise: sending the grade to {}", jid, it->second.outcome_url);
+      self->send(self->state.cfg.outcomes, atoms::grade_v, std::move(it->second), std::int32_t{0});
+      grades.erase(it);
     },
     [self](atoms::tick) {
       check_timeouts(self);

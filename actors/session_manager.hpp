@@ -1,6 +1,7 @@
 // The session manager: whitelist, subscriptions, timeouts, and one session actor per student.
 #pragma once
 
+#include "actors/messages.hpp"
 #include "actors/session.hpp"
 
 #include <caf/actor.hpp>
@@ -26,6 +27,7 @@ struct session_manager_config {
   std::chrono::seconds session_timeout{1800};
   std::chrono::seconds check_interval{60};
   session_factory spawn_session;  ///< empty: the real session actor
+  caf::actor outcomes;            ///< sends the grades (none in tests that do not grade)
   /// Tests only (OTRBOT_TEST_MANAGER_GATE): while this file exists, the
   /// manager is held in a whitelist request, as a slow or stuck manager
   /// would be, so that tests can show who else keeps being served.
@@ -47,6 +49,7 @@ struct session_manager_state {
   caf::actor gateway;
   std::map<std::string, session_entry> sessions;  ///< bare JID -> session
   std::map<caf::actor_addr, std::string> owners;  ///< session -> bare JID
+  std::map<std::string, grade_job> grades;        ///< bare JID -> grade to send on completion
 };
 
 /// Receives what the gateway hears and answers only whitelisted JIDs;

@@ -157,7 +157,6 @@ http_gateway::http_gateway(http_gateway_config cfg) : impl_(std::make_unique<imp
   wc.pages = impl_->cfg.pages;
   wc.admin_token = impl_->cfg.admin_token;
   wc.manager = impl_->cfg.manager;
-  wc.outcomes = impl_->cfg.outcomes;
   impl_->web = impl_->cfg.system->spawn(web, std::move(wc));
   impl_->routes();
 }

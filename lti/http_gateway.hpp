@@ -16,7 +16,6 @@ struct http_gateway_config {
   lti::web_settings pages;     ///< what the pages show (lti settings, names, catalogs, token key)
   std::string admin_token;     ///< empty: the admin API answers 404
   caf::actor manager;          ///< asked with timed requests; never touched
-  caf::actor outcomes;         ///< gets the grades
   caf::actor_system* system = nullptr;
 };
 

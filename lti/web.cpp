@@ -123,6 +123,13 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
       s.jid = jid;
       save(self, s);
       self->state.log->info("web session of user {} entered {}", s.lms.user_id, jid);
+      // The grade goes out where the lesson completes: the manager keeps it for this JID.
+      if (s.lms.gradable()) {
+        auto secret = pages(self).lti.consumers.at(s.lms.consumer_key);
+        caf::anon_send(self->state.cfg.manager, atoms::grade_when_done_v, jid,
+                       grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key,
+                                 secret, 1.0});
+      }
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
     [self, rp](caf::error& e) mutable {
@@ -157,22 +164,6 @@ caf::result<web_response> post_secret(web_ptr self, const web_request& r) {
     },
     atoms::set_secret_v, s.jid, lti::value_of(form, "secret"));
   return rp;
-}
-
-/// Sends the grade for a completed learner launch, once per web session.
-void grade(web_ptr self, web_session& s) {
-  auto& log = self->state.log;
-  if (s.lms.gradable() && !s.graded) {
-    s.graded = true;
-    auto secret = pages(self).lti.consumers.at(s.lms.consumer_key);
-    caf::anon_send(self->state.cfg.outcomes, atoms::grade_v,
-               grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, secret, 1.0},
-               std::int32_t{0});
-    log->info("{} completed the exercise: sending the grade to {}", s.jid, s.lms.outcome_url);
-  } else {
-    log->info("{} completed the exercise (no grade: {})", s.jid,
-              s.graded ? "already sent" : "not a graded learner launch");
-  }
 }
 
 caf::result<web_response> post_code(web_ptr self, const web_request& r) {
@@ -217,8 +208,6 @@ caf::result<web_response> post_code(web_ptr self, const web_request& r) {
       return;
     }
         }
-        grade(self, s);
-        save(self, s);
         rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s));
       },
       [self, rp, s, step](caf::error& e) mutable {

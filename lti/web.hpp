@@ -3,7 +3,7 @@
 //
 //   browser/LMS --HTTP--> [http_gateway] --web_request--> [web] --add_jid, set_secret,--> [session_manager]
 //   (Pistache threads)       (adapter)   <--web_response--  |     check_code, step, ...
-//                                                           '--grade--> [outcomes]
+//                                     (grade_when_done: the manager grades on completion)
 #pragma once
 
 #include "lti/web_flow.hpp"
@@ -32,7 +32,6 @@ struct web_config {
   lti::web_settings pages;
   std::string admin_token;  ///< empty: the admin API answers 404
   caf::actor manager;       ///< asked with timed requests
-  caf::actor outcomes;      ///< gets the grades
   /// How long the web actor waits for the session manager: shorter than the
   /// adapter waits for the web actor, so the page can say what happened.
   std::chrono::milliseconds manager_timeout{8000};

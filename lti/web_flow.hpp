@@ -28,7 +28,6 @@ struct web_session {
   std::string jid;     ///< the student's bare JID, once entered
   std::string locale;  ///< the best catalog for the launch's language
   int wrong_codes = 0;
-  bool graded = false;
   std::int64_t expires = 0;  ///< Unix time
 };
 

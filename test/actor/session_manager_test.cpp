@@ -33,6 +33,13 @@ caf::behavior recording_gateway(caf::event_based_actor*, sent_log log) {
   };
 }
 
+/// Stands in for the grade sender: writes down every grade it is asked to send.
+caf::behavior recording_outcomes(caf::event_based_actor*, sent_log log) {
+  return {[log](atoms::grade, grade_job& job, std::int32_t) {
+    log->push_back("grade " + job.sourcedid + " to " + job.outcome_url);
+  }};
+}
+
 /// A session that fails on its first message, as a bug would make it.
 caf::behavior failing_session(caf::event_based_actor* self, std::string jid) {
   return {[self, jid](xmpp::inbound_message&) {
@@ -55,6 +62,7 @@ struct fixture : test_coordinator_fixture<> {
 
   sent_log sent = std::make_shared<std::vector<std::string>>();
   caf::actor gateway;
+  caf::actor outcomes;
   caf::actor manager;
 
   void start(session_factory factory = {}, bool typed = false) {
@@ -69,6 +77,7 @@ struct fixture : test_coordinator_fixture<> {
     mc.session_timeout = std::chrono::seconds{200};
     mc.check_interval = std::chrono::seconds{10};
     mc.spawn_session = std::move(factory);
+    mc.outcomes = outcomes = sys.spawn(recording_outcomes, sent);
     gateway = sys.spawn(recording_gateway, sent);
     manager = sys.spawn(session_manager, std::move(mc));
     self->send(manager, atoms::gateway_v, gateway);
@@ -307,6 +316,24 @@ CAF_TEST(a student whitelisted again after removal gets a fresh session) {
   CAF_CHECK_EQUAL(sessions(), first);
   CAF_REQUIRE(!sent->empty());
   CAF_CHECK(sent->at(0).find("Hello! I am Tutor") != std::string::npos);  // greeted anew
+}
+
+
+
+CAF_TEST(the grade registered for a student goes out once when their lesson completes) {
+  start();
+  self->send(manager, atoms::grade_when_done_v, std::string{"alice@x.org"},
+             grade_job{"https://lms.example/outcomes", "sid-1", "key", "secret", 1.0});
+  self->send(manager, atoms::completed_v, std::string{"bob@x.org"});  // bob has no graded launch
+  run();
+  CAF_CHECK(sent->empty());
+  self->send(manager, atoms::completed_v, std::string{"alice@x.org"});
+  run();
+  CAF_REQUIRE_EQUAL(sent->size(), 1u);
+  CAF_CHECK_EQUAL(sent->at(0), "grade sid-1 to https://lms.example/outcomes");
+  self->send(manager, atoms::completed_v, std::string{"alice@x.org"});  // no second grade
+  run();
+  CAF_CHECK_EQUAL(sent->size(), 1u);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -1,0 +1,102 @@
+// The pages' flow without I/O: which page or redirect a request gets, tokens, cookies, signed URLs.
+#include "lti/token.hpp"
+#include "lti/web_flow.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace otrbot::lti;
+
+namespace {
+
+web_settings settings(bool https = false) {
+  web_settings cfg;
+  cfg.lti.listen = "127.0.0.1:5000";
+  if (https)
+    cfg.lti.public_url = "https://otr.example.edu/lti/";
+  cfg.bot_jid = "bot@example.org";
+  cfg.token_key = "k3y";
+  return cfg;
+}
+
+web_session visit(std::string jid = {}) {
+  web_session s;
+  s.id = "abc";
+  s.csrf = "c5rf";
+  s.jid = std::move(jid);
+  s.locale = "en_GB";
+  s.expires = 4'000'000'000;
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("web flow: a page before the JID is known redirects to the JID form, with the token") {
+  auto cfg = settings();
+  auto r = show(cfg, page::ask_for_secret, visit(), {});
+  CHECK(r.status == 303);
+  CHECK(r.location.rfind("/enter_jid?s=", 0) == 0);
+  bool ok = true;
+  auto token = percent_decode(r.location.substr(13), false, ok);
+  CHECK(ok);
+  CHECK(read_token(token, "k3y", 1000) == std::optional<std::string>{"abc"});
+  CHECK(show(cfg, page::enter_jid, visit(), {}).status == 200);
+}
+
+TEST_CASE("web flow: a page shows the student's step") {
+  auto r = show(settings(), page::enter_bot_secret, visit("s@example.org"), "verified");
+  CHECK(r.status == 200);
+  CHECK(r.kind == body_kind::html);
+  CHECK(r.body.find("Step 4 of 4") != std::string::npos);
+  CHECK(r.body.find("value=\"c5rf\"") != std::string::npos);
+}
+
+TEST_CASE("web flow: the session token comes from the form, else the query, else the cookie") {
+  web_request r;
+  r.cookie_token = "from-cookie";
+  CHECK(token_of(r, {}) == "from-cookie");
+  r.query = {{"s", "from-query"}};
+  CHECK(token_of(r, {}) == "from-query");
+  CHECK(token_of(r, {{"s", "from-form"}}) == "from-form");
+}
+
+TEST_CASE("web flow: the cookie is SameSite=None; Secure behind HTTPS, else Lax, always HttpOnly") {
+  auto plain = session_cookie(settings(false), visit());
+  CHECK(plain.find("HttpOnly; SameSite=Lax") != std::string::npos);
+  auto https = session_cookie(settings(true), visit());
+  CHECK(https.find("HttpOnly; SameSite=None; Secure") != std::string::npos);
+}
+
+TEST_CASE("web flow: the signed URL is the public URL, else from Host (forwarded headers when trusted)") {
+  web_request r;
+  r.path = "/";
+  r.host = "127.0.0.1:5000";
+  r.forwarded_proto = "https";
+  r.forwarded_host = "lms-proxy.example.edu";
+  auto cfg = settings();
+  CHECK(signed_uri(cfg.lti, r) == "http://127.0.0.1:5000/");
+  cfg.lti.trust_forwarded_headers = true;
+  CHECK(signed_uri(cfg.lti, r) == "https://lms-proxy.example.edu/");
+  CHECK(signed_uri(settings(true).lti, r) == "https://otr.example.edu/lti/");
+}
+
+TEST_CASE("web flow: what cannot be a code is refused with the reason and kept in the field") {
+  auto cfg = settings();
+  auto s = visit("s@example.org");
+  CHECK_FALSE(refuse_code_format(cfg, s, "verified", "pl2f a3zr"));
+  auto r = refuse_code_format(cfg, s, "verified", "PL2F-A3Z");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(r->body.find("That cannot be the code: the code has 8 letters and digits, and you typed 7.") !=
+        std::string::npos);
+  CHECK(r->body.find("value=\"PL2F-A3Z\"") != std::string::npos);
+}
+
+TEST_CASE("web flow: in development mode every error page leads back to the start") {
+  auto cfg = settings();
+  cfg.lti.enabled = false;
+  auto r = error_page(cfg, 404, "There is no such page.");
+  CHECK(r.status == 404);
+  CHECK(r.body.find("id=\"start_again\" href=\"/\"") != std::string::npos);
+  cfg.lti.enabled = true;
+  CHECK(error_page(cfg, 404, "There is no such page.").body.find("start_again") == std::string::npos);
+}
