@@ -10,9 +10,9 @@
 
 namespace otrbot {
 
-caf::behavior keygen_worker(caf::event_based_actor*, keygen_config cfg) {
+keygen_actor::behavior_type keygen_worker(keygen_actor::pointer, keygen_config cfg) {
   return {
-    [cfg](keygen_job job) {
+    [cfg](keygen_job job) -> bool {
       if (!cfg.gate_path.empty() && std::filesystem::exists(cfg.gate_path)) {
         logging::get("otr")->info("test hook: key generation held while {} exists", cfg.gate_path);
         while (std::filesystem::exists(cfg.gate_path))

@@ -1,8 +1,7 @@
 // The key generation worker: DSA keys are calculated here, never on the threads that serve students.
 #pragma once
 
-#include <caf/actor.hpp>
-#include <caf/fwd.hpp>
+#include "actors/interfaces.hpp"
 
 #include <string>
 
@@ -17,6 +16,6 @@ struct keygen_config {
 
 /// Spawned detached (its own thread). Answers keygen_job with a bool: whether
 /// otrl_privkey_generate_calculate succeeded. Jobs run one after another.
-caf::behavior keygen_worker(caf::event_based_actor* self, keygen_config cfg);
+keygen_actor::behavior_type keygen_worker(keygen_actor::pointer self, keygen_config cfg);
 
 } // namespace otrbot

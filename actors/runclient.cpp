@@ -223,7 +223,7 @@ int runclient(const runclient_options& opts) {
     gc.on_fatal = [&latch, acc, &s](xmpp::failure why, const std::string& detail) {
       latch.set(exit_for(why), fatal_line(why, detail, *acc, s.xmpp));
     };
-    auto gateway = sys.spawn(xmpp_gateway, std::move(gc));
+    auto gateway = caf::actor_cast<xmpp_gateway_actor>(sys.spawn(xmpp_gateway, std::move(gc)));
     caf::anon_send(manager, atoms::gateway_v, gateway);
     caf::anon_send(gateway, atoms::start_v);
 

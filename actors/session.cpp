@@ -14,7 +14,7 @@
 namespace otrbot {
 namespace {
 
-using session_ptr = caf::stateful_actor<session_state>*;
+using session_ptr = session_actor::stateful_pointer<session_state>;
 
 void crypto_random(std::uint8_t* out, std::size_t n) {
   if (RAND_bytes(out, static_cast<int>(n)) != 1)
@@ -221,7 +221,8 @@ std::string accept_secret(session_ptr self, const std::string& raw) {
 
 } // namespace
 
-caf::behavior session(caf::stateful_actor<session_state>* self, session_config cfg) {
+session_actor::behavior_type session(session_actor::stateful_pointer<session_state> self,
+                                     session_config cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.otr = std::make_shared<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
@@ -282,7 +283,6 @@ caf::behavior session(caf::stateful_actor<session_state>* self, session_config c
         handle_event(self, "code_accepted");
       return ok;
     },
-    [self](atoms::step) { return self->state.lesson->step(); },
     [self](atoms::warn, std::int64_t minutes) {
       say(self, i18n::msg::timeout_warning, {{"minutes", std::to_string(minutes)}});
     },

@@ -1,6 +1,7 @@
 // One student's session: an actor per whitelisted JID, holding its OTR conversation and its lesson.
 #pragma once
 
+#include "actors/interfaces.hpp"
 #include "actors/lesson.hpp"
 #include "i18n/text.hpp"
 #include "transport/otr_session.hpp"
@@ -18,9 +19,9 @@ namespace otrbot {
 struct session_config {
   std::string jid;            ///< the student's bare JID
   std::string locale;         ///< the student's language
-  caf::actor gateway;         ///< where stanzas go
-  caf::actor keygen;          ///< where the private key is calculated (empty: inline, tests)
-  caf::actor manager;         ///< told about activity and completion
+  xmpp_gateway_actor gateway;    ///< where stanzas go
+  keygen_actor keygen;           ///< where the private key is calculated (empty: inline, tests)
+  session_manager_actor manager; ///< told about activity, steps and completion
   std::string account;        ///< the bot's bare JID
   i18n::args format_strings;
   /// The message catalogs (shared, read-only); empty: English only.
@@ -57,6 +58,7 @@ struct session_state {
 /// Runs one student's lesson: decrypts what comes in, feeds OTR events and
 /// messages to the lesson, carries out the effects it returns (lines typed at
 /// type_speed, SMP, the code over the verified channel).
-caf::behavior session(caf::stateful_actor<session_state>* self, session_config cfg);
+session_actor::behavior_type session(session_actor::stateful_pointer<session_state> self,
+                                     session_config cfg);
 
 } // namespace otrbot

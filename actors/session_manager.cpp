@@ -15,7 +15,7 @@
 namespace otrbot {
 namespace {
 
-using manager_ptr = caf::stateful_actor<session_manager_state>*;
+using manager_ptr = session_manager_actor::stateful_pointer<session_manager_state>;
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
 
@@ -42,7 +42,7 @@ std::set<std::string> whitelisted(const session_manager_state& st) {
   return out;
 }
 
-caf::actor session_for(manager_ptr self, const std::string& jid) {
+session_actor session_for(manager_ptr self, const std::string& jid) {
   auto& st = self->state;
   if (auto it = st.sessions.find(jid); it != st.sessions.end())
     return it->second.actor;
@@ -52,8 +52,8 @@ caf::actor session_for(manager_ptr self, const std::string& jid) {
   const auto& wanted = st.cfg.whitelist.at(jid);
   sc.locale = sc.catalogs ? sc.catalogs->best_match(wanted, st.cfg.default_locale) : wanted;
   sc.gateway = st.gateway;
-  sc.manager = self;
-  auto s = st.cfg.spawn_session(self, std::move(sc));
+  sc.manager = caf::actor_cast<session_manager_actor>(self);
+  auto s = st.cfg.spawn_session(self->system(), std::move(sc));
   self->monitor(s);
   st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, "awaiting_otr"});
   st.owners.emplace(s.address(), jid);
@@ -65,7 +65,7 @@ void forget(manager_ptr self, const std::string& jid) {
   auto& st = self->state;
   if (auto it = st.sessions.find(jid); it != st.sessions.end()) {
     st.owners.erase(it->second.actor.address());
-    self->demonitor(it->second.actor);
+    self->demonitor(it->second.actor.address());
     self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
     st.sessions.erase(it);
   }
@@ -132,11 +132,12 @@ void check_timeouts(manager_ptr self) {
 
 } // namespace
 
-caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
-                              session_manager_config cfg) {
+session_manager_actor::behavior_type
+session_manager(session_manager_actor::stateful_pointer<session_manager_state> self,
+                session_manager_config cfg) {
   if (!cfg.spawn_session)
-    cfg.spawn_session = [](caf::event_based_actor* parent, session_config sc) {
-      return parent->spawn(session, std::move(sc));
+    cfg.spawn_session = [](caf::actor_system& sys, session_config sc) {
+      return sys.spawn(session, std::move(sc));
     };
   self->state.cfg = std::move(cfg);
   self->set_down_handler([self](caf::down_msg& dm) {
@@ -154,7 +155,7 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
   });
   self->delayed_send(self, self->state.cfg.check_interval, atoms::tick_v);
   return {
-    [self](atoms::gateway, caf::actor gw) { self->state.gateway = std::move(gw); },
+    [self](atoms::gateway, xmpp_gateway_actor gw) { self->state.gateway = std::move(gw); },
     [](atoms::online) { log()->info("online; syncing the roster"); },
     [self](roster_snapshot& r) {
       carry_out(self, sync_roster(whitelisted(self->state), r.items));
@@ -216,18 +217,14 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       if (!self->state.cfg.whitelist.contains(bare))
         return make_error(ec::unknown_jid);
       // The session answers true, or ec::weak_secret with the reason.
-      auto rp = self->make_response_promise();
-      rp.delegate(session_for(self, bare), atoms::set_secret_v, secret);
-      return rp;
+      return self->delegate(session_for(self, bare), atoms::set_secret_v, secret);
     },
     [self](atoms::check_code, const std::string& jid,
            const std::string& code) -> caf::result<bool> {
       auto it = self->state.sessions.find(xmpp::bare_of(jid));
       if (it == self->state.sessions.end())
         return make_error(ec::no_session);
-      auto rp = self->make_response_promise();
-      rp.delegate(it->second.actor, atoms::check_code_v, code);
-      return rp;
+      return self->delegate(it->second.actor, atoms::check_code_v, code);
     },
     [self](atoms::add_jid, const std::string& jid, const std::string& locale) -> caf::result<bool> {
       hold_while_gated(self->state.cfg.gate_path);
@@ -259,7 +256,7 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       auto it = self->state.sessions.find(xmpp::bare_of(jid));
       return it == self->state.sessions.end() ? std::string{} : it->second.step;
     },
-    [self](atoms::session_list) {
+    [self](atoms::session_list) -> std::vector<session_info> {
       std::vector<session_info> out;
       for (const auto& [jid, e] : self->state.sessions)
         out.push_back({jid, e.step, self->state.cfg.whitelist.contains(jid)
@@ -275,13 +272,13 @@ caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
       terminate(self, bare, "ended by the admin API");
       return true;
     },
-    [self](atoms::whitelist) {
+    [self](atoms::whitelist) -> std::vector<whitelist_entry> {
       std::vector<whitelist_entry> out;
       for (const auto& [jid, locale] : self->state.cfg.whitelist)
         out.push_back({jid, locale});
       return out;
     },
-    [self](atoms::sessions) {
+    [self](atoms::sessions) -> std::vector<std::string> {
       std::vector<std::string> out;
       for (const auto& [jid, s] : self->state.sessions)
         out.push_back(jid);

@@ -16,7 +16,7 @@
 namespace otrbot {
 
 /// Starts a session actor for the manager; tests put in their own.
-using session_factory = std::function<caf::actor(caf::event_based_actor* self, session_config)>;
+using session_factory = std::function<session_actor(caf::actor_system& sys, session_config)>;
 
 struct session_manager_config {
   std::map<std::string, std::string> whitelist;  ///< bare JID -> locale
@@ -27,7 +27,7 @@ struct session_manager_config {
   std::chrono::seconds session_timeout{1800};
   std::chrono::seconds check_interval{60};
   session_factory spawn_session;  ///< empty: the real session actor
-  caf::actor outcomes;            ///< sends the grades (none in tests that do not grade)
+  outcomes_actor outcomes;        ///< sends the grades (none in tests that do not grade)
   /// Tests only (OTRBOT_TEST_MANAGER_GATE): while this file exists, the
   /// manager is held in a whitelist request, as a slow or stuck manager
   /// would be, so that tests can show who else keeps being served.
@@ -35,7 +35,7 @@ struct session_manager_config {
 };
 
 struct session_entry {
-  caf::actor actor;
+  session_actor actor;
   caf::actor_clock::time_point last_activity;
   std::int64_t last_activity_unix = 0;  ///< for reports
   bool warned = false;
@@ -46,7 +46,7 @@ struct session_entry {
 struct session_manager_state {
   static constexpr const char* name = "session_manager";
   session_manager_config cfg;
-  caf::actor gateway;
+  xmpp_gateway_actor gateway;
   std::map<std::string, session_entry> sessions;  ///< bare JID -> session
   std::map<caf::actor_addr, std::string> owners;  ///< session -> bare JID
   std::map<std::string, grade_job> grades;        ///< bare JID -> grade to send on completion
@@ -58,7 +58,8 @@ struct session_manager_state {
 /// inactivity (warning first); passes the LMS's secret and code to the
 /// session; survives a session that fails (logged and forgotten: the next
 /// message starts a new one).
-caf::behavior session_manager(caf::stateful_actor<session_manager_state>* self,
-                              session_manager_config cfg);
+session_manager_actor::behavior_type
+session_manager(session_manager_actor::stateful_pointer<session_manager_state> self,
+                session_manager_config cfg);
 
 } // namespace otrbot

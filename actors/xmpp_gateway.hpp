@@ -1,9 +1,10 @@
 // The XMPP gateway: a blocking actor on its own thread that owns the one libstrophe connection.
 #pragma once
 
+#include "actors/interfaces.hpp"
 #include "transport/xmpp_client.hpp"
 
-#include <caf/actor.hpp>
+#include <caf/blocking_actor.hpp>
 
 #include <functional>
 #include <string>
@@ -12,7 +13,7 @@ namespace otrbot {
 
 struct xmpp_gateway_config {
   xmpp::client_options client;
-  caf::actor manager;  ///< gets inbound_message, inbound_presence, roster_snapshot, online
+  session_manager_actor manager;  ///< gets inbound_message, inbound_presence, roster_snapshot, online
   /// Called once when a failure that retrying cannot mend ends the gateway.
   std::function<void(xmpp::failure, const std::string& detail)> on_fatal;
 };
@@ -21,6 +22,8 @@ struct xmpp_gateway_config {
 /// server cannot be reached or drops the connection, hands what it hears to
 /// the manager and sends what it is told. Ends on atoms::stop, or on a fatal
 /// failure (authentication refused, untrusted certificate, TLS policy).
+/// A blocking actor (libstrophe's loop shares its thread): it receives what
+/// xmpp_gateway_actor lists, and is addressed through that typed handle.
 void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg);
 
 } // namespace otrbot

@@ -2,6 +2,7 @@
 // serves the LTI 1.1 launch, the student's pages and the admin REST API.
 #pragma once
 
+#include "actors/interfaces.hpp"
 #include "lti/web_flow.hpp"
 
 #include <caf/actor.hpp>
@@ -15,7 +16,7 @@ namespace otrbot {
 struct http_gateway_config {
   lti::web_settings pages;     ///< what the pages show (lti settings, names, catalogs, token key)
   std::string admin_token;     ///< empty: the admin API answers 404
-  caf::actor manager;          ///< asked with timed requests; never touched
+  session_manager_actor manager;  ///< asked with timed requests; never touched
   caf::actor_system* system = nullptr;
 };
 

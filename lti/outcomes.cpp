@@ -76,7 +76,7 @@ bool send_once(const grade_job& job, std::chrono::seconds timeout, std::string& 
 
 bool initialize_http_client() { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }
 
-caf::behavior outcomes_sender(caf::event_based_actor* self, outcomes_config cfg) {
+outcomes_actor::behavior_type outcomes_sender(outcomes_actor::pointer self, outcomes_config cfg) {
   auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
   return {
     [self, cfg, rng](atoms::grade, grade_job& job, std::int32_t attempt) {

@@ -1,7 +1,7 @@
 // Grade passback: LTI 1.1 Basic Outcomes replaceResult over HTTPS (libcurl), retried with backoff.
 #pragma once
 
-#include <caf/fwd.hpp>
+#include "actors/interfaces.hpp"
 
 #include <chrono>
 
@@ -16,7 +16,7 @@ struct outcomes_config {
 /// Spawned detached (blocking HTTP). Takes (atoms::grade, grade_job): signs
 /// the replaceResultRequest with the OAuth body hash, POSTs it, and counts
 /// it done only on imsx_codeMajor success; otherwise retries later.
-caf::behavior outcomes_sender(caf::event_based_actor* self, outcomes_config cfg);
+outcomes_actor::behavior_type outcomes_sender(outcomes_actor::pointer self, outcomes_config cfg);
 
 /// Call once in main, before threads start (curl_global_init).
 bool initialize_http_client();

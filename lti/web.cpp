@@ -126,7 +126,7 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
       // The grade goes out where the lesson completes: the manager keeps it for this JID.
       if (s.lms.gradable()) {
         auto secret = pages(self).lti.consumers.at(s.lms.consumer_key);
-        caf::anon_send(self->state.cfg.manager, atoms::grade_when_done_v, jid,
+        self->send(self->state.cfg.manager, atoms::grade_when_done_v, jid,
                        grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key,
                                  secret, 1.0});
       }

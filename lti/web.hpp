@@ -6,6 +6,7 @@
 //                                     (grade_when_done: the manager grades on completion)
 #pragma once
 
+#include "actors/interfaces.hpp"
 #include "lti/web_flow.hpp"
 #include "lti/web_types.hpp"
 
@@ -31,7 +32,7 @@ using web_actor = caf::typed_actor<caf::replies_to<lti::web_request>::with<lti::
 struct web_config {
   lti::web_settings pages;
   std::string admin_token;  ///< empty: the admin API answers 404
-  caf::actor manager;       ///< asked with timed requests
+  session_manager_actor manager;  ///< asked with timed requests
   /// How long the web actor waits for the session manager: shorter than the
   /// adapter waits for the web actor, so the page can say what happened.
   std::chrono::milliseconds manager_timeout{8000};

@@ -20,8 +20,10 @@ const bool otr_ready = otr::initialize();
 /// Stands in for the XMPP gateway: writes down every stanza it is asked to send.
 using sent_log = std::shared_ptr<std::vector<std::string>>;
 
-caf::behavior recording_gateway(caf::event_based_actor*, sent_log log) {
+xmpp_gateway_actor::behavior_type recording_gateway(xmpp_gateway_actor::pointer, sent_log log) {
   return {
+    [](atoms::start) {},
+    [](atoms::stop) {},
     [log](xmpp::outbound_message& m) { log->push_back("message " + m.to + ": " + m.body); },
     [log](xmpp::outbound_presence& p) {
       log->push_back("presence " + (p.to.empty() ? "*" : p.to) + " " + p.type +
@@ -34,18 +36,28 @@ caf::behavior recording_gateway(caf::event_based_actor*, sent_log log) {
 }
 
 /// Stands in for the grade sender: writes down every grade it is asked to send.
-caf::behavior recording_outcomes(caf::event_based_actor*, sent_log log) {
+outcomes_actor::behavior_type recording_outcomes(outcomes_actor::pointer, sent_log log) {
   return {[log](atoms::grade, grade_job& job, std::int32_t) {
     log->push_back("grade " + job.sourcedid + " to " + job.outcome_url);
   }};
 }
 
 /// A session that fails on its first message, as a bug would make it.
-caf::behavior failing_session(caf::event_based_actor* self, std::string jid) {
-  return {[self, jid](xmpp::inbound_message&) {
-    CAF_MESSAGE("the session of " << jid << " fails");
-    self->quit(caf::sec::runtime_error);
-  }};
+session_actor::behavior_type failing_session(session_actor::pointer self, std::string jid) {
+  return {
+    [self, jid](xmpp::inbound_message&) {
+      CAF_MESSAGE("the session of " << jid << " fails");
+      self->quit(caf::sec::runtime_error);
+    },
+    [](atoms::set_secret, std::string&) { return false; },
+    [](atoms::check_code, std::string&) { return false; },
+    [](atoms::warn, std::int64_t) {},
+    [](atoms::refreshed) {},
+    [](atoms::sign_out) { return true; },
+    [](atoms::offline, std::string&) {},
+    [](atoms::type_next) {},
+    [](atoms::otr_poll) {},
+  };
 }
 
 struct fixture : test_coordinator_fixture<> {
@@ -61,9 +73,9 @@ struct fixture : test_coordinator_fixture<> {
   }
 
   sent_log sent = std::make_shared<std::vector<std::string>>();
-  caf::actor gateway;
-  caf::actor outcomes;
-  caf::actor manager;
+  xmpp_gateway_actor gateway;
+  outcomes_actor outcomes;
+  session_manager_actor manager;
 
   void start(session_factory factory = {}, bool typed = false) {
     session_manager_config mc;
@@ -161,10 +173,10 @@ CAF_TEST(the roster after login is synced with the whitelist) {
 }
 
 CAF_TEST(a failing session is removed and neither the manager nor other sessions go down) {
-  start([](caf::event_based_actor* parent, session_config sc) {
+  start([](caf::actor_system& system, session_config sc) -> session_actor {
     if (sc.jid == "alice@x.org")
-      return parent->spawn(failing_session, sc.jid);
-    return parent->spawn(session, std::move(sc));
+      return system.spawn(failing_session, sc.jid);
+    return system.spawn(session, std::move(sc));
   });
   from("bob@x.org/r", "hi");
   from("alice@x.org/r", "boom");

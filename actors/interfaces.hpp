@@ -1,0 +1,104 @@
+// Every actor's typed interface, in one place: the contract between otrbot's actors, checked by
+// the compiler. A message has one meaning; its reply (or an otrbot::ec error) is in its line.
+//
+//   XMPP server <-> [xmpp_gateway] --inbound_*, online, roster--> [session_manager] --grade--> [outcomes]
+//                        ^                                          |    ^     ^
+//                        '-- outbound_*, roster_change -------------'    |     | step, add_jid, set_secret,
+//                        '-- outbound_message -- [session x N] ----------'     | check_code, grade_when_done...
+//                                                    '--keygen_job--> [keygen] |
+//   browser/LMS <-> [http_gateway] --web_request--> [web] ---------------------'   (web: lti/web.hpp)
+#pragma once
+
+#include "actors/messages.hpp"
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace otrbot {
+
+/// The XMPP gateway (actors/xmpp_gateway.cpp): owns the one libstrophe connection.
+using xmpp_gateway_actor = caf::typed_actor<
+  /// Connect (sent once the manager knows the gateway).
+  caf::reacts_to<atoms::start>,
+  /// Close the connection and end.
+  caf::reacts_to<atoms::stop>,
+  /// Send a chat message (kept while offline, sent after the next login).
+  caf::reacts_to<xmpp::outbound_message>,
+  /// Send a presence (subscriptions, availability).
+  caf::reacts_to<xmpp::outbound_presence>,
+  /// Add or remove a roster item.
+  caf::reacts_to<xmpp::roster_change>>;
+
+/// The key generation worker (actors/keygen.cpp), on a thread of its own.
+using keygen_actor = caf::typed_actor<
+  /// Calculate a session's DSA key -> whether libotr succeeded.
+  caf::replies_to<keygen_job>::with<bool>>;
+
+/// The grade sender (lti/outcomes.cpp), on a thread of its own (blocking HTTP).
+using outcomes_actor = caf::typed_actor<
+  /// Send a grade (LTI 1.1 replaceResult); the int is the attempt (0 first), for retries.
+  caf::reacts_to<atoms::grade, grade_job, std::int32_t>>;
+
+/// One student's session (actors/session.cpp): their OTR conversation and lesson.
+using session_actor = caf::typed_actor<
+  /// A chat message from the student (any of their resources).
+  caf::reacts_to<xmpp::inbound_message>,
+  /// The shared secret from the page -> true, or ec::weak_secret (the reason, a msgid).
+  caf::replies_to<atoms::set_secret, std::string>::with<bool>,
+  /// The code typed on the page -> whether it is the code of the latest verification.
+  caf::replies_to<atoms::check_code, std::string>::with<bool>,
+  /// Warn that the session ends in this many minutes without activity.
+  caf::reacts_to<atoms::warn, std::int64_t>,
+  /// Activity after a warning: say that the session goes on.
+  caf::reacts_to<atoms::refreshed>,
+  /// Say goodbye and end OTR -> true once the goodbye is sent (the manager ends the actor).
+  caf::replies_to<atoms::sign_out>::with<bool>,
+  /// This full JID of the student went offline.
+  caf::reacts_to<atoms::offline, std::string>,
+  /// Its own timers: type the next line; run libotr's timer.
+  caf::reacts_to<atoms::type_next>,
+  caf::reacts_to<atoms::otr_poll>>;
+
+/// The session manager (actors/session_manager.cpp): whitelist, sessions, timeouts, grades.
+using session_manager_actor = caf::typed_actor<
+  /// This is the gateway to send stanzas through.
+  caf::reacts_to<atoms::gateway, xmpp_gateway_actor>,
+  /// The gateway logged in (again).
+  caf::reacts_to<atoms::online>,
+  /// The roster the server sent after login: subscriptions are brought in line with the whitelist.
+  caf::reacts_to<roster_snapshot>,
+  /// A presence, and a chat message, from anyone (only whitelisted JIDs get an answer).
+  caf::reacts_to<xmpp::inbound_presence>,
+  caf::reacts_to<xmpp::inbound_message>,
+  /// From a session: its student did something on the refresh list.
+  caf::reacts_to<atoms::activity, std::string>,
+  /// From a session: its lesson moved to this step (jid, step).
+  caf::reacts_to<atoms::step, std::string, std::string>,
+  /// From a session: its student completed the lesson (the registered grade goes out).
+  caf::reacts_to<atoms::completed, std::string>,
+  /// From the web side: the grade to send when this JID's lesson completes.
+  caf::reacts_to<atoms::grade_when_done, std::string, grade_job>,
+  /// Its own timer: check the timeouts.
+  caf::reacts_to<atoms::tick>,
+  /// Whitelist a JID with a locale -> true, or ec::invalid_jid (why).
+  caf::replies_to<atoms::add_jid, std::string, std::string>::with<bool>,
+  /// Remove a JID from the whitelist and end its session -> false when it was not whitelisted.
+  caf::replies_to<atoms::remove_jid, std::string>::with<bool>,
+  /// End a JID's session as on timeout -> false when it has none.
+  caf::replies_to<atoms::end_session, std::string>::with<bool>,
+  /// The shared secret from the page (jid, secret) -> true, or ec::unknown_jid / ec::weak_secret.
+  caf::replies_to<atoms::set_secret, std::string, std::string>::with<bool>,
+  /// The code typed on the page (jid, code) -> whether it is right, or ec::no_session.
+  caf::replies_to<atoms::check_code, std::string, std::string>::with<bool>,
+  /// The lesson step of a JID's session ("" without one).
+  caf::replies_to<atoms::step, std::string>::with<std::string>,
+  /// The whitelist; the running sessions (admin API); their bare JIDs.
+  caf::replies_to<atoms::whitelist>::with<std::vector<whitelist_entry>>,
+  caf::replies_to<atoms::session_list>::with<std::vector<session_info>>,
+  caf::replies_to<atoms::sessions>::with<std::vector<std::string>>>;
+
+} // namespace otrbot
