@@ -22,6 +22,14 @@ enum class ec : std::uint8_t {
   weak_secret,
   /// The JID has no running lesson (the reference's JidNotKnown): it must say hello first.
   no_session,
+  /// The XMPP gateway ended: the server refused the credentials (exit 6). Context: the detail.
+  xmpp_auth_refused,
+  /// The XMPP gateway ended: the server certificate is not trusted (exit 7).
+  xmpp_cert_untrusted,
+  /// The XMPP gateway ended: the TLS handshake failed on the version/cipher policy (exit 127).
+  xmpp_tls_policy,
+  /// The XMPP gateway ended: TLS is required but the server offers none (exit 127).
+  xmpp_tls_unavailable,
 };
 
 /// The CAF error category of `ec`.
@@ -52,6 +60,10 @@ inline const char* to_string(ec x) {
     case ec::invalid_jid: return "invalid_jid";
     case ec::weak_secret: return "weak_secret";
     case ec::no_session: return "no_session";
+    case ec::xmpp_auth_refused: return "xmpp_auth_refused";
+    case ec::xmpp_cert_untrusted: return "xmpp_cert_untrusted";
+    case ec::xmpp_tls_policy: return "xmpp_tls_policy";
+    case ec::xmpp_tls_unavailable: return "xmpp_tls_unavailable";
   }
   return "?";
 }

@@ -22,7 +22,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <mutex>
+#include <map>
+#include <thread>
 #include <sstream>
 
 namespace otrbot {
@@ -50,27 +51,28 @@ int fail(exit_code code, const std::string& line) {
   return as_int(code);
 }
 
-/// How the run ends: set once, by a signal or by a fatal XMPP failure.
-class exit_latch {
+/// How the run ends: the exit code and the line for stderr ("" for none).
+using run_end = std::pair<int, std::string>;
+
+/// Waits, on a thread of its own, for SIGINT or SIGTERM and tells `root`;
+/// SIGUSR1 (sent by stop()) ends it without a word.
+class signal_watcher {
 public:
-  void set(int code, std::string line) {
-    std::lock_guard guard{mtx_};
-    if (!code_) {
-      code_ = code;
-      line_ = std::move(line);
-    }
+  signal_watcher(const sigset_t& signals, caf::actor root)
+    : thread_{[signals, root] {
+        int sig = 0;
+        if (sigwait(&signals, &sig) == 0 && sig != SIGUSR1)
+          caf::anon_send(root, atoms::stop_v, static_cast<std::int32_t>(sig));
+      }} {}
+  ~signal_watcher() {
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
   }
-  std::optional<std::pair<int, std::string>> get() {
-    std::lock_guard guard{mtx_};
-    if (!code_)
-      return std::nullopt;
-    return std::pair{*code_, line_};
-  }
+  signal_watcher(const signal_watcher&) = delete;
+  signal_watcher& operator=(const signal_watcher&) = delete;
 
 private:
-  std::mutex mtx_;
-  std::optional<int> code_;
-  std::string line_;
+  std::thread thread_;
 };
 
 std::string fatal_line(xmpp::failure why, const std::string& detail, const conf::account& acc,
@@ -153,10 +155,13 @@ int runclient(const runclient_options& opts) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGUSR1);  // only to wake the signal watcher at the end
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // inherited by every thread below
 
   // -- actors -----------------------------------------------------------------
-  exit_latch latch;
+  // The root monitors every long-lived actor: the first that ends (or a
+  // signal) ends the run, and its exit reason decides the exit code.
+  run_end end{as_int(exit_code::ok), {}};
   {
     caf::actor_system_config cfg;
     cfg.add_error_category(ec_category(), [](std::uint8_t code, caf::atom_value, const caf::message& ctx) {
@@ -220,9 +225,6 @@ int runclient(const runclient_options& opts) {
     gc.client.ca_file = s.xmpp.enable_tls ? s.xmpp.ca_certs : "";
     gc.client.wire_log.log_user_msgs = s.bot.log_user_msgs;
     gc.manager = manager;
-    gc.on_fatal = [&latch, acc, &s](xmpp::failure why, const std::string& detail) {
-      latch.set(exit_for(why), fatal_line(why, detail, *acc, s.xmpp));
-    };
     auto gateway = caf::actor_cast<xmpp_gateway_actor>(sys.spawn(xmpp_gateway, std::move(gc)));
     caf::anon_send(manager, atoms::gateway_v, gateway);
     caf::anon_send(gateway, atoms::start_v);
@@ -240,21 +242,31 @@ int runclient(const runclient_options& opts) {
     hc.manager = manager;
     hc.system = &sys;
     http_gateway web{std::move(hc)};
+    caf::scoped_actor root{sys};
+    const std::map<caf::actor_addr, std::string> watched{
+      {gateway.address(), "XMPP gateway"}, {manager.address(), "session manager"},
+      {keygen.address(), "key generator"}, {outcomes.address(), "grade sender"},
+      {web.web_handle().address(), "web actor"}};
+    for (const auto& [addr, name] : watched)
+      root->monitor(caf::actor_cast<caf::actor>(addr));
     if (auto err = web.start(); !err.empty()) {
-      latch.set(as_int(exit_code::bad_setting), "bad setting lti.listen: " + err);
-    } else if (!s.lti.enabled) {
-      log->warn("lti.enabled = false: DEVELOPMENT MODE, the pages work without an LMS launch");
-    }
-    log->info("otrbot started as {} with {} whitelisted JID(s)", acc->jid, s.whitelist.size());
-
-    timespec tick{0, 100'000'000};
-    while (!latch.get()) {
-      siginfo_t info{};
-      int sig = sigtimedwait(&stop_signals, &info, &tick);
-      if (sig > 0) {
-        log->info("signal {}: shutting down", sig);
-        latch.set(as_int(exit_code::ok), {});
-      }
+      end = {as_int(exit_code::bad_setting), "bad setting lti.listen: " + err};
+    } else {
+      if (!s.lti.enabled)
+        log->warn("lti.enabled = false: DEVELOPMENT MODE, the pages work without an LMS launch");
+      log->info("otrbot started as {} with {} whitelisted JID(s)", acc->jid, s.whitelist.size());
+      signal_watcher signals{stop_signals, caf::actor{root}};
+      root->receive(
+        [&](atoms::stop, std::int32_t sig) { log->info("signal {}: shutting down", sig); },
+        [&](caf::down_msg& dm) {
+          auto name = watched.count(dm.source) ? watched.at(dm.source) : "an actor";
+          if (auto why = fatal_failure(dm.reason)) {
+            end = {exit_for(*why), fatal_line(*why, detail_of(dm.reason), *acc, s.xmpp)};
+          } else {
+            log->error("the {} ended: {}", name, caf::to_string(dm.reason));
+            end = {as_int(exit_code::unknown), "the " + name + " ended unexpectedly (see the log)"};
+          }
+        });
     }
     web.stop();
     caf::anon_send(gateway, atoms::stop_v);
@@ -262,7 +274,7 @@ int runclient(const runclient_options& opts) {
     caf::anon_send_exit(keygen, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(outcomes, caf::exit_reason::user_shutdown);
   }  // the actor system waits here for every actor to finish
-  auto [code, line] = *latch.get();
+  auto [code, line] = end;
   if (!line.empty())
     std::cerr << "otrbot: " << line << '\n';
   log->info("stopped (exit code {})", code);

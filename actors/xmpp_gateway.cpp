@@ -1,6 +1,7 @@
 // The XMPP gateway actor: libstrophe's loop and the actor's mailbox on one thread.
 #include "actors/xmpp_gateway.hpp"
 
+#include "actors/errors.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "transport/backoff.hpp"
@@ -19,12 +20,34 @@ using namespace std::chrono_literals;
 using pending = std::variant<xmpp::outbound_message, xmpp::outbound_presence, xmpp::roster_change>;
 constexpr std::size_t max_pending = 1000;
 
+constexpr std::pair<xmpp::failure, ec> fatal_kinds[] = {
+  {xmpp::failure::auth_refused, ec::xmpp_auth_refused},
+  {xmpp::failure::cert_untrusted, ec::xmpp_cert_untrusted},
+  {xmpp::failure::tls_policy, ec::xmpp_tls_policy},
+  {xmpp::failure::tls_unavailable, ec::xmpp_tls_unavailable},
+};
+
 } // namespace
+
+caf::error fatal_error(xmpp::failure why, const std::string& detail) {
+  for (auto [failure, code] : fatal_kinds)
+    if (failure == why)
+      return make_error(code, detail);
+  return caf::make_error(caf::sec::runtime_error, detail);
+}
+
+std::optional<xmpp::failure> fatal_failure(const caf::error& reason) {
+  for (auto [failure, code] : fatal_kinds)
+    if (is(reason, code))
+      return failure;
+  return std::nullopt;
+}
 
 void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
   auto log = logging::get("xmpp");
   bool running = true;
   bool fatal = false;
+  caf::error ended;  // the exit reason after a fatal failure
   net::backoff delays;
   std::mt19937_64 rng{std::random_device{}()};
   std::uniform_real_distribution<double> unit{0.0, 1.0};
@@ -56,8 +79,7 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
       log->error("{}: {}", xmpp::to_string(why), detail);
       fatal = true;
       running = false;
-      if (cfg.on_fatal)
-        cfg.on_fatal(why, detail);
+      ended = fatal_error(why, detail);
       return;
     }
     auto wait = delays.next(unit(rng));
@@ -113,6 +135,8 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
     for (int i = 0; i < 100 && !client->idle(); ++i)
       client->run_once(20ms);
   }
+  if (ended)
+    self->fail_state(std::move(ended));  // the exit reason: runclient turns it into the exit code
 }
 
 } // namespace otrbot

@@ -163,6 +163,8 @@ http_gateway::http_gateway(http_gateway_config cfg) : impl_(std::make_unique<imp
 
 http_gateway::~http_gateway() { stop(); }
 
+web_actor http_gateway::web_handle() const { return impl_->web; }
+
 std::string http_gateway::start() {
   const auto& listen = impl_->cfg.pages.lti.listen;
   auto hp = net::parse_host_port(listen);

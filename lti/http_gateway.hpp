@@ -3,6 +3,7 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
+#include "lti/web.hpp"
 #include "lti/web_flow.hpp"
 
 #include <caf/actor.hpp>
@@ -32,6 +33,8 @@ public:
 
   /// Listens on lti.listen; an error message when it cannot.
   std::string start();
+  /// The web actor it hands requests to (to be monitored).
+  web_actor web_handle() const;
   void stop();
 
   struct impl;
