@@ -32,6 +32,7 @@
 #include "actors/secrets.hpp"
 #include "actors/state_machine.hpp"
 #include "i18n/text.hpp"
+#include "transport/otr_events.hpp"
 
 #include <string>
 #include <variant>
@@ -108,6 +109,8 @@ public:
   /// events: the reason of unsafe_secret_received. An event the current step
   /// does not expect changes nothing and returns no effects.
   std::vector<effect> handle(const std::string& event, const std::string& detail = {});
+  /// Handles what OTR reported (the facade's events, by their lesson names).
+  std::vector<effect> handle(otr::event e) { return handle(std::string{otr::name(e)}); }
 
   /// Whether `typed` is the code of the latest verification (even if OTR
   /// ended since) and the lesson is not complete yet; then handling

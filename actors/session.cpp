@@ -105,18 +105,18 @@ void carry_out(session_ptr self, otr::outcome out, bool quiet) {
   auto& st = self->state;
   if (!quiet)
     send_raw(self, out.to_send);
-  for (const auto& e : out.events) {
-    if (e == "correct_secret_received")
+  for (auto e : out.events) {
+    if (e == otr::event::correct_secret_received)
       st.verified_session = st.otr->session_id();
     // Lines still waiting to be typed were meant for the encrypted
     // conversation: they do not go out in plaintext once it has ended.
-    if (e == "otr_disabled")
+    if (e == otr::event::otr_disabled)
       st.typing.clear();
     if (quiet) {
       st.lesson->handle(e);  // the student is gone: nothing to say
       continue;
     }
-    handle_event(self, e);
+    handle_event(self, std::string{otr::name(e)});
   }
   schedule_poll(self);
 }
@@ -263,8 +263,7 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
         run_effects(self, s.lesson->start());
       // Plaintext needs no key; OTR traffic (and, to keep the order, all that
       // follows it) waits until the key is ready.
-      if (!s.key_ready && (!s.waiting.empty() || m.body.find("?OTR") != std::string::npos ||
-                           m.body.find("\x20\x09\x20\x20\x09\x09\x09\x09") != std::string::npos)) {
+      if (!s.key_ready && (!s.waiting.empty() || otr::is_otr_traffic(m.body))) {
         s.waiting.push_back(std::move(m.body));
         return;
       }

@@ -108,10 +108,10 @@ struct session::impl {
                              nullptr, nullptr, nullptr);
   }
 
-  void event(const char* name) {
-    if (std::find(out.events.begin(), out.events.end(), name) == out.events.end() ||
-        std::strcmp(name, "smp_started") == 0 || std::strcmp(name, "smp_question_used") == 0)
-      out.events.emplace_back(name);
+  void happened(event e) {
+    if (std::find(out.events.begin(), out.events.end(), e) == out.events.end() ||
+        e == event::smp_started || e == event::smp_question_used)
+      out.events.push_back(e);
   }
 
   outcome take() {
@@ -155,19 +155,19 @@ struct session::impl {
     auto* me = self(op);
     me->current = c;
     me->log->info("private conversation with {} started (OTR v{})", me->peer, c->protocol_version);
-    me->event("otr_enabled");
+    me->happened(event::otr_enabled);
   }
   static void gone_insecure(void* op, ConnContext*) {
     auto* me = self(op);
     me->log->info("private conversation with {} ended", me->peer);
     me->went_insecure = true;
-    me->event("otr_disabled");
+    me->happened(event::otr_disabled);
   }
   static void still_secure(void* op, ConnContext* c, int) {
     auto* me = self(op);
     me->current = c;
     me->log->info("private conversation with {} refreshed", me->peer);
-    me->event("otr_already_setup");
+    me->happened(event::otr_already_setup);
   }
   static int max_message_size(void*, ConnContext*) { return max_fragment; }
   static const char* account_name(void*, const char* account, const char*) { return account; }
@@ -195,17 +195,17 @@ struct session::impl {
     auto* me = self(op);
     me->current = c;
     switch (e) {
-      case OTRL_SMPEVENT_ASK_FOR_SECRET: me->event("smp_started"); break;
-      case OTRL_SMPEVENT_ASK_FOR_ANSWER: me->event("smp_question_used"); break;
-      case OTRL_SMPEVENT_SUCCESS: me->event("correct_secret_received"); break;
-      case OTRL_SMPEVENT_FAILURE: me->event("incorrect_secret_received"); break;
-      case OTRL_SMPEVENT_ABORT: me->event("smp_aborted"); break;
+      case OTRL_SMPEVENT_ASK_FOR_SECRET: me->happened(event::smp_started); break;
+      case OTRL_SMPEVENT_ASK_FOR_ANSWER: me->happened(event::smp_question_used); break;
+      case OTRL_SMPEVENT_SUCCESS: me->happened(event::correct_secret_received); break;
+      case OTRL_SMPEVENT_FAILURE: me->happened(event::incorrect_secret_received); break;
+      case OTRL_SMPEVENT_ABORT: me->happened(event::smp_aborted); break;
       case OTRL_SMPEVENT_CHEATED:
       case OTRL_SMPEVENT_ERROR:
         me->log->warn("SMP with {} went wrong ({}): aborted", me->peer,
                       e == OTRL_SMPEVENT_CHEATED ? "cheating detected" : "protocol error");
         me->need_abort = true;
-        me->event("smp_aborted");
+        me->happened(event::smp_aborted);
         break;
       default: break;
     }
@@ -318,7 +318,7 @@ outcome session::receive(const std::string& message) {
     m.current = ctx;
   if (tlvs && otrl_tlv_find(tlvs, OTRL_TLV_DISCONNECTED)) {
     m.went_insecure = true;
-    m.event("otr_disabled");
+    m.happened(event::otr_disabled);
   }
   if (!internal)
     m.out.text = newmessage ? std::string{newmessage} : message;
@@ -395,7 +395,7 @@ outcome session::end(bool tell_peer) {
   }
   m.current = nullptr;
   if (was_private)
-    m.event("otr_disabled");
+    m.happened(event::otr_disabled);
   return m.take();
 }
 

@@ -1,6 +1,8 @@
 // One student's OTR conversation over libotr 4.1: its own user state and key, no CAF.
 #pragma once
 
+#include "transport/otr_events.hpp"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,10 +24,8 @@ struct outcome {
   /// Stanza bodies to send to the student (OTR protocol messages, encrypted
   /// data, or plaintext), in order.
   std::vector<std::string> to_send;
-  /// Lesson events: otr_enabled, otr_disabled, otr_already_setup,
-  /// smp_started, smp_question_used, smp_aborted, correct_secret_received,
-  /// incorrect_secret_received.
-  std::vector<std::string> events;
+  /// What happened, in order (each at most once, but SMP starts).
+  std::vector<event> events;
   /// What the student wrote, decrypted when it came encrypted; nullopt for
   /// OTR protocol messages.
   std::optional<std::string> text;

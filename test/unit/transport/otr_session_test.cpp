@@ -26,7 +26,7 @@ void make_key(session& s) {
 
 struct peer {
   session otr;
-  std::vector<std::string> events;
+  std::vector<otrbot::otr::event> events;
   std::vector<std::string> texts;
   peer(const char* me, const char* them) : otr(me, them, quiet()) { make_key(otr); }
 };
@@ -52,7 +52,7 @@ void exchange(peer& a, peer& b, outcome from_a) {
   REQUIRE(wire.empty());
 }
 
-bool saw(const peer& p, const std::string& e) {
+bool saw(const peer& p, otrbot::otr::event e) {
   return std::find(p.events.begin(), p.events.end(), e) != p.events.end();
 }
 
@@ -87,7 +87,7 @@ TEST_CASE("the student's OTR v3 query starts an encrypted session on both sides"
   peer bot{"bot@x.org", "s@x.org"};
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  CHECK(saw(bot, "otr_enabled"));
+  CHECK(saw(bot, event::otr_enabled));
   CHECK(bot.otr.protocol_version() == 3);
   CHECK(bot.otr.session_id() == student.otr.session_id());
   // What the bot sends now is encrypted, and the student reads it.
@@ -106,10 +106,10 @@ TEST_CASE("SMP with the same secret succeeds on both sides") {
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
   exchange(student, bot, student.otr.start_smp("purple tractor"));
-  REQUIRE(saw(bot, "smp_started"));
+  REQUIRE(saw(bot, event::smp_started));
   exchange(bot, student, bot.otr.respond_smp("purple tractor"));
-  CHECK(saw(bot, "correct_secret_received"));
-  CHECK(saw(student, "correct_secret_received"));
+  CHECK(saw(bot, event::correct_secret_received));
+  CHECK(saw(student, event::correct_secret_received));
 }
 
 TEST_CASE("SMP with another secret fails on both sides") {
@@ -118,8 +118,8 @@ TEST_CASE("SMP with another secret fails on both sides") {
   start_otr(bot, student);
   exchange(student, bot, student.otr.start_smp("purple tractor"));
   exchange(bot, student, bot.otr.respond_smp("green tractor"));
-  CHECK(saw(bot, "incorrect_secret_received"));
-  CHECK_FALSE(saw(bot, "correct_secret_received"));
+  CHECK(saw(bot, event::incorrect_secret_received));
+  CHECK_FALSE(saw(bot, event::correct_secret_received));
 }
 
 TEST_CASE("SMP started by the bot, and SMP aborted by the student") {
@@ -127,9 +127,9 @@ TEST_CASE("SMP started by the bot, and SMP aborted by the student") {
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
   exchange(bot, student, bot.otr.start_smp("purple tractor"));
-  REQUIRE(saw(student, "smp_started"));
+  REQUIRE(saw(student, event::smp_started));
   exchange(student, bot, student.otr.abort_smp());
-  CHECK(saw(bot, "smp_aborted"));
+  CHECK(saw(bot, event::smp_aborted));
 }
 
 TEST_CASE("private content goes only over the session it was meant for") {
@@ -152,7 +152,7 @@ TEST_CASE("the student ending OTR: the bot sees otr_disabled and speaks plaintex
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
   exchange(student, bot, student.otr.end());
-  CHECK(saw(bot, "otr_disabled"));
+  CHECK(saw(bot, event::otr_disabled));
   CHECK_FALSE(bot.otr.encrypted());
   auto out = bot.otr.send("back in plaintext");
   REQUIRE(out.to_send.size() == 1);
@@ -187,10 +187,10 @@ TEST_CASE("the bot ending OTR sends a disconnect and returns to plaintext") {
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
   auto out = bot.otr.end();
-  CHECK(std::find(out.events.begin(), out.events.end(), "otr_disabled") != out.events.end());
+  CHECK(std::find(out.events.begin(), out.events.end(), event::otr_disabled) != out.events.end());
   CHECK_FALSE(bot.otr.encrypted());
   exchange(bot, student, out);
-  CHECK(saw(student, "otr_disabled"));
+  CHECK(saw(student, event::otr_disabled));
 }
 
 TEST_CASE("long messages are fragmented to fit XMPP servers and reassembled by the peer") {
@@ -222,6 +222,6 @@ TEST_CASE("ending OTR quietly sends nothing") {
   start_otr(bot, student);
   auto out = bot.otr.end(false);
   CHECK(out.to_send.empty());
-  CHECK(std::find(out.events.begin(), out.events.end(), "otr_disabled") != out.events.end());
+  CHECK(std::find(out.events.begin(), out.events.end(), event::otr_disabled) != out.events.end());
   CHECK_FALSE(bot.otr.encrypted());
 }
