@@ -2,13 +2,12 @@
 #include "transport/xmpp_client.hpp"
 
 #include "transport/jid.hpp"
-#include "transport/stanza_rules.hpp"
+#include "transport/stanza_codec.hpp"
 
 #include <spdlog/spdlog.h>
 #include <strophe.h>
 
 #include <cstring>
-#include <vector>
 
 namespace otrbot::xmpp {
 
@@ -192,52 +191,27 @@ struct xmpp_client::impl {
     return 0;  // one-shot
   }
 
-  /// Whether a message is a carbon or forwarded copy (see stanza_rules.hpp).
-  static bool copied(xmpp_stanza_t* stanza) {
-    std::vector<element_name> children;
-    for (auto* c = xmpp_stanza_get_children(stanza); c; c = xmpp_stanza_get_next(c)) {
-      const char* name = xmpp_stanza_get_name(c);
-      const char* ns = xmpp_stanza_get_ns(c);
-      if (name && xmpp_stanza_is_tag(c))
-        children.push_back({name, ns ? ns : ""});
-    }
-    return is_copy(children);
-  }
-
-  /// RFC 6121 5.2: chat messages. Carbons (XEP-0280) and forwarded messages
-  /// (XEP-0297) are copies, not words the student sent to the bot: ignored.
-  /// A <private/> carbons hint is not a copy: the message is handled.
-  static int on_message(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+  /// RFC 6121 4 and 5: presences and chat messages, decoded by stanza_codec
+  /// (carbons and forwards are copies, not words sent to the bot: ignored).
+  static int on_stanza(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
     auto* me = static_cast<impl*>(self);
-    const char* type = xmpp_stanza_get_type(stanza);
-    const char* from = xmpp_stanza_get_from(stanza);
-    if (!from)
-      return 1;
-    if (type && (std::strcmp(type, "error") == 0 || std::strcmp(type, "groupchat") == 0 ||
-                 std::strcmp(type, "headline") == 0))
-      return 1;
-    if (copied(stanza)) {
-      me->log->debug("ignored a carbon copy or forwarded message from {}", from);
-      return 1;
+    auto event = decode(me->ctx.get(), stanza);
+    if (auto* m = std::get_if<inbound_message>(&event)) {
+      if (me->events.message)
+        me->events.message(std::move(*m));
+    } else if (auto* p = std::get_if<inbound_presence>(&event)) {
+      if (me->events.presence)
+        me->events.presence(std::move(*p));
+    } else {
+      const char* from = xmpp_stanza_get_from(stanza);
+      me->log->debug("ignored {} from {}", std::get<ignored>(event).why, from ? from : "nobody");
     }
-    char* body = xmpp_message_get_body(stanza);
-    if (!body)
-      return 1;
-    std::string text{body};
-    xmpp_free(me->ctx.get(), body);
-    if (!text.empty() && me->events.message)
-      me->events.message({from, std::move(text)});
     return 1;
   }
-
-  static int on_presence(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
-    auto* me = static_cast<impl*>(self);
-    const char* from = xmpp_stanza_get_from(stanza);
-    const char* type = xmpp_stanza_get_type(stanza);
-    if (from && me->events.presence)
-      me->events.presence({from, type ? type : "available"});
-    return 1;
-  }
+  // One handler function per stanza name: libstrophe keeps a function (with
+  // the same user data) only once, whatever names it was added for.
+  static int on_message(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) { return on_stanza(c, s, self); }
+  static int on_presence(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) { return on_stanza(c, s, self); }
 
   /// RFC 6121 2.1.6 roster pushes are acknowledged; XEP-0199 pings answered;
   /// any other request gets service-unavailable (RFC 6120 8.4), the same for
