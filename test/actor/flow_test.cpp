@@ -1,0 +1,204 @@
+// The flow between actors, hop by hop, under CAF's deterministic scheduler: one student
+// message, and one launch + JID + secret + code through the web actor.
+#define CAF_SUITE flow
+#include "actors/interfaces.hpp"
+#include "actors/session_manager.hpp"
+#include "lti/oauth1.hpp"
+#include "lti/web.hpp"
+#include "transport/otr_session.hpp"
+
+#include <caf/test/dsl.hpp>
+#include <caf/test/unit_test_impl.hpp>
+
+#include <regex>
+
+using namespace otrbot;
+
+namespace {
+
+const bool otr_ready = otr::initialize();
+
+xmpp_gateway_actor::behavior_type quiet_gateway(xmpp_gateway_actor::pointer) {
+  return {
+    [](atoms::start) {},
+    [](atoms::stop) {},
+    [](xmpp::outbound_message&) {},
+    [](xmpp::outbound_presence&) {},
+    [](xmpp::roster_change&) {},
+  };
+}
+
+outcomes_actor::behavior_type quiet_outcomes(outcomes_actor::pointer) {
+  return {[](atoms::grade, grade_job&, std::int32_t) {}};
+}
+
+std::int64_t now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+std::string form(const lti::params& fields) {
+  std::string out;
+  for (const auto& [k, v] : fields)
+    out += (out.empty() ? "" : "&") + lti::percent_encode(k) + "=" + lti::percent_encode(v);
+  return out;
+}
+
+/// An LTI 1.1 launch of a graded learner, signed as an LMS signs it.
+lti::web_request launch_request() {
+  lti::params p{{"lti_message_type", "basic-lti-launch-request"},
+                {"lti_version", "LTI-1p0"},
+                {"resource_link_id", "r1"},
+                {"user_id", "u1"},
+                {"roles", "Learner"},
+                {"lis_outcome_service_url", "https://lms.example/outcomes"},
+                {"lis_result_sourcedid", "sid-1"},
+                {"oauth_consumer_key", "key"},
+                {"oauth_nonce", "nonce-" + std::to_string(now())},
+                {"oauth_timestamp", std::to_string(now())},
+                {"oauth_signature_method", "HMAC-SHA1"},
+                {"oauth_version", "1.0"}};
+  p.emplace_back("oauth_signature",
+                 lti::hmac_sha1(lti::signature_base_string("POST", "http://127.0.0.1:5000/", p), "secret"));
+  lti::web_request r;
+  r.method = "POST";
+  r.path = "/";
+  r.host = "127.0.0.1:5000";
+  r.body = form(p);
+  return r;
+}
+
+struct fixture : test_coordinator_fixture<> {
+  bool trigger_timeout() override { return false; }
+
+  ~fixture() override {
+    self->send_exit(web, caf::exit_reason::kill);
+    self->send_exit(manager, caf::exit_reason::kill);
+    run();
+  }
+
+  xmpp_gateway_actor gateway = sys.spawn(quiet_gateway);
+  outcomes_actor outcomes = sys.spawn(quiet_outcomes);
+  session_manager_actor manager;
+  web_actor web;
+  std::string token, csrf;
+
+  fixture() {
+    session_manager_config mc;
+    mc.whitelist = {{"alice@x.org", "en_GB"}};
+    mc.session_defaults.account = "bot@x.org";
+    mc.outcomes = outcomes;
+    manager = sys.spawn(session_manager, std::move(mc));
+    self->send(manager, atoms::gateway_v, gateway);
+    web_config wc;
+    wc.pages.lti.listen = "127.0.0.1:5000";
+    wc.pages.lti.consumers = {{"key", "secret"}};
+    wc.pages.catalogs = std::make_shared<const i18n::catalogs>(i18n::source_only());
+    wc.pages.token_key = "test-key";
+    wc.manager = manager;
+    web = sys.spawn(otrbot::web, std::move(wc));
+    run();
+  }
+
+  session_actor session_of(const std::string& jid) {
+    return deref<session_manager_actor::stateful_base<session_manager_state>>(manager)
+      .state.sessions.at(jid)
+      .actor;
+  }
+
+  /// The web actor's answer to the request sent last; remembers the page's token and CSRF token.
+  lti::web_response answer() {
+    lti::web_response out;
+    self->receive([&](lti::web_response& r) { out = std::move(r); },
+                  caf::after(std::chrono::seconds(0)) >> [] { CAF_FAIL("no web_response"); });
+    std::smatch m;
+    if (std::regex_search(out.body, m, std::regex{"name=\"csrf\" value=\"([0-9a-f]+)\""}))
+      csrf = m[1];
+    if (std::regex_search(out.body, m, std::regex{"\\?s=([^\"&]+)\""})) {
+      bool ok = true;
+      token = lti::percent_decode(m[1].str(), false, ok);
+    }
+    return out;
+  }
+
+  lti::web_request post(const std::string& path, lti::params fields) {
+    fields.emplace_back("s", token);
+    fields.emplace_back("csrf", csrf);
+    lti::web_request r;
+    r.method = "POST";
+    r.path = path;
+    r.body = form(fields);
+    return r;
+  }
+
+  lti::web_request get(const std::string& path) {
+    lti::web_request r;
+    r.method = "GET";
+    r.path = path;
+    r.query = {{"s", token}};
+    return r;
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(flow_tests, fixture)
+
+CAF_TEST(one student message goes manager then session then two lines to the gateway and activity back) {
+  CAF_REQUIRE(otr_ready);
+  self->send(manager, xmpp::inbound_message{"alice@x.org/phone", "hello"});
+  expect((xmpp::inbound_message), from(self).to(manager));
+  auto session = session_of("alice@x.org");
+  expect((xmpp::inbound_message), from(manager).to(session));
+  expect((xmpp::outbound_message), from(session).to(gateway));  // the greeting
+  expect((xmpp::outbound_message), from(session).to(gateway));  // Step 1 (once)
+  expect((atoms::activity, std::string), from(session).to(manager).with(_, "alice@x.org"));
+  run();
+}
+
+CAF_TEST(one launch then JID then secret then code go through web and manager and session hop by hop) {
+  CAF_REQUIRE(otr_ready);
+  // The launch: answered by the web actor alone.
+  self->send(web, launch_request());
+  expect((lti::web_request), from(self).to(web));
+  auto page = answer();
+  CAF_CHECK_EQUAL(page.status, 200);
+  CAF_CHECK(page.body.find("Step 0 of 4") != std::string::npos);
+  self->send(web, get("/enter_jid"));
+  expect((lti::web_request), from(self).to(web));
+  CAF_CHECK_EQUAL(answer().status, 200);
+
+  // The JID: whitelisted by the manager; the launch's grade is registered with it.
+  self->send(web, post("/enter_jid", {{"jid", "Alice@X.org"}}));
+  expect((lti::web_request), from(self).to(web));
+  expect((atoms::add_jid, std::string, std::string), from(web).to(manager).with(_, "alice@x.org", _));
+  expect((bool), from(manager).to(web).with(true));
+  expect((atoms::grade_when_done, std::string, grade_job), from(web).to(manager));
+  CAF_CHECK_EQUAL(answer().status, 303);
+
+  // The secret: the manager hands it to the student's session (delegated: the
+  // session answers the web actor directly), which tells the student too.
+  self->send(web, post("/ask_for_secret", {{"secret", "purple tractor 42"}}));
+  expect((lti::web_request), from(self).to(web));
+  expect((atoms::set_secret, std::string, std::string), from(web).to(manager));
+  auto session = session_of("alice@x.org");
+  expect((atoms::set_secret, std::string), from(web).to(session));
+  expect((xmpp::outbound_message), from(session).to(gateway));
+  expect((bool), from(session).to(web).with(true));
+  CAF_CHECK_EQUAL(answer().status, 303);
+
+  // A code of the right form but not the right one: the step, then the check.
+  self->send(web, post("/enter_bot_secret", {{"bot_secret", "zzzz zzzz"}}));
+  expect((lti::web_request), from(self).to(web));
+  expect((atoms::step, std::string), from(web).to(manager));
+  expect((std::string), from(manager).to(web));
+  expect((atoms::check_code, std::string, std::string), from(web).to(manager));
+  expect((atoms::check_code, std::string), from(web).to(session));
+  expect((bool), from(session).to(web).with(false));
+  auto refused = answer();
+  CAF_CHECK_EQUAL(refused.status, 400);
+  CAF_CHECK(refused.body.find("That is not the code the bot sent you") != std::string::npos);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
