@@ -246,6 +246,7 @@ std::vector<effect> lesson::start() {
 }
 
 std::vector<effect> lesson::handle(const std::string& event, const std::string& detail) {
+  auto before = step();
   std::vector<std::string> queue{event};
   // Follow-ups (an event an action raises) run after the event that raised
   // them; the bound keeps a table mistake from looping forever.
@@ -257,7 +258,10 @@ std::vector<effect> lesson::handle(const std::string& event, const std::string& 
     ctx_.follow_ups.clear();
     ctx_.just_greeted = false;
   }
-  return std::exchange(ctx_.effects, {});
+  auto effects = std::exchange(ctx_.effects, {});
+  if (step() != before)
+    effects.insert(effects.begin(), status{before, step(), event});
+  return effects;
 }
 
 bool lesson::accepts_code(std::string_view typed) const {

@@ -68,7 +68,16 @@ struct completed {
   friend bool operator==(const completed&, const completed&) = default;
 };
 
-using effect = std::variant<say, start_smp, respond_smp, abort_smp, send_code, completed>;
+/// The lesson moved from one step to another on `event` (for the log, the
+/// session manager and the pages): the lesson's status, as it changes.
+struct status {
+  std::string from;
+  std::string to;
+  std::string event;
+  friend bool operator==(const status&, const status&) = default;
+};
+
+using effect = std::variant<say, start_smp, respond_smp, abort_smp, send_code, completed, status>;
 
 struct settings {
   bool may_start_smp = false;
@@ -107,7 +116,8 @@ public:
 
   /// Handles one event (and the events it leads to). `detail` goes with some
   /// events: the reason of unsafe_secret_received. An event the current step
-  /// does not expect changes nothing and returns no effects.
+  /// does not expect changes nothing and returns no effects. When the step
+  /// changes, the first effect is the status (from, to, event).
   std::vector<effect> handle(const std::string& event, const std::string& detail = {});
   /// Handles what OTR reported (the facade's events, by their lesson names).
   std::vector<effect> handle(otr::event e) { return handle(std::string{otr::name(e)}); }

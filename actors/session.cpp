@@ -24,6 +24,14 @@ void crypto_random(std::uint8_t* out, std::size_t n) {
 std::shared_ptr<spdlog::logger> log() { return logging::get("session"); }
 
 void run_effects(session_ptr self, std::vector<lesson::effect> effects);
+
+/// Tells the manager (and the log) the lesson's new step.
+void report(session_ptr self, const lesson::status& change) {
+  auto& st = self->state;
+  log()->info("{}: {} -> {} ({})", st.cfg.jid, change.from, change.to, change.event);
+  if (st.cfg.manager)
+    self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, change.to);
+}
 void handle_event(session_ptr self, const std::string& event, const std::string& detail = {});
 
 /// Sends what libotr produced (protocol messages go out at once) and runs
@@ -113,7 +121,10 @@ void carry_out(session_ptr self, otr::outcome out, bool quiet) {
     if (e == otr::event::otr_disabled)
       st.typing.clear();
     if (quiet) {
-      st.lesson->handle(e);  // the student is gone: nothing to say
+      // The student is gone: nothing is said, and the step they will see on
+      // the page stays the last one reported (after the code was sent, that
+      // is "type the code", which stays valid). Issue 14 revisits this.
+      st.lesson->handle(e);
       continue;
     }
     handle_event(self, std::string{otr::name(e)});
@@ -143,6 +154,8 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
       st.typing.push_back({i18n::text(catalogs_of(self), i18n::msg::your_code, st.cfg.locale, args),
                            true, st.verified_session});
       schedule_typing(self);
+    } else if (auto* change = std::get_if<lesson::status>(&fx)) {
+      report(self, *change);
     } else if (std::holds_alternative<lesson::completed>(fx)) {
       log()->info("{} completed the lesson", st.cfg.jid);
       if (st.cfg.manager)
@@ -153,13 +166,7 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
 
 void handle_event(session_ptr self, const std::string& event, const std::string& detail) {
   auto& st = self->state;
-  auto before = st.lesson->step();
   auto effects = st.lesson->handle(event, detail);
-  if (st.lesson->step() != before) {
-    log()->info("{}: {} -> {} ({})", st.cfg.jid, before, st.lesson->step(), event);
-    if (st.cfg.manager)
-      self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, st.lesson->step());
-  }
   if (lesson::refreshes_session(event) && st.cfg.manager)
     self->send(st.cfg.manager, atoms::activity_v, st.cfg.jid);
   run_effects(self, std::move(effects));
@@ -227,6 +234,8 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
   st.cfg = std::move(cfg);
   st.otr = std::make_shared<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
   st.lesson = std::make_unique<lesson::lesson>(st.cfg.lesson, crypto_random);
+  if (st.cfg.manager)  // the manager learns each step from the lesson, the first one too
+    self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, st.lesson->step());
   if (!st.cfg.default_secret.empty())
     if (auto normal = secrets::normalise(st.cfg.default_secret)) {
       st.secret = *normal;

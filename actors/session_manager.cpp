@@ -55,7 +55,7 @@ session_actor session_for(manager_ptr self, const std::string& jid) {
   sc.manager = caf::actor_cast<session_manager_actor>(self);
   auto s = st.cfg.spawn_session(self->system(), std::move(sc));
   self->monitor(s);
-  st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, "awaiting_otr"});
+  st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, {}});
   st.owners.emplace(s.address(), jid);
   log()->info("session started for {}", jid);
   return s;

@@ -40,7 +40,7 @@ struct session_entry {
   std::int64_t last_activity_unix = 0;  ///< for reports
   bool warned = false;
   bool ending = false;  ///< its sign-out is under way: not ended twice
-  std::string step = "awaiting_otr";
+  std::string step;  ///< the lesson's step, as the session reports it
 };
 
 struct session_manager_state {

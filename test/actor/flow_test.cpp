@@ -151,6 +151,8 @@ CAF_TEST(one student message goes manager then session then two lines to the gat
   expect((xmpp::inbound_message), from(self).to(manager));
   auto session = session_of("alice@x.org");
   expect((xmpp::inbound_message), from(manager).to(session));
+  // The lesson's first step, told by the session as it starts.
+  expect((atoms::step, std::string, std::string), from(session).to(manager).with(_, _, "awaiting_otr"));
   expect((xmpp::outbound_message), from(session).to(gateway));  // the greeting
   expect((xmpp::outbound_message), from(session).to(gateway));  // Step 1 (once)
   expect((atoms::activity, std::string), from(session).to(manager).with(_, "alice@x.org"));
@@ -184,6 +186,7 @@ CAF_TEST(one launch then JID then secret then code go through web and manager an
   expect((atoms::set_secret, std::string, std::string), from(web).to(manager));
   auto session = session_of("alice@x.org");
   expect((atoms::set_secret, std::string), from(web).to(session));
+  expect((atoms::step, std::string, std::string), from(session).to(manager).with(_, _, "awaiting_otr"));
   expect((xmpp::outbound_message), from(session).to(gateway));
   expect((bool), from(session).to(web).with(true));
   CAF_CHECK_EQUAL(answer().status, 303);

@@ -191,10 +191,21 @@ TEST_CASE("SMP succeeds: the code is sent, then where to type it") {
   auto l = at(steps::smp_in_progress);
   auto fx = l.handle("correct_secret_received");
   CHECK(l.step() == steps::verified);
-  REQUIRE(fx.size() == 3);
-  CHECK(std::get<say>(fx[0]).id == msg::verified);
-  CHECK(std::get<send_code>(fx[1]).code == "AAAA-AAAA");
-  CHECK(std::get<say>(fx[2]).id == msg::enter_code);
+  REQUIRE(fx.size() == 4);
+  CHECK(std::get<status>(fx[0]) ==
+        status{steps::smp_in_progress, steps::verified, "correct_secret_received"});
+  CHECK(std::get<say>(fx[1]).id == msg::verified);
+  CHECK(std::get<send_code>(fx[2]).code == "AAAA-AAAA");
+  CHECK(std::get<say>(fx[3]).id == msg::enter_code);
+}
+
+TEST_CASE("the lesson reports each change of step as its first effect, and no status without one") {
+  auto l = make();
+  l.start();
+  auto fx = l.handle("otr_enabled");
+  REQUIRE_FALSE(fx.empty());
+  CHECK(std::get<status>(fx[0]) == status{steps::awaiting_otr, steps::encrypted, "otr_enabled"});
+  CHECK_FALSE(has<status>(l.handle("message_received")));  // a reminder: the step stays
 }
 
 TEST_CASE("a student's SMP after verification is still answered") {
@@ -266,10 +277,10 @@ TEST_CASE("a new verification after OTR restarts sends a new code") {
   l.handle("otr_enabled");
   l.handle("smp_started");
   auto second = l.handle("correct_secret_received");
-  CHECK(std::get<send_code>(first[1]).code != std::get<send_code>(second[1]).code);
+  CHECK(std::get<send_code>(first[2]).code != std::get<send_code>(second[2]).code);
   std::vector<effect> fx;
-  CHECK_FALSE(l.check_code(std::get<send_code>(first[1]).code, fx));
-  CHECK(l.check_code(std::get<send_code>(second[1]).code, fx));
+  CHECK_FALSE(l.check_code(std::get<send_code>(first[2]).code, fx));
+  CHECK(l.check_code(std::get<send_code>(second[2]).code, fx));
 }
 
 TEST_CASE("events a step does not expect change nothing") {
