@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""LTI launch throughput: the real otrbot (a private Prosody beside it) takes launches
+presigned by python3-oauthlib (each nonce used once), sent by wrk; GET /is_up for
+comparison. Prints wrk's figures. Usage: scripts/bench-lti.sh [BINARY] (see there)."""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
+import devenv  # noqa: E402
+import harness  # noqa: E402
+from lms import launch_params, sign  # noqa: E402
+
+LAUNCHES = int(os.environ.get("OTRBOT_BENCH_LAUNCHES", "40000"))
+SECONDS = int(os.environ.get("OTRBOT_BENCH_SECONDS", "8"))
+CONNECTIONS = int(os.environ.get("OTRBOT_BENCH_CONNECTIONS", "32"))
+
+WRK_SCRIPT = """
+-- Each thread takes its own slice of the presigned launches (wrk runs a Lua state per thread).
+local bodies = dofile("%(bodies)s")
+local threads, counter = {}, 1
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+function init(args)
+  local per = math.floor(#bodies / %(threads)d)
+  first = (id - 1) * per + 1
+  last = first + per - 1
+  i = first
+end
+function request()
+  local body = bodies[i]
+  i = i + 1
+  if i > last then i = first end  -- reused nonces are refused (401): wrk counts them as non-2xx
+  return wrk.format("POST", "/", {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+"""
+
+
+def wrk(url, script=None, threads=2):
+    cmd = ["wrk", "-t%d" % threads, "-c%d" % CONNECTIONS, "-d%ds" % SECONDS, "--latency"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    return out
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else harness.BINARY
+    with tempfile.TemporaryDirectory() as tmp:
+        server = devenv.Prosody(os.path.join(tmp, "prosody"), {"bot@localhost": "botpw"})
+        server.prepare()
+        server.start()
+        port = devenv.free_port()
+        config = os.path.join(tmp, "bot.toml")
+        with open(config, "w") as f:
+            f.write(harness.bot_config(server, whitelist=(), web_port=port).replace(
+                'level = "debug"', 'level = "warn"'))
+        bot = subprocess.Popen([binary, "runclient", "--config", config],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        try:
+            base = "http://127.0.0.1:%d" % port
+            for _ in range(600):  # wait for the port: polling an event, not a fixed wait
+                try:
+                    import requests
+                    if requests.get(base + "/is_up", timeout=1).text == "OK":
+                        break
+                except Exception:
+                    time.sleep(0.05)
+            started = time.monotonic()
+            bodies = os.path.join(tmp, "bodies.lua")
+            with open(bodies, "w") as f:
+                f.write("return {\n")
+                for i in range(LAUNCHES):
+                    body = sign(base + "/", launch_params(user="bench-%d" % i))
+                    f.write("[==[%s]==],\n" % body)
+                f.write("}\n")
+            print("presigned %d launches in %.1f s" % (LAUNCHES, time.monotonic() - started))
+            script = os.path.join(tmp, "launch.lua")
+            with open(script, "w") as f:
+                f.write(WRK_SCRIPT % {"bodies": bodies, "threads": 2})
+            print("== POST / (LTI launches), %d connections, %d s" % (CONNECTIONS, SECONDS))
+            print(wrk(base + "/", script))
+            print("== GET /is_up, %d connections, %d s" % (CONNECTIONS, SECONDS))
+            print(wrk(base + "/is_up"))
+            if bot.poll() is not None:
+                raise SystemExit("otrbot exited during the benchmark")
+        finally:
+            bot.terminate()
+            bot.wait(timeout=30)
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
