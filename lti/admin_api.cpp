@@ -42,17 +42,28 @@ std::optional<web_response> refuse(web_ptr self, const web_request& r) {
   return std::nullopt;
 }
 
-/// Asks the manager and answers with `on_value(answer)` (a T); 503 when it does not answer.
-template <class T, class OnValue, class... Ts>
-caf::result<web_response> ask_then(web_ptr self, OnValue on_value, Ts&&... xs) {
+/// Asks the manager and answers with `on_value(answer)` (a T). An error goes
+/// to `on_error`, which may answer it; else the answer is 503.
+template <class T, class OnValue, class OnError, class... Ts>
+caf::result<web_response> ask_or(web_ptr self, OnValue on_value, OnError on_error, Ts&&... xs) {
   auto rp = self->make_response_promise<web_response>();
   self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, std::forward<Ts>(xs)...)
     .then([rp, on_value](T& answer) mutable { rp.deliver(on_value(answer)); },
-          [self, rp](caf::error& e) mutable {
+          [self, rp, on_error](caf::error& e) mutable {
+            if (std::optional<web_response> handled = on_error(e)) {
+              rp.deliver(std::move(*handled));
+              return;
+            }
             self->state.log->error("the session manager did not answer: {}", caf::to_string(e));
             rp.deliver(error_reply(503, "the bot did not answer"));
           });
   return rp;
+}
+
+template <class T, class OnValue, class... Ts>
+caf::result<web_response> ask_then(web_ptr self, OnValue on_value, Ts&&... xs) {
+  auto unhandled = [](const caf::error&) { return std::optional<web_response>{}; };
+  return ask_or<T>(self, std::move(on_value), unhandled, std::forward<Ts>(xs)...);
 }
 
 caf::result<web_response> list_whitelist(web_ptr self) {
@@ -80,23 +91,18 @@ caf::result<web_response> add(web_ptr self, const web_request& r) {
   if (!parsed)
     return error_reply(400, "invalid JID: " + parsed.error);
   auto jid = parsed.value->bare();
-  auto rp = self->make_response_promise<web_response>();
-  self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, atoms::add_jid_v, jid, *locale)
-    .then(
-      [self, rp, jid, locale = *locale](bool) mutable {
-        self->state.log->info("admin API: whitelisted {}", jid);
-        rp.deliver(json_reply(201, {{"jid", jid}, {"locale", locale}}));
-      },
-      [self, rp](caf::error& e) mutable {
-        if (is(e, ec::invalid_jid))
-          {
-      rp.deliver(error_reply(400, "invalid JID: " + detail_of(e)));
-      return;
-    }
-        self->state.log->error("the session manager did not answer: {}", caf::to_string(e));
-        rp.deliver(error_reply(503, "the bot did not answer"));
-      });
-  return rp;
+  return ask_or<bool>(
+    self,
+    [self, jid, locale = *locale](bool) {
+      self->state.log->info("admin API: whitelisted {}", jid);
+      return json_reply(201, {{"jid", jid}, {"locale", locale}});
+    },
+    [](const caf::error& e) -> std::optional<web_response> {
+      if (is(e, ec::invalid_jid))
+        return error_reply(400, "invalid JID: " + detail_of(e));
+      return std::nullopt;
+    },
+    atoms::add_jid_v, jid, *locale);
 }
 
 /// DELETE of a JID's whitelist entry or session: 204, or 404 with `absent`.

@@ -103,6 +103,7 @@ void write(Http::ResponseWriter& res, const lti::web_response& r) {
 
 struct http_gateway::impl {
   http_gateway_config cfg;
+  std::shared_ptr<const lti::web_settings> pages;  ///< for the page when the web actor is silent
   web_actor web;
   std::shared_ptr<Http::Endpoint> endpoint;
   Rest::Router router;
@@ -111,13 +112,12 @@ struct http_gateway::impl {
   /// the answer when it comes; the Pistache thread returns at once.
   void forward(const Rest::Request& req, Http::ResponseWriter res) {
     auto writer = std::make_shared<Http::ResponseWriter>(std::move(res));
-    auto pages = cfg.pages;
-    cfg.system->spawn([web = web, writer, pages, r = decode(req)](caf::event_based_actor* self) mutable {
+    cfg.system->spawn([web = web, writer, pages = pages, r = decode(req)](caf::event_based_actor* self) mutable {
       self->request(web, web_timeout, std::move(r))
         .then([writer](lti::web_response& answer) { write(*writer, answer); },
               [writer, pages](caf::error& e) {
                 logging::get("lti")->error("no answer for a web request: {}", caf::to_string(e));
-                write(*writer, lti::error_page(pages, 503, N_("The bot did not answer; try again.")));
+                write(*writer, lti::error_page(*pages, 503, N_("The bot did not answer; try again.")));
               });
     });
   }
@@ -153,6 +153,7 @@ struct http_gateway::impl {
 
 http_gateway::http_gateway(http_gateway_config cfg) : impl_(std::make_unique<impl>()) {
   impl_->cfg = std::move(cfg);
+  impl_->pages = std::make_shared<const lti::web_settings>(impl_->cfg.pages);
   web_config wc;
   wc.pages = impl_->cfg.pages;
   wc.admin_token = impl_->cfg.admin_token;

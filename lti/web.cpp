@@ -70,7 +70,13 @@ std::variant<web_session, web_response> require(web_ptr self, const web_request&
   return it->second;
 }
 
-void save(web_ptr self, const web_session& s) { self->state.sessions[s.id] = s; }
+/// Changes the live web session `id` (after an answer came: the copy a flow
+/// holds may be stale, or the visit may have ended meanwhile).
+template <class Change>
+void update(web_ptr self, const std::string& id, Change change) {
+  if (auto it = self->state.sessions.find(id); it != self->state.sessions.end())
+    change(it->second);
+}
 
 caf::result<web_response> show(web_ptr self, page kind, const web_request& r) {
   auto found = require(self, r, {}, false);
@@ -121,7 +127,7 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
     self,
     [self, rp, s, jid](bool) mutable {
       s.jid = jid;
-      save(self, s);
+      update(self, s.id, [&jid](web_session& live) { live.jid = jid; });
       self->state.log->info("web session of user {} entered {}", s.lms.user_id, jid);
       // The grade goes out where the lesson completes: the manager keeps it for this JID.
       if (s.lms.gradable()) {
@@ -175,8 +181,7 @@ caf::result<web_response> post_code(web_ptr self, const web_request& r) {
   auto typed = lti::value_of(form, "bot_secret");
   auto rp = self->make_response_promise<web_response>();
   with_step(self, s, [self, rp, s, typed](const std::string& step) mutable {
-    if (s.wrong_codes >= lti::max_wrong_codes)
-      {
+    if (s.wrong_codes >= lti::max_wrong_codes) {
       rp.deliver(lti::page_with_error(
         pages(self), 429, page::enter_bot_secret, s, step,
         N_("Too many wrong codes. Start the exercise again from your course.")));
@@ -184,14 +189,11 @@ caf::result<web_response> post_code(web_ptr self, const web_request& r) {
     }
     if (step == "completed") {
       self->state.log->info("{} completed the exercise (no grade: already sent)", s.jid);
-      {
       rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s));
       return;
     }
-    }
     // Cannot be any code: a typing problem, not a guess (not counted).
-    if (auto refused = lti::refuse_code_format(pages(self), s, step, typed))
-      {
+    if (auto refused = lti::refuse_code_format(pages(self), s, step, typed)) {
       rp.deliver(*refused);
       return;
     }
@@ -199,25 +201,21 @@ caf::result<web_response> post_code(web_ptr self, const web_request& r) {
       self,
       [self, rp, s, step](bool right) mutable {
         if (!right) {
-          ++s.wrong_codes;
-          save(self, s);
-          {
-      rp.deliver(lti::page_with_error(
+          update(self, s.id, [](web_session& live) { ++live.wrong_codes; });
+          rp.deliver(lti::page_with_error(
             pages(self), 400, page::enter_bot_secret, s, step,
             N_("That is not the code the bot sent you. Check it and try again.")));
-      return;
-    }
+          return;
         }
         rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s));
       },
       [self, rp, s, step](caf::error& e) mutable {
-        if (is(e, ec::no_session))
-          {
-      rp.deliver(lti::page_with_error(
+        if (is(e, ec::no_session)) {
+          rp.deliver(lti::page_with_error(
             pages(self), 400, page::enter_bot_secret, s, step,
             N_("The bot has no lesson running for you: say hello to it first.")));
-      return;
-    }
+          return;
+        }
         rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
       },
       atoms::check_code_v, s.jid, typed);
