@@ -99,6 +99,20 @@ void write(Http::ResponseWriter& res, const lti::web_response& r) {
   }
 }
 
+/// A short-lived actor per request: asks the web actor and writes its answer
+/// (or, when none comes in time, the page that says so). Everything it needs
+/// comes as spawn arguments (CAF 0.17 mis-handles spawning without any).
+void respond(caf::event_based_actor* self, web_actor web,
+             std::shared_ptr<Http::ResponseWriter> writer,
+             std::shared_ptr<const lti::web_settings> pages, lti::web_request r) {
+  self->request(web, web_timeout, std::move(r))
+    .then([writer](lti::web_response& answer) { write(*writer, answer); },
+          [writer, pages](caf::error& e) {
+            logging::get("lti")->error("no answer for a web request: {}", caf::to_string(e));
+            write(*writer, lti::error_page(*pages, 503, N_("The bot did not answer; try again.")));
+          });
+}
+
 } // namespace
 
 struct http_gateway::impl {
@@ -111,15 +125,8 @@ struct http_gateway::impl {
   /// Hands the request to the web actor from a short-lived actor that writes
   /// the answer when it comes; the Pistache thread returns at once.
   void forward(const Rest::Request& req, Http::ResponseWriter res) {
-    auto writer = std::make_shared<Http::ResponseWriter>(std::move(res));
-    cfg.system->spawn([web = web, writer, pages = pages, r = decode(req)](caf::event_based_actor* self) mutable {
-      self->request(web, web_timeout, std::move(r))
-        .then([writer](lti::web_response& answer) { write(*writer, answer); },
-              [writer, pages](caf::error& e) {
-                logging::get("lti")->error("no answer for a web request: {}", caf::to_string(e));
-                write(*writer, lti::error_page(*pages, 503, N_("The bot did not answer; try again.")));
-              });
-    });
+    cfg.system->spawn(respond, web, std::make_shared<Http::ResponseWriter>(std::move(res)), pages,
+                      decode(req));
   }
 
   void routes() {

@@ -18,7 +18,9 @@ namespace {
 
 const bool otr_ready = otr::initialize();
 
-xmpp_gateway_actor::behavior_type quiet_gateway(xmpp_gateway_actor::pointer) {
+// (Each stand-in takes an argument: CAF 0.17 spawning a function without
+// arguments dereferences a null pointer, which UBSan reports.)
+xmpp_gateway_actor::behavior_type quiet_gateway(xmpp_gateway_actor::pointer, std::string) {
   return {
     [](atoms::start) {},
     [](atoms::stop) {},
@@ -28,7 +30,7 @@ xmpp_gateway_actor::behavior_type quiet_gateway(xmpp_gateway_actor::pointer) {
   };
 }
 
-outcomes_actor::behavior_type quiet_outcomes(outcomes_actor::pointer) {
+outcomes_actor::behavior_type quiet_outcomes(outcomes_actor::pointer, std::string) {
   return {[](atoms::grade, grade_job&, std::int32_t) {}};
 }
 
@@ -78,8 +80,8 @@ struct fixture : test_coordinator_fixture<> {
     run();
   }
 
-  xmpp_gateway_actor gateway = sys.spawn(quiet_gateway);
-  outcomes_actor outcomes = sys.spawn(quiet_outcomes);
+  xmpp_gateway_actor gateway = sys.spawn(quiet_gateway, std::string{"gateway"});
+  outcomes_actor outcomes = sys.spawn(quiet_outcomes, std::string{"outcomes"});
   session_manager_actor manager;
   web_actor web;
   std::string token, csrf;
