@@ -103,6 +103,10 @@ class Bot:
                                      % (pattern, timeout, text[-4000:]))
             time.sleep(0.05)
 
+    def wait_for_web(self, port):
+        """Waits until the pages listen on `port` (the log line comes after listen())."""
+        return self.wait_for_log(r"web pages on http://127\.0\.0\.1:%d/" % port)
+
     def wait_exit(self, timeout=TIMEOUT):
         try:
             return self.proc.wait(timeout=timeout)

@@ -16,6 +16,7 @@ def admin_bot(prosody, run_bot, token=TOKEN, whitelist=()):
     bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=whitelist, web_port=port,
                              admin_token=token))
     bot.wait_for_log(r"\[manager\] online")
+    bot.wait_for_web(port)
     return bot, bot_jid, "http://127.0.0.1:%d/admin" % port
 
 
@@ -95,6 +96,7 @@ def test_a_student_whitelisted_again_after_a_timeout_gets_a_fresh_key(prosody, r
                              admin_token=TOKEN,
                              extra="warning_timeout = 3\nsession_timeout = 6\ntimeout_check_interval = 1"))
     bot.wait_for_log(r"\[manager\] online")
+    bot.wait_for_web(port)
     api = "http://127.0.0.1:%d/admin" % port
 
     async def scenario():

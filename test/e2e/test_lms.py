@@ -324,6 +324,7 @@ def test_the_pages_and_is_up_keep_answering_while_the_session_manager_is_held(pr
     bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(), web_port=port),
                   env={"OTRBOT_TEST_MANAGER_GATE": gate})
     bot.wait_for_log(r"\[manager\] online")
+    bot.wait_for_web(port)
     base = "http://127.0.0.1:%d" % port
     students = [fresh_account(prosody, "held") for _ in range(3)]
     webs = []

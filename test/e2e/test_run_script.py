@@ -54,8 +54,8 @@ def test_run_sh_starts_everything_and_ctrl_c_stops_everything(tmp_path):
                             stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     log = lambda: open(str(tmp_path / "run.out"), encoding="utf-8", errors="replace").read()
     try:
-        wait_until(lambda: "[manager] online" in log() or proc.poll() is not None,
-                   "the bot to come online", timeout=600)
+        wait_until(lambda: ("[manager] online" in log() and "web pages on http://%s/" % web in log())
+                   or proc.poll() is not None, "the bot to come online with its pages", timeout=600)
         text = log()
         assert proc.poll() is None, text
         # Only the bot was built: no test source was compiled by run.sh.

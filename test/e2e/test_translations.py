@@ -145,6 +145,7 @@ def test_a_dutch_and_an_english_student_at_the_same_time(prosody, run_bot):
     port = devenv.free_port()
     bot = run_bot(bot_config(prosody, bot=bot_jid, password="pw-for-tests", whitelist=(), web_port=port))
     bot.wait_for_log(r"\[manager\] online")
+    bot.wait_for_web(port)
     base = "http://127.0.0.1:%d" % port
     dutch, english = WebStudent(base), WebStudent(base)
     r_nl = dutch.launch(sign(base + "/", launch_params(user="anna", locale="nl-BE")))
@@ -183,6 +184,7 @@ def test_a_german_launch_gets_german_pages(prosody, run_bot):
     port = devenv.free_port()
     bot = run_bot(bot_config(prosody, whitelist=(), web_port=port))
     bot.wait_for_log(r"languages: en_GB, de_DE, nl_NL")
+    bot.wait_for_web(port)
     base = "http://127.0.0.1:%d" % port
     web = WebStudent(base)
     r = web.launch(sign(base + "/", launch_params(locale="de-AT")))
@@ -196,6 +198,7 @@ def test_a_refused_launch_is_explained_in_the_launchs_language(prosody, run_bot)
     port = devenv.free_port()
     bot = run_bot(bot_config(prosody, whitelist=(), web_port=port))
     bot.wait_for_log(r"web pages on")
+    bot.wait_for_web(port)
     base = "http://127.0.0.1:%d" % port
     web = WebStudent(base)
     r = web.launch(sign(base + "/", launch_params(locale="nl-NL"), secret="not-the-secret"))
