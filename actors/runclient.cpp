@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <atomic>
 #include <map>
 #include <thread>
 #include <sstream>
@@ -54,17 +55,24 @@ int fail(exit_code code, const std::string& line) {
 /// How the run ends: the exit code and the line for stderr ("" for none).
 using run_end = std::pair<int, std::string>;
 
-/// Waits, on a thread of its own, for SIGINT or SIGTERM and tells `root`;
-/// SIGUSR1 (sent by stop()) ends it without a word.
+/// Waits, on a thread of its own, for SIGINT or SIGTERM and tells `root`.
+/// SIGUSR1 from the destructor ends it; one from outside changes nothing.
 class signal_watcher {
 public:
   signal_watcher(const sigset_t& signals, caf::actor root)
-    : thread_{[signals, root] {
+    : thread_{[this, signals, root] {
         int sig = 0;
-        if (sigwait(&signals, &sig) == 0 && sig != SIGUSR1)
-          caf::anon_send(root, atoms::stop_v, static_cast<std::int32_t>(sig));
+        while (sigwait(&signals, &sig) == 0) {
+          if (sig != SIGUSR1) {
+            caf::anon_send(root, atoms::stop_v, static_cast<std::int32_t>(sig));
+            return;
+          }
+          if (stopping_)
+            return;
+        }
       }} {}
   ~signal_watcher() {
+    stopping_ = true;
     pthread_kill(thread_.native_handle(), SIGUSR1);
     thread_.join();
   }
@@ -72,7 +80,8 @@ public:
   signal_watcher& operator=(const signal_watcher&) = delete;
 
 private:
-  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;  // after stopping_: it starts once stopping_ exists
 };
 
 std::string fatal_line(xmpp::failure why, const std::string& detail, const conf::account& acc,

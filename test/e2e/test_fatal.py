@@ -80,3 +80,15 @@ def test_a_cipher_list_the_server_does_not_share_stops_the_bot_with_exit_127(tls
                              xmpp_extra='cipher_list = ["ECDHE-ECDSA-AES256-GCM-SHA384"]'))
     assert bot.wait_exit() == 127
     assert "TLS policy" in last_line(bot)
+
+
+def test_a_stray_sigusr1_changes_nothing_and_sigterm_still_stops_the_bot(prosody, run_bot):
+    """SIGUSR1 wakes the signal watcher only when the bot itself stops it."""
+    import signal
+    bot = run_bot(bot_config(prosody))
+    bot.wait_for_log(r"\[manager\] online")
+    bot.proc.send_signal(signal.SIGUSR1)
+    bot.proc.send_signal(signal.SIGTERM)
+    assert bot.wait_exit() == 0
+    bot.wait_for_log(r"signal 15: shutting down")
+    assert "stopped (exit code 0)" in bot.log
