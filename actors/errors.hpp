@@ -30,6 +30,10 @@ enum class ec : std::uint8_t {
   xmpp_tls_policy,
   /// The XMPP gateway ended: TLS is required but the server offers none (exit 127).
   xmpp_tls_unavailable,
+  /// The store could not write it (the detail says why): nothing was claimed.
+  not_stored,
+  /// No such record in the store (a grade id).
+  not_found,
 };
 
 /// The CAF error category of `ec`.
@@ -64,6 +68,8 @@ inline const char* to_string(ec x) {
     case ec::xmpp_cert_untrusted: return "xmpp_cert_untrusted";
     case ec::xmpp_tls_policy: return "xmpp_tls_policy";
     case ec::xmpp_tls_unavailable: return "xmpp_tls_unavailable";
+    case ec::not_stored: return "not_stored";
+    case ec::not_found: return "not_found";
   }
   return "?";
 }

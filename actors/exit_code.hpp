@@ -20,6 +20,10 @@ enum class exit_code : int {
   auth_refused = 6,
   /// The XMPP server's certificate did not verify against ca_certs and the domain.
   cert_untrusted = 7,
+  /// The store (store.path) cannot be used: its directory is missing or not writable, the
+  /// disk is full, another otrbot holds it, or the file is not a sound otrbot database
+  /// (left untouched).
+  store_unusable = 8,
   /// The TLS handshake did not meet the version/cipher policy.
   tls_policy = 127,
 };

@@ -38,10 +38,32 @@ using keygen_actor = caf::typed_actor<
   /// Calculate a session's DSA key -> whether libotr succeeded.
   caf::replies_to<keygen_job>::with<bool>>;
 
-/// The grade sender (lti/outcomes.cpp), on a thread of its own (blocking HTTP).
+/// The store (actors/store.cpp), on a thread of its own (blocking SQLite): the one owner of
+/// the database. Requests are answered once the write is on disk (or with an error); the
+/// other writes are retried until they are.
+using store_actor = caf::typed_actor<
+  caf::replies_to<atoms::st_put_wl, std::string, std::string, std::string, std::string>::with<bool>,
+  caf::reacts_to<atoms::st_del_wl, std::string>,
+  caf::reacts_to<atoms::st_step, std::string, std::string, bool>,
+  caf::reacts_to<atoms::st_code, std::string, std::string>,
+  caf::reacts_to<atoms::st_outcome, std::string, std::string, std::string, std::string>,
+  caf::reacts_to<atoms::st_done, std::string, std::string>,
+  caf::replies_to<atoms::st_nonce, std::string, std::string, std::int64_t>::with<bool>,
+  caf::replies_to<atoms::st_grade, store::grade>::with<std::int64_t>,
+  caf::reacts_to<atoms::st_graded, store::grade>,
+  caf::replies_to<atoms::st_grade, std::int64_t>::with<store::grade>,
+  caf::replies_to<atoms::st_grades>::with<std::vector<store::grade>>,
+  caf::reacts_to<atoms::st_web, store::web_session_row>,
+  caf::reacts_to<atoms::st_retry>>;
+
+/// The grade sender (lti/outcomes.cpp), on a thread of its own (blocking HTTP): works through
+/// the store's grade outbox.
 using outcomes_actor = caf::typed_actor<
-  /// Send a grade (LTI 1.1 replaceResult); the int is the attempt (0 first), for retries.
-  caf::reacts_to<atoms::grade, grade_job, std::int32_t>>;
+  /// Send this stored grade (its attempts so far in it); retried with backoff until the LMS
+  /// says success or the give-up time passes; every attempt is recorded in the store.
+  caf::reacts_to<atoms::grade, store::grade>,
+  /// An admin's retry: send this stored grade now (also a failed one).
+  caf::reacts_to<atoms::retry, store::grade>>;
 
 /// One student's session (actors/session.cpp): their OTR conversation and lesson.
 using session_actor = caf::typed_actor<
@@ -80,12 +102,15 @@ using session_manager_actor = caf::typed_actor<
   caf::reacts_to<atoms::step, std::string, std::string>,
   /// From a session: its student completed the lesson (the registered grade goes out).
   caf::reacts_to<atoms::completed, std::string>,
+  /// From a session: the code went out over the verified session (jid, its HMAC).
+  caf::reacts_to<atoms::code_sent, std::string, std::string>,
   /// From the web side: the grade to send when this JID's lesson completes.
   caf::reacts_to<atoms::grade_when_done, std::string, grade_job>,
   /// Its own timer: check the timeouts.
   caf::reacts_to<atoms::tick>,
-  /// Whitelist a JID with a locale -> true, or ec::invalid_jid (why).
-  caf::replies_to<atoms::add_jid, std::string, std::string>::with<bool>,
+  /// Whitelist a JID with a locale, saying who asked (source, added_by) -> true once stored,
+  /// or ec::invalid_jid (why), or ec::not_stored.
+  caf::replies_to<atoms::add_jid, std::string, std::string, std::string, std::string>::with<bool>,
   /// Remove a JID from the whitelist and end its session -> false when it was not whitelisted.
   caf::replies_to<atoms::remove_jid, std::string>::with<bool>,
   /// End a JID's session as on timeout -> false when it has none.

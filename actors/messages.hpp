@@ -6,6 +6,7 @@
 //                         '------------------ outbound_message --------------'
 #pragma once
 
+#include "actors/store_types.hpp"
 #include "transport/xmpp_types.hpp"
 
 #include <caf/all.hpp>
@@ -68,6 +69,32 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, otr_poll, "otr_poll")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, tick, "tick")
 
+  /// Session -> manager: (jid, mac) the code went out over the verified
+  /// session (the HMAC under which the store keeps it).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, code_sent, "code_sent")
+  /// Store: whitelist (jid, locale, source, added_by) -> bool; remove (jid).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_put_wl, "st_put_wl")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_del_wl, "st_del_wl")
+  /// Store: (jid, step, had_secret) a student's step; (jid, mac) their code's HMAC.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_step, "st_step")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_code, "st_code")
+  /// Store: (jid, url, sourcedid, consumer key) the latest graded launch of a student.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_outcome, "st_outcome")
+  /// Store: (jid, how) a completion.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_done, "st_done")
+  /// Store: (consumer, nonce, now) -> whether the nonce is new.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_nonce, "st_nonce")
+  /// Store: (grade) a new grade -> its id (0: that launch has one already);
+  /// (grade) an attempt's result; (id) one grade; the pending and failed ones.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_grade, "st_grade")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_graded, "st_graded")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_grades, "st_grades")
+  /// Store: (row) a web session; its own timer: retry failed writes.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_web, "st_web")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_retry, "st_retry")
+  /// Outcomes: (id) send this stored grade now (an admin's retry).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, retry, "retry")
+
 CAF_END_TYPE_ID_BLOCK(otrbot)
 
 namespace otrbot {
@@ -86,12 +113,12 @@ struct session_info {
   std::int64_t last_activity = 0;  ///< Unix time
 };
 
-/// A grade for the LMS (LTI 1.1 Basic Outcomes).
+/// Where a student's grade goes (LTI 1.1 Basic Outcomes): the launch's outcome
+/// service. The consumer's secret is not in it: the grade sender looks it up.
 struct grade_job {
   std::string outcome_url;
   std::string sourcedid;
   std::string consumer_key;
-  std::string consumer_secret;  ///< never logged
   double score = 1.0;
 };
 
@@ -122,9 +149,28 @@ typename Inspector::result_type inspect(Inspector& f, session_info& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, grade_job& x) {
-  return f(caf::meta::type_name("grade_job"), x.outcome_url, x.sourcedid, x.consumer_key,
-           caf::meta::omittable(), x.consumer_secret, x.score);
+  return f(caf::meta::type_name("grade_job"), x.outcome_url, x.sourcedid, x.consumer_key, x.score);
 }
+
+} // namespace otrbot
+
+namespace otrbot::store {
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, grade& x) {
+  return f(caf::meta::type_name("grade"), x.id, x.jid, x.outcome_url, x.sourcedid, x.consumer_key,
+           x.score, x.state, x.attempts, x.created_at, x.next_attempt_at, x.done_at, x.last_error);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, web_session_row& x) {
+  // The data holds the session's CSRF token: never in a string rendering.
+  return f(caf::meta::type_name("web_session_row"), x.id, x.expires, caf::meta::omittable(), x.data);
+}
+
+} // namespace otrbot::store
+
+namespace otrbot {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, keygen_job&) {

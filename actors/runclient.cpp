@@ -7,12 +7,14 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_manager.hpp"
+#include "actors/store.hpp"
 #include "actors/xmpp_gateway.hpp"
 #include "conf/settings.hpp"
 #include "i18n/catalog_files.hpp"
 #include "lti/http_gateway.hpp"
 #include "lti/token.hpp"
 #include "lti/outcomes.hpp"
+#include "lti/web_session_codec.hpp"
 #include "transport/openssl_policy.hpp"
 #include "transport/otr_session.hpp"
 
@@ -159,6 +161,20 @@ int runclient(const runclient_options& opts) {
   if (!initialize_http_client())
     return fail(exit_code::missing_dependency, "libcurl could not be initialised");
 
+  // -- the store: what must survive a restart -----------------------------------
+  opened_store stored;
+  try {
+    std::vector<std::pair<std::string, std::string>> seed;
+    for (const auto& [jid, entry] : s.whitelist)
+      seed.emplace_back(jid, entry.locale);
+    stored = open_store(s.store.path, s.store.key_file, seed);
+  } catch (const store::open_error& e) {
+    return fail(exit_code::store_unusable, e.what());
+  }
+  log->info("store {}: {} student(s), {} grade(s) waiting to be sent, {} open web page(s)",
+            s.store.path, stored.students.size(), stored.pending_grades.size(),
+            stored.web_sessions.size());
+
   // -- signals: handled by this thread alone -----------------------------------
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -196,11 +212,22 @@ int runclient(const runclient_options& opts) {
       log->info("languages: {} (catalogs in {})", names, dir);
     }
 
-    auto outcomes = sys.spawn<caf::detached>(outcomes_sender, outcomes_config{});
+    auto store = sys.spawn<caf::detached>(store_keeper, store_config{stored.db});
+    outcomes_config oc;
+    oc.store = store;
+    oc.consumers = s.lti.consumers;
+    oc.first_retry = std::chrono::seconds{s.grades.first_retry};
+    oc.max_retry = std::chrono::seconds{s.grades.max_retry};
+    oc.give_up_after = std::chrono::seconds{s.grades.give_up_after};
+    oc.request_timeout = std::chrono::seconds{s.grades.request_timeout};
+    auto outcomes = sys.spawn<caf::detached>(outcomes_sender, std::move(oc));
+    for (auto& g : stored.pending_grades)  // the outbox, across the restart
+      caf::anon_send(outcomes, atoms::grade_v, std::move(g));
     session_manager_config mc;
     mc.outcomes = outcomes;
-    for (const auto& [jid, entry] : s.whitelist)
-      mc.whitelist[jid] = entry.locale;
+    mc.store = store;
+    mc.code_key = stored.key;
+    mc.restored = std::move(stored.students);  // the whitelist: the config's seed and what was added
     mc.default_locale = s.bot.default_locale;
     auto& sd = mc.session_defaults;
     sd.keygen = keygen;
@@ -246,7 +273,13 @@ int runclient(const runclient_options& opts) {
     for (const auto& [k, v] : s.bot.format_strings)
       hc.pages.format_strings[k] = v;
     hc.pages.catalogs = catalogs;
-    hc.pages.token_key = lti::random_hex(32);  // tokens die with the process, as the web sessions do
+    // Page tokens outlive a restart, as the web sessions they name do.
+    hc.pages.token_key = store::derive_key(stored.key, "web tokens");
+    for (const auto& row : stored.web_sessions)
+      if (auto ws = lti::decode_session(row.data))
+        hc.restored.push_back(std::move(*ws));
+    hc.store = store;
+    hc.outcomes = outcomes;
     hc.admin_token = s.admin_token;
     hc.manager = manager;
     hc.system = &sys;
@@ -255,6 +288,7 @@ int runclient(const runclient_options& opts) {
     const std::map<caf::actor_addr, std::string> watched{
       {gateway.address(), "XMPP gateway"}, {manager.address(), "session manager"},
       {keygen.address(), "key generator"}, {outcomes.address(), "grade sender"},
+      {store.address(), "store"},
       {web.web_handle().address(), "web actor"}};
     for (const auto& [addr, name] : watched)
       root->monitor(caf::actor_cast<caf::actor>(addr));
@@ -263,7 +297,8 @@ int runclient(const runclient_options& opts) {
     } else {
       if (!s.lti.enabled)
         log->warn("lti.enabled = false: DEVELOPMENT MODE, the pages work without an LMS launch");
-      log->info("otrbot started as {} with {} whitelisted JID(s)", acc->jid, s.whitelist.size());
+      log->info("otrbot started as {} with {} whitelisted JID(s) in the config", acc->jid,
+                s.whitelist.size());
       signal_watcher signals{stop_signals, caf::actor{root}};
       root->receive(
         [&](atoms::stop, std::int32_t sig) { log->info("signal {}: shutting down", sig); },
@@ -282,6 +317,7 @@ int runclient(const runclient_options& opts) {
     caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(keygen, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(outcomes, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
   }  // the actor system waits here for every actor to finish
   auto [code, line] = end;
   if (!line.empty())

@@ -154,6 +154,9 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
       st.typing.push_back({i18n::text(catalogs_of(self), i18n::msg::your_code, st.cfg.locale, args),
                            true, st.verified_session});
       schedule_typing(self);
+      // Kept (as an HMAC) so the code can be checked after a restart too.
+      if (st.cfg.manager)
+        self->send(st.cfg.manager, atoms::code_sent_v, st.cfg.jid, c->code);
     } else if (auto* change = std::get_if<lesson::status>(&fx)) {
       report(self, *change);
     } else if (std::holds_alternative<lesson::completed>(fx)) {
@@ -236,6 +239,16 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
   st.lesson = std::make_unique<lesson::lesson>(st.cfg.lesson, crypto_random);
   if (st.cfg.manager)  // the manager learns each step from the lesson, the first one too
     self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, st.lesson->step());
+  if (st.cfg.restarted) {
+    // The student was mid-lesson when the bot restarted: say what that changed.
+    log()->info("{} was at {} before the restart: telling them how to go on", st.cfg.jid,
+                st.cfg.restarted->step);
+    say(self, i18n::msg::restarted);
+    if (st.cfg.restarted->code_valid)
+      say(self, i18n::msg::restarted_code);
+    else if (st.cfg.restarted->had_secret && st.cfg.default_secret.empty())
+      say(self, i18n::msg::restarted_secret);
+  }
   if (!st.cfg.default_secret.empty())
     if (auto normal = secrets::normalise(st.cfg.default_secret)) {
       st.secret = *normal;

@@ -16,6 +16,13 @@
 
 namespace otrbot {
 
+/// What a session started after a restart tells its student: where they were.
+struct restart_notice {
+  std::string step;         ///< their step before the restart
+  bool had_secret = false;  ///< they had given the shared secret (it must be given again)
+  bool code_valid = false;  ///< the code sent before the restart can still be typed
+};
+
 struct session_config {
   std::string jid;            ///< the student's bare JID
   std::string locale;         ///< the student's language
@@ -31,6 +38,8 @@ struct session_config {
   bool scheduled_msg_say = false;
   std::int64_t type_speed = 20;  ///< characters per second
   bool log_user_msgs = false;
+  /// Set for the first session of a student who was mid-lesson when the bot restarted.
+  std::optional<restart_notice> restarted;
 };
 
 /// One line waiting to be "typed".

@@ -5,6 +5,8 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/roster_policy.hpp"
+#include "actors/secrets.hpp"
+#include "actors/store_db.hpp"
 #include "actors/timeouts.hpp"
 #include "transport/jid.hpp"
 
@@ -18,6 +20,7 @@ namespace {
 using manager_ptr = session_manager_actor::stateful_pointer<session_manager_state>;
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
+
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
@@ -53,6 +56,13 @@ session_actor session_for(manager_ptr self, const std::string& jid) {
   sc.locale = sc.catalogs ? sc.catalogs->best_match(wanted, st.cfg.default_locale) : wanted;
   sc.gateway = st.gateway;
   sc.manager = caf::actor_cast<session_manager_actor>(self);
+  if (auto p = st.progress.find(jid);
+      p != st.progress.end() && !p->second.step_before_restart.empty()) {
+    // Told once, by the first session after the restart.
+    sc.restarted = restart_notice{p->second.step_before_restart, p->second.had_secret,
+                                  !p->second.code_mac.empty()};
+    p->second.step_before_restart.clear();
+  }
   auto s = st.cfg.spawn_session(self->system(), std::move(sc));
   self->monitor(s);
   st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, {}});
@@ -83,6 +93,10 @@ void terminate(manager_ptr self, const std::string& jid, const char* why) {
   auto finish = [self, jid, status, why] {
     forget(self, jid);
     self->state.cfg.whitelist.erase(jid);
+    self->state.progress.erase(jid);
+    self->state.grades.erase(jid);
+    if (self->state.cfg.store)
+      self->send(self->state.cfg.store, atoms::st_del_wl_v, jid);
     carry_out(self, farewell(jid, status));
     log()->info("session of {} ended ({}); removed from the roster and the whitelist", jid, why);
   };
@@ -105,6 +119,81 @@ void hold_while_gated(const std::string& gate) {
   while (std::filesystem::exists(gate))
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   log()->info("test hook: the session manager goes on");
+}
+
+/// The student completed: kept in the store, and their grade (if their
+/// launch is graded) goes into the outbox before the grade sender gets it.
+void complete(manager_ptr self, const std::string& jid, const std::string& how) {
+  auto& st = self->state;
+  st.progress[jid].completed = true;
+  if (st.cfg.store)
+    self->send(st.cfg.store, atoms::st_done_v, jid, how);
+  auto it = st.grades.find(jid);
+  if (it == st.grades.end() || !st.cfg.outcomes) {
+    log()->info("{} completed the exercise (no grade: not a graded learner launch)", jid);
+    return;
+  }
+  store::grade g;
+  g.jid = jid;
+  g.outcome_url = it->second.outcome_url;
+  g.sourcedid = it->second.sourcedid;
+  g.consumer_key = it->second.consumer_key;
+  g.score = it->second.score;
+  g.state = "pending";
+  g.created_at = unix_now();  // the give-up clock starts
+  st.grades.erase(it);  // one grade per launch
+  if (!st.cfg.store) {
+    log()->info("{} completed the exercise: sending the grade to {}", jid, g.outcome_url);
+    self->send(st.cfg.outcomes, atoms::grade_v, std::move(g));
+    return;
+  }
+  log()->info("{} completed the exercise: the grade for {} goes into the outbox", jid, g.outcome_url);
+  // The store answers once the grade is on disk (it retries until it is).
+  self->request(st.cfg.store, caf::infinite, atoms::st_grade_v, g)
+    .then(
+      [self, g](std::int64_t id) mutable {
+        if (id == 0) {
+          log()->info("{} completed again: that launch has its grade already (not sent twice)",
+                      g.jid);
+          return;
+        }
+        g.id = id;
+        self->send(self->state.cfg.outcomes, atoms::grade_v, std::move(g));
+      },
+      [g](caf::error& e) {
+        log()->error("the grade of {} could not be stored, so it is not sent: {}", g.jid,
+                     caf::to_string(e));
+      });
+}
+
+/// Whether `code` is the last code sent to `jid`, as the store keeps it
+/// (also after a restart, and after the session ended).
+bool stored_code_matches(manager_ptr self, const std::string& jid, const std::string& code) {
+  auto& st = self->state;
+  auto p = st.progress.find(jid);
+  if (st.cfg.code_key.empty() || p == st.progress.end() || p->second.code_mac.empty())
+    return false;
+  return secrets::constant_time_equal(store::code_mac(st.cfg.code_key, code), p->second.code_mac);
+}
+
+/// Takes in what the store had at start: whitelist, progress, graded launches.
+void restore(session_manager_state& st) {
+  static const std::set<std::string> mid_lesson{"encrypted", "secret_known", "smp_in_progress",
+                                                "verified"};
+  for (const auto& s : st.cfg.restored) {
+    if (s.removed)
+      continue;
+    st.cfg.whitelist[s.jid] = s.locale;
+    auto& p = st.progress[s.jid];
+    p.had_secret = s.had_secret;
+    p.code_mac = s.code_mac;
+    p.completed = s.completed;
+    if (!s.completed && mid_lesson.contains(s.step))
+      p.step_before_restart = s.step;
+    if (!s.outcome_url.empty() && !s.sourcedid.empty())
+      st.grades[s.jid] = grade_job{s.outcome_url, s.sourcedid, s.consumer_key, 1.0};
+  }
+  st.cfg.restored.clear();
 }
 
 void check_timeouts(manager_ptr self) {
@@ -140,6 +229,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       return sys.spawn(session, std::move(sc));
     };
   self->state.cfg = std::move(cfg);
+  restore(self->state);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     auto it = st.owners.find(dm.source);
@@ -193,19 +283,24 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       }
     },
     [self](atoms::grade_when_done, const std::string& jid, grade_job& job) {
-      self->state.grades[xmpp::bare_of(jid)] = std::move(job);
+      auto bare = xmpp::bare_of(jid);
+      auto& st = self->state;
+      if (st.cfg.store)
+        self->send(st.cfg.store, atoms::st_outcome_v, bare, job.outcome_url, job.sourcedid,
+                   job.consumer_key);
+      st.grades[bare] = std::move(job);
     },
     [self](atoms::completed, const std::string& jid) {
-      // Grading happens where the lesson completes, once per registered launch.
-      auto& grades = self->state.grades;
-      auto it = grades.find(jid);
-      if (it == grades.end() || !self->state.cfg.outcomes) {
-        log()->info("{} completed the exercise (no grade: not a graded learner launch)", jid);
+      complete(self, jid, "the code on the page");
+    },
+    [self](atoms::code_sent, const std::string& jid, const std::string& code) {
+      auto& st = self->state;
+      if (st.cfg.code_key.empty())
         return;
-      }
-      log()->info("{} completed the exercise: sending the grade to {}", jid, it->second.outcome_url);
-      self->send(self->state.cfg.outcomes, atoms::grade_v, std::move(it->second), std::int32_t{0});
-      grades.erase(it);
+      auto mac = store::code_mac(st.cfg.code_key, code);
+      st.progress[jid].code_mac = mac;
+      if (st.cfg.store)
+        self->send(st.cfg.store, atoms::st_code_v, jid, mac);
     },
     [self](atoms::tick) {
       check_timeouts(self);
@@ -217,29 +312,66 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       if (!self->state.cfg.whitelist.contains(bare))
         return make_error(ec::unknown_jid);
       // The session answers true, or ec::weak_secret with the reason.
-      return self->delegate(session_for(self, bare), atoms::set_secret_v, secret);
+      auto rp = self->make_response_promise<bool>();
+      self->request(session_for(self, bare), std::chrono::seconds{5}, atoms::set_secret_v, secret)
+        .then(
+          [self, rp, bare](bool ok) mutable {
+            self->state.progress[bare].had_secret = true;
+            rp.deliver(ok);
+          },
+          [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+      return rp;
     },
     [self](atoms::check_code, const std::string& jid,
            const std::string& code) -> caf::result<bool> {
-      auto it = self->state.sessions.find(xmpp::bare_of(jid));
+      auto bare = xmpp::bare_of(jid);
+      if (stored_code_matches(self, bare, code)) {
+        // The code went out over a verified session, perhaps before a
+        // restart or before that session ended: it still proves it.
+        log()->info("{} typed the right code on the page", bare);
+        auto it = self->state.sessions.find(bare);
+        bool running = it != self->state.sessions.end();
+        complete(self, bare, running ? "the code on the page" : "the code on the page, after the session ended");
+        return true;
+      }
+      auto it = self->state.sessions.find(bare);
       if (it == self->state.sessions.end())
         return make_error(ec::no_session);
       return self->delegate(it->second.actor, atoms::check_code_v, code);
     },
-    [self](atoms::add_jid, const std::string& jid, const std::string& locale) -> caf::result<bool> {
+    [self](atoms::add_jid, const std::string& jid, const std::string& locale,
+           const std::string& source, const std::string& by) -> caf::result<bool> {
       hold_while_gated(self->state.cfg.gate_path);
       auto r = xmpp::parse_bare_jid(jid);
       if (!r)
         return make_error(ec::invalid_jid, r.error);
       auto bare = r.value->bare();
-      auto& wl = self->state.cfg.whitelist;
-      bool fresh = !wl.contains(bare);
-      wl[bare] = locale.empty() ? self->state.cfg.default_locale : locale;
-      if (fresh) {
-        log()->info("whitelisted {}", bare);
-        carry_out(self, welcome(bare));
+      auto chosen = locale.empty() ? self->state.cfg.default_locale : locale;
+      auto take = [self, bare, chosen] {
+        auto& st = self->state;
+        bool fresh = !st.cfg.whitelist.contains(bare);
+        st.cfg.whitelist[bare] = chosen;
+        if (fresh) {
+          st.progress.erase(bare);  // a new start
+          log()->info("whitelisted {}", bare);
+          carry_out(self, welcome(bare));
+        }
+      };
+      if (!self->state.cfg.store) {
+        take();
+        return true;
       }
-      return true;
+      // Claimed only once it is stored.
+      auto rp = self->make_response_promise<bool>();
+      self->request(self->state.cfg.store, std::chrono::seconds{5}, atoms::st_put_wl_v, bare, chosen,
+                    source, by)
+        .then([rp, take](bool) mutable { take(); rp.deliver(true); },
+              [rp, bare](caf::error& e) mutable {
+                log()->error("{} was not whitelisted: the store did not keep it ({})", bare,
+                             caf::to_string(e));
+                rp.deliver(make_error(ec::not_stored, caf::to_string(e)));
+              });
+      return rp;
     },
     [self](atoms::remove_jid, const std::string& jid) -> bool {
       auto bare = xmpp::bare_of(jid);
@@ -249,12 +381,20 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       return true;
     },
     [self](atoms::step, const std::string& jid, const std::string& step) {
-      if (auto it = self->state.sessions.find(jid); it != self->state.sessions.end())
+      auto& st = self->state;
+      if (auto it = st.sessions.find(jid); it != st.sessions.end())
         it->second.step = step;
+      if (st.cfg.store)
+        self->send(st.cfg.store, atoms::st_step_v, jid, step, st.progress[jid].had_secret);
     },
     [self](atoms::step, const std::string& jid) -> std::string {
-      auto it = self->state.sessions.find(xmpp::bare_of(jid));
-      return it == self->state.sessions.end() ? std::string{} : it->second.step;
+      auto& st = self->state;
+      auto bare = xmpp::bare_of(jid);
+      // A completion stays, across sessions and restarts.
+      if (auto p = st.progress.find(bare); p != st.progress.end() && p->second.completed)
+        return lesson::steps::completed;
+      auto it = st.sessions.find(bare);
+      return it == st.sessions.end() ? std::string{} : it->second.step;
     },
     [self](atoms::session_list) -> std::vector<session_info> {
       std::vector<session_info> out;

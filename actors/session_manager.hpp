@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace otrbot {
 
@@ -28,6 +29,13 @@ struct session_manager_config {
   std::chrono::seconds check_interval{60};
   session_factory spawn_session;  ///< empty: the real session actor
   outcomes_actor outcomes;        ///< sends the grades (none in tests that do not grade)
+  /// Keeps what must survive a restart (none: everything in memory, as in tests).
+  store_actor store;
+  /// The store's key: a code is kept as an HMAC under it (empty: codes are not kept).
+  std::string code_key;
+  /// What the store had at start: every student it knows (the whitelist
+  /// above is theirs, merged with the config's seed, at start).
+  std::vector<store::student> restored;
   /// Tests only (OTRBOT_TEST_MANAGER_GATE): while this file exists, the
   /// manager is held in a whitelist request, as a slow or stuck manager
   /// would be, so that tests can show who else keeps being served.
@@ -43,6 +51,16 @@ struct session_entry {
   std::string step;  ///< the lesson's step, as the session reports it
 };
 
+/// What the manager knows of a student beyond a running session: enough to
+/// check a code after a restart, to say what a restart changed, and to keep
+/// a completion.
+struct student_progress {
+  std::string step_before_restart;  ///< "" when nothing needs explaining
+  bool had_secret = false;          ///< a shared secret was given (it is never kept)
+  std::string code_mac;             ///< the HMAC of the last code sent ("" none)
+  bool completed = false;
+};
+
 struct session_manager_state {
   static constexpr const char* name = "session_manager";
   session_manager_config cfg;
@@ -50,6 +68,7 @@ struct session_manager_state {
   std::map<std::string, session_entry> sessions;  ///< bare JID -> session
   std::map<caf::actor_addr, std::string> owners;  ///< session -> bare JID
   std::map<std::string, grade_job> grades;        ///< bare JID -> grade to send on completion
+  std::map<std::string, student_progress> progress;  ///< bare JID -> progress
 };
 
 /// Receives what the gateway hears and answers only whitelisted JIDs;

@@ -259,6 +259,24 @@ void read_log(table_reader& r, log_settings& l) {
            "\"" + l.syslog_address + "\" is neither a socket path nor host:port");
 }
 
+void read_store(table_reader& r, store_settings& st) {
+  r.string("path", st.path);
+  r.string("key_file", st.key_file);
+  r.finish();
+  if (st.path.empty())
+    refuse(r.key("path"), "is empty: name the SQLite file where the bot keeps its state");
+}
+
+void read_grades(table_reader& r, grade_settings& g) {
+  r.integer("first_retry", g.first_retry, 1, 86400);
+  r.integer("max_retry", g.max_retry, 1, 7 * 86400);
+  r.integer("give_up_after", g.give_up_after, 1, 365 * 86400);
+  r.integer("request_timeout", g.request_timeout, 1, 600);
+  r.finish();
+  if (g.max_retry < g.first_retry)
+    refuse(r.key("max_retry"), "is shorter than grades.first_retry");
+}
+
 } // namespace
 
 std::string account::connect_host() const {
@@ -324,6 +342,14 @@ load_result parse_settings(const std::string& toml_text, const std::string& sour
     if (auto* t = top.table("log")) {
       table_reader r(*t, "log");
       read_log(r, s.log);
+    }
+    if (auto* t = top.table("store")) {
+      table_reader r(*t, "store");
+      read_store(r, s.store);
+    }
+    if (auto* t = top.table("grades")) {
+      table_reader r(*t, "grades");
+      read_grades(r, s.grades);
     }
     top.finish();
     return {std::move(s), std::nullopt};

@@ -74,6 +74,20 @@ struct log_settings {
   std::string syslog_level = "info";
 };
 
+/// Where what must survive a restart is kept ([store]).
+struct store_settings {
+  std::string path = "/var/lib/otrbot/otrbot.db";  ///< SQLite (WAL)
+  std::string key_file;  ///< empty: path + ".key" (protects codes and page tokens)
+};
+
+/// The grade outbox's retries ([grades]), in seconds.
+struct grade_settings {
+  std::int64_t first_retry = 10;         ///< the first wait; doubling, with jitter
+  std::int64_t max_retry = 4 * 3600;     ///< the longest wait between two attempts
+  std::int64_t give_up_after = 3 * 86400;  ///< then the grade is "failed" (an admin may retry)
+  std::int64_t request_timeout = 20;     ///< one HTTP attempt
+};
+
 struct settings {
   xmpp_settings xmpp;
   bot_settings bot;
@@ -81,6 +95,8 @@ struct settings {
   lti_settings lti;
   std::string admin_token;  ///< empty: admin API off
   log_settings log;
+  store_settings store;
+  grade_settings grades;
 };
 
 /// Why the settings were refused: the key (dotted path, quoted where needed)

@@ -99,6 +99,16 @@ std::string_view pattern(msg id) {
       return N_("Good, you are still there: your session goes on.");
     case msg::signed_out:
       return N_("Your session has ended. You can start a new one from the page for {project_name}.");
+    case msg::restarted:
+      return N_("I was restarted, and an encrypted conversation does not survive that: start OTR "
+             "with me again. I make a new key for every session, so your chat program will show "
+             "you a new fingerprint for me.");
+    case msg::restarted_secret:
+      return N_("I keep no shared secret across a restart: enter yours on the page for "
+             "{project_name} again.");
+    case msg::restarted_code:
+      return N_("The code I sent you before the restart is still valid: type it on the page for "
+             "{project_name} to complete the exercise.");
   }
   return "";
 }

@@ -39,6 +39,9 @@ enum class msg {
   timeout_warning,        ///< {minutes}: the session ends soon without activity
   session_refreshed,      ///< activity after a warning
   signed_out,             ///< the session has ended ({project_name})
+  restarted,              ///< the bot restarted: start OTR again (new fingerprint)
+  restarted_secret,       ///< after a restart: enter the shared secret again ({project_name})
+  restarted_code,         ///< after a restart: the code sent before is still valid ({project_name})
 };
 
 /// `values` with the format strings that the settings leave unset or empty

@@ -17,12 +17,10 @@ using json = nlohmann::json;
 using lti::web_request;
 using lti::web_response;
 
-web_response json_reply(int status, const json& body) {
-  return {status, lti::body_kind::json, body.dump(), {}, {}, false, false};
-}
+web_response json_reply(int status, const json& body) { return admin_json(status, body.dump()); }
 
 web_response error_reply(int status, const std::string& message) {
-  return json_reply(status, {{"error", message}});
+  return admin_error(status, message);
 }
 
 /// 404 for everything when no token is set; 401 without the right one.
@@ -100,9 +98,11 @@ caf::result<web_response> add(web_ptr self, const web_request& r) {
     [](const caf::error& e) -> std::optional<web_response> {
       if (is(e, ec::invalid_jid))
         return error_reply(400, "invalid JID: " + detail_of(e));
+      if (is(e, ec::not_stored))
+        return error_reply(503, "the bot could not store it; nothing was changed: try again");
       return std::nullopt;
     },
-    atoms::add_jid_v, jid, *locale);
+    atoms::add_jid_v, jid, *locale, std::string{"admin"}, std::string{"admin API"});
 }
 
 /// DELETE of a JID's whitelist entry or session: 204, or 404 with `absent`.
@@ -140,12 +140,22 @@ caf::result<web_response> list_sessions(web_ptr self) {
 
 } // namespace
 
+web_response admin_json(int status, std::string body) {
+  return {status, lti::body_kind::json, std::move(body), {}, {}, false, false};
+}
+
+web_response admin_error(int status, const std::string& message) {
+  return admin_json(status, json{{"error", message}}.dump());
+}
+
 caf::result<web_response> admin(web_ptr self, const web_request& r) {
   const std::string wl = "/admin/whitelist", sessions = "/admin/sessions";
   auto item = [&r](const std::string& prefix) {
     return r.path.size() > prefix.size() + 1 && r.path.starts_with(prefix + "/") &&
            r.path.find('/', prefix.size() + 1) == std::string::npos;
   };
+  if (r.path.starts_with("/admin/grades"))
+    return admin_grades(self, r, [self, &r] { return refuse(self, r); });
   bool known = ((r.path == wl || r.path == sessions) && r.method == "GET") ||
                (r.path == wl && r.method == "POST") ||
                ((item(wl) || item(sessions)) && r.method == "DELETE");

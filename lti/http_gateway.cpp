@@ -165,6 +165,9 @@ http_gateway::http_gateway(http_gateway_config cfg) : impl_(std::make_unique<imp
   wc.pages = impl_->cfg.pages;
   wc.admin_token = impl_->cfg.admin_token;
   wc.manager = impl_->cfg.manager;
+  wc.store = impl_->cfg.store;
+  wc.outcomes = impl_->cfg.outcomes;
+  wc.restored = std::move(impl_->cfg.restored);
   impl_->web = impl_->cfg.system->spawn(web, std::move(wc));
   impl_->routes();
 }

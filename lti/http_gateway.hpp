@@ -18,6 +18,9 @@ struct http_gateway_config {
   lti::web_settings pages;     ///< what the pages show (lti settings, names, catalogs, token key)
   std::string admin_token;     ///< empty: the admin API answers 404
   session_manager_actor manager;  ///< asked with timed requests; never touched
+  store_actor store;              ///< web sessions and nonces across restarts (none: memory only)
+  outcomes_actor outcomes;        ///< the admin API's grade retries
+  std::vector<lti::web_session> restored;  ///< the web sessions the store had at start
   caf::actor_system* system = nullptr;
 };
 

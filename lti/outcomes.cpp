@@ -6,11 +6,12 @@
 #include "lti/oauth1.hpp"
 #include "lti/outcome.hpp"
 #include "lti/token.hpp"
-#include "transport/backoff.hpp"
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <random>
+#include <set>
 
 namespace otrbot {
 namespace {
@@ -24,14 +25,15 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
 }
 
 /// One attempt: true when the LMS confirmed the grade.
-bool send_once(const grade_job& job, std::chrono::seconds timeout, std::string& why) {
+bool send_once(const store::grade& job, const std::string& secret, std::chrono::seconds timeout,
+               std::string& why) {
   auto body = lti::replace_result_request(lti::random_hex(8), job.sourcedid, job.score);
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
                .count();
   auto auth = "Authorization: " +
               lti::authorization_header("POST", job.outcome_url, body, job.consumer_key,
-                                        job.consumer_secret, lti::random_hex(16), now);
+                                        secret, lti::random_hex(16), now);
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl{curl_easy_init(), curl_easy_cleanup};
   if (!curl) {
     why = "libcurl could not start";
@@ -76,30 +78,101 @@ bool send_once(const grade_job& job, std::chrono::seconds timeout, std::string& 
 
 bool initialize_http_client() { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }
 
+std::chrono::seconds retry_delay(const outcomes_config& cfg, std::int32_t attempts, double unit) {
+  auto base = cfg.first_retry;
+  for (std::int32_t i = 1; i < attempts && base < cfg.max_retry; ++i)
+    base *= 2;
+  base = std::min(base, cfg.max_retry);
+  auto jittered = static_cast<double>(base.count()) * (0.5 + 0.5 * std::clamp(unit, 0.0, 1.0));
+  return std::max(std::chrono::seconds{1}, std::chrono::seconds{static_cast<std::int64_t>(jittered)});
+}
+
+namespace {
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+struct sender {
+  outcomes_actor::pointer self = nullptr;
+  outcomes_config cfg;
+  std::mt19937_64 rng{std::random_device{}()};
+  std::set<std::int64_t> finished;  ///< accepted (or given up) in this run: a late timer skips them
+
+  void record(const store::grade& g) {
+    if (cfg.store)
+      self->send(cfg.store, atoms::st_graded_v, g);
+  }
+
+  void attempt(store::grade g) {
+    auto log = logging::get("lti");
+    std::string why;
+    auto secret = cfg.consumers.find(g.consumer_key);
+    bool ok = false;
+    if (secret == cfg.consumers.end())
+      why = "consumer " + g.consumer_key + " is no longer in lti.consumers";
+    else
+      ok = send_once(g, secret->second, cfg.request_timeout, why);
+    ++g.attempts;
+    auto now = unix_now();
+    if (ok) {
+      log->info("grade {} ({:.1f} for {}) accepted by {} (attempt {})", g.id, g.score, g.jid,
+                g.outcome_url, g.attempts);
+      g.state = "done";
+      g.last_error.clear();
+      finished.insert(g.id);
+      record(g);
+      return;
+    }
+    g.last_error = why;
+    if (now - g.created_at >= cfg.give_up_after.count()) {
+      log->error("grade {} for {} not delivered to {} after {} attempts over {} s: {}; given up "
+                 "(an admin can retry it: POST /admin/grades/{}/retry)",
+                 g.id, g.jid, g.outcome_url, g.attempts, now - g.created_at, why, g.id);
+      g.state = "failed";
+      finished.insert(g.id);
+      record(g);
+      return;
+    }
+    std::uniform_real_distribution<double> unit{0.0, 1.0};
+    auto delay = retry_delay(cfg, g.attempts, unit(rng));
+    g.state = "pending";
+    g.next_attempt_at = now + delay.count();
+    log->warn("grade {} for {} not delivered to {} ({}); attempt {} in {} s", g.id, g.jid,
+              g.outcome_url, why, g.attempts + 1, delay.count());
+    record(g);
+    self->delayed_send(self, delay, atoms::grade_v, std::move(g));
+  }
+
+  /// A grade from the outbox: tried now, or when its next attempt is due.
+  void consider(store::grade g) {
+    if (finished.contains(g.id) && g.id != 0)
+      return;
+    auto wait = g.next_attempt_at - unix_now();
+    if (wait > 0) {
+      self->delayed_send(self, std::chrono::seconds{wait}, atoms::grade_v, std::move(g));
+      return;
+    }
+    attempt(std::move(g));
+  }
+};
+
+} // namespace
+
 outcomes_actor::behavior_type outcomes_sender(outcomes_actor::pointer self, outcomes_config cfg) {
-  auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
+  auto s = std::make_shared<sender>();
+  s->self = self;
+  s->cfg = std::move(cfg);
   return {
-    [self, cfg, rng](atoms::grade, grade_job& job, std::int32_t attempt) {
-      auto log = logging::get("lti");
-      std::string why;
-      if (send_once(job, cfg.request_timeout, why)) {
-        log->info("grade {:.1f} accepted by {} (attempt {})", job.score, job.outcome_url,
-                  attempt + 1);
-        return;
-      }
-      if (attempt + 1 >= cfg.max_attempts) {
-        log->error("grade for {} not delivered after {} attempts: {}", job.outcome_url,
-                   attempt + 1, why);
-        return;
-      }
-      net::backoff b{cfg.first_delay};
-      std::chrono::milliseconds delay{};
-      std::uniform_real_distribution<double> unit{0.0, 1.0};
-      for (int i = 0; i <= attempt; ++i)
-        delay = b.next(unit(*rng));
-      log->warn("grade for {} not delivered ({}); attempt {} in {:.1f} s", job.outcome_url, why,
-                attempt + 2, static_cast<double>(delay.count()) / 1000.0);
-      self->delayed_send(self, delay, atoms::grade_v, std::move(job), attempt + 1);
+    [s](atoms::grade, store::grade& g) { s->consider(std::move(g)); },
+    [s](atoms::retry, store::grade& g) {
+      // An admin's retry: now, and with a new give-up time.
+      s->finished.erase(g.id);
+      g.created_at = unix_now();
+      g.next_attempt_at = 0;
+      s->attempt(std::move(g));
     },
   };
 }

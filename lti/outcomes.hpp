@@ -1,21 +1,33 @@
-// Grade passback: LTI 1.1 Basic Outcomes replaceResult over HTTPS (libcurl), retried with backoff.
+// Grade passback: LTI 1.1 Basic Outcomes replaceResult over HTTP(S) (libcurl), working through the
+// store's durable grade outbox with retries and backoff.
 #pragma once
 
 #include "actors/interfaces.hpp"
 
 #include <chrono>
+#include <map>
+#include <string>
 
 namespace otrbot {
 
 struct outcomes_config {
-  int max_attempts = 6;                              ///< then the grade is logged as lost
-  std::chrono::milliseconds first_delay{1000};       ///< doubling, with jitter, to 60 s
+  store_actor store;  ///< every attempt is recorded there (none: tests, memory only)
+  std::map<std::string, std::string> consumers;  ///< consumer key -> secret (lti.consumers)
+  std::chrono::seconds first_retry{10};          ///< doubling, with jitter, ...
+  std::chrono::seconds max_retry{4 * 3600};      ///< ... up to this
+  std::chrono::seconds give_up_after{3 * 86400}; ///< then "failed" (an admin may retry)
   std::chrono::seconds request_timeout{20};
 };
 
-/// Spawned detached (blocking HTTP). Takes (atoms::grade, grade_job): signs
-/// the replaceResultRequest with the OAuth body hash, POSTs it, and counts
-/// it done only on imsx_codeMajor success; otherwise retries later.
+/// The wait before attempt `attempts + 1`, after `attempts` failures:
+/// first_retry doubling up to max_retry, times a jitter factor in [0.5, 1].
+std::chrono::seconds retry_delay(const outcomes_config& cfg, std::int32_t attempts, double unit);
+
+/// Spawned detached (blocking HTTP). Takes stored grades: signs the
+/// replaceResultRequest with the OAuth body hash, POSTs it, and counts it
+/// done only on imsx_codeMajor success; otherwise tries again later, until
+/// give_up_after has passed since the grade was made. A retry after an
+/// unknown outcome is harmless: replaceResult is idempotent.
 outcomes_actor::behavior_type outcomes_sender(outcomes_actor::pointer self, outcomes_config cfg);
 
 /// Call once in main, before threads start (curl_global_init).

@@ -8,6 +8,7 @@
 #include "i18n/mark.hpp"
 #include "lti/token.hpp"
 #include "lti/web_routes.hpp"
+#include "lti/web_session_codec.hpp"
 #include "transport/jid.hpp"
 
 #include <caf/all.hpp>
@@ -74,8 +75,10 @@ std::variant<web_session, web_response> require(web_ptr self, const web_request&
 /// holds may be stale, or the visit may have ended meanwhile).
 template <class Change>
 void update(web_ptr self, const std::string& id, Change change) {
-  if (auto it = self->state.sessions.find(id); it != self->state.sessions.end())
+  if (auto it = self->state.sessions.find(id); it != self->state.sessions.end()) {
     change(it->second);
+    persist(self, it->second);
+  }
 }
 
 caf::result<web_response> show(web_ptr self, page kind, const web_request& r) {
@@ -130,18 +133,16 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
       update(self, s.id, [&jid](web_session& live) { live.jid = jid; });
       self->state.log->info("web session of user {} entered {}", s.lms.user_id, jid);
       // The grade goes out where the lesson completes: the manager keeps it for this JID.
-      if (s.lms.gradable()) {
-        auto secret = pages(self).lti.consumers.at(s.lms.consumer_key);
+      if (s.lms.gradable())
         self->send(self->state.cfg.manager, atoms::grade_when_done_v, jid,
-                       grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key,
-                                 secret, 1.0});
-      }
+                   grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0});
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
     [self, rp](caf::error& e) mutable {
       rp.deliver(unavailable(self, e, N_("The bot could not add you; try again.")));
     },
-    atoms::add_jid_v, jid, s.locale);
+    atoms::add_jid_v, jid, s.locale, std::string{"pages"},
+    "LMS user " + s.lms.user_id + (s.lms.consumer_key.empty() ? "" : " (" + s.lms.consumer_key + ")"));
   return rp;
 }
 
@@ -284,9 +285,22 @@ caf::result<web_response> route(web_ptr self, const web_request& r) {
 
 } // namespace
 
+namespace web_routes {
+
+void persist(web_ptr self, const web_session& s) {
+  if (self->state.cfg.store)
+    self->send(self->state.cfg.store, atoms::st_web_v,
+               store::web_session_row{s.id, s.expires, lti::encode_session(s)});
+}
+
+} // namespace web_routes
+
 web_actor::behavior_type web(web_actor::stateful_pointer<web_state> self, web_config cfg) {
   self->state.cfg = std::move(cfg);
   self->state.log = logging::get("lti");
+  for (auto& s : self->state.cfg.restored)
+    self->state.sessions[s.id] = std::move(s);
+  self->state.cfg.restored.clear();
   return {
     [self](lti::web_request& r) -> caf::result<web_response> { return route(self, r); },
   };

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace spdlog {
 class logger;
@@ -33,6 +34,10 @@ struct web_config {
   lti::web_settings pages;
   std::string admin_token;  ///< empty: the admin API answers 404
   session_manager_actor manager;  ///< asked with timed requests
+  store_actor store;        ///< keeps web sessions and nonces (none: memory only, as in tests)
+  outcomes_actor outcomes;  ///< for the admin API's grade retries
+  /// The web sessions the store had at start (pages open in browsers go on working).
+  std::vector<lti::web_session> restored;
   /// How long the web actor waits for the session manager: shorter than the
   /// adapter waits for the web actor, so the page can say what happened.
   std::chrono::milliseconds manager_timeout{8000};

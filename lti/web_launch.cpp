@@ -1,5 +1,6 @@
 // The web actor: the LTI 1.1 launch (POST /) and the development index (GET /).
 #include "actors/logging.hpp"
+#include "actors/messages.hpp"
 #include "i18n/mark.hpp"
 #include "lti/token.hpp"
 #include "lti/web_routes.hpp"
@@ -24,6 +25,7 @@ lti::web_session create_session(web_ptr self, lti::launch l) {
   for (auto it = st.sessions.begin(); it != st.sessions.end();)
     it = it->second.expires <= now ? st.sessions.erase(it) : std::next(it);
   st.sessions[s.id] = s;
+  persist(self, s);
   return s;
 }
 
@@ -47,10 +49,39 @@ caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r) {
   st.log->info("LTI launch from consumer {} (user {}, roles {}{})", v.value->consumer_key,
                v.value->user_id, v.value->learner ? "learner" : "",
                v.value->instructor ? " instructor" : "");
-  auto s = create_session(self, std::move(*v.value));
-  auto page = lti::html(200, lti::view(cfg, lti::page::index, &s, {}));
-  page.set_cookie = lti::session_cookie(cfg, s);
-  return page;
+  auto start = [self](lti::launch l) {
+    auto s = create_session(self, std::move(l));
+    auto page = lti::html(200, lti::view(self->state.cfg.pages, lti::page::index, &s, {}));
+    page.set_cookie = lti::session_cookie(self->state.cfg.pages, s);
+    return page;
+  };
+  if (!st.cfg.store)
+    return start(std::move(*v.value));
+  // The nonce is also checked against the store, which remembers it across
+  // restarts: a launch replayed after a restart is refused too.
+  auto rp = self->make_response_promise<lti::web_response>();
+  auto locale = cfg.catalogs->best_match(v.value->locale, cfg.default_locale);
+  self->request(st.cfg.store, st.cfg.manager_timeout, atoms::st_nonce_v, v.value->consumer_key,
+                lti::value_of(all, "oauth_nonce"), unix_now())
+    .then(
+      [self, rp, start, l = *v.value, locale](bool fresh) mutable {
+        if (fresh) {
+          rp.deliver(start(std::move(l)));
+          return;
+        }
+        self->state.log->warn("LTI launch refused (401): the launch was already used (a nonce "
+                              "seen before a restart)");
+        rp.deliver(lti::error_page(self->state.cfg.pages, 401,
+                                   N_("This exercise could not be started: {reason}."),
+                                   N_("the launch was already used (a replayed nonce)"), locale));
+      },
+      [self, rp, locale](caf::error& e) mutable {
+        self->state.log->error("the store did not check the launch's nonce: {}", caf::to_string(e));
+        rp.deliver(lti::error_page(self->state.cfg.pages, 503,
+                                   N_("This exercise could not be started: {reason}."),
+                                   N_("the bot could not record the launch; try again"), locale));
+      });
+  return rp;
 }
 
 caf::result<lti::web_response> dev_index(web_ptr self, const lti::web_request&) {

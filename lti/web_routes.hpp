@@ -8,6 +8,8 @@
 #include <caf/typed_response_promise.hpp>
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 
 namespace otrbot::web_routes {
 
@@ -25,5 +27,19 @@ caf::result<lti::web_response> dev_index(web_ptr self, const lti::web_request& r
 
 /// /admin/...: the admin REST API (JSON, bearer token).
 caf::result<lti::web_response> admin(web_ptr self, const lti::web_request& r);
+
+/// The admin API's answers: a JSON body; {"error": message}.
+lti::web_response admin_json(int status, std::string body);
+lti::web_response admin_error(int status, const std::string& message);
+
+/// /admin/grades (GET: the pending and failed grades) and
+/// /admin/grades/{id}/retry (POST); `refuse` checks the bearer token.
+caf::result<lti::web_response>
+admin_grades(web_ptr self, const lti::web_request& r,
+             const std::function<std::optional<lti::web_response>()>& refuse);
+
+/// Keeps a web session in the store (when there is one), so that a page
+/// open in a browser goes on working after a restart.
+void persist(web_ptr self, const lti::web_session& s);
 
 } // namespace otrbot::web_routes

@@ -31,7 +31,7 @@ xmpp_gateway_actor::behavior_type quiet_gateway(xmpp_gateway_actor::pointer, std
 }
 
 outcomes_actor::behavior_type quiet_outcomes(outcomes_actor::pointer, std::string) {
-  return {[](atoms::grade, grade_job&, std::int32_t) {}};
+  return {[](atoms::grade, store::grade&) {}, [](atoms::retry, store::grade&) {}};
 }
 
 std::int64_t now() {
@@ -176,21 +176,23 @@ CAF_TEST(one launch then JID then secret then code go through web and manager an
   // The JID: whitelisted by the manager; the launch's grade is registered with it.
   self->send(web, post("/enter_jid", {{"jid", "Alice@X.org"}}));
   expect((lti::web_request), from(self).to(web));
-  expect((atoms::add_jid, std::string, std::string), from(web).to(manager).with(_, "alice@x.org", _));
+  expect((atoms::add_jid, std::string, std::string, std::string, std::string),
+         from(web).to(manager).with(_, "alice@x.org", _, "pages", _));
   expect((bool), from(manager).to(web).with(true));
   expect((atoms::grade_when_done, std::string, grade_job), from(web).to(manager));
   CAF_CHECK_EQUAL(answer().status, 303);
 
-  // The secret: the manager hands it to the student's session (delegated: the
-  // session answers the web actor directly), which tells the student too.
+  // The secret: the manager hands it to the student's session, which tells
+  // the student too; the manager notes that a secret was given and answers.
   self->send(web, post("/ask_for_secret", {{"secret", "purple tractor 42"}}));
   expect((lti::web_request), from(self).to(web));
   expect((atoms::set_secret, std::string, std::string), from(web).to(manager));
   auto session = session_of("alice@x.org");
-  expect((atoms::set_secret, std::string), from(web).to(session));
+  expect((atoms::set_secret, std::string), from(manager).to(session));
   expect((atoms::step, std::string, std::string), from(session).to(manager).with(_, _, "awaiting_otr"));
   expect((xmpp::outbound_message), from(session).to(gateway));
-  expect((bool), from(session).to(web).with(true));
+  expect((bool), from(session).to(manager).with(true));
+  expect((bool), from(manager).to(web).with(true));
   CAF_CHECK_EQUAL(answer().status, 303);
 
   // A code of the right form but not the right one: the step, then the check.

@@ -37,9 +37,10 @@ xmpp_gateway_actor::behavior_type recording_gateway(xmpp_gateway_actor::pointer,
 
 /// Stands in for the grade sender: writes down every grade it is asked to send.
 outcomes_actor::behavior_type recording_outcomes(outcomes_actor::pointer, sent_log log) {
-  return {[log](atoms::grade, grade_job& job, std::int32_t) {
-    log->push_back("grade " + job.sourcedid + " to " + job.outcome_url);
-  }};
+  return {[log](atoms::grade, store::grade& job) {
+             log->push_back("grade " + job.sourcedid + " to " + job.outcome_url);
+           },
+           [](atoms::retry, store::grade&) {}};
 }
 
 /// A session that fails on its first message, as a bug would make it.
@@ -107,7 +108,8 @@ struct fixture : test_coordinator_fixture<> {
 
   /// "" when whitelisted, else the ec and its detail.
   std::string add(const std::string& jid) {
-    self->send(manager, atoms::add_jid_v, jid, std::string{"en_GB"});
+    self->send(manager, atoms::add_jid_v, jid, std::string{"en_GB"}, std::string{"admin"},
+               std::string{"a test"});
     run();
     std::string out = "no answer";
     self->receive([&](bool) { out = ""; },
@@ -335,7 +337,7 @@ CAF_TEST(a student whitelisted again after removal gets a fresh session) {
 CAF_TEST(the grade registered for a student goes out once when their lesson completes) {
   start();
   self->send(manager, atoms::grade_when_done_v, std::string{"alice@x.org"},
-             grade_job{"https://lms.example/outcomes", "sid-1", "key", "secret", 1.0});
+             grade_job{"https://lms.example/outcomes", "sid-1", "key", 1.0});
   self->send(manager, atoms::completed_v, std::string{"bob@x.org"});  // bob has no graded launch
   run();
   CAF_CHECK(sent->empty());

@@ -1,0 +1,54 @@
+// Web sessions as JSON.
+#include "lti/web_session_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace otrbot::lti {
+
+using json = nlohmann::json;
+
+std::string encode_session(const web_session& s) {
+  const auto& l = s.lms;
+  json lms{{"consumer_key", l.consumer_key},   {"user_id", l.user_id},
+           {"resource_link_id", l.resource_link_id}, {"context_title", l.context_title},
+           {"locale", l.locale},               {"return_url", l.return_url},
+           {"outcome_url", l.outcome_url},     {"result_sourcedid", l.result_sourcedid},
+           {"roles", l.roles},                 {"learner", l.learner},
+           {"instructor", l.instructor}};
+  json out{{"v", 1},           {"id", s.id},         {"csrf", s.csrf},
+           {"jid", s.jid},     {"locale", s.locale}, {"wrong_codes", s.wrong_codes},
+           {"expires", s.expires}, {"lms", lms}};
+  return out.dump();
+}
+
+std::optional<web_session> decode_session(const std::string& text) {
+  auto j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || j.value("v", 0) != 1)
+    return std::nullopt;
+  try {
+    web_session s;
+    s.id = j.at("id").get<std::string>();
+    s.csrf = j.at("csrf").get<std::string>();
+    s.jid = j.at("jid").get<std::string>();
+    s.locale = j.at("locale").get<std::string>();
+    s.wrong_codes = j.at("wrong_codes").get<int>();
+    s.expires = j.at("expires").get<std::int64_t>();
+    const auto& l = j.at("lms");
+    s.lms.consumer_key = l.at("consumer_key").get<std::string>();
+    s.lms.user_id = l.at("user_id").get<std::string>();
+    s.lms.resource_link_id = l.at("resource_link_id").get<std::string>();
+    s.lms.context_title = l.at("context_title").get<std::string>();
+    s.lms.locale = l.at("locale").get<std::string>();
+    s.lms.return_url = l.at("return_url").get<std::string>();
+    s.lms.outcome_url = l.at("outcome_url").get<std::string>();
+    s.lms.result_sourcedid = l.at("result_sourcedid").get<std::string>();
+    s.lms.roles = l.at("roles").get<std::set<std::string>>();
+    s.lms.learner = l.at("learner").get<bool>();
+    s.lms.instructor = l.at("instructor").get<bool>();
+    return s;
+  } catch (const json::exception&) {
+    return std::nullopt;
+  }
+}
+
+} // namespace otrbot::lti
