@@ -144,13 +144,17 @@ handler_map with(handler_map base, const handler_map& more) {
   return base;
 }
 
-/// Once OTR is on, a repeated OTR start changes nothing.
-const handler_map otr_on{{"otr_already_setup", "nothing"}, {"otr_enabled", "nothing"}};
+/// Once OTR is on, a refresh of the same conversation (libotr's still_secure) changes nothing.
+/// A new one (otr_enabled: the student's client restarted, or the student
+/// came back after the server restarted) leads back to "encrypted" from the
+/// later steps: its keys are new and not verified yet (a code sent stays valid).
+const handler_map otr_refresh{{"otr_already_setup", "nothing"}};
+const handler_map otr_on = with(otr_refresh, {{"otr_enabled", "nothing"}});
 
 /// After verification the lesson only waits for the code (or is done): a
 /// student's SMP is still answered, so that their client completes it;
 /// everything else about secrets changes nothing.
-const handler_map after_verification = with(otr_on, {{"secret_received", "nothing"},
+const handler_map after_verification = with(otr_refresh, {{"secret_received", "nothing"},
                                                      {"unsafe_secret_received", "nothing"},
                                                      {"smp_started", "answer_smp"},
                                                      {"smp_question_used", "answer_smp"},
@@ -192,11 +196,12 @@ const fsm::states_table& lesson::table() {
                       {"bot_started_smp", steps::smp_in_progress},
                       {"correct_secret_received", steps::verified},
                       {"otr_disabled", steps::awaiting_otr},
+                      {"otr_enabled", steps::encrypted},
                       {"code_accepted", steps::completed}},
       .on_enter = {"ask_to_authenticate"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = with(otr_on, {{"message_received", "remind_authenticate"},
+      .handles = with(otr_refresh, {{"message_received", "remind_authenticate"},
                                {"secret_received", "secret_replaced"},
                                {"unsafe_secret_received", "refuse_secret"},
                                {"smp_aborted", "nothing"},
@@ -206,17 +211,20 @@ const fsm::states_table& lesson::table() {
                       {"incorrect_secret_received", steps::secret_known},
                       {"smp_aborted", steps::secret_known},
                       {"otr_disabled", steps::awaiting_otr},
+                      {"otr_enabled", steps::encrypted},
                       {"code_accepted", steps::completed}},
       .on_enter = {"smp_begun"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = with(otr_on, {{"message_received", "remind_smp"},
+      .handles = with(otr_refresh, {{"message_received", "remind_smp"},
                                {"secret_received", "secret_replaced"},
                                {"unsafe_secret_received", "refuse_secret"},
                                {"smp_started", "answer_smp"},
                                {"smp_question_used", "answer_smp"}})}},
     {steps::verified,
-     {.transitions = {{"code_accepted", steps::completed}, {"otr_disabled", steps::awaiting_otr}},
+     {.transitions = {{"code_accepted", steps::completed},
+                      {"otr_disabled", steps::awaiting_otr},
+                      {"otr_enabled", steps::encrypted}},
       .on_enter = {"send_code"},
       .on_leave = {},
       .allowed_actions = {},
@@ -227,6 +235,7 @@ const fsm::states_table& lesson::table() {
       .on_leave = {},
       .allowed_actions = {},
       .handles = with(after_verification, {{"message_received", "remind_done"},
+                                           {"otr_enabled", "nothing"},
                                            {"otr_disabled", "nothing"},
                                            {"code_accepted", "nothing"}})}},
   };

@@ -4,8 +4,8 @@
 #include "actors/errors.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/manager_progress.hpp"
 #include "actors/roster_policy.hpp"
-#include "actors/secrets.hpp"
 #include "actors/store_db.hpp"
 #include "actors/timeouts.hpp"
 #include "transport/jid.hpp"
@@ -16,6 +16,8 @@
 
 namespace otrbot {
 namespace {
+
+using namespace manager_progress;
 
 using manager_ptr = session_manager_actor::stateful_pointer<session_manager_state>;
 
@@ -119,81 +121,6 @@ void hold_while_gated(const std::string& gate) {
   while (std::filesystem::exists(gate))
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   log()->info("test hook: the session manager goes on");
-}
-
-/// The student completed: kept in the store, and their grade (if their
-/// launch is graded) goes into the outbox before the grade sender gets it.
-void complete(manager_ptr self, const std::string& jid, const std::string& how) {
-  auto& st = self->state;
-  st.progress[jid].completed = true;
-  if (st.cfg.store)
-    self->send(st.cfg.store, atoms::st_done_v, jid, how);
-  auto it = st.grades.find(jid);
-  if (it == st.grades.end() || !st.cfg.outcomes) {
-    log()->info("{} completed the exercise (no grade: not a graded learner launch)", jid);
-    return;
-  }
-  store::grade g;
-  g.jid = jid;
-  g.outcome_url = it->second.outcome_url;
-  g.sourcedid = it->second.sourcedid;
-  g.consumer_key = it->second.consumer_key;
-  g.score = it->second.score;
-  g.state = "pending";
-  g.created_at = unix_now();  // the give-up clock starts
-  st.grades.erase(it);  // one grade per launch
-  if (!st.cfg.store) {
-    log()->info("{} completed the exercise: sending the grade to {}", jid, g.outcome_url);
-    self->send(st.cfg.outcomes, atoms::grade_v, std::move(g));
-    return;
-  }
-  log()->info("{} completed the exercise: the grade for {} goes into the outbox", jid, g.outcome_url);
-  // The store answers once the grade is on disk (it retries until it is).
-  self->request(st.cfg.store, caf::infinite, atoms::st_grade_v, g)
-    .then(
-      [self, g](std::int64_t id) mutable {
-        if (id == 0) {
-          log()->info("{} completed again: that launch has its grade already (not sent twice)",
-                      g.jid);
-          return;
-        }
-        g.id = id;
-        self->send(self->state.cfg.outcomes, atoms::grade_v, std::move(g));
-      },
-      [g](caf::error& e) {
-        log()->error("the grade of {} could not be stored, so it is not sent: {}", g.jid,
-                     caf::to_string(e));
-      });
-}
-
-/// Whether `code` is the last code sent to `jid`, as the store keeps it
-/// (also after a restart, and after the session ended).
-bool stored_code_matches(manager_ptr self, const std::string& jid, const std::string& code) {
-  auto& st = self->state;
-  auto p = st.progress.find(jid);
-  if (st.cfg.code_key.empty() || p == st.progress.end() || p->second.code_mac.empty())
-    return false;
-  return secrets::constant_time_equal(store::code_mac(st.cfg.code_key, code), p->second.code_mac);
-}
-
-/// Takes in what the store had at start: whitelist, progress, graded launches.
-void restore(session_manager_state& st) {
-  static const std::set<std::string> mid_lesson{"encrypted", "secret_known", "smp_in_progress",
-                                                "verified"};
-  for (const auto& s : st.cfg.restored) {
-    if (s.removed)
-      continue;
-    st.cfg.whitelist[s.jid] = s.locale;
-    auto& p = st.progress[s.jid];
-    p.had_secret = s.had_secret;
-    p.code_mac = s.code_mac;
-    p.completed = s.completed;
-    if (!s.completed && mid_lesson.contains(s.step))
-      p.step_before_restart = s.step;
-    if (!s.outcome_url.empty() && !s.sourcedid.empty())
-      st.grades[s.jid] = grade_job{s.outcome_url, s.sourcedid, s.consumer_key, 1.0};
-  }
-  st.cfg.restored.clear();
 }
 
 void check_timeouts(manager_ptr self) {
@@ -335,8 +262,13 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
         return true;
       }
       auto it = self->state.sessions.find(bare);
-      if (it == self->state.sessions.end())
+      if (it == self->state.sessions.end()) {
+        // A code was sent (perhaps before a restart) and this is not it.
+        auto p = self->state.progress.find(bare);
+        if (p != self->state.progress.end() && !p->second.code_mac.empty())
+          return false;
         return make_error(ec::no_session);
+      }
       return self->delegate(it->second.actor, atoms::check_code_v, code);
     },
     [self](atoms::add_jid, const std::string& jid, const std::string& locale,

@@ -118,7 +118,7 @@ struct sender {
     ++g.attempts;
     auto now = unix_now();
     if (ok) {
-      log->info("grade {} ({:.1f} for {}) accepted by {} (attempt {})", g.id, g.score, g.jid,
+      log->info("grade {} of {:.1f} for {} accepted by {} (attempt {})", g.id, g.score, g.jid,
                 g.outcome_url, g.attempts);
       g.state = "done";
       g.last_error.clear();

@@ -200,6 +200,10 @@ locale = "en_GB"
 enabled = false
 listen = "{args.web}"
 
+[store]
+# The bot's state (whitelist, progress, grade outbox) survives restarts here.
+path = "{os.path.join(os.path.dirname(os.path.abspath(args.config_out)), 'otrbot.db')}"
+
 [log]
 level = "info"
 syslog = false

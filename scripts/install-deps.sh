@@ -9,9 +9,12 @@ packages=(
   libcaf-dev libstrophe-dev libotr5-dev libgcrypt20-dev libpistache-dev libssl-dev
   liboauth-dev libicu-dev libspdlog-dev libfmt-dev catch2 libtomlplusplus-dev libcli11-dev
   libkainjow-mustache-dev nlohmann-json3-dev libpugixml-dev libcurl4-openssl-dev
+  libsqlite3-dev libsqlitecpp-dev
   gettext
   # run and test: a private XMPP server, a test CA, the student's client
   prosody openssl ca-certificates
+  # the store's command-line tool (backups while the bot runs; the tests use it too)
+  sqlite3
   python3 python3-pytest python3-slixmpp python3-potr python3-oauthlib python3-requests
   # a strict XML parser (libxml2, as Moodle uses) for the test LMS
   python3-lxml

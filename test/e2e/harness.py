@@ -25,9 +25,9 @@ CONSUMER_SECRET = "test-consumer-secret"
 
 def bot_config(server, bot="bot@localhost", password="botpw", whitelist=("student@localhost",),
                extra="", xmpp_extra="", account_extra="", log_extra="", web_port=None,
-               lti_extra="", admin_token=""):
+               lti_extra="", admin_token="", tail=""):
     """A config for the bot against `server` (a devenv.Prosody); its web
-    pages on a free port of their own (`web_port`)."""
+    pages on a free port of their own (`web_port`); `tail` adds tables at the end."""
     wl = "".join('[whitelist."%s"]\nlocale = "en_GB"\n' % j for j in whitelist)
     port = web_port or devenv.free_port()
     # Tests do not wait for typing, unless they test it.
@@ -58,7 +58,13 @@ port = {server.port}
 level = "debug"
 syslog = false
 {log_extra}
+{tail}
 """
+
+
+def store_section(path):
+    """The [store] table that keeps the bot's state in `path`."""
+    return '\n[store]\npath = "%s"\n' % path
 
 
 class Bot:
@@ -68,6 +74,9 @@ class Bot:
         os.makedirs(workdir, exist_ok=True)
         self.config_path = os.path.join(workdir, name + ".toml")
         self.log_path = os.path.join(workdir, name + ".log")
+        if "[store]" not in config_text:
+            # Each bot keeps its state in its own database (a restart test names one).
+            config_text += store_section(os.path.join(workdir, name + ".db"))
         with open(self.config_path, "w") as f:
             f.write(config_text)
         self.args = list(args)
@@ -112,6 +121,11 @@ class Bot:
             return self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             raise AssertionError("otrbot did not exit within %s s:\n%s" % (timeout, self.log[-4000:]))
+
+    def kill(self):
+        """kill -9: no shutdown, nothing flushed by the bot itself."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=TIMEOUT)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

@@ -162,9 +162,10 @@ class OutcomeService:
     is read strictly (read_replace_result); one it cannot read is answered
     with imsx_codeMajor failure, as a real LMS does."""
 
-    def __init__(self, failures=()):
+    def __init__(self, failures=(), port=0):
         self.failures = list(failures)  # HTTP statuses to answer first
         self.requests = []               # (valid_signature, body_hash_ok, sourcedid, score)
+        self.accepted = []               # the sourcedids answered with success
         self.refused = []                # why a request's XML was answered with failure
         self.cond = threading.Condition()
         service = self
@@ -204,6 +205,8 @@ class OutcomeService:
                     if problem:
                         service.refused.append(problem)
                     status = service.failures.pop(0) if service.failures else 200
+                    if status == 200 and not problem:
+                        service.accepted.append(sourcedid)
                     service.cond.notify_all()
                 if status != 200:
                     reply = "<html>Internal error</html>"
@@ -216,7 +219,7 @@ class OutcomeService:
                 self.end_headers()
                 self.wfile.write(reply.encode())
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.port = self.server.server_address[1]
         self.url = "http://127.0.0.1:%d/outcomes?course=101" % self.port
         threading.Thread(target=self.server.serve_forever, daemon=True).start()

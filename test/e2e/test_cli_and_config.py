@@ -160,6 +160,7 @@ def test_the_shipped_sample_loads_and_an_unreachable_server_is_retried(tmp_path)
     # must pass, then the bot retries with backoff instead of exiting.
     sample = open(os.path.join(ROOT, "conf", "otrbot.sample.toml")).read()
     sample = sample.replace('listen = "127.0.0.1:5000"', 'listen = "127.0.0.1:%d"' % free_port())
+    sample = sample.replace('"/var/lib/otrbot/', '"%s/' % tmp_path)
     if not os.path.exists("/etc/ssl/certs/ca-certificates.crt"):
         sample = sample.replace("/etc/ssl/certs/ca-certificates.crt", os.path.join(ROOT, "conf", "otrbot.sample.toml"))
     bot = Bot(str(tmp_path), sample).start()

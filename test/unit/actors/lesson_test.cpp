@@ -297,3 +297,23 @@ TEST_CASE("the refresh list is the reference's") {
   CHECK_FALSE(refreshes_session("secret_received"));
   CHECK_FALSE(refreshes_session("correct_secret_received"));
 }
+
+TEST_CASE("a new OTR conversation after the verification began starts the authentication again") {
+  // otr_enabled while OTR is on: the student's client (or the server) restarted and a new
+  // private conversation began; its keys are not verified. A refresh changes nothing.
+  for (const auto& from : {steps::secret_known, steps::smp_in_progress, steps::verified}) {
+    auto l = at(from);
+    l.set_has_secret(true);
+    CHECK(l.handle("otr_already_setup").empty());
+    auto fx = l.handle("otr_enabled");
+    CHECK(l.step() == steps::secret_known);
+    REQUIRE(!fx.empty());
+    if (from != steps::secret_known)  // from secret_known it comes back to where it was
+      CHECK(std::get<status>(fx[0]) == status{from, steps::secret_known, "otr_enabled"});
+    CHECK(lines(fx) == std::vector<msg>{msg::encryption_on, msg::not_enough, msg::secret_known,
+                                        msg::how_to_authenticate});
+  }
+  auto done = at(steps::completed);
+  CHECK(done.handle("otr_enabled").empty());
+  CHECK(done.step() == steps::completed);
+}

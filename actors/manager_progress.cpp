@@ -1,0 +1,95 @@
+// The session manager's progress records.
+#include "actors/manager_progress.hpp"
+
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "actors/secrets.hpp"
+#include "actors/store_db.hpp"
+
+#include <chrono>
+#include <set>
+
+namespace otrbot::manager_progress {
+namespace {
+
+std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
+} // namespace
+
+void complete(manager_ptr self, const std::string& jid, const std::string& how) {
+  auto& st = self->state;
+  st.progress[jid].completed = true;
+  if (st.cfg.store)
+    self->send(st.cfg.store, atoms::st_done_v, jid, how);
+  auto it = st.grades.find(jid);
+  if (it == st.grades.end() || !st.cfg.outcomes) {
+    log()->info("{} completed the exercise (no grade: not a graded learner launch)", jid);
+    return;
+  }
+  store::grade g;
+  g.jid = jid;
+  g.outcome_url = it->second.outcome_url;
+  g.sourcedid = it->second.sourcedid;
+  g.consumer_key = it->second.consumer_key;
+  g.score = it->second.score;
+  g.state = "pending";
+  g.created_at = unix_now();  // the give-up clock starts
+  st.grades.erase(it);  // one grade per launch
+  if (!st.cfg.store) {
+    log()->info("{} completed the exercise: sending the grade to {}", jid, g.outcome_url);
+    self->send(st.cfg.outcomes, atoms::grade_v, std::move(g));
+    return;
+  }
+  log()->info("{} completed the exercise: the grade for {} goes into the outbox", jid, g.outcome_url);
+  // The store answers once the grade is on disk (it retries until it is).
+  self->request(st.cfg.store, caf::infinite, atoms::st_grade_v, g)
+    .then(
+      [self, g](std::int64_t id) mutable {
+        if (id == 0) {
+          log()->info("{} completed again: that launch has its grade already (not sent twice)",
+                      g.jid);
+          return;
+        }
+        g.id = id;
+        self->send(self->state.cfg.outcomes, atoms::grade_v, std::move(g));
+      },
+      [g](caf::error& e) {
+        log()->error("the grade of {} could not be stored, so it is not sent: {}", g.jid,
+                     caf::to_string(e));
+      });
+}
+
+bool stored_code_matches(manager_ptr self, const std::string& jid, const std::string& code) {
+  auto& st = self->state;
+  auto p = st.progress.find(jid);
+  if (st.cfg.code_key.empty() || p == st.progress.end() || p->second.code_mac.empty())
+    return false;
+  return secrets::constant_time_equal(store::code_mac(st.cfg.code_key, code), p->second.code_mac);
+}
+
+void restore(session_manager_state& st) {
+  static const std::set<std::string> mid_lesson{"encrypted", "secret_known", "smp_in_progress",
+                                                "verified"};
+  for (const auto& s : st.cfg.restored) {
+    if (s.removed)
+      continue;
+    st.cfg.whitelist[s.jid] = s.locale;
+    auto& p = st.progress[s.jid];
+    p.had_secret = s.had_secret;
+    p.code_mac = s.code_mac;
+    p.completed = s.completed;
+    if (!s.completed && mid_lesson.contains(s.step))
+      p.step_before_restart = s.step;
+    if (!s.outcome_url.empty() && !s.sourcedid.empty())
+      st.grades[s.jid] = grade_job{s.outcome_url, s.sourcedid, s.consumer_key, 1.0};
+  }
+  st.cfg.restored.clear();
+}
+
+} // namespace otrbot::manager_progress

@@ -1,0 +1,25 @@
+// The session manager's memory of each student beyond a running session: completions and
+// their grades (through the store's outbox), codes kept as HMACs, and what a restart brought
+// back. Internal to the session manager.
+#pragma once
+
+#include "actors/session_manager.hpp"
+
+#include <string>
+
+namespace otrbot::manager_progress {
+
+using manager_ptr = session_manager_actor::stateful_pointer<session_manager_state>;
+
+/// The student completed: kept in the store, and their grade (if their
+/// launch is graded) goes into the outbox before the grade sender gets it.
+void complete(manager_ptr self, const std::string& jid, const std::string& how);
+
+/// Whether `code` is the last code sent to `jid`, as the store keeps it
+/// (also after a restart, and after the session ended); constant time.
+bool stored_code_matches(manager_ptr self, const std::string& jid, const std::string& code);
+
+/// Takes in what the store had at start: whitelist, progress, graded launches.
+void restore(session_manager_state& st);
+
+} // namespace otrbot::manager_progress

@@ -1,0 +1,203 @@
+#include "actors/store_db.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace otrbot::store;
+
+namespace {
+
+/// A fresh directory per test, removed afterwards.
+struct temp_dir {
+  fs::path path;
+  temp_dir() {
+    char tmpl[] = "/tmp/otrbot-store-XXXXXX";
+    path = ::mkdtemp(tmpl);
+  }
+  ~temp_dir() { fs::remove_all(path); }
+  std::string file(const std::string& name) const { return (path / name).string(); }
+};
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+grade a_grade(const std::string& sourcedid) {
+  grade g;
+  g.jid = "alice@x.org";
+  g.outcome_url = "https://lms.example/outcomes";
+  g.sourcedid = sourcedid;
+  g.consumer_key = "key";
+  return g;
+}
+
+} // namespace
+
+TEST_CASE("the store keeps the whitelist, progress and completions across a reopen") {
+  temp_dir dir;
+  auto path = dir.file("otrbot.db");
+  {
+    auto db = database::open(path);
+    db.seed({{"alice@x.org", "en_GB"}, {"bob@x.org", "de_DE"}}, 100);
+    db.put_whitelist("carol@x.org", "nl_NL", "pages", "LMS user 7", 101);
+    db.put_step("alice@x.org", "secret_known", true, 102);
+    db.put_code_mac("alice@x.org", "ab12", 103);
+    db.put_outcome("alice@x.org", "https://lms/o", "sid", "key", 104);
+    db.record_completion("bob@x.org", "the code on the page", 105);
+  }
+  auto db = database::open(path);
+  auto all = db.students();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].jid == "alice@x.org");
+  CHECK(all[0].source == "config");
+  CHECK(all[0].step == "secret_known");
+  CHECK(all[0].had_secret);
+  CHECK(all[0].code_mac == "ab12");
+  CHECK(all[0].outcome_url == "https://lms/o");
+  CHECK(all[1].completed);
+  CHECK(all[1].step == "completed");
+  CHECK(all[2].locale == "nl_NL");
+  CHECK(all[2].added_by == "LMS user 7");
+  CHECK(database::schema_version() == 1);
+}
+
+TEST_CASE("the config's whitelist is a seed: run-time changes win, removals stay") {
+  temp_dir dir;
+  auto db = database::open(dir.file("otrbot.db"));
+  db.seed({{"alice@x.org", "en_GB"}, {"bob@x.org", "en_GB"}}, 1);
+  db.put_whitelist("alice@x.org", "de_DE", "admin", "admin API", 2);
+  db.remove_whitelist("bob@x.org", 3);
+  db.seed({{"alice@x.org", "en_GB"}, {"bob@x.org", "en_GB"}}, 4);  // the next start
+  auto all = db.students();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].locale == "de_DE");
+  CHECK_FALSE(all[0].removed);
+  CHECK(all[1].removed);
+  // Whitelisted again after a removal: a new start.
+  db.put_step("alice@x.org", "verified", true, 5);
+  db.put_code_mac("alice@x.org", "ff", 5);
+  db.remove_whitelist("alice@x.org", 6);
+  db.put_whitelist("alice@x.org", "en_GB", "pages", "LMS user 1", 7);
+  auto again = db.students()[0];
+  CHECK_FALSE(again.removed);
+  CHECK(again.step.empty());
+  CHECK(again.code_mac.empty());
+  CHECK(again.source == "pages");
+}
+
+TEST_CASE("a nonce is new once within its window, and forgotten after it") {
+  temp_dir dir;
+  auto db = database::open(dir.file("otrbot.db"));
+  CHECK(db.nonce_first_use("key", "n1", 1000, 600));
+  CHECK_FALSE(db.nonce_first_use("key", "n1", 1500, 600));
+  CHECK(db.nonce_first_use("other-key", "n1", 1500, 600));
+  CHECK(db.nonce_first_use("key", "n1", 1601, 600));  // older than the window: gone
+}
+
+TEST_CASE("the grade outbox: one grade per launch, attempts recorded, states listed") {
+  temp_dir dir;
+  auto db = database::open(dir.file("otrbot.db"));
+  auto id = db.enqueue_grade(a_grade("sid-1"), 50);
+  REQUIRE(id);
+  CHECK_FALSE(db.enqueue_grade(a_grade("sid-1"), 60));  // a second completion
+  auto other = db.enqueue_grade(a_grade("sid-2"), 70);
+  REQUIRE(other);
+  auto g = *db.grade_by_id(*id);
+  CHECK(g.state == "pending");
+  CHECK(g.created_at == 50);
+  g.attempts = 3;
+  g.state = "failed";
+  g.last_error = "the LMS answered HTTP 500";
+  db.grade_attempted(g, 80);
+  auto o = *db.grade_by_id(*other);
+  o.attempts = 1;
+  o.state = "done";
+  db.grade_attempted(o, 90);
+  auto listed = db.grades({"pending", "failed"});
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0].id == *id);
+  CHECK(listed[0].attempts == 3);
+  CHECK(listed[0].last_error == "the LMS answered HTTP 500");
+  CHECK(db.grade_by_id(*other)->done_at == 90);
+  CHECK_FALSE(db.grade_by_id(999));
+}
+
+TEST_CASE("web sessions are kept until they expire") {
+  temp_dir dir;
+  auto db = database::open(dir.file("otrbot.db"));
+  db.put_web_session({"a", 100, "{}"});
+  db.put_web_session({"b", 300, "{\"v\":1}"});
+  db.put_web_session({"b", 400, "{\"v\":1}"});  // updated, not doubled
+  auto open = db.web_sessions(200);
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].id == "b");
+  CHECK(open[0].expires == 400);
+  db.remove_expired_web_sessions(200);
+  CHECK(db.web_sessions(0).size() == 1);
+}
+
+TEST_CASE("a file that is not a sound database is refused and left untouched") {
+  temp_dir dir;
+  auto path = dir.file("otrbot.db");
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << "SQLite format 3" << '\0' << std::string(4096, 'x');
+  }
+  auto before = read_all(path);
+  CHECK_THROWS_AS(database::open(path), open_error);
+  CHECK(read_all(path) == before);
+  CHECK_FALSE(fs::exists(path + "-wal"));
+}
+
+TEST_CASE("a store made by a newer otrbot, or held by another, or in a missing directory is refused") {
+  temp_dir dir;
+  auto path = dir.file("otrbot.db");
+  {
+    auto db = database::open(path);
+  }
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  CHECK_THROWS_WITH(database::open(path), Catch::Contains("newer than this otrbot knows"));
+
+  auto second = dir.file("second.db");
+  auto held = database::open(second);
+  CHECK_THROWS_WITH(database::open(second), Catch::Contains("in use by another otrbot"));
+
+  CHECK_THROWS_WITH(database::open(dir.file("nowhere/otrbot.db")), Catch::Contains("does not exist"));
+}
+
+TEST_CASE("the store key: 32 random bytes, private to the bot, the same after a restart") {
+  temp_dir dir;
+  auto path = dir.file("otrbot.db.key");
+  auto key = store_key(path);
+  CHECK(key.size() == 32);
+  CHECK(store_key(path) == key);
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(store_key(dir.file("other.key")) != key);
+  std::ofstream(dir.file("short.key")) << "too short";
+  CHECK_THROWS_AS(store_key(dir.file("short.key")), open_error);
+}
+
+TEST_CASE("a code's HMAC is the same however the student types the code, and keyed") {
+  std::string key(32, 'k');
+  auto mac = code_mac(key, "PL2F-A3ZR");
+  CHECK(mac.size() == 64);
+  CHECK(code_mac(key, " pl2f a3zr ") == mac);
+  CHECK(code_mac(key, "PL2F-A3ZS") != mac);
+  CHECK(code_mac(std::string(32, 'j'), "PL2F-A3ZR") != mac);
+  CHECK(code_mac(key, "not a code!") != code_mac(key, "PL2F-A3ZR"));
+  CHECK(derive_key(key, "codes") != derive_key(key, "web tokens"));
+}
