@@ -5,6 +5,7 @@
 #include "actors/messages.hpp"
 #include "actors/secrets.hpp"
 #include "actors/store_db.hpp"
+#include "actors/unix_time.hpp"
 
 #include <chrono>
 #include <set>
@@ -14,11 +15,6 @@ namespace {
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 } // namespace
 

@@ -9,6 +9,7 @@
 #include "actors/store_db.hpp"
 #include "actors/timeouts.hpp"
 #include "transport/jid.hpp"
+#include "actors/unix_time.hpp"
 
 #include <filesystem>
 #include <set>
@@ -24,11 +25,6 @@ using manager_ptr = session_manager_actor::stateful_pointer<session_manager_stat
 std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
 
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 void carry_out(manager_ptr self, const xmpp_actions& actions) {
   auto& gw = self->state.gateway;

@@ -4,6 +4,7 @@
 #include "actors/errors.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
+#include "actors/unix_time.hpp"
 
 #include <chrono>
 
@@ -14,11 +15,6 @@ using store_ptr = store_actor::stateful_pointer<store_state>;
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("store"); }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 void schedule_retry(store_ptr self) {
   auto& st = self->state;

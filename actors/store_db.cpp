@@ -132,7 +132,7 @@ database::~database() {
 
 int database::schema_version() { return static_cast<int>(migrations.size()); }
 
-database database::open(const std::string& path) {
+database database::open(const std::string& path, int busy_timeout_ms) {
   namespace fs = std::filesystem;
   std::error_code ec;
   auto dir = fs::path(path).parent_path();
@@ -157,8 +157,17 @@ database database::open(const std::string& path) {
   std::unique_ptr<SQLite::Database> db;
   try {
     bool existed = fs::exists(path, ec);
+    if (!existed) {
+      // Private to the bot: students' JIDs and open pages' tokens are in it
+      // (SQLite gives its -wal and -shm files the same permissions).
+      int made = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (made < 0)
+        throw open_error("store " + path + " cannot be created (" + std::strerror(errno) +
+                         "): check the directory's permissions and free space");
+      ::close(made);
+    }
     db = std::make_unique<SQLite::Database>(
-      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, 5000);
+      path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX, busy_timeout_ms);
     if (existed) {
       // Read first, write nothing: a file that is not a sound database stays as it is.
       auto verdict = db->execAndGet("PRAGMA quick_check").getString();

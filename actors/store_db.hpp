@@ -35,7 +35,8 @@ public:
   /// readable otrbot database (never writing to it), one that another
   /// process holds, or one made by a newer otrbot; then WAL mode and the
   /// schema's forward migrations. Throws open_error saying what to fix.
-  static database open(const std::string& path);
+  /// A write waits up to `busy_timeout_ms` for another program's lock.
+  static database open(const std::string& path, int busy_timeout_ms = 5000);
   database(database&&) noexcept;
   database& operator=(database&&) noexcept;
   ~database();

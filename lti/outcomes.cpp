@@ -6,6 +6,7 @@
 #include "lti/oauth1.hpp"
 #include "lti/outcome.hpp"
 #include "lti/token.hpp"
+#include "actors/unix_time.hpp"
 
 #include <curl/curl.h>
 
@@ -89,11 +90,6 @@ std::chrono::seconds retry_delay(const outcomes_config& cfg, std::int32_t attemp
 
 namespace {
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 struct sender {
   outcomes_actor::pointer self = nullptr;

@@ -4,14 +4,10 @@
 #include "i18n/mark.hpp"
 #include "lti/token.hpp"
 #include "lti/web_routes.hpp"
+#include "actors/unix_time.hpp"
 
 namespace otrbot::web_routes {
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-           std::chrono::system_clock::now().time_since_epoch())
-    .count();
-}
 
 lti::web_session create_session(web_ptr self, lti::launch l) {
   auto& st = self->state;

@@ -2,6 +2,7 @@
 // internal to lti/.
 #pragma once
 
+#include "actors/unix_time.hpp"
 #include "lti/web.hpp"
 
 #include <caf/result.hpp>
@@ -16,7 +17,6 @@ namespace otrbot::web_routes {
 using web_ptr = web_actor::stateful_pointer<web_state>;
 using reply = caf::typed_response_promise<lti::web_response>;
 
-std::int64_t unix_now();
 
 /// A new web session for a launch (expired ones are dropped).
 lti::web_session create_session(web_ptr self, lti::launch l);

@@ -74,6 +74,15 @@ async def read_plain_until(student, needle):
             return lines
 
 
+async def authenticate_for_the_code(s):
+    """At Step 3: SMP with the page's secret, then the code over the verified session."""
+    s.authenticate(SECRET)
+    await s.wait_otr("smp_success")
+    proof = await s.read_until("encrypted", "Here is your proof")
+    await s.logout()
+    return CODE.match(proof[-1][1]).group(1)
+
+
 def launched(base, lms=None, sourcedid="sourced-1", **kw):
     web = WebStudent(base)
     params = launch_params(outcome_url=lms.url if lms else None, sourcedid=sourcedid, **kw)
@@ -252,11 +261,7 @@ def test_a_student_mid_lesson_is_told_of_the_restart_and_finishes(prosody, run_b
         await s.wait_otr("encrypted")
         await s.read_until("encrypted", "Step 3: authenticate me")
         assert s.bot_fingerprint() != old_fingerprint  # a new key, as the bot said
-        s.authenticate(SECRET)
-        await s.wait_otr("smp_success")
-        proof = await s.read_until("encrypted", "Here is your proof")
-        await s.logout()
-        return CODE.match(proof[-1][1]).group(1)
+        return await authenticate_for_the_code(s)
     try:
         code = asyncio.run(lesson())
         web.post("/enter_bot_secret", bot_secret=code)
@@ -324,11 +329,7 @@ def test_after_a_prosody_restart_mid_lesson_the_student_finishes(tmp_path, run_b
             s.start_otr()
             await s.wait_otr("encrypted")
             await s.read_until("encrypted", "Step 3: authenticate me")
-            s.authenticate(SECRET)
-            await s.wait_otr("smp_success")
-            proof = await s.read_until("encrypted", "Here is your proof")
-            await s.logout()
-            return CODE.match(proof[-1][1]).group(1)
+            return await authenticate_for_the_code(s)
         code = asyncio.run(after())
         web.post("/enter_bot_secret", bot_secret=code)
         assert web.step().startswith("Done"), web.error()

@@ -53,6 +53,9 @@ TEST_CASE("the store keeps the whitelist, progress and completions across a reop
     db.record_completion("bob@x.org", "the code on the page", 105);
   }
   auto db = database::open(path);
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);  // private to the bot
   auto all = db.students();
   REQUIRE(all.size() == 3);
   CHECK(all[0].jid == "alice@x.org");

@@ -1,0 +1,124 @@
+// The store actor with deterministic scheduling: a write that fails (the database is locked by
+// another connection) is logged, kept in order and retried; a request is never claimed done.
+#define CAF_SUITE store
+#include "actors/errors.hpp"
+#include "actors/messages.hpp"
+#include "actors/store.hpp"
+
+#include <caf/test/dsl.hpp>
+#include <caf/test/unit_test_impl.hpp>
+
+#include <sqlite3.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+using namespace otrbot;
+
+namespace {
+
+struct fixture : test_coordinator_fixture<> {
+  bool trigger_timeout() override { return false; }  // retries fire when the test says
+
+  std::filesystem::path dir;
+  std::shared_ptr<store::database> db;
+  store_actor keeper;
+  sqlite3* other = nullptr;  ///< another program holding the database's write lock
+
+  fixture() {
+    char tmpl[] = "/tmp/otrbot-store-actor-XXXXXX";
+    dir = ::mkdtemp(tmpl);
+    db = std::make_shared<store::database>(store::database::open(path(), 20));
+    db->seed({{"alice@x.org", "en_GB"}}, 1);
+    store_config sc{db, std::chrono::milliseconds{100}, 600};
+    keeper = sys.spawn(store_keeper, sc);
+  }
+
+  ~fixture() override {
+    unlock();
+    self->send_exit(keeper, caf::exit_reason::kill);
+    run();
+    std::filesystem::remove_all(dir);
+  }
+
+  std::string path() const { return (dir / "otrbot.db").string(); }
+
+  void lock() {
+    CAF_REQUIRE_EQUAL(sqlite3_open(path().c_str(), &other), SQLITE_OK);
+    CAF_REQUIRE_EQUAL(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr), SQLITE_OK);
+  }
+
+  void unlock() {
+    if (!other)
+      return;
+    sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(other);
+    other = nullptr;
+  }
+
+  std::string step_of(const std::string& jid) {
+    for (const auto& s : db->students())
+      if (s.jid == jid)
+        return s.step;
+    return "?";
+  }
+};
+
+} // namespace
+
+CAF_TEST_FIXTURE_SCOPE(store_tests, fixture)
+
+CAF_TEST(a write that fails is kept in order and retried until it is stored) {
+  lock();
+  self->send(keeper, atoms::st_step_v, std::string{"alice@x.org"}, std::string{"encrypted"}, false);
+  self->send(keeper, atoms::st_step_v, std::string{"alice@x.org"}, std::string{"secret_known"}, true);
+  run();
+  // A request meanwhile is refused, not claimed: the earlier writes come first.
+  self->send(keeper, atoms::st_put_wl_v, std::string{"bob@x.org"}, std::string{"nl_NL"},
+             std::string{"admin"}, std::string{"admin API"});
+  run();
+  bool refused = false;
+  self->receive([](bool) { CAF_FAIL("claimed while the store could not write"); },
+                [&](caf::error& e) { refused = is(e, ec::not_stored); });
+  CAF_CHECK(refused);
+  sched.trigger_timeouts();  // a retry while still locked: still waiting
+  run();
+  unlock();
+  sched.trigger_timeouts();
+  run();
+  CAF_CHECK_EQUAL(step_of("alice@x.org"), "secret_known");  // both, in their order
+  CAF_CHECK(db->students()[0].had_secret);
+  // Now the request goes through.
+  self->send(keeper, atoms::st_put_wl_v, std::string{"bob@x.org"}, std::string{"nl_NL"},
+             std::string{"admin"}, std::string{"admin API"});
+  run();
+  expect((bool), from(keeper).to(self).with(true));
+  CAF_CHECK_EQUAL(db->students().size(), 2u);
+}
+
+CAF_TEST(a new grade is answered only once it is on disk) {
+  lock();
+  store::grade g;
+  g.jid = "alice@x.org";
+  g.outcome_url = "https://lms.example/outcomes";
+  g.sourcedid = "sid-1";
+  g.consumer_key = "key";
+  g.created_at = 5;
+  self->send(keeper, atoms::st_grade_v, g);
+  run();
+  self->receive([](std::int64_t) { CAF_FAIL("answered before the grade was stored"); },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  unlock();
+  sched.trigger_timeouts();
+  run();
+  std::int64_t id = 0;
+  self->receive([&](std::int64_t x) { id = x; });
+  CAF_CHECK_EQUAL(id, 1);
+  CAF_CHECK_EQUAL(db->grades({"pending"}).size(), 1u);
+  self->send(keeper, atoms::st_grade_v, g);  // the same launch again: no second grade
+  run();
+  expect((std::int64_t), from(keeper).to(self).with(0));
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
