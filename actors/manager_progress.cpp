@@ -73,7 +73,7 @@ void restore(session_manager_state& st) {
   static const std::set<std::string> mid_lesson{"encrypted", "secret_known", "smp_in_progress",
                                                 "verified"};
   for (const auto& s : st.cfg.restored) {
-    if (s.removed)
+    if (s.removed || s.jid == st.cfg.session_defaults.account)
       continue;
     st.cfg.whitelist[s.jid] = s.locale;
     auto& p = st.progress[s.jid];

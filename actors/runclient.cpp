@@ -132,6 +132,10 @@ int runclient(const runclient_options& opts) {
   const conf::account* acc = nullptr;
   if (auto err = conf::select_account(s, opts.jid, acc))
     return fail(exit_code::bad_setting, err->describe() + " (in " + path + ")");
+  if (s.whitelist.contains(acc->jid))
+    return fail(exit_code::bad_setting,
+                "bad setting whitelist.\"" + acc->jid + "\": the bot's own account cannot be a "
+                "student (it would talk to itself); remove it (in " + path + ")");
 
   // -- logging ----------------------------------------------------------------
   auto warnings = logging::setup(s.log);
@@ -244,6 +248,7 @@ int runclient(const runclient_options& opts) {
     mc.warning_timeout = std::chrono::seconds{s.bot.warning_timeout};
     mc.session_timeout = std::chrono::seconds{s.bot.session_timeout};
     mc.check_interval = std::chrono::seconds{s.bot.timeout_check_interval};
+    mc.max_messages_per_minute = s.bot.max_messages_per_minute;
     if (auto gate = env_value("OTRBOT_TEST_MANAGER_GATE")) {
       mc.gate_path = *gate;
       log->warn("test hook: the session manager is held while {} exists", mc.gate_path);

@@ -9,6 +9,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace otrbot {
@@ -100,8 +101,32 @@ void say(session_ptr self, i18n::msg id, const i18n::args& extra = {}) {
   // A reason (why a secret was refused) is itself a message to translate.
   if (auto r = args.find("reason"); r != args.end())
     r->second = catalogs_of(self).text(st.cfg.locale, r->second);
-  st.typing.push_back({i18n::text(catalogs_of(self), id, st.cfg.locale, args), false, {}});
+  auto line = i18n::text(catalogs_of(self), id, st.cfg.locale, args);
+  st.said.push_back(line);
+  if (st.said.size() > 16)
+    st.said.pop_front();
+  st.typing.push_back({std::move(line), false, {}});
   schedule_typing(self);
+}
+
+/// Whether `text` is one of our own latest lines coming back. Three in a
+/// row mean an echo (a bot that repeats, a chat room): the session answers
+/// none of them, so that two programs never talk to each other forever; the
+/// first line that is not an echo is answered again.
+bool is_echo(session_ptr self, const std::string& text) {
+  auto& st = self->state;
+  bool echo = std::find(st.said.begin(), st.said.end(), text) != st.said.end();
+  if (!echo) {
+    if (st.echoes >= 3)
+      log()->info("{} wrote something of their own again: answered again", st.cfg.jid);
+    st.echoes = 0;
+    return false;
+  }
+  if (++st.echoes == 3)
+    log()->warn("{} sent the bot's own lines back three times (an echo bot or a chat room?): "
+                "not answered while that goes on",
+                st.cfg.jid);
+  return st.echoes >= 3;
 }
 
 void flush_typing(session_ptr self) {
@@ -187,7 +212,7 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
     auto text = out.text;
     carry_out(self, std::move(out));
     carry_out(self, st.otr->end(false));
-    if (text)
+    if (text && !is_echo(self, *text))
       handle_event(self, "message_received");
     return;
   }
@@ -196,6 +221,8 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
   if (text) {
     if (st.cfg.log_user_msgs)
       log()->info("{} wrote: {}", st.cfg.jid, *text);
+    if (is_echo(self, *text))
+      return;
     handle_event(self, "message_received");
   }
 }

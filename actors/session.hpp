@@ -62,6 +62,8 @@ struct session_state {
   std::deque<typed_line> typing;        ///< lines not sent yet
   bool typing_scheduled = false;
   bool poll_scheduled = false;
+  std::deque<std::string> said;         ///< the latest lines said (an echo of them is no answer)
+  int echoes = 0;                       ///< our own lines that came back in a row
 };
 
 /// Runs one student's lesson: decrypts what comes in, feeds OTR events and

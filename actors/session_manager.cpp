@@ -93,6 +93,7 @@ void terminate(manager_ptr self, const std::string& jid, const char* why) {
     self->state.cfg.whitelist.erase(jid);
     self->state.progress.erase(jid);
     self->state.grades.erase(jid);
+    self->state.rates.erase(jid);
     if (self->state.cfg.store)
       self->send(self->state.cfg.store, atoms::st_del_wl_v, jid);
     carry_out(self, farewell(jid, status));
@@ -108,6 +109,43 @@ void terminate(manager_ptr self, const std::string& jid, const char* why) {
   it->second.ending = true;
   self->request(it->second.actor, std::chrono::seconds{10}, atoms::sign_out_v)
     .then([finish](bool) { finish(); }, [finish](caf::error&) { finish(); });
+}
+
+/// The bot's own account: never a student (it would talk to itself).
+bool own(const session_manager_state& st, const std::string& bare) {
+  return !st.cfg.session_defaults.account.empty() && bare == st.cfg.session_defaults.account;
+}
+
+/// Counts a message from `bare`; false when it goes over the rate (then it
+/// is dropped, and the JID stays ignored until a quiet minute has passed).
+bool within_rate(manager_ptr self, const std::string& bare) {
+  auto& st = self->state;
+  if (st.cfg.max_messages_per_minute <= 0)
+    return true;
+  auto now = self->clock().now();
+  auto& r = st.rates[bare];
+  if (r.paused) {
+    bool quiet = now - r.last >= std::chrono::minutes{1};
+    r.last = now;
+    if (!quiet)
+      return false;
+    r.paused = false;
+    r.window_start = now;
+    r.count = 0;
+    log()->info("{} was quiet for a minute: answered again", bare);
+  }
+  if (now - r.window_start >= std::chrono::minutes{1}) {
+    r.window_start = now;
+    r.count = 0;
+  }
+  r.last = now;
+  if (++r.count <= st.cfg.max_messages_per_minute)
+    return true;
+  r.paused = true;
+  log()->warn("{} sent more than {} messages in a minute (an echo bot, a chat room or a "
+              "script?): not answered until it is quiet for a minute",
+              bare, st.cfg.max_messages_per_minute);
+  return false;
 }
 
 void hold_while_gated(const std::string& gate) {
@@ -176,6 +214,8 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     [self](xmpp::inbound_presence& p) {
       auto bare = xmpp::bare_of(p.from);
       auto& st = self->state;
+      if (own(st, bare))
+        return;  // the bot's own presence (this or another resource): never a session
       bool ok = st.cfg.whitelist.contains(bare);
       carry_out(self, answer_presence(ok, p, bare));
       if (!ok)
@@ -188,10 +228,16 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     },
     [self](xmpp::inbound_message& m) {
       auto bare = xmpp::bare_of(m.from);
+      if (own(self->state, bare)) {
+        log()->debug("ignored a message from the bot's own account");
+        return;
+      }
       if (!self->state.cfg.whitelist.contains(bare)) {
         log()->debug("ignored a message from {}: not on the whitelist", bare);
         return;
       }
+      if (!within_rate(self, bare))
+        return;
       self->send(session_for(self, bare), std::move(m));
     },
     [self](atoms::activity, const std::string& jid) {
@@ -274,6 +320,8 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       if (!r)
         return make_error(ec::invalid_jid, r.error);
       auto bare = r.value->bare();
+      if (own(self->state, bare))
+        return make_error(ec::invalid_jid, "it is the bot's own Jabber ID");
       auto chosen = locale.empty() ? self->state.cfg.default_locale : locale;
       auto take = [self, bare, chosen] {
         auto& st = self->state;

@@ -27,6 +27,10 @@ struct session_manager_config {
   std::chrono::seconds warning_timeout{1500};
   std::chrono::seconds session_timeout{1800};
   std::chrono::seconds check_interval{60};
+  /// A JID that sends more than this many messages in a minute is not
+  /// answered until it has been quiet for a minute (no person types that
+  /// fast; an echo bot or a script does). 0: no limit.
+  std::int64_t max_messages_per_minute = 60;
   session_factory spawn_session;  ///< empty: the real session actor
   outcomes_actor outcomes;        ///< sends the grades (none in tests that do not grade)
   /// Keeps what must survive a restart (none: everything in memory, as in tests).
@@ -61,6 +65,14 @@ struct student_progress {
   bool completed = false;
 };
 
+/// How many messages a JID sent in the current minute, and whether it is ignored.
+struct message_rate {
+  caf::actor_clock::time_point window_start;  ///< the current minute began
+  caf::actor_clock::time_point last;          ///< the latest message
+  std::int64_t count = 0;                     ///< messages in the current minute
+  bool paused = false;                        ///< ignored until a quiet minute
+};
+
 struct session_manager_state {
   static constexpr const char* name = "session_manager";
   session_manager_config cfg;
@@ -69,6 +81,7 @@ struct session_manager_state {
   std::map<caf::actor_addr, std::string> owners;  ///< session -> bare JID
   std::map<std::string, grade_job> grades;        ///< bare JID -> grade to send on completion
   std::map<std::string, student_progress> progress;  ///< bare JID -> progress
+  std::map<std::string, message_rate> rates;          ///< bare JID -> its message rate
 };
 
 /// Receives what the gateway hears and answers only whitelisted JIDs;

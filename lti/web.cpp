@@ -126,6 +126,21 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
     return rp;
   }
   auto jid = parsed.value->bare();
+  auto own_jid = [self, rp, s, typed]() mutable {
+    with_step(self, s, [self, rp, s, typed](const std::string& step) mutable {
+      auto v = lti::view(pages(self), page::enter_jid, &s, step);
+      v.jid = typed;
+      v.error = N_("That is the bot's own Jabber ID. Enter yours: the one you use in your chat "
+                   "program.");
+      rp.deliver(lti::html(400, v));
+    });
+  };
+  if (jid == pages(self).bot_jid) {
+    self->state.log->warn("web session of user {} entered the bot's own JID: refused",
+                          s.lms.user_id);
+    own_jid();
+    return rp;
+  }
   ask(
     self,
     [self, rp, s, jid](bool) mutable {
@@ -138,7 +153,11 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
                    grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0});
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
-    [self, rp](caf::error& e) mutable {
+    [self, rp, own_jid](caf::error& e) mutable {
+      if (is(e, ec::invalid_jid)) {  // the manager's own check of the same rule
+        own_jid();
+        return;
+      }
       rp.deliver(unavailable(self, e, N_("The bot could not add you; try again.")));
     },
     atoms::add_jid_v, jid, s.locale, std::string{"pages"},

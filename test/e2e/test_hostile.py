@@ -1,0 +1,108 @@
+"""Hostile and careless input: the bot's own JID, echoing peers, floods (each failed before its fix)."""
+import asyncio
+
+import requests
+
+from harness import Bot, bot_config, devenv, fresh_account, make_student
+from lms import WebStudent, launch_params, sign
+from test_lms import PW
+
+TOKEN = "admin-token-for-hostile-tests"
+
+
+def web_bot(prosody, run_bot, whitelist=(), **kw):
+    bot_jid = fresh_account(prosody, "bot")
+    port = devenv.free_port()
+    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=whitelist, web_port=port,
+                             admin_token=TOKEN, **kw))
+    bot.wait_for_web(port)
+    bot.wait_for_log(r"\[manager\] online")
+    return bot, bot_jid, "http://127.0.0.1:%d" % port
+
+
+def test_the_bots_own_jid_is_refused_on_the_pages_and_by_the_admin_api(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    web = WebStudent(base)
+    web.launch(sign(base + "/", launch_params()))
+    web.get("/enter_jid")
+    web.post("/enter_jid", jid=bot_jid.upper())
+    assert web.last.status_code == 400
+    assert "the bot's own Jabber ID" in web.error()
+    r = requests.post(base + "/admin/whitelist", json={"jid": bot_jid},
+                      headers={"Authorization": "Bearer " + TOKEN}, timeout=30)
+    assert r.status_code == 400 and "own Jabber ID" in r.json()["error"]
+    r = requests.get(base + "/admin/whitelist", headers={"Authorization": "Bearer " + TOKEN}, timeout=30)
+    assert r.json() == []
+    assert "whitelisted %s" % bot_jid not in bot.log
+    assert "session started for %s" % bot_jid not in bot.log
+
+
+def test_the_bots_own_jid_in_the_configs_whitelist_is_a_bad_setting(prosody, tmp_path):
+    bot = Bot(str(tmp_path), bot_config(prosody, whitelist=("bot@localhost",))).start()
+    assert bot.wait_exit() == 3
+    bot.wait_for_log(r"otrbot: bad setting whitelist\.\"bot@localhost\": the bot's own account")
+
+
+async def echo_peer(prosody, jid, bot_jid, other_jid):
+    """A whitelisted peer that repeats every line the bot sends (an echo bot,
+    or a chat room that reflects messages); returns how many lines it got."""
+    echo = make_student(jid, PW, prosody)
+    got = []
+
+    def repeat(msg):
+        if msg["type"] == "chat" and msg["from"].bare == bot_jid:
+            got.append(msg["body"])
+            echo.send_message(mto=bot_jid, mbody=msg["body"], mtype="chat")
+    echo.add_event_handler("message", repeat)
+    await echo.login(prosody.port)
+    echo.send_message(mto=bot_jid, mbody="hello", mtype="chat")
+    return echo, got
+
+
+def test_a_peer_that_echoes_the_bot_is_not_answered_forever(prosody, run_bot):
+    echo_jid = fresh_account(prosody, "echo")
+    other = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot, whitelist=(echo_jid, other))
+
+    async def scenario():
+        echo, got = await echo_peer(prosody, echo_jid, bot_jid, other)
+        while "sent the bot's own lines back three times" not in bot.log:
+            await asyncio.sleep(0.05)
+        await echo.ping_server()  # whatever the bot sent before it stopped has arrived
+        settled = len(got)
+        # Meanwhile the bot serves others; by then an endless loop would have
+        # sent the echo many more lines.
+        s = await make_student(other, PW, prosody).login(prosody.port)
+        s.send_message(mto=bot_jid, mbody="hello", mtype="chat")
+        await s.next_message()
+        await echo.ping_server()
+        assert len(got) == settled, "the bot went on answering its own lines"
+        assert settled < 12, got
+        await s.logout()
+        await echo.logout()
+    asyncio.run(scenario())
+
+
+def test_a_flood_from_one_student_is_cut_off_and_others_are_still_served(prosody, run_bot):
+    flooder = fresh_account(prosody, "flood")
+    other = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot, whitelist=(flooder, other),
+                                 extra="max_messages_per_minute = 20")
+
+    async def scenario():
+        f = await make_student(flooder, PW, prosody).login(prosody.port)
+        for i in range(200):
+            f.send_message(mto=bot_jid, mbody="line %d" % i, mtype="chat")
+        while "sent more than 20 messages in a minute" not in bot.log:
+            await asyncio.sleep(0.05)
+        s = await make_student(other, PW, prosody).login(prosody.port)
+        s.send_message(mto=bot_jid, mbody="hello", mtype="chat")
+        reply = await s.next_message()
+        assert reply["body"]
+        await f.ping_server()
+        answers = f.inbox.qsize()
+        assert 20 <= answers <= 22, answers  # the first 20 (and the greeting), not 200
+        await s.logout()
+        await f.logout()
+    asyncio.run(scenario())
+    assert bot.log.count("sent more than 20 messages") == 1
