@@ -105,6 +105,29 @@ std::variant<web_session, web_response> form_with_jid(web_ptr self, const web_re
   return found;
 }
 
+/// The JID page again, with what was typed and why it was refused.
+void refuse_jid(web_ptr self, reply rp, const web_session& s, const std::string& typed, int status,
+                const char* msgid, const std::string& arg = {}, const char* arg_name = "reason") {
+  with_step(self, s, [=](const std::string& step) mutable {
+    auto v = lti::view(pages(self), page::enter_jid, &s, step);
+    v.jid = typed;
+    v.error = msgid;
+    if (!arg.empty())
+      v.error_args[arg_name] = arg;
+    rp.deliver(lti::html(status, v));
+  });
+}
+
+/// Whether another student's launch (another LMS user) has bound `jid`.
+bool bound_elsewhere(web_ptr self, const web_session& s, const std::string& jid) {
+  auto now = unix_now();
+  for (const auto& [id, other] : self->state.sessions)
+    if (other.jid == jid && other.expires > now &&
+        (other.lms.consumer_key != s.lms.consumer_key || other.lms.user_id != s.lms.user_id))
+      return true;
+  return false;
+}
+
 caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
   lti::params form;
   lti::parse_form(r.body, form);
@@ -116,29 +139,38 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
   auto rp = self->make_response_promise<web_response>();
   auto parsed = xmpp::parse_bare_jid(typed);
   if (!parsed) {
-    with_step(self, s, [self, rp, s, typed, why = parsed.error](const std::string& step) mutable {
-      auto v = lti::view(pages(self), page::enter_jid, &s, step);
-      v.jid = typed;
-      v.error = N_("That is not a Jabber ID ({reason}). It looks like name@example.org.");
-      v.error_args["reason"] = why;
-      rp.deliver(lti::html(400, v));
-    });
+    refuse_jid(self, rp, s, typed, 400,
+               N_("That is not a Jabber ID ({reason}). It looks like name@example.org."),
+               parsed.error);
     return rp;
   }
   auto jid = parsed.value->bare();
-  auto own_jid = [self, rp, s, typed]() mutable {
-    with_step(self, s, [self, rp, s, typed](const std::string& step) mutable {
-      auto v = lti::view(pages(self), page::enter_jid, &s, step);
-      v.jid = typed;
-      v.error = N_("That is the bot's own Jabber ID. Enter yours: the one you use in your chat "
-                   "program.");
-      rp.deliver(lti::html(400, v));
-    });
+  auto own_jid = [self, rp, s, typed] {
+    refuse_jid(self, rp, s, typed, 400,
+               N_("That is the bot's own Jabber ID. Enter yours: the one you use in your chat "
+                  "program."));
   };
   if (jid == pages(self).bot_jid) {
     self->state.log->warn("web session of user {} entered the bot's own JID: refused",
                           s.lms.user_id);
     own_jid();
+    return rp;
+  }
+  // One student, one Jabber ID: a visit cannot make the bot invite anyone
+  // else, nor take over another student's JID (their secret, their grade).
+  if (!s.jid.empty() && s.jid != jid) {
+    refuse_jid(self, rp, s, typed, 409,
+               N_("This exercise is already linked to {jid}. To use another Jabber ID, start "
+                  "the exercise again from your course."),
+               s.jid, "jid");
+    return rp;
+  }
+  if (bound_elsewhere(self, s, jid)) {
+    self->state.log->warn("web session of user {} entered {}, which another launch uses: refused",
+                          s.lms.user_id, jid);
+    refuse_jid(self, rp, s, typed, 409,
+               N_("That Jabber ID is already used in another student's exercise. Enter your "
+                  "own."));
     return rp;
   }
   ask(
@@ -165,12 +197,34 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
   return rp;
 }
 
+/// Whether this visit may make the bot speak once more (a refused secret is
+/// also a chat message to the student): at most lti::max_spoken_per_minute.
+bool may_speak(web_ptr self, const web_session& s) {
+  auto now = unix_now();
+  auto& [start, count] = self->state.spoken[s.id];
+  if (now - start >= 60) {
+    start = now;
+    count = 0;
+  }
+  return ++count <= lti::max_spoken_per_minute;
+}
+
 caf::result<web_response> post_secret(web_ptr self, const web_request& r) {
   lti::params form;
   auto found = form_with_jid(self, r, form);
   if (auto* early = std::get_if<web_response>(&found))
     return *early;
   auto s = std::get<web_session>(found);
+  if (!may_speak(self, s)) {
+    self->state.log->warn("web session of user {} sent more than {} secrets in a minute: refused",
+                          s.lms.user_id, lti::max_spoken_per_minute);
+    auto rp = self->make_response_promise<web_response>();
+    with_step(self, s, [self, rp, s](const std::string& step) mutable {
+      rp.deliver(lti::page_with_error(pages(self), 429, page::ask_for_secret, s, step,
+                                      N_("Too many attempts. Wait a minute, then try again.")));
+    });
+    return rp;
+  }
   auto rp = self->make_response_promise<web_response>();
   ask(
     self, [self, rp, s](bool) mutable { rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s)); },

@@ -48,6 +48,8 @@ struct web_state {
   web_config cfg;
   std::map<std::string, lti::web_session> sessions;  ///< by id
   lti::nonce_store nonces;
+  /// Per visit: when its current minute began, and the secrets sent in it.
+  std::map<std::string, std::pair<std::int64_t, int>> spoken;
   std::shared_ptr<spdlog::logger> log;
 };
 

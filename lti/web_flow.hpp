@@ -19,6 +19,8 @@ namespace otrbot::lti {
 /// Seconds a web session lives, and wrong codes allowed per visit.
 constexpr std::int64_t session_lifetime = 8 * 3600;
 constexpr int max_wrong_codes = 10;
+/// Page actions that make the bot speak in the chat (a refused secret), per visit and minute.
+constexpr int max_spoken_per_minute = 10;
 
 /// One student's (or teacher's) visit, from the launch on.
 struct web_session {

@@ -18,8 +18,14 @@ lti::web_session create_session(web_ptr self, lti::launch l) {
   s.lms = std::move(l);
   auto now = unix_now();
   s.expires = now + lti::session_lifetime;
-  for (auto it = st.sessions.begin(); it != st.sessions.end();)
-    it = it->second.expires <= now ? st.sessions.erase(it) : std::next(it);
+  for (auto it = st.sessions.begin(); it != st.sessions.end();) {
+    if (it->second.expires > now) {
+      ++it;
+      continue;
+    }
+    st.spoken.erase(it->first);
+    it = st.sessions.erase(it);
+  }
   st.sessions[s.id] = s;
   persist(self, s);
   return s;

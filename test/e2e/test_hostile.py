@@ -106,3 +106,46 @@ def test_a_flood_from_one_student_is_cut_off_and_others_are_still_served(prosody
         await f.logout()
     asyncio.run(scenario())
     assert bot.log.count("sent more than 20 messages") == 1
+
+
+def test_one_visit_binds_one_jid_and_cannot_take_over_another_students(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    mine, other = fresh_account(prosody, "mine"), fresh_account(prosody, "victim")
+    web = WebStudent(base)
+    web.launch(sign(base + "/", launch_params(user="student-1")))
+    web.get("/enter_jid")
+    web.post("/enter_jid", jid=mine)
+    assert web.last.url.split("?")[0].endswith("/jid_entered")
+    web.post("/enter_jid", jid=mine)  # the same again is fine
+    assert web.last.url.split("?")[0].endswith("/jid_entered")
+    web.get("/enter_jid")
+    web.post("/enter_jid", jid=other)  # anyone else: refused, nobody invited
+    assert web.last.status_code == 409 and "already linked to %s" % mine in web.error()
+    # Another student's launch cannot take over a JID bound to this one.
+    thief = WebStudent(base)
+    thief.launch(sign(base + "/", launch_params(user="student-2")))
+    thief.get("/enter_jid")
+    thief.post("/enter_jid", jid=mine)
+    assert thief.last.status_code == 409 and "another student's exercise" in thief.error()
+    r = requests.get(base + "/admin/whitelist", headers={"Authorization": "Bearer " + TOKEN}, timeout=30)
+    assert [e["jid"] for e in r.json()] == [mine]
+    assert "whitelisted %s" % other not in bot.log
+
+
+def test_a_visit_cannot_make_the_bot_send_a_stream_of_refusals(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    student = fresh_account(prosody, "student")
+    web = WebStudent(base)
+    web.launch(sign(base + "/", launch_params()))
+    web.get("/enter_jid")
+    web.post("/enter_jid", jid=student)
+    statuses = []
+    for _ in range(12):  # each refused secret is also a line to the student in the chat
+        web.get("/ask_for_secret")
+        web.post("/ask_for_secret", secret="weak")
+        statuses.append(web.last.status_code)
+    assert statuses == [400] * 10 + [429] * 2
+    assert "Too many attempts" in web.error()
+    bot.wait_for_log(r"sent more than 10 secrets in a minute: refused")
+    # One chat line per refused secret, and none for the refused requests.
+    assert bot.log.count('SENT: <message to="%s"' % student) == 10
