@@ -87,6 +87,8 @@ using session_actor = caf::typed_actor<
 
 /// The session manager (actors/session_manager.cpp): whitelist, sessions, timeouts, grades.
 using session_manager_actor = caf::typed_actor<
+  /// Shutdown: end every session at once (lines waiting to be typed are dropped), then end.
+  caf::reacts_to<atoms::stop>,
   /// This is the gateway to send stanzas through.
   caf::reacts_to<atoms::gateway, xmpp_gateway_actor>,
   /// The gateway logged in (again).

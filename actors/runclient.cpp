@@ -217,8 +217,10 @@ int runclient(const runclient_options& opts) {
     }
 
     auto store = sys.spawn<caf::detached>(store_keeper, store_config{stored.db});
+    auto stopping = std::make_shared<std::atomic<bool>>(false);
     outcomes_config oc;
     oc.store = store;
+    oc.stopping = stopping;
     oc.consumers = s.lti.consumers;
     oc.first_retry = std::chrono::seconds{s.grades.first_retry};
     oc.max_retry = std::chrono::seconds{s.grades.max_retry};
@@ -319,7 +321,8 @@ int runclient(const runclient_options& opts) {
     }
     web.stop();
     caf::anon_send(gateway, atoms::stop_v);
-    caf::anon_send_exit(manager, caf::exit_reason::user_shutdown);
+    caf::anon_send(manager, atoms::stop_v);  // it ends every session first: nothing waits
+    stopping->store(true);                     // a grade being sent is aborted (it stays pending)
     caf::anon_send_exit(keygen, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(outcomes, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);

@@ -24,6 +24,9 @@ void crypto_random(std::uint8_t* out, std::size_t n) {
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("session"); }
 
+/// The most lines waiting to be typed (a lesson step has at most a few).
+constexpr std::size_t max_typing_queue = 16;
+
 void run_effects(session_ptr self, std::vector<lesson::effect> effects);
 
 /// Tells the manager (and the log) the lesson's new step.
@@ -105,6 +108,15 @@ void say(session_ptr self, i18n::msg id, const i18n::args& extra = {}) {
   st.said.push_back(line);
   if (st.said.size() > 16)
     st.said.pop_front();
+  // A line still waiting to be typed is not queued twice (twenty messages in
+  // a row get one reminder, not twenty minutes of typing), and the queue is
+  // bounded whatever happens.
+  bool waiting = std::any_of(st.typing.begin(), st.typing.end(),
+                             [&line](const typed_line& t) { return t.text == line; });
+  if (waiting || st.typing.size() >= max_typing_queue) {
+    log()->debug("{}: a line is not queued again ({} waiting)", st.cfg.jid, st.typing.size());
+    return;
+  }
   st.typing.push_back({std::move(line), false, {}});
   schedule_typing(self);
 }

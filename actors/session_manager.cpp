@@ -206,6 +206,17 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
   });
   self->delayed_send(self, self->state.cfg.check_interval, atoms::tick_v);
   return {
+    [self](atoms::stop) {
+      auto& st = self->state;
+      log()->info("shutting down: ending {} session(s) now", st.sessions.size());
+      for (auto& [jid, entry] : st.sessions) {
+        self->demonitor(entry.actor.address());
+        self->send_exit(entry.actor, caf::exit_reason::kill);
+      }
+      st.sessions.clear();
+      st.owners.clear();
+      self->quit();
+    },
     [self](atoms::gateway, xmpp_gateway_actor gw) { self->state.gateway = std::move(gw); },
     [](atoms::online) { log()->info("online; syncing the roster"); },
     [self](roster_snapshot& r) {

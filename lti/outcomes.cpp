@@ -25,9 +25,14 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
   return size * n;
 }
 
+/// libcurl's progress callback: a non-zero answer aborts the transfer.
+int abort_when_stopping(void* stopping, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return stopping && static_cast<std::atomic<bool>*>(stopping)->load() ? 1 : 0;
+}
+
 /// One attempt: true when the LMS confirmed the grade.
 bool send_once(const store::grade& job, const std::string& secret, std::chrono::seconds timeout,
-               std::string& why) {
+               std::atomic<bool>* stopping, std::string& why) {
   auto body = lti::replace_result_request(lti::random_hex(8), job.sourcedid, job.score);
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -54,6 +59,9 @@ bool send_once(const store::grade& job, const std::string& secret, std::chrono::
   curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, static_cast<long>(timeout.count()));
   curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl.get(), CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl.get(), CURLOPT_XFERINFOFUNCTION, abort_when_stopping);
+  curl_easy_setopt(curl.get(), CURLOPT_XFERINFODATA, stopping);
   auto rc = curl_easy_perform(curl.get());
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) {
@@ -110,7 +118,7 @@ struct sender {
     if (secret == cfg.consumers.end())
       why = "consumer " + g.consumer_key + " is no longer in lti.consumers";
     else
-      ok = send_once(g, secret->second, cfg.request_timeout, why);
+      ok = send_once(g, secret->second, cfg.request_timeout, cfg.stopping.get(), why);
     ++g.attempts;
     auto now = unix_now();
     if (ok) {

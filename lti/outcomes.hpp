@@ -4,7 +4,9 @@
 
 #include "actors/interfaces.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <map>
 #include <string>
 
@@ -17,6 +19,9 @@ struct outcomes_config {
   std::chrono::seconds max_retry{4 * 3600};      ///< ... up to this
   std::chrono::seconds give_up_after{3 * 86400}; ///< then "failed" (an admin may retry)
   std::chrono::seconds request_timeout{20};
+  /// Set at shutdown: a request under way is aborted (the grade stays pending
+  /// in the store and is sent after the next start).
+  std::shared_ptr<std::atomic<bool>> stopping;
 };
 
 /// The wait before attempt `attempts + 1`, after `attempts` failures:

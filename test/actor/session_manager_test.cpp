@@ -316,6 +316,45 @@ CAF_TEST(with scheduled_msg_say the lines are typed one after another at type_sp
   CAF_CHECK(sent->at(1).find("Step 1:") != std::string::npos);
 }
 
+CAF_TEST(with scheduled_msg_say twenty messages in a row get one reminder and not twenty) {
+  start({}, true);
+  for (int i = 0; i < 20; ++i)
+    from("alice@x.org/r", "hello " + std::to_string(i));
+  for (int i = 0; i < 60; ++i) {  // long enough for every line there is to be typed
+    advance_time(std::chrono::seconds{1});
+    run();
+  }
+  // The greeting and Step 1: the reminder (Step 1 again) that the other
+  // nineteen messages asked for was still waiting to be typed each time.
+  CAF_REQUIRE_EQUAL(sent->size(), 2u);
+  CAF_CHECK(sent->at(1).find("Step 1:") != std::string::npos);
+  from("alice@x.org/r", "and now?");  // once it is typed, a reminder is due again
+  for (int i = 0; i < 10; ++i) {
+    advance_time(std::chrono::seconds{1});
+    run();
+  }
+  CAF_REQUIRE_EQUAL(sent->size(), 3u);
+  CAF_CHECK(sent->at(2).find("Step 1:") != std::string::npos);
+}
+
+CAF_TEST(at shutdown the manager ends every session at once whether typing or not) {
+  start({}, true);
+  from("alice@x.org/r", "hello");
+  from("bob@x.org/r", "hello");
+  CAF_CHECK_EQUAL(sessions().size(), 2u);
+  self->send(manager, atoms::stop_v);
+  run();
+  CAF_CHECK(sent->empty());  // what was waiting to be typed is dropped
+  // Nothing is left running: the manager has ended (and its sessions with it).
+  self->send(manager, atoms::sessions_v);
+  run();
+  bool answered = false;
+  self->receive([&](std::vector<std::string>&) { answered = true; },
+                [&](caf::error&) {}, caf::after(std::chrono::seconds(0)) >> [] {});
+  CAF_CHECK(!answered);
+  manager = nullptr;
+}
+
 CAF_TEST(a student whitelisted again after removal gets a fresh session) {
   start();
   from("alice@x.org/r", "hi");

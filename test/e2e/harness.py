@@ -112,6 +112,15 @@ class Bot:
                                      % (pattern, timeout, text[-4000:]))
             time.sleep(0.05)
 
+    def wait_for_count(self, text, count, timeout=TIMEOUT):
+        """Waits until the log holds `text` (a plain string) `count` times."""
+        deadline = time.monotonic() + timeout
+        while self.log.count(text) < count:
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("otrbot logged %r %d times, not %d:\n%s"
+                                     % (text, self.log.count(text), count, self.log[-4000:]))
+            time.sleep(0.05)
+
     def wait_for_web(self, port):
         """Waits until the pages listen on `port` (the log line comes after listen())."""
         return self.wait_for_log(r"web pages on http://127\.0\.0\.1:%d/" % port)

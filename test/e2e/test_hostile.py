@@ -1,6 +1,7 @@
 """Hostile and careless input: the bot's own JID, echoing peers, floods (each failed before its fix)."""
 import asyncio
 import re
+import signal
 
 import requests
 
@@ -149,5 +150,26 @@ def test_a_visit_cannot_make_the_bot_send_a_stream_of_refusals(prosody, run_bot)
     assert "Too many attempts" in web.error()
     bot.wait_for_log(r"sent more than 10 secrets in a minute: refused")
     # One chat line per refused secret (the gateway's thread logs it), none for the refused requests.
-    bot.wait_for_log(r'(?s)(SENT: <message to="%s".*){10}' % re.escape(student))
+    bot.wait_for_count('SENT: <message to="%s"' % student, 10)
     assert bot.log.count('SENT: <message to="%s"' % student) == 10
+
+
+def test_sigterm_stops_the_bot_within_seconds_with_lines_waiting_to_be_typed(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot, whitelist=(student,),
+                                 extra="scheduled_msg_say = true\ntype_speed = 1")
+
+    async def chatter():
+        s = await make_student(student, PW, prosody).login(prosody.port)
+        for i in range(30):  # at one character a second, hours of typing if it were all queued
+            s.send_message(mto=bot_jid, mbody="question %d" % i, mtype="chat")
+        await s.ping_server()
+        await s.logout()
+    asyncio.run(chatter())
+    # The student's unavailable presence comes after their 30 messages on the same stream.
+    bot.wait_for_log(r'type="unavailable" from="%s/' % re.escape(student))
+    bot.wait_for_log(r"session started for %s" % re.escape(student))
+    bot.proc.send_signal(signal.SIGTERM)
+    # docker and systemd kill after 10 s: the bot is gone well before.
+    assert bot.wait_exit(timeout=5) == 0
+    bot.wait_for_log(r"shutting down: ending 1 session\(s\) now")
