@@ -215,6 +215,11 @@ void handle_event(session_ptr self, const std::string& event, const std::string&
 void receive_message(session_ptr self, xmpp::inbound_message& m) {
   auto& st = self->state;
   st.peer = m.from;
+  if (auto refused = st.guard.admit(m.body); refused != otr::refusal::none) {
+    log()->warn("{}: an OTR message was dropped before libotr ({})", st.cfg.jid,
+                otr::describe(refused));
+    return;
+  }
   auto out = st.otr->receive(m.body);
   if (out.plaintext_during_otr) {
     // The student writes in plaintext while we think OTR is on: their client

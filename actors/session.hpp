@@ -4,6 +4,7 @@
 #include "actors/interfaces.hpp"
 #include "actors/lesson.hpp"
 #include "i18n/text.hpp"
+#include "transport/otr_guard.hpp"
 #include "transport/otr_session.hpp"
 
 #include <caf/actor.hpp>
@@ -62,6 +63,7 @@ struct session_state {
   std::deque<typed_line> typing;        ///< lines not sent yet
   bool typing_scheduled = false;
   bool poll_scheduled = false;
+  otr::guard guard;                     ///< bounds what reaches libotr from the student
   std::deque<std::string> said;         ///< the latest lines said (an echo of them is no answer)
   int echoes = 0;                       ///< our own lines that came back in a row
 };

@@ -173,3 +173,33 @@ def test_sigterm_stops_the_bot_within_seconds_with_lines_waiting_to_be_typed(pro
     # docker and systemd kill after 10 s: the bot is gone well before.
     assert bot.wait_exit(timeout=5) == 0
     bot.wait_for_log(r"shutting down: ending 1 session\(s\) now")
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for %d" % pid)
+
+
+def test_otr_fragments_that_never_end_are_not_kept(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot, whitelist=(student,))
+
+    async def scenario():
+        s = await make_student(student, PW, prosody).login(prosody.port)
+        s.send_message(mto=bot_jid, mbody="hello", mtype="chat")
+        await s.next_message()
+        before = rss_kib(bot.proc.pid)
+        piece = "A" * 200000
+        for k in range(1, 51):  # 10 MB that libotr would keep, waiting for piece 65000
+            s.send_message(mto=bot_jid, mbody="?OTR,%d,65000,%s," % (k, piece), mtype="chat")
+        await s.ping_server()
+        bot.wait_for_count("dropped before libotr (too many fragments announced)", 50)
+        grown = rss_kib(bot.proc.pid) - before
+        assert grown < 5 * 1024, "the bot grew by %d KiB" % grown
+        s.send_message(mto=bot_jid, mbody="still there?", mtype="chat")
+        assert (await s.next_message())["body"]  # and it goes on answering
+        await s.logout()
+    asyncio.run(scenario())
