@@ -222,6 +222,7 @@ int runclient(const runclient_options& opts) {
     oc.store = store;
     oc.stopping = stopping;
     oc.consumers = s.lti.consumers;
+    oc.allow_private = s.lti.private_outcome_consumers;
     oc.first_retry = std::chrono::seconds{s.grades.first_retry};
     oc.max_retry = std::chrono::seconds{s.grades.max_retry};
     oc.give_up_after = std::chrono::seconds{s.grades.give_up_after};

@@ -229,7 +229,11 @@ void read_lti(table_reader& r, lti_settings& l, const secret_sources& src) {
         refuse(key, std::string{"must be a table with a secret, not "} + type_name(node.type()));
       table_reader tr(*t, key);
       auto secret = read_secret(tr, "secret", src);
+      bool allow_private = false;
+      tr.boolean("allow_private_outcome_urls", allow_private);
       tr.finish();
+      if (allow_private)
+        l.private_outcome_consumers.insert(std::string{k.str()});
       if (!secret || secret->empty())
         refuse(key, "needs a non-empty secret, secret_env or secret_file");
       l.consumers[std::string{k.str()}] = *secret;

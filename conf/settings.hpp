@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,9 @@ struct lti_settings {
   bool trust_forwarded_headers = false;
   std::string css_url;
   std::map<std::string, std::string> consumers;  ///< key -> secret
+  /// Consumers whose grade URLs may be on loopback or private addresses
+  /// (allow_private_outcome_urls = true: tests, an LMS on the same host).
+  std::set<std::string> private_outcome_consumers;
 };
 
 struct log_settings {

@@ -2,6 +2,7 @@
 #include "lti/launch.hpp"
 
 #include "i18n/mark.hpp"
+#include "transport/address.hpp"
 
 #include <charconv>
 
@@ -96,8 +97,11 @@ launch_result validate_launch(std::string_view base_uri, const params& all,
   l.user_id = value_of(all, "user_id");
   l.context_title = value_of(all, "context_title");
   l.locale = value_of(all, "launch_presentation_locale");
-  l.return_url = value_of(all, "launch_presentation_return_url");
-  l.outcome_url = value_of(all, "lis_outcome_service_url");
+  // Addresses the bot may use later: only http(s) (never javascript:, file:, gopher:, ...).
+  if (auto url = value_of(all, "launch_presentation_return_url"); net::is_http_url(url))
+    l.return_url = url;
+  if (auto url = value_of(all, "lis_outcome_service_url"); net::is_http_url(url))
+    l.outcome_url = url;
   l.result_sourcedid = value_of(all, "lis_result_sourcedid");
   l.roles = parse_roles(value_of(all, "roles"));
   l.learner = l.roles.contains("Learner") || l.roles.contains("Student");

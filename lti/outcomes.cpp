@@ -6,9 +6,12 @@
 #include "lti/oauth1.hpp"
 #include "lti/outcome.hpp"
 #include "lti/token.hpp"
+#include "transport/address.hpp"
 #include "actors/unix_time.hpp"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netdb.h>
 
 #include <algorithm>
 #include <random>
@@ -30,9 +33,64 @@ int abort_when_stopping(void* stopping, curl_off_t, curl_off_t, curl_off_t, curl
   return stopping && static_cast<std::atomic<bool>*>(stopping)->load() ? 1 : 0;
 }
 
+/// Where a grade may go: an http(s) URL whose host resolves to public
+/// addresses only (unless `allow_private`), so that a launch cannot turn the
+/// bot into a request forwarder into the school's network. Returns the
+/// address to connect to ("host:port:address", for CURLOPT_RESOLVE: the
+/// connection goes where the check looked), or "" and `why`.
+std::string checked_destination(const std::string& url, bool allow_private, std::string& why) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u{curl_url(), curl_url_cleanup};
+  char* scheme = nullptr;
+  char* host = nullptr;
+  char* port = nullptr;
+  bool parsed = u && curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+                curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+                curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+                curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK;
+  std::string s = scheme ? scheme : "", h = host ? host : "", p = port ? port : "";
+  curl_free(scheme);
+  curl_free(host);
+  curl_free(port);
+  if (!parsed || (s != "http" && s != "https")) {
+    why = "the outcome URL is not an http(s) URL";
+    return {};
+  }
+  auto bare = h.size() > 2 && h.front() == '[' ? h.substr(1, h.size() - 2) : h;
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(bare.c_str(), p.c_str(), &hints, &found) != 0 || !found) {
+    why = "the outcome URL's host " + h + " does not resolve";
+    return {};
+  }
+  std::string first;
+  for (auto* a = found; a; a = a->ai_next) {
+    char text[INET6_ADDRSTRLEN] = {};
+    const void* raw = a->ai_family == AF_INET6
+                        ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr)
+                        : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr);
+    if (!inet_ntop(a->ai_family, raw, text, sizeof text))
+      continue;
+    if (!allow_private && !net::is_public_ip(text)) {
+      freeaddrinfo(found);
+      why = "the outcome URL's host " + h + " is at " + text +
+            ", a loopback or private address (allow_private_outcome_urls is off for this consumer)";
+      return {};
+    }
+    if (first.empty())
+      first = a->ai_family == AF_INET6 ? "[" + std::string{text} + "]" : std::string{text};
+  }
+  freeaddrinfo(found);
+  if (first.empty()) {
+    why = "the outcome URL's host " + h + " has no usable address";
+    return {};
+  }
+  return bare + ":" + p + ":" + first;
+}
+
 /// One attempt: true when the LMS confirmed the grade.
-bool send_once(const store::grade& job, const std::string& secret, std::chrono::seconds timeout,
-               std::atomic<bool>* stopping, std::string& why) {
+bool send_once(const store::grade& job, const std::string& secret, const std::string& destination,
+               std::chrono::seconds timeout, std::atomic<bool>* stopping, std::string& why) {
   auto body = lti::replace_result_request(lti::random_hex(8), job.sourcedid, job.score);
   auto now = std::chrono::duration_cast<std::chrono::seconds>(
                std::chrono::system_clock::now().time_since_epoch())
@@ -45,6 +103,8 @@ bool send_once(const store::grade& job, const std::string& secret, std::chrono::
     why = "libcurl could not start";
     return false;
   }
+  curl_slist* pinned = curl_slist_append(nullptr, destination.c_str());
+  curl_easy_setopt(curl.get(), CURLOPT_RESOLVE, pinned);
   curl_slist* headers = nullptr;
   headers = curl_slist_append(headers, "Content-Type: application/xml");
   headers = curl_slist_append(headers, auth.c_str());
@@ -64,6 +124,7 @@ bool send_once(const store::grade& job, const std::string& secret, std::chrono::
   curl_easy_setopt(curl.get(), CURLOPT_XFERINFODATA, stopping);
   auto rc = curl_easy_perform(curl.get());
   curl_slist_free_all(headers);
+  curl_slist_free_all(pinned);
   if (rc != CURLE_OK) {
     why = curl_easy_strerror(rc);
     return false;
@@ -115,10 +176,22 @@ struct sender {
     std::string why;
     auto secret = cfg.consumers.find(g.consumer_key);
     bool ok = false;
-    if (secret == cfg.consumers.end())
+    std::string destination;
+    if (secret == cfg.consumers.end()) {
       why = "consumer " + g.consumer_key + " is no longer in lti.consumers";
-    else
-      ok = send_once(g, secret->second, cfg.request_timeout, cfg.stopping.get(), why);
+    } else if (destination = checked_destination(g.outcome_url, cfg.allow_private.contains(g.consumer_key), why);
+               destination.empty()) {
+      // Not a place grades may go: no retry changes that (an admin may retry after a fix).
+      log->error("grade {} for {} refused: {}", g.id, g.jid, why);
+      g.state = "failed";
+      g.last_error = why;
+      ++g.attempts;
+      finished.insert(g.id);
+      record(g);
+      return;
+    } else {
+      ok = send_once(g, secret->second, destination, cfg.request_timeout, cfg.stopping.get(), why);
+    }
     ++g.attempts;
     auto now = unix_now();
     if (ok) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <memory>
 #include <map>
+#include <set>
 #include <string>
 
 namespace otrbot {
@@ -15,6 +16,8 @@ namespace otrbot {
 struct outcomes_config {
   store_actor store;  ///< every attempt is recorded there (none: tests, memory only)
   std::map<std::string, std::string> consumers;  ///< consumer key -> secret (lti.consumers)
+  /// Consumers whose grade URLs may resolve to loopback or private addresses.
+  std::set<std::string> allow_private;
   std::chrono::seconds first_retry{10};          ///< doubling, with jitter, ...
   std::chrono::seconds max_retry{4 * 3600};      ///< ... up to this
   std::chrono::seconds give_up_after{3 * 86400}; ///< then "failed" (an admin may retry)

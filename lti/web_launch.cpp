@@ -48,6 +48,9 @@ caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r) {
     return lti::error_page(cfg, v.error->status, N_("This exercise could not be started: {reason}."),
                            v.error->message, locale);
   }
+  if (v.value->outcome_url.empty() && !lti::value_of(all, "lis_outcome_service_url").empty())
+    st.log->warn("LTI launch from consumer {} names a grade URL that is not http(s): no grade "
+                 "will be sent for it", v.value->consumer_key);
   st.log->info("LTI launch from consumer {} (user {}, roles {}{})", v.value->consumer_key,
                v.value->user_id, v.value->learner ? "learner" : "",
                v.value->instructor ? " instructor" : "");

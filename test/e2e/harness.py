@@ -25,9 +25,10 @@ CONSUMER_SECRET = "test-consumer-secret"
 
 def bot_config(server, bot="bot@localhost", password="botpw", whitelist=("student@localhost",),
                extra="", xmpp_extra="", account_extra="", log_extra="", web_port=None,
-               lti_extra="", admin_token="", tail=""):
+               lti_extra="", admin_token="", tail="", strict_outcomes=False):
     """A config for the bot against `server` (a devenv.Prosody); its web
-    pages on a free port of their own (`web_port`); `tail` adds tables at the end."""
+    pages on a free port of their own (`web_port`); `tail` adds tables at the end. The tests'
+    LMS listens on 127.0.0.1: its consumer allows private grade URLs unless `strict_outcomes`."""
     wl = "".join('[whitelist."%s"]\nlocale = "en_GB"\n' % j for j in whitelist)
     port = web_port or devenv.free_port()
     # Tests do not wait for typing, unless they test it.
@@ -37,6 +38,7 @@ listen = "127.0.0.1:{port}"
 {lti_extra}
 [lti.consumers."{CONSUMER_KEY}"]
 secret = "{CONSUMER_SECRET}"
+allow_private_outcome_urls = {"false" if strict_outcomes else "true"}
 [admin]
 token = "{admin_token}"
 """

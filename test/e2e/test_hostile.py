@@ -203,3 +203,32 @@ def test_otr_fragments_that_never_end_are_not_kept(prosody, run_bot):
         assert (await s.next_message())["body"]  # and it goes on answering
         await s.logout()
     asyncio.run(scenario())
+
+
+def test_grades_do_not_go_to_loopback_or_private_addresses_unless_allowed(prosody, run_bot):
+    from lms import OutcomeService
+    from test_lms import do_lesson_in_chat, through_the_pages
+    lms = OutcomeService()  # on 127.0.0.1: a place inside the bot's own network
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot, strict_outcomes=True)
+    try:
+        web = WebStudent(base)
+        web.launch(sign(base + "/", launch_params(outcome_url=lms.url, sourcedid="sid-ssrf")))
+        through_the_pages(web, student)
+        code = asyncio.run(do_lesson_in_chat(prosody, student, bot_jid))
+        web.post("/enter_bot_secret", bot_secret=code)
+        assert web.step().startswith("Done")
+        bot.wait_for_log(r"grade 1 for \S+ refused: the outcome URL's host 127\.0\.0\.1 is at "
+                         r"127\.0\.0\.1, a loopback or private address")
+        r = requests.get(base + "/admin/grades", headers={"Authorization": "Bearer " + TOKEN}, timeout=30)
+        [failed] = r.json()
+        assert failed["state"] == "failed" and "private address" in failed["last_error"]
+        assert lms.requests == []  # nothing was sent there
+        # A launch naming something that is not http(s) is simply not graded.
+        other = WebStudent(base)
+        r = other.launch(sign(base + "/", launch_params(user="student-2", sourcedid="sid-js",
+                                                        outcome_url="javascript:alert(1)")))
+        assert r.status_code == 200
+        bot.wait_for_log(r"names a grade URL that is not http\(s\): no grade will be sent")
+    finally:
+        lms.close()

@@ -56,6 +56,28 @@ TEST_CASE("the shipped sample loads without error") {
   CHECK_FALSE(s.bot.format_strings.contains("project_name"));
   CHECK_FALSE(s.bot.format_strings.contains("bot_description"));
   CHECK(s.bot.format_strings.at("bot_title") == "OTR Bot");
+  CHECK(s.lti.private_outcome_consumers.empty());
+  CHECK(s.store.path == "/var/lib/otrbot/otrbot.db");
+  CHECK(s.grades.give_up_after == 3 * 86400);
+  CHECK(s.bot.max_messages_per_minute == 60);
+}
+
+TEST_CASE("store, grade retries, message rate and private grade URLs are read and checked") {
+  auto r = load("[store]\npath = \"/data/x.db\"\nkey_file = \"/keys/x\"\n"
+                "[grades]\nfirst_retry = 1\nmax_retry = 2\ngive_up_after = 3\n"
+                "[bot]\nmax_messages_per_minute = 0\n"
+                "[lti.consumers.k]\nsecret = \"s\"\nallow_private_outcome_urls = true\n");
+  INFO((r.error ? r.error->describe() : ""));
+  REQUIRE(r);
+  CHECK(r.value->store.path == "/data/x.db");
+  CHECK(r.value->store.key_file == "/keys/x");
+  CHECK(r.value->grades.max_retry == 2);
+  CHECK(r.value->bot.max_messages_per_minute == 0);
+  CHECK(r.value->lti.private_outcome_consumers == std::set<std::string>{"k"});
+  CHECK(error_key("[store]\npath = \"\"\n") == "store.path");
+  CHECK(error_key("[grades]\nfirst_retry = 10\nmax_retry = 5\n") == "grades.max_retry");
+  CHECK(error_key("[grades]\nfirst_retry = 0\n") == "grades.first_retry");
+  CHECK(error_key("[store]\nsize = 1\n") == "store.size");
 }
 
 TEST_CASE("defaults are the reference's") {
