@@ -9,6 +9,7 @@
 #include "actors/session_manager.hpp"
 #include "actors/store.hpp"
 #include "actors/xmpp_gateway.hpp"
+#include "conf/advice.hpp"
 #include "conf/settings.hpp"
 #include "i18n/catalog_files.hpp"
 #include "lti/http_gateway.hpp"
@@ -21,6 +22,7 @@
 #include <caf/all.hpp>
 
 #include <csignal>
+#include <sys/stat.h>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -142,6 +144,11 @@ int runclient(const runclient_options& opts) {
   auto log = logging::get("otrbot");
   for (const auto& w : warnings)
     log->warn("{}", w);
+  for (const auto& w : conf::advice(s))
+    log->warn("{}", w);
+  if (struct stat st {}; ::stat(path.c_str(), &st) == 0)
+    if (auto w = conf::file_mode_advice(path, st.st_mode); !w.empty())
+      log->warn("{}", w);
 
   // -- TLS policy, before anything initialises OpenSSL -------------------------
   if (s.xmpp.enable_tls) {
@@ -283,6 +290,7 @@ int runclient(const runclient_options& opts) {
     hc.pages.catalogs = catalogs;
     // Page tokens outlive a restart, as the web sessions they name do.
     hc.pages.token_key = store::derive_key(stored.key, "web tokens");
+    hc.pages.csp = lti::content_security_policy(s.lti);
     for (const auto& row : stored.web_sessions)
       if (auto ws = lti::decode_session(row.data))
         hc.restored.push_back(std::move(*ws));

@@ -220,6 +220,11 @@ void read_lti(table_reader& r, lti_settings& l, const secret_sources& src) {
   r.string("public_url", l.public_url);
   r.boolean("trust_forwarded_headers", l.trust_forwarded_headers);
   r.string("css_url", l.css_url);
+  r.strings("frame_ancestors", l.frame_ancestors);
+  for (const auto& origin : l.frame_ancestors)
+    if (!net::is_http_url(origin) || origin.find_first_of(" ;,'\"") != std::string::npos)
+      refuse(r.key("frame_ancestors"), "\"" + origin + "\" is not an origin such as "
+                                       "https://lms.example.org");
   if (auto* consumers = r.table("consumers")) {
     table_reader cr(*consumers, r.key("consumers"));
     for (auto&& [k, node] : cr.all()) {

@@ -66,6 +66,9 @@ struct lti_settings {
   std::string public_url;
   bool trust_forwarded_headers = false;
   std::string css_url;
+  /// Origins that may show the pages in a frame (the LMS), for the
+  /// Content-Security-Policy's frame-ancestors; empty: none but the pages' own.
+  std::vector<std::string> frame_ancestors;
   std::map<std::string, std::string> consumers;  ///< key -> secret
   /// Consumers whose grade URLs may be on loopback or private addresses
   /// (allow_private_outcome_urls = true: tests, an LMS on the same host).

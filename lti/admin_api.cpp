@@ -23,16 +23,35 @@ web_response error_reply(int status, const std::string& message) {
   return admin_error(status, message);
 }
 
-/// 404 for everything when no token is set; 401 without the right one.
+/// Wrong admin tokens a client address may send in a minute; then every
+/// admin request from it is refused (429) until the minute is over.
+constexpr int max_admin_failures_per_minute = 10;
+
+/// 404 for everything when no token is set; 401 without the right one; 429
+/// for an address that has guessed too often (checked first: no oracle).
 std::optional<web_response> refuse(web_ptr self, const web_request& r) {
   const auto& token = self->state.cfg.admin_token;
   if (token.empty())
     return error_reply(404, "not found");
+  auto& failures = self->state.admin_failures;
+  auto now = unix_now();
+  if (failures.size() > 10000)  // bounded: forget the minutes that are over
+    std::erase_if(failures, [now](const auto& f) { return now - f.second.first >= 60; });
+  auto& [start, count] = failures[r.remote];
+  if (now - start >= 60) {
+    start = now;
+    count = 0;
+  }
+  if (count >= max_admin_failures_per_minute)
+    return error_reply(429, "too many wrong tokens from this address: wait a minute");
   std::string_view given = r.authorization;
   bool bearer = given.starts_with("Bearer ");
   if (bearer)
     given.remove_prefix(7);
   if (!bearer || !secrets::constant_time_equal(given, token)) {
+    if (++count == max_admin_failures_per_minute)
+      self->state.log->warn("admin API: {} wrong tokens from {} in a minute: refused for the rest "
+                            "of it", count, r.remote);
     auto reply = error_reply(401, "a valid bearer token is required");
     reply.bearer_challenge = true;
     return reply;

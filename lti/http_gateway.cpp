@@ -37,6 +37,7 @@ OTRBOT_HEADER(set_cookie_header, "Set-Cookie")
 OTRBOT_HEADER(www_authenticate, "WWW-Authenticate")
 OTRBOT_HEADER(cache_control, "Cache-Control")
 OTRBOT_HEADER(location, "Location")
+OTRBOT_HEADER(content_security_policy, "Content-Security-Policy")
 
 /// How long a request waits for the web actor (which waits less for the manager).
 constexpr auto web_timeout = std::chrono::seconds{15};
@@ -63,6 +64,7 @@ lti::web_request decode(const Rest::Request& req) {
   r.host = header(req, "Host");
   r.forwarded_proto = header(req, "X-Forwarded-Proto");
   r.forwarded_host = header(req, "X-Forwarded-Host");
+  r.remote = req.address().host();
   return r;
 }
 
@@ -71,14 +73,16 @@ Http::Mime::MediaType utf8(Http::Mime::MediaType type) {
   return type;
 }
 
-/// Writes `r`; a client that has gone meanwhile is no error of ours.
-void write(Http::ResponseWriter& res, const lti::web_response& r) {
+/// Writes `r` (with the pages' security headers, `csp` among them); a client
+/// that has gone meanwhile is no error of ours.
+void write(Http::ResponseWriter& res, const lti::web_response& r, const std::string& csp) {
   auto& h = res.headers();
+  h.add<content_type_options>("nosniff");
   if (!r.plain) {
     h.add<cache_control>("no-store");
-    h.add<content_type_options>("nosniff");
     // The session token travels in links: never in a Referer.
     h.add<referrer_policy>("no-referrer");
+    h.add<content_security_policy>(csp);
   }
   if (!r.set_cookie.empty())
     h.add<set_cookie_header>(r.set_cookie);
@@ -106,10 +110,11 @@ void respond(caf::event_based_actor* self, web_actor web,
              std::shared_ptr<Http::ResponseWriter> writer,
              std::shared_ptr<const lti::web_settings> pages, lti::web_request r) {
   self->request(web, web_timeout, std::move(r))
-    .then([writer](lti::web_response& answer) { write(*writer, answer); },
+    .then([writer, pages](lti::web_response& answer) { write(*writer, answer, pages->csp); },
           [writer, pages](caf::error& e) {
             logging::get("lti")->error("no answer for a web request: {}", caf::to_string(e));
-            write(*writer, lti::error_page(*pages, 503, N_("The bot did not answer; try again.")));
+            write(*writer, lti::error_page(*pages, 503, N_("The bot did not answer; try again.")),
+                  pages->csp);
           });
 }
 
@@ -137,7 +142,11 @@ struct http_gateway::impl {
     };
     // Answered here, by no actor: a health check that also works when every actor is busy.
     Routes::Get(router, "/is_up", [](const Request&, Http::ResponseWriter r) {
-      write(r, {200, lti::body_kind::text, "OK", {}, {}, false, true});
+      write(r, {200, lti::body_kind::text, "OK", {}, {}, false, true}, {});
+      return Route::Result::Ok;
+    });
+    Routes::Head(router, "/is_up", [](const Request&, Http::ResponseWriter r) {
+      write(r, {200, lti::body_kind::none, {}, {}, {}, false, true}, {});  // a HEAD has no body
       return Route::Result::Ok;
     });
     for (const char* page : {"/", "/enter_jid", "/ask_for_secret", "/enter_bot_secret"}) {

@@ -50,6 +50,8 @@ struct web_state {
   lti::nonce_store nonces;
   /// Per visit: when its current minute began, and the secrets sent in it.
   std::map<std::string, std::pair<std::int64_t, int>> spoken;
+  /// Per client address: when its current minute began, and its wrong admin tokens in it.
+  std::map<std::string, std::pair<std::int64_t, int>> admin_failures;
   std::shared_ptr<spdlog::logger> log;
 };
 
@@ -62,7 +64,7 @@ typename Inspector::result_type inspect(Inspector& f, web_request& x) {
   // The body holds secrets typed on the pages: never in a string rendering.
   return f(caf::meta::type_name("web_request"), x.method, x.path, caf::meta::omittable(), x.query,
            caf::meta::omittable(), x.body, caf::meta::omittable(), x.cookie_token,
-           caf::meta::omittable(), x.authorization, x.host, x.forwarded_proto, x.forwarded_host);
+           caf::meta::omittable(), x.authorization, x.host, x.forwarded_proto, x.forwarded_host, x.remote);
 }
 
 template <class Inspector>

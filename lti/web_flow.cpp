@@ -122,4 +122,19 @@ std::optional<web_response> refuse_code_format(const web_settings& cfg, const we
   return html(400, v);
 }
 
+std::string content_security_policy(const conf::lti_settings& lti) {
+  std::string style = "'self' 'unsafe-inline'";  // the built-in style is inline
+  if (!lti.css_url.empty()) {
+    auto scheme_end = lti.css_url.find("://");
+    auto path = scheme_end == std::string::npos ? std::string::npos
+                                                : lti.css_url.find('/', scheme_end + 3);
+    style += " " + lti.css_url.substr(0, path);
+  }
+  std::string frames = "'self'";
+  for (const auto& origin : lti.frame_ancestors)
+    frames += " " + origin;
+  return "default-src 'none'; style-src " + style + "; img-src 'self' data:; form-action 'self'; "
+         "base-uri 'none'; frame-ancestors " + frames;
+}
+
 } // namespace otrbot::lti

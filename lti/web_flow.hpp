@@ -41,8 +41,14 @@ struct web_settings {
   std::string code_format = "XXXX-XXXX";  ///< bot.bot_secret_format
   i18n::args format_strings;
   std::shared_ptr<const i18n::catalogs> catalogs;
-  std::string token_key;  ///< signs the session tokens; made at start, dies with the process
+  std::string token_key;  ///< signs the session tokens (derived from the store's key)
+  std::string csp;        ///< the pages' Content-Security-Policy (content_security_policy)
 };
+
+/// The pages' Content-Security-Policy: nothing but their own style (and
+/// lti.css_url's origin), no script, forms only to themselves, framed only
+/// by lti.frame_ancestors.
+std::string content_security_policy(const conf::lti_settings& lti);
 
 /// The signed token of a web session, for links, forms and the cookie.
 std::string token_for(const web_settings& cfg, const web_session& s);

@@ -19,6 +19,7 @@ struct web_request {
   std::string host;            ///< Host
   std::string forwarded_proto; ///< X-Forwarded-Proto
   std::string forwarded_host;  ///< X-Forwarded-Host
+  std::string remote;          ///< the client's IP address (the proxy's, behind one)
 };
 
 /// What a response's body is.

@@ -2,6 +2,7 @@
 import asyncio
 import re
 import signal
+import time
 
 import requests
 
@@ -166,9 +167,12 @@ def test_sigterm_stops_the_bot_within_seconds_with_lines_waiting_to_be_typed(pro
         await s.ping_server()
         await s.logout()
     asyncio.run(chatter())
-    # The student's unavailable presence comes after their 30 messages on the same stream.
-    bot.wait_for_log(r'type="unavailable" from="%s/' % re.escape(student))
-    bot.wait_for_log(r"session started for %s" % re.escape(student))
+    # Every one of the 30 messages has reached the bot (the gateway logs each at debug level).
+    received = re.compile(r'RECV: <message [^\n]*from="%s/' % re.escape(student))
+    deadline = time.monotonic() + 60
+    while len(received.findall(bot.log)) < 30:
+        assert time.monotonic() < deadline, "the bot did not get the 30 messages"
+        time.sleep(0.05)
     bot.proc.send_signal(signal.SIGTERM)
     # docker and systemd kill after 10 s: the bot is gone well before.
     assert bot.wait_exit(timeout=5) == 0
@@ -232,3 +236,45 @@ def test_grades_do_not_go_to_loopback_or_private_addresses_unless_allowed(prosod
         bot.wait_for_log(r"names a grade URL that is not http\(s\): no grade will be sent")
     finally:
         lms.close()
+
+
+def test_security_headers_head_is_up_and_start_up_warnings(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot,
+                                 lti_extra='frame_ancestors = ["https://lms.example.org"]')
+    page = requests.post(base + "/", data=sign(base + "/", launch_params()),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"}, timeout=30)
+    assert page.status_code == 200
+    csp = page.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'self' https://lms.example.org" in csp
+    assert "default-src 'none'" in csp and "form-action 'self'" in csp and "script" not in csp
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert page.headers["Cache-Control"] == "no-store"  # the page carries the session's token
+    up = requests.get(base + "/is_up", timeout=30)
+    assert up.text == "OK" and up.headers["X-Content-Type-Options"] == "nosniff"
+    head = requests.head(base + "/is_up", timeout=30)
+    assert head.status_code == 200 and head.content == b""
+    # The tests' admin token and consumer secret are long; the Host header builds the signed URL.
+    assert "lti.public_url is empty" in bot.log
+    assert "admin.token has fewer" not in bot.log and "lti.frame_ancestors is empty" not in bot.log
+
+
+def test_a_short_admin_token_and_lti_secret_are_warned_about(prosody, tmp_path):
+    text = bot_config(prosody, admin_token="a").replace('secret = "test-consumer-secret"', 'secret = "b"')
+    bot = Bot(str(tmp_path), text).start()
+    try:
+        bot.wait_for_log(r"admin\.token has fewer than 16 characters")
+        bot.wait_for_log(r'lti\.consumers\."test-consumer" has a secret of fewer than 16 characters')
+        bot.wait_for_log(r"can be read by every user of this machine")  # written with mode 0644
+    finally:
+        assert bot.stop() == 0
+
+
+def test_wrong_admin_tokens_are_throttled_per_address(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    statuses = [requests.get(base + "/admin/whitelist", headers={"Authorization": "Bearer guess%d" % i},
+                             timeout=30).status_code for i in range(12)]
+    assert statuses == [401] * 10 + [429] * 2
+    # Even the right token waits for the minute to end: a guess cannot tell right from wrong.
+    right = requests.get(base + "/admin/whitelist", headers={"Authorization": "Bearer " + TOKEN}, timeout=30)
+    assert right.status_code == 429
+    bot.wait_for_log(r"admin API: 10 wrong tokens from 127\.0\.0\.1 in a minute")

@@ -1,4 +1,5 @@
 // Settings: the sample loads, defaults hold, every rule refuses with the key's name.
+#include "conf/advice.hpp"
 #include "conf/settings.hpp"
 
 #include <catch2/catch.hpp>
@@ -222,4 +223,25 @@ TEST_CASE("development mode only on loopback, unless explicitly allowed") {
 TEST_CASE("a weak default secret is refused") {
   CHECK(error_key("[bot]\ndefault_secret = \"abc\"\n") == "bot.default_secret");
   CHECK(load("[bot]\ndefault_secret = \"purple tractor 42\"\n"));
+}
+
+TEST_CASE("settings that load but invite an attack are warned about") {
+  auto r = load("[admin]\ntoken = \"a\"\n[lti]\n[lti.consumers.k]\nsecret = \"b\"\n");
+  REQUIRE(r);
+  auto lines = otrbot::conf::advice(*r.value);
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0].starts_with("admin.token has fewer than 16 characters"));
+  CHECK(lines[1].starts_with("lti.consumers.\"k\" has a secret of fewer than 16 characters"));
+  CHECK(lines[2].starts_with("lti.public_url is empty"));
+  CHECK(lines[3].starts_with("lti.frame_ancestors is empty"));
+  auto good = load("[admin]\ntoken = \"0123456789abcdef0123\"\n[lti]\npublic_url = \"https://b.example/\"\n"
+                   "frame_ancestors = [\"https://lms.example.org\"]\n"
+                   "[lti.consumers.k]\nsecret = \"0123456789abcdef0123\"\n");
+  REQUIRE(good);
+  CHECK(otrbot::conf::advice(*good.value).empty());
+  CHECK(error_key("[lti]\nframe_ancestors = [\"lms.example.org\"]\n") == "lti.frame_ancestors");
+  CHECK(error_key("[lti]\nframe_ancestors = [\"https://a; script-src *\"]\n") == "lti.frame_ancestors");
+  CHECK(otrbot::conf::file_mode_advice("/x.toml", 0100600).empty());
+  CHECK(otrbot::conf::file_mode_advice("/x.toml", 0100640).empty());
+  CHECK(otrbot::conf::file_mode_advice("/x.toml", 0100644).find("chmod 600") != std::string::npos);
 }
