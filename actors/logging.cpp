@@ -73,4 +73,22 @@ std::shared_ptr<spdlog::logger> get(const std::string& name) {
   return l;
 }
 
+std::string printable(std::string_view outside) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (char c : outside.substr(0, 200)) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  if (outside.size() > 200)
+    out += "...";
+  return out;
+}
+
 } // namespace otrbot::logging

@@ -34,15 +34,28 @@
 namespace otrbot {
 namespace {
 
-std::optional<std::string> read_text_file(const std::string& path) {
+/// A regular file's text, at most `max_bytes` (then nullopt, as for a
+/// directory, a device such as /dev/zero, or a file that cannot be read).
+std::optional<std::string> read_text_file(const std::string& path,
+                                          std::size_t max_bytes = std::size_t{1} << 20) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+      static_cast<std::size_t>(st.st_size) > max_bytes)
+    return std::nullopt;
   std::ifstream in{path, std::ios::binary};
   if (!in)
     return std::nullopt;
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad())
-    return std::nullopt;
-  return buf.str();
+  std::string text(max_bytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad() || static_cast<std::size_t>(in.gcount()) > max_bytes)
+    return std::nullopt;  // it grew meanwhile
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  return text;
+}
+
+/// A secret's file (password_file, secret_file, token_file): small, regular.
+std::optional<std::string> read_secret_file(const std::string& path) {
+  return read_text_file(path, 64 * 1024);
 }
 
 std::optional<std::string> env_value(const std::string& name) {
@@ -126,8 +139,9 @@ int runclient(const runclient_options& opts) {
   if (!text)
     return fail(exit_code::no_settings,
                 "no settings: cannot read " + path +
-                  " (copy conf/otrbot.sample.toml there, or pass --config FILE)");
-  auto loaded = conf::parse_settings(*text, path, {env_value, read_text_file});
+                  " as a settings file (a regular file of at most 1 MiB; copy "
+                  "conf/otrbot.sample.toml there, or pass --config FILE)");
+  auto loaded = conf::parse_settings(*text, path, {env_value, read_secret_file});
   if (!loaded)
     return fail(exit_code::bad_setting, loaded.error->describe() + " (in " + path + ")");
   const auto& s = *loaded.value;
@@ -144,11 +158,6 @@ int runclient(const runclient_options& opts) {
   auto log = logging::get("otrbot");
   for (const auto& w : warnings)
     log->warn("{}", w);
-  for (const auto& w : conf::advice(s))
-    log->warn("{}", w);
-  if (struct stat st {}; ::stat(path.c_str(), &st) == 0)
-    if (auto w = conf::file_mode_advice(path, st.st_mode); !w.empty())
-      log->warn("{}", w);
 
   // -- TLS policy, before anything initialises OpenSSL -------------------------
   if (s.xmpp.enable_tls) {
@@ -185,6 +194,14 @@ int runclient(const runclient_options& opts) {
   log->info("store {}: {} student(s), {} grade(s) waiting to be sent, {} open web page(s)",
             s.store.path, stored.students.size(), stored.pending_grades.size(),
             stored.web_sessions.size());
+
+  // Settings that load but invite trouble: said once everything that can stop
+  // the start has passed (a bad start prints its one line, nothing else).
+  for (const auto& w : conf::advice(s))
+    log->warn("{}", w);
+  if (struct stat st {}; ::stat(path.c_str(), &st) == 0)
+    if (auto w = conf::file_mode_advice(path, st.st_mode); !w.empty())
+      log->warn("{}", w);
 
   // -- signals: handled by this thread alone -----------------------------------
   sigset_t stop_signals;

@@ -55,6 +55,11 @@ std::optional<std::string> normalise(std::string_view text) {
     begin = n.moveIndex32(begin, 1);
   while (end > begin && is_space(static_cast<char32_t>(n.char32At(n.moveIndex32(end, -1)))))
     end = n.moveIndex32(end, -1);
+  // Inside the secret, control characters (NUL, escapes, line breaks) are no
+  // text a person types in both programs alike.
+  for (int32_t i = begin; i < end; i = n.moveIndex32(i, 1))
+    if (u_iscntrl(n.char32At(i)))
+      return std::nullopt;
   std::string out;
   n.tempSubStringBetween(begin, end).toUTF8String(out);
   return out;

@@ -48,8 +48,12 @@ std::optional<std::string> read_secret(table_reader& r, const std::string& name,
   if (r.has(name + "_file")) {
     auto v = src.read_file ? src.read_file(file) : std::nullopt;
     if (!v)
-      refuse(r.key(name + "_file"), "cannot read the file " + file);
-    return trim_trailing(*v);
+      refuse(r.key(name + "_file"), "cannot read the file " + file +
+                                      " (it must be a readable regular file of at most 64 KiB)");
+    auto value = trim_trailing(*v);
+    if (value.empty() || value.find('\0') != std::string::npos)
+      refuse(r.key(name + "_file"), "the file " + file + " is empty or holds a NUL byte");
+    return value;
   }
   if (r.has(name))
     return direct;

@@ -152,7 +152,7 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
   };
   if (jid == pages(self).bot_jid) {
     self->state.log->warn("web session of user {} entered the bot's own JID: refused",
-                          s.lms.user_id);
+                          logging::printable(s.lms.user_id));
     own_jid();
     return rp;
   }
@@ -167,7 +167,7 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
   }
   if (bound_elsewhere(self, s, jid)) {
     self->state.log->warn("web session of user {} entered {}, which another launch uses: refused",
-                          s.lms.user_id, jid);
+                          logging::printable(s.lms.user_id), jid);
     refuse_jid(self, rp, s, typed, 409,
                N_("That Jabber ID is already used in another student's exercise. Enter your "
                   "own."));
@@ -178,7 +178,8 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
     [self, rp, s, jid](bool) mutable {
       s.jid = jid;
       update(self, s.id, [&jid](web_session& live) { live.jid = jid; });
-      self->state.log->info("web session of user {} entered {}", s.lms.user_id, jid);
+      self->state.log->info("web session of user {} entered {}", logging::printable(s.lms.user_id),
+                            jid);
       // The grade goes out where the lesson completes: the manager keeps it for this JID.
       if (s.lms.gradable())
         self->send(self->state.cfg.manager, atoms::grade_when_done_v, jid,
@@ -217,7 +218,7 @@ caf::result<web_response> post_secret(web_ptr self, const web_request& r) {
   auto s = std::get<web_session>(found);
   if (!may_speak(self, s)) {
     self->state.log->warn("web session of user {} sent more than {} secrets in a minute: refused",
-                          s.lms.user_id, lti::max_spoken_per_minute);
+                          logging::printable(s.lms.user_id), lti::max_spoken_per_minute);
     auto rp = self->make_response_promise<web_response>();
     with_step(self, s, [self, rp, s](const std::string& step) mutable {
       rp.deliver(lti::page_with_error(pages(self), 429, page::ask_for_secret, s, step,

@@ -52,7 +52,7 @@ caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r) {
     st.log->warn("LTI launch from consumer {} names a grade URL that is not http(s): no grade "
                  "will be sent for it", v.value->consumer_key);
   st.log->info("LTI launch from consumer {} (user {}, roles {}{})", v.value->consumer_key,
-               v.value->user_id, v.value->learner ? "learner" : "",
+               logging::printable(v.value->user_id), v.value->learner ? "learner" : "",
                v.value->instructor ? " instructor" : "");
   auto start = [self](lti::launch l) {
     auto s = create_session(self, std::move(l));

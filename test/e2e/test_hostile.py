@@ -2,11 +2,13 @@
 import asyncio
 import re
 import signal
+import subprocess
 import time
 
+import pytest
 import requests
 
-from harness import Bot, bot_config, devenv, fresh_account, make_student
+from harness import BINARY, Bot, bot_config, devenv, fresh_account, make_student, store_section
 from lms import WebStudent, launch_params, sign
 from test_lms import PW
 
@@ -265,6 +267,7 @@ def test_a_short_admin_token_and_lti_secret_are_warned_about(prosody, tmp_path):
         bot.wait_for_log(r"admin\.token has fewer than 16 characters")
         bot.wait_for_log(r'lti\.consumers\."test-consumer" has a secret of fewer than 16 characters')
         bot.wait_for_log(r"can be read by every user of this machine")  # written with mode 0644
+        bot.wait_for_log(r"\[manager\] online")  # up (and its signals handled): it goes on
     finally:
         assert bot.stop() == 0
 
@@ -278,3 +281,41 @@ def test_wrong_admin_tokens_are_throttled_per_address(prosody, run_bot):
     right = requests.get(base + "/admin/whitelist", headers={"Authorization": "Bearer " + TOKEN}, timeout=30)
     assert right.status_code == 429
     bot.wait_for_log(r"admin API: 10 wrong tokens from 127\.0\.0\.1 in a minute")
+
+
+def run_cli(args, tmp_path):
+    return subprocess.run([BINARY] + args, capture_output=True, text=True, timeout=30, cwd=str(tmp_path))
+
+
+@pytest.mark.parametrize("where", ["a directory", "/dev/zero"])
+def test_a_settings_path_that_is_no_settings_file_exits_4_at_once(where, tmp_path):
+    path = str(tmp_path) if where == "a directory" else "/dev/zero"
+    result = run_cli(["runclient", "--config", path], tmp_path)
+    assert result.returncode == 4, result.stderr
+    assert "no settings: cannot read %s as a settings file" % path in result.stderr
+
+
+@pytest.mark.parametrize("case", ["a directory", "/dev/zero", "an empty file", "a NUL byte"])
+def test_a_secret_file_that_holds_no_secret_is_a_bad_setting(case, prosody, tmp_path):
+    secret = tmp_path / "token"
+    if case == "a directory":
+        secret.mkdir()
+    elif case == "an empty file":
+        secret.write_text("\n")
+    elif case == "a NUL byte":
+        secret.write_bytes(b"long-enough-token\x00more")
+    path = "/dev/zero" if case == "/dev/zero" else str(secret)
+    config = bot_config(prosody).replace('[admin]\ntoken = ""', '[admin]\ntoken_file = "%s"' % path)
+    (tmp_path / "bot.toml").write_text(config + store_section(str(tmp_path / "bot.db")))
+    result = run_cli(["runclient", "--config", str(tmp_path / "bot.toml")], tmp_path)
+    assert result.returncode == 3, result.stderr
+    assert "bad setting admin.token_file" in result.stderr
+
+
+def test_outside_values_cannot_forge_log_lines(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    forged = "student-1\n2026-01-01 00:00:00.000 info  [otrbot] forged line\x1b[31m"
+    WebStudent(base).launch(sign(base + "/", launch_params(user=forged)))
+    bot.wait_for_log(r"LTI launch from consumer test-consumer \(user student-1\\x0a2026")
+    assert "\n2026-01-01 00:00:00.000 info  [otrbot] forged line" not in bot.log
+    assert "\x1b[31m" not in bot.log

@@ -92,3 +92,11 @@ TEST_CASE("constant-time equality") {
   CHECK_FALSE(constant_time_equal("same", "sane"));
   CHECK_FALSE(constant_time_equal("same", "samey"));
 }
+
+TEST_CASE("a secret with a control character (NUL, escape, line break) is no text") {
+  using otrbot::secrets::normalise;
+  CHECK_FALSE(normalise(std::string("purple\0elephant", 15)));
+  CHECK_FALSE(normalise("purple\x1b[31melephant"));
+  CHECK_FALSE(normalise("purple\nelephant"));
+  CHECK(normalise("  purple elephant  ") == std::optional<std::string>{"purple elephant"});
+}

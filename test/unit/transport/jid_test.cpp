@@ -65,3 +65,10 @@ TEST_CASE("bare_of gives the bare JID of a wire address, or nothing") {
   CHECK(bare_of("Bob@Example.org/laptop") == "bob@example.org");
   CHECK(bare_of("no spaces@x.org").empty());
 }
+
+TEST_CASE("a domain with an empty part between dots is no domain") {
+  using otrbot::xmpp::parse_bare_jid;
+  CHECK_FALSE(parse_bare_jid("x@a..b"));
+  CHECK_FALSE(parse_bare_jid("x@.a"));
+  CHECK(parse_bare_jid("x@a.b."));  // a trailing dot is dropped (RFC 6122)
+}
