@@ -116,35 +116,22 @@ bool own(const session_manager_state& st, const std::string& bare) {
   return !st.cfg.session_defaults.account.empty() && bare == st.cfg.session_defaults.account;
 }
 
-/// Counts a message from `bare`; false when it goes over the rate (then it
-/// is dropped, and the JID stays ignored until a quiet minute has passed).
+/// Counts a message from `bare`; false when it is to be ignored (over the rate).
 bool within_rate(manager_ptr self, const std::string& bare) {
   auto& st = self->state;
-  if (st.cfg.max_messages_per_minute <= 0)
-    return true;
-  auto now = self->clock().now();
-  auto& r = st.rates[bare];
-  if (r.paused) {
-    bool quiet = now - r.last >= std::chrono::minutes{1};
-    r.last = now;
-    if (!quiet)
+  auto now = self->clock().now().time_since_epoch();
+  switch (st.rates[bare].count(now, st.cfg.max_messages_per_minute)) {
+    case message_rate::verdict::answer: return true;
+    case message_rate::verdict::answer_again:
+      log()->info("{} was quiet for a minute: answered again", bare);
+      return true;
+    case message_rate::verdict::cut_off:
+      log()->warn("{} sent more than {} messages in a minute (an echo bot, a chat room or a "
+                  "script?): not answered until it is quiet for a minute",
+                  bare, st.cfg.max_messages_per_minute);
       return false;
-    r.paused = false;
-    r.window_start = now;
-    r.count = 0;
-    log()->info("{} was quiet for a minute: answered again", bare);
+    case message_rate::verdict::ignored: return false;
   }
-  if (now - r.window_start >= std::chrono::minutes{1}) {
-    r.window_start = now;
-    r.count = 0;
-  }
-  r.last = now;
-  if (++r.count <= st.cfg.max_messages_per_minute)
-    return true;
-  r.paused = true;
-  log()->warn("{} sent more than {} messages in a minute (an echo bot, a chat room or a "
-              "script?): not answered until it is quiet for a minute",
-              bare, st.cfg.max_messages_per_minute);
   return false;
 }
 

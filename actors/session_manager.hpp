@@ -1,6 +1,7 @@
 // The session manager: whitelist, subscriptions, timeouts, and one session actor per student.
 #pragma once
 
+#include "actors/message_rate.hpp"
 #include "actors/messages.hpp"
 #include "actors/session.hpp"
 
@@ -63,14 +64,6 @@ struct student_progress {
   bool had_secret = false;          ///< a shared secret was given (it is never kept)
   std::string code_mac;             ///< the HMAC of the last code sent ("" none)
   bool completed = false;
-};
-
-/// How many messages a JID sent in the current minute, and whether it is ignored.
-struct message_rate {
-  caf::actor_clock::time_point window_start;  ///< the current minute began
-  caf::actor_clock::time_point last;          ///< the latest message
-  std::int64_t count = 0;                     ///< messages in the current minute
-  bool paused = false;                        ///< ignored until a quiet minute
 };
 
 struct session_manager_state {
