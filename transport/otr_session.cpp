@@ -92,6 +92,7 @@ struct session::impl {
   OtrlUserState us = nullptr;
   OtrlMessageAppOps ops{};
   bool has_key = false;
+  void* pending_key = nullptr;  ///< a key generation started and not finished yet
   unsigned timer_interval = 0;
   ConnContext* current = nullptr;  // the instance the student talks from
   // Collected during one call into libotr:
@@ -272,6 +273,10 @@ session::session(std::string account, std::string peer, std::shared_ptr<spdlog::
 }
 
 session::~session() {
+  // A key still being made when the session ends (a shutdown, a removal): the
+  // calculation is over (its job held this session), its handle is released.
+  if (impl_->pending_key)
+    otrl_privkey_generate_cancelled(impl_->us, impl_->pending_key);
   if (impl_->us)
     otrl_userstate_free(impl_->us);
 }
@@ -285,11 +290,13 @@ std::optional<pending_key> session::start_key() {
   if (otrl_privkey_generate_start(impl_->us, impl_->account.c_str(), protocol, &handle) != 0 ||
       !handle)
     return std::nullopt;
+  impl_->pending_key = handle;
   return pending_key{handle};
 }
 
 bool session::finish_key(const pending_key& key) {
   // libotr writes the key file; it stays in memory only (an unlinked temp file).
+  impl_->pending_key = nullptr;  // finished or cancelled here, either way
   std::unique_ptr<FILE, file_closer> f{std::tmpfile()};
   if (!f) {
     otrl_privkey_generate_cancelled(impl_->us, key.handle());
