@@ -54,6 +54,7 @@ CREATE TABLE nonces (
   seen_at  INTEGER NOT NULL,
   PRIMARY KEY (consumer, nonce)
 ) WITHOUT ROWID;
+CREATE INDEX nonces_seen_at ON nonces (seen_at);
 CREATE TABLE grades (
   id              INTEGER PRIMARY KEY,
   jid             TEXT NOT NULL,
@@ -74,6 +75,7 @@ CREATE TABLE web_sessions (
   expires INTEGER NOT NULL,
   data    TEXT NOT NULL
 );
+CREATE INDEX web_sessions_expires ON web_sessions (expires);
 )sql",
 };
 
