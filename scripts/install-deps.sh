@@ -10,6 +10,8 @@ packages=(
   liboauth-dev libicu-dev libspdlog-dev libfmt-dev catch2 libtomlplusplus-dev libcli11-dev
   libkainjow-mustache-dev nlohmann-json3-dev libpugixml-dev libcurl4-openssl-dev
   libsqlite3-dev libsqlitecpp-dev
+  # the fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizers
+  clang-14 libclang-rt-14-dev
   gettext
   # run and test: a private XMPP server, a test CA, the student's client
   prosody openssl ca-certificates

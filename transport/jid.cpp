@@ -106,8 +106,8 @@ jid_result parse_jid(std::string_view text) {
     if (u < 0x80 && !(std::isalnum(u) || c == '-' || c == '.' || c == ':' || c == '[' || c == ']'))
       return fail(N_("the domain of the JID contains characters a domain may not have"));
   }
-  // No empty label: "a..b", ".a" (RFC 1035 names; a trailing dot was dropped above).
-  if (d->front() == '.' || d->find("..") != std::string::npos)
+  // No empty label: "a..b", ".a", "a.." (RFC 1035 names; one trailing dot was dropped above).
+  if (d->front() == '.' || d->back() == '.' || d->find("..") != std::string::npos)
     return fail(N_("the domain of the JID has an empty part between dots"));
   out.domain = std::move(*d);
   if (has_resource) {

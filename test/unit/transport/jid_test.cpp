@@ -71,4 +71,8 @@ TEST_CASE("a domain with an empty part between dots is no domain") {
   CHECK_FALSE(parse_bare_jid("x@a..b"));
   CHECK_FALSE(parse_bare_jid("x@.a"));
   CHECK(parse_bare_jid("x@a.b."));  // a trailing dot is dropped (RFC 6122)
+  // Found by the JID fuzzer: only one trailing dot is dropped; two leave an empty part, and the
+  // parse must not accept a form that then reads differently ("example.o." -> "example.o").
+  CHECK_FALSE(parse_jid("example.o.."));
+  CHECK_FALSE(parse_bare_jid("x@a.b.."));
 }
