@@ -225,6 +225,12 @@ void read_lti(table_reader& r, lti_settings& l, const secret_sources& src) {
   r.boolean("trust_forwarded_headers", l.trust_forwarded_headers);
   r.string("css_url", l.css_url);
   r.strings("frame_ancestors", l.frame_ancestors);
+  r.integer("max_connections_per_address", l.max_connections_per_address, 0, 1'000'000);
+  r.integer("max_requests_per_address_per_minute", l.max_requests_per_address_per_minute, 0,
+            100'000'000);
+  r.integer("max_header_bytes", l.max_header_bytes, 1024, 1024 * 1024);
+  r.integer("max_body_bytes", l.max_body_bytes, 1024, 16 * 1024 * 1024);
+  r.integer("request_timeout", l.request_timeout, 1, 3600);
   for (const auto& origin : l.frame_ancestors)
     if (!net::is_http_url(origin) || origin.find_first_of(" ;,'\"") != std::string::npos)
       refuse(r.key("frame_ancestors"), "\"" + origin + "\" is not an origin such as "

@@ -69,6 +69,13 @@ struct lti_settings {
   /// Origins that may show the pages in a frame (the LMS), for the
   /// Content-Security-Policy's frame-ancestors; empty: none but the pages' own.
   std::vector<std::string> frame_ancestors;
+  /// Per client address (the proxy's, behind one): connections at once and requests a
+  /// minute (0: no limit); the size of a request's head and body.
+  std::int64_t max_connections_per_address = 256;
+  std::int64_t max_requests_per_address_per_minute = 1200;
+  std::int64_t max_header_bytes = 16 * 1024;
+  std::int64_t max_body_bytes = 64 * 1024;
+  std::int64_t request_timeout = 60;  ///< seconds for a request's head, and again for its body
   std::map<std::string, std::string> consumers;  ///< key -> secret
   /// Consumers whose grade URLs may be on loopback or private addresses
   /// (allow_private_outcome_urls = true: tests, an LMS on the same host).

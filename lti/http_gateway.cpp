@@ -4,6 +4,7 @@
 
 #include "actors/logging.hpp"
 #include "i18n/mark.hpp"
+#include "lti/http_guard.hpp"
 #include "lti/web.hpp"
 #include "transport/address.hpp"
 
@@ -90,14 +91,22 @@ void write(Http::ResponseWriter& res, const lti::web_response& r, const std::str
     h.add<location>(r.location);
   if (r.bearer_challenge)
     h.add<www_authenticate>("Bearer");
+  if (lti::closes_after(res)) {  // Pistache wrote the request's own choice there
+    h.remove<Http::Header::Connection>();
+    h.add<Http::Header::Connection>(Http::ConnectionControl::Close);
+  }
   auto code = static_cast<Http::Code>(r.status);
   try {
-    switch (r.kind) {
-      case lti::body_kind::none: res.send(code, ""); break;
-      case lti::body_kind::html: res.send(code, r.body, utf8(MIME(Text, Html))); break;
-      case lti::body_kind::json: res.send(code, r.body, utf8(MIME(Application, Json))); break;
-      case lti::body_kind::text: res.send(code, r.body, MIME(Text, Plain)); break;
-    }
+    auto sent = [&] {
+      switch (r.kind) {
+        case lti::body_kind::html: return res.send(code, r.body, utf8(MIME(Text, Html)));
+        case lti::body_kind::json: return res.send(code, r.body, utf8(MIME(Application, Json)));
+        case lti::body_kind::text: return res.send(code, r.body, MIME(Text, Plain));
+        case lti::body_kind::none: break;
+      }
+      return res.send(code, "");
+    }();
+    lti::answered(res, std::move(sent));
   } catch (const std::exception& e) {
     logging::get("lti")->debug("a response could not be written: {}", e.what());
   }
@@ -130,6 +139,7 @@ struct http_gateway::impl {
   /// Hands the request to the web actor from a short-lived actor that writes
   /// the answer when it comes; the Pistache thread returns at once.
   void forward(const Rest::Request& req, Http::ResponseWriter res) {
+    lti::answer_pending(res);
     cfg.system->spawn(respond, web, std::make_shared<Http::ResponseWriter>(std::move(res)), pages,
                       decode(req));
   }
@@ -193,11 +203,28 @@ std::string http_gateway::start() {
   try {
     Address addr{hp->host, Port{hp->port}};
     impl_->endpoint = std::make_shared<Http::Endpoint>(addr);
+    const auto& lti = impl_->cfg.pages.lti;
+    lti::framing_limits framing{.max_header_bytes = static_cast<std::size_t>(lti.max_header_bytes),
+                                .max_header_fields = 100,
+                                .max_body_bytes = static_cast<std::size_t>(lti.max_body_bytes)};
+    // Pistache's own bound comes after the framing handler's (which answers first, and better).
+    const auto request_size = framing.max_header_bytes + framing.max_body_bytes + 1024;
+    const std::chrono::seconds timeout{lti.request_timeout};
     impl_->endpoint->init(Http::Endpoint::options()
                             .threads(2)
                             .flags(Tcp::Options::ReuseAddr)
-                            .maxRequestSize(64 * 1024));
-    impl_->endpoint->setHandler(impl_->router.handler());
+                            .maxRequestSize(request_size)
+                            .headerTimeout(timeout)
+                            .bodyTimeout(timeout));
+    auto inner = impl_->router.handler();
+    inner->setMaxRequestSize(request_size);
+    inner->setHeaderTimeout(timeout);
+    inner->setBodyTimeout(timeout);
+    impl_->endpoint->setHandler(lti::guarded(
+      inner, framing,
+      std::make_shared<lti::client_limits>(
+        static_cast<std::size_t>(lti.max_connections_per_address),
+        static_cast<std::size_t>(lti.max_requests_per_address_per_minute))));
     impl_->endpoint->serveThreaded();
   } catch (const std::exception& e) {
     impl_->endpoint.reset();
