@@ -34,6 +34,8 @@ enum class ec : std::uint8_t {
   not_stored,
   /// No such record in the store (a grade id).
   not_found,
+  /// The whitelist holds as many JIDs from this source as it may (the context: the setting).
+  whitelist_full,
 };
 
 /// The CAF error category of `ec`.
@@ -70,6 +72,7 @@ inline const char* to_string(ec x) {
     case ec::xmpp_tls_unavailable: return "xmpp_tls_unavailable";
     case ec::not_stored: return "not_stored";
     case ec::not_found: return "not_found";
+    case ec::whitelist_full: return "whitelist_full";
   }
   return "?";
 }

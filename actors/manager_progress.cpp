@@ -7,6 +7,7 @@
 #include "actors/store_db.hpp"
 #include "actors/unix_time.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -76,6 +77,8 @@ void restore(session_manager_state& st) {
     if (s.removed || s.jid == st.cfg.session_defaults.account)
       continue;
     st.cfg.whitelist[s.jid] = s.locale;
+    if (s.source != "config")
+      st.source_of[s.jid] = s.source;
     auto& p = st.progress[s.jid];
     p.had_secret = s.had_secret;
     p.code_mac = s.code_mac;
@@ -86,6 +89,21 @@ void restore(session_manager_state& st) {
       st.grades[s.jid] = grade_job{s.outcome_url, s.sourcedid, s.consumer_key, 1.0};
   }
   st.cfg.restored.clear();
+}
+
+/// When `source` may not add `bare` (a new JID, and the source has its maximum): the setting.
+std::optional<std::string> whitelist_full(const session_manager_state& st, const std::string& bare,
+                                          const std::string& source) {
+  auto limit = st.cfg.max_whitelisted.find(source);
+  if (st.cfg.whitelist.contains(bare) || limit == st.cfg.max_whitelisted.end() || limit->second <= 0)
+    return std::nullopt;
+  auto added = std::count_if(st.source_of.begin(), st.source_of.end(),
+                             [&](const auto& entry) { return entry.second == source; });
+  if (added < limit->second)
+    return std::nullopt;
+  log()->warn("{} not whitelisted: {} JIDs from the {} already, the most bot.max_whitelisted_from_{} "
+              "allows", bare, added, source, source);
+  return "bot.max_whitelisted_from_" + source + " = " + std::to_string(limit->second);
 }
 
 } // namespace otrbot::manager_progress

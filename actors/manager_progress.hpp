@@ -1,10 +1,11 @@
 // The session manager's memory of each student beyond a running session: completions and
 // their grades (through the store's outbox), codes kept as HMACs, and what a restart brought
-// back. Internal to the session manager.
+// back; how many JIDs each source has added. Internal to the session manager.
 #pragma once
 
 #include "actors/session_manager.hpp"
 
+#include <optional>
 #include <string>
 
 namespace otrbot::manager_progress {
@@ -21,5 +22,10 @@ bool stored_code_matches(manager_ptr self, const std::string& jid, const std::st
 
 /// Takes in what the store had at start: whitelist, progress, graded launches.
 void restore(session_manager_state& st);
+
+/// When `source` ("pages", "admin") may not add `bare` now (it is new, and the source has added
+/// as many as cfg.max_whitelisted allows): the setting, for the refusal. Logged.
+std::optional<std::string> whitelist_full(const session_manager_state& st, const std::string& bare,
+                                          const std::string& source);
 
 } // namespace otrbot::manager_progress

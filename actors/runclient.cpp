@@ -276,6 +276,8 @@ int runclient(const runclient_options& opts) {
     mc.session_timeout = std::chrono::seconds{s.bot.session_timeout};
     mc.check_interval = std::chrono::seconds{s.bot.timeout_check_interval};
     mc.max_messages_per_minute = s.bot.max_messages_per_minute;
+    mc.max_whitelisted = {{"pages", s.bot.max_whitelisted_from_pages},
+                          {"admin", s.bot.max_whitelisted_from_admin}};
     if (auto gate = env_value("OTRBOT_TEST_MANAGER_GATE")) {
       mc.gate_path = *gate;
       log->warn("test hook: the session manager is held while {} exists", mc.gate_path);

@@ -91,6 +91,7 @@ void terminate(manager_ptr self, const std::string& jid, const char* why) {
   auto finish = [self, jid, status, why] {
     forget(self, jid);
     self->state.cfg.whitelist.erase(jid);
+    self->state.source_of.erase(jid);
     self->state.progress.erase(jid);
     self->state.grades.erase(jid);
     self->state.rates.erase(jid);
@@ -320,11 +321,15 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       auto bare = r.value->bare();
       if (own(self->state, bare))
         return make_error(ec::invalid_jid, "it is the bot's own Jabber ID");
+      if (auto full = manager_progress::whitelist_full(self->state, bare, source))
+        return make_error(ec::whitelist_full, *full);
       auto chosen = locale.empty() ? self->state.cfg.default_locale : locale;
-      auto take = [self, bare, chosen] {
+      auto take = [self, bare, chosen, source] {
         auto& st = self->state;
         bool fresh = !st.cfg.whitelist.contains(bare);
         st.cfg.whitelist[bare] = chosen;
+        if (fresh)
+          st.source_of[bare] = source;
         if (fresh) {
           st.progress.erase(bare);  // a new start
           log()->info("whitelisted {}", bare);

@@ -32,6 +32,9 @@ struct session_manager_config {
   /// answered until it has been quiet for a minute (no person types that
   /// fast; an echo bot or a script does). 0: no limit.
   std::int64_t max_messages_per_minute = 60;
+  /// How many whitelisted JIDs each source ("pages", "admin") may have added at once; a source
+  /// not named, or 0, has no limit (the config's own list is bounded by its file).
+  std::map<std::string, std::int64_t> max_whitelisted;
   session_factory spawn_session;  ///< empty: the real session actor
   outcomes_actor outcomes;        ///< sends the grades (none in tests that do not grade)
   /// Keeps what must survive a restart (none: everything in memory, as in tests).
@@ -74,6 +77,7 @@ struct session_manager_state {
   std::map<caf::actor_addr, std::string> owners;  ///< session -> bare JID
   std::map<std::string, grade_job> grades;        ///< bare JID -> grade to send on completion
   std::map<std::string, student_progress> progress;  ///< bare JID -> progress
+  std::map<std::string, std::string> source_of;  ///< bare JID -> who added it (none: the config)
   std::map<std::string, message_rate> rates;          ///< bare JID -> its message rate
 };
 

@@ -167,6 +167,8 @@ void read_bot(table_reader& r, bot_settings& b) {
   r.boolean("scheduled_msg_say", b.scheduled_msg_say);
   r.integer("type_speed", b.type_speed, 1, 100000);
   r.integer("max_messages_per_minute", b.max_messages_per_minute, 0, 100000);
+  r.integer("max_whitelisted_from_pages", b.max_whitelisted_from_pages, 0, 10'000'000);
+  r.integer("max_whitelisted_from_admin", b.max_whitelisted_from_admin, 0, 10'000'000);
   r.integer("worker_threads", b.worker_threads, 0, 256);
   r.string("locales_dir", b.locales_dir);
   if (auto* fs = r.table("format_strings")) {

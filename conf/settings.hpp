@@ -47,7 +47,10 @@ struct bot_settings {
   std::int64_t timeout_check_interval = 60;
   bool scheduled_msg_say = true;
   std::int64_t type_speed = 20;  ///< characters per second
-  std::int64_t max_messages_per_minute = 60;  ///< per JID; more: ignored until quiet (0: no limit)
+  std::int64_t max_messages_per_minute = 60;
+  /// JIDs whitelisted at once through the pages / the admin API (0: no limit).
+  std::int64_t max_whitelisted_from_pages = 10000;
+  std::int64_t max_whitelisted_from_admin = 10000;  ///< per JID; more: ignored until quiet (0: no limit)
   std::int64_t worker_threads = 0;  ///< actor scheduler threads; 0: one per core
   std::string locales_dir;          ///< compiled catalogs; empty: the build's own
   /// Names filled into the lines; what is not set here is filled in the

@@ -121,6 +121,9 @@ caf::result<web_response> add(web_ptr self, const web_request& r) {
         return error_reply(400, "invalid JID: " + detail_of(e));
       if (is(e, ec::not_stored))
         return error_reply(503, "the bot could not store it; nothing was changed: try again");
+      if (is(e, ec::whitelist_full))
+        return error_reply(409, "the whitelist is full for the admin API (" + detail_of(e) +
+                                "): remove a JID first, or raise the setting");
       return std::nullopt;
     },
     atoms::add_jid_v, jid, *locale, std::string{"admin"}, std::string{"admin API"});

@@ -91,7 +91,8 @@ void write(Http::ResponseWriter& res, const lti::web_response& r, const std::str
     h.add<location>(r.location);
   if (r.bearer_challenge)
     h.add<www_authenticate>("Bearer");
-  if (lti::closes_after(res)) {  // Pistache wrote the request's own choice there
+  const bool closing = lti::answering(res);
+  if (closing) {  // Pistache wrote the request's own choice there
     h.remove<Http::Header::Connection>();
     h.add<Http::Header::Connection>(Http::ConnectionControl::Close);
   }
@@ -106,7 +107,8 @@ void write(Http::ResponseWriter& res, const lti::web_response& r, const std::str
       }
       return res.send(code, "");
     }();
-    lti::answered(res, std::move(sent));
+    if (closing)
+      lti::close_when_sent(res, std::move(sent));
   } catch (const std::exception& e) {
     logging::get("lti")->debug("a response could not be written: {}", e.what());
   }

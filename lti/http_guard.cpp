@@ -180,24 +180,21 @@ void answer_pending(Http::ResponseWriter& response) {
   }
 }
 
-bool closes_after(Http::ResponseWriter& response) {
+bool answering(Http::ResponseWriter& response) {
   auto c = state_of(response.getPeer());
   if (!c)
     return false;
   std::lock_guard lock{c->mutex};
+  c->pending = false;
   return c->close_after;
 }
 
-void answered(Http::ResponseWriter& response, Async::Promise<ssize_t> sent) {
+void close_when_sent(Http::ResponseWriter& response, Async::Promise<ssize_t> sent) {
   auto peer = response.getPeer();
-  auto c = state_of(peer);
-  if (!c)
+  if (!peer)
     return;
-  std::lock_guard lock{c->mutex};
-  c->pending = false;
-  if (c->close_after)
-    sent.then([peer](ssize_t) { close_connection(peer); },
-              [peer](std::exception_ptr) { close_connection(peer); });
+  sent.then([peer](ssize_t) { close_connection(peer); },
+            [peer](std::exception_ptr) { close_connection(peer); });
 }
 
 } // namespace otrbot::lti

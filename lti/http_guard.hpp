@@ -21,12 +21,13 @@ std::shared_ptr<Pistache::Http::Handler> guarded(std::shared_ptr<Pistache::Http:
 /// A route has taken the request on `response`'s connection; its answer is still to come.
 void answer_pending(Pistache::Http::ResponseWriter& response);
 
-/// Whether the connection closes after this answer (a request was pipelined behind it): the
-/// answer then says `Connection: close`.
-bool closes_after(Pistache::Http::ResponseWriter& response);
+/// The answer on `response`'s connection is about to be sent (called before it is, so that the
+/// client's next request, which may follow at once, is not taken for a pipelined one). True when
+/// the connection is to close after it (a request was pipelined behind it): the answer then
+/// says `Connection: close`, and close_when_sent follows.
+bool answering(Pistache::Http::ResponseWriter& response);
 
-/// The answer on `response`'s connection has been handed to Pistache (`sent` completes when it
-/// is written); closes the connection then when a pipelined request was waiting behind it.
-void answered(Pistache::Http::ResponseWriter& response, Pistache::Async::Promise<ssize_t> sent);
+/// Closes `response`'s connection once `sent` (its answer's write) completes.
+void close_when_sent(Pistache::Http::ResponseWriter& response, Pistache::Async::Promise<ssize_t> sent);
 
 } // namespace otrbot::lti

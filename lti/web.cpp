@@ -186,9 +186,15 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
                    grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0});
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
-    [self, rp, own_jid](caf::error& e) mutable {
+    [self, rp, own_jid, s, typed](caf::error& e) mutable {
       if (is(e, ec::invalid_jid)) {  // the manager's own check of the same rule
         own_jid();
+        return;
+      }
+      if (is(e, ec::whitelist_full)) {
+        refuse_jid(self, rp, s, typed, 503,
+                   N_("The bot is teaching as many students as it may right now. Try again in a "
+                      "few minutes, or tell your teacher."));
         return;
       }
       rp.deliver(unavailable(self, e, N_("The bot could not add you; try again.")));

@@ -138,6 +138,30 @@ def test_one_visit_binds_one_jid_and_cannot_take_over_another_students(prosody, 
     assert "whitelisted %s" % other not in bot.log
 
 
+def test_the_whitelist_holds_at_most_its_limit_per_source(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot, whitelist=("teacher@localhost",),
+                                 extra="max_whitelisted_from_pages = 1\nmax_whitelisted_from_admin = 2")
+    auth = {"Authorization": "Bearer " + TOKEN}
+    add = lambda jid: requests.post(base + "/admin/whitelist", json={"jid": jid}, headers=auth, timeout=30)
+    assert [add(j).status_code for j in ("a1@localhost", "a2@localhost", "a2@localhost")] == [201] * 3
+    full = add("a3@localhost")  # the same JID again is no new entry; a third one is
+    assert full.status_code == 409 and "max_whitelisted_from_admin = 2" in full.json()["error"]
+    first, second = WebStudent(base), WebStudent(base)
+    for web, user, jid in ((first, "student-1", "p1@localhost"), (second, "student-2", "p2@localhost")):
+        web.launch(sign(base + "/", launch_params(user=user)))
+        web.get("/enter_jid")
+        web.post("/enter_jid", jid=jid)
+    assert first.last.url.split("?")[0].endswith("/jid_entered")
+    assert second.last.status_code == 503 and "as many students as it may" in second.error()
+    bot.wait_for_log(r"p2@localhost not whitelisted: 1 JIDs from the pages already")
+    # The config's own entry counts for neither; a removal makes room again.
+    assert requests.delete(base + "/admin/whitelist/a1@localhost", headers=auth, timeout=30).status_code == 204
+    assert add("a3@localhost").status_code == 201
+    listed = requests.get(base + "/admin/whitelist", headers=auth, timeout=30).json()
+    assert sorted(e["jid"] for e in listed) == ["a2@localhost", "a3@localhost", "p1@localhost",
+                                                "teacher@localhost"]
+
+
 def test_a_visit_cannot_make_the_bot_send_a_stream_of_refusals(prosody, run_bot):
     bot, bot_jid, base = web_bot(prosody, run_bot)
     student = fresh_account(prosody, "student")
