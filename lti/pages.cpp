@@ -5,12 +5,27 @@
 #include "i18n/text.hpp"
 
 #include <kainjow/mustache.hpp>
+#include <unicode/unistr.h>
+#include <unicode/utf16.h>
 
 namespace otrbot::lti {
 namespace {
 
 using kainjow::mustache::data;
 using kainjow::mustache::mustache;
+
+/// What a student typed, shown back on a page: invalid UTF-8 (ICU substitutes it) and control
+/// characters become U+FFFD, so that no page carries bytes a browser would misread.
+std::string shown(const std::string& typed) {
+  auto text = icu::UnicodeString::fromUTF8(typed);
+  for (int32_t i = 0; i < text.length(); i = text.moveIndex32(i, 1)) {
+    UChar32 c = text.char32At(i);
+    if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+      text.replace(i, U16_LENGTH(c), static_cast<UChar>(0xFFFD));
+  }
+  std::string out;
+  return text.toUTF8String(out);
+}
 
 const char* layout = R"(<!DOCTYPE html>
 <html lang="{{lang}}">
@@ -199,8 +214,8 @@ std::string render(const page_view& v) {
   d.set("csrf", v.csrf);
   d.set("step", v.step.empty() ? std::string{} : tr(v.step.c_str()));
   d.set("step_number", std::to_string(v.step_number));
-  d.set("jid", v.jid);
-  d.set("typed_code", v.typed_code);
+  d.set("jid", shown(v.jid));
+  d.set("typed_code", shown(v.typed_code));
   auto error_args = names;
   for (const auto& [k, val] : v.error_args)
     error_args[k] = val;

@@ -355,3 +355,31 @@ def test_outside_values_cannot_forge_log_lines(prosody, run_bot):
     bot.wait_for_log(r"LTI launch from consumer test-consumer \(user student-1\\x0a2026")
     assert "\n2026-01-01 00:00:00.000 info  [otrbot] forged line" not in bot.log
     assert "\x1b[31m" not in bot.log
+
+
+def test_a_deeply_nested_stanza_is_survived_and_the_student_still_served(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot, whitelist=(student,))
+
+    async def scenario():
+        s = await make_student(student, PW, prosody).login(prosody.port)
+        deep = '<x xmlns="urn:example:deep">' * 2000 + "</x>" * 2000
+        s.send_raw('<message to="%s" type="chat"><body>hello</body>%s</message>' % (bot_jid, deep))
+        s.send_raw('<message to="%s" type="chat"><body>hi</body><body xml:lang="de">zwei</body>'
+                   '<thread>%s</thread></message>' % (bot_jid, "t" * 5000))
+        # (A NUL or broken UTF-8 never reaches the bot: the server ends the sender's stream.)
+        assert (await s.next_message())["body"].startswith("Hello! I am OTR Bot")
+        assert (await s.next_message())["body"].startswith("Step 1:")
+        await s.logout()
+    asyncio.run(scenario())
+    assert bot.proc.poll() is None
+    other = fresh_account(prosody, "other")
+    requests.post(base + "/admin/whitelist", json={"jid": other},
+                  headers={"Authorization": "Bearer " + TOKEN}, timeout=30)
+
+    async def still_served():
+        s = await make_student(other, PW, prosody).login(prosody.port)
+        s.send_message(mto=bot_jid, mbody="hello", mtype="chat")
+        assert (await s.next_message())["body"].startswith("Hello! I am OTR Bot")
+        await s.logout()
+    asyncio.run(still_served())

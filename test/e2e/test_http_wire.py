@@ -1,13 +1,14 @@
 """HTTP as an attacker writes it, byte by byte on a socket: framing that lets two parsers
 disagree, pipelining, oversized heads, floods of connections and requests from one address,
 slow clients. Each gets its status and the server keeps serving everyone else."""
+import os
 import socket
 import time
 
 import pytest
 import requests
 
-from test_hostile import web_bot
+from test_hostile import rss_kib, web_bot
 
 
 def connect(base, source="127.0.0.1"):
@@ -204,3 +205,48 @@ def test_a_slow_client_is_closed_at_the_request_timeout_while_others_are_served(
         for s in slow:
             s.close()
     assert bot.proc.poll() is None
+
+
+def test_floods_of_big_and_broken_requests_leave_memory_where_it_was(prosody, run_bot):
+    # Measured without AddressSanitizer's quarantine (see the OTR fragment test).
+    asan = os.environ.get("ASAN_OPTIONS", "")
+    bot, _, base = web_bot(prosody, run_bot, lti_extra="max_requests_per_address_per_minute = 0\n",
+                           env={"ASAN_OPTIONS": (asan + ":" if asan else "") + "quarantine_size_mb=0"})
+    body = b"x=" + b"a" * 60_000
+    big_post = b"POST / HTTP/1.1\r\nHost: b\r\nContent-Type: application/x-www-form-urlencoded\r\n" \
+               b"Content-Length: %d\r\n\r\n" % len(body) + body
+    big_head = b"GET /is_up HTTP/1.1\r\nHost: b\r\nX-Pad: " + b"a" * 20_000 + b"\r\n\r\n"
+
+    def flood(rounds):
+        for _ in range(rounds):
+            with connect(base) as s:  # a whole 60 KB launch, refused (no signature)
+                s.sendall(big_post)
+                assert read_response(s)[0] == 401  # not signed
+            assert exchange(base, big_head)[0] == 431
+            with connect(base) as s:  # half a head, then gone
+                s.sendall(b"POST / HTTP/1.1\r\nHost: b\r\nContent-Length: 60000\r\n\r\n" + b"a" * 30_000)
+    flood(100)  # warms the allocators
+    before = rss_kib(bot.proc.pid)
+    flood(300)  # 18 MB of bodies, 6 MB of heads, 9 MB of bodies never finished
+    assert requests.get(base + "/is_up", timeout=30).text == "OK"
+    grown = rss_kib(bot.proc.pid) - before
+    assert grown < 8 * 1024, "the bot grew by %d KiB" % grown
+
+
+def test_forms_with_nul_bytes_or_broken_utf8_get_a_clear_error_and_lose_nothing(prosody, run_bot):
+    from harness import fresh_account
+    from lms import WebStudent, launch_params, sign
+    bot, _, base = web_bot(prosody, run_bot)
+    student = fresh_account(prosody, "student")
+    web = WebStudent(base)
+    assert web.launch(sign(base + "/", launch_params())).status_code == 200
+    web.get("/enter_jid")
+    for bad in ("a\x00b@localhost", "\udcff\udcfe@localhost", "a@local\x00host", "a@localhost/\x00"):
+        raw = bad.encode("utf-8", "surrogateescape")
+        r = web.http.post(base + "/enter_jid", data={"jid": raw, "s": web.token, "csrf": web.csrf},
+                          allow_redirects=False, timeout=30)
+        assert r.status_code == 400 and 'name="jid"' in r.text, (bad, r.status_code)
+        assert "\x00" not in r.text
+    web.post("/enter_jid", jid=student)  # the visit goes on as if nothing had happened
+    assert web.last.url.split("?")[0].endswith("/jid_entered")
+    assert "\x00" not in bot.log

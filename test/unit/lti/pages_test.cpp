@@ -18,6 +18,17 @@ TEST_CASE("what users and LMSs send is HTML-escaped") {
   CHECK(html.find("value=\"a&quot;b\"") != std::string::npos);
 }
 
+TEST_CASE("what a student typed comes back without control characters or broken UTF-8") {
+  page_view v;
+  v.kind = page::enter_jid;
+  v.jid = std::string{"a\0b\x1b[31m\xff\xfe@ex\xc3\xa9.org", 20};
+  auto html = render(v);
+  CHECK(html.find('\0') == std::string::npos);
+  CHECK(html.find('\x1b') == std::string::npos);
+  CHECK(html.find("\xff") == std::string::npos);
+  CHECK(html.find("a\xef\xbf\xbd" "b\xef\xbf\xbd[31m\xef\xbf\xbd\xef\xbf\xbd@ex\xc3\xa9.org") != std::string::npos);
+}
+
 TEST_CASE("empty optional parts are left out; the built-in style without a css_url") {
   page_view v;
   v.kind = page::index;
