@@ -153,6 +153,8 @@ private:
         refuse(peer, *c, step.error->status, step.error->reason);
         return;
       }
+      if (step.take == 0)
+        return;  // (the framer takes at least a byte of any input; never loop on none)
       lock.unlock();  // a route may answer at once (and lock it again)
       inner().onInput(in.data(), step.take, peer);
       lock.lock();

@@ -81,6 +81,29 @@ TEST_CASE("store, grade retries, message rate and private grade URLs are read an
   CHECK(error_key("[store]\nsize = 1\n") == "store.size");
 }
 
+TEST_CASE("the web server's limits and the whitelist's are read and bounded") {
+  auto r = load("[lti]\nmax_connections_per_address = 0\nmax_requests_per_address_per_minute = 5\n"
+                "max_header_bytes = 2048\nmax_body_bytes = 4096\nrequest_timeout = 2\n"
+                "[bot]\nmax_whitelisted_from_pages = 3\nmax_whitelisted_from_admin = 0\n");
+  INFO((r.error ? r.error->describe() : ""));
+  REQUIRE(r);
+  CHECK(r.value->lti.max_connections_per_address == 0);
+  CHECK(r.value->lti.max_requests_per_address_per_minute == 5);
+  CHECK(r.value->lti.max_header_bytes == 2048);
+  CHECK(r.value->lti.max_body_bytes == 4096);
+  CHECK(r.value->lti.request_timeout == 2);
+  CHECK(r.value->bot.max_whitelisted_from_pages == 3);
+  CHECK(r.value->bot.max_whitelisted_from_admin == 0);
+  auto defaults = load(minimal);
+  REQUIRE(defaults);
+  CHECK(defaults.value->lti.max_connections_per_address == 256);
+  CHECK(defaults.value->lti.max_body_bytes == 64 * 1024);
+  CHECK(defaults.value->bot.max_whitelisted_from_pages == 10000);
+  CHECK(error_key("[lti]\nmax_header_bytes = 10\n") == "lti.max_header_bytes");
+  CHECK(error_key("[lti]\nrequest_timeout = 0\n") == "lti.request_timeout");
+  CHECK(error_key("[bot]\nmax_whitelisted_from_admin = -1\n") == "bot.max_whitelisted_from_admin");
+}
+
 TEST_CASE("defaults are the reference's") {
   auto r = load(minimal);
   REQUIRE(r);
