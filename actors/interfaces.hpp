@@ -73,7 +73,7 @@ using session_actor = caf::typed_actor<
   caf::replies_to<atoms::set_secret, std::string>::with<bool>,
   /// The code typed on the page -> whether it is the code of the latest verification.
   caf::replies_to<atoms::check_code, std::string>::with<bool>,
-  /// Warn that the session ends in this many minutes without activity.
+  /// Warn that the session ends in this many seconds without activity.
   caf::reacts_to<atoms::warn, std::int64_t>,
   /// Activity after a warning: say that the session goes on.
   caf::reacts_to<atoms::refreshed>,

@@ -18,12 +18,21 @@ void line(context& c, msg id, i18n::args args = {}) {
 void explain_otr_start(context& c, const std::string&) {
   if (c.event == "start")
     line(c, msg::greeting);
-  else if (c.event == "otr_disabled")
+  else if (c.event == "otr_disabled" && !c.code.empty()) {
+    // Ended after the code was sent: the code proves a verification that happened.
+    line(c, msg::otr_ended_code_valid);
+    return;
+  } else if (c.event == "otr_disabled")
     line(c, msg::otr_ended_early);
   line(c, msg::how_to_start_otr);
 }
 
 void explain_encryption(context& c, const std::string&) {
+  if (c.event == "secret_leaked") {  // back from a later step: OTR stays on, the secret is gone
+    line(c, msg::secret_typed_in_chat);
+    line(c, msg::ask_for_new_secret);
+    return;
+  }
   line(c, msg::encryption_on);
   line(c, msg::not_enough);
   if (c.has_secret)
@@ -39,13 +48,21 @@ void ask_to_authenticate(context& c, const std::string&) {
     line(c, msg::smp_aborted);
   else
     line(c, msg::secret_known);
-  line(c, msg::how_to_authenticate);
   // The bot starts SMP itself when allowed, but not right after the student
-  // cancelled one: they decide when to try again.
+  // cancelled one: they decide when to try again. Then its own line says what
+  // to do: telling the student to start it as well would contradict it.
   if (c.cfg.may_start_smp && c.event != "smp_aborted") {
     c.effects.emplace_back(start_smp{});
     c.follow_ups.emplace_back("bot_started_smp");
+    return;
   }
+  line(c, msg::how_to_authenticate);
+}
+
+/// Leaving SMP because the secret was typed into the chat: the check under way used it.
+void abort_if_leaked(context& c, const std::string&) {
+  if (c.event == "secret_leaked")
+    c.effects.emplace_back(abort_smp{});
 }
 
 void smp_begun(context& c, const std::string&) {
@@ -82,6 +99,14 @@ void secret_before_otr(context& c, const std::string&) { line(c, msg::secret_not
 
 void secret_replaced(context& c, const std::string&) { line(c, msg::secret_known); }
 
+/// The secret typed into the chat where no new one is needed (before OTR, or after the
+/// verification): the warning, and before OTR, the request for a new one.
+void secret_leaked(context& c, const std::string&) {
+  line(c, msg::secret_typed_in_chat);
+  if (c.code.empty())
+    line(c, msg::ask_for_new_secret);
+}
+
 void smp_without_secret(context& c, const std::string&) {
   c.effects.emplace_back(abort_smp{});
   line(c, msg::smp_needs_secret);
@@ -101,6 +126,7 @@ const functions& actions() {
     {"smp_begun", smp_begun},
     {"send_code", send_the_code},
     {"congratulate", congratulate},
+    {"abort_if_leaked", abort_if_leaked},
   };
   return f;
 }
@@ -113,14 +139,23 @@ const functions& handlers() {
     // The message that started the session was answered by the greeting and
     // Step 1 already: it gets no second Step 1.
     {"remind_otr", [](context& c, const std::string&) {
-       if (!c.just_greeted)
-         line(c, msg::how_to_start_otr);
+       if (c.just_greeted)
+         return;
+       // Once a code was sent, it (not OTR again) is what completes the exercise.
+       line(c, c.code.empty() ? msg::how_to_start_otr : msg::otr_ended_code_valid);
      }},
     {"remind_secret", reminder(msg::ask_for_secret)},
     {"remind_authenticate", reminder(msg::how_to_authenticate)},
     {"remind_smp", reminder(msg::smp_running)},
-    {"remind_code", reminder(msg::enter_code)},
-    {"remind_done", reminder(msg::done)},
+    // The verified step is only ever encrypted (OTR ending leaves it): the code may be repeated.
+    {"remind_code", [](context& c, const std::string&) {
+       line(c, msg::code_reminder, {{"code", c.code}});
+     }},
+    {"remind_done", [](context& c, const std::string&) {
+       line(c, c.otr_on ? msg::done : msg::done_otr_ended);
+     }},
+    {"verification_lost", reminder(msg::verification_lost)},
+    {"secret_leaked", secret_leaked},
     {"refuse_secret", refuse_secret},
     {"secret_before_otr", secret_before_otr},
     {"secret_replaced", secret_replaced},
@@ -160,7 +195,8 @@ const handler_map after_verification = with(otr_refresh, {{"secret_received", "n
                                                      {"smp_question_used", "answer_smp"},
                                                      {"smp_aborted", "nothing"},
                                                      {"correct_secret_received", "nothing"},
-                                                     {"incorrect_secret_received", "nothing"}});
+                                                     {"incorrect_secret_received", "verification_lost"},
+                                                     {"secret_leaked", "secret_leaked"}});
 
 } // namespace
 
@@ -177,6 +213,7 @@ const fsm::states_table& lesson::table() {
       .handles = {{"message_received", "remind_otr"},
                   {"secret_received", "secret_before_otr"},
                   {"unsafe_secret_received", "refuse_secret"},
+                  {"secret_leaked", "secret_leaked"},
                   {"otr_disabled", "nothing"}}}},
     {steps::encrypted,
      {.transitions = {{"secret_received", steps::secret_known},
@@ -194,6 +231,7 @@ const fsm::states_table& lesson::table() {
      {.transitions = {{"smp_started", steps::smp_in_progress},
                       {"smp_question_used", steps::smp_in_progress},
                       {"bot_started_smp", steps::smp_in_progress},
+                      {"secret_leaked", steps::encrypted},
                       {"correct_secret_received", steps::verified},
                       {"otr_disabled", steps::awaiting_otr},
                       {"otr_enabled", steps::encrypted},
@@ -210,11 +248,12 @@ const fsm::states_table& lesson::table() {
      {.transitions = {{"correct_secret_received", steps::verified},
                       {"incorrect_secret_received", steps::secret_known},
                       {"smp_aborted", steps::secret_known},
+                      {"secret_leaked", steps::encrypted},
                       {"otr_disabled", steps::awaiting_otr},
                       {"otr_enabled", steps::encrypted},
                       {"code_accepted", steps::completed}},
       .on_enter = {"smp_begun"},
-      .on_leave = {},
+      .on_leave = {"abort_if_leaked"},
       .allowed_actions = {},
       .handles = with(otr_refresh, {{"message_received", "remind_smp"},
                                {"secret_received", "secret_replaced"},
@@ -243,7 +282,7 @@ const fsm::states_table& lesson::table() {
 }
 
 lesson::lesson(settings cfg, secrets::random_bytes rng)
-  : ctx_{std::move(cfg), std::move(rng), {}, false, false, {}, {}, {}},
+  : ctx_{std::move(cfg), std::move(rng), {}, false, false, false, {}, {}, {}},
     machine_{table(), actions(), handlers(), steps::awaiting_otr} {}
 
 std::vector<effect> lesson::start() {
@@ -261,6 +300,10 @@ std::vector<effect> lesson::handle(const std::string& event, const std::string& 
   // them; the bound keeps a table mistake from looping forever.
   for (std::size_t i = 0; i < queue.size() && i < 8; ++i) {
     ctx_.event = queue[i];
+    if (ctx_.event == "otr_enabled" || ctx_.event == "otr_already_setup")
+      ctx_.otr_on = true;
+    else if (ctx_.event == "otr_disabled")
+      ctx_.otr_on = false;
     machine_.handle(queue[i], ctx_, i == 0 ? detail : std::string{});
     for (auto& f : ctx_.follow_ups)
       queue.push_back(std::move(f));

@@ -23,8 +23,9 @@
 //
 // Events come from OTR (otr_enabled, otr_disabled, otr_already_setup, smp_started,
 // smp_question_used, smp_aborted, correct_secret_received, incorrect_secret_received),
-// from chat (message_received) and from the LMS (secret_received,
-// unsafe_secret_received, code_accepted). Handling an event returns effects:
+// from chat (message_received; secret_leaked: the shared secret typed into the chat, which
+// leads back from secret_known and smp_in_progress to encrypted, for a new secret) and from
+// the LMS (secret_received, unsafe_secret_received, code_accepted). Handling an event returns effects:
 // what the session actor must do. The lesson itself sends nothing and never
 // holds the shared secret.
 #pragma once
@@ -101,6 +102,7 @@ struct context {
   std::string event;          ///< the event being handled
   bool has_secret = false;    ///< whether a (strong) shared secret is known
   bool just_greeted = false;  ///< start() ran and no event came since: its lines answer the first message
+  bool otr_on = false;        ///< an OTR conversation is on (what the last OTR event said)
   std::string code;           ///< the code sent after the last verification
   std::vector<effect> effects;
   std::vector<std::string> follow_ups;  ///< events to handle right after this one

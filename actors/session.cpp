@@ -5,6 +5,7 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/secrets.hpp"
+#include "actors/timeouts.hpp"
 #include "i18n/mark.hpp"
 
 #include <openssl/rand.h>
@@ -212,6 +213,22 @@ void handle_event(session_ptr self, const std::string& event, const std::string&
   run_effects(self, std::move(effects));
 }
 
+/// Whether `text` is the shared secret, typed into the chat. Then it is forgotten (it is a
+/// secret no more) and the lesson says why that was a mistake (and asks for a new one).
+bool typed_the_secret(session_ptr self, const std::string& text) {
+  auto& st = self->state;
+  if (!st.secret)
+    return false;
+  auto normal = secrets::normalise(text);
+  if (!normal || !secrets::constant_time_equal(*normal, *st.secret))
+    return false;
+  st.secret.reset();
+  st.lesson->set_has_secret(false);
+  log()->warn("{} typed the shared secret into the chat: it is forgotten", st.cfg.jid);
+  handle_event(self, "secret_leaked");
+  return true;
+}
+
 void receive_message(session_ptr self, xmpp::inbound_message& m) {
   auto& st = self->state;
   st.peer = m.from;
@@ -229,7 +246,7 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
     auto text = out.text;
     carry_out(self, std::move(out));
     carry_out(self, st.otr->end(false));
-    if (text && !is_echo(self, *text))
+    if (text && !is_echo(self, *text) && !typed_the_secret(self, *text))
       handle_event(self, "message_received");
     return;
   }
@@ -238,7 +255,7 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
   if (text) {
     if (st.cfg.log_user_msgs)
       log()->info("{} wrote: {}", st.cfg.jid, *text);
-    if (is_echo(self, *text))
+    if (is_echo(self, *text) || typed_the_secret(self, *text))
       return;
     handle_event(self, "message_received");
   }
@@ -348,8 +365,12 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
         handle_event(self, "code_accepted");
       return ok;
     },
-    [self](atoms::warn, std::int64_t minutes) {
-      say(self, i18n::msg::timeout_warning, {{"minutes", std::to_string(minutes)}});
+    [self](atoms::warn, std::int64_t seconds) {
+      auto words = words_for(static_cast<long>(seconds));
+      if (words.in_seconds)
+        say(self, i18n::msg::timeout_warning_seconds, {{"seconds", std::to_string(words.value)}});
+      else
+        say(self, i18n::msg::timeout_warning, {{"minutes", std::to_string(words.value)}});
     },
     [self](atoms::refreshed) { say(self, i18n::msg::session_refreshed); },
     [self](atoms::sign_out) {

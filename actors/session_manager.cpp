@@ -158,7 +158,7 @@ void check_timeouts(manager_ptr self) {
         entry.warned = true;
         log()->info("warning {}: idle for {} s", jid, idle.count());
         self->send(entry.actor, atoms::warn_v,
-                   static_cast<std::int64_t>(minutes_left(idle, st.cfg.session_timeout)));
+                   static_cast<std::int64_t>(seconds_left(idle, st.cfg.session_timeout)));
         break;
       case timeout_action::end: ending.push_back(jid); break;
       case timeout_action::none: break;

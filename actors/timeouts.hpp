@@ -19,10 +19,23 @@ constexpr timeout_action check_timeout(std::chrono::seconds idle, bool warned,
   return timeout_action::none;
 }
 
-/// Whole minutes left before the end, rounded up (at least 1).
-constexpr long minutes_left(std::chrono::seconds idle, std::chrono::seconds session_timeout) {
+/// Seconds left before the end (at least 1).
+constexpr long seconds_left(std::chrono::seconds idle, std::chrono::seconds session_timeout) {
   auto left = (session_timeout - idle).count();
-  return left <= 60 ? 1 : (left + 59) / 60;
+  return left < 1 ? 1 : static_cast<long>(left);
+}
+
+/// How the warning says the time left: in seconds under a minute and a half, else in whole
+/// minutes rounded to the nearest, so that "in 1 minute" never stands for 40 seconds.
+struct time_words {
+  bool in_seconds;
+  long value;
+  friend bool operator==(const time_words&, const time_words&) = default;
+};
+constexpr time_words words_for(long seconds) {
+  if (seconds < 90)
+    return {true, seconds < 1 ? 1 : seconds};
+  return {false, (seconds + 30) / 60};
 }
 
 } // namespace otrbot

@@ -77,8 +77,10 @@ std::string_view pattern(msg id) {
     case msg::smp_running:
       return N_("The authentication is running: finish it in your chat program.");
     case msg::smp_failed:
-      return N_("The authentication failed: the secret you typed is not the one from the page. "
-             "Check it (capitals and spaces count) and try again.");
+      return N_("The authentication failed: the secret your chat program checked is not the one I "
+             "have from the page. Usually that is a typo (capitals and spaces count): check it "
+             "and try again. But a failure is also exactly what you would see if someone sat in "
+             "the middle of our conversation: that is what this check protects you from.");
     case msg::smp_aborted:
       return N_("The authentication was cancelled. Start it again whenever you are ready.");
     case msg::verified:
@@ -109,6 +111,30 @@ std::string_view pattern(msg id) {
     case msg::restarted_code:
       return N_("The code I sent you before the restart is still valid: type it on the page for "
              "{project_name} to complete the exercise.");
+    case msg::code_reminder:
+      return N_("Step 4: type the code I sent you, {code}, on the page for {project_name} to "
+             "complete the exercise.");
+    case msg::verification_lost:
+      return N_("That authentication failed, so your chat program now shows me as not verified, "
+             "although the one before succeeded: it trusts only the latest check. The code I "
+             "sent you is still valid. To see me as verified again, authenticate me once more "
+             "with the secret from the page.");
+    case msg::otr_ended_code_valid:
+      return N_("The encrypted conversation has ended. The code I sent you while it was verified "
+             "is still valid: type it on the page for {project_name}. To practise again, start "
+             "OTR with me once more.");
+    case msg::done_otr_ended:
+      return N_("You have completed the exercise. Well done!");
+    case msg::secret_typed_in_chat:
+      return N_("You typed our shared secret into this chat. Never do that: a secret protects you "
+             "only while nobody else has seen it, and chat messages pass through servers (before "
+             "OTR is on, they can read them).");
+    case msg::ask_for_new_secret:
+      return N_("I have forgotten that secret. Think of a new one and enter it on the page for "
+             "{project_name}, not here.");
+    case msg::timeout_warning_seconds:
+      return N_("Are you still there? Without a sign of life I will end this session in "
+             "{seconds, plural, one {# second} other {# seconds}}.");
   }
   return "";
 }

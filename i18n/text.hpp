@@ -42,6 +42,13 @@ enum class msg {
   restarted,              ///< the bot restarted: start OTR again (new fingerprint)
   restarted_secret,       ///< after a restart: enter the shared secret again ({project_name})
   restarted_code,         ///< after a restart: the code sent before is still valid ({project_name})
+  code_reminder,          ///< {code}: step 4 again, with the code (only over the verified channel)
+  verification_lost,      ///< a failed SMP after a successful one: why the client now distrusts the bot
+  otr_ended_code_valid,   ///< OTR ended after the code was sent: the code stays valid ({project_name})
+  done_otr_ended,         ///< reminder after completion, once OTR has ended
+  secret_typed_in_chat,   ///< the student typed the shared secret into the chat
+  ask_for_new_secret,     ///< after that: the bot forgot it; a new one on the page ({project_name})
+  timeout_warning_seconds,  ///< {seconds}: the session ends in under a minute and a half
 };
 
 /// `values` with the format strings that the settings leave unset or empty

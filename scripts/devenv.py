@@ -190,7 +190,8 @@ port = {server.port}
 scheduled_msg_say = false
 
 [bot.format_strings]
-project_name = "the otrbot development setup"
+# Lines such as the sign-out ("start a new one from the page for ...") point at the pages.
+project_name = "the otrbot development setup at http://{args.web}/"
 
 [whitelist."{student_jid}"]
 locale = "en_GB"

@@ -58,8 +58,8 @@ def test_happy_path_from_plaintext_to_the_code(prosody, run_bot):
         await to_encrypted(s)
         code = await verify(s)
         assert s.verified(), "the student's client marks the bot as verified"
-        s.say("help")
-        await s.expect("encrypted", startswith="Step 4: type this code")
+        s.say("help")  # Step 4 again, with the code itself (over the verified channel)
+        assert code in await s.expect("encrypted", startswith="Step 4: type the code I sent you")
         await s.logout()
         return code
 
@@ -156,8 +156,9 @@ def test_the_bot_starts_smp_itself_when_allowed(prosody, run_bot):
         s = await otr_student(prosody, student, PW, bot_jid)
         s.start_otr()
         await s.wait_otr("encrypted")
-        await s.read_until("encrypted", "Step 3: authenticate me")
-        await s.expect("encrypted", startswith="I have asked your chat program")
+        lines = await s.read_until("encrypted", "I have asked your chat program")
+        # One instruction: no "Step 3: authenticate me" (start it yourself) before the bot's own.
+        assert not any(text.startswith("Step 3") for _, text in lines), lines
         await s.wait_otr("smp_request")
         s.answer_smp(SECRET)
         await s.expect("encrypted", startswith="Authentication succeeded!")
@@ -244,7 +245,8 @@ def test_an_idle_session_is_warned_then_signed_out_and_removed(prosody, run_bot)
         s.send_presence(pto=bot_jid, ptype="subscribe")
         await s.wait_presence(bot_jid, "subscribed")
         await to_encrypted(s)
-        await s.expect("encrypted", startswith="Are you still there?")
+        warning = await s.expect("encrypted", startswith="Are you still there?")
+        assert re.search(r"in [1-3] seconds?\.$", warning), warning  # exact: not "in 1 minute"
         await s.expect("encrypted", startswith="Your session has ended. You can start a new one")
         gone = await s.wait_presence(bot_jid, "unavailable")
         await s.wait_otr("finished")  # the bot's OTR disconnect came after the goodbye

@@ -1,5 +1,6 @@
 // The lesson's states table, transition by transition, and the effects each one asks for.
 #include "actors/lesson.hpp"
+#include "actors/timeouts.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -145,7 +146,8 @@ TEST_CASE("with may_start_smp the bot starts SMP itself once it knows the secret
   auto fx = l.handle("secret_received");
   CHECK(has<start_smp>(fx));
   CHECK(l.step() == steps::smp_in_progress);
-  CHECK(lines(fx).back() == msg::bot_started_smp);
+  // Only the bot's own instruction: no "start it yourself" before it (that would contradict it).
+  CHECK(lines(fx) == std::vector<msg>{msg::secret_known, msg::bot_started_smp});
   CHECK_FALSE(has<respond_smp>(fx));
 }
 
@@ -245,8 +247,7 @@ TEST_CASE("a code that was sent stays valid after OTR ends, and only once") {
 }
 
 TEST_CASE("ending OTR before completion returns to awaiting OTR, with an explanation") {
-  for (const auto& step : {steps::encrypted, steps::secret_known, steps::smp_in_progress,
-                           steps::verified}) {
+  for (const auto& step : {steps::encrypted, steps::secret_known, steps::smp_in_progress}) {
     CAPTURE(step);
     auto l = at(step);
     auto fx = l.handle("otr_disabled");
@@ -255,11 +256,59 @@ TEST_CASE("ending OTR before completion returns to awaiting OTR, with an explana
   }
 }
 
-TEST_CASE("ending OTR after completion changes nothing") {
+TEST_CASE("ending OTR after the code was sent says the code is still valid, not Step 1") {
+  auto l = at(steps::verified);
+  auto fx = l.handle("otr_disabled");
+  CHECK(l.step() == steps::awaiting_otr);
+  CHECK(lines(fx) == std::vector<msg>{msg::otr_ended_code_valid});
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::otr_ended_code_valid});
+  std::vector<effect> done;
+  CHECK(l.check_code("AAAA-AAAA", done));
+}
+
+TEST_CASE("ending OTR after completion changes nothing, and the reminder knows it ended") {
   auto l = at(steps::completed);
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::done});  // OTR still on
   CHECK(l.handle("otr_disabled").empty());
   CHECK(l.step() == steps::completed);
-  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::done});
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::done_otr_ended});
+}
+
+TEST_CASE("help at Step 4 repeats the code itself (the step is only ever encrypted)") {
+  auto l = at(steps::verified);
+  auto fx = l.handle("message_received");
+  REQUIRE(fx.size() == 1);
+  auto* s = std::get_if<say>(&fx.front());
+  REQUIRE(s);
+  CHECK(s->id == msg::code_reminder);
+  CHECK(s->args.at("code") == "AAAA-AAAA");
+}
+
+TEST_CASE("a failed SMP after the verification explains why the client now distrusts the bot") {
+  auto l = at(steps::verified);
+  l.handle("smp_started");
+  auto fx = l.handle("incorrect_secret_received");
+  CHECK(lines(fx) == std::vector<msg>{msg::verification_lost});
+  CHECK(l.step() == steps::verified);  // the code stays valid
+}
+
+TEST_CASE("the shared secret typed into the chat: why not, and a new one asked for") {
+  for (const auto& step : {steps::secret_known, steps::smp_in_progress}) {
+    CAPTURE(step);
+    auto l = at(step);
+    l.set_has_secret(false);  // the session forgets it
+    auto fx = l.handle("secret_leaked");
+    CHECK(l.step() == steps::encrypted);
+    CHECK(lines(fx) == std::vector<msg>{msg::secret_typed_in_chat, msg::ask_for_new_secret});
+    CHECK(has<abort_smp>(fx) == (step == steps::smp_in_progress));  // that check used it
+  }
+  auto before = at(steps::awaiting_otr);
+  CHECK(lines(before.handle("secret_leaked")) ==
+        std::vector<msg>{msg::secret_typed_in_chat, msg::ask_for_new_secret});
+  CHECK(before.step() == steps::awaiting_otr);
+  auto after = at(steps::verified);  // too late to matter for the lesson; still worth saying
+  CHECK(lines(after.handle("secret_leaked")) == std::vector<msg>{msg::secret_typed_in_chat});
+  CHECK(after.step() == steps::verified);
 }
 
 TEST_CASE("a new verification after OTR restarts sends a new code") {
@@ -316,4 +365,15 @@ TEST_CASE("a new OTR conversation after the verification began starts the authen
   auto done = at(steps::completed);
   CHECK(done.handle("otr_enabled").empty());
   CHECK(done.step() == steps::completed);
+}
+
+TEST_CASE("the timeout warning says seconds under a minute and a half, else rounded minutes") {
+  CHECK(words_for(40) == time_words{true, 40});
+  CHECK(words_for(1) == time_words{true, 1});
+  CHECK(words_for(89) == time_words{true, 89});
+  CHECK(words_for(90) == time_words{false, 2});
+  CHECK(words_for(300) == time_words{false, 5});
+  CHECK(words_for(329) == time_words{false, 5});
+  CHECK(seconds_left(std::chrono::seconds{1760}, std::chrono::seconds{1800}) == 40);
+  CHECK(seconds_left(std::chrono::seconds{1900}, std::chrono::seconds{1800}) == 1);
 }

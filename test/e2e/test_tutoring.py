@@ -1,0 +1,57 @@
+"""Each line right for its moment (issue 14's walk): the secret typed into the chat, a failed
+check after a good one, OTR ended once the code was sent. A python-potr student, the real bot."""
+import asyncio
+
+from harness import fresh_account
+from otr_peer import otr_student
+from test_lesson import PW, SECRET, lesson_bot, to_encrypted, verify
+
+
+def test_the_secret_typed_into_the_chat_is_recognised_and_forgotten(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        await to_encrypted(s)
+        s.say("Purple Tractor 42")  # not the secret (SMP tells capitals apart): a reminder
+        await s.expect("encrypted", startswith="Step 3: authenticate me")
+        s.say("  %s " % SECRET)  # the secret, as SMP would take it (spaces around do not count)
+        await s.expect("encrypted", startswith="You typed our shared secret into this chat. Never")
+        await s.expect("encrypted", startswith="I have forgotten that secret. Think of a new one")
+        # The old secret no longer verifies: the bot has none until the page gives a new one.
+        s.authenticate(SECRET)
+        await s.read_until("encrypted", "I do not know our secret yet")
+        await s.logout()
+
+    asyncio.run(scenario())
+    bot.wait_for_log(student + r" typed the shared secret into the chat: it is forgotten")
+    bot.wait_for_log(student + r": secret_known -> encrypted \(secret_leaked\)")
+    assert SECRET not in bot.log
+
+
+def test_a_failed_check_after_a_good_one_and_otr_ended_after_the_code(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        await to_encrypted(s)
+        await verify(s)
+        assert s.verified()
+        s.authenticate("not the secret")  # again, wrongly: the client now distrusts the bot
+        await s.wait_otr("smp_failed")
+        text = await s.expect("encrypted", startswith="That authentication failed, so your chat "
+                                                     "program now shows me as not verified")
+        assert "The code I sent you is still valid" in text
+        assert not s.verified()
+        s.end_otr()  # the code was sent: it still completes the exercise, no Step 1 again
+        await s.expect("plain", startswith="The encrypted conversation has ended. The code I sent "
+                                           "you while it was verified is still valid")
+        s.say("help")
+        await s.expect("plain", startswith="The encrypted conversation has ended. The code")
+        await s.ping_server()
+        assert s.inbox.empty()
+        await s.logout()
+
+    asyncio.run(scenario())
