@@ -32,11 +32,19 @@ def test_a_profanity_student_does_the_whole_lesson_on_a_server_without_carbons(p
         screen = client.screen()
         # Step 1 was said once, in answer to "hello".
         assert screen.count("Step 1: start an encrypted OTR conversation") == 1, screen
+        # A wrong secret first: Profanity's check fails, the bot explains what that can mean.
+        client.type('/otr secret "orange bicycle 9"')
+        client.wait_for(r"The authentication failed: the secret your chat program checked is not")
+        client.wait_for(r"someone sat in the middle of our conversation")
+        bot.wait_for_log(re.escape(student) + r": smp_in_progress -> secret_known "
+                                              r"\(incorrect_secret_received\)")
         client.type('/otr secret "%s"' % SECRET)  # several words: quoted, as Profanity wants
         client.wait_for(r"Authentication successful")
         code = client.wait_for(r"Here is your proof, sent over our verified channel: "
                                r"([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})").group(1)
         client.wait_for(r"Step 4: type this code")
+        client.type("help")  # Step 4 again, with the code
+        client.wait_for(r"Step 4: type the code I sent you, %s, on the page" % code)
         bot.wait_for_log(re.escape(student) + r": smp_in_progress -> verified")
 
         # Typed as a person copies it from a terminal: lower case, a space for the dash.
