@@ -31,7 +31,9 @@ using xmpp_gateway_actor = caf::typed_actor<
   /// Send a presence (subscriptions, availability).
   caf::reacts_to<xmpp::outbound_presence>,
   /// Add or remove a roster item.
-  caf::reacts_to<xmpp::roster_change>>;
+  caf::reacts_to<xmpp::roster_change>,
+  /// Ask a student's client which software it is (XEP-0092; the answer goes to the manager).
+  caf::reacts_to<xmpp::software_query>>;
 
 /// The key generation worker (actors/keygen.cpp), on a thread of its own.
 using keygen_actor = caf::typed_actor<
@@ -69,6 +71,8 @@ using outcomes_actor = caf::typed_actor<
 using session_actor = caf::typed_actor<
   /// A chat message from the student (any of their resources).
   caf::reacts_to<xmpp::inbound_message>,
+  /// What the student's client is (its name or caps node): the steps use its own words.
+  caf::reacts_to<xmpp::inbound_software>,
   /// The shared secret from the page -> true, or ec::weak_secret (the reason, a msgid).
   caf::replies_to<atoms::set_secret, std::string>::with<bool>,
   /// The code typed on the page -> whether it is the code of the latest verification.
@@ -98,6 +102,8 @@ using session_manager_actor = caf::typed_actor<
   /// A presence, and a chat message, from anyone (only whitelisted JIDs get an answer).
   caf::reacts_to<xmpp::inbound_presence>,
   caf::reacts_to<xmpp::inbound_message>,
+  /// The gateway: a client's answer to a software query (for that student's session).
+  caf::reacts_to<xmpp::inbound_software>,
   /// From a session: its student did something on the refresh list.
   caf::reacts_to<atoms::activity, std::string>,
   /// From a session: its lesson moved to this step (jid, step).

@@ -1,6 +1,7 @@
 // The lesson's states table and its actions.
 #include "actors/lesson.hpp"
 
+#include <map>
 #include <utility>
 
 namespace otrbot::lesson {
@@ -11,6 +12,30 @@ using functions = fsm::state_machine<context, std::string>::functions;
 
 void line(context& c, msg id, i18n::args args = {}) {
   c.effects.emplace_back(say{id, std::move(args)});
+}
+
+/// Step 1 in the student's program's words (or the generic ones); for a program without OTR,
+/// why this exercise needs another one.
+void step_one(context& c) {
+  using clients::client;
+  static const std::map<client, msg> words{
+    {client::pidgin, msg::start_otr_pidgin},   {client::profanity, msg::start_otr_profanity},
+    {client::psi, msg::start_otr_psi},         {client::mcabber, msg::start_otr_mcabber},
+    {client::poezio, msg::start_otr_poezio},   {client::miranda, msg::start_otr_miranda},
+    {client::without_otr, msg::client_without_otr}};
+  auto it = words.find(c.client.id);
+  line(c, it == words.end() ? msg::how_to_start_otr : it->second, {{"client", c.client.name}});
+}
+
+/// Step 3 in the student's program's words (or the generic ones).
+void step_three(context& c) {
+  using clients::client;
+  static const std::map<client, msg> words{
+    {client::pidgin, msg::authenticate_pidgin},   {client::profanity, msg::authenticate_profanity},
+    {client::psi, msg::authenticate_psi},         {client::mcabber, msg::authenticate_mcabber},
+    {client::poezio, msg::authenticate_poezio},   {client::miranda, msg::authenticate_miranda}};
+  auto it = words.find(c.client.id);
+  line(c, it == words.end() ? msg::how_to_authenticate : it->second, {{"client", c.client.name}});
 }
 
 // -- actions: run on entering a step ------------------------------------------
@@ -24,7 +49,7 @@ void explain_otr_start(context& c, const std::string&) {
     return;
   } else if (c.event == "otr_disabled")
     line(c, msg::otr_ended_early);
-  line(c, msg::how_to_start_otr);
+  step_one(c);
 }
 
 void explain_encryption(context& c, const std::string&) {
@@ -56,7 +81,7 @@ void ask_to_authenticate(context& c, const std::string&) {
     c.follow_ups.emplace_back("bot_started_smp");
     return;
   }
-  line(c, msg::how_to_authenticate);
+  step_three(c);
 }
 
 /// Leaving SMP because the secret was typed into the chat: the check under way used it.
@@ -142,10 +167,13 @@ const functions& handlers() {
        if (c.just_greeted)
          return;
        // Once a code was sent, it (not OTR again) is what completes the exercise.
-       line(c, c.code.empty() ? msg::how_to_start_otr : msg::otr_ended_code_valid);
+       if (c.code.empty())
+         step_one(c);
+       else
+         line(c, msg::otr_ended_code_valid);
      }},
     {"remind_secret", reminder(msg::ask_for_secret)},
-    {"remind_authenticate", reminder(msg::how_to_authenticate)},
+    {"remind_authenticate", [](context& c, const std::string&) { step_three(c); }},
     {"remind_smp", reminder(msg::smp_running)},
     // The verified step is only ever encrypted (OTR ending leaves it): the code may be repeated.
     {"remind_code", [](context& c, const std::string&) {
@@ -282,7 +310,7 @@ const fsm::states_table& lesson::table() {
 }
 
 lesson::lesson(settings cfg, secrets::random_bytes rng)
-  : ctx_{std::move(cfg), std::move(rng), {}, false, false, false, {}, {}, {}},
+  : ctx_{std::move(cfg), std::move(rng), {}, false, false, false, false, {}, {}, {}, {}},
     machine_{table(), actions(), handlers(), steps::awaiting_otr} {}
 
 std::vector<effect> lesson::start() {
@@ -290,6 +318,20 @@ std::vector<effect> lesson::start() {
   machine_.enter(ctx_, {});
   ctx_.follow_ups.clear();
   ctx_.just_greeted = true;
+  ctx_.greeted = true;
+  return std::exchange(ctx_.effects, {});
+}
+
+std::vector<effect> lesson::client_known(const clients::profile& client) {
+  if (client == ctx_.client)
+    return {};
+  ctx_.client = client;
+  if (!ctx_.greeted)
+    return {};  // the greeting will use it
+  if (client.id == clients::client::without_otr || step() == steps::awaiting_otr)
+    step_one(ctx_);  // (a program without OTR: why this one cannot do the exercise)
+  else if (step() == steps::secret_known)
+    step_three(ctx_);
   return std::exchange(ctx_.effects, {});
 }
 

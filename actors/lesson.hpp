@@ -30,6 +30,7 @@
 // holds the shared secret.
 #pragma once
 
+#include "actors/clients.hpp"
 #include "actors/secrets.hpp"
 #include "actors/state_machine.hpp"
 #include "i18n/text.hpp"
@@ -103,6 +104,8 @@ struct context {
   bool has_secret = false;    ///< whether a (strong) shared secret is known
   bool just_greeted = false;  ///< start() ran and no event came since: its lines answer the first message
   bool otr_on = false;        ///< an OTR conversation is on (what the last OTR event said)
+  bool greeted = false;       ///< start() has run
+  clients::profile client;    ///< the student's chat program, when known
   std::string code;           ///< the code sent after the last verification
   std::vector<effect> effects;
   std::vector<std::string> follow_ups;  ///< events to handle right after this one
@@ -131,6 +134,10 @@ public:
 
   /// accepts_code(), and if so handles "code_accepted" into `effects`.
   bool check_code(std::string_view typed, std::vector<effect>& effects);
+
+  /// The student's chat program is now known: from then on Steps 1 and 3 are in its words.
+  /// Says what changes now: that it cannot do OTR, or the current step in its words.
+  std::vector<effect> client_known(const clients::profile& client);
 
   /// Tells the lesson whether a strong shared secret is known (the session keeps it).
   void set_has_secret(bool known) { ctx_.has_secret = known; }

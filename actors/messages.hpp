@@ -194,7 +194,17 @@ typename Inspector::result_type inspect(Inspector& f, inbound_message& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_presence& x) {
-  return f(caf::meta::type_name("inbound_presence"), x.from, x.type);
+  return f(caf::meta::type_name("inbound_presence"), x.from, x.type, x.caps_node);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, software_query& x) {
+  return f(caf::meta::type_name("software_query"), x.to);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, inbound_software& x) {
+  return f(caf::meta::type_name("inbound_software"), x.from, x.name, x.caps_node);
 }
 
 template <class Inspector>

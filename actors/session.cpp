@@ -342,6 +342,9 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
       auto& s = self->state;
       bool first = s.peer.empty();
       s.peer = m.from;
+      // Which program each of the student's resources is (the steps are in its words).
+      if (s.cfg.gateway && s.client_asked.size() < 8 && s.client_asked.insert(m.from).second)
+        self->send(s.cfg.gateway, xmpp::software_query{m.from});
       if (first)
         run_effects(self, s.lesson->start());
       // Plaintext needs no key; OTR traffic (and, to keep the order, all that
@@ -351,6 +354,13 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
         return;
       }
       receive_message(self, m);
+    },
+    [self](xmpp::inbound_software& software) {
+      auto profile = clients::identify(software.name, software.caps_node);
+      if (profile.id == clients::client::generic)
+        return;  // unknown: the generic steps stay
+      log()->info("{} uses {}", self->state.cfg.jid, profile.name);
+      run_effects(self, self->state.lesson->client_known(profile));
     },
     [self](atoms::set_secret, const std::string& secret) -> caf::result<bool> {
       auto refused = accept_secret(self, secret);

@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace otrbot {
@@ -55,6 +56,7 @@ struct session_state {
   session_config cfg;
   std::shared_ptr<otr::session> otr;  ///< shared with a key calculation in flight
   std::unique_ptr<lesson::lesson> lesson;
+  std::set<std::string> client_asked;  ///< full JIDs asked which program they are
   std::string peer;                     ///< the full JID the student writes from
   std::optional<std::string> secret;    ///< normalised, strong; never logged
   std::string verified_session;         ///< OTR session id that SMP verified

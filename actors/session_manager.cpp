@@ -219,11 +219,18 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       carry_out(self, answer_presence(ok, p, bare));
       if (!ok)
         return;
-      if (p.type == "available")
-        session_for(self, bare);  // its key is made while the student reads
-      else if (p.type == "unavailable")
+      if (p.type == "available") {
+        auto session = session_for(self, bare);  // its key is made while the student reads
+        if (!p.caps_node.empty())
+          self->send(session, xmpp::inbound_software{p.from, {}, p.caps_node});
+      } else if (p.type == "unavailable")
         if (auto it = st.sessions.find(bare); it != st.sessions.end())
           self->send(it->second.actor, atoms::offline_v, p.from);
+    },
+    [self](xmpp::inbound_software& s) {
+      auto it = self->state.sessions.find(xmpp::bare_of(s.from));
+      if (it != self->state.sessions.end())
+        self->send(it->second.actor, std::move(s));
     },
     [self](xmpp::inbound_message& m) {
       auto bare = xmpp::bare_of(m.from);

@@ -70,6 +70,7 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
   };
   events.message = [&](xmpp::inbound_message m) { self->send(cfg.manager, std::move(m)); };
   events.presence = [&](xmpp::inbound_presence p) { self->send(cfg.manager, std::move(p)); };
+  events.software = [&](xmpp::inbound_software s) { self->send(cfg.manager, std::move(s)); };
   events.disconnected = [&](xmpp::failure why, const std::string& detail) {
     if (why == xmpp::failure::none) {
       log->info("disconnected");
@@ -125,6 +126,8 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
         [&](xmpp::outbound_message& m) { more = true; deliver(std::move(m)); },
         [&](xmpp::outbound_presence& p) { more = true; deliver(std::move(p)); },
         [&](xmpp::roster_change& r) { more = true; deliver(std::move(r)); },
+        // Only while online: the answer matters for the conversation under way.
+        [&](xmpp::software_query& q) { more = true; client->send(q); },
         [&](atoms::stop) { running = false; },
         caf::after(wait) >> [] {});
       wait = 0ms;

@@ -132,6 +132,60 @@ std::string_view pattern(msg id) {
     case msg::ask_for_new_secret:
       return N_("I have forgotten that secret. Think of a new one and enter it on the page for "
              "{project_name}, not here.");
+    case msg::start_otr_pidgin:
+      return N_("Step 1 in Pidgin: in this conversation window, click the \"Not private\" button at "
+             "the bottom (or open the OTR menu) and choose \"Start private conversation\". No such "
+             "button? Turn on the plugin \"Off-the-Record Messaging\" under Tools, Plugins first. "
+             "(Type \"help\" at any time to see what to do next.)");
+    case msg::authenticate_pidgin:
+      return N_("Step 3 in Pidgin: click the \"Unverified\" button (or open the OTR menu), choose "
+             "\"Authenticate buddy\", pick \"Shared secret\", type the secret you entered on the "
+             "page and click \"Authenticate\". If I am who I say I am, Pidgin will show our "
+             "conversation as private.");
+    case msg::start_otr_profanity:
+      return N_("Step 1 in Profanity: type /otr gen once (it makes your own OTR key, which takes a "
+             "moment), then /otr start in this chat window. (Type \"help\" at any time to see what "
+             "to do next.)");
+    case msg::authenticate_profanity:
+      return N_("Step 3 in Profanity: type /otr secret followed by the secret you entered on the "
+             "page, in double quotes when it has spaces, for example: /otr secret \"purple "
+             "elephant dances\". If I am who I say I am, Profanity will show me as trusted.");
+    case msg::start_otr_psi:
+      return N_("Step 1 in {client}: turn on the plugin \"Off-the-Record Messaging\" (Settings, "
+             "Plugins) if it is off, then click the OTR button in this chat window and choose "
+             "\"Start private conversation\". (Type \"help\" at any time to see what to do next.)");
+    case msg::authenticate_psi:
+      return N_("Step 3 in {client}: click the OTR button in this chat window, choose "
+             "\"Authenticate contact\", then \"Shared secret\", type the secret you entered on the "
+             "page and confirm. If I am who I say I am, {client} will show me as verified.");
+    case msg::start_otr_mcabber:
+      return N_("Step 1 in mcabber: type /otr start in this chat. (Type \"help\" at any time to see "
+             "what to do next.)");
+    case msg::authenticate_mcabber:
+      return N_("Step 3 in mcabber: type /otr smpq followed by the secret you entered on the page "
+             "(mcabber checks with a shared secret, which is what we use here). If I am who I say "
+             "I am, mcabber will report the check as successful.");
+    case msg::start_otr_poezio:
+      return N_("Step 1 in Poezio: load the OTR plugin with /load otr if it is not loaded, then type "
+             "/otr start in this conversation tab. (Type \"help\" at any time to see what to do "
+             "next.)");
+    case msg::authenticate_poezio:
+      return N_("Step 3 in Poezio: type /otrsmp ask followed by the secret you entered on the page, "
+             "in double quotes when it has spaces. If I am who I say I am, Poezio will report the "
+             "verification as succeeded.");
+    case msg::start_otr_miranda:
+      return N_("Step 1 in Miranda NG: with the plugin MirOTR on, click the OTR button in this "
+             "message window and choose \"Start OTR\". (Type \"help\" at any time to see what to "
+             "do next.)");
+    case msg::authenticate_miranda:
+      return N_("Step 3 in Miranda NG: click the OTR button, choose \"Verify\", then \"Shared "
+             "secret\", type the secret you entered on the page and confirm. If I am who I say I "
+             "am, Miranda NG will show me as verified.");
+    case msg::client_without_otr:
+      return N_("Your chat program, {client}, cannot do OTR, so this exercise cannot be done with "
+             "it. On a computer, Pidgin with its OTR plugin (Windows, Linux) or Profanity (Linux, "
+             "macOS, in a terminal) can; hardly any phone app still does. Log in with one of them "
+             "with the same Jabber ID and say hello to me again.");
     case msg::timeout_warning_seconds:
       return N_("Are you still there? Without a sign of life I will end this session in "
              "{seconds, plural, one {# second} other {# seconds}}.");

@@ -49,6 +49,15 @@ enum class msg {
   secret_typed_in_chat,   ///< the student typed the shared secret into the chat
   ask_for_new_secret,     ///< after that: the bot forgot it; a new one on the page ({project_name})
   timeout_warning_seconds,  ///< {seconds}: the session ends in under a minute and a half
+  // Steps 1 and 3 in a known client's own words ({client}: its name); the generic ones above
+  // for any other client.
+  start_otr_pidgin, authenticate_pidgin,
+  start_otr_profanity, authenticate_profanity,
+  start_otr_psi, authenticate_psi,
+  start_otr_mcabber, authenticate_mcabber,
+  start_otr_poezio, authenticate_poezio,
+  start_otr_miranda, authenticate_miranda,
+  client_without_otr,     ///< {client} cannot do OTR: which programs can
 };
 
 /// `values` with the format strings that the settings leave unset or empty

@@ -52,7 +52,11 @@ inbound_event decode(xmpp_ctx_t* ctx, xmpp_stanza_t* stanza) {
     return decode_message(ctx, stanza, from);
   if (is(name, "presence")) {
     const char* type = xmpp_stanza_get_type(stanza);
-    return inbound_presence{from, type ? type : "available"};
+    inbound_presence p{from, type ? type : "available", {}};
+    if (auto* caps = xmpp_stanza_get_child_by_ns(stanza, "http://jabber.org/protocol/caps"))
+      if (const char* node = xmpp_stanza_get_attribute(caps, "node"))
+        p.caps_node = node;
+    return p;
   }
   return ignored{std::string{"a <"} + (name ? name : "?") + "/> stanza"};
 }

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 #include <strophe.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace otrbot::xmpp {
@@ -42,6 +43,7 @@ using stanza_ptr = std::unique_ptr<xmpp_stanza_t, stanza_release>;
 
 constexpr const char* ns_roster = "jabber:iq:roster";
 constexpr const char* ns_ping = "urn:xmpp:ping";
+constexpr const char* ns_version = "jabber:iq:version";
 
 spdlog::level::level_enum level_of(xmpp_log_level_t l) {
   switch (l) {
@@ -164,6 +166,27 @@ struct xmpp_client::impl {
     xmpp_stanza_add_child(iq.get(), query.get());
     xmpp_id_handler_add(conn, &impl::on_roster_result, id.c_str(), this);
     xmpp_send(conn, iq.get());
+  }
+
+  /// XEP-0092's answer: the <name/> of the client's software.
+  static int on_version_result(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto* me = static_cast<impl*>(self);
+    inbound_software s;
+    const char* from = xmpp_stanza_get_from(stanza);
+    s.from = from ? from : "";
+    const char* type = xmpp_stanza_get_type(stanza);
+    auto* query = xmpp_stanza_get_child_by_ns(stanza, ns_version);
+    auto* name = query ? xmpp_stanza_get_child_by_name(query, "name") : nullptr;
+    if (type && std::strcmp(type, "result") == 0 && name) {
+      char* text = xmpp_stanza_get_text(name);
+      if (text) {
+        s.name.assign(text, std::min<std::size_t>(std::strlen(text), 200));
+        xmpp_free(me->ctx.get(), text);
+      }
+    }
+    if (me->events.software && !s.from.empty())
+      me->events.software(std::move(s));
+    return 0;  // one-shot
   }
 
   static std::vector<roster_item> roster_items(xmpp_stanza_t* query) {
@@ -376,6 +399,21 @@ void xmpp_client::send(const roster_change& r) {
     xmpp_stanza_set_attribute(item.get(), "subscription", "remove");
   xmpp_stanza_add_child(query.get(), item.get());
   xmpp_stanza_add_child(iq.get(), query.get());
+  xmpp_send(m.conn, iq.get());
+}
+
+void xmpp_client::send(const software_query& q) {
+  auto& m = *impl_;
+  if (!m.conn || !m.is_online)
+    return;
+  auto id = "version" + std::to_string(++m.roster_seq);
+  stanza_ptr iq{xmpp_iq_new(m.ctx.get(), "get", id.c_str())};
+  xmpp_stanza_set_to(iq.get(), q.to.c_str());
+  stanza_ptr query{xmpp_stanza_new(m.ctx.get())};
+  xmpp_stanza_set_name(query.get(), "query");
+  xmpp_stanza_set_ns(query.get(), ns_version);
+  xmpp_stanza_add_child(iq.get(), query.get());
+  xmpp_id_handler_add(m.conn, &impl::on_version_result, id.c_str(), impl_.get());
   xmpp_send(m.conn, iq.get());
 }
 

@@ -35,6 +35,7 @@ struct client_events {
   std::function<void(inbound_message)> message;
   std::function<void(inbound_presence)> presence;
   std::function<void(std::vector<roster_item>)> roster;
+  std::function<void(inbound_software)> software;  ///< an answer to a software_query
 };
 
 /// One XMPP client connection at a time. Not thread-safe: one thread owns it
@@ -62,6 +63,9 @@ public:
   void send(const outbound_message& m);
   void send(const outbound_presence& p);
   void send(const roster_change& r);
+  /// Asks for the software version (XEP-0092); the answer comes as software(), with an empty
+  /// name when the client refused or does not know the request.
+  void send(const software_query& q);
 
   /// Closes the stream politely; disconnected(failure::none, ...) follows.
   void disconnect();

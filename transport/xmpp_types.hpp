@@ -18,7 +18,23 @@ struct inbound_message {
 struct inbound_presence {
   std::string from;
   std::string type;
+  std::string caps_node{};  ///< XEP-0115: the sender's software ("https://profanity-im.github.io")
   friend bool operator==(const inbound_presence&, const inbound_presence&) = default;
+};
+
+/// Ask a full JID which software it runs (XEP-0092).
+struct software_query {
+  std::string to;
+  friend bool operator==(const software_query&, const software_query&) = default;
+};
+
+/// What a student's client says it is: XEP-0092's name (empty when it did not answer) or a
+/// XEP-0115 caps node from its presence.
+struct inbound_software {
+  std::string from;
+  std::string name;
+  std::string caps_node;
+  friend bool operator==(const inbound_software&, const inbound_software&) = default;
 };
 
 /// One roster item (RFC 6121 section 2.1.2).

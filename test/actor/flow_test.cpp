@@ -27,6 +27,7 @@ xmpp_gateway_actor::behavior_type quiet_gateway(xmpp_gateway_actor::pointer, std
     [](xmpp::outbound_message&) {},
     [](xmpp::outbound_presence&) {},
     [](xmpp::roster_change&) {},
+    [](xmpp::software_query&) {},
   };
 }
 
@@ -155,6 +156,8 @@ CAF_TEST(one student message goes manager then session then two lines to the gat
   expect((xmpp::inbound_message), from(manager).to(session));
   // The lesson's first step, told by the session as it starts.
   expect((atoms::step, std::string, std::string), from(session).to(manager).with(_, _, "awaiting_otr"));
+  // Which program the student's resource is (XEP-0092): asked once, the steps then use its words.
+  expect((xmpp::software_query), from(session).to(gateway).with(xmpp::software_query{"alice@x.org/phone"}));
   expect((xmpp::outbound_message), from(session).to(gateway));  // the greeting
   expect((xmpp::outbound_message), from(session).to(gateway));  // Step 1 (once)
   expect((atoms::activity, std::string), from(session).to(manager).with(_, "alice@x.org"));

@@ -32,6 +32,7 @@ xmpp_gateway_actor::behavior_type recording_gateway(xmpp_gateway_actor::pointer,
     [log](xmpp::roster_change& r) {
       log->push_back(std::string{"roster "} + (r.remove ? "remove " : "add ") + r.jid);
     },
+    [](xmpp::software_query&) {},  // nobody answers: the steps stay generic
   };
 }
 
@@ -50,6 +51,7 @@ session_actor::behavior_type failing_session(session_actor::pointer self, std::s
       CAF_MESSAGE("the session of " << jid << " fails");
       self->quit(caf::sec::runtime_error);
     },
+    [](xmpp::inbound_software&) {},
     [](atoms::set_secret, std::string&) { return false; },
     [](atoms::check_code, std::string&) { return false; },
     [](atoms::warn, std::int64_t) {},

@@ -26,9 +26,12 @@ def test_a_profanity_student_does_the_whole_lesson_on_a_server_without_carbons(p
         client.wait_for(r"Private key generation complete")
         client.type("/msg %s hello" % bot_jid)
         client.wait_for(r"Step 1: start an encrypted OTR conversation")
+        # The bot asked Profanity which program it is (XEP-0092): Step 1 in its own words.
+        client.wait_for(r"Step 1 in Profanity: type /otr gen once")
+        bot.wait_for_log(re.escape(student) + r" uses Profanity")
         client.type("/otr start")
         client.wait_for(r"OTR session started \(untrusted\)")
-        client.wait_for(r"Step 3: authenticate me")
+        client.wait_for(r'Step 3 in Profanity: type /otr secret followed by the secret')
         screen = client.screen()
         # Step 1 was said once, in answer to "hello".
         assert screen.count("Step 1: start an encrypted OTR conversation") == 1, screen

@@ -2,7 +2,7 @@
 check after a good one, OTR ended once the code was sent. A python-potr student, the real bot."""
 import asyncio
 
-from harness import fresh_account
+from harness import fresh_account, make_student
 from otr_peer import otr_student
 from test_lesson import PW, SECRET, lesson_bot, to_encrypted, verify
 
@@ -55,3 +55,26 @@ def test_a_failed_check_after_a_good_one_and_otr_ended_after_the_code(prosody, r
         await s.logout()
 
     asyncio.run(scenario())
+
+
+def test_a_program_without_otr_is_told_kindly_which_programs_can(prosody, run_bot):
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
+
+    async def scenario():
+        s = make_student(student, PW, prosody)
+        s.register_plugin("xep_0092", pconfig={"software_name": "Gajim", "version": "1.8.4"})
+        await s.login(prosody.port)
+        s.send_message(mto=bot_jid, mbody="hello", mtype="chat")
+        got = []
+        while not got or not got[-1].startswith("Your chat program"):
+            got.append((await s.next_message())["body"])
+        assert got[0].startswith("Hello! I am OTR Bot")
+        assert got[-1].startswith("Your chat program, Gajim, cannot do OTR, so this exercise "
+                                  "cannot be done with it. On a computer, Pidgin")
+        s.send_message(mto=bot_jid, mbody="help", mtype="chat")  # the reminder says the same
+        assert (await s.next_message())["body"].startswith("Your chat program, Gajim, cannot")
+        await s.logout()
+
+    asyncio.run(scenario())
+    bot.wait_for_log(student + r" uses Gajim")

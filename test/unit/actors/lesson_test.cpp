@@ -377,3 +377,39 @@ TEST_CASE("the timeout warning says seconds under a minute and a half, else roun
   CHECK(seconds_left(std::chrono::seconds{1760}, std::chrono::seconds{1800}) == 40);
   CHECK(seconds_left(std::chrono::seconds{1900}, std::chrono::seconds{1800}) == 1);
 }
+
+TEST_CASE("a known program gets Steps 1 and 3 in its own words") {
+  auto l = make();
+  CHECK(l.client_known({clients::client::profanity, "Profanity"}).empty());  // before the greeting
+  CHECK(lines(l.start()) == std::vector<msg>{msg::greeting, msg::start_otr_profanity});
+  l.handle("otr_enabled");
+  l.set_has_secret(true);
+  CHECK(lines(l.handle("secret_received")) ==
+        std::vector<msg>{msg::secret_known, msg::authenticate_profanity});
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::authenticate_profanity});
+}
+
+TEST_CASE("a program learnt after the greeting gets the current step in its words, once") {
+  auto l = make();
+  l.start();
+  auto fx = l.client_known({clients::client::psi, "Psi+"});
+  REQUIRE(lines(fx) == std::vector<msg>{msg::start_otr_psi});
+  CHECK(std::get<say>(fx.front()).args.at("client") == "Psi+");
+  CHECK(l.client_known({clients::client::psi, "Psi+"}).empty());  // the same again: nothing
+  l.handle("otr_enabled");
+  CHECK(l.client_known({clients::client::pidgin, "Pidgin"}).empty());  // step 2: nothing to redo
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::ask_for_secret});
+}
+
+TEST_CASE("a program without OTR is told kindly, instead of Step 1") {
+  auto l = make();
+  l.client_known({clients::client::without_otr, "Gajim"});
+  auto fx = l.start();
+  CHECK(lines(fx) == std::vector<msg>{msg::greeting, msg::client_without_otr});
+  CHECK(std::get<say>(fx.back()).args.at("client") == "Gajim");
+  CHECK(l.handle("message_received").empty());  // the message the greeting answered
+  CHECK(lines(l.handle("message_received")) == std::vector<msg>{msg::client_without_otr});
+  // Back with another program (a new resource): its Step 1.
+  CHECK(lines(l.client_known({clients::client::profanity, "Profanity"})) ==
+        std::vector<msg>{msg::start_otr_profanity});
+}
