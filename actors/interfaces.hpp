@@ -132,6 +132,7 @@ using session_manager_actor = caf::typed_actor<
   /// The whitelist; the running sessions (admin API); their bare JIDs.
   caf::replies_to<atoms::whitelist>::with<std::vector<whitelist_entry>>,
   caf::replies_to<atoms::session_list>::with<std::vector<session_info>>,
+  caf::replies_to<atoms::class_status, std::vector<std::string>>::with<std::vector<session_info>>,
   caf::replies_to<atoms::sessions>::with<std::vector<std::string>>>;
 
 } // namespace otrbot

@@ -60,6 +60,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, step, "step")
   /// Manager: every session -> std::vector<session_info>.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, session_list, "sess_list")
+  /// Manager: (class_status, jids) -> a session_info per JID: the running session's step and
+  /// last activity, "completed" once done, "" (and 0) when it has neither (the teacher view).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, class_status, "class_stat")
   /// Manager: end a JID's session as on timeout -> bool (false: no session).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, end_session, "end_sess")
   /// Outcomes: send a grade (with a grade_job).

@@ -391,6 +391,20 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
                        e.last_activity_unix});
       return out;
     },
+    [self](atoms::class_status, const std::vector<std::string>& jids) -> std::vector<session_info> {
+      const auto& st = self->state;
+      std::vector<session_info> out;
+      for (const auto& jid : jids) {
+        session_info info{jid, {}, {}, 0};
+        auto p = st.progress.find(jid);
+        if (p != st.progress.end() && p->second.completed)
+          info.step = lesson::steps::completed;
+        else if (auto it = st.sessions.find(jid); it != st.sessions.end())
+          info = {jid, it->second.step, {}, it->second.last_activity_unix};
+        out.push_back(std::move(info));
+      }
+      return out;
+    },
     [self](atoms::end_session, const std::string& jid) -> bool {
       auto bare = xmpp::bare_of(jid);
       if (!self->state.sessions.contains(bare))

@@ -96,6 +96,11 @@ launch_result validate_launch(std::string_view base_uri, const params& all,
     return refuse(400, N_("the launch has no resource_link_id"));
   l.user_id = value_of(all, "user_id");
   l.context_title = value_of(all, "context_title");
+  l.person_name = value_of(all, "lis_person_name_full");
+  if (l.person_name.empty()) {
+    auto given = value_of(all, "lis_person_name_given"), family = value_of(all, "lis_person_name_family");
+    l.person_name = given.empty() || family.empty() ? given + family : given + " " + family;
+  }
   l.locale = value_of(all, "launch_presentation_locale");
   // Addresses the bot may use later: only http(s) (never javascript:, file:, gopher:, ...).
   if (auto url = value_of(all, "launch_presentation_return_url"); net::is_http_url(url))

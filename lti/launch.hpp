@@ -15,6 +15,7 @@ namespace otrbot::lti {
 struct launch {
   std::string consumer_key;
   std::string user_id;
+  std::string person_name;            ///< lis_person_name_full (or given + family), when sent
   std::string resource_link_id;
   std::string context_title;
   std::string locale;                 ///< launch_presentation_locale, as sent

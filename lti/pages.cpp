@@ -5,6 +5,7 @@
 #include "i18n/text.hpp"
 
 #include <kainjow/mustache.hpp>
+#include <map>
 #include <unicode/unistr.h>
 #include <unicode/utf16.h>
 
@@ -40,6 +41,7 @@ body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; 
 h1 { font-size: 1.5rem; } .step { background: #eef3fb; border-left: 4px solid #2f5fb3; padding: .5rem 1rem; }
 progress { width: 100%; } input, button { max-width: 100%; } form.inline { display: inline; } .error { background: #fdecea; border-left: 4px solid #b3261e; padding: .5rem 1rem; }
 .dev { background: #fff4d6; border: 2px dashed #a66a00; padding: .5rem 1rem; }
+.wide { overflow-x: auto; } table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .25rem .5rem; border-bottom: 1px solid #ccd3e0; } tr.stuck { background: #fff4d6; }
 label { display: block; font-weight: 600; margin-top: 1rem; } input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; }
 button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; background: #2f5fb3; color: #fff; border: 0; border-radius: 4px; text-decoration: none; display: inline-block; }
 </style>{{/has_css}}
@@ -49,7 +51,7 @@ button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; bac
 {{#has_session}}<form method="post" action="/start_again" class="inline"><input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="start_again">{{start_again}}</button></form>{{/has_session}}
 {{^has_session}}<a class="button" id="start_again" href="/">{{start_again}}</a>{{/has_session}}</div>{{/development}}
 <h1>{{title}}</h1>
-<p class="step" id="step"><progress max="4" value="{{step_number}}"></progress><br>{{step}}</p>
+{{#show_step}}<p class="step" id="step"><progress max="4" value="{{step_number}}"></progress><br>{{step}}</p>{{/show_step}}
 {{#has_error}}<p class="error" id="error" role="alert">{{error}}</p>{{/has_error}}
 {{{content}}}
 </body>
@@ -58,7 +60,7 @@ button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; bac
 
 const char* index_page = R"(<p>{{intro}}</p>
 <ol><li>{{item1}}</li><li>{{item2}}</li><li>{{item3}}</li><li>{{item4}}</li></ol>
-{{#instructor}}<p id="instructor">{{instructor_note}}</p>{{/instructor}}
+{{#instructor}}<p id="instructor">{{instructor_note}} <a id="class_link" href="/class?s={{token}}">{{class_link}}</a></p>{{/instructor}}
 <a class="button" id="start" href="/enter_jid?s={{token}}">{{start}}</a>)";
 
 const char* enter_jid_page = R"(<p>{{intro}}</p>
@@ -93,7 +95,58 @@ const char* enter_bot_secret_page = R"({{#completed}}<p id="done">{{done}}</p>{{
 
 const char* error_page = R"(<p>{{intro}}</p>)";
 
+const char* class_page = R"(<p>{{intro}}</p>
+{{#has_rows}}<div class="wide"><table id="class">
+<thead><tr><th scope="col">{{h_student}}</th><th scope="col">{{h_jid}}</th><th scope="col">{{h_step}}</th><th scope="col">{{h_active}}</th><th scope="col">{{h_grade}}</th></tr></thead>
+<tbody>{{#rows}}<tr{{#stuck}} class="stuck"{{/stuck}}><td>{{student}}</td><td>{{jid}}</td><td>{{step}}{{#stuck}} <strong>{{stuck_label}}</strong>{{/stuck}}</td><td>{{active}}</td><td>{{grade}}{{#resend}}
+<form method="post" action="/class/resend" class="inline"><input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="grade" value="{{grade_id}}"><button type="submit">{{resend_label}}</button></form>{{/resend}}</td></tr>
+{{/rows}}</tbody></table></div>{{/has_rows}}
+{{^has_rows}}<p id="empty">{{empty}}</p>{{/has_rows}}
+<p><a href="/class?s={{token}}">{{refresh}}</a></p>)";
+
 data flag(bool b) { return b ? data::type::bool_true : data::type::bool_false; }
+
+/// The teacher view's rows, each in the instructor's language.
+data class_rows(const page_view& v, const i18n::catalogs& cats) {
+  auto tr = [&](const char* msgid) { return cats.text(v.locale, msgid); };
+  data list{data::type::list};
+  for (const auto& r : v.rows) {
+    data row;
+    row.set("student", shown(r.student));
+    row.set("jid", r.jid.empty() ? std::string{"-"} : r.jid);
+    page_view step;
+    if (r.jid.empty())
+      row.set("step", tr(N_("Not started: no Jabber ID yet")));
+    else if (r.lesson_step.empty())
+      row.set("step", tr(N_("No chat with the bot running")));
+    else {
+      describe_step(r.lesson_step, true, step);
+      row.set("step", tr(step.step.c_str()));
+    }
+    row.set("stuck", flag(r.stuck));
+    row.set("stuck_label", tr(N_("stuck?")));
+    row.set("active", r.idle_minutes < 0
+                        ? std::string{"-"}
+                        : cats.text(v.locale, N_("{minutes, plural, =0 {just now} one {# minute ago} "
+                                                 "other {# minutes ago}}"),
+                                    {{"minutes", std::to_string(r.idle_minutes)}}));
+    static const std::map<std::string, const char*> grades{
+      {"", N_("No grade (not a graded launch)")},
+      {"none", N_("Not yet")},
+      {"pending", N_("Being sent to the LMS")},
+      {"done", N_("Accepted by the LMS")},
+      {"failed", N_("Not accepted: the LMS refused it or could not be reached")}};
+    auto g = grades.find(r.grade);
+    row.set("grade", tr(g == grades.end() ? grades.at("") : g->second));
+    row.set("resend", flag(r.grade_id > 0 && (r.grade == "pending" || r.grade == "failed")));
+    row.set("resend_label", tr(N_("Send again")));
+    row.set("grade_id", std::to_string(r.grade_id));
+    row.set("token", v.token);
+    row.set("csrf", v.csrf);
+    list.push_back(row);
+  }
+  return list;
+}
 
 /// What the code page asks of the student at their step of the lesson.
 const char* code_page_intro(const std::string& step) {
@@ -157,6 +210,7 @@ std::string render(const page_view& v) {
       d.set("item4", tr(N_("type the code the bot then sends you on this page.")));
       d.set("instructor_note", tr(N_("You are launching this as an instructor: you can try "
                                      "everything, but no grade is sent.")));
+      d.set("class_link", tr(N_("See where your students are.")));
       d.set("start", tr(N_("Start")));
       break;
     case page::enter_jid:
@@ -198,6 +252,23 @@ std::string render(const page_view& v) {
       d.set("button", tr(N_("Check the code")));
       d.set("other_secret", tr(N_("Enter another secret")));
       break;
+    case page::class_view:
+      content = class_page;
+      title = tr(N_("Your class"));
+      d.set("intro", cats.text(v.locale, N_("Everyone who launched this exercise, and where each of "
+                                            "them is. Without progress for {minutes} minutes, a "
+                                            "student may be stuck."),
+                               {{"minutes", std::to_string(v.stuck_minutes)}}));
+      d.set("h_student", tr(N_("Student")));
+      d.set("h_jid", tr(N_("Jabber ID")));
+      d.set("h_step", tr(N_("Step")));
+      d.set("h_active", tr(N_("Last progress")));
+      d.set("h_grade", tr(N_("Grade")));
+      d.set("empty", tr(N_("Nobody has launched this exercise yet.")));
+      d.set("refresh", tr(N_("Refresh")));
+      d.set("has_rows", flag(!v.rows.empty()));
+      d.set("rows", class_rows(v, cats));
+      break;
     case page::error:
       title = tr(N_("Something went wrong"));
       d.set("intro", v.development
@@ -214,6 +285,7 @@ std::string render(const page_view& v) {
   d.set("csrf", v.csrf);
   d.set("step", v.step.empty() ? std::string{} : tr(v.step.c_str()));
   d.set("step_number", std::to_string(v.step_number));
+  d.set("show_step", flag(v.kind != page::class_view));  // a teacher's page: no step of theirs
   d.set("jid", shown(v.jid));
   d.set("typed_code", shown(v.typed_code));
   auto error_args = names;

@@ -4,11 +4,24 @@
 #include "i18n/catalog.hpp"
 #include "i18n/text.hpp"
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace otrbot::lti {
 
-enum class page { index, enter_jid, jid_entered, ask_for_secret, enter_bot_secret, error };
+enum class page { index, enter_jid, jid_entered, ask_for_secret, enter_bot_secret, class_view, error };
+
+/// One student on the teacher view.
+struct class_row {
+  std::string student;      ///< the LMS's name for them, else its user id
+  std::string jid;          ///< "" before they entered one
+  std::string lesson_step;  ///< the session's step, "completed", or "" (no session running)
+  std::int64_t idle_minutes = -1;  ///< since their last sign of life; -1: no session running
+  bool stuck = false;       ///< no progress for the view's stuck_minutes
+  std::string grade;        ///< "" (not a graded launch), "none" (not yet), "pending", "done", "failed"
+  std::int64_t grade_id = 0;  ///< the outbox's id, to send a pending or failed grade again
+};
 
 /// Everything a page may show. Text is escaped by the templates.
 struct page_view {
@@ -31,6 +44,8 @@ struct page_view {
   bool completed = false;
   bool instructor = false;        ///< an instructor's launch: no grade goes back
   bool development = false;       ///< development mode: no LMS launch
+  std::vector<class_row> rows;    ///< the teacher view's students
+  int stuck_minutes = 10;         ///< the teacher view: after this long without progress, "stuck?"
 };
 
 std::string render(const page_view& view);

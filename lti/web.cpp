@@ -57,19 +57,6 @@ web_response unavailable(web_ptr self, const caf::error& e, const char* msgid) {
   return lti::error_page(pages(self), 503, msgid);
 }
 
-/// The web session of a request (and, for POSTs, its CSRF check), or the
-/// error page to send instead.
-std::variant<web_session, web_response> require(web_ptr self, const web_request& r,
-                                                const lti::params& form, bool post) {
-  auto id = lti::read_token(lti::token_of(r, form), pages(self).token_key, unix_now());
-  auto it = id ? self->state.sessions.find(*id) : self->state.sessions.end();
-  if (it == self->state.sessions.end())
-    return lti::error_page(pages(self), 403,
-                           N_("Your session has expired or was not started from your course."));
-  if (post && !secrets::constant_time_equal(lti::value_of(form, "csrf"), it->second.csrf))
-    return lti::error_page(pages(self), 403, N_("This form was not sent from this exercise's page."));
-  return it->second;
-}
 
 /// Changes the live web session `id` (after an answer came: the copy a flow
 /// holds may be stale, or the visit may have ended meanwhile).
@@ -360,12 +347,30 @@ caf::result<web_response> route(web_ptr self, const web_request& r) {
     return post_code(self, r);
   if (post && p == "/start_again")
     return start_again(self, r);
+  if (get && p == "/class")
+    return class_view(self, r);
+  if (post && p == "/class/resend")
+    return class_resend(self, r);
   return lti::error_page(pages(self), 404, N_("There is no such page."));
 }
 
 } // namespace
 
 namespace web_routes {
+
+/// The web session of a request (and, for POSTs, its CSRF check), or the
+/// error page to send instead.
+std::variant<web_session, web_response> require(web_ptr self, const web_request& r,
+                                                const lti::params& form, bool post) {
+  auto id = lti::read_token(lti::token_of(r, form), self->state.cfg.pages.token_key, unix_now());
+  auto it = id ? self->state.sessions.find(*id) : self->state.sessions.end();
+  if (it == self->state.sessions.end())
+    return lti::error_page(self->state.cfg.pages, 403,
+                           N_("Your session has expired or was not started from your course."));
+  if (post && !secrets::constant_time_equal(lti::value_of(form, "csrf"), it->second.csrf))
+    return lti::error_page(self->state.cfg.pages, 403, N_("This form was not sent from this exercise's page."));
+  return it->second;
+}
 
 void persist(web_ptr self, const web_session& s) {
   if (self->state.cfg.store)

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <variant>
 
 namespace otrbot::web_routes {
 
@@ -37,6 +38,15 @@ lti::web_response admin_error(int status, const std::string& message);
 caf::result<lti::web_response>
 admin_grades(web_ptr self, const lti::web_request& r,
              const std::function<std::optional<lti::web_response>()>& refuse);
+
+/// The web session of a request (for POSTs, with its CSRF check), or the error page instead.
+std::variant<lti::web_session, lti::web_response> require(web_ptr self, const lti::web_request& r,
+                                                          const lti::params& form, bool post);
+
+/// GET /class: the teacher view (instructors of the exercise's placement only). POST
+/// /class/resend: one of their students' grades sent again.
+caf::result<lti::web_response> class_view(web_ptr self, const lti::web_request& r);
+caf::result<lti::web_response> class_resend(web_ptr self, const lti::web_request& r);
 
 /// Keeps a web session in the store (when there is one), so that a page
 /// open in a browser goes on working after a restart.

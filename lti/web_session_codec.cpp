@@ -9,7 +9,7 @@ using json = nlohmann::json;
 
 std::string encode_session(const web_session& s) {
   const auto& l = s.lms;
-  json lms{{"consumer_key", l.consumer_key},   {"user_id", l.user_id},
+  json lms{{"consumer_key", l.consumer_key},   {"user_id", l.user_id}, {"person_name", l.person_name},
            {"resource_link_id", l.resource_link_id}, {"context_title", l.context_title},
            {"locale", l.locale},               {"return_url", l.return_url},
            {"outcome_url", l.outcome_url},     {"result_sourcedid", l.result_sourcedid},
@@ -36,6 +36,7 @@ std::optional<web_session> decode_session(const std::string& text) {
     const auto& l = j.at("lms");
     s.lms.consumer_key = l.at("consumer_key").get<std::string>();
     s.lms.user_id = l.at("user_id").get<std::string>();
+    s.lms.person_name = l.value("person_name", std::string{});  // (not in sessions stored before it)
     s.lms.resource_link_id = l.at("resource_link_id").get<std::string>();
     s.lms.context_title = l.at("context_title").get<std::string>();
     s.lms.locale = l.at("locale").get<std::string>();

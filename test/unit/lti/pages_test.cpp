@@ -121,3 +121,33 @@ TEST_CASE("development mode: every page, the error page too, offers to start aga
   v.development = false;
   CHECK(render(v).find("start_again") == std::string::npos);
 }
+
+TEST_CASE("the teacher view lists each student's step, progress and grade, names escaped") {
+  page_view v;
+  v.kind = page::class_view;
+  v.token = "tok";
+  v.csrf = "c1";
+  v.stuck_minutes = 10;
+  v.rows = {{"Ada <b>Lovelace</b>", "ada@example.org", "smp_in_progress", 12, true, "none", 0},
+            {"u-2", "", "", -1, false, "", 0},
+            {"Grace", "grace@example.org", "completed", -1, false, "failed", 7},
+            {"Linus", "linus@example.org", "verified", 0, false, "pending", 8}};
+  auto html = render(v);
+  CHECK(html.find("Ada &lt;b&gt;Lovelace&lt;/b&gt;") != std::string::npos);
+  CHECK(html.find("<b>Lovelace") == std::string::npos);
+  CHECK(html.find("Step 3 of 4") != std::string::npos);
+  CHECK(html.find("<tr class=\"stuck\">") != std::string::npos);
+  CHECK(html.find("12 minutes ago") != std::string::npos);
+  CHECK(html.find("just now") != std::string::npos);
+  CHECK(html.find("Not started: no Jabber ID yet") != std::string::npos);
+  CHECK(html.find("No grade (not a graded launch)") != std::string::npos);
+  CHECK(html.find("Done: you have completed the exercise.") != std::string::npos);
+  // "Send again" only for grades the LMS has not accepted, each with the form's tokens.
+  CHECK(html.find("name=\"grade\" value=\"7\"") != std::string::npos);
+  CHECK(html.find("name=\"grade\" value=\"8\"") != std::string::npos);
+  CHECK(html.find("name=\"grade\" value=\"0\"") == std::string::npos);
+  CHECK(html.find("name=\"csrf\" value=\"c1\"") != std::string::npos);
+  CHECK(html.find("id=\"step\"") == std::string::npos);  // no step bar of the teacher's own
+  v.rows.clear();
+  CHECK(render(v).find("id=\"empty\"") != std::string::npos);
+}
