@@ -108,6 +108,7 @@ using session_manager_actor = caf::typed_actor<
   caf::reacts_to<atoms::activity, std::string>,
   /// From a session: its lesson moved to this step (jid, step).
   caf::reacts_to<atoms::step, std::string, std::string>,
+  caf::reacts_to<atoms::live, std::string, live_progress>,
   /// From a session: its student completed the lesson (the registered grade goes out).
   caf::reacts_to<atoms::completed, std::string>,
   /// From a session: the code went out over the verified session (jid, its HMAC).
@@ -129,9 +130,12 @@ using session_manager_actor = caf::typed_actor<
   caf::replies_to<atoms::check_code, std::string, std::string>::with<bool>,
   /// The lesson step of a JID's session ("" without one).
   caf::replies_to<atoms::step, std::string>::with<std::string>,
+  /// What the student's page shows live (the step as above).
+  caf::replies_to<atoms::live, std::string>::with<live_progress>,
   /// The whitelist; the running sessions (admin API); their bare JIDs.
   caf::replies_to<atoms::whitelist>::with<std::vector<whitelist_entry>>,
   caf::replies_to<atoms::session_list>::with<std::vector<session_info>>,
+  /// The teacher view: per JID its step and when it got there (last_activity), "completed".
   caf::replies_to<atoms::class_status, std::vector<std::string>>::with<std::vector<session_info>>,
   caf::replies_to<atoms::sessions>::with<std::vector<std::string>>>;
 

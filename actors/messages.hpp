@@ -61,8 +61,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Manager: every session -> std::vector<session_info>.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, session_list, "sess_list")
   /// Manager: (class_status, jids) -> a session_info per JID: the running session's step and
-  /// last activity, "completed" once done, "" (and 0) when it has neither (the teacher view).
+  /// when it reached it (in last_activity), "completed" once done, "" (and 0) when it has
+  /// neither (the teacher view).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, class_status, "class_stat")
+  /// Session -> manager: (live, jid, live_progress) what the student's page shows live changed;
+  /// web -> manager: (live, jid) -> live_progress.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, live, "live")
   /// Manager: end a JID's session as on timeout -> bool (false: no session).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, end_session, "end_sess")
   /// Outcomes: send a grade (with a grade_job).
@@ -116,6 +120,16 @@ struct session_info {
   std::int64_t last_activity = 0;  ///< Unix time
 };
 
+/// What the student's page follows live: the step, whether the chat is encrypted, the bot's
+/// fingerprint in this session, and the last authentication's state.
+struct live_progress {
+  std::string step;         ///< the lesson's step ("" without a session)
+  bool encrypted = false;
+  std::string fingerprint;  ///< the bot's OTR fingerprint for this student ("" before the key)
+  std::string smp;          ///< "", "running", "succeeded", "failed" or "aborted"
+  friend bool operator==(const live_progress&, const live_progress&) = default;
+};
+
 /// Where a student's grade goes (LTI 1.1 Basic Outcomes): the launch's outcome
 /// service. The consumer's secret is not in it: the grade sender looks it up.
 struct grade_job {
@@ -148,6 +162,11 @@ typename Inspector::result_type inspect(Inspector& f, whitelist_entry& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_info& x) {
   return f(caf::meta::type_name("session_info"), x.jid, x.step, x.locale, x.last_activity);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, live_progress& x) {
+  return f(caf::meta::type_name("live_progress"), x.step, x.encrypted, x.fingerprint, x.smp);
 }
 
 template <class Inspector>

@@ -39,6 +39,33 @@ void report(session_ptr self, const lesson::status& change) {
 }
 void handle_event(session_ptr self, const std::string& event, const std::string& detail = {});
 
+/// Tells the manager what the student's page shows live, when it changed.
+void set_live(session_ptr self, live_progress now) {
+  auto& st = self->state;
+  if (now == st.live)
+    return;
+  st.live = std::move(now);
+  if (st.cfg.manager)
+    self->send(st.cfg.manager, atoms::live_v, st.cfg.jid, st.live);
+}
+
+/// What an OTR event changes on the student's page: encryption and the authentication's state.
+void follow_live(session_ptr self, otr::event e) {
+  auto live = self->state.live;
+  using otr::event;
+  switch (e) {
+    case event::otr_enabled: live.encrypted = true; live.smp.clear(); break;  // new keys
+    case event::otr_already_setup: live.encrypted = true; break;
+    case event::otr_disabled: live.encrypted = false; live.smp.clear(); break;
+    case event::smp_started:
+    case event::smp_question_used: live.smp = "running"; break;
+    case event::smp_aborted: live.smp = "aborted"; break;
+    case event::correct_secret_received: live.smp = "succeeded"; break;
+    case event::incorrect_secret_received: live.smp = "failed"; break;
+  }
+  set_live(self, std::move(live));
+}
+
 /// Sends what libotr produced (protocol messages go out at once) and runs
 /// the lesson events it reported.
 void carry_out(session_ptr self, otr::outcome out, bool quiet = false);
@@ -152,6 +179,7 @@ void carry_out(session_ptr self, otr::outcome out, bool quiet) {
   if (!quiet)
     send_raw(self, out.to_send);
   for (auto e : out.events) {
+    follow_live(self, e);
     if (e == otr::event::correct_secret_received)
       st.verified_session = st.otr->session_id();
     // Lines still waiting to be typed were meant for the encrypted
@@ -177,8 +205,12 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
       say(self, s->id, s->args);
     } else if (std::holds_alternative<lesson::start_smp>(fx)) {
       flush_typing(self);  // the explanation arrives before the SMP request
-      if (st.secret)
+      if (st.secret) {
+        auto live = st.live;
+        live.smp = "running";
+        set_live(self, std::move(live));
         carry_out(self, st.otr->start_smp(*st.secret));
+      }
     } else if (std::holds_alternative<lesson::respond_smp>(fx)) {
       if (st.secret)
         carry_out(self, st.otr->respond_smp(*st.secret));
@@ -265,6 +297,9 @@ void key_ready(session_ptr self) {
   auto& st = self->state;
   st.key_ready = true;
   log()->info("OTR key ready for {}: fingerprint {}", st.cfg.jid, st.otr->fingerprint());
+  auto live = st.live;
+  live.fingerprint = st.otr->fingerprint();
+  set_live(self, std::move(live));
   while (!st.waiting.empty()) {
     xmpp::inbound_message m{st.peer, std::move(st.waiting.front())};
     st.waiting.pop_front();
@@ -335,6 +370,9 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
           });
     } else if (key->calculate() && st.otr->finish_key(*key)) {
       st.key_ready = true;
+      auto live = st.live;
+      live.fingerprint = st.otr->fingerprint();
+      set_live(self, std::move(live));
     }
   }
   return {

@@ -57,6 +57,7 @@ struct session_state {
   std::shared_ptr<otr::session> otr;  ///< shared with a key calculation in flight
   std::unique_ptr<lesson::lesson> lesson;
   std::set<std::string> client_asked;  ///< full JIDs asked which program they are
+  live_progress live;  ///< what the student's page shows live (the manager keeps a copy)
   std::string peer;                     ///< the full JID the student writes from
   std::optional<std::string> secret;    ///< normalised, strong; never logged
   std::string verified_session;         ///< OTR session id that SMP verified

@@ -63,7 +63,8 @@ session_actor session_for(manager_ptr self, const std::string& jid) {
   }
   auto s = st.cfg.spawn_session(self->system(), std::move(sc));
   self->monitor(s);
-  st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, {}});
+  st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, {},
+                                         unix_now(), {}});
   st.owners.emplace(s.address(), jid);
   log()->info("session started for {}", jid);
   return s;
@@ -368,10 +369,28 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     },
     [self](atoms::step, const std::string& jid, const std::string& step) {
       auto& st = self->state;
-      if (auto it = st.sessions.find(jid); it != st.sessions.end())
+      if (auto it = st.sessions.find(jid); it != st.sessions.end() && it->second.step != step) {
         it->second.step = step;
+        it->second.step_since_unix = unix_now();
+      }
       if (st.cfg.store)
         self->send(st.cfg.store, atoms::st_step_v, jid, step, st.progress[jid].had_secret);
+    },
+    [self](atoms::live, const std::string& jid, live_progress& live) {
+      if (auto it = self->state.sessions.find(jid); it != self->state.sessions.end())
+        it->second.live = std::move(live);
+    },
+    [self](atoms::live, const std::string& jid) -> live_progress {
+      auto& st = self->state;
+      auto bare = xmpp::bare_of(jid);
+      live_progress out;
+      if (auto it = st.sessions.find(bare); it != st.sessions.end()) {
+        out = it->second.live;
+        out.step = it->second.step;
+      }
+      if (auto p = st.progress.find(bare); p != st.progress.end() && p->second.completed)
+        out.step = lesson::steps::completed;
+      return out;
     },
     [self](atoms::step, const std::string& jid) -> std::string {
       auto& st = self->state;
@@ -400,7 +419,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
         if (p != st.progress.end() && p->second.completed)
           info.step = lesson::steps::completed;
         else if (auto it = st.sessions.find(jid); it != st.sessions.end())
-          info = {jid, it->second.step, {}, it->second.last_activity_unix};
+          info = {jid, it->second.step, {}, it->second.step_since_unix};  // progress, not chatter
         out.push_back(std::move(info));
       }
       return out;

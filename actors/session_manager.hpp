@@ -57,6 +57,8 @@ struct session_entry {
   bool warned = false;
   bool ending = false;  ///< its sign-out is under way: not ended twice
   std::string step;  ///< the lesson's step, as the session reports it
+  std::int64_t step_since_unix = 0;  ///< when it reached that step (the teacher view's "progress")
+  live_progress live;  ///< encryption, fingerprint and authentication, as the session reports them
 };
 
 /// What the manager knows of a student beyond a running session: enough to

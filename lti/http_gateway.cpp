@@ -5,6 +5,7 @@
 #include "actors/logging.hpp"
 #include "i18n/mark.hpp"
 #include "lti/http_guard.hpp"
+#include "lti/progress_script.hpp"
 #include "lti/web.hpp"
 #include "transport/address.hpp"
 
@@ -161,6 +162,20 @@ struct http_gateway::impl {
       write(r, {200, lti::body_kind::none, {}, {}, {}, false, true}, {});  // a HEAD has no body
       return Route::Result::Ok;
     });
+    // The pages' script: answered here, the same for everyone.
+    Routes::Get(router, "/static/progress.js", [](const Request&, Http::ResponseWriter r) {
+      r.headers().add<content_type_options>("nosniff");
+      r.headers().add<cache_control>("max-age=3600");
+      const bool closing = lti::answering(r);
+      auto sent = r.send(Http::Code::Ok, std::string{lti::progress_script},
+                         utf8(MIME(Text, Javascript)));
+      if (closing)
+        lti::close_when_sent(r, std::move(sent));
+      return Route::Result::Ok;
+    });
+    Routes::Get(router, "/progress", to_web);
+    Routes::Get(router, "/class", to_web);
+    Routes::Post(router, "/class/resend", to_web);
     for (const char* page : {"/", "/enter_jid", "/ask_for_secret", "/enter_bot_secret"}) {
       Routes::Get(router, page, to_web);
       Routes::Post(router, page, to_web);

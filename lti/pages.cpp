@@ -41,6 +41,7 @@ body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; 
 h1 { font-size: 1.5rem; } .step { background: #eef3fb; border-left: 4px solid #2f5fb3; padding: .5rem 1rem; }
 progress { width: 100%; } input, button { max-width: 100%; } form.inline { display: inline; } .error { background: #fdecea; border-left: 4px solid #b3261e; padding: .5rem 1rem; }
 .dev { background: #fff4d6; border: 2px dashed #a66a00; padding: .5rem 1rem; }
+.live { border-left: 4px solid #5b7a3a; padding: 0 1rem; } .live p:empty { display: none; }
 .wide { overflow-x: auto; } table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .25rem .5rem; border-bottom: 1px solid #ccd3e0; } tr.stuck { background: #fff4d6; }
 label { display: block; font-weight: 600; margin-top: 1rem; } input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; }
 button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; background: #2f5fb3; color: #fff; border: 0; border-radius: 4px; text-decoration: none; display: inline-block; }
@@ -51,9 +52,12 @@ button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; bac
 {{#has_session}}<form method="post" action="/start_again" class="inline"><input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="start_again">{{start_again}}</button></form>{{/has_session}}
 {{^has_session}}<a class="button" id="start_again" href="/">{{start_again}}</a>{{/has_session}}</div>{{/development}}
 <h1>{{title}}</h1>
-{{#show_step}}<p class="step" id="step"><progress max="4" value="{{step_number}}"></progress><br>{{step}}</p>{{/show_step}}
+{{#show_step}}<p class="step" id="step"><progress max="4" value="{{step_number}}"></progress><br><span id="step_text">{{step}}</span></p>{{/show_step}}
 {{#has_error}}<p class="error" id="error" role="alert">{{error}}</p>{{/has_error}}
 {{{content}}}
+{{#live}}<div id="live" class="live" aria-live="polite" data-progress="/progress?s={{token}}">
+<p id="live_encryption"></p><p id="live_fingerprint"></p><p id="live_smp"></p></div>
+<script src="/static/progress.js" defer></script>{{/live}}
 </body>
 </html>
 )";
@@ -286,6 +290,10 @@ std::string render(const page_view& v) {
   d.set("step", v.step.empty() ? std::string{} : tr(v.step.c_str()));
   d.set("step_number", std::to_string(v.step_number));
   d.set("show_step", flag(v.kind != page::class_view));  // a teacher's page: no step of theirs
+  // The pages after the JID follow the lesson live (progress.js; without script, a reload).
+  d.set("live", flag(!v.token.empty() && !v.jid.empty() && !v.completed &&
+                     (v.kind == page::jid_entered || v.kind == page::ask_for_secret ||
+                      v.kind == page::enter_bot_secret)));
   d.set("jid", shown(v.jid));
   d.set("typed_code", shown(v.typed_code));
   auto error_args = names;

@@ -349,6 +349,8 @@ caf::result<web_response> route(web_ptr self, const web_request& r) {
     return start_again(self, r);
   if (get && p == "/class")
     return class_view(self, r);
+  if (get && p == "/progress")
+    return live_view(self, r);
   if (post && p == "/class/resend")
     return class_resend(self, r);
   return lti::error_page(pages(self), 404, N_("There is no such page."));

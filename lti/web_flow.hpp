@@ -46,8 +46,8 @@ struct web_settings {
 };
 
 /// The pages' Content-Security-Policy: nothing but their own style (and
-/// lti.css_url's origin), no script, forms only to themselves, framed only
-/// by lti.frame_ancestors.
+/// lti.css_url's origin) and their own script (no inline one), forms only to
+/// themselves, framed only by lti.frame_ancestors.
 std::string content_security_policy(const conf::lti_settings& lti);
 
 /// The signed token of a web session, for links, forms and the cookie.

@@ -48,6 +48,9 @@ std::variant<lti::web_session, lti::web_response> require(web_ptr self, const lt
 caf::result<lti::web_response> class_view(web_ptr self, const lti::web_request& r);
 caf::result<lti::web_response> class_resend(web_ptr self, const lti::web_request& r);
 
+/// GET /progress: what the student's page follows live, as JSON (progress.js asks it).
+caf::result<lti::web_response> live_view(web_ptr self, const lti::web_request& r);
+
 /// Keeps a web session in the store (when there is one), so that a page
 /// open in a browser goes on working after a restart.
 void persist(web_ptr self, const lti::web_session& s);

@@ -91,7 +91,7 @@ class WebStudent:
 
     def step(self):
         m = re.search(r'<progress[^>]*></progress><br>(.*?)</p>', self.last.text, re.S)
-        return html.unescape(m.group(1)) if m else None
+        return html.unescape(re.sub(r"<[^>]+>", "", m.group(1))) if m else None
 
 
 SUCCESS = """<?xml version="1.0" encoding="UTF-8"?>

@@ -164,3 +164,57 @@ def test_a_student_goes_through_the_pages_in_chromium(prosody, run_bot, tmp_path
     finally:
         driver.quit()
         lms.close()
+
+
+def test_the_page_follows_the_lesson_live_without_a_reload(prosody, run_bot, tmp_path):
+    from otr_peer import otr_student
+    from test_lms import PW
+    out = os.path.join(ARTIFACTS, "live")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    driver = browser()
+    try:
+        p = Pages(driver, out)
+        page = str(tmp_path / "launch.html")
+        launch_page(page, base + "/", sign(base + "/", launch_params()))
+        driver.get("file://" + page)
+        p.click_to("#start", "/enter_jid")
+        p.fill("#jid", student)
+        p.click_to("button[type=submit]", "/jid_entered")
+        p.click_to("#next", "/ask_for_secret")
+        p.fill("#secret", SECRET)
+        p.click_to("button[type=submit]", "/enter_bot_secret")
+        assert "Step 1 of 4" in p.text("#step")
+        live = p.el("#live")
+        assert live.get_attribute("aria-live") == "polite"
+        p.wait.until(lambda d: "not encrypted" in p.text("#live_encryption"))
+        page_before = driver.find_element(p.by.TAG_NAME, "html")
+
+        async def chat():
+            s = await otr_student(prosody, student, PW, bot_jid)
+            s.say("hello")
+            await s.read_until("plain", "Step 1:")
+            s.start_otr()
+            await s.wait_otr("encrypted")
+            await s.read_until("encrypted", "Step 3: authenticate me")
+            # The page, unreloaded: encrypted, the fingerprint the student's client sees, Step 3.
+            p.wait.until(lambda d: "Step 3 of 4" in p.text("#step"))
+            assert "is encrypted with OTR" in p.text("#live_encryption")
+            fingerprint = s.bot_fingerprint().upper()
+            shown = p.text("#live_fingerprint").replace(" ", "")
+            assert fingerprint in shown, (fingerprint, shown)
+            p.check_widths("live-step-3")
+            s.authenticate(SECRET)
+            await s.wait_otr("smp_success")
+            await s.read_until("encrypted", "Here is your proof")
+            p.wait.until(lambda d: "Step 4 of 4" in p.text("#step"))
+            assert "Your secret matched" in p.text("#live_smp")
+            await s.logout()
+        asyncio.run(chat())
+        # All of it happened on the same page: no navigation, no reload.
+        assert page_before.is_displayed() and driver.current_url.split("?")[0].endswith("/enter_bot_secret")
+        p.check_widths("live-step-4")
+    finally:
+        driver.quit()
