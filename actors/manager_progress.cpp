@@ -106,4 +106,30 @@ std::optional<std::string> whitelist_full(const session_manager_state& st, const
   return "bot.max_whitelisted_from_" + source + " = " + std::to_string(limit->second);
 }
 
+std::vector<session_info> class_status(const session_manager_state& st,
+                                       const std::vector<std::string>& jids) {
+  std::vector<session_info> out;
+  for (const auto& jid : jids) {
+    session_info info{jid, {}, {}, 0};
+    auto p = st.progress.find(jid);
+    if (p != st.progress.end() && p->second.completed)
+      info.step = lesson::steps::completed;
+    else if (auto it = st.sessions.find(jid); it != st.sessions.end())
+      info = {jid, it->second.step, {}, it->second.step_since_unix};  // progress, not chatter
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+live_progress live_of(const session_manager_state& st, const std::string& bare) {
+  live_progress out;
+  if (auto it = st.sessions.find(bare); it != st.sessions.end()) {
+    out = it->second.live;
+    out.step = it->second.step;
+  }
+  if (auto p = st.progress.find(bare); p != st.progress.end() && p->second.completed)
+    out.step = lesson::steps::completed;
+  return out;
+}
+
 } // namespace otrbot::manager_progress

@@ -380,17 +380,8 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       if (auto it = self->state.sessions.find(jid); it != self->state.sessions.end())
         it->second.live = std::move(live);
     },
-    [self](atoms::live, const std::string& jid) -> live_progress {
-      auto& st = self->state;
-      auto bare = xmpp::bare_of(jid);
-      live_progress out;
-      if (auto it = st.sessions.find(bare); it != st.sessions.end()) {
-        out = it->second.live;
-        out.step = it->second.step;
-      }
-      if (auto p = st.progress.find(bare); p != st.progress.end() && p->second.completed)
-        out.step = lesson::steps::completed;
-      return out;
+    [self](atoms::live, const std::string& jid) {
+      return manager_progress::live_of(self->state, xmpp::bare_of(jid));
     },
     [self](atoms::step, const std::string& jid) -> std::string {
       auto& st = self->state;
@@ -410,19 +401,8 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
                        e.last_activity_unix});
       return out;
     },
-    [self](atoms::class_status, const std::vector<std::string>& jids) -> std::vector<session_info> {
-      const auto& st = self->state;
-      std::vector<session_info> out;
-      for (const auto& jid : jids) {
-        session_info info{jid, {}, {}, 0};
-        auto p = st.progress.find(jid);
-        if (p != st.progress.end() && p->second.completed)
-          info.step = lesson::steps::completed;
-        else if (auto it = st.sessions.find(jid); it != st.sessions.end())
-          info = {jid, it->second.step, {}, it->second.step_since_unix};  // progress, not chatter
-        out.push_back(std::move(info));
-      }
-      return out;
+    [self](atoms::class_status, const std::vector<std::string>& jids) {
+      return manager_progress::class_status(self->state, jids);
     },
     [self](atoms::end_session, const std::string& jid) -> bool {
       auto bare = xmpp::bare_of(jid);

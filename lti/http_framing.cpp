@@ -1,4 +1,5 @@
 #include "lti/http_framing.hpp"
+#include "lti/ows.hpp"
 
 #include <algorithm>
 #include <array>
@@ -22,14 +23,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
          });
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 /// The methods Pistache's parser knows; any other would get its error, not ours.
@@ -82,7 +75,7 @@ std::optional<framing_error> request_framer::check_head() {
     if (colon == std::string_view::npos || !is_token(line.substr(0, colon)))
       return bad("malformed header field");  // no whitespace before the colon (RFC 9112 5.1)
     auto name = line.substr(0, colon);
-    auto value = trim(line.substr(colon + 1));
+    auto value = trim_ows(line.substr(colon + 1));
     if (std::any_of(value.begin(), value.end(), [](char c) {
           return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
         }))
@@ -95,7 +88,7 @@ std::optional<framing_error> request_framer::check_head() {
       // Several fields, or a list, must all say the same (RFC 9112 6.3, item 5).
       while (true) {
         auto comma = value.find(',');
-        auto one = trim(value.substr(0, comma));
+        auto one = trim_ows(value.substr(0, comma));
         if (one.empty() || !std::all_of(one.begin(), one.end(), [](char c) { return c >= '0' && c <= '9'; }))
           return bad("invalid Content-Length");
         if (length && *length != one)

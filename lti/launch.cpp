@@ -1,5 +1,6 @@
 // LTI 1.1 launch validation (LTI 1.1 Implementation Guide, section 4; RFC 5849).
 #include "lti/launch.hpp"
+#include "lti/ows.hpp"
 
 #include "i18n/mark.hpp"
 #include "transport/address.hpp"
@@ -8,14 +9,6 @@
 
 namespace otrbot::lti {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 launch_result refuse(int status, std::string message) {
   return {std::nullopt, launch_error{status, std::move(message)}};
@@ -35,7 +28,7 @@ std::set<std::string> parse_roles(std::string_view roles) {
   std::size_t pos = 0;
   while (pos <= roles.size()) {
     auto comma = roles.find(',', pos);
-    auto role = trim(roles.substr(pos, comma == std::string_view::npos ? roles.npos : comma - pos));
+    auto role = trim_ows(roles.substr(pos, comma == std::string_view::npos ? roles.npos : comma - pos));
     for (std::string_view prefix : {"urn:lti:role:ims/lis/", "urn:lti:instrole:ims/lis/",
                                     "urn:lti:sysrole:ims/lis/",
                                     "http://purl.imsglobal.org/vocab/lis/v2/membership#",
