@@ -27,14 +27,17 @@ def web_bot(prosody, run_bot, whitelist=(), **kw):
     return bot, bot_jid, "http://127.0.0.1:%d" % port
 
 
-async def do_lesson_in_chat(prosody, student_jid, bot_jid, secret=SECRET):
-    """The student's chat side, once the page has the secret: OTR, SMP, the code."""
+async def do_lesson_in_chat(prosody, student_jid, bot_jid, secret=SECRET, say_encrypted=None):
+    """The student's chat side, once the page has the secret: OTR, SMP, the code (and, before
+    SMP, `say_encrypted` typed inside OTR, when given)."""
     s = await otr_student(prosody, student_jid, PW, bot_jid)
     s.say("hello")
     await s.read_until("plain", "Step 1:")
     s.start_otr()
     await s.wait_otr("encrypted")
     await s.read_until("encrypted", "Step 3: authenticate me")
+    if say_encrypted:
+        s.say(say_encrypted)
     s.authenticate(secret)
     await s.wait_otr("smp_success")
     lines = await s.read_until("encrypted", "Here is your proof")
