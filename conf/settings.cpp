@@ -233,6 +233,7 @@ void read_lti(table_reader& r, lti_settings& l, const secret_sources& src) {
   r.integer("max_header_bytes", l.max_header_bytes, 1024, 1024 * 1024);
   r.integer("max_body_bytes", l.max_body_bytes, 1024, 16 * 1024 * 1024);
   r.integer("request_timeout", l.request_timeout, 1, 3600);
+  r.integer("stuck_after_minutes", l.stuck_after_minutes, 1, 24 * 60);
   for (const auto& origin : l.frame_ancestors)
     if (!net::is_http_url(origin) || origin.find_first_of(" ;,'\"") != std::string::npos)
       refuse(r.key("frame_ancestors"), "\"" + origin + "\" is not an origin such as "

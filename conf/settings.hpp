@@ -79,6 +79,7 @@ struct lti_settings {
   std::int64_t max_header_bytes = 16 * 1024;
   std::int64_t max_body_bytes = 64 * 1024;
   std::int64_t request_timeout = 60;  ///< seconds for a request's head, and again for its body
+  std::int64_t stuck_after_minutes = 10;  ///< the teacher view: no new step for this long, "stuck?"
   std::map<std::string, std::string> consumers;  ///< key -> secret
   /// Consumers whose grade URLs may be on loopback or private addresses
   /// (allow_private_outcome_urls = true: tests, an LMS on the same host).

@@ -16,9 +16,6 @@ using lti::web_request;
 using lti::web_response;
 using lti::web_session;
 
-/// After this long without a step forward, a running session is "stuck?".
-constexpr std::int64_t stuck_minutes = 10;
-
 /// The instructor's web session, or the page that refuses.
 std::variant<web_session, web_response> instructor(web_ptr self, const web_request& r,
                                                    const lti::params& form, bool post) {
@@ -47,7 +44,8 @@ std::vector<web_session> class_of(web_ptr self, const web_session& teacher) {
 }
 
 lti::class_row row_of(const web_session& s, const session_info* info,
-                      const std::vector<store::grade>& open_grades, std::int64_t now) {
+                      const std::vector<store::grade>& open_grades, std::int64_t now,
+                      std::int64_t stuck_minutes) {
   lti::class_row row;
   row.student = s.lms.person_name.empty() ? s.lms.user_id : s.lms.person_name;
   row.jid = s.jid;
@@ -73,12 +71,13 @@ lti::class_row row_of(const web_session& s, const session_info* info,
 void render(web_ptr self, reply rp, const web_session& teacher, std::vector<web_session> students,
             std::vector<session_info> infos, std::vector<store::grade> grades) {
   auto v = lti::view(self->state.cfg.pages, lti::page::class_view, &teacher, {});
+  const auto stuck_minutes = self->state.cfg.pages.lti.stuck_after_minutes;
   v.stuck_minutes = static_cast<int>(stuck_minutes);
   auto now = unix_now();
   for (const auto& s : students) {
     auto it = std::find_if(infos.begin(), infos.end(),
                            [&](const session_info& i) { return !s.jid.empty() && i.jid == s.jid; });
-    v.rows.push_back(row_of(s, it == infos.end() ? nullptr : &*it, grades, now));
+    v.rows.push_back(row_of(s, it == infos.end() ? nullptr : &*it, grades, now, stuck_minutes));
   }
   std::sort(v.rows.begin(), v.rows.end(), [](const auto& a, const auto& b) {
     return std::tie(b.stuck, a.student) < std::tie(a.stuck, b.student);  // the stuck ones first

@@ -84,6 +84,7 @@ TEST_CASE("store, grade retries, message rate and private grade URLs are read an
 TEST_CASE("the web server's limits and the whitelist's are read and bounded") {
   auto r = load("[lti]\nmax_connections_per_address = 0\nmax_requests_per_address_per_minute = 5\n"
                 "max_header_bytes = 2048\nmax_body_bytes = 4096\nrequest_timeout = 2\n"
+                "stuck_after_minutes = 3\n"
                 "[bot]\nmax_whitelisted_from_pages = 3\nmax_whitelisted_from_admin = 0\n");
   INFO((r.error ? r.error->describe() : ""));
   REQUIRE(r);
@@ -92,6 +93,7 @@ TEST_CASE("the web server's limits and the whitelist's are read and bounded") {
   CHECK(r.value->lti.max_header_bytes == 2048);
   CHECK(r.value->lti.max_body_bytes == 4096);
   CHECK(r.value->lti.request_timeout == 2);
+  CHECK(r.value->lti.stuck_after_minutes == 3);
   CHECK(r.value->bot.max_whitelisted_from_pages == 3);
   CHECK(r.value->bot.max_whitelisted_from_admin == 0);
   auto defaults = load(minimal);
