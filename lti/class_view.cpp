@@ -26,7 +26,8 @@ std::variant<web_session, web_response> instructor(web_ptr self, const web_reque
   return found;
 }
 
-/// The learners of the instructor's placement: the latest visit of each LMS user.
+/// The learners of the instructor's placement: per LMS user, their latest visit with a JID (else
+/// their latest visit).
 std::vector<web_session> class_of(web_ptr self, const web_session& teacher) {
   std::map<std::string, web_session> latest;  // by LMS user
   for (const auto& [id, s] : self->state.sessions) {
@@ -34,7 +35,9 @@ std::vector<web_session> class_of(web_ptr self, const web_session& teacher) {
         s.lms.resource_link_id != teacher.lms.resource_link_id)
       continue;
     auto& kept = latest[s.lms.user_id];
-    if (kept.id.empty() || (kept.jid.empty() && !s.jid.empty()) || s.expires > kept.expires)
+    bool better = kept.id.empty() || (kept.jid.empty() && !s.jid.empty()) ||
+                  (kept.jid.empty() == s.jid.empty() && s.expires > kept.expires);
+    if (better)
       kept = s;
   }
   std::vector<web_session> out;

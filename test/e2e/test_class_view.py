@@ -51,6 +51,12 @@ def test_an_instructor_sees_the_class_and_sends_a_refused_grade_again(prosody, r
                 "No grade (not a graded launch)") in listed, listed
         assert len(listed) == 2
         assert "&lt;b&gt;" in teacher.last.text  # the name the LMS sent, escaped
+        # Ada opens the exercise again (a new visit, no JID in it): her row still has her JID.
+        again = WebStudent(base)
+        again.launch(sign(base + "/", launch_params(
+            user="student-1", outcome_url=lms.url, sourcedid="sid-ada",
+            lis_person_name_full="Ada <b>Lovelace</b>")))
+        assert rows(teacher.get("/class").text) == listed
 
         code = asyncio.run(do_lesson_in_chat(prosody, ada, bot_jid))
         student.get("/enter_bot_secret")
