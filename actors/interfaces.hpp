@@ -45,7 +45,7 @@ using keygen_actor = caf::typed_actor<
 /// other writes are retried until they are.
 using store_actor = caf::typed_actor<
   caf::replies_to<atoms::st_put_wl, std::string, std::string, std::string, std::string>::with<bool>,
-  caf::reacts_to<atoms::st_del_wl, std::string>,
+  caf::replies_to<atoms::st_del_wl, std::string>::with<bool>,
   caf::reacts_to<atoms::st_step, std::string, std::string, bool>,
   caf::reacts_to<atoms::st_code, std::string, std::string>,
   caf::reacts_to<atoms::st_outcome, std::string, std::string, std::string, std::string>,

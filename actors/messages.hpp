@@ -79,7 +79,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Session -> manager: (jid, mac) the code went out over the verified
   /// session (the HMAC under which the store keeps it).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, code_sent, "code_sent")
-  /// Store: whitelist (jid, locale, source, added_by) -> bool; remove (jid).
+  /// Store: whitelist (jid, locale, source, added_by) -> bool; remove (jid) -> bool, both
+  /// answered once on disk.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_put_wl, "st_put_wl")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_del_wl, "st_del_wl")
   /// Store: (jid, step, had_secret) a student's step; (jid, mac) their code's HMAC.

@@ -96,8 +96,11 @@ void terminate(manager_ptr self, const std::string& jid, const char* why) {
     self->state.progress.erase(jid);
     self->state.grades.erase(jid);
     self->state.rates.erase(jid);
-    if (self->state.cfg.store)
-      self->send(self->state.cfg.store, atoms::st_del_wl_v, jid);
+    if (self->state.cfg.store)  // (a removal asked for was stored before: this one is a no-op then)
+      self->request(self->state.cfg.store, caf::infinite, atoms::st_del_wl_v, jid)
+        .then([](bool) {}, [jid](caf::error& e) {
+          log()->error("the removal of {} was not stored: {}", jid, caf::to_string(e));
+        });
     carry_out(self, farewell(jid, status));
     log()->info("session of {} ended ({}); removed from the roster and the whitelist", jid, why);
   };
@@ -360,12 +363,29 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
               });
       return rp;
     },
-    [self](atoms::remove_jid, const std::string& jid) -> bool {
+    [self](atoms::remove_jid, const std::string& jid) -> caf::result<bool> {
       auto bare = xmpp::bare_of(jid);
       if (!self->state.cfg.whitelist.contains(bare))
         return false;
-      terminate(self, bare, "removed from the whitelist");
-      return true;
+      if (!self->state.cfg.store) {
+        terminate(self, bare, "removed from the whitelist");
+        return true;
+      }
+      // Answered once the removal is on disk: a crash right after the answer does not bring
+      // the JID back (the seed of the config included).
+      auto rp = self->make_response_promise<bool>();
+      self->request(self->state.cfg.store, std::chrono::seconds{5}, atoms::st_del_wl_v, bare)
+        .then(
+          [self, rp, bare](bool) mutable {
+            terminate(self, bare, "removed from the whitelist");
+            rp.deliver(true);
+          },
+          [rp, bare](caf::error& e) mutable {
+            log()->error("{} was not removed: the store did not keep it ({})", bare,
+                         caf::to_string(e));
+            rp.deliver(make_error(ec::not_stored, caf::to_string(e)));
+          });
+      return rp;
     },
     [self](atoms::step, const std::string& jid, const std::string& step) {
       auto& st = self->state;

@@ -101,9 +101,14 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
         return true;
       });
     },
-    [self](atoms::st_del_wl, const std::string& jid) {
-      write(self, "the removal of " + jid,
-            [jid, now = unix_now()](store::database& db) { db.remove_whitelist(jid, now); });
+    [self](atoms::st_del_wl, const std::string& jid) -> caf::result<bool> {
+      // Answered once on disk (retried until it is): a removal the admin was told of stays.
+      auto rp = self->make_response_promise<bool>();
+      write(self, "the removal of " + jid, [jid, rp, now = unix_now()](store::database& db) mutable {
+        db.remove_whitelist(jid, now);
+        rp.deliver(true);
+      });
+      return rp;
     },
     [self](atoms::st_step, const std::string& jid, const std::string& step, bool had_secret) {
       write(self, "the step of " + jid, [=, now = unix_now()](store::database& db) {
