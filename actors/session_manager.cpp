@@ -82,21 +82,21 @@ void forget(manager_ptr self, const std::string& jid) {
 
 /// Ends a student's session as the reference does: the sign-out line, then a
 /// directed unavailable presence saying how to start again, then roster and
-/// whitelist removal.
-void terminate(manager_ptr self, const std::string& jid, const char* why) {
+/// whitelist removal (stored, unless `removal_stored`: the admin API stored it first).
+void terminate(manager_ptr self, const std::string& jid, const char* why, bool removal_stored = false) {
   auto& st = self->state;
   auto locale = st.cfg.whitelist.contains(jid) ? st.cfg.whitelist.at(jid) : st.cfg.default_locale;
   const auto& cats = st.cfg.session_defaults.catalogs ? *st.cfg.session_defaults.catalogs
                                                      : i18n::source_only();
   auto status = i18n::text(cats, i18n::msg::signed_out, locale, st.cfg.session_defaults.format_strings);
-  auto finish = [self, jid, status, why] {
+  auto finish = [self, jid, status, why, removal_stored] {
     forget(self, jid);
     self->state.cfg.whitelist.erase(jid);
     self->state.source_of.erase(jid);
     self->state.progress.erase(jid);
     self->state.grades.erase(jid);
     self->state.rates.erase(jid);
-    if (self->state.cfg.store)  // (a removal asked for was stored before: this one is a no-op then)
+    if (self->state.cfg.store && !removal_stored)
       self->request(self->state.cfg.store, caf::infinite, atoms::st_del_wl_v, jid)
         .then([](bool) {}, [jid](caf::error& e) {
           log()->error("the removal of {} was not stored: {}", jid, caf::to_string(e));
@@ -377,7 +377,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       self->request(self->state.cfg.store, std::chrono::seconds{5}, atoms::st_del_wl_v, bare)
         .then(
           [self, rp, bare](bool) mutable {
-            terminate(self, bare, "removed from the whitelist");
+            terminate(self, bare, "removed from the whitelist", true);
             rp.deliver(true);
           },
           [rp, bare](caf::error& e) mutable {
