@@ -1,4 +1,5 @@
 // otrbot's entry point: the command line (CLI11) and its subcommands.
+#include "actors/check_config.hpp"
 #include "actors/exit_code.hpp"
 #include "actors/runclient.hpp"
 #include "i18n/tools.hpp"
@@ -24,6 +25,17 @@ int main(int argc, char** argv) {
   runclient->add_option("-c,--config", run.config_path,
                         "Settings file (default: $OTRBOT_CONFIG, else conf/otrbot.toml)");
   runclient->add_option("-j,--jid", run.jid, "Account to run as (default: xmpp.default_account)");
+
+  otrbot::check_options check;
+  auto* check_config = app.add_subcommand(
+    "check-config", "Check the settings and what they point at (XMPP server, login, pages), "
+                    "one line per check");
+  check_config->add_option("-c,--config", check.config_path,
+                           "Settings file (default: $OTRBOT_CONFIG, else conf/otrbot.toml)");
+  check_config->add_option("-j,--jid", check.jid, "Account to check (default: xmpp.default_account)");
+  check_config->add_flag("--running", check.running,
+                         "The bot runs: check that its pages answer on lti.listen instead of "
+                         "logging in and binding again (a health check)");
 
   std::string pot_out = "messages.pot";
   std::string sources = otrbot::i18n::default_source_dir();
@@ -60,6 +72,8 @@ int main(int argc, char** argv) {
   namespace tr = otrbot::i18n;
   if (runclient->parsed())
     return otrbot::runclient(run);
+  if (check_config->parsed())
+    return otrbot::check_config(check);
   if (extract->parsed())
     return tr::extract(pot_out, sources);
   if (init->parsed())

@@ -7,11 +7,13 @@
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_manager.hpp"
+#include "actors/startup.hpp"
 #include "actors/store.hpp"
 #include "actors/xmpp_gateway.hpp"
 #include "conf/advice.hpp"
 #include "conf/settings.hpp"
 #include "i18n/catalog_files.hpp"
+#include "i18n/text.hpp"
 #include "lti/http_gateway.hpp"
 #include "lti/token.hpp"
 #include "lti/outcomes.hpp"
@@ -34,39 +36,9 @@
 namespace otrbot {
 namespace {
 
-/// A regular file's text, at most `max_bytes` (then nullopt, as for a
-/// directory, a device such as /dev/zero, or a file that cannot be read).
-std::optional<std::string> read_text_file(const std::string& path,
-                                          std::size_t max_bytes = std::size_t{1} << 20) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
-      static_cast<std::size_t>(st.st_size) > max_bytes)
-    return std::nullopt;
-  std::ifstream in{path, std::ios::binary};
-  if (!in)
-    return std::nullopt;
-  std::string text(max_bytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad() || static_cast<std::size_t>(in.gcount()) > max_bytes)
-    return std::nullopt;  // it grew meanwhile
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  return text;
-}
-
-/// A secret's file (password_file, secret_file, token_file): small, regular.
-std::optional<std::string> read_secret_file(const std::string& path) {
-  return read_text_file(path, 64 * 1024);
-}
-
-std::optional<std::string> env_value(const std::string& name) {
-  if (const char* v = std::getenv(name.c_str()))
-    return std::string{v};
-  return std::nullopt;
-}
-
-int fail(exit_code code, const std::string& line) {
+int fail(int code, const std::string& line) {
   std::cerr << "otrbot: " << line << '\n';
-  return as_int(code);
+  return code;
 }
 
 /// How the run ends: the exit code and the line for stderr ("" for none).
@@ -101,57 +73,17 @@ private:
   std::thread thread_;  // after stopping_: it starts once stopping_ exists
 };
 
-std::string fatal_line(xmpp::failure why, const std::string& detail, const conf::account& acc,
-                       const conf::xmpp_settings& x) {
-  auto where = acc.connect_host() + ":" + std::to_string(acc.port);
-  switch (why) {
-    case xmpp::failure::auth_refused:
-      return "the XMPP server at " + where + " refused the credentials of " + acc.jid +
-             ": check the password of [xmpp.accounts.\"" + acc.jid + "\"]";
-    case xmpp::failure::cert_untrusted:
-      return "the certificate of the XMPP server at " + where + " is not trusted (" + detail +
-             "): check xmpp.ca_certs (" + x.ca_certs + ") and that the certificate names the domain";
-    case xmpp::failure::tls_unavailable:
-      return "the XMPP server at " + where + " does not offer TLS, and TLS is required";
-    default:
-      return "the TLS handshake with the XMPP server at " + where +
-             " failed on the TLS policy (minimum " + x.tls_version +
-             ", xmpp.cipher_list): " + detail;
-  }
-}
-
-int exit_for(xmpp::failure why) {
-  switch (why) {
-    case xmpp::failure::auth_refused: return as_int(exit_code::auth_refused);
-    case xmpp::failure::cert_untrusted: return as_int(exit_code::cert_untrusted);
-    default: return as_int(exit_code::tls_policy);
-  }
-}
-
 } // namespace
 
 int runclient(const runclient_options& opts) {
   // -- settings ---------------------------------------------------------------
-  std::string path = opts.config_path;
-  if (path.empty())
-    path = env_value("OTRBOT_CONFIG").value_or("conf/otrbot.toml");
-  auto text = read_text_file(path);
-  if (!text)
-    return fail(exit_code::no_settings,
-                "no settings: cannot read " + path +
-                  " as a settings file (a regular file of at most 1 MiB; copy "
-                  "conf/otrbot.sample.toml there, or pass --config FILE)");
-  auto loaded = conf::parse_settings(*text, path, {env_value, read_secret_file});
-  if (!loaded)
-    return fail(exit_code::bad_setting, loaded.error->describe() + " (in " + path + ")");
-  const auto& s = *loaded.value;
-  const conf::account* acc = nullptr;
-  if (auto err = conf::select_account(s, opts.jid, acc))
-    return fail(exit_code::bad_setting, err->describe() + " (in " + path + ")");
-  if (s.whitelist.contains(acc->jid))
-    return fail(exit_code::bad_setting,
-                "bad setting whitelist.\"" + acc->jid + "\": the bot's own account cannot be a "
-                "student (it would talk to itself); remove it (in " + path + ")");
+  auto loaded = load_config(opts.config_path, opts.jid);
+  if (auto* f = std::get_if<start_failure>(&loaded))
+    return fail(f->code, f->line);
+  const auto& config = std::get<loaded_config>(loaded);
+  const auto& s = config.settings;
+  const auto* acc = &config.account;
+  const auto& path = config.path;
 
   // -- logging ----------------------------------------------------------------
   auto warnings = logging::setup(s.log);
@@ -160,26 +92,17 @@ int runclient(const runclient_options& opts) {
     log->warn("{}", w);
 
   // -- TLS policy, before anything initialises OpenSSL -------------------------
-  if (s.xmpp.enable_tls) {
-    if (!read_text_file(s.xmpp.ca_certs))
-      return fail(exit_code::bad_setting,
-                  "bad setting xmpp.ca_certs: cannot read " + s.xmpp.ca_certs);
-    auto policy = xmpp::make_tls_policy(s.xmpp.tls_version, s.xmpp.cipher_list);
-    if (auto err = xmpp::apply_tls_policy(*policy, s.xmpp.cipher_list))
-      return fail(err->bad_setting ? exit_code::bad_setting : exit_code::tls_policy,
-                  err->bad_setting ? "bad setting " + err->message : err->message);
-    log->info("TLS policy: minimum {}, TLS 1.2 ciphers {}, TLS 1.3 suites {}",
-              policy->min_protocol, policy->cipher_string.empty() ? "none" : policy->cipher_string,
-              policy->ciphersuites.empty() ? "OpenSSL's defaults" : policy->ciphersuites);
-  } else {
-    log->warn("TLS is off: allowed only because {} is on loopback", acc->connect_host());
-  }
+  if (auto f = apply_tls(config, *log))
+    return fail(f->code, f->line);
+  auto made = make_identity(config, {});  // the status line comes with the catalogs below
+  if (auto* f = std::get_if<start_failure>(&made))
+    return fail(f->code, f->line);
   xmpp::initialize_library();
   // libotr and libgcrypt: once, here, before any other thread exists.
   if (!otr::initialize())
-    return fail(exit_code::missing_dependency, "libotr 4.1 could not be initialised");
+    return fail(as_int(exit_code::missing_dependency), "libotr 4.1 could not be initialised");
   if (!initialize_http_client())
-    return fail(exit_code::missing_dependency, "libcurl could not be initialised");
+    return fail(as_int(exit_code::missing_dependency), "libcurl could not be initialised");
 
   // -- the store: what must survive a restart -----------------------------------
   opened_store stored;
@@ -189,7 +112,7 @@ int runclient(const runclient_options& opts) {
       seed.emplace_back(jid, entry.locale);
     stored = open_store(s.store.path, s.store.key_file, seed);
   } catch (const store::open_error& e) {
-    return fail(exit_code::store_unusable, e.what());
+    return fail(as_int(exit_code::store_unusable), e.what());
   }
   log->info("store {}: {} student(s), {} grade(s) waiting to be sent, {} open web page(s)",
             s.store.path, stored.students.size(), stored.pending_grades.size(),
@@ -294,6 +217,9 @@ int runclient(const runclient_options& opts) {
     gc.client.allow_plain_text = acc->allow_plain_text;
     gc.client.ca_file = s.xmpp.enable_tls ? s.xmpp.ca_certs : "";
     gc.client.wire_log.log_user_msgs = s.bot.log_user_msgs;
+    gc.client.me = std::get<xmpp::identity>(made);
+    gc.client.me.status = i18n::text(*catalogs, i18n::msg::status_line, s.bot.default_locale,
+                                     sd.format_strings);
     gc.manager = manager;
     auto gateway = caf::actor_cast<xmpp_gateway_actor>(sys.spawn(xmpp_gateway, std::move(gc)));
     caf::anon_send(manager, atoms::gateway_v, gateway);

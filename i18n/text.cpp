@@ -189,6 +189,8 @@ std::string_view pattern(msg id) {
     case msg::timeout_warning_seconds:
       return N_("Are you still there? Without a sign of life I will end this session in "
              "{seconds, plural, one {# second} other {# seconds}}.");
+    case msg::status_line:
+      return N_("I teach you to chat securely with OTR: start on the page for {project_name}.");
   }
   return "";
 }

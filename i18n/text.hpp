@@ -58,6 +58,7 @@ enum class msg {
   start_otr_poezio, authenticate_poezio,
   start_otr_miranda, authenticate_miranda,
   client_without_otr,     ///< {client} cannot do OTR: which programs can
+  status_line,            ///< the bot's XMPP status: what it is (in the default locale)
 };
 
 /// `values` with the format strings that the settings leave unset or empty

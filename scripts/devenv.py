@@ -62,7 +62,7 @@ class Prosody:
     # Only what a client server needs: no carbons, no ping, no disco, nothing optional.
     MINIMAL_MODULES = ("roster", "saslauth", "tls")
     USUAL_MODULES = ("roster", "saslauth", "tls", "disco", "ping", "presence", "message", "iq",
-                     "carbons", "posix")
+                     "carbons", "posix", "pep", "vcard4", "vcard_legacy")
 
     def __init__(self, directory, accounts, tls_max=None, port=None, stanza_limit=None,
                  cert_host=DOMAIN, minimal=False):

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Installs what otrbot needs to build, run and test, from Debian 12 packages.
 # Idempotent and fast when everything is there already.
+#   scripts/install-deps.sh          everything: build, run, test
+#   scripts/install-deps.sh build    only what building the bot needs (docker/Dockerfile)
 set -euo pipefail
 
-packages=(
-  # build
-  g++ cmake ninja-build pkg-config
+build_packages=(
+  g++ cmake ninja-build pkg-config binutils gettext
   libcaf-dev libstrophe-dev libotr5-dev libgcrypt20-dev libpistache-dev libssl-dev
   liboauth-dev libicu-dev libspdlog-dev libfmt-dev catch2 libtomlplusplus-dev libcli11-dev
   libkainjow-mustache-dev nlohmann-json3-dev libpugixml-dev libcurl4-openssl-dev
   libsqlite3-dev libsqlitecpp-dev
+)
+packages=(
+  "${build_packages[@]}"
   # the fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizers
   clang-14 libclang-rt-14-dev
-  gettext
   # run and test: a private XMPP server, a test CA, the student's client
   prosody openssl ca-certificates
   # the store's command-line tool (backups while the bot runs; the tests use it too)
@@ -24,7 +27,14 @@ packages=(
   profanity tmux
   # the pages in a real browser: Debian's Chromium, driven through chromium-driver by Selenium
   chromium chromium-driver python3-selenium
+  # the deployment test (scripts/compose-test.sh): real containers with rootful podman
+  podman runc podman-compose netavark aardvark-dns iptables catatonit debootstrap
 )
+case "${1:-all}" in
+  build) packages=("${build_packages[@]}") ;;
+  all) ;;
+  *) echo "usage: $0 [build]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,33 +1,19 @@
 // The libstrophe connection: lifecycle (as libstrophe's examples/bot.c), RFC 6120/6121 stanzas.
 #include "transport/xmpp_client.hpp"
 
+#include "transport/attempt_notes.hpp"
 #include "transport/jid.hpp"
 #include "transport/stanza_codec.hpp"
+#include "transport/xmpp_identity.hpp"
 
 #include <spdlog/spdlog.h>
 #include <strophe.h>
 
 #include <algorithm>
+#include <map>
 #include <cstring>
 
 namespace otrbot::xmpp {
-
-const char* to_string(failure f) noexcept {
-  switch (f) {
-    case failure::none: return "closed";
-    case failure::unreachable: return "server unreachable or connection lost";
-    case failure::auth_refused: return "authentication refused";
-    case failure::cert_untrusted: return "server certificate not trusted";
-    case failure::tls_policy: return "TLS version or cipher policy not met";
-    case failure::tls_unavailable: return "the server does not offer TLS";
-  }
-  return "unknown";
-}
-
-bool is_fatal(failure f) noexcept {
-  return f == failure::auth_refused || f == failure::cert_untrusted ||
-         f == failure::tls_policy || f == failure::tls_unavailable;
-}
 
 void initialize_library() { xmpp_initialize(); }
 
@@ -36,14 +22,10 @@ namespace {
 struct ctx_free {
   void operator()(xmpp_ctx_t* c) const noexcept { xmpp_ctx_free(c); }
 };
-struct stanza_release {
-  void operator()(xmpp_stanza_t* s) const noexcept { xmpp_stanza_release(s); }
-};
-using stanza_ptr = std::unique_ptr<xmpp_stanza_t, stanza_release>;
-
 constexpr const char* ns_roster = "jabber:iq:roster";
 constexpr const char* ns_ping = "urn:xmpp:ping";
 constexpr const char* ns_version = "jabber:iq:version";
+constexpr const char* ns_disco_info = "http://jabber.org/protocol/disco#info";
 
 spdlog::level::level_enum level_of(xmpp_log_level_t l) {
   switch (l) {
@@ -67,55 +49,16 @@ struct xmpp_client::impl {
   bool is_online = false;
   bool release_pending = false;  // a disconnected conn to free outside its handler
   bool closing = false;          // we asked for the disconnect
-  // What the log and the TLS layer told us during the current attempt.
-  bool saw_cert_failure = false;
-  bool saw_auth_failure = false;
-  bool saw_tls_failure = false;
-  bool saw_no_tls = false;
-  std::string detail;
-  std::string ssl_reason;
+  attempt_notes notes;  // what the log and the TLS layer told us during this attempt
   int roster_seq = 0;
-
-  failure classify() const {
-    if (saw_cert_failure)
-      return failure::cert_untrusted;
-    if (saw_auth_failure)
-      return failure::auth_refused;
-    if (saw_no_tls)
-      return failure::tls_unavailable;
-    if (saw_tls_failure)
-      return failure::tls_policy;
-    return closing ? failure::none : failure::unreachable;
-  }
-
-  void note(const char* area, const char* msg) {
-    auto remember = [&](bool& flag) {
-      if (detail.empty())
-        detail = msg;
-      flag = true;
-    };
-    std::string_view a{area}, m{msg};
-    // libstrophe 0.12 reports these only through its log.
-    bool sasl_refusal = m.find("RECV:") != m.npos && m.find("not-authorized") != m.npos &&
-                        m.find("urn:ietf:params:xml:ns:xmpp-sasl") != m.npos;
-    if (sasl_refusal || m.find("auth failed") != m.npos || m.find("Cannot authenticate") != m.npos)
-      remember(saw_auth_failure);
-    else if (m.find("doesn't support TLS") != m.npos || m.find("TLS is not supported") != m.npos)
-      remember(saw_no_tls);
-    else if (a == "tls" && m.starts_with("error:")) {
-      // OpenSSL's own reason, e.g. "error:0A00042E:SSL routines::tlsv1 alert protocol version".
-      ssl_reason = msg;
-      if (is_tls_policy_reason(m))
-        saw_tls_failure = true;
-    }
-  }
+  std::map<std::string, std::string> publishing;  ///< iq id -> what it publishes
 
   static void on_log(void* self, xmpp_log_level_t level, const char* area, const char* msg) {
     auto* me = static_cast<impl*>(self);
     // Failures are told apart only while connecting: once online, no line
     // (stanzas of up to 256 KiB among them) needs scanning for them.
     if (!me->is_online)
-      me->note(area, msg);
+      me->notes.note(area, msg);
     auto lvl = level_of(level);
     if (!me->log->should_log(lvl))
       return;
@@ -129,11 +72,13 @@ struct xmpp_client::impl {
     auto* me = static_cast<impl*>(self);
     if (status == XMPP_CONN_CONNECT) {
       me->is_online = true;
-      me->detail.clear();
+      me->notes.online();
       xmpp_handler_add(c, &impl::on_message, nullptr, "message", nullptr, me);
       xmpp_handler_add(c, &impl::on_presence, nullptr, "presence", nullptr, me);
       xmpp_handler_add(c, &impl::on_iq, nullptr, "iq", nullptr, me);
       me->request_roster();
+      if (me->opts.publish_identity)
+        me->publish_identity();
       const char* bound = xmpp_conn_get_bound_jid(c);
       if (me->events.connected)
         me->events.connected(bound ? bound : me->opts.jid);
@@ -143,10 +88,8 @@ struct xmpp_client::impl {
     bool was_online = me->is_online;
     me->is_online = false;
     me->release_pending = true;
-    auto why = me->classify();
-    std::string detail = me->ssl_reason.empty() ? me->detail : me->ssl_reason;
-    if (why == failure::cert_untrusted || why == failure::auth_refused)
-      detail = me->detail.empty() ? detail : me->detail;
+    auto why = me->notes.classify(me->closing);
+    std::string detail = me->notes.detail(why);
     if (detail.empty() && error != 0)
       detail = std::strerror(error);
     if (detail.empty() && stream_error && stream_error->text)
@@ -166,6 +109,47 @@ struct xmpp_client::impl {
     xmpp_stanza_add_child(iq.get(), query.get());
     xmpp_id_handler_add(conn, &impl::on_roster_result, id.c_str(), this);
     xmpp_send(conn, iq.get());
+  }
+
+  /// The vCard (XEP-0054, with XEP-0153's photo) and the PEP avatar (XEP-0084): a server
+  /// without them refuses, and the bot goes on without a picture there.
+  void publish_identity() {
+    auto send_checked = [this](stanza_ptr iq, const char* what) {
+      std::string id = xmpp_stanza_get_id(iq.get());
+      publishing[id] = what;
+      xmpp_id_handler_add(conn, &impl::on_publish_result, id.c_str(), this);
+      xmpp_send(conn, iq.get());
+    };
+    auto id = [this](const char* kind) { return kind + std::to_string(++roster_seq); };
+    send_checked(vcard_set(ctx.get(), id("vcard"), opts.me), "the vCard (XEP-0054)");
+    if (opts.me.picture) {
+      send_checked(avatar_data_publish(ctx.get(), id("avatar"), *opts.me.picture),
+                   "the avatar's data (XEP-0084)");
+      send_checked(avatar_metadata_publish(ctx.get(), id("avatar"), *opts.me.picture),
+                   "the avatar's metadata (XEP-0084)");
+    }
+  }
+
+  static int on_publish_result(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto* me = static_cast<impl*>(self);
+    const char* id = xmpp_stanza_get_id(stanza);
+    auto it = me->publishing.find(id ? id : "");
+    if (it == me->publishing.end())
+      return 0;
+    const char* type = xmpp_stanza_get_type(stanza);
+    if (type && std::strcmp(type, "error") == 0) {
+      auto* error = xmpp_stanza_get_child_by_name(stanza, "error");
+      const char* name = nullptr;
+      for (auto* c = error ? xmpp_stanza_get_children(error) : nullptr; c && !name;
+           c = xmpp_stanza_get_next(c))
+        if (xmpp_stanza_is_tag(c) && std::strcmp(xmpp_stanza_get_name(c), "text") != 0)
+          name = xmpp_stanza_get_name(c);
+      me->log->warn("the server did not store {}: {}", it->second, name ? name : "an error");
+    } else {
+      me->log->info("published {}", it->second);
+    }
+    me->publishing.erase(it);
+    return 0;  // one-shot
   }
 
   /// XEP-0092's answer: the <name/> of the client's software.
@@ -254,6 +238,15 @@ struct xmpp_client::impl {
       }
       return 1;
     }
+    // Who the bot is (XEP-0030, XEP-0092): the same answer for everyone.
+    if (std::strcmp(type, "get") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_disco_info)) {
+      xmpp_send(c, disco_info_answer(me->ctx.get(), stanza, me->opts.me).get());
+      return 1;
+    }
+    if (std::strcmp(type, "get") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_version)) {
+      xmpp_send(c, version_answer(me->ctx.get(), stanza, me->opts.me).get());
+      return 1;
+    }
     if (std::strcmp(type, "get") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_ping)) {
       stanza_ptr reply{xmpp_iq_new(me->ctx.get(), "result", xmpp_stanza_get_id(stanza))};
       if (from)
@@ -276,8 +269,7 @@ thread_local xmpp_client::impl* certfail_owner = nullptr;
 
 int xmpp_client::impl::on_certfail(const xmpp_tlscert_t*, const char* errormsg) {
   if (certfail_owner) {
-    certfail_owner->saw_cert_failure = true;
-    certfail_owner->detail = errormsg ? errormsg : "verification failed";
+    certfail_owner->notes.cert_failed(errormsg ? errormsg : "");
   }
   return 0;  // never accept a certificate that did not verify
 }
@@ -309,9 +301,7 @@ bool xmpp_client::connect() {
   }
   m.release_pending = false;
   m.closing = false;
-  m.saw_cert_failure = m.saw_auth_failure = m.saw_tls_failure = m.saw_no_tls = false;
-  m.detail.clear();
-  m.ssl_reason.clear();
+  m.notes.clear();
   certfail_owner = &m;
   m.conn = xmpp_conn_new(m.ctx.get());
   long flags = XMPP_CONN_FLAG_DISABLE_SM;
@@ -372,14 +362,10 @@ void xmpp_client::send(const outbound_presence& p) {
     xmpp_stanza_set_to(s.get(), p.to.c_str());
   if (!p.type.empty() && p.type != "available")
     xmpp_stanza_set_type(s.get(), p.type.c_str());
-  if (!p.status.empty()) {
-    stanza_ptr status{xmpp_stanza_new(m.ctx.get())};
-    xmpp_stanza_set_name(status.get(), "status");
-    stanza_ptr text{xmpp_stanza_new(m.ctx.get())};
-    xmpp_stanza_set_text(text.get(), p.status.c_str());
-    xmpp_stanza_add_child(status.get(), text.get());
-    xmpp_stanza_add_child(s.get(), status.get());
-  }
+  if (!p.status.empty())
+    add_text_child(m.ctx.get(), s.get(), "status", p.status);
+  if (p.type.empty() || p.type == "available")
+    decorate_available(m.ctx.get(), s.get(), m.opts.me);
   xmpp_send(m.conn, s.get());
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "transport/wire_log.hpp"
+#include "transport/identity.hpp"
 #include "transport/xmpp_types.hpp"
 
 #include <chrono>
@@ -26,6 +27,11 @@ struct client_options {
   bool allow_plain_text = false;  ///< PLAIN without TLS (loopback only)
   std::string ca_file;
   wire_log_options wire_log;
+  /// Who the bot says it is: disco#info and version answers, vCard and PEP avatar published at
+  /// each login, the status line and avatar hash of its available presences.
+  identity me;
+  /// false: log in only (otrbot check-config), publishing nothing.
+  bool publish_identity = true;
 };
 
 /// Callbacks, all called on the thread that calls run_once().

@@ -1,0 +1,338 @@
+// `otrbot check-config`: the settings, the avatar, the catalogs, the store's directory, the XMPP
+// server (DNS SRV, then a login with the TLS policy), the LTI listen address and public URL.
+#include "actors/check_config.hpp"
+
+#include "actors/exit_code.hpp"
+#include "actors/startup.hpp"
+#include "i18n/catalog_files.hpp"
+#include "transport/address.hpp"
+#include "transport/xmpp_client.hpp"
+
+#include <arpa/nameser.h>
+#include <curl/curl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <resolv.h>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+namespace otrbot {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr int unreachable = 9;  // check-config only: a server could not be reached
+
+class report {
+public:
+  void ok(const char* check, const std::string& what) { line("ok", check, what); }
+  void skip(const char* check, const std::string& why) { line("skip", check, why); }
+  void fail(const char* check, const std::string& what, int code) {
+    line("FAIL", check, what);
+    if (code_ == 0)
+      code_ = code;
+  }
+  int code() const { return code_; }
+
+private:
+  static void line(const char* verdict, const char* check, const std::string& what) {
+    std::printf("%-4s  %-13s %s\n", verdict, check, what.c_str());
+    std::fflush(stdout);
+  }
+  int code_ = 0;
+};
+
+/// "host:port" targets of the XMPP client service of `domain` (RFC 6120 3.2.1), best first.
+std::vector<std::string> srv_targets(const std::string& domain) {
+  std::vector<std::string> out;
+  unsigned char answer[4096];
+  auto name = "_xmpp-client._tcp." + domain;
+  int len = res_query(name.c_str(), ns_c_in, ns_t_srv, answer, sizeof answer);
+  ns_msg msg;
+  if (len < 0 || ns_initparse(answer, len, &msg) != 0)
+    return out;
+  struct target {
+    unsigned priority;
+    std::string where;
+  };
+  std::vector<target> found;
+  for (int i = 0; i < ns_msg_count(msg, ns_s_an); ++i) {
+    ns_rr rr;
+    if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 || ns_rr_type(rr) != ns_t_srv || ns_rr_rdlen(rr) < 7)
+      continue;
+    const unsigned char* rd = ns_rr_rdata(rr);
+    char host[NS_MAXDNAME];
+    if (dn_expand(ns_msg_base(msg), ns_msg_end(msg), rd + 6, host, sizeof host) < 0)
+      continue;
+    found.push_back({ns_get16(rd), std::string{host} + ":" + std::to_string(ns_get16(rd + 4))});
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const target& a, const target& b) { return a.priority < b.priority; });
+  for (auto& t : found)
+    out.push_back(std::move(t.where));
+  return out;
+}
+
+/// The addresses `host` resolves to, or the resolver's reason in `error`.
+std::vector<std::string> addresses(const std::string& host, std::string& error) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  std::vector<std::string> out;
+  if (int rc = getaddrinfo(host.c_str(), nullptr, &hints, &res); rc != 0) {
+    error = gai_strerror(rc);
+    return out;
+  }
+  for (auto* a = res; a; a = a->ai_next) {
+    char text[NI_MAXHOST];
+    if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0)
+      out.emplace_back(text);
+  }
+  freeaddrinfo(res);
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items)
+    out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+void check_dns(report& r, const conf::account& acc) {
+  std::string error;
+  if (!acc.host.empty()) {
+    auto found = addresses(acc.host, error);
+    if (found.empty())
+      r.fail("xmpp dns", acc.host + " does not resolve: " + error, unreachable);
+    else
+      r.ok("xmpp dns", acc.host + " is " + joined(found));
+    return;
+  }
+  auto domain = acc.jid.substr(acc.jid.find('@') + 1);
+  if (auto srv = srv_targets(domain); !srv.empty()) {
+    r.ok("xmpp dns", "SRV _xmpp-client._tcp." + domain + ": " + joined(srv));
+    return;
+  }
+  auto found = addresses(domain, error);
+  if (found.empty())
+    r.fail("xmpp dns", "no SRV record for _xmpp-client._tcp." + domain + ", and " + domain +
+                         " does not resolve: " + error, unreachable);
+  else
+    r.ok("xmpp dns", "no SRV record; " + domain + " is " + joined(found));
+}
+
+/// Logs in once with the TLS policy (nothing published, no presence) and logs out.
+void check_login(report& r, const loaded_config& c) {
+  const auto& acc = c.account;
+  xmpp::client_options o;
+  o.jid = acc.jid;
+  o.password = acc.password;
+  o.host = acc.host;
+  o.port = acc.port;
+  o.direct_tls = acc.ssl;
+  o.enable_tls = c.settings.xmpp.enable_tls;
+  o.allow_plain_text = acc.allow_plain_text;
+  o.ca_file = c.settings.xmpp.enable_tls ? c.settings.xmpp.ca_certs : "";
+  o.publish_identity = false;
+  std::optional<std::pair<xmpp::failure, std::string>> failed;
+  std::string bound;
+  xmpp::client_events events;
+  events.connected = [&](const std::string& jid) { bound = jid; };
+  events.disconnected = [&](xmpp::failure why, const std::string& detail) {
+    if (bound.empty())
+      failed = {why, detail};
+  };
+  auto quiet = std::make_shared<spdlog::logger>("check", std::make_shared<spdlog::sinks::null_sink_mt>());
+  xmpp::xmpp_client client{o, std::move(events), quiet};
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  if (client.connect())
+    while (bound.empty() && !failed && !client.idle() && std::chrono::steady_clock::now() < deadline)
+      client.run_once(100ms);
+  auto where = acc.connect_host() + ":" + std::to_string(acc.port);
+  if (!bound.empty()) {
+    r.ok("xmpp login", "logged in as " + bound + " at " + where +
+                         (o.enable_tls ? " over TLS (minimum " + c.settings.xmpp.tls_version + ")" : ""));
+    client.disconnect();
+    for (int i = 0; i < 50 && !client.idle(); ++i)
+      client.run_once(20ms);
+  } else if (failed && xmpp::is_fatal(failed->first)) {
+    r.fail("xmpp login", fatal_line(failed->first, failed->second, acc, c.settings.xmpp),
+           exit_for(failed->first));
+  } else {
+    r.fail("xmpp login", "no XMPP server answered at " + where +
+                           (failed && !failed->second.empty() ? " (" + failed->second + ")" : ""),
+           unreachable);
+  }
+}
+
+/// GET `url` with libcurl: the status code, or 0 with `error` set.
+long http_get(const std::string& url, std::string& error) {
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h{curl_easy_init(), curl_easy_cleanup};
+  if (!h) {
+    error = "libcurl could not start";
+    return 0;
+  }
+  curl_easy_setopt(h.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h.get(), CURLOPT_TIMEOUT, 5L);
+  curl_easy_setopt(h.get(), CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h.get(), CURLOPT_WRITEFUNCTION,
+                   +[](char*, size_t size, size_t n, void*) { return size * n; });
+  if (auto rc = curl_easy_perform(h.get()); rc != CURLE_OK) {
+    error = curl_easy_strerror(rc);
+    return 0;
+  }
+  long status = 0;
+  curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &status);
+  return status;
+}
+
+void check_listen(report& r, const conf::lti_settings& l, bool running) {
+  auto hp = net::parse_host_port(l.listen);
+  if (!hp) {
+    r.fail("lti listen", "lti.listen = \"" + l.listen + "\" is not host:port", as_int(exit_code::bad_setting));
+    return;
+  }
+  if (running) {
+    auto host = hp->host == "0.0.0.0" ? "127.0.0.1" : hp->host == "::" ? "::1" : hp->host;
+    auto url = "http://" + (host.find(':') != host.npos ? "[" + host + "]" : host) + ":" +
+               std::to_string(hp->port) + "/is_up";
+    std::string error;
+    long status = http_get(url, error);
+    if (status == 200)
+      r.ok("lti listen", url + " answers 200");
+    else
+      r.fail("lti listen", url + (status ? " answers " + std::to_string(status) : ": " + error),
+             unreachable);
+    return;
+  }
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(hp->host.c_str(), std::to_string(hp->port).c_str(), &hints, &res) != 0 || !res) {
+    r.fail("lti listen", hp->host + " (lti.listen) does not resolve", as_int(exit_code::bad_setting));
+    return;
+  }
+  int fd = ::socket(res->ai_family, SOCK_STREAM, 0);
+  int yes = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  bool bound = fd >= 0 && ::bind(fd, res->ai_addr, res->ai_addrlen) == 0;
+  int err = errno;
+  if (fd >= 0)
+    ::close(fd);
+  freeaddrinfo(res);
+  if (bound)
+    r.ok("lti listen", l.listen + " is free to listen on");
+  else
+    r.fail("lti listen", "cannot listen on " + l.listen + ": " + std::strerror(err) +
+                           (err == EADDRINUSE ? " (if otrbot runs there, add --running)" : ""),
+           as_int(exit_code::bad_setting));
+}
+
+void check_public_url(report& r, const conf::lti_settings& l) {
+  if (l.public_url.empty()) {
+    r.ok("public url", "none: launches are checked against the Host header and the path");
+    return;
+  }
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u{curl_url(), curl_url_cleanup};
+  char* host = nullptr;
+  char* scheme = nullptr;
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, l.public_url.c_str(), 0) != CURLUE_OK ||
+      curl_url_get(u.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+      curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+    r.fail("public url", "lti.public_url = \"" + l.public_url + "\" is not a URL",
+           as_int(exit_code::bad_setting));
+    return;
+  }
+  std::string h{host}, sch{scheme};
+  curl_free(host);
+  curl_free(scheme);
+  if (h.size() > 2 && h.front() == '[')
+    h = h.substr(1, h.size() - 2);
+  if (sch != "https" && !net::is_loopback(h)) {
+    r.fail("public url", l.public_url + " is not https: browsers and LMSs expect the pages on HTTPS",
+           as_int(exit_code::bad_setting));
+    return;
+  }
+  std::string error;
+  auto found = addresses(h, error);
+  if (found.empty())
+    r.fail("public url", h + " (lti.public_url) does not resolve: " + error, unreachable);
+  else
+    r.ok("public url", l.public_url + " (" + h + " is " + joined(found) + ")");
+}
+
+} // namespace
+
+int check_config(const check_options& opts) {
+  report r;
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  auto loaded = load_config(opts.config_path, opts.jid);
+  if (auto* f = std::get_if<start_failure>(&loaded)) {
+    r.fail("settings", f->line, f->code);
+    return r.code();
+  }
+  const auto& c = std::get<loaded_config>(loaded);
+  const auto& s = c.settings;
+  r.ok("settings", c.path + ": account " + c.account.jid + ", " +
+                     std::to_string(s.lti.consumers.size()) + " LTI consumer(s), " +
+                     std::to_string(s.whitelist.size()) + " whitelisted JID(s)");
+  auto made = make_identity(c, {});
+  if (auto* f = std::get_if<start_failure>(&made))
+    r.fail("avatar", f->line, f->code);
+  else if (const auto& pic = std::get<xmpp::identity>(made).picture)
+    r.ok("avatar", c.account.avatar + ": PNG " + std::to_string(pic->width) + "x" +
+                     std::to_string(pic->height) + ", " + std::to_string(pic->png.size()) + " bytes");
+  else
+    r.ok("avatar", "none (xmpp.accounts.\"" + c.account.jid + "\".avatar is empty)");
+
+  auto dir = s.bot.locales_dir.empty() ? std::string{OTRBOT_LOCALES_DIR} : s.bot.locales_dir;
+  auto catalogs = i18n::load_catalogs(dir, "en_GB");
+  std::string names;
+  for (const auto& l : catalogs.locales())
+    names += (names.empty() ? "" : ", ") + l;
+  if (catalogs.locales().size() > 1)
+    r.ok("catalogs", names + " in " + dir);
+  else
+    r.fail("catalogs", "no compiled catalogs in " + dir + " (only English): check bot.locales_dir",
+           as_int(exit_code::bad_setting));
+
+  if (opts.running) {
+    check_listen(r, s.lti, true);
+    return r.code();
+  }
+  namespace fs = std::filesystem;
+  auto store_dir = fs::path{s.store.path}.parent_path();
+  if (store_dir.empty())
+    store_dir = ".";
+  if (::access(store_dir.c_str(), W_OK | X_OK) == 0)
+    r.ok("store", "the folder of " + s.store.path + " is writable");
+  else
+    r.fail("store", "the folder of " + s.store.path + " (store.path) is missing or not writable: " +
+                      std::strerror(errno), as_int(exit_code::store_unusable));
+
+  check_dns(r, c.account);
+  auto quiet = spdlog::logger("check", std::make_shared<spdlog::sinks::null_sink_mt>());
+  if (auto f = apply_tls(c, quiet)) {
+    r.fail("xmpp login", f->line, f->code);
+  } else {
+    xmpp::initialize_library();
+    check_login(r, c);
+  }
+  check_listen(r, s.lti, false);
+  check_public_url(r, s.lti);
+  return r.code();
+}
+
+} // namespace otrbot

@@ -1,0 +1,49 @@
+#!/bin/bash
+# The prosody container's entrypoint: writes the configuration for OTRBOT_DOMAIN, installs the
+# certificate (certs/xmpp.crt and certs/xmpp.key, readable by root only on the host), creates
+# the bot's account from the bot_password secret (and sets that password again at every start,
+# so that changing the secret is enough), then runs Prosody as the prosody user.
+set -euo pipefail
+: "${OTRBOT_DOMAIN:?set OTRBOT_DOMAIN (the XMPP domain) in .env}"
+bot_user=${OTRBOT_BOT_USER:-otrbot}
+[ -f /certs/xmpp.crt ] && [ -f /certs/xmpp.key ] ||
+  { echo "prosody-entrypoint: put the XMPP certificate in certs/xmpp.crt and certs/xmpp.key" >&2; exit 3; }
+[ -f /run/secrets/bot_password ] ||
+  { echo "prosody-entrypoint: the secret bot_password is missing (secrets/bot_password)" >&2; exit 3; }
+
+install -d -m 0750 -o root -g prosody /etc/prosody/certs
+install -m 0644 /certs/xmpp.crt /etc/prosody/certs/xmpp.crt
+install -m 0640 -o root -g prosody /certs/xmpp.key /etc/prosody/certs/xmpp.key
+chown -R prosody:prosody /var/lib/prosody
+
+cat >/etc/prosody/prosody.cfg.lua <<LUA
+-- Written by prosody-entrypoint (docker/prosody/entrypoint.sh) for ${OTRBOT_DOMAIN}.
+pidfile = "/run/prosody/prosody.pid"
+data_path = "/var/lib/prosody"
+log = { info = "*console" }
+interfaces = { "*" }
+c2s_ports = { 5222 }
+c2s_direct_tls_ports = { 5223 }
+s2s_ports = { 5269 }
+http_ports = { }
+https_ports = { }
+authentication = "internal_hashed"
+allow_registration = false
+c2s_require_encryption = true
+s2s_require_encryption = true
+s2s_secure_auth = true
+modules_enabled = {
+  "roster", "saslauth", "tls", "dialback", "disco", "carbons", "pep", "private", "blocklist",
+  "vcard4", "vcard_legacy", "version", "uptime", "time", "ping", "smacks", "csi_simple",
+  "limits"
+}
+-- Students' connections are rate-limited; the bot's, which talks to a lecture hall at once, not.
+limits = { c2s = { rate = "10kb/s"; burst = "2s" } }
+unlimited_jids = { "${bot_user}@${OTRBOT_DOMAIN}" }
+ssl = { certificate = "/etc/prosody/certs/xmpp.crt"; key = "/etc/prosody/certs/xmpp.key" }
+VirtualHost "${OTRBOT_DOMAIN}"
+LUA
+
+run_prosodyctl() { setpriv --reuid=prosody --regid=prosody --init-groups -- prosodyctl "$@"; }
+run_prosodyctl register "$bot_user" "$OTRBOT_DOMAIN" "$(cat /run/secrets/bot_password)" >/dev/null
+exec setpriv --reuid=prosody --regid=prosody --init-groups -- prosody -F
