@@ -3,7 +3,8 @@
 # (CAF's deterministic scheduler) and end-to-end (the real otrbot against a
 # private Prosody that the tests start on 127.0.0.1, a python-potr student, an
 # oauthlib-signed LMS, and the pages in Debian's headless Chromium through
-# chromium-driver and python3-selenium), then fuzzes every parser of outside input for a
+# chromium-driver and python3-selenium), then the docker-compose deployment in real containers
+# (scripts/compose-test.sh, rootful podman), then fuzzes every parser of outside input for a
 # bounded time (scripts/fuzz.sh). Everything comes from Debian 12's
 # packages. Non-zero on any failure. Screenshots of the pages: build/e2e-artifacts/.
 set -euo pipefail
@@ -28,6 +29,9 @@ echo "== end-to-end tests (private Prosody, the real otrbot binary)"
 export OTRBOT_BINARY="$PWD/build/$preset/actors/otrbot"
 # Debian's python3 packages import only under /usr/bin/python3.
 /usr/bin/python3 -m pytest test/e2e -q -p no:cacheprovider
+
+echo "== the docker-compose deployment with real containers (rootful podman)"
+scripts/compose-test.sh
 
 echo "== fuzzing every parser of outside input (libFuzzer, bounded time)"
 scripts/fuzz.sh

@@ -162,7 +162,9 @@ class OutcomeService:
     is read strictly (read_replace_result); one it cannot read is answered
     with imsx_codeMajor failure, as a real LMS does."""
 
-    def __init__(self, failures=(), port=0):
+    def __init__(self, failures=(), port=0, listen="127.0.0.1", host="127.0.0.1", secret=None):
+        """`listen`: the address to serve on; `host`: the name the bot reaches it by (the
+        grade URL, which the signature covers); `secret`: the consumer's shared secret."""
         self.failures = list(failures)  # HTTP statuses to answer first
         self.requests = []               # (valid_signature, body_hash_ok, sourcedid, score)
         self.accepted = []               # the sourcedids answered with success
@@ -176,7 +178,7 @@ class OutcomeService:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                url = "http://127.0.0.1:%d%s" % (service.port, self.path)
+                url = "http://%s:%d%s" % (host, service.port, self.path)
                 auth = self.headers.get("Authorization", "")
                 try:
                     params = signature.collect_parameters(headers={"Authorization": auth},
@@ -187,7 +189,7 @@ class OutcomeService:
                         signature.normalize_parameters(signature.collect_parameters(
                             uri_query=urllib.parse.urlparse(url).query,
                             headers={"Authorization": auth})))
-                    client = types.SimpleNamespace(client_secret=harness.CONSUMER_SECRET,
+                    client = types.SimpleNamespace(client_secret=secret or harness.CONSUMER_SECRET,
                                                    resource_owner_secret="")
                     valid = signature.sign_hmac_sha1_with_client(base, client) == \
                         given.get("oauth_signature")
@@ -219,9 +221,9 @@ class OutcomeService:
                 self.end_headers()
                 self.wfile.write(reply.encode())
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server = http.server.ThreadingHTTPServer((listen, port), Handler)
         self.port = self.server.server_address[1]
-        self.url = "http://127.0.0.1:%d/outcomes?course=101" % self.port
+        self.url = "http://%s:%d/outcomes?course=101" % (host, self.port)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def wait_for(self, count, timeout=harness.TIMEOUT):
