@@ -277,7 +277,6 @@ void check_public_url(report& r, const conf::lti_settings& l) {
 
 int check_config(const check_options& opts) {
   report r;
-  curl_global_init(CURL_GLOBAL_DEFAULT);
   auto loaded = load_config(opts.config_path, opts.jid);
   if (auto* f = std::get_if<start_failure>(&loaded)) {
     r.fail("settings", f->line, f->code);
@@ -288,6 +287,9 @@ int check_config(const check_options& opts) {
   r.ok("settings", c.path + ": account " + c.account.jid + ", " +
                      std::to_string(s.lti.consumers.size()) + " LTI consumer(s), " +
                      std::to_string(s.whitelist.size()) + " whitelisted JID(s)");
+  // The TLS policy goes into OpenSSL before anything else uses OpenSSL (the avatar's hash would).
+  auto quiet = spdlog::logger("check", std::make_shared<spdlog::sinks::null_sink_mt>());
+  auto tls_failure = opts.running ? std::nullopt : apply_tls(c, quiet);
   auto made = make_identity(c, {});
   if (auto* f = std::get_if<start_failure>(&made))
     r.fail("avatar", f->line, f->code);
@@ -309,6 +311,7 @@ int check_config(const check_options& opts) {
            as_int(exit_code::bad_setting));
 
   if (opts.running) {
+    curl_global_init(CURL_GLOBAL_DEFAULT);
     check_listen(r, s.lti, true);
     return r.code();
   }
@@ -323,13 +326,14 @@ int check_config(const check_options& opts) {
                       std::strerror(errno), as_int(exit_code::store_unusable));
 
   check_dns(r, c.account);
-  auto quiet = spdlog::logger("check", std::make_shared<spdlog::sinks::null_sink_mt>());
-  if (auto f = apply_tls(c, quiet)) {
-    r.fail("xmpp login", f->line, f->code);
+  if (tls_failure) {
+    r.fail("xmpp login", tls_failure->line, tls_failure->code);
   } else {
     xmpp::initialize_library();
     check_login(r, c);
   }
+  // libcurl initialises OpenSSL: only once the TLS policy is in (as runclient does).
+  curl_global_init(CURL_GLOBAL_DEFAULT);
   check_listen(r, s.lti, false);
   check_public_url(r, s.lti);
   return r.code();
