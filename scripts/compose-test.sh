@@ -34,6 +34,7 @@ if ! podman image exists "$base"; then
   rm -rf "$state/rootfs"
   debootstrap --variant=minbase bookworm "$state/rootfs" "$mirror" >"$state/debootstrap.log" 2>&1 ||
     die "debootstrap failed (see $state/debootstrap.log)"
+  rm -rf "$state"/rootfs/var/cache/apt/archives/*.deb "$state"/rootfs/var/lib/apt/lists/*
   tar -C "$state/rootfs" -c . | podman import --change 'CMD ["bash"]' - "$base" >/dev/null
   rm -rf "$state/rootfs"
 fi
