@@ -132,6 +132,8 @@ def test_a_student_completes_the_lesson_through_the_deployment(stack):
         # The pages may be framed by the LMS (and only by it), through the proxy.
         assert r.headers["Content-Security-Policy"].endswith("frame-ancestors 'self' https://lms.school.test")
         assert "X-Frame-Options" not in r.headers
+        # Behind the proxy the bot knows it is on HTTPS: its cookie may cross into the iframe.
+        assert "SameSite=None; Secure" in r.headers["Set-Cookie"]
         assert r.headers["Strict-Transport-Security"].startswith("max-age=")
         through_the_pages(web, student)
         code = asyncio.run(do_lesson_in_chat(XMPP, student, BOT))
