@@ -45,5 +45,8 @@ VirtualHost "${OTRBOT_DOMAIN}"
 LUA
 
 run_prosodyctl() { setpriv --reuid=prosody --regid=prosody --init-groups -- prosodyctl "$@"; }
-run_prosodyctl register "$bot_user" "$OTRBOT_DOMAIN" "$(cat /run/secrets/bot_password)" >/dev/null
+# The password goes through a pipe (printf is a bash builtin): never on a command line.
+password=$(cat /run/secrets/bot_password)
+printf '%s\n%s\n' "$password" "$password" | run_prosodyctl register "$bot_user" "$OTRBOT_DOMAIN" >/dev/null
+unset password
 exec setpriv --reuid=prosody --regid=prosody --init-groups -- prosody -F
