@@ -135,15 +135,7 @@ void check_dns(report& r, const conf::account& acc) {
 /// Logs in once with the TLS policy (nothing published, no presence) and logs out.
 void check_login(report& r, const loaded_config& c) {
   const auto& acc = c.account;
-  xmpp::client_options o;
-  o.jid = acc.jid;
-  o.password = acc.password;
-  o.host = acc.host;
-  o.port = acc.port;
-  o.direct_tls = acc.ssl;
-  o.enable_tls = c.settings.xmpp.enable_tls;
-  o.allow_plain_text = acc.allow_plain_text;
-  o.ca_file = c.settings.xmpp.enable_tls ? c.settings.xmpp.ca_certs : "";
+  auto o = client_options_for(c);
   o.publish_identity = false;
   std::optional<std::pair<xmpp::failure, std::string>> failed;
   std::string bound;

@@ -26,7 +26,6 @@
 #include <csignal>
 #include <sys/stat.h>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 #include <atomic>
 #include <map>
@@ -208,15 +207,7 @@ int runclient(const runclient_options& opts) {
     auto manager = sys.spawn(session_manager, std::move(mc));
 
     xmpp_gateway_config gc;
-    gc.client.jid = acc->jid;
-    gc.client.password = acc->password;
-    gc.client.host = acc->host;
-    gc.client.port = acc->port;
-    gc.client.direct_tls = acc->ssl;
-    gc.client.enable_tls = s.xmpp.enable_tls;
-    gc.client.allow_plain_text = acc->allow_plain_text;
-    gc.client.ca_file = s.xmpp.enable_tls ? s.xmpp.ca_certs : "";
-    gc.client.wire_log.log_user_msgs = s.bot.log_user_msgs;
+    gc.client = client_options_for(config);
     gc.client.me = std::get<xmpp::identity>(made);
     gc.client.me.status = i18n::text(*catalogs, i18n::msg::status_line, s.bot.default_locale,
                                      sd.format_strings);

@@ -113,6 +113,21 @@ std::variant<xmpp::identity, start_failure> make_identity(const loaded_config& c
   return me;
 }
 
+xmpp::client_options client_options_for(const loaded_config& c) {
+  const auto& acc = c.account;
+  xmpp::client_options o;
+  o.jid = acc.jid;
+  o.password = acc.password;
+  o.host = acc.host;
+  o.port = acc.port;
+  o.direct_tls = acc.ssl;
+  o.enable_tls = c.settings.xmpp.enable_tls;
+  o.allow_plain_text = acc.allow_plain_text;
+  o.ca_file = c.settings.xmpp.enable_tls ? c.settings.xmpp.ca_certs : "";
+  o.wire_log.log_user_msgs = c.settings.bot.log_user_msgs;
+  return o;
+}
+
 std::string fatal_line(xmpp::failure why, const std::string& detail, const conf::account& acc,
                        const conf::xmpp_settings& x) {
   auto where = acc.connect_host() + ":" + std::to_string(acc.port);

@@ -5,6 +5,7 @@
 
 #include "conf/settings.hpp"
 #include "transport/identity.hpp"
+#include "transport/xmpp_client.hpp"
 #include "transport/xmpp_types.hpp"
 
 #include <optional>
@@ -46,6 +47,9 @@ std::optional<start_failure> apply_tls(const loaded_config& c, spdlog::logger& l
 /// avatar PNG of the account (a picture that is not a small PNG stops the start).
 std::variant<xmpp::identity, start_failure> make_identity(const loaded_config& c,
                                                           std::string status_line);
+
+/// How to connect as the configured account, with the TLS settings (no identity yet).
+xmpp::client_options client_options_for(const loaded_config& c);
 
 /// One line for a failure that ends the bot, naming what to check; and its exit code.
 std::string fatal_line(xmpp::failure why, const std::string& detail, const conf::account& acc,
