@@ -6,19 +6,16 @@
 #include "actors/startup.hpp"
 #include "i18n/catalog_files.hpp"
 #include "transport/address.hpp"
+#include "transport/dns_srv.hpp"
 #include "transport/xmpp_client.hpp"
 
-#include <arpa/nameser.h>
 #include <curl/curl.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <resolv.h>
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -51,37 +48,6 @@ private:
   }
   int code_ = 0;
 };
-
-/// "host:port" targets of the XMPP client service of `domain` (RFC 6120 3.2.1), best first.
-std::vector<std::string> srv_targets(const std::string& domain) {
-  std::vector<std::string> out;
-  unsigned char answer[4096];
-  auto name = "_xmpp-client._tcp." + domain;
-  int len = res_query(name.c_str(), ns_c_in, ns_t_srv, answer, sizeof answer);
-  ns_msg msg;
-  if (len < 0 || ns_initparse(answer, len, &msg) != 0)
-    return out;
-  struct target {
-    unsigned priority;
-    std::string where;
-  };
-  std::vector<target> found;
-  for (int i = 0; i < ns_msg_count(msg, ns_s_an); ++i) {
-    ns_rr rr;
-    if (ns_parserr(&msg, ns_s_an, i, &rr) != 0 || ns_rr_type(rr) != ns_t_srv || ns_rr_rdlen(rr) < 7)
-      continue;
-    const unsigned char* rd = ns_rr_rdata(rr);
-    char host[NS_MAXDNAME];
-    if (dn_expand(ns_msg_base(msg), ns_msg_end(msg), rd + 6, host, sizeof host) < 0)
-      continue;
-    found.push_back({ns_get16(rd), std::string{host} + ":" + std::to_string(ns_get16(rd + 4))});
-  }
-  std::stable_sort(found.begin(), found.end(),
-                   [](const target& a, const target& b) { return a.priority < b.priority; });
-  for (auto& t : found)
-    out.push_back(std::move(t.where));
-  return out;
-}
 
 /// The addresses `host` resolves to, or the resolver's reason in `error`.
 std::vector<std::string> addresses(const std::string& host, std::string& error) {
@@ -120,8 +86,11 @@ void check_dns(report& r, const conf::account& acc) {
     return;
   }
   auto domain = acc.jid.substr(acc.jid.find('@') + 1);
-  if (auto srv = srv_targets(domain); !srv.empty()) {
-    r.ok("xmpp dns", "SRV _xmpp-client._tcp." + domain + ": " + joined(srv));
+  if (auto srv = net::xmpp_client_srv(domain); !srv.empty()) {
+    std::vector<std::string> targets;
+    for (const auto& t : srv)
+      targets.push_back(t.host + ":" + std::to_string(t.port));
+    r.ok("xmpp dns", "SRV _xmpp-client._tcp." + domain + ": " + joined(targets));
     return;
   }
   auto found = addresses(domain, error);

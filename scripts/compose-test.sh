@@ -21,7 +21,8 @@ for tool in podman runc podman-compose debootstrap openssl; do
 done
 # Podman here needs runc as its runtime and ulimits it may set.
 export CONTAINERS_CONF=$state/containers.conf
-printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\n[engine]\nruntime = "runc"\n' \
+# netavark (with aardvark-dns: the services find each other by name), whatever CNI files exist.
+printf '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]\n[engine]\nruntime = "runc"\n[network]\nnetwork_backend = "netavark"\n' \
   >"$CONTAINERS_CONF"
 
 base=docker.io/library/debian:bookworm-slim
