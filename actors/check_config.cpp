@@ -186,12 +186,15 @@ void check_listen(report& r, const conf::lti_settings& l, bool running) {
     return;
   }
   int fd = ::socket(res->ai_family, SOCK_STREAM, 0);
-  int yes = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  bool bound = fd >= 0 && ::bind(fd, res->ai_addr, res->ai_addrlen) == 0;
   int err = errno;
-  if (fd >= 0)
+  bool bound = false;
+  if (fd >= 0) {
+    int yes = 1;
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    bound = ::bind(fd, res->ai_addr, res->ai_addrlen) == 0;
+    err = errno;
     ::close(fd);
+  }
   freeaddrinfo(res);
   if (bound)
     r.ok("lti listen", l.listen + " is free to listen on");
