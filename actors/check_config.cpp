@@ -6,7 +6,7 @@
 #include "actors/startup.hpp"
 #include "i18n/catalog_files.hpp"
 #include "transport/address.hpp"
-#include "transport/dns_srv.hpp"
+#include "transport/dns.hpp"
 #include "transport/xmpp_client.hpp"
 
 #include <curl/curl.h>
@@ -49,25 +49,6 @@ private:
   int code_ = 0;
 };
 
-/// The addresses `host` resolves to, or the resolver's reason in `error`.
-std::vector<std::string> addresses(const std::string& host, std::string& error) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  std::vector<std::string> out;
-  if (int rc = getaddrinfo(host.c_str(), nullptr, &hints, &res); rc != 0) {
-    error = gai_strerror(rc);
-    return out;
-  }
-  for (auto* a = res; a; a = a->ai_next) {
-    char text[NI_MAXHOST];
-    if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0)
-      out.emplace_back(text);
-  }
-  freeaddrinfo(res);
-  return out;
-}
-
 std::string joined(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items)
@@ -78,7 +59,7 @@ std::string joined(const std::vector<std::string>& items) {
 void check_dns(report& r, const conf::account& acc) {
   std::string error;
   if (!acc.host.empty()) {
-    auto found = addresses(acc.host, error);
+    auto found = net::resolve_addresses(acc.host, error);
     if (found.empty())
       r.fail("xmpp dns", acc.host + " does not resolve: " + error, unreachable);
     else
@@ -93,7 +74,7 @@ void check_dns(report& r, const conf::account& acc) {
     r.ok("xmpp dns", "SRV _xmpp-client._tcp." + domain + ": " + joined(targets));
     return;
   }
-  auto found = addresses(domain, error);
+  auto found = net::resolve_addresses(domain, error);
   if (found.empty())
     r.fail("xmpp dns", "no SRV record for _xmpp-client._tcp." + domain + ", and " + domain +
                          " does not resolve: " + error, unreachable);
@@ -230,7 +211,7 @@ void check_public_url(report& r, const conf::lti_settings& l) {
     return;
   }
   std::string error;
-  auto found = addresses(h, error);
+  auto found = net::resolve_addresses(h, error);
   if (found.empty())
     r.fail("public url", h + " (lti.public_url) does not resolve: " + error, unreachable);
   else

@@ -7,11 +7,10 @@
 #include "lti/outcome.hpp"
 #include "lti/token.hpp"
 #include "transport/address.hpp"
+#include "transport/dns.hpp"
 #include "actors/unix_time.hpp"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netdb.h>
 
 #include <algorithm>
 #include <random>
@@ -56,35 +55,20 @@ std::string checked_destination(const std::string& url, bool allow_private, std:
     return {};
   }
   auto bare = h.size() > 2 && h.front() == '[' ? h.substr(1, h.size() - 2) : h;
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  if (getaddrinfo(bare.c_str(), p.c_str(), &hints, &found) != 0 || !found) {
+  std::string error;
+  auto found = net::resolve_addresses(bare, error);
+  if (found.empty()) {
     why = "the outcome URL's host " + h + " does not resolve";
     return {};
   }
-  std::string first;
-  for (auto* a = found; a; a = a->ai_next) {
-    char text[INET6_ADDRSTRLEN] = {};
-    const void* raw = a->ai_family == AF_INET6
-                        ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr)
-                        : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr);
-    if (!inet_ntop(a->ai_family, raw, text, sizeof text))
-      continue;
+  for (const auto& text : found)
     if (!allow_private && !net::is_public_ip(text)) {
-      freeaddrinfo(found);
       why = "the outcome URL's host " + h + " is at " + text +
             ", a loopback or private address (allow_private_outcome_urls is off for this consumer)";
       return {};
     }
-    if (first.empty())
-      first = a->ai_family == AF_INET6 ? "[" + std::string{text} + "]" : std::string{text};
-  }
-  freeaddrinfo(found);
-  if (first.empty()) {
-    why = "the outcome URL's host " + h + " has no usable address";
-    return {};
-  }
+  const auto& only = found.front();
+  auto first = only.find(':') != std::string::npos ? "[" + only + "]" : only;
   return bare + ":" + p + ":" + first;
 }
 

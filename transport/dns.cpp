@@ -1,13 +1,34 @@
-// SRV lookups with res_query, read with glibc's ns_* parser.
-#include "transport/dns_srv.hpp"
+// Address lookups with getaddrinfo; SRV lookups with res_query, read with glibc's ns_* parser.
+#include "transport/dns.hpp"
 
 #include <arpa/nameser.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <resolv.h>
 
 #include <algorithm>
 
 namespace otrbot::net {
+
+std::vector<std::string> resolve_addresses(const std::string& host, std::string& error) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* res = nullptr;
+  std::vector<std::string> out;
+  if (int rc = getaddrinfo(host.c_str(), nullptr, &hints, &res); rc != 0 || !res) {
+    error = rc != 0 ? gai_strerror(rc) : "no address";
+    return out;
+  }
+  for (auto* a = res; a; a = a->ai_next) {
+    char text[NI_MAXHOST];
+    if (getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0)
+      out.emplace_back(text);
+  }
+  freeaddrinfo(res);
+  if (out.empty())
+    error = "no usable address";
+  return out;
+}
 
 std::vector<srv_target> parse_srv_answer(const unsigned char* answer, int length) {
   std::vector<srv_target> out;
