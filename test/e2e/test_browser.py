@@ -62,6 +62,13 @@ class Pages:
         field.clear()
         field.send_keys(value)
 
+    def launch(self, page, base, params):
+        """Opens an LMS-like page at `page` that posts a signed launch to `base`, and waits until
+        the bot's first page has replaced it (the form submits itself on load)."""
+        launch_page(page, base + "/", sign(base + "/", params))
+        self.d.get("file://" + page)
+        self.el("#start")
+
     def click_to(self, css, url_part):
         """Clicks and waits for the page at `url_part` to be loaded."""
         old = self.d.find_element(self.by.TAG_NAME, "html")
@@ -102,10 +109,7 @@ def test_a_student_goes_through_the_pages_in_chromium(prosody, run_bot, tmp_path
     driver = browser()
     try:
         p = Pages(driver, out)
-        page = str(tmp_path / "launch.html")
-        launch_page(page, base + "/", sign(base + "/", launch_params(outcome_url=lms.url)))
-        driver.get("file://" + page)
-        p.el("#start")
+        p.launch(str(tmp_path / "launch.html"), base, launch_params(outcome_url=lms.url))
         assert driver.find_element(p.by.TAG_NAME, "html").get_attribute("lang") == "en"
         assert "Step 0 of 4" in p.text("#step")
         p.check_widths("01-index")
@@ -177,9 +181,7 @@ def test_the_page_follows_the_lesson_live_without_a_reload(prosody, run_bot, tmp
     driver = browser()
     try:
         p = Pages(driver, out)
-        page = str(tmp_path / "launch.html")
-        launch_page(page, base + "/", sign(base + "/", launch_params()))
-        driver.get("file://" + page)
+        p.launch(str(tmp_path / "launch.html"), base, launch_params())
         p.click_to("#start", "/enter_jid")
         p.fill("#jid", student)
         p.click_to("button[type=submit]", "/jid_entered")
