@@ -5,7 +5,7 @@
 //                        ^                                          |    ^     ^
 //                        '-- outbound_*, roster_change -------------'    |     | step, add_jid, set_secret,
 //                        '-- outbound_message -- [session x N] ----------'     | check_code, grade_when_done...
-//                                                    '--keygen_job--> [keygen] |
+//                                                    '--take_key--> [key_pool] |  (key makers: one thread per core)
 //   browser/LMS <-> [http_gateway] --web_request--> [web] ---------------------'   (web: lti/web.hpp)
 #pragma once
 
@@ -35,10 +35,19 @@ using xmpp_gateway_actor = caf::typed_actor<
   /// Ask a student's client which software it is (XEP-0092; the answer goes to the manager).
   caf::reacts_to<xmpp::software_query>>;
 
-/// The key generation worker (actors/keygen.cpp), on a thread of its own.
-using keygen_actor = caf::typed_actor<
-  /// Calculate a session's DSA key -> whether libotr succeeded.
-  caf::replies_to<keygen_job>::with<bool>>;
+/// The key pool (actors/key_pool.cpp): fresh OTR keys made ahead by its key makers.
+using key_pool_actor = caf::typed_actor<
+  /// A fresh key, used once -> at once from the pool, else the next key made (first come,
+  /// first served), or an error when keys cannot be made.
+  caf::replies_to<atoms::take_key>::with<otr_key>,
+  /// Its own timer: make keys again after one could not be made.
+  caf::reacts_to<atoms::refill>>;
+
+/// A key maker (actors/key_pool.cpp): one per core, each on a thread of its own at a
+/// priority below the threads that serve students.
+using key_maker_actor = caf::typed_actor<
+  /// Make one key -> the key, or an error.
+  caf::replies_to<atoms::make_key>::with<otr_key>>;
 
 /// The store (actors/store.cpp), on a thread of its own (blocking SQLite): the one owner of
 /// the database. Requests are answered once the write is on disk (or with an error); the

@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+namespace otrbot::otr {
+class private_key;
+}
+
 CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
 
   /// Gateway: start connecting (sent once the manager knows the gateway).
@@ -102,6 +106,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_retry, "st_retry")
   /// Outcomes: (id) send this stored grade now (an admin's retry).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, retry, "retry")
+  /// Key pool: a fresh OTR key -> otr_key; a key maker: make one -> otr_key; the pool's own
+  /// timer: make keys again after one could not be made.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, take_key, "take_key")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, make_key, "make_key")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, refill, "refill")
 
 CAF_END_TYPE_ID_BLOCK(otrbot)
 
@@ -140,14 +149,11 @@ struct grade_job {
   double score = 1.0;
 };
 
-/// A key generation for the keygen worker: a handle into this process's
-/// libotr state, so it is only ever sent between actors of this process, and
-/// rendered by its name alone (its inspect() lists no field).
-struct keygen_job {
-  void* handle = nullptr;
-  /// Keeps the session's libotr user state alive until the calculation is
-  /// done, even when the session ends meanwhile.
-  std::shared_ptr<void> owner;
+/// A fresh OTR private key from the key pool, used by one session only. Only ever sent
+/// between actors of this process, and rendered by its name alone (its inspect() lists no
+/// field: it is a secret).
+struct otr_key {
+  std::shared_ptr<const otr::private_key> key;
 };
 
 /// The bot's roster as the server sent it after login.
@@ -196,8 +202,8 @@ typename Inspector::result_type inspect(Inspector& f, web_session_row& x) {
 namespace otrbot {
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, keygen_job&) {
-  return f(caf::meta::type_name("keygen_job"));
+typename Inspector::result_type inspect(Inspector& f, otr_key&) {
+  return f(caf::meta::type_name("otr_key"));
 }
 
 template <class Inspector>

@@ -3,7 +3,7 @@
 
 #include "actors/errors.hpp"
 #include "actors/exit_code.hpp"
-#include "actors/keygen.hpp"
+#include "actors/key_pool.hpp"
 #include "actors/logging.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_manager.hpp"
@@ -146,12 +146,15 @@ int runclient(const runclient_options& opts) {
     if (s.bot.worker_threads > 0)
       cfg.set("scheduler.max-threads", static_cast<std::size_t>(s.bot.worker_threads));
     caf::actor_system sys{cfg};
-    keygen_config kc;
+    key_pool_config kc;
+    kc.account = acc->jid;
+    kc.capacity = static_cast<std::size_t>(s.bot.key_pool);
+    kc.makers = std::max(1u, std::thread::hardware_concurrency());
     if (auto gate = env_value("OTRBOT_TEST_KEYGEN_GATE")) {
       kc.gate_path = *gate;
       log->warn("test hook: key generation waits for {}", kc.gate_path);
     }
-    auto keygen = sys.spawn<caf::detached>(keygen_worker, kc);
+    auto keys = sys.spawn(key_pool, std::move(kc));
 
     auto dir = s.bot.locales_dir.empty() ? std::string{OTRBOT_LOCALES_DIR} : s.bot.locales_dir;
     auto catalogs = std::make_shared<const i18n::catalogs>(i18n::load_catalogs(dir, "en_GB"));
@@ -183,7 +186,7 @@ int runclient(const runclient_options& opts) {
     mc.restored = std::move(stored.students);  // the whitelist: the config's seed and what was added
     mc.default_locale = s.bot.default_locale;
     auto& sd = mc.session_defaults;
-    sd.keygen = keygen;
+    sd.key_pool = keys;
     sd.account = acc->jid;
     sd.catalogs = catalogs;
     for (const auto& [k, v] : s.bot.format_strings)
@@ -239,7 +242,7 @@ int runclient(const runclient_options& opts) {
     caf::scoped_actor root{sys};
     const std::map<caf::actor_addr, std::string> watched{
       {gateway.address(), "XMPP gateway"}, {manager.address(), "session manager"},
-      {keygen.address(), "key generator"}, {outcomes.address(), "grade sender"},
+      {keys.address(), "key pool"}, {outcomes.address(), "grade sender"},
       {store.address(), "store"},
       {web.web_handle().address(), "web actor"}};
     for (const auto& [addr, name] : watched)
@@ -268,7 +271,7 @@ int runclient(const runclient_options& opts) {
     caf::anon_send(gateway, atoms::stop_v);
     caf::anon_send(manager, atoms::stop_v);  // it ends every session first: nothing waits
     stopping->store(true);                     // a grade being sent is aborted (it stays pending)
-    caf::anon_send_exit(keygen, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(keys, caf::exit_reason::user_shutdown);  // and its key makers
     caf::anon_send_exit(outcomes, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
   }  // the actor system waits here for every actor to finish

@@ -209,7 +209,7 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
                                      session_config cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  st.otr = std::make_shared<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
+  st.otr = std::make_unique<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
   st.lesson = std::make_unique<lesson::lesson>(st.cfg.lesson, crypto_random);
   if (st.cfg.manager)  // the manager learns each step from the lesson, the first one too
     self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, st.lesson->step());
@@ -228,30 +228,27 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
       st.secret = *normal;
       st.lesson->set_has_secret(true);
     }
-  // The key is calculated on the keygen worker's thread, not here.
-  if (auto key = st.otr->start_key()) {
-    if (st.cfg.keygen) {
-      self->request(st.cfg.keygen, caf::infinite, keygen_job{key->handle(), st.otr})
-        .then(
-          [self, k = *key](bool ok) {
-            if (!ok || !self->state.otr->finish_key(k)) {
-              log()->error("no OTR key for {}: ending the session", self->state.cfg.jid);
-              self->quit(caf::sec::runtime_error);
-              return;
-            }
-            key_ready(self);
-          },
-          [self](caf::error& err) {
-            log()->error("key generation for {} failed: {}", self->state.cfg.jid,
-                         caf::to_string(err));
-            self->quit(err);
-          });
-    } else if (key->calculate() && st.otr->finish_key(*key)) {
-      st.key_ready = true;
-      auto live = st.live;
-      live.fingerprint = st.otr->fingerprint();
-      set_live(self, std::move(live));
-    }
+  // The key comes from the key pool (made ahead on other threads), never made here.
+  if (st.cfg.key_pool) {
+    self->request(st.cfg.key_pool, caf::infinite, atoms::take_key_v)
+      .then(
+        [self](otr_key& k) {
+          if (!k.key || !self->state.otr->install_key(*k.key)) {
+            log()->error("no OTR key for {}: ending the session", self->state.cfg.jid);
+            self->quit(caf::sec::runtime_error);
+            return;
+          }
+          key_ready(self);
+        },
+        [self](caf::error& err) {
+          log()->error("no OTR key for {}: {}", self->state.cfg.jid, caf::to_string(err));
+          self->quit(err);
+        });
+  } else if (auto key = otr::make_key(st.cfg.account); key && st.otr->install_key(*key)) {
+    st.key_ready = true;  // tests without a pool: made here, at once
+    auto live = st.live;
+    live.fingerprint = st.otr->fingerprint();
+    set_live(self, std::move(live));
   }
   return {
     [self](xmpp::inbound_message& m) {

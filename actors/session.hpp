@@ -29,7 +29,7 @@ struct session_config {
   std::string jid;            ///< the student's bare JID
   std::string locale;         ///< the student's language
   xmpp_gateway_actor gateway;    ///< where stanzas go
-  keygen_actor keygen;           ///< where the private key is calculated (empty: inline, tests)
+  key_pool_actor key_pool;       ///< where the private key comes from (empty: made inline, tests)
   session_manager_actor manager; ///< told about activity, steps and completion
   std::string account;        ///< the bot's bare JID
   i18n::args format_strings;
@@ -54,7 +54,7 @@ struct typed_line {
 struct session_state {
   static constexpr const char* name = "session";
   session_config cfg;
-  std::shared_ptr<otr::session> otr;  ///< shared with a key calculation in flight
+  std::unique_ptr<otr::session> otr;  ///< the OTR conversation, with this session's own key
   std::unique_ptr<lesson::lesson> lesson;
   std::set<std::string> client_asked;  ///< full JIDs asked which program they are
   live_progress live;  ///< what the student's page shows live (the manager keeps a copy)

@@ -170,6 +170,7 @@ void read_bot(table_reader& r, bot_settings& b) {
   r.integer("max_whitelisted_from_pages", b.max_whitelisted_from_pages, 0, 10'000'000);
   r.integer("max_whitelisted_from_admin", b.max_whitelisted_from_admin, 0, 10'000'000);
   r.integer("worker_threads", b.worker_threads, 0, 256);
+  r.integer("key_pool", b.key_pool, 0, 100000);
   r.string("locales_dir", b.locales_dir);
   if (auto* fs = r.table("format_strings")) {
     table_reader fr(*fs, r.key("format_strings"));

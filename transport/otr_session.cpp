@@ -1,5 +1,6 @@
 // libotr 4.1 behind a small class: callbacks are static trampolines with opdata = the session.
 #include "transport/otr_session.hpp"
+#include "transport/memory_file.hpp"
 
 // libotr's headers depend on each other's order (proto.h first), and not all
 // of them declare C linkage.
@@ -36,21 +37,12 @@ bool initialize() {
   return true;
 }
 
-bool pending_key::calculate() const { return otrl_privkey_generate_calculate(handle_) == 0; }
-
 namespace {
 
 constexpr const char* protocol = "xmpp";
 /// libotr fragments encrypted messages above this size; 16 KiB fits in any
 /// XMPP server's stanza limit (Prosody: 256 KiB, ejabberd: 64 KiB by default).
 constexpr int max_fragment = 16 * 1024;
-
-struct file_closer {
-  void operator()(FILE* f) const noexcept {
-    if (f)
-      std::fclose(f);
-  }
-};
 
 std::string hex(const unsigned char* data, std::size_t n) {
   static const char* digits = "0123456789abcdef";
@@ -92,7 +84,6 @@ struct session::impl {
   OtrlUserState us = nullptr;
   OtrlMessageAppOps ops{};
   bool has_key = false;
-  void* pending_key = nullptr;  ///< a key generation started and not finished yet
   unsigned timer_interval = 0;
   ConnContext* current = nullptr;  // the instance the student talks from
   // Collected during one call into libotr:
@@ -231,7 +222,7 @@ struct session::impl {
   }
   static void create_instag(void* op, const char* accountname, const char* proto) {
     auto* me = self(op);
-    std::unique_ptr<FILE, file_closer> f{std::tmpfile()};
+    auto f = memory_file();
     if (!f || otrl_instag_generate_FILEp(me->us, f.get(), accountname, proto) != 0)
       me->log->error("cannot create an OTR instance tag");
   }
@@ -273,10 +264,6 @@ session::session(std::string account, std::string peer, std::shared_ptr<spdlog::
 }
 
 session::~session() {
-  // A key still being made when the session ends (a shutdown, a removal): the
-  // calculation is over (its job held this session), its handle is released.
-  if (impl_->pending_key)
-    otrl_privkey_generate_cancelled(impl_->us, impl_->pending_key);
   if (impl_->us)
     otrl_userstate_free(impl_->us);
 }
@@ -285,24 +272,13 @@ bool session::has_key() const noexcept { return impl_->has_key; }
 
 unsigned session::timer_interval() const noexcept { return impl_->timer_interval; }
 
-std::optional<pending_key> session::start_key() {
-  void* handle = nullptr;
-  if (otrl_privkey_generate_start(impl_->us, impl_->account.c_str(), protocol, &handle) != 0 ||
-      !handle)
-    return std::nullopt;
-  impl_->pending_key = handle;
-  return pending_key{handle};
-}
-
-bool session::finish_key(const pending_key& key) {
-  // libotr writes the key file; it stays in memory only (an unlinked temp file).
-  impl_->pending_key = nullptr;  // finished or cancelled here, either way
-  std::unique_ptr<FILE, file_closer> f{std::tmpfile()};
-  if (!f) {
-    otrl_privkey_generate_cancelled(impl_->us, key.handle());
-    return false;
-  }
-  impl_->has_key = otrl_privkey_generate_finish_FILEp(impl_->us, key.handle(), f.get()) == 0;
+bool session::install_key(const private_key& key) {
+  auto f = memory_file();
+  impl_->has_key = f && std::fwrite(key.text().data(), 1, key.text().size(), f.get()) ==
+                          key.text().size() &&
+                   std::fflush(f.get()) == 0 && (std::rewind(f.get()), true) &&
+                   otrl_privkey_read_FILEp(impl_->us, f.get()) == 0 &&
+                   otrl_privkey_find(impl_->us, impl_->account.c_str(), protocol) != nullptr;
   return impl_->has_key;
 }
 

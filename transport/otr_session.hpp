@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace spdlog {
@@ -34,18 +35,26 @@ struct outcome {
   bool plaintext_during_otr = false;
 };
 
-/// A pending key generation: made on the session's thread, calculated on a
-/// background thread, finished on the session's thread.
-class pending_key {
+/// A fresh private key (DSA-1024) for one account, as libotr's key-file text.
+/// Made on any thread, installed into exactly one session, wiped when dropped.
+/// It never touches a file system (anonymous memory files only).
+class private_key {
 public:
-  explicit pending_key(void* handle) : handle_(handle) {}
-  /// The expensive part (tens to hundreds of ms); any thread.
-  bool calculate() const;
-  void* handle() const { return handle_; }
+  explicit private_key(std::string text) : text_(std::move(text)) {}
+  ~private_key();
+  private_key(private_key&& other) noexcept : text_(std::exchange(other.text_, {})) {}
+  private_key& operator=(private_key&&) = delete;
+  private_key(const private_key&) = delete;
+  private_key& operator=(const private_key&) = delete;
+  const std::string& text() const noexcept { return text_; }
 
 private:
-  void* handle_;
+  std::string text_;
 };
+
+/// Makes a key for `account` (tens to hundreds of ms of CPU; any thread, no
+/// shared state). nullopt when libotr or libgcrypt fail.
+std::optional<private_key> make_key(const std::string& account);
 
 /// One OTR conversation between the bot (`account`) and one student (`peer`,
 /// a bare JID). Not thread-safe: one actor owns it.
@@ -56,10 +65,8 @@ public:
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
-  /// Starts generating this session's fresh private key (DSA-1024).
-  std::optional<pending_key> start_key();
-  /// Stores the calculated key in the user state.
-  bool finish_key(const pending_key& key);
+  /// Takes this key (made for `account`) as the bot's key in this session.
+  bool install_key(const private_key& key);
   bool has_key() const noexcept;
   /// The bot's fingerprint in this session ("ABCD1234 ..."), once the key exists.
   std::string fingerprint() const;

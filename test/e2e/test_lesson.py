@@ -348,12 +348,14 @@ def test_a_new_client_writing_in_plaintext_during_otr_gets_readable_replies(pros
 
 
 def test_no_student_waits_while_another_students_key_is_made(prosody, run_bot, tmp_path):
-    """An ordering proof, not a timing one: with one worker thread, Bob goes
-    through the whole lesson while Alice's key generation is held."""
+    """An ordering proof, not a timing one: with one worker thread and no keys
+    made ahead, Bob goes through the whole lesson while Alice's key generation
+    is held."""
     hold = tmp_path / "hold-key-generation"
     alice = fresh_account(prosody, "alice")
     bob = fresh_account(prosody, "bob")
-    bot, bot_jid = lesson_bot(prosody, run_bot, (alice, bob), extra="worker_threads = 1",
+    bot, bot_jid = lesson_bot(prosody, run_bot, (alice, bob),
+                              extra="worker_threads = 1\nkey_pool = 0",
                               env={"OTRBOT_TEST_KEYGEN_GATE": str(hold)})
 
     async def scenario():
@@ -372,6 +374,43 @@ def test_no_student_waits_while_another_students_key_is_made(prosody, run_bot, t
         await a.read_until("encrypted", "Step 3: authenticate me")
         await a.logout()
         await b.logout()
+
+    asyncio.run(scenario())
+
+
+def test_keys_made_ahead_serve_students_at_once_and_each_session_has_its_own(
+        prosody, run_bot, tmp_path):
+    """With key_pool = 2: while key generation is held, the first two students
+    get keys from the pool at once; the third waits for the next key made.
+    Every session shows a fingerprint of its own."""
+    hold = tmp_path / "hold-key-generation"
+    names = [fresh_account(prosody, n) for n in ("ann", "ben", "cat")]
+    bot, bot_jid = lesson_bot(prosody, run_bot, names, extra="key_pool = 2",
+                              env={"OTRBOT_TEST_KEYGEN_GATE": str(hold)})
+    bot.wait_for_log(r"key pool full: 2 keys ready")
+    hold.touch()
+
+    async def scenario():
+        seen = []
+        for jid in names[:2]:
+            s = await otr_student(prosody, jid, PW, bot_jid)
+            await to_encrypted(s)
+            seen.append(s.bot_fingerprint())
+            await s.logout()
+        await await_log(bot, r"key generation held while")  # refilling waits at the gate
+        cat = await otr_student(prosody, names[2], PW, bot_jid)
+        cat.start_otr()
+        await await_log(bot, r"session started for " + re.escape(names[2]))
+        assert "OTR key ready for " + names[2] not in bot.log, "a third key came from nowhere"
+        assert cat.ctx.state == 0, "OTR started without the bot's key"
+        hold.unlink()
+        await cat.wait_otr("encrypted")
+        seen.append(cat.bot_fingerprint())
+        await cat.logout()
+        assert len(set(seen)) == 3, seen
+        for jid, fp in zip(names, seen):
+            logged = re.search(r"OTR key ready for %s: fingerprint (.+)" % re.escape(jid), bot.log)
+            assert logged and logged.group(1).replace(" ", "").lower() == fp.lower(), (jid, fp)
 
     asyncio.run(scenario())
 

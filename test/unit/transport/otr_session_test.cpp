@@ -17,18 +17,17 @@ std::shared_ptr<spdlog::logger> quiet() {
   return std::make_shared<spdlog::logger>("otr-test", std::make_shared<spdlog::sinks::null_sink_mt>());
 }
 
-void make_key(session& s) {
-  auto key = s.start_key();
+void give_key(session& s, const char* account) {
+  auto key = make_key(account);
   REQUIRE(key);
-  REQUIRE(key->calculate());
-  REQUIRE(s.finish_key(*key));
+  REQUIRE(s.install_key(*key));
 }
 
 struct peer {
   session otr;
   std::vector<otrbot::otr::event> events;
   std::vector<std::string> texts;
-  peer(const char* me, const char* them) : otr(me, them, quiet()) { make_key(otr); }
+  peer(const char* me, const char* them) : otr(me, them, quiet()) { give_key(otr, me); }
 };
 
 /// Delivers everything each side sends to the other until both are quiet.
@@ -73,6 +72,26 @@ TEST_CASE("each session has its own fresh key: a new fingerprint every time") {
   peer b{"bot@x.org", "s@x.org"};
   CHECK(a.otr.fingerprint().size() == 44);
   CHECK(a.otr.fingerprint() != b.otr.fingerprint());
+}
+
+TEST_CASE("a key made apart from the session is libotr's key file for that account, and is "
+          "taken only by a session of that account") {
+  REQUIRE(initialised);
+  auto key = make_key("bot@x.org");
+  REQUIRE(key);
+  CHECK(key->text().find("(privkeys") != std::string::npos);
+  CHECK(key->text().find("bot@x.org") != std::string::npos);
+  session other{"someone@x.org", "s@x.org", quiet()};
+  CHECK_FALSE(other.install_key(*key));
+  CHECK_FALSE(other.has_key());
+  session mine{"bot@x.org", "s@x.org", quiet()};
+  CHECK(mine.install_key(*key));
+  CHECK(mine.has_key());
+  CHECK(mine.fingerprint().size() == 44);
+  private_key moved{std::move(*key)};
+  CHECK(key->text().empty());  // moved out: one owner of the secret text
+  session broken{"bot@x.org", "s@x.org", quiet()};
+  CHECK_FALSE(broken.install_key(private_key{"(privkeys (account (name \"bot@x.org\")"}));
 }
 
 TEST_CASE("plaintext first: a message goes out unchanged and without a whitespace tag") {

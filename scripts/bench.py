@@ -1,0 +1,295 @@
+#!/usr/bin/python3
+"""The lecture-hall benchmark: the real otrbot and a private Prosody, N simulated libotr
+students (test/bench, C++) through the whole lesson over a ramp; the libotr floor measured
+in the same run. Prints figures; asserts nothing. Usage: see scripts/bench.sh."""
+import argparse
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import devenv  # noqa: E402
+
+SECRET = "correct horse battery"
+PASSWORD = "bench-pw-1"
+TICK = os.sysconf("SC_CLK_TCK")
+STAGES = [  # name, from column, to column (of the generator's rows)
+    ("connect", "start", "connected"), ("first reply", "hello", "first_reply"),
+    ("to encrypted", "query", "encrypted"), ("SMP", "smp_start", "smp_done"),
+    ("code after SMP", "smp_done", "code"), ("whole lesson", "start", "code")]
+COLUMNS = ["connected", "hello", "first_reply", "query", "encrypted", "smp_start", "smp_done",
+           "code"]
+
+
+def cpu_ms(pid):
+    """User + system CPU of a process so far, in ms (/proc/PID/stat)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000.0 / TICK
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def quiet(pids, still=1.0, timeout=600):
+    """Waits until none of `pids` used CPU for `still` seconds (the roster sync after login,
+    a pool refill): an event the benchmark can see, not a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    last = [cpu_ms(p) for p in pids]
+    since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = [cpu_ms(p) for p in pids]
+        if sum(now) - sum(last) > 10:  # more than 10 ms of CPU in 0.2 s: still working
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= still:
+            return
+    raise SystemExit("the bot and Prosody did not settle within %d s" % timeout)
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, int(round(p / 100.0 * len(values) + 0.5)) - 1))
+    return values[k]
+
+
+class LogWatch:
+    """Counts a text in the bot's log as it grows, reading only what is new."""
+
+    def __init__(self, path):
+        self.path, self.offset, self.text = path, 0, ""
+
+    def count(self, needle):
+        with open(self.path, encoding="utf-8", errors="replace") as f:
+            f.seek(self.offset)
+            new = f.read()
+        self.offset += len(new.encode("utf-8", errors="replace"))
+        self.text += new
+        return self.text.count(needle)
+
+    def wait(self, needle, count, proc, timeout=600):
+        deadline = time.monotonic() + timeout
+        while self.count(needle) < count:
+            if proc.poll() is not None:
+                raise SystemExit("otrbot exited (%s); see %s" % (proc.returncode, self.path))
+            if time.monotonic() > deadline:
+                raise SystemExit("otrbot logged %r %d times, not %d, within %d s; see %s"
+                                 % (needle, self.count(needle), count, timeout, self.path))
+            time.sleep(0.05)
+
+
+class Setup:
+    """A private Prosody with N students and the bot, settled, ready to measure."""
+
+    def __init__(self, args, tmp, students, pool):
+        self.args, self.tmp, self.students = args, tmp, students
+        accounts = {"bot@localhost": PASSWORD}
+        accounts.update({"s%05d@localhost" % i: PASSWORD for i in range(students)})
+        self.prosody = devenv.Prosody(os.path.join(tmp, "prosody"), accounts,
+                                      log_level="warn", plain_accounts=True)
+        self.prosody.prepare()
+        self.prosody.start()
+        whitelist = "".join('[whitelist."s%05d@localhost"]\nlocale = "en_GB"\n' % i
+                            for i in range(students))
+        config = os.path.join(tmp, "bot.toml")
+        with open(config, "w") as f:
+            f.write(f"""[xmpp]
+default_account = "bot@localhost"
+ca_certs = "{self.prosody.ca_crt}"
+[xmpp.accounts."bot@localhost"]
+password = "{PASSWORD}"
+host = "127.0.0.1"
+port = {self.prosody.port}
+[bot]
+default_secret = "{SECRET}"
+scheduled_msg_say = false
+max_messages_per_minute = 0
+warning_timeout = 86000
+session_timeout = 86400
+key_pool = {pool}
+{whitelist}
+[lti]
+listen = "127.0.0.1:{devenv.free_port()}"
+[lti.consumers."bench"]
+secret = "bench-secret"
+[store]
+path = "{tmp}/bot.db"
+[log]
+level = "info"
+syslog = false
+""")
+        self.log_path = os.path.join(tmp, "bot.log")
+        self.log = LogWatch(self.log_path)
+        self.bot = subprocess.Popen([args.binary, "runclient", "--config", config],
+                                    stdout=open(self.log_path, "wb"), stderr=subprocess.STDOUT)
+        self.log.wait("[manager] online", 1, self.bot)
+        if pool:
+            self.log.wait("key pool full", 1, self.bot)
+        quiet([self.bot.pid, self.prosody.proc.pid])  # the roster sync for the whitelist
+
+    def students_cmd(self, count, ramp, idle=False):
+        cmd = [self.args.students_binary, "--port", str(self.prosody.port),
+               "--bot", "bot@localhost", "--password", PASSWORD, "--ca", self.prosody.ca_crt,
+               "--keys", self.args.keys, "--secret", SECRET, "--students", str(count),
+               "--ramp", str(ramp), "--workers", str(max(2, (count + 399) // 400)),
+               "--timeout", str(self.args.timeout)]
+        return cmd + (["--idle"] if idle else [])
+
+    def close(self):
+        if self.bot.poll() is None:
+            self.bot.terminate()
+            try:
+                self.bot.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.bot.kill()
+        self.prosody.stop()
+
+
+def floor(args, lessons=20):
+    """The libotr floor for one side, and libotr's own memory per idle user state."""
+    key = os.path.join(args.keys, "s00000.key")
+    out = subprocess.run([args.floor_binary, "--lessons", str(lessons), "--idle", "1000",
+                          "--student-key", key], capture_output=True, text=True, check=True).stdout
+    rows = [line.split("\t") for line in out.splitlines()]
+    f = [list(map(float, r[1:])) for r in rows if r[0] == "F"]
+    mem = [float(r[1]) for r in rows if r[0] == "M"]
+    avg = lambda i: sum(r[i] for r in f) / len(f)  # noqa: E731
+    return {"key": avg(0), "ake": avg(1), "smp": avg(2), "student": avg(3),
+            "bot": avg(0) + avg(1) + avg(2), "libotr_idle_bytes": mem[0] if mem else 0}
+
+
+def lessons(args, count, ramp):
+    print("\n== %d students over %g s (key_pool = %d, typing off)" % (count, ramp, args.pool))
+    with tempfile.TemporaryDirectory(prefix="otrbot-bench-") as tmp:
+        s = Setup(args, tmp, count, args.pool)
+        try:
+            cpu0, rss0 = cpu_ms(s.bot.pid), rss_kib(s.bot.pid)
+            gen = subprocess.Popen(s.students_cmd(count, ramp), stdout=subprocess.PIPE, text=True)
+            rows = []
+            started = None
+            for line in gen.stdout:
+                if line.startswith("# ready"):
+                    started = time.monotonic()
+                    cpu0 = cpu_ms(s.bot.pid)
+                elif line.startswith("S\t"):
+                    rows.append(line.rstrip("\n").split("\t"))
+            gen.wait()
+            wall = time.monotonic() - (started or time.monotonic())
+            rss1 = rss_kib(s.bot.pid)  # every session still open
+            # The keys used are made again (the makers keep the bot busy until the pool is
+            # full): counted, so the CPU per lesson holds one key per lesson.
+            quiet([s.bot.pid], still=1.5, timeout=900)
+            cpu1 = cpu_ms(s.bot.pid)
+        finally:
+            s.close()
+    base = floor(args)
+    report(rows, wall, cpu1 - cpu0, rss1 - rss0, base)
+
+
+def report(rows, wall, bot_cpu, rss_delta, base):
+    done = [r for r in rows if r[2] == "-"]
+    failed = [r for r in rows if r[2] != "-"]
+    reasons = {}
+    for r in failed:
+        reasons[r[2]] = reasons.get(r[2], 0) + 1
+    print("completed %d/%d, failed %d%s" % (len(done), len(rows), len(failed),
+          "".join("\n  %d: %s" % (n, why) for why, n in sorted(reasons.items()))))
+    last = max((float(r[10]) for r in done), default=0)
+    print("lessons/s %.1f (%d in %.1f s from the first arrival)" % (len(done) / max(wall, 1e-9),
+          len(done), wall))
+    print("%-16s %9s %9s %9s" % ("ms", "p50", "p90", "p99"))
+    for name, a, b in STAGES:
+        vals = []
+        for r in done:
+            t = dict(zip(COLUMNS, map(float, r[3:11])), start=0.0)
+            vals.append(t[b] - t[a])
+        print("%-16s %9.0f %9.0f %9.0f" % (name, percentile(vals, 50), percentile(vals, 90),
+                                          percentile(vals, 99)))
+    per = bot_cpu / max(len(done), 1)
+    print("bot CPU per lesson %.0f ms (its key included); RSS per session %.1f KiB"
+          % (per, rss_delta / max(len(rows), 1)))
+    print("libotr floor, one side: key %.0f + AKE %.0f + SMP and code %.0f = %.0f ms "
+          "(the student's side: %.0f ms)" % (base["key"], base["ake"], base["smp"], base["bot"],
+                                              base["student"]))
+    print("bot / floor = %.2f" % (per / base["bot"]))
+    del last
+
+
+def idle(args, count):
+    print("\n== %d idle students online (key_pool = %d)" % (count, args.pool))
+    with tempfile.TemporaryDirectory(prefix="otrbot-bench-") as tmp:
+        s = Setup(args, tmp, count, args.pool)
+        try:
+            rss0 = rss_kib(s.bot.pid)
+            keyed = s.log.count("OTR key ready for")
+            gen = subprocess.Popen(s.students_cmd(count, 10, idle=True), stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True)
+            for line in gen.stdout:
+                if line.startswith("# online"):
+                    break
+            s.log.wait("OTR key ready for", keyed + count, s.bot, timeout=900)
+            quiet([s.bot.pid, s.prosody.proc.pid])
+            rss1 = rss_kib(s.bot.pid)
+            gen.stdin.write("stop\n")
+            gen.stdin.close()
+            failed = [line for line in gen.stdout if line.startswith("S\t") and
+                      line.split("\t")[2] != "-"]
+            gen.wait()
+        finally:
+            s.close()
+    base = floor(args, lessons=1)
+    per = (rss1 - rss0) * 1024.0 / count
+    print("%d sessions, %d students failed to come online" % (count, len(failed)))
+    print("bot RSS per idle session %.1f KiB; libotr's own (a user state with a key) %.1f KiB; "
+          "beyond libotr %.1f KiB" % (per / 1024, base["libotr_idle_bytes"] / 1024,
+                                      (per - base["libotr_idle_bytes"]) / 1024))
+
+
+def main():
+    build = os.path.join(ROOT, "build", "release")
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("scenario", nargs="*", default=["lessons:100:10", "lessons:300:10",
+                                                   "lessons:1000:100", "idle:1000"],
+                   help="lessons:N:RAMP_SECONDS or idle:N (default: the four of the README)")
+    p.add_argument("--binary", default=os.path.join(build, "actors", "otrbot"))
+    p.add_argument("--students-binary",
+                   default=os.path.join(build, "test", "bench", "otrbot_bench_students"))
+    p.add_argument("--floor-binary", default=os.path.join(build, "test", "bench",
+                                                          "otrbot_bench_floor"))
+    p.add_argument("--keys", default=os.path.join(ROOT, "build", "bench-keys"),
+                   help="the students' OTR keys, made once and kept here")
+    p.add_argument("--pool", type=int, default=64, help="the bot's [bot] key_pool")
+    p.add_argument("--timeout", type=float, default=600, help="seconds a student waits")
+    args = p.parse_args()
+    os.makedirs(args.keys, exist_ok=True)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # a socket per student
+    for tool in ("prosody", "openssl"):
+        if not shutil.which(tool):
+            raise SystemExit("bench: %s is missing (scripts/install-deps.sh installs it)" % tool)
+    print("machine: %d cores; otrbot, Prosody and the students share them" % os.cpu_count())
+    for sc in args.scenario:
+        kind, *nums = sc.split(":")
+        if kind == "lessons" and len(nums) == 2:
+            lessons(args, int(nums[0]), float(nums[1]))
+        elif kind == "idle" and len(nums) == 1:
+            idle(args, int(nums[0]))
+        else:
+            raise SystemExit("bench: unknown scenario %r" % sc)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The lecture-hall benchmark (not a test; CI does not run it): builds the release preset with
+# the load generator, then runs scripts/bench.py: N simulated libotr students (C++, worker
+# processes) through the whole lesson against the real bot and a private Prosody, with the
+# libotr floor measured in the same run; then the LTI launch benchmark (scripts/bench-lti.sh).
+# Usage: scripts/bench.sh [SCENARIO ...] [--pool N]   SCENARIO: lessons:N:RAMP_S | idle:N | lti
+#   no scenario: lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti
+# The students' OTR keys are made once and kept in build/bench-keys.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)" \
+  --target otrbot otrbot_catalogs otrbot_bench_students otrbot_bench_floor
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti)
+lti=0 rest=()
+for a in "${args[@]}"; do
+  if [ "$a" = lti ]; then lti=1; else rest+=("$a"); fi
+done
+if [ ${#rest[@]} -gt 0 ]; then
+  /usr/bin/python3 scripts/bench.py "${rest[@]}"
+fi
+if [ "$lti" = 1 ]; then
+  scripts/bench-lti.sh "$PWD/build/release/actors/otrbot"
+fi
