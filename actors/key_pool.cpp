@@ -11,6 +11,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <thread>
 
 namespace otrbot {
@@ -84,17 +86,32 @@ void make_more(pool_ptr self) {
 
 } // namespace
 
+namespace {
+/// Keys a maker makes in one DSA domain before it makes a new domain.
+constexpr int keys_per_domain = 256;
+} // namespace
+
 key_maker_actor::behavior_type key_maker(key_maker_actor::pointer, key_pool_config cfg) {
+  struct maker_state {
+    bool lowered = false;
+    std::optional<otr::key_domain> domain;
+    int used = 0;  ///< keys made in the domain
+  };
   return {
-    [cfg, lowered = false](atoms::make_key) mutable -> caf::result<otr_key> {
-      if (!std::exchange(lowered, true))
+    [cfg, st = std::make_shared<maker_state>()](atoms::make_key) -> caf::result<otr_key> {
+      if (!std::exchange(st->lowered, true))
         lower_priority(cfg.nice);  // here: this is the maker's own thread
       if (!cfg.gate_path.empty() && std::filesystem::exists(cfg.gate_path)) {
         log()->info("test hook: key generation held while {} exists", cfg.gate_path);
         while (std::filesystem::exists(cfg.gate_path))
           std::this_thread::sleep_for(std::chrono::milliseconds{20});
       }
-      auto key = otr::make_key(cfg.account);
+      if (!st->domain || st->used >= keys_per_domain) {
+        st->domain = otr::key_domain::make();  // the prime search, once per keys_per_domain
+        st->used = 0;
+      }
+      auto key = st->domain ? otr::make_key(cfg.account, &*st->domain) : std::nullopt;
+      ++st->used;
       if (!key)
         return caf::make_error(caf::sec::runtime_error, "libotr could not make a key");
       return otr_key{std::make_shared<const otr::private_key>(std::move(*key))};

@@ -52,7 +52,7 @@ struct bot_settings {
   std::int64_t max_whitelisted_from_pages = 10000;
   std::int64_t max_whitelisted_from_admin = 10000;  ///< per JID; more: ignored until quiet (0: no limit)
   std::int64_t worker_threads = 0;  ///< actor scheduler threads; 0: one per core
-  std::int64_t key_pool = 64;       ///< OTR keys made ahead; 0: each made when needed
+  std::int64_t key_pool = 256;      ///< OTR keys made ahead; 0: each made when needed
   std::string locales_dir;          ///< compiled catalogs; empty: the build's own
   /// Names filled into the lines; what is not set here is filled in the
   /// student's language (i18n::with_defaults).

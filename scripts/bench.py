@@ -34,6 +34,12 @@ def cpu_ms(pid):
     return (int(fields[11]) + int(fields[12])) * 1000.0 / TICK
 
 
+def children_cpu_ms():
+    """CPU of this process's children that have ended (and their waited-for children)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1000.0
+
+
 def rss_kib(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -120,6 +126,7 @@ max_messages_per_minute = 0
 warning_timeout = 86000
 session_timeout = 86400
 key_pool = {pool}
+worker_threads = {args.threads}
 {whitelist}
 [lti]
 listen = "127.0.0.1:{devenv.free_port()}"
@@ -144,9 +151,16 @@ syslog = false
         cmd = [self.args.students_binary, "--port", str(self.prosody.port),
                "--bot", "bot@localhost", "--password", PASSWORD, "--ca", self.prosody.ca_crt,
                "--keys", self.args.keys, "--secret", SECRET, "--students", str(count),
-               "--ramp", str(ramp), "--workers", str(max(2, (count + 399) // 400)),
+               "--ramp", str(ramp), "--workers", str(self.args.workers or max(4, (count + 49) // 50)),
                "--timeout", str(self.args.timeout)]
         return cmd + (["--idle"] if idle else [])
+
+    def students_env(self):
+        # libstrophe makes an OpenSSL context per connection and loads OpenSSL's default
+        # trust store into each (the whole system bundle, parsed again per student): point
+        # the defaults at the test CA, which the students trust anyway.
+        return dict(os.environ, SSL_CERT_FILE=self.prosody.ca_crt,
+                    SSL_CERT_DIR=os.path.join(self.tmp, "no-cert-dir"))
 
     def close(self):
         if self.bot.poll() is None:
@@ -166,9 +180,11 @@ def floor(args, lessons=20):
     rows = [line.split("\t") for line in out.splitlines()]
     f = [list(map(float, r[1:])) for r in rows if r[0] == "F"]
     mem = [float(r[1]) for r in rows if r[0] == "M"]
+    domain = [float(r[1]) for r in rows if r[0] == "D"]
     avg = lambda i: sum(r[i] for r in f) / len(f)  # noqa: E731
     return {"key": avg(0), "ake": avg(1), "smp": avg(2), "student": avg(3),
-            "bot": avg(0) + avg(1) + avg(2), "libotr_idle_bytes": mem[0] if mem else 0}
+            "bot": avg(0) + avg(1) + avg(2), "libotr_idle_bytes": mem[0] if mem else 0,
+            "domain_key": domain[0] if domain else float("nan")}
 
 
 def lessons(args, count, ramp):
@@ -177,7 +193,16 @@ def lessons(args, count, ramp):
         s = Setup(args, tmp, count, args.pool)
         try:
             cpu0, rss0 = cpu_ms(s.bot.pid), rss_kib(s.bot.pid)
-            gen = subprocess.Popen(s.students_cmd(count, ramp), stdout=subprocess.PIPE, text=True)
+            server0 = cpu_ms(s.prosody.proc.pid)
+            kids0 = children_cpu_ms()
+            perf = None
+            if args.perf:  # linux-perf, sampling the bot's threads during the run
+                who = ["-a"] if args.perf_all else ["-p", str(s.bot.pid)]
+                perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-o", args.perf]
+                                        + who, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+            gen = subprocess.Popen(s.students_cmd(count, ramp), stdout=subprocess.PIPE, text=True,
+                                   env=s.students_env())
             rows = []
             started = None
             for line in gen.stdout:
@@ -188,6 +213,11 @@ def lessons(args, count, ramp):
                     rows.append(line.rstrip("\n").split("\t"))
             gen.wait()
             wall = time.monotonic() - (started or time.monotonic())
+            if perf:
+                perf.send_signal(2)
+                perf.wait()
+            others = {"Prosody": cpu_ms(s.prosody.proc.pid) - server0,
+                      "the students (generator)": children_cpu_ms() - kids0}
             rss1 = rss_kib(s.bot.pid)  # every session still open
             # The keys used are made again (the makers keep the bot busy until the pool is
             # full): counted, so the CPU per lesson holds one key per lesson.
@@ -196,10 +226,10 @@ def lessons(args, count, ramp):
         finally:
             s.close()
     base = floor(args)
-    report(rows, wall, cpu1 - cpu0, rss1 - rss0, base)
+    report(rows, wall, cpu1 - cpu0, rss1 - rss0, base, others)
 
 
-def report(rows, wall, bot_cpu, rss_delta, base):
+def report(rows, wall, bot_cpu, rss_delta, base, others):
     done = [r for r in rows if r[2] == "-"]
     failed = [r for r in rows if r[2] != "-"]
     reasons = {}
@@ -221,10 +251,15 @@ def report(rows, wall, bot_cpu, rss_delta, base):
     per = bot_cpu / max(len(done), 1)
     print("bot CPU per lesson %.0f ms (its key included); RSS per session %.1f KiB"
           % (per, rss_delta / max(len(rows), 1)))
+    print("CPU per lesson of the others on the machine: %s" % ", ".join(
+        "%s %.0f ms" % (k, v / max(len(done), 1)) for k, v in others.items()))
     print("libotr floor, one side: key %.0f + AKE %.0f + SMP and code %.0f = %.0f ms "
           "(the student's side: %.0f ms)" % (base["key"], base["ake"], base["smp"], base["bot"],
                                               base["student"]))
-    print("bot / floor = %.2f" % (per / base["bot"]))
+    print("bot / floor = %.2f; without libotr's key generation (AKE + SMP only, %.0f ms; a key "
+          "in shared DSA parameters costs %.1f ms): %.2f"
+          % (per / base["bot"], base["ake"] + base["smp"], base["domain_key"],
+             per / (base["ake"] + base["smp"])))
     del last
 
 
@@ -236,7 +271,7 @@ def idle(args, count):
             rss0 = rss_kib(s.bot.pid)
             keyed = s.log.count("OTR key ready for")
             gen = subprocess.Popen(s.students_cmd(count, 10, idle=True), stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, text=True)
+                                   stdout=subprocess.PIPE, text=True, env=s.students_env())
             for line in gen.stdout:
                 if line.startswith("# online"):
                     break
@@ -271,8 +306,15 @@ def main():
                                                           "otrbot_bench_floor"))
     p.add_argument("--keys", default=os.path.join(ROOT, "build", "bench-keys"),
                    help="the students' OTR keys, made once and kept here")
-    p.add_argument("--pool", type=int, default=64, help="the bot's [bot] key_pool")
+    p.add_argument("--pool", type=int, default=256, help="the bot's [bot] key_pool")
     p.add_argument("--timeout", type=float, default=600, help="seconds a student waits")
+    p.add_argument("--threads", type=int, default=0,
+                   help="the bot's [bot] worker_threads (0: its default)")
+    p.add_argument("--perf", help="record the bot with perf into this file during each run")
+    p.add_argument("--perf-all", action="store_true", help="with --perf: the whole machine")
+    p.add_argument("--workers", type=int, default=0,
+                   help="the generator's worker processes (default: one per 50 students, "
+                        "at least 4)")
     args = p.parse_args()
     os.makedirs(args.keys, exist_ok=True)
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)

@@ -1,7 +1,7 @@
 // The libotr floor: what one lesson's cryptography costs the bot's side with libotr alone, in
 // one process, no network, no actors, no lesson text: a fresh DSA key, the AKE and one SMP
 // (started by the student, answered with the secret), then one encrypted line (the code).
-// Also libotr's own memory for an idle student: a user state holding one key.
+// Also a key pair in shared DSA parameters (libgcrypt alone), and libotr's own memory for an idle student: a user state holding one key.
 // Prints tab-separated rows for scripts/bench.py.
 #include <CLI/CLI.hpp>
 
@@ -13,6 +13,7 @@ extern "C" {
 #include <libotr/userstate.h>
 }
 
+#include <gcrypt.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -165,6 +166,42 @@ bool lesson(const std::string& student_key) {
   return true;
 }
 
+/// A key pair in given DSA domain parameters, as the bot's key pool makes them, with
+/// libgcrypt alone (p, q, g from one full generation). Prints "D <ms per key>".
+bool domain_keys(int n) {
+  gcry_sexp_t spec = nullptr, full = nullptr;
+  if (gcry_sexp_build(&spec, nullptr, "(genkey (dsa (nbits 4:1024)))") ||
+      gcry_pk_genkey(&full, spec))
+    return false;
+  gcry_sexp_release(spec);
+  gcry_sexp_t pub = gcry_sexp_find_token(full, "public-key", 0);
+  gcry_mpi_t pqg[3];
+  const char* names[] = {"p", "q", "g"};
+  for (int i = 0; i < 3; ++i) {
+    gcry_sexp_t t = gcry_sexp_find_token(pub, names[i], 0);
+    pqg[i] = gcry_sexp_nth_mpi(t, 1, GCRYMPI_FMT_USG);
+    gcry_sexp_release(t);
+  }
+  double t = cpu_ms();
+  bool ok = true;
+  for (int i = 0; i < n && ok; ++i) {
+    gcry_sexp_t key = nullptr;
+    ok = gcry_sexp_build(&spec, nullptr,
+                         "(genkey (dsa (domain (p %m) (q %m) (g %m))))", pqg[0],
+                         pqg[1], pqg[2]) == 0 &&
+         gcry_pk_genkey(&key, spec) == 0;
+    gcry_sexp_release(spec);
+    gcry_sexp_release(key);
+  }
+  if (ok)
+    std::cout << "D\t" << (cpu_ms() - t) / n << '\n';
+  for (auto m : pqg)
+    gcry_mpi_release(m);
+  gcry_sexp_release(pub);
+  gcry_sexp_release(full);
+  return ok;
+}
+
 long rss_kib() {
   std::ifstream status{"/proc/self/status"};
   for (std::string line; std::getline(status, line);)
@@ -232,6 +269,10 @@ int main(int argc, char** argv) {
       std::cerr << "the floor lesson failed\n";
       return 1;
     }
+  if (!domain_keys(20)) {
+    std::cerr << "keys in a shared domain failed\n";
+    return 1;
+  }
   if (idle > 0 && !memory(idle, key)) {
     std::cerr << "the memory measure failed\n";
     return 1;

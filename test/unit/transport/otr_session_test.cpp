@@ -17,8 +17,8 @@ std::shared_ptr<spdlog::logger> quiet() {
   return std::make_shared<spdlog::logger>("otr-test", std::make_shared<spdlog::sinks::null_sink_mt>());
 }
 
-void give_key(session& s, const char* account) {
-  auto key = make_key(account);
+void give_key(session& s, const char* account, const key_domain* domain = nullptr) {
+  auto key = make_key(account, domain);
   REQUIRE(key);
   REQUIRE(s.install_key(*key));
 }
@@ -27,7 +27,10 @@ struct peer {
   session otr;
   std::vector<otrbot::otr::event> events;
   std::vector<std::string> texts;
-  peer(const char* me, const char* them) : otr(me, them, quiet()) { give_key(otr, me); }
+  peer(const char* me, const char* them, const key_domain* domain = nullptr)
+    : otr(me, them, quiet()) {
+    give_key(otr, me, domain);
+  }
 };
 
 /// Delivers everything each side sends to the other until both are quiet.
@@ -129,6 +132,29 @@ TEST_CASE("SMP with the same secret succeeds on both sides") {
   exchange(bot, student, bot.otr.respond_smp("purple tractor"));
   CHECK(saw(bot, event::correct_secret_received));
   CHECK(saw(student, event::correct_secret_received));
+}
+
+TEST_CASE("keys made in a shared DSA domain are fresh key pairs: each its own fingerprint, "
+          "and the whole AKE and SMP work with them") {
+  auto domain = key_domain::make();
+  REQUIRE(domain);
+  peer one{"bot@x.org", "s@x.org", &*domain};
+  peer bot{"bot@x.org", "s@x.org", &*domain};
+  CHECK(one.otr.fingerprint() != bot.otr.fingerprint());
+  auto a = make_key("bot@x.org", &*domain);
+  auto b = make_key("bot@x.org", &*domain);
+  REQUIRE((a && b));
+  CHECK(a->text() != b->text());
+  CHECK(a->text().find("(private-key") != std::string::npos);
+  peer student{"s@x.org", "bot@x.org"};
+  start_otr(bot, student);
+  CHECK(saw(bot, event::otr_enabled));
+  exchange(student, bot, student.otr.start_smp("purple tractor"));
+  exchange(bot, student, bot.otr.respond_smp("purple tractor"));
+  CHECK(saw(bot, event::correct_secret_received));
+  CHECK(saw(student, event::correct_secret_received));
+  // The student's client shows the key this session installed.
+  CHECK_FALSE(bot.otr.fingerprint().empty());
 }
 
 TEST_CASE("SMP with another secret fails on both sides") {
