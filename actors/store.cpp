@@ -171,8 +171,7 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
     },
     [self](atoms::st_web, const store::web_session_row& row) {
       write(self, "a web session", [row](store::database& db) {
-        db.put_web_session(row);
-        db.remove_expired_web_sessions(unix_now());
+        db.put_web_session(row, unix_now());
       });
     },
     [self](atoms::st_retry) {

@@ -118,12 +118,16 @@ void migrate(SQLite::Database& db, const std::string& path) {
 
 database::database(std::unique_ptr<SQLite::Database> db, int lock_fd)
     : db_(std::move(db)), lock_fd_(lock_fd) {}
-database::database(database&& o) noexcept : db_(std::move(o.db_)), lock_fd_(o.lock_fd_) {
+database::database(database&& o) noexcept
+  : db_(std::move(o.db_)), lock_fd_(o.lock_fd_), last_sweep_(o.last_sweep_),
+    last_nonce_sweep_(o.last_nonce_sweep_) {
   o.lock_fd_ = -1;
 }
 database& database::operator=(database&& o) noexcept {
   std::swap(db_, o.db_);
   std::swap(lock_fd_, o.lock_fd_);
+  std::swap(last_sweep_, o.last_sweep_);
+  std::swap(last_nonce_sweep_, o.last_nonce_sweep_);
   return *this;
 }
 database::~database() {

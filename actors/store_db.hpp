@@ -74,13 +74,16 @@ public:
   std::optional<grade> grade_by_id(std::int64_t id) const;
 
   std::vector<web_session_row> web_sessions(std::int64_t now) const;
-  void put_web_session(const web_session_row& row);
+  /// Stores a web session; expired ones are removed at most once a minute.
+  void put_web_session(const web_session_row& row, std::int64_t now);
   void remove_expired_web_sessions(std::int64_t now);
 
 private:
   database(std::unique_ptr<SQLite::Database> db, int lock_fd);
   std::unique_ptr<SQLite::Database> db_;
   int lock_fd_ = -1;
+  std::int64_t last_sweep_ = 0;  ///< when expired web sessions were last removed
+  std::int64_t last_nonce_sweep_ = 0;  ///< when old nonces were last removed
 };
 
 /// The key that protects codes and page tokens across restarts: 32 random

@@ -18,9 +18,18 @@ launch_result refuse(int status, std::string message) {
 
 bool nonce_store::first_use(const std::string& consumer, const std::string& nonce,
                             std::int64_t now) {
-  for (auto it = seen_.begin(); it != seen_.end();)
-    it = now - it->second > 2 * window_ ? seen_.erase(it) : std::next(it);
-  return seen_.emplace(std::pair{consumer, nonce}, now).second;
+  while (!order_.empty() && now - order_.front().first > 2 * window_) {
+    // Forgotten unless it was seen again since (then a later entry stands for it).
+    if (auto it = seen_.find(order_.front().second);
+        it != seen_.end() && it->second == order_.front().first)
+      seen_.erase(it);
+    order_.pop_front();
+  }
+  auto key = std::pair{consumer, nonce};
+  if (!seen_.emplace(key, now).second)
+    return false;
+  order_.emplace_back(now, std::move(key));
+  return true;
 }
 
 std::set<std::string> parse_roles(std::string_view roles) {

@@ -4,6 +4,7 @@
 #include "lti/oauth1.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -47,6 +48,9 @@ public:
 private:
   std::int64_t window_;
   std::map<std::pair<std::string, std::string>, std::int64_t> seen_;  // -> when
+  /// The same nonces in the order they came, to forget the old ones from the
+  /// front instead of walking through all of them at every launch.
+  std::deque<std::pair<std::int64_t, std::pair<std::string, std::string>>> order_;
 };
 
 struct launch_result {

@@ -192,6 +192,20 @@ void describe_step(const std::string& s, bool has_jid, page_view& v) {
   v.lesson_step = s;
 }
 
+namespace {
+
+/// A template parsed once per thread (they are constants; rendering does not
+/// change a parsed template), not at every page.
+mustache& parsed(const char* text) {
+  thread_local std::map<const char*, mustache> cache;
+  auto it = cache.find(text);
+  if (it == cache.end())
+    it = cache.emplace(text, mustache{text}).first;
+  return it->second;
+}
+
+} // namespace
+
 std::string render(const page_view& v) {
   const auto& cats = v.catalogs ? *v.catalogs : i18n::source_only();
   auto names = i18n::with_defaults(cats, v.locale,
@@ -313,10 +327,8 @@ std::string render(const page_view& v) {
   d.set("dev_banner", tr(N_("Development mode: no LMS launch, no grades. Never run this in production.")));
   d.set("start_again", tr(N_("Start again")));
   d.set("has_session", flag(!v.token.empty()));
-  mustache inner{content};
-  d.set("content", inner.render(d));
-  mustache outer{layout};
-  return outer.render(d);
+  d.set("content", parsed(content).render(d));
+  return parsed(layout).render(d);
 }
 
 } // namespace otrbot::lti

@@ -47,6 +47,7 @@ struct web_state {
   static constexpr const char* name = "web";
   web_config cfg;
   std::map<std::string, lti::web_session> sessions;  ///< by id
+  std::int64_t last_sweep = 0;  ///< when expired sessions were last removed (Unix time)
   lti::nonce_store nonces;
   /// Per visit: when its current minute began, and the secrets sent in it.
   std::map<std::string, std::pair<std::int64_t, int>> spoken;

@@ -18,13 +18,18 @@ lti::web_session create_session(web_ptr self, lti::launch l) {
   s.lms = std::move(l);
   auto now = unix_now();
   s.expires = now + lti::session_lifetime;
-  for (auto it = st.sessions.begin(); it != st.sessions.end();) {
-    if (it->second.expires > now) {
-      ++it;
-      continue;
+  // Expired visits go at most once a minute (not a walk through every visit
+  // per launch); until then their tokens are refused anyway (read_token).
+  if (now - st.last_sweep >= 60) {
+    st.last_sweep = now;
+    for (auto it = st.sessions.begin(); it != st.sessions.end();) {
+      if (it->second.expires > now) {
+        ++it;
+        continue;
+      }
+      st.spoken.erase(it->first);
+      it = st.sessions.erase(it);
     }
-    st.spoken.erase(it->first);
-    it = st.sessions.erase(it);
   }
   st.sessions[s.id] = s;
   persist(self, s);

@@ -47,8 +47,10 @@ def wrk(url, script=None, threads=2):
     cmd = ["wrk", "-t%d" % threads, "-c%d" % CONNECTIONS, "-d%ds" % SECONDS, "--latency"]
     if script:
         cmd += ["-s", script]
-    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
-    return out
+    done = subprocess.run(cmd + [url], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit("wrk failed (%d): %s%s" % (done.returncode, done.stdout, done.stderr))
+    return done.stdout
 
 
 def main():
@@ -60,10 +62,16 @@ def main():
         port = devenv.free_port()
         config = os.path.join(tmp, "bot.toml")
         with open(config, "w") as f:
-            f.write(harness.bot_config(server, whitelist=(), web_port=port).replace(
-                'level = "debug"', 'level = "warn"'))
+            f.write(harness.bot_config(
+                server, whitelist=(), web_port=port,
+                # one address (wrk's) sends everything: as behind a proxy, no per-address limits
+                lti_extra="max_connections_per_address = 0\n"
+                          "max_requests_per_address_per_minute = 0").replace(
+                'level = "debug"', 'level = "warn"')
+                + harness.store_section(os.path.join(tmp, "bot.db")))
+        bot_log = open(os.path.join(tmp, "bot.log"), "wb")
         bot = subprocess.Popen([binary, "runclient", "--config", config],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                               stdout=bot_log, stderr=subprocess.STDOUT)
         try:
             base = "http://127.0.0.1:%d" % port
             for _ in range(600):  # wait for the port: polling an event, not a fixed wait
@@ -73,6 +81,9 @@ def main():
                         break
                 except Exception:
                     time.sleep(0.05)
+            else:
+                raise SystemExit("otrbot did not answer /is_up: %s"
+                                 % open(os.path.join(tmp, "bot.log")).read()[-2000:])
             started = time.monotonic()
             bodies = os.path.join(tmp, "bodies.lua")
             with open(bodies, "w") as f:

@@ -98,24 +98,38 @@ class LogWatch:
 
 
 class Setup:
-    """A private Prosody with N students and the bot, settled, ready to measure."""
+    """A private Prosody with N students and the bot (or `shards` bots, one account and
+    process each, student i on the (i mod shards)-th), settled, ready to measure."""
 
-    def __init__(self, args, tmp, students, pool):
+    def __init__(self, args, tmp, students, pool, shards=1):
         self.args, self.tmp, self.students = args, tmp, students
-        accounts = {"bot@localhost": PASSWORD}
+        self.prosody, self.bots, self.logs = None, [], []
+        try:
+            self._start(students, pool, shards)
+        except BaseException:
+            self.close()  # nothing is left running when the set-up fails
+            raise
+
+    def _start(self, students, pool, shards):
+        args, tmp = self.args, self.tmp
+        self.jids = ["bot@localhost"] if shards == 1 else \
+            ["bot%d@localhost" % k for k in range(shards)]
+        accounts = {jid: PASSWORD for jid in self.jids}
         accounts.update({"s%05d@localhost" % i: PASSWORD for i in range(students)})
         self.prosody = devenv.Prosody(os.path.join(tmp, "prosody"), accounts,
                                       log_level="warn", plain_accounts=True)
         self.prosody.prepare()
         self.prosody.start()
-        whitelist = "".join('[whitelist."s%05d@localhost"]\nlocale = "en_GB"\n' % i
-                            for i in range(students))
-        config = os.path.join(tmp, "bot.toml")
-        with open(config, "w") as f:
-            f.write(f"""[xmpp]
-default_account = "bot@localhost"
+        server0, started = cpu_ms(self.prosody.proc.pid), time.monotonic()
+        for k, jid in enumerate(self.jids):
+            whitelist = "".join('[whitelist."s%05d@localhost"]\nlocale = "en_GB"\n' % i
+                                for i in range(k, students, shards))
+            config = os.path.join(tmp, "bot%d.toml" % k)
+            with open(config, "w") as f:
+                f.write(f"""[xmpp]
+default_account = "{jid}"
 ca_certs = "{self.prosody.ca_crt}"
-[xmpp.accounts."bot@localhost"]
+[xmpp.accounts."{jid}"]
 password = "{PASSWORD}"
 host = "127.0.0.1"
 port = {self.prosody.port}
@@ -133,23 +147,39 @@ listen = "127.0.0.1:{devenv.free_port()}"
 [lti.consumers."bench"]
 secret = "bench-secret"
 [store]
-path = "{tmp}/bot.db"
+path = "{tmp}/bot{k}.db"
 [log]
 level = "info"
 syslog = false
 """)
-        self.log_path = os.path.join(tmp, "bot.log")
-        self.log = LogWatch(self.log_path)
-        self.bot = subprocess.Popen([args.binary, "runclient", "--config", config],
-                                    stdout=open(self.log_path, "wb"), stderr=subprocess.STDOUT)
-        self.log.wait("[manager] online", 1, self.bot)
-        if pool:
-            self.log.wait("key pool full", 1, self.bot)
-        quiet([self.bot.pid, self.prosody.proc.pid])  # the roster sync for the whitelist
+            log_path = os.path.join(tmp, "bot%d.log" % k)
+            self.logs.append(LogWatch(log_path))
+            self.bots.append(subprocess.Popen([args.binary, "runclient", "--config", config],
+                                              stdout=open(log_path, "wb"),
+                                              stderr=subprocess.STDOUT))
+        for bot, log in zip(self.bots, self.logs):
+            log.wait("[manager] online", 1, bot)
+            if pool:
+                log.wait("key pool full", 1, bot)
+        quiet(self.pids + [self.prosody.proc.pid])  # the roster sync for the whitelist
+        print("the bot's login and roster sync (a subscription per whitelisted student, %d): "
+              "%.1f s, Prosody's CPU %.1f s" % (students, time.monotonic() - started,
+                                                (cpu_ms(self.prosody.proc.pid) - server0) / 1e3))
+        self.bot, self.log = self.bots[0], self.logs[0]
+
+    @property
+    def pids(self):
+        return [b.pid for b in self.bots]
+
+    def cpu_ms(self):
+        return sum(cpu_ms(p) for p in self.pids)
+
+    def rss_kib(self):
+        return sum(rss_kib(p) for p in self.pids)
 
     def students_cmd(self, count, ramp, idle=False):
         cmd = [self.args.students_binary, "--port", str(self.prosody.port),
-               "--bot", "bot@localhost", "--password", PASSWORD, "--ca", self.prosody.ca_crt,
+               "--bot", ",".join(self.jids), "--password", PASSWORD, "--ca", self.prosody.ca_crt,
                "--keys", self.args.keys, "--secret", SECRET, "--students", str(count),
                "--ramp", str(ramp), "--workers", str(self.args.workers or max(4, (count + 49) // 50)),
                "--timeout", str(self.args.timeout)]
@@ -163,13 +193,16 @@ syslog = false
                     SSL_CERT_DIR=os.path.join(self.tmp, "no-cert-dir"))
 
     def close(self):
-        if self.bot.poll() is None:
-            self.bot.terminate()
+        for bot in self.bots:
+            if bot.poll() is None:
+                bot.terminate()
+        for bot in self.bots:
             try:
-                self.bot.wait(timeout=60)
+                bot.wait(timeout=60)
             except subprocess.TimeoutExpired:
-                self.bot.kill()
-        self.prosody.stop()
+                bot.kill()
+        if self.prosody:
+            self.prosody.stop()
 
 
 def floor(args, lessons=20):
@@ -187,12 +220,14 @@ def floor(args, lessons=20):
             "domain_key": domain[0] if domain else float("nan")}
 
 
-def lessons(args, count, ramp):
-    print("\n== %d students over %g s (key_pool = %d, typing off)" % (count, ramp, args.pool))
+def lessons(args, count, ramp, shards=1):
+    print("\n== %d students over %g s (key_pool = %d, typing off%s)"
+          % (count, ramp, args.pool, ", %d bot processes and accounts" % shards
+             if shards > 1 else ""))
     with tempfile.TemporaryDirectory(prefix="otrbot-bench-") as tmp:
-        s = Setup(args, tmp, count, args.pool)
+        s = Setup(args, tmp, count, args.pool, shards)
         try:
-            cpu0, rss0 = cpu_ms(s.bot.pid), rss_kib(s.bot.pid)
+            cpu0, rss0 = s.cpu_ms(), s.rss_kib()
             server0 = cpu_ms(s.prosody.proc.pid)
             kids0 = children_cpu_ms()
             perf = None
@@ -208,7 +243,7 @@ def lessons(args, count, ramp):
             for line in gen.stdout:
                 if line.startswith("# ready"):
                     started = time.monotonic()
-                    cpu0 = cpu_ms(s.bot.pid)
+                    cpu0 = s.cpu_ms()
                 elif line.startswith("S\t"):
                     rows.append(line.rstrip("\n").split("\t"))
             gen.wait()
@@ -218,11 +253,11 @@ def lessons(args, count, ramp):
                 perf.wait()
             others = {"Prosody": cpu_ms(s.prosody.proc.pid) - server0,
                       "the students (generator)": children_cpu_ms() - kids0}
-            rss1 = rss_kib(s.bot.pid)  # every session still open
+            rss1 = s.rss_kib()  # every session still open
             # The keys used are made again (the makers keep the bot busy until the pool is
             # full): counted, so the CPU per lesson holds one key per lesson.
-            quiet([s.bot.pid], still=1.5, timeout=900)
-            cpu1 = cpu_ms(s.bot.pid)
+            quiet(s.pids, still=1.5, timeout=900)
+            cpu1 = s.cpu_ms()
         finally:
             s.close()
     base = floor(args)
@@ -263,19 +298,22 @@ def report(rows, wall, bot_cpu, rss_delta, base, others):
     del last
 
 
-def idle(args, count):
-    print("\n== %d idle students online (key_pool = %d)" % (count, args.pool))
+def idle(args, count, ramp):
+    print("\n== %d idle students online, arriving over %g s (key_pool = %d)"
+          % (count, ramp, args.pool))
     with tempfile.TemporaryDirectory(prefix="otrbot-bench-") as tmp:
         s = Setup(args, tmp, count, args.pool)
         try:
             rss0 = rss_kib(s.bot.pid)
             keyed = s.log.count("OTR key ready for")
-            gen = subprocess.Popen(s.students_cmd(count, 10, idle=True), stdin=subprocess.PIPE,
+            gen = subprocess.Popen(s.students_cmd(count, ramp, idle=True), stdin=subprocess.PIPE,
                                    stdout=subprocess.PIPE, text=True, env=s.students_env())
+            online = 0
             for line in gen.stdout:
                 if line.startswith("# online"):
+                    online = int(line.split()[2])
                     break
-            s.log.wait("OTR key ready for", keyed + count, s.bot, timeout=900)
+            s.log.wait("OTR key ready for", keyed + online, s.bot, timeout=900)
             quiet([s.bot.pid, s.prosody.proc.pid])
             rss1 = rss_kib(s.bot.pid)
             gen.stdin.write("stop\n")
@@ -286,8 +324,8 @@ def idle(args, count):
         finally:
             s.close()
     base = floor(args, lessons=1)
-    per = (rss1 - rss0) * 1024.0 / count
-    print("%d sessions, %d students failed to come online" % (count, len(failed)))
+    per = (rss1 - rss0) * 1024.0 / max(online, 1)
+    print("%d sessions, %d students failed to come online" % (online, len(failed)))
     print("bot RSS per idle session %.1f KiB; libotr's own (a user state with a key) %.1f KiB; "
           "beyond libotr %.1f KiB" % (per / 1024, base["libotr_idle_bytes"] / 1024,
                                       (per - base["libotr_idle_bytes"]) / 1024))
@@ -297,8 +335,9 @@ def main():
     build = os.path.join(ROOT, "build", "release")
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("scenario", nargs="*", default=["lessons:100:10", "lessons:300:10",
-                                                   "lessons:1000:100", "idle:1000"],
-                   help="lessons:N:RAMP_SECONDS or idle:N (default: the four of the README)")
+                                                   "lessons:1000:100", "idle:1000:100"],
+                   help="lessons:N:RAMP_SECONDS[:BOTS] (BOTS processes with an account each, "
+                        "students sharded over them) or idle:N[:RAMP_SECONDS] (default ramp 100 s; default: the four of the README)")
     p.add_argument("--binary", default=os.path.join(build, "actors", "otrbot"))
     p.add_argument("--students-binary",
                    default=os.path.join(build, "test", "bench", "otrbot_bench_students"))
@@ -325,10 +364,10 @@ def main():
     print("machine: %d cores; otrbot, Prosody and the students share them" % os.cpu_count())
     for sc in args.scenario:
         kind, *nums = sc.split(":")
-        if kind == "lessons" and len(nums) == 2:
-            lessons(args, int(nums[0]), float(nums[1]))
-        elif kind == "idle" and len(nums) == 1:
-            idle(args, int(nums[0]))
+        if kind == "lessons" and len(nums) in (2, 3):
+            lessons(args, int(nums[0]), float(nums[1]), int(nums[2]) if len(nums) == 3 else 1)
+        elif kind == "idle" and len(nums) in (1, 2):
+            idle(args, int(nums[0]), float(nums[1]) if len(nums) == 2 else 100)
         else:
             raise SystemExit("bench: unknown scenario %r" % sc)
 

@@ -23,7 +23,8 @@ extern "C" {
 namespace {
 
 struct options {
-  std::string host = "127.0.0.1", domain = "localhost", bot, password, ca, keys, secret;
+  std::string host = "127.0.0.1", domain = "localhost", password, ca, keys, secret;
+  std::vector<std::string> bots;  ///< student i talks to bots[i % size]
   unsigned short port = 5222;
   int students = 100, workers = 2;
   double ramp_s = 10, timeout_s = 300;
@@ -67,11 +68,12 @@ int worker(const options& o, int w, int to_parent, int from_parent) {
   xmpp_ctx_t* ctx = xmpp_ctx_new(nullptr, nullptr);
   std::vector<std::unique_ptr<bench::student>> mine;
   std::vector<double> offsets;
+  std::vector<int> retries;
   for (int i = w; i < o.students; i += o.workers) {
     bench::student_settings s;
     s.jid = jid_of(o, i);
     s.password = o.password;
-    s.bot = o.bot;
+    s.bot = o.bots[static_cast<std::size_t>(i) % o.bots.size()];  // sharded by index
     s.host = o.host;
     s.port = o.port;
     s.ca_file = o.ca;
@@ -80,6 +82,7 @@ int worker(const options& o, int w, int to_parent, int from_parent) {
     s.idle = o.idle;
     mine.push_back(std::make_unique<bench::student>(ctx, s));
     offsets.push_back(o.students > 1 ? o.ramp_s * 1000.0 * i / o.students : 0);
+    retries.push_back(0);
     if (!mine.back()->prepare()) {
       write_line(to_parent, "E\tcannot read or make the OTR key of " + s.jid);
       return 1;
@@ -95,6 +98,10 @@ int worker(const options& o, int w, int to_parent, int from_parent) {
       auto& s = *mine[k];
       if (!s.started() && now >= start + offsets[k])
         s.start(start + offsets[k]);
+      // A login the server dropped (it was busy) is tried again, as a client would, at
+      // most 5 times; the lesson's times still count from the first try.
+      if (s.started() && s.finished() && retries[k] < 5 && s.retry_login())
+        ++retries[k];
       if (s.started() && !o.idle && now > start + offsets[k] + o.timeout_s * 1000)
         s.give_up(std::string{"timed out waiting for "} + s.waiting_for());
       if (o.idle && s.started() && !s.online() && !s.finished() &&
@@ -105,7 +112,10 @@ int worker(const options& o, int w, int to_parent, int from_parent) {
     }
     if (o.idle && all_online && !told_online) {
       told_online = true;
-      write_line(to_parent, "O");
+      std::size_t up = 0;
+      for (auto& s : mine)
+        up += s->online();
+      write_line(to_parent, "O\t" + std::to_string(up));
     }
     if (o.idle && told_online) {
       pollfd p{from_parent, POLLIN, 0};
@@ -142,7 +152,10 @@ int main(int argc, char** argv) {
   app.add_option("--host", o.host, "Prosody's address");
   app.add_option("--port", o.port, "Prosody's client port");
   app.add_option("--domain", o.domain, "the students' XMPP domain");
-  app.add_option("--bot", o.bot, "the bot's bare JID")->required();
+  app.add_option("--bot", o.bots, "the bot's bare JID; several: student i talks to the "
+                                 "(i mod count)-th")
+    ->required()
+    ->delimiter(',');
   app.add_option("--password", o.password, "every student's password")->required();
   app.add_option("--ca", o.ca, "the CA certificate that signed Prosody's")->required();
   app.add_option("--keys", o.keys, "where the students' OTR keys are cached")->required();
@@ -195,7 +208,7 @@ int main(int argc, char** argv) {
   double start = bench::now_ms() + 100;
   for (auto& k : kids)
     write_line(k.to, std::to_string(start));
-  std::size_t online = 0, finished = 0;
+  std::size_t online = 0, finished = 0, students_online = 0;
   while (finished < kids.size()) {
     std::vector<pollfd> fds;
     for (auto& k : kids)
@@ -217,9 +230,11 @@ int main(int argc, char** argv) {
       if (line.empty()) {
         kids[i].done = true;
         ++finished;
-      } else if (line == "O" && ++online == kids.size()) {
-        std::cout << "# online" << std::endl;
-      } else if (line != "O") {
+      } else if (line.rfind("O\t", 0) == 0) {
+        students_online += std::stoul(line.substr(2));
+        if (++online == kids.size())
+          std::cout << "# online " << students_online << std::endl;
+      } else {
         std::cout << line << '\n';
       }
     }

@@ -72,6 +72,17 @@ void student::start(double start_ms) {
     fail("cannot connect");
 }
 
+bool student::retry_login() {
+  if (res_.connected || res_.failure.rfind("login failed", 0) != 0)
+    return false;
+  res_.failure.clear();
+  if (conn_)
+    xmpp_conn_release(conn_);
+  conn_ = nullptr;
+  start(start_ms_);
+  return true;
+}
+
 void student::give_up(const std::string& why) {
   if (!finished())
     fail(why);

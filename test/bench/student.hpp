@@ -47,6 +47,9 @@ public:
   bool prepare();
   /// Connects now; start_ms is the moment counted as 0.
   void start(double start_ms);
+  /// After a failed login: connects again from scratch (as a client would), keeping the
+  /// original start time. Returns false when it did not fail at login.
+  bool retry_login();
   /// Fails the student with this reason unless done (a deadline passed).
   void give_up(const std::string& why);
   void disconnect();

@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <sqlite3.h>
@@ -102,6 +104,10 @@ TEST_CASE("a nonce is new once within its window, and forgotten after it") {
   CHECK_FALSE(db.nonce_first_use("key", "n1", 1500, 600));
   CHECK(db.nonce_first_use("other-key", "n1", 1500, 600));
   CHECK(db.nonce_first_use("key", "n1", 1601, 600));  // older than the window: gone
+  // Between the sweeps (at most one a minute) an old row counts as gone too.
+  CHECK(db.nonce_first_use("key", "n3", 2000, 10));
+  CHECK(db.nonce_first_use("key", "n3", 2015, 10));
+  CHECK_FALSE(db.nonce_first_use("key", "n3", 2016, 10));
 }
 
 TEST_CASE("the grade outbox: one grade per launch, attempts recorded, states listed") {
@@ -135,15 +141,24 @@ TEST_CASE("the grade outbox: one grade per launch, attempts recorded, states lis
 TEST_CASE("web sessions are kept until they expire") {
   temp_dir dir;
   auto db = database::open(dir.file("otrbot.db"));
-  db.put_web_session({"a", 100, "{}"});
-  db.put_web_session({"b", 300, "{\"v\":1}"});
-  db.put_web_session({"b", 400, "{\"v\":1}"});  // updated, not doubled
+  db.put_web_session({"a", 100, "{}"}, 50);
+  db.put_web_session({"b", 300, "{\"v\":1}"}, 50);
+  db.put_web_session({"b", 400, "{\"v\":1}"}, 50);  // updated, not doubled
   auto open = db.web_sessions(200);
   REQUIRE(open.size() == 1);
   CHECK(open[0].id == "b");
   CHECK(open[0].expires == 400);
   db.remove_expired_web_sessions(200);
   CHECK(db.web_sessions(0).size() == 1);
+  db.put_web_session({"c", 1000, "{}"}, 600);  // the first sweep: "b" has expired
+  CHECK(db.web_sessions(0).size() == 1);
+  db.put_web_session({"d", 605, "{}"}, 601);
+  db.put_web_session({"e", 2000, "{}"}, 610);  // within a minute of the sweep: none
+  CHECK(db.web_sessions(0).size() == 3);
+  db.put_web_session({"f", 2000, "{}"}, 700);  // a minute later: "d" goes
+  auto left = db.web_sessions(0);
+  CHECK(left.size() == 3);
+  CHECK(std::none_of(left.begin(), left.end(), [](const auto& r) { return r.id == "d"; }));
 }
 
 TEST_CASE("a file that is not a sound database is refused and left untouched") {
