@@ -142,8 +142,10 @@ void student::on_connection(xmpp_conn_t* conn, xmpp_conn_event_t ev, int error,
   self->send_presence(nullptr, nullptr);             // online, as any client
   self->send_presence(self->s_.bot.c_str(), nullptr);  // and to the bot, subscribed or not yet
   self->online_ = true;
-  if (self->s_.idle)
+  if (self->s_.idle) {
+    self->done_ = true;  // all an idle student does
     return;
+  }
   self->res_.hello = self->since_start();
   self->send_chat("hello");
 }
