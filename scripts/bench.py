@@ -258,10 +258,34 @@ def lessons(args, count, ramp, shards=1):
             # full): counted, so the CPU per lesson holds one key per lesson.
             quiet(s.pids, still=1.5, timeout=900)
             cpu1 = s.cpu_ms()
+            starts = []
+            for log in s.logs:
+                log.count("")  # read to the end
+                starts += key_waits(log.text)
         finally:
             s.close()
     base = floor(args)
     report(rows, wall, cpu1 - cpu0, rss1 - rss0, base, others)
+    print("session start (created -> its key installed, from the bot's log): p50 %.0f ms, "
+          "p99 %.0f ms, max %.0f ms" % (percentile(starts, 50), percentile(starts, 99),
+                                        max(starts, default=float("nan"))))
+
+
+STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*"
+
+
+def key_waits(text):
+    """ms from "session started for J" to "OTR key ready for J", per session."""
+    started, out = {}, []
+    for m in re.finditer(STAMP + r"(session started for|OTR key ready for) ([^\s:]+)", text,
+                         re.M):
+        t = time.mktime(time.strptime(m.group(1)[:19], "%Y-%m-%d %H:%M:%S")) + \
+            int(m.group(1)[20:]) / 1000.0
+        if m.group(2) == "session started for":
+            started[m.group(3)] = t
+        elif m.group(3) in started:
+            out.append((t - started.pop(m.group(3))) * 1000.0)
+    return out
 
 
 def report(rows, wall, bot_cpu, rss_delta, base, others):
