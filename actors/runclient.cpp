@@ -154,7 +154,8 @@ int runclient(const runclient_options& opts) {
       kc.gate_path = *gate;
       log->warn("test hook: key generation waits for {}", kc.gate_path);
     }
-    auto keys = sys.spawn(key_pool, std::move(kc));
+    // Detached: it answers at once even when every scheduler thread is busy with SMP.
+    auto keys = sys.spawn<caf::detached>(key_pool, std::move(kc));
 
     auto dir = s.bot.locales_dir.empty() ? std::string{OTRBOT_LOCALES_DIR} : s.bot.locales_dir;
     auto catalogs = std::make_shared<const i18n::catalogs>(i18n::load_catalogs(dir, "en_GB"));

@@ -1,6 +1,8 @@
 // The store's rows: whitelist and progress, completions, nonces, the grade outbox, web sessions.
 #include "actors/store_db.hpp"
 
+#include <sqlite3.h>
+
 #include <SQLiteCpp/SQLiteCpp.h>
 
 namespace otrbot::store {
@@ -164,7 +166,8 @@ namespace {
 class relaxed_sync {
 public:
   explicit relaxed_sync(SQLite::Database& db) : db_(db) { db_.exec("PRAGMA synchronous = NORMAL"); }
-  ~relaxed_sync() { db_.exec("PRAGMA synchronous = FULL"); }  // no I/O: cannot fail here
+  // After the transaction (declared after this): no I/O, and never a throw from here.
+  ~relaxed_sync() { sqlite3_exec(db_.getHandle(), "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr); }
   relaxed_sync(const relaxed_sync&) = delete;
   relaxed_sync& operator=(const relaxed_sync&) = delete;
 
