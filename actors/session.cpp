@@ -245,10 +245,7 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
           self->quit(err);
         });
   } else if (auto key = otr::make_key(st.cfg.account); key && st.otr->install_key(*key)) {
-    st.key_ready = true;  // tests without a pool: made here, at once
-    auto live = st.live;
-    live.fingerprint = st.otr->fingerprint();
-    set_live(self, std::move(live));
+    key_ready(self);  // tests without a pool: made here, at once
   }
   return {
     [self](xmpp::inbound_message& m) {

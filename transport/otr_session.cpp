@@ -273,11 +273,15 @@ bool session::has_key() const noexcept { return impl_->has_key; }
 unsigned session::timer_interval() const noexcept { return impl_->timer_interval; }
 
 bool session::install_key(const private_key& key) {
+  // libotr reads keys from a FILE* it can fstat: an anonymous memory file.
+  const auto& text = key.text();
+  impl_->has_key = false;
   auto f = memory_file();
-  impl_->has_key = f && std::fwrite(key.text().data(), 1, key.text().size(), f.get()) ==
-                          key.text().size() &&
-                   std::fflush(f.get()) == 0 && (std::rewind(f.get()), true) &&
-                   otrl_privkey_read_FILEp(impl_->us, f.get()) == 0 &&
+  if (!f || std::fwrite(text.data(), 1, text.size(), f.get()) != text.size() ||
+      std::fflush(f.get()) != 0)
+    return false;
+  std::rewind(f.get());
+  impl_->has_key = otrl_privkey_read_FILEp(impl_->us, f.get()) == 0 &&
                    otrl_privkey_find(impl_->us, impl_->account.c_str(), protocol) != nullptr;
   return impl_->has_key;
 }
