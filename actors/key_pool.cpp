@@ -84,11 +84,9 @@ void make_more(pool_ptr self) {
   }
 }
 
-} // namespace
-
-namespace {
 /// Keys a maker makes in one DSA domain before it makes a new domain.
 constexpr int keys_per_domain = 256;
+
 } // namespace
 
 key_maker_actor::behavior_type key_maker(key_maker_actor::pointer, key_pool_config cfg) {
@@ -113,7 +111,7 @@ key_maker_actor::behavior_type key_maker(key_maker_actor::pointer, key_pool_conf
       auto key = st->domain ? otr::make_key(cfg.account, &*st->domain) : std::nullopt;
       ++st->used;
       if (!key)
-        return caf::make_error(caf::sec::runtime_error, "libotr could not make a key");
+        return caf::make_error(caf::sec::runtime_error, "libgcrypt could not make a key");
       return otr_key{std::make_shared<const otr::private_key>(std::move(*key))};
     },
   };

@@ -18,11 +18,9 @@ launch_result refuse(int status, std::string message) {
 
 bool nonce_store::first_use(const std::string& consumer, const std::string& nonce,
                             std::int64_t now) {
+  // order_ holds each remembered nonce once, oldest first (a refused repeat adds nothing).
   while (!order_.empty() && now - order_.front().first > 2 * window_) {
-    // Forgotten unless it was seen again since (then a later entry stands for it).
-    if (auto it = seen_.find(order_.front().second);
-        it != seen_.end() && it->second == order_.front().first)
-      seen_.erase(it);
+    seen_.erase(order_.front().second);
     order_.pop_front();
   }
   auto key = std::pair{consumer, nonce};

@@ -296,7 +296,6 @@ def report(rows, wall, bot_cpu, rss_delta, base, others):
         reasons[r[2]] = reasons.get(r[2], 0) + 1
     print("completed %d/%d, failed %d%s" % (len(done), len(rows), len(failed),
           "".join("\n  %d: %s" % (n, why) for why, n in sorted(reasons.items()))))
-    last = max((float(r[10]) for r in done), default=0)
     print("lessons/s %.1f (%d in %.1f s from the first arrival)" % (len(done) / max(wall, 1e-9),
           len(done), wall))
     print("%-16s %9s %9s %9s" % ("ms", "p50", "p90", "p99"))
@@ -319,7 +318,6 @@ def report(rows, wall, bot_cpu, rss_delta, base, others):
           "in shared DSA parameters costs %.1f ms): %.2f"
           % (per / base["bot"], base["ake"] + base["smp"], base["domain_key"],
              per / (base["ake"] + base["smp"])))
-    del last
 
 
 def idle(args, count, ramp):
