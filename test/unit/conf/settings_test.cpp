@@ -118,6 +118,7 @@ TEST_CASE("defaults are the reference's") {
   CHECK(s.bot.session_timeout == 1800);
   CHECK(s.bot.timeout_check_interval == 60);
   CHECK(s.bot.type_speed == 20);
+  CHECK(s.bot.key_pool == 256);
   CHECK(s.bot.bot_secret_format == "XXXX-XXXX");
   CHECK_FALSE(s.bot.log_user_msgs);
   CHECK(s.lti.listen == "127.0.0.1:5000");
@@ -205,6 +206,9 @@ TEST_CASE("a whitelist entry without a locale gets the default locale") {
 TEST_CASE("numbers, formats and addresses are checked") {
   CHECK(error_key("[bot]\nwarning_timeout = 1800\n") == "bot.warning_timeout");
   CHECK(error_key("[bot]\ntype_speed = 0\n") == "bot.type_speed");
+  CHECK(error_key("[bot]\nkey_pool = -1\n") == "bot.key_pool");
+  CHECK(error_key("[bot]\nkey_pool = 100001\n") == "bot.key_pool");
+  CHECK(error_key("[bot]\nkey_pool = \"many\"\n") == "bot.key_pool");
   CHECK(error_key("[bot]\nbot_secret_format = \"XX-XX\"\n") == "bot.bot_secret_format");
   CHECK(error_key("[lti]\nlisten = \"5000\"\n") == "lti.listen");
   CHECK(error_key("[lti]\npublic_url = \"ftp://x\"\n") == "lti.public_url");
