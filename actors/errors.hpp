@@ -36,6 +36,8 @@ enum class ec : std::uint8_t {
   not_found,
   /// The whitelist holds as many JIDs from this source as it may (the context: the setting).
   whitelist_full,
+  /// An LMS's endpoint (key set, configuration, registration) could not be used; context: why.
+  lms_unreachable,
 };
 
 /// The CAF error category of `ec`.
@@ -72,6 +74,7 @@ inline const char* to_string(ec x) {
     case ec::xmpp_tls_unavailable: return "xmpp_tls_unavailable";
     case ec::not_stored: return "not_stored";
     case ec::not_found: return "not_found";
+    case ec::lms_unreachable: return "lms_unreachable";
     case ec::whitelist_full: return "whitelist_full";
   }
   return "?";

@@ -65,6 +65,9 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atoms::st_grade, std::int64_t>::with<store::grade>,
   caf::replies_to<atoms::st_grades>::with<std::vector<store::grade>>,
   caf::reacts_to<atoms::st_web, store::web_session_row>,
+  /// An LTI 1.3 platform (issuer, client_id, lti13::encode_platform): registered, or a
+  /// deployment recorded.
+  caf::reacts_to<atoms::lti13_platform, std::string, std::string, std::string>,
   caf::reacts_to<atoms::st_retry>>;
 
 /// The grade sender (lti/outcomes.cpp), on a thread of its own (blocking HTTP): works through
@@ -74,7 +77,9 @@ using outcomes_actor = caf::typed_actor<
   /// says success or the give-up time passes; every attempt is recorded in the store.
   caf::reacts_to<atoms::grade, store::grade>,
   /// An admin's retry: send this stored grade now (also a failed one).
-  caf::reacts_to<atoms::retry, store::grade>>;
+  caf::reacts_to<atoms::retry, store::grade>,
+  /// An LTI 1.3 platform registered while the bot runs (lti13::encode_platform).
+  caf::reacts_to<atoms::lti13_platform, std::string>>;
 
 /// One student's session (actors/session.cpp): their OTR conversation and lesson.
 using session_actor = caf::typed_actor<

@@ -106,6 +106,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_retry, "st_retry")
   /// Outcomes: (id) send this stored grade now (an admin's retry).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, retry, "retry")
+  /// Outcomes, store: (platform as JSON) an LTI 1.3 platform registered while the bot runs.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, lti13_platform, "lti13_plat")
+  /// LTI 1.3 client: (key set URL, kid) -> the platform's JWKS; (configuration URL, registration
+  /// token, request) -> the platform registered (as JSON).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, key_set, "key_set")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, register_tool, "reg_tool")
   /// Key pool: a fresh OTR key -> otr_key; a key maker: make one -> otr_key; the pool's own
   /// timer: make keys again after one could not be made.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, take_key, "take_key")

@@ -15,6 +15,8 @@
 #include "i18n/catalog_files.hpp"
 #include "i18n/text.hpp"
 #include "lti/http_gateway.hpp"
+#include "lti/lti13_client.hpp"
+#include "lti/lti13_setup.hpp"
 #include "lti/token.hpp"
 #include "lti/outcomes.hpp"
 #include "lti/web_session_codec.hpp"
@@ -117,6 +119,14 @@ int runclient(const runclient_options& opts) {
             s.store.path, stored.students.size(), stored.pending_grades.size(),
             stored.web_sessions.size());
 
+  std::optional<lti13::setup> lti13;
+  if (s.lti13.enabled) {
+    std::string error;
+    lti13 = lti13::load_setup(s, stored.lti13_platforms, *log, error);
+    if (!lti13)
+      return fail(as_int(exit_code::bad_setting), error);
+  }
+
   // Settings that load but invite trouble: said once everything that can stop
   // the start has passed (a bad start prints its one line, nothing else).
   for (const auto& w : conf::advice(s))
@@ -177,6 +187,8 @@ int runclient(const runclient_options& opts) {
     oc.max_retry = std::chrono::seconds{s.grades.max_retry};
     oc.give_up_after = std::chrono::seconds{s.grades.give_up_after};
     oc.request_timeout = std::chrono::seconds{s.grades.request_timeout};
+    if (lti13)
+      oc.lti13 = ags::client_config{lti13->key, s.lti13.key_id, lti13->all, s.lti13.allow_private_urls};
     auto outcomes = sys.spawn<caf::detached>(outcomes_sender, std::move(oc));
     for (auto& g : stored.pending_grades)  // the outbox, across the restart
       caf::anon_send(outcomes, atoms::grade_v, std::move(g));
@@ -239,13 +251,22 @@ int runclient(const runclient_options& opts) {
     hc.admin_token = s.admin_token;
     hc.manager = manager;
     hc.system = &sys;
+    lti13_client_actor lti13_http;
+    if (lti13) {
+      lti13_http = sys.spawn<caf::detached>(
+        lti13_client, lti13_client_config{std::chrono::seconds{s.grades.request_timeout},
+                                          s.lti13.allow_private_urls, stopping});
+      hc.lti13 = {true, lti13->jwks, lti13->all, s.lti13.registration_invite, lti13_http};
+    }
     http_gateway web{std::move(hc)};
     caf::scoped_actor root{sys};
-    const std::map<caf::actor_addr, std::string> watched{
+    std::map<caf::actor_addr, std::string> watched{
       {gateway.address(), "XMPP gateway"}, {manager.address(), "session manager"},
       {keys.address(), "key pool"}, {outcomes.address(), "grade sender"},
       {store.address(), "store"},
       {web.web_handle().address(), "web actor"}};
+    if (lti13_http)
+      watched[lti13_http.address()] = "LTI 1.3 client";
     for (const auto& [addr, name] : watched)
       root->monitor(caf::actor_cast<caf::actor>(addr));
     if (auto err = web.start(); !err.empty()) {
@@ -274,6 +295,8 @@ int runclient(const runclient_options& opts) {
     stopping->store(true);                     // a grade being sent is aborted (it stays pending)
     caf::anon_send_exit(keys, caf::exit_reason::user_shutdown);  // and its key makers
     caf::anon_send_exit(outcomes, caf::exit_reason::user_shutdown);
+    if (lti13_http)
+      caf::anon_send_exit(lti13_http, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
   }  // the actor system waits here for every actor to finish
   auto [code, line] = end;

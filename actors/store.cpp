@@ -84,6 +84,7 @@ opened_store open_store(const std::string& path, const std::string& key_file,
     out.students = out.db->students();
     out.pending_grades = out.db->grades({"pending"});
     out.web_sessions = out.db->web_sessions(now);
+    out.lti13_platforms = out.db->lti13_platforms();
   } catch (const std::exception& e) {
     throw store::open_error("store " + path + " could not be read: " + e.what());
   }
@@ -172,6 +173,12 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
     [self](atoms::st_web, const store::web_session_row& row) {
       write(self, "a web session", [row](store::database& db) {
         db.put_web_session(row, unix_now());
+      });
+    },
+    [self](atoms::lti13_platform, const std::string& issuer, const std::string& client_id,
+           const std::string& data) {
+      write(self, "an LTI 1.3 platform", [issuer, client_id, data](store::database& db) {
+        db.put_lti13_platform(issuer, client_id, data);
       });
     },
     [self](atoms::st_retry) {

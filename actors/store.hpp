@@ -42,6 +42,7 @@ struct opened_store {
   std::vector<store::student> students;
   std::vector<store::grade> pending_grades;
   std::vector<store::web_session_row> web_sessions;
+  std::vector<std::string> lti13_platforms;  ///< lti13::encode_platform's JSON
 };
 
 /// Opens the store, adds the config's whitelist as its seed and reads what

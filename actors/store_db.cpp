@@ -23,7 +23,7 @@ namespace {
 
 /// The schema, one forward migration per version (user_version counts them).
 /// Never edit a released step: add the next one.
-const std::array<const char*, 1> migrations{
+const std::array<const char*, 2> migrations{
   // 1: the first schema.
   R"sql(
 CREATE TABLE students (
@@ -76,6 +76,15 @@ CREATE TABLE web_sessions (
   data    TEXT NOT NULL
 );
 CREATE INDEX web_sessions_expires ON web_sessions (expires);
+)sql",
+  // 2: LTI 1.3 platforms registered at run time, and the deployments seen (lti13::encode_platform).
+  R"sql(
+CREATE TABLE lti13_platforms (
+  issuer    TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  data      TEXT NOT NULL,
+  PRIMARY KEY (issuer, client_id)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -78,6 +78,11 @@ public:
   void put_web_session(const web_session_row& row, std::int64_t now);
   void remove_expired_web_sessions(std::int64_t now);
 
+  /// LTI 1.3 platforms as stored (lti13::encode_platform's JSON), and one stored or replaced.
+  std::vector<std::string> lti13_platforms() const;
+  void put_lti13_platform(const std::string& issuer, const std::string& client_id,
+                          const std::string& data);
+
 private:
   database(std::unique_ptr<SQLite::Database> db, int lock_fd);
   std::unique_ptr<SQLite::Database> db_;

@@ -279,4 +279,22 @@ void database::remove_expired_web_sessions(std::int64_t now) {
   q.exec();
 }
 
+std::vector<std::string> database::lti13_platforms() const {
+  SQLite::Statement q(*db_, "SELECT data FROM lti13_platforms ORDER BY issuer, client_id");
+  std::vector<std::string> out;
+  while (q.executeStep())
+    out.push_back(q.getColumn(0).getString());
+  return out;
+}
+
+void database::put_lti13_platform(const std::string& issuer, const std::string& client_id,
+                                  const std::string& data) {
+  SQLite::Statement q(*db_, "INSERT OR REPLACE INTO lti13_platforms (issuer, client_id, data) "
+                            "VALUES (?, ?, ?)");
+  q.bind(1, issuer);
+  q.bind(2, client_id);
+  q.bind(3, data);
+  q.exec();
+}
+
 } // namespace otrbot::store

@@ -15,19 +15,16 @@
 #include <set>
 
 namespace otrbot::conf {
+namespace detail {
 namespace {
-
-using detail::refuse;
-using detail::refused;
-using detail::key_segment;
-using detail::table_reader;
-using detail::type_name;
 
 std::string trim_trailing(std::string s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
     s.pop_back();
   return s;
 }
+
+} // namespace
 
 /// Reads one of NAME, NAME_env, NAME_file (at most one may be given).
 std::optional<std::string> read_secret(table_reader& r, const std::string& name,
@@ -59,6 +56,18 @@ std::optional<std::string> read_secret(table_reader& r, const std::string& name,
     return direct;
   return std::nullopt;
 }
+
+} // namespace detail
+
+namespace {
+
+using detail::refuse;
+using detail::refused;
+using detail::key_segment;
+using detail::table_reader;
+using detail::type_name;
+using detail::read_secret;
+
 
 void check_locale(const std::string& key, const std::string& value) {
   // Only the canonical form (ll or ll_CC), so that whitelist keys compare equal.
@@ -357,6 +366,10 @@ load_result parse_settings(const std::string& toml_text, const std::string& sour
     if (auto* t = top.table("lti")) {
       table_reader r(*t, "lti");
       read_lti(r, s.lti, secrets);
+    }
+    if (auto* t = top.table("lti13")) {
+      table_reader r(*t, "lti13");
+      detail::read_lti13(r, s.lti13, secrets);
     }
     if (auto* t = top.table("admin")) {
       table_reader r(*t, "admin");

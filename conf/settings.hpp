@@ -87,6 +87,27 @@ struct lti_settings {
   std::set<std::string> private_outcome_consumers;
 };
 
+/// One platform's registration ([lti13.platforms."<issuer>"]).
+struct lti13_platform_settings {
+  std::string client_id;
+  std::string auth_login_url;
+  std::string auth_token_url;
+  std::string key_set_url;
+  std::vector<std::string> deployment_ids;  ///< empty: accept new deployments and record them
+};
+
+/// LTI 1.3 ([lti13]; off without the table).
+struct lti13_settings {
+  bool enabled = false;
+  std::string private_key_file;  ///< the tool's RSA key (PEM); empty: lti13-key.pem beside the store
+  std::string key_id = "otrbot-1";
+  /// The secret in the dynamic registration URL (/lti13/register?invite=...); empty: off.
+  std::string registration_invite;
+  /// Line items (grade URLs) on loopback or private addresses (tests, an LMS on the same host).
+  bool allow_private_urls = false;
+  std::map<std::string, lti13_platform_settings> platforms;  ///< by issuer
+};
+
 struct log_settings {
   std::string level = "info";
   bool syslog = true;
@@ -113,6 +134,7 @@ struct settings {
   bot_settings bot;
   std::map<std::string, whitelist_entry> whitelist;  ///< by bare JID
   lti_settings lti;
+  lti13_settings lti13;
   std::string admin_token;  ///< empty: admin API off
   log_settings log;
   store_settings store;

@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <optional>
 #include <cctype>
 #include <set>
 #include <string>
@@ -140,5 +141,12 @@ private:
   std::string path_;
   std::set<std::string, std::less<>> seen_;
 };
+
+/// Reads one of NAME, NAME_env, NAME_file (at most one may be given); nullopt when none is.
+std::optional<std::string> read_secret(table_reader& r, const std::string& name,
+                                       const secret_sources& src);
+
+/// The [lti13] table (conf/settings_lti13.cpp).
+void read_lti13(table_reader& r, lti13_settings& out, const secret_sources& src);
 
 } // namespace otrbot::conf::detail

@@ -6,6 +6,7 @@
 #include "i18n/mark.hpp"
 #include "lti/http_guard.hpp"
 #include "lti/progress_script.hpp"
+#include "lti/lti13_script.hpp"
 #include "lti/web.hpp"
 #include "transport/address.hpp"
 
@@ -62,6 +63,9 @@ lti::web_request decode(const Rest::Request& req) {
   r.body = req.body();
   if (req.cookies().has("otrbot_session"))
     r.cookie_token = req.cookies().get("otrbot_session").value;
+  for (const auto& c : req.cookies())
+    if (c.name.starts_with("otrbot_lti13_") && r.lti13_cookies.size() < 20)
+      r.lti13_cookies.emplace_back(c.name, c.value);
   r.authorization = header(req, "Authorization");
   r.host = header(req, "Host");
   r.forwarded_proto = header(req, "X-Forwarded-Proto");
@@ -173,6 +177,20 @@ struct http_gateway::impl {
         lti::close_when_sent(r, std::move(sent));
       return Route::Result::Ok;
     });
+    Routes::Get(router, "/static/lti13.js", [](const Request&, Http::ResponseWriter r) {
+      r.headers().add<content_type_options>("nosniff");
+      r.headers().add<cache_control>("max-age=3600");
+      const bool closing = lti::answering(r);
+      auto sent = r.send(Http::Code::Ok, std::string{lti::lti13_script}, utf8(MIME(Text, Javascript)));
+      if (closing)
+        lti::close_when_sent(r, std::move(sent));
+      return Route::Result::Ok;
+    });
+    Routes::Get(router, "/lti13/login", to_web);
+    Routes::Post(router, "/lti13/login", to_web);
+    Routes::Post(router, "/lti13/launch", to_web);
+    Routes::Get(router, "/lti13/jwks", to_web);
+    Routes::Get(router, "/lti13/register", to_web);
     Routes::Get(router, "/progress", to_web);
     Routes::Get(router, "/class", to_web);
     Routes::Post(router, "/class/resend", to_web);
@@ -204,6 +222,7 @@ http_gateway::http_gateway(http_gateway_config cfg) : impl_(std::make_unique<imp
   wc.store = impl_->cfg.store;
   wc.outcomes = impl_->cfg.outcomes;
   wc.restored = std::move(impl_->cfg.restored);
+  wc.lti13 = impl_->cfg.lti13;
   impl_->web = impl_->cfg.system->spawn(web, std::move(wc));
   impl_->routes();
 }

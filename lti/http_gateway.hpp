@@ -21,6 +21,7 @@ struct http_gateway_config {
   store_actor store;              ///< web sessions and nonces across restarts (none: memory only)
   outcomes_actor outcomes;        ///< the admin API's grade retries
   std::vector<lti::web_session> restored;  ///< the web sessions the store had at start
+  lti13_web_config lti13;                  ///< LTI 1.3 (off without [lti13])
   caf::actor_system* system = nullptr;
 };
 

@@ -108,12 +108,17 @@ launch_result validate_launch(std::string_view base_uri, const params& all,
   if (auto url = value_of(all, "lis_outcome_service_url"); net::is_http_url(url))
     l.outcome_url = url;
   l.result_sourcedid = value_of(all, "lis_result_sourcedid");
-  l.roles = parse_roles(value_of(all, "roles"));
+  set_roles(l, value_of(all, "roles"));
+  return {std::move(l), std::nullopt};
+}
+
+void set_roles(launch& l, std::string_view roles) {
+  l.roles = parse_roles(roles);
   l.learner = l.roles.contains("Learner") || l.roles.contains("Student");
+  l.instructor = false;
   for (const char* r : {"Instructor", "Faculty", "TeachingAssistant", "ContentDeveloper",
                         "Administrator", "Mentor", "Staff"})
     l.instructor = l.instructor || l.roles.contains(r);
-  return {std::move(l), std::nullopt};
 }
 
 } // namespace otrbot::lti

@@ -70,4 +70,8 @@ launch_result validate_launch(std::string_view base_uri, const params& all,
 /// LIS v2 URIs ("http://purl.imsglobal.org/vocab/lis/v2/membership#Learner").
 std::set<std::string> parse_roles(std::string_view roles);
 
+/// Sets roles, learner and instructor from a comma-separated role list (LTI 1.1's roles, or
+/// LTI 1.3's role URIs joined).
+void set_roles(launch& l, std::string_view roles);
+
 } // namespace otrbot::lti

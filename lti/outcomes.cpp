@@ -10,6 +10,8 @@
 #include "transport/dns.hpp"
 #include "actors/unix_time.hpp"
 
+#include "lti/http_client.hpp"
+
 #include <curl/curl.h>
 
 #include <algorithm>
@@ -19,58 +21,6 @@
 namespace otrbot {
 namespace {
 
-
-std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
-  auto* s = static_cast<std::string*>(out);
-  if (s->size() < 1 << 20)  // a response is small; stop keeping more than 1 MiB
-    s->append(data, size * n);
-  return size * n;
-}
-
-/// libcurl's progress callback: a non-zero answer aborts the transfer.
-int abort_when_stopping(void* stopping, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return stopping && static_cast<std::atomic<bool>*>(stopping)->load() ? 1 : 0;
-}
-
-/// Where a grade may go: an http(s) URL whose host resolves to public
-/// addresses only (unless `allow_private`), so that a launch cannot turn the
-/// bot into a request forwarder into the school's network. Returns the
-/// address to connect to ("host:port:address", for CURLOPT_RESOLVE: the
-/// connection goes where the check looked), or "" and `why`.
-std::string checked_destination(const std::string& url, bool allow_private, std::string& why) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u{curl_url(), curl_url_cleanup};
-  char* scheme = nullptr;
-  char* host = nullptr;
-  char* port = nullptr;
-  bool parsed = u && curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
-                curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-                curl_url_get(u.get(), CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-                curl_url_get(u.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK;
-  std::string s = scheme ? scheme : "", h = host ? host : "", p = port ? port : "";
-  curl_free(scheme);
-  curl_free(host);
-  curl_free(port);
-  if (!parsed || (s != "http" && s != "https")) {
-    why = "the outcome URL is not an http(s) URL";
-    return {};
-  }
-  auto bare = h.size() > 2 && h.front() == '[' ? h.substr(1, h.size() - 2) : h;
-  std::string error;
-  auto found = net::resolve_addresses(bare, error);
-  if (found.empty()) {
-    why = "the outcome URL's host " + h + " does not resolve";
-    return {};
-  }
-  for (const auto& text : found)
-    if (!allow_private && !net::is_public_ip(text)) {
-      why = "the outcome URL's host " + h + " is at " + text +
-            ", a loopback or private address (allow_private_outcome_urls is off for this consumer)";
-      return {};
-    }
-  const auto& only = found.front();
-  auto first = only.find(':') != std::string::npos ? "[" + only + "]" : only;
-  return bare + ":" + p + ":" + first;
-}
 
 /// One attempt: true when the LMS confirmed the grade.
 bool send_once(const store::grade& job, const std::string& secret, const std::string& destination,
@@ -82,43 +32,24 @@ bool send_once(const store::grade& job, const std::string& secret, const std::st
   auto auth = "Authorization: " +
               lti::authorization_header("POST", job.outcome_url, body, job.consumer_key,
                                         secret, lti::random_hex(16), now);
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl{curl_easy_init(), curl_easy_cleanup};
-  if (!curl) {
-    why = "libcurl could not start";
+  http::request req;
+  req.method = "POST";
+  req.url = job.outcome_url;
+  req.body = body;
+  req.headers = {"Content-Type: application/xml", auth};
+  req.pinned = destination;
+  req.timeout = timeout;
+  req.stopping = stopping;
+  auto answer = http::perform(req);
+  if (answer.status == 0) {
+    why = answer.error;
     return false;
   }
-  curl_slist* pinned = curl_slist_append(nullptr, destination.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_RESOLVE, pinned);
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Content-Type: application/xml");
-  headers = curl_slist_append(headers, auth.c_str());
-  std::string response;
-  curl_easy_setopt(curl.get(), CURLOPT_URL, job.outcome_url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_POST, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &response);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT, static_cast<long>(timeout.count()));
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl.get(), CURLOPT_NOPROGRESS, 0L);
-  curl_easy_setopt(curl.get(), CURLOPT_XFERINFOFUNCTION, abort_when_stopping);
-  curl_easy_setopt(curl.get(), CURLOPT_XFERINFODATA, stopping);
-  auto rc = curl_easy_perform(curl.get());
-  curl_slist_free_all(headers);
-  curl_slist_free_all(pinned);
-  if (rc != CURLE_OK) {
-    why = curl_easy_strerror(rc);
+  if (answer.status < 200 || answer.status > 299) {
+    why = "the LMS answered HTTP " + std::to_string(answer.status);
     return false;
   }
-  long status = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200 || status > 299) {
-    why = "the LMS answered HTTP " + std::to_string(status);
-    return false;
-  }
+  const auto& response = answer.body;
   std::string description;
   switch (lti::read_outcome_response(response, description)) {
     case lti::outcome_status::success: return true;
@@ -149,32 +80,52 @@ struct sender {
   outcomes_config cfg;
   std::mt19937_64 rng{std::random_device{}()};
   std::set<std::int64_t> finished;  ///< accepted (or given up) in this run: a late timer skips them
+  std::unique_ptr<ags::client> ags;  ///< LTI 1.3 grades (none without [lti13])
 
   void record(const store::grade& g) {
     if (cfg.store)
       self->send(cfg.store, atoms::st_graded_v, g);
   }
 
+  /// Counts a grade failed at once: no retry changes where it would go (an admin may retry
+  /// after a fix).
+  void refuse(store::grade& g, const std::string& why) {
+    logging::get("lti")->error("grade {} for {} refused: {}", g.id, g.jid, why);
+    g.state = "failed";
+    g.last_error = why;
+    ++g.attempts;
+    finished.insert(g.id);
+    record(g);
+  }
+
+  /// One attempt at an LTI 1.1 grade (Basic Outcomes).
+  bool send_lti11(store::grade& g, std::string& why, bool& final) {
+    auto secret = cfg.consumers.find(g.consumer_key);
+    if (secret == cfg.consumers.end()) {
+      why = "consumer " + g.consumer_key + " is no longer in lti.consumers";
+      return false;
+    }
+    auto destination = http::checked_destination(g.outcome_url, cfg.allow_private.contains(g.consumer_key), why);
+    if (destination.empty()) {
+      final = true;
+      return false;
+    }
+    return send_once(g, secret->second, destination, cfg.request_timeout, cfg.stopping.get(), why);
+  }
+
   void attempt(store::grade g) {
     auto log = logging::get("lti");
     std::string why;
-    auto secret = cfg.consumers.find(g.consumer_key);
-    bool ok = false;
-    std::string destination;
-    if (secret == cfg.consumers.end()) {
-      why = "consumer " + g.consumer_key + " is no longer in lti.consumers";
-    } else if (destination = checked_destination(g.outcome_url, cfg.allow_private.contains(g.consumer_key), why);
-               destination.empty()) {
-      // Not a place grades may go: no retry changes that (an admin may retry after a fix).
-      log->error("grade {} for {} refused: {}", g.id, g.jid, why);
-      g.state = "failed";
-      g.last_error = why;
-      ++g.attempts;
-      finished.insert(g.id);
-      record(g);
+    bool final = false, ok = false;
+    if (!lti13::parse_grade_key(g.consumer_key))
+      ok = send_lti11(g, why, final);
+    else if (ags)
+      ok = ags->send(g, cfg.request_timeout, cfg.stopping.get(), why, final);
+    else
+      why = "LTI 1.3 is not set up ([lti13])";
+    if (final) {
+      refuse(g, why);
       return;
-    } else {
-      ok = send_once(g, secret->second, destination, cfg.request_timeout, cfg.stopping.get(), why);
     }
     ++g.attempts;
     auto now = unix_now();
@@ -226,8 +177,15 @@ outcomes_actor::behavior_type outcomes_sender(outcomes_actor::pointer self, outc
   auto s = std::make_shared<sender>();
   s->self = self;
   s->cfg = std::move(cfg);
+  if (s->cfg.lti13)
+    s->ags = std::make_unique<ags::client>(*s->cfg.lti13);
   return {
     [s](atoms::grade, store::grade& g) { s->consider(std::move(g)); },
+    [s](atoms::lti13_platform, const std::string& platform) {
+      // A platform registered while the bot runs: its grades can go out.
+      if (auto p = lti13::decode_platform(platform); p && s->ags)
+        s->ags->add_platform(*p);
+    },
     [s](atoms::retry, store::grade& g) {
       // An admin's retry: now, and with a new give-up time.
       s->finished.erase(g.id);

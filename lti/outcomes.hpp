@@ -3,10 +3,12 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
+#include "lti/ags_client.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <map>
 #include <set>
 #include <string>
@@ -25,6 +27,8 @@ struct outcomes_config {
   /// Set at shutdown: a request under way is aborted (the grade stays pending
   /// in the store and is sent after the next start).
   std::shared_ptr<std::atomic<bool>> stopping;
+  /// LTI 1.3 grades (AGS): the tool's key and the platforms; none without [lti13].
+  std::optional<ags::client_config> lti13;
 };
 
 /// The wait before attempt `attempts + 1`, after `attempts` failures:

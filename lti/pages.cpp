@@ -5,6 +5,7 @@
 #include "i18n/text.hpp"
 
 #include <kainjow/mustache.hpp>
+#include <functional>
 #include <map>
 #include <unicode/unistr.h>
 #include <unicode/utf16.h>
@@ -204,6 +205,42 @@ mustache& parsed(const char* text) {
   return it->second;
 }
 
+/// LTI 1.3's handoff page: the data lti13.js acts on (the pages allow no inline script), and
+/// what a browser without script can do.
+const char* handoff_page = R"(<p id="handoff_text">{{intro}}</p>
+<div id="lti13" data-action="{{action}}" data-target="{{target}}" data-origin="{{origin}}" data-key="{{key}}" data-value="{{value}}" data-next="{{next}}"></div>
+{{#is_get}}<form id="lti13_form" method="post" action="/lti13/launch"><input type="hidden" name="id_token" value="{{id_token}}"><input type="hidden" name="state" value="{{state}}"><input type="hidden" id="lti13_bind" name="lti13_bind" value=""></form>{{/is_get}}
+{{#is_put}}<noscript><a class="button" href="{{next}}">{{button}}</a></noscript>{{/is_put}}
+{{#is_window}}<a class="button" id="new_window" href="{{window_url}}" target="_blank" rel="noopener">{{button}}</a>{{/is_window}}
+<script src="/static/lti13.js" defer></script>)";
+
+void handoff(const page_view& v, data& d, std::string& title,
+             const std::function<std::string(const char*)>& tr) {
+  const auto& a = v.handoff;
+  for (const char* k : {"target", "origin", "key", "value", "next", "id_token", "state", "window_url"}) {
+    auto it = v.handoff_data.find(k);
+    d.set(k, it == v.handoff_data.end() ? std::string{} : it->second);
+  }
+  d.set("action", a);
+  d.set("is_get", flag(a == "get"));
+  d.set("is_put", flag(a == "put"));
+  d.set("is_window", flag(a == "window"));
+  if (a == "close") {
+    title = tr(N_("The bot is registered"));
+    d.set("intro", tr(N_("The bot is now registered with your platform. This window closes by "
+                         "itself; if it does not, close it.")));
+  } else if (a == "window") {
+    title = tr(N_("Open the exercise in a new window"));
+    d.set("intro", tr(N_("Your browser did not let this page keep what it needs inside your "
+                         "course page. Open the exercise in a new window to go on.")));
+    d.set("button", tr(N_("Open in a new window")));
+  } else {
+    title = tr(N_("Starting the exercise"));
+    d.set("intro", tr(N_("Starting the exercise...")));
+    d.set("button", tr(N_("Continue")));
+  }
+}
+
 } // namespace
 
 std::string render(const page_view& v) {
@@ -287,6 +324,10 @@ std::string render(const page_view& v) {
       d.set("has_rows", flag(!v.rows.empty()));
       d.set("rows", class_rows(v, cats));
       break;
+    case page::handoff:
+      content = handoff_page;
+      handoff(v, d, title, tr);
+      break;
     case page::error:
       title = tr(N_("Something went wrong"));
       d.set("intro", v.development
@@ -303,7 +344,8 @@ std::string render(const page_view& v) {
   d.set("csrf", v.csrf);
   d.set("step", v.step.empty() ? std::string{} : tr(v.step.c_str()));
   d.set("step_number", std::to_string(v.step_number));
-  d.set("show_step", flag(v.kind != page::class_view));  // a teacher's page: no step of theirs
+  // A teacher's page and the LTI 1.3 handoff show no step.
+  d.set("show_step", flag(v.kind != page::class_view && v.kind != page::handoff));
   // The pages after the JID follow the lesson live (progress.js; without script, a reload).
   d.set("live", flag(!v.token.empty() && !v.jid.empty() && !v.completed &&
                      (v.kind == page::jid_entered || v.kind == page::ask_for_secret ||

@@ -5,12 +5,15 @@
 #include "i18n/text.hpp"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 namespace otrbot::lti {
 
-enum class page { index, enter_jid, jid_entered, ask_for_secret, enter_bot_secret, class_view, error };
+enum class page { index, enter_jid, jid_entered, ask_for_secret, enter_bot_secret, class_view, error,
+                  /// LTI 1.3 between login and launch, or after a registration (lti13.js acts on it).
+                  handoff };
 
 /// One student on the teacher view.
 struct class_row {
@@ -46,6 +49,13 @@ struct page_view {
   bool development = false;       ///< development mode: no LMS launch
   std::vector<class_row> rows;    ///< the teacher view's students
   int stuck_minutes = 10;         ///< the teacher view: after this long without progress, "stuck?"
+  /// page::handoff: "put" (keep the login's proof in the platform's storage, then go on to the
+  /// platform), "get" (read it back and send the launch again with it), "window" (offer to open
+  /// the exercise in a new window), "close" (a registration is done: close its window).
+  std::string handoff;
+  /// Its values: target, origin, key, value, next (put/get); id_token, state (get); window_url
+  /// (window); issuer (close).
+  std::map<std::string, std::string> handoff_data;
 };
 
 std::string render(const page_view& view);

@@ -7,6 +7,8 @@
 #pragma once
 
 #include "actors/interfaces.hpp"
+#include "lti/lti13.hpp"
+#include "lti/lti13_client.hpp"
 #include "lti/web_flow.hpp"
 #include "lti/web_types.hpp"
 
@@ -30,6 +32,15 @@ namespace otrbot {
 /// The web actor's one message: an HTTP request in, its response out.
 using web_actor = caf::typed_actor<caf::replies_to<lti::web_request>::with<lti::web_response>>;
 
+/// What the web actor needs for LTI 1.3 (off without [lti13]).
+struct lti13_web_config {
+  bool enabled = false;
+  std::string jwks;  ///< the tool's public key set (JSON), for GET /lti13/jwks
+  lti13::platforms platforms;  ///< the config's and the registered ones
+  std::string registration_invite;  ///< empty: no dynamic registration
+  lti13_client_actor client;  ///< key sets and registration (blocking HTTP)
+};
+
 struct web_config {
   lti::web_settings pages;
   std::string admin_token;  ///< empty: the admin API answers 404
@@ -41,6 +52,7 @@ struct web_config {
   /// How long the web actor waits for the session manager: shorter than the
   /// adapter waits for the web actor, so the page can say what happened.
   std::chrono::milliseconds manager_timeout{8000};
+  lti13_web_config lti13;
 };
 
 struct web_state {
@@ -49,6 +61,9 @@ struct web_state {
   std::map<std::string, lti::web_session> sessions;  ///< by id
   std::int64_t last_sweep = 0;  ///< when expired sessions were last removed (Unix time)
   lti::nonce_store nonces;
+  /// LTI 1.3 logins waiting for their launch, by state; used once.
+  std::map<std::string, lti13::pending_login> logins;
+  std::int64_t last_login_sweep = 0;
   /// Per visit: when its current minute began, and the secrets sent in it.
   std::map<std::string, std::pair<std::int64_t, int>> spoken;
   /// Per client address: when its current minute began, and its wrong admin tokens in it.
@@ -64,7 +79,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, web_request& x) {
   // The body holds secrets typed on the pages: never in a string rendering.
   return f(caf::meta::type_name("web_request"), x.method, x.path, caf::meta::omittable(), x.query,
-           caf::meta::omittable(), x.body, caf::meta::omittable(), x.cookie_token,
+           caf::meta::omittable(), x.body, caf::meta::omittable(), x.cookie_token, caf::meta::omittable(), x.lti13_cookies,
            caf::meta::omittable(), x.authorization, x.host, x.forwarded_proto, x.forwarded_host, x.remote);
 }
 

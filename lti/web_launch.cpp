@@ -36,6 +36,13 @@ lti::web_session create_session(web_ptr self, lti::launch l) {
   return s;
 }
 
+lti::web_response start_visit(web_ptr self, lti::launch l) {
+  auto s = create_session(self, std::move(l));
+  auto page = lti::html(200, lti::view(self->state.cfg.pages, lti::page::index, &s, {}));
+  page.set_cookie = lti::session_cookie(self->state.cfg.pages, s);
+  return page;
+}
+
 caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r) {
   auto& st = self->state;
   const auto& cfg = st.cfg.pages;
@@ -59,12 +66,7 @@ caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r) {
   st.log->info("LTI launch from consumer {} (user {}, roles {}{})", v.value->consumer_key,
                logging::printable(v.value->user_id), v.value->learner ? "learner" : "",
                v.value->instructor ? " instructor" : "");
-  auto start = [self](lti::launch l) {
-    auto s = create_session(self, std::move(l));
-    auto page = lti::html(200, lti::view(self->state.cfg.pages, lti::page::index, &s, {}));
-    page.set_cookie = lti::session_cookie(self->state.cfg.pages, s);
-    return page;
-  };
+  auto start = [self](lti::launch l) { return start_visit(self, std::move(l)); };
   if (!st.cfg.store)
     return start(std::move(*v.value));
   // The nonce is also checked against the store, which remembers it across

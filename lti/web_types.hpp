@@ -15,6 +15,7 @@ struct web_request {
   params query;                ///< the query's parameters, percent-decoded
   std::string body;            ///< as received (a form or JSON)
   std::string cookie_token;    ///< the otrbot_session cookie, when sent
+  params lti13_cookies;        ///< the otrbot_lti13_* cookies (LTI 1.3 logins under way)
   std::string authorization;   ///< the Authorization header
   std::string host;            ///< Host
   std::string forwarded_proto; ///< X-Forwarded-Proto

@@ -41,7 +41,7 @@ outcomes_actor::behavior_type recording_outcomes(outcomes_actor::pointer, sent_l
   return {[log](atoms::grade, store::grade& job) {
              log->push_back("grade " + job.sourcedid + " to " + job.outcome_url);
            },
-           [](atoms::retry, store::grade&) {}};
+           [](atoms::retry, store::grade&) {}, [](atoms::lti13_platform, const std::string&) {}};
 }
 
 /// A session that fails on its first message, as a bug would make it.

@@ -260,7 +260,7 @@ def test_grades_do_not_go_to_loopback_or_private_addresses_unless_allowed(prosod
         code = asyncio.run(do_lesson_in_chat(prosody, student, bot_jid))
         web.post("/enter_bot_secret", bot_secret=code)
         assert web.step().startswith("Done")
-        bot.wait_for_log(r"grade 1 for \S+ refused: the outcome URL's host 127\.0\.0\.1 is at "
+        bot.wait_for_log(r"grade 1 for \S+ refused: the URL's host 127\.0\.0\.1 is at "
                          r"127\.0\.0\.1, a loopback or private address")
         r = requests.get(base + "/admin/grades", headers={"Authorization": "Bearer " + TOKEN}, timeout=30)
         [failed] = r.json()

@@ -1,0 +1,342 @@
+// The web actor: LTI 1.3. A login (OIDC third-party initiated) sends the browser to the platform
+// with a state and a nonce, and binds the state to that browser (a partitioned cookie, or the
+// platform's storage when it offers it); the launch comes back with an id_token, checked
+// against the platform's key set; then the visit goes on as after an LTI 1.1 launch. Also the
+// tool's key set and dynamic registration.
+#include "actors/errors.hpp"
+#include "actors/logging.hpp"
+#include "actors/messages.hpp"
+#include "actors/secrets.hpp"
+#include "actors/unix_time.hpp"
+#include "i18n/mark.hpp"
+#include "lti/registration.hpp"
+#include "lti/token.hpp"
+#include "lti/web_routes.hpp"
+
+namespace otrbot::web_routes {
+namespace {
+
+using lti::web_request;
+using lti::web_response;
+
+constexpr const char* cookie_prefix = "otrbot_lti13_";
+constexpr const char* not_started = N_("This exercise could not be started: {reason}.");
+
+const lti::web_settings& pages(web_ptr self) { return self->state.cfg.pages; }
+lti13_web_config& lti13_cfg(web_ptr self) { return self->state.cfg.lti13; }
+
+/// The tool's base URL (lti.public_url, else from the request), without a trailing slash.
+std::string base_url(web_ptr self, const web_request& r) {
+  auto root = r;
+  root.path = "/";
+  auto u = lti::signed_uri(pages(self).lti, root);
+  while (u.ends_with('/'))
+    u.pop_back();
+  return u;
+}
+
+/// scheme://host[:port] of a URL.
+std::string origin_of(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos)
+    return {};
+  return url.substr(0, url.find_first_of("/?#", scheme + 3));
+}
+
+web_response refused(web_ptr self, int status, const char* reason, const std::string& locale = {}) {
+  return lti::error_page(pages(self), status, not_started, reason, locale);
+}
+
+web_response handoff(web_ptr self, int status, std::string action,
+                     std::map<std::string, std::string> values, const std::string& locale) {
+  auto v = lti::view(pages(self), lti::page::handoff, nullptr, {});
+  v.locale = pages(self).catalogs->best_match(locale, pages(self).default_locale);
+  v.handoff = std::move(action);
+  v.handoff_data = std::move(values);
+  return lti::html(status, v);
+}
+
+/// Logins that never came back go at most once a minute.
+void sweep_logins(web_ptr self, std::int64_t now) {
+  auto& st = self->state;
+  if (now - st.last_login_sweep < 60)
+    return;
+  st.last_login_sweep = now;
+  std::erase_if(st.logins, [now](const auto& entry) { return entry.second.expires <= now; });
+}
+
+/// The login again, for a new window (where the browser keeps first-party cookies).
+std::string login_again(const lti13::login_request& l) {
+  std::string url = "/lti13/login";
+  char sep = '?';
+  for (auto [name, value] : {std::pair{"iss", &l.iss}, {"login_hint", &l.login_hint},
+                             {"target_link_uri", &l.target_link_uri},
+                             {"lti_message_hint", &l.lti_message_hint}, {"client_id", &l.client_id},
+                             {"lti_deployment_id", &l.lti_deployment_id}})
+    if (!value->empty()) {
+      url += sep + std::string{name} + "=" + lti::percent_encode(*value);
+      sep = '&';
+    }
+  return url;
+}
+
+/// A verified launch's last checks (the nonce in the store), then the visit's first page.
+void finish_launch(web_ptr self, reply rp, lti13::verified_launch v, const std::string& nonce) {
+  auto& st = self->state;
+  auto id = lti13::parse_grade_key(v.launch.consumer_key).value_or(lti13::platform_id{});
+  auto locale = pages(self).catalogs->best_match(v.launch.locale, pages(self).default_locale);
+  auto nonce_key = "lti13 " + id.first;
+  if (!st.nonces.first_use(nonce_key, nonce, unix_now())) {
+    st.log->warn("LTI 1.3 launch refused (401): its nonce was used before");
+    rp.deliver(refused(self, 401, N_("the launch was already used (a replayed nonce)"), locale));
+    return;
+  }
+  if (v.new_deployment) {
+    auto it = lti13_cfg(self).platforms.find(id);
+    if (it != lti13_cfg(self).platforms.end()) {
+      it->second.deployment_ids.insert(v.deployment_id);
+      st.log->info("LTI 1.3: a new deployment {} of platform {} (client {}) recorded",
+                   logging::printable(v.deployment_id), id.first, id.second);
+      if (st.cfg.store)
+        self->send(st.cfg.store, atoms::lti13_platform_v, id.first, id.second,
+                   lti13::encode_platform(it->second));
+    }
+  }
+  st.log->info("LTI 1.3 launch from {} (user {}, roles {}{}{})", id.first,
+               logging::printable(v.launch.user_id), v.launch.learner ? "learner" : "",
+               v.launch.instructor ? " instructor" : "",
+               v.launch.gradable() ? ", graded through AGS" : "");
+  if (!st.cfg.store) {
+    rp.deliver(start_visit(self, std::move(v.launch)));
+    return;
+  }
+  // As for LTI 1.1: the store remembers the nonce across restarts.
+  self->request(st.cfg.store, st.cfg.manager_timeout, atoms::st_nonce_v, nonce_key, nonce, unix_now())
+    .then(
+      [self, rp, l = std::move(v.launch), locale](bool fresh) mutable {
+        if (fresh) {
+          rp.deliver(start_visit(self, std::move(l)));
+          return;
+        }
+        self->state.log->warn("LTI 1.3 launch refused (401): a nonce seen before a restart");
+        rp.deliver(refused(self, 401, N_("the launch was already used (a replayed nonce)"), locale));
+      },
+      [self, rp, locale](caf::error& e) mutable {
+        self->state.log->error("the store did not check the launch's nonce: {}", caf::to_string(e));
+        rp.deliver(refused(self, 503, N_("the bot could not record the launch; try again"), locale));
+      });
+}
+
+/// Checks the token against the platform's key set (fetched again once for an unknown key).
+void check_token(web_ptr self, reply rp, jose::compact token, lti13::platform p,
+                 lti13::pending_login login, std::string kid, std::string locale) {
+  auto url = p.key_set_url;
+  self->request(lti13_cfg(self).client, std::chrono::seconds{20}, atoms::key_set_v, url, kid)
+    .then(
+      [self, rp, token = std::move(token), p = std::move(p), login = std::move(login),
+       locale](std::string& jwks_text) mutable {
+        auto jwks = nlohmann::json::parse(jwks_text, nullptr, false);
+        auto check = lti13::validate_id_token(token, p, jwks, login.nonce, unix_now());
+        if (check.error) {
+          self->state.log->warn("LTI 1.3 launch from {} refused ({}): {}", p.issuer,
+                                check.error->status, check.detail);
+          rp.deliver(refused(self, check.error->status, check.error->message.c_str(), locale));
+          return;
+        }
+        finish_launch(self, rp, std::move(*check.value), login.nonce);
+      },
+      [self, rp, url, locale](caf::error& e) mutable {
+        self->state.log->error("LTI 1.3 launch: no key set from {}: {}", url,
+                               detail_of(e).empty() ? caf::to_string(e) : detail_of(e));
+        rp.deliver(refused(self, 502, N_("the bot could not fetch your platform's keys; try again"),
+                           locale));
+      });
+}
+
+} // namespace
+
+caf::result<web_response> lti13_login(web_ptr self, const web_request& r) {
+  auto& st = self->state;
+  if (!lti13_cfg(self).enabled)
+    return lti::error_page(pages(self), 404, N_("LTI 1.3 is not set up on this bot."));
+  lti::params all = r.query;
+  if (r.method == "POST" && !lti::parse_form(r.body, all))
+    return refused(self, 400, N_("the login request is malformed"));
+  std::string why;
+  auto login = lti13::read_login(all, why);
+  if (!login) {
+    st.log->warn("LTI 1.3 login refused (400): {}", why);
+    return refused(self, 400, N_("the login request is incomplete"));
+  }
+  const auto* p = lti13::find_platform(lti13_cfg(self).platforms, login->iss, login->client_id);
+  if (!p) {
+    st.log->warn("LTI 1.3 login refused (400): no platform {} with client {} is registered",
+                 logging::printable(login->iss), logging::printable(login->client_id));
+    return refused(self, 400, N_("your platform is not registered with this bot"));
+  }
+  if (!login->lti_deployment_id.empty() && p->fixed_deployments &&
+      !p->deployment_ids.contains(login->lti_deployment_id)) {
+    st.log->warn("LTI 1.3 login refused (403): deployment {} of {} is not accepted",
+                 logging::printable(login->lti_deployment_id), p->issuer);
+    return refused(self, 403, N_("the deployment is not one this tool accepts"));
+  }
+  auto now = unix_now();
+  sweep_logins(self, now);
+  auto state = lti::random_hex(24);
+  lti13::pending_login pending{lti::random_hex(24), lti::random_hex(24), {p->issuer, p->client_id},
+                               *login, now + lti13::login_lifetime};
+  auto next = lti13::auth_redirect(*p, *login, base_url(self, r) + "/lti13/launch", state, pending.nonce);
+  // The cookie goes where the browser keeps it (also partitioned inside the LMS's frame); the
+  // platform's storage where it offers one.
+  auto cookie = std::string{cookie_prefix} + state + "=" + pending.bind +
+                "; Path=/lti13/; Max-Age=" + std::to_string(lti13::login_lifetime) +
+                "; HttpOnly; Secure; SameSite=None; Partitioned";
+  web_response out;
+  if (login->lti_storage_target.empty()) {
+    out.status = 302;
+    out.location = next;
+  } else {
+    out = handoff(self, 200, "put",
+                  {{"target", login->lti_storage_target}, {"origin", origin_of(p->auth_login_url)},
+                   {"key", cookie_prefix + state}, {"value", pending.bind}, {"next", next}},
+                  {});
+  }
+  out.set_cookie = cookie;
+  st.logins[state] = std::move(pending);
+  st.log->debug("LTI 1.3 login from {}: sent to the platform", p->issuer);
+  return out;
+}
+
+caf::result<web_response> lti13_launch(web_ptr self, const web_request& r) {
+  auto& st = self->state;
+  if (!lti13_cfg(self).enabled)
+    return lti::error_page(pages(self), 404, N_("LTI 1.3 is not set up on this bot."));
+  lti::params form;
+  if (!lti::parse_form(r.body, form))
+    return refused(self, 400, N_("the launch request is malformed"));
+  auto id_token = lti::value_of(form, "id_token");
+  auto state = lti::value_of(form, "state");
+  std::string why;
+  auto token = jose::parse(id_token, why);
+  // The page speaks the launch's language even when it is refused (from unverified input:
+  // choosing a language harms nothing).
+  std::string locale;
+  if (token)
+    if (auto* lp = token->claims.contains(std::string{lti13::claim_prefix} + "launch_presentation")
+                     ? &token->claims[std::string{lti13::claim_prefix} + "launch_presentation"]
+                     : nullptr;
+        lp && lp->is_object() && (*lp)["locale"].is_string())
+      locale = (*lp)["locale"].get<std::string>();
+  if (!lti::value_of(form, "error").empty()) {
+    st.log->warn("LTI 1.3 launch refused (400): the platform sent error {}",
+                 logging::printable(lti::value_of(form, "error")));
+    return refused(self, 400, N_("your platform did not authorise the launch"), locale);
+  }
+  auto it = st.logins.find(state);
+  if (state.empty() || it == st.logins.end() || it->second.expires <= unix_now()) {
+    st.log->warn("LTI 1.3 launch refused (401): its state is not that of a login under way");
+    return refused(self, 401, N_("the launch does not belong to a login started here (or it took "
+                                 "more than ten minutes)"), locale);
+  }
+  auto& login = it->second;
+  auto cookie = lti::value_of(r.lti13_cookies, cookie_prefix + state);
+  bool asked_storage = lti::count_of(form, "lti13_bind") > 0;
+  bool bound = (!cookie.empty() && secrets::constant_time_equal(cookie, login.bind)) ||
+               (asked_storage && secrets::constant_time_equal(lti::value_of(form, "lti13_bind"), login.bind));
+  if (!bound) {
+    const auto& target = login.request.lti_storage_target;
+    if (!target.empty() && !asked_storage) {
+      const auto& p = lti13_cfg(self).platforms.at(login.platform);
+      return handoff(self, 200, "get",
+                     {{"target", target}, {"origin", origin_of(p.auth_login_url)},
+                      {"key", cookie_prefix + state}, {"id_token", id_token}, {"state", state}},
+                     locale);
+    }
+    // Never a launch whose state cannot be tied to the browser that started its login.
+    auto again = login_again(login.request);
+    st.logins.erase(it);
+    st.log->warn("LTI 1.3 launch refused (401): the browser kept neither the login's cookie nor "
+                 "its storage{}", asked_storage ? " (the storage gave another value)" : "");
+    if (asked_storage || !cookie.empty())
+      return refused(self, 401, N_("the launch does not belong to a login started in this browser"),
+                     locale);
+    return handoff(self, 401, "window", {{"window_url", again}}, locale);
+  }
+  auto pending = std::move(login);
+  st.logins.erase(it);  // used once: a replayed launch finds no login
+  if (!token) {
+    st.log->warn("LTI 1.3 launch refused (400): {}", why);
+    return refused(self, 400, N_("the launch's token is not a signed JWT"), locale);
+  }
+  auto kid = lti13::signing_key_id(*token, why);
+  if (!kid) {
+    st.log->warn("LTI 1.3 launch refused (401): {}", why);
+    return refused(self, 401, N_("the token is not signed with RS256"), locale);
+  }
+  auto p = lti13_cfg(self).platforms.find(pending.platform);
+  if (p == lti13_cfg(self).platforms.end())
+    return refused(self, 400, N_("your platform is not registered with this bot"), locale);
+  auto rp = self->make_response_promise<web_response>();
+  check_token(self, rp, std::move(*token), p->second, std::move(pending), *kid, locale);
+  return rp;
+}
+
+caf::result<web_response> lti13_jwks(web_ptr self, const web_request&) {
+  if (!lti13_cfg(self).enabled)
+    return lti::error_page(pages(self), 404, N_("LTI 1.3 is not set up on this bot."));
+  return web_response{200, lti::body_kind::json, lti13_cfg(self).jwks, {}, {}, false, false};
+}
+
+caf::result<web_response> lti13_register(web_ptr self, const web_request& r) {
+  auto& st = self->state;
+  auto& cfg = lti13_cfg(self);
+  if (!cfg.enabled || cfg.registration_invite.empty())
+    return lti::error_page(pages(self), 404, N_("Dynamic registration is off on this bot."));
+  if (!secrets::constant_time_equal(lti::value_of(r.query, "invite"), cfg.registration_invite)) {
+    st.log->warn("LTI 1.3 registration refused (403): a wrong or missing invite");
+    return lti::error_page(pages(self), 403,
+                           N_("This registration link is not valid: ask the bot's administrator "
+                              "for the current one."));
+  }
+  auto config_url = lti::value_of(r.query, "openid_configuration");
+  if (config_url.empty())
+    return lti::error_page(pages(self), 400,
+                           N_("Open this link from your platform's tool registration: it needs "
+                              "the platform's openid_configuration."));
+  registration::tool_description tool;
+  tool.public_url = base_url(self, r);
+  auto names = i18n::with_defaults(*pages(self).catalogs, pages(self).default_locale,
+                                   pages(self).format_strings);
+  tool.name = names["bot_title"];
+  tool.description = names["bot_description"];
+  auto rp = self->make_response_promise<web_response>();
+  self->request(cfg.client, std::chrono::seconds{40}, atoms::register_tool_v, config_url,
+                lti::value_of(r.query, "registration_token"),
+                registration::registration_request(tool))
+    .then(
+      [self, rp](std::string& encoded) mutable {
+        auto p = lti13::decode_platform(encoded);
+        if (!p) {
+          rp.deliver(lti::error_page(pages(self), 502, N_("The registration failed: {reason}."),
+                                     N_("the platform's answer was incomplete")));
+          return;
+        }
+        lti13_cfg(self).platforms[{p->issuer, p->client_id}] = *p;
+        const auto& wc = self->state.cfg;
+        if (wc.store)
+          self->send(wc.store, atoms::lti13_platform_v, p->issuer, p->client_id, encoded);
+        if (wc.outcomes)
+          self->send(wc.outcomes, atoms::lti13_platform_v, encoded);
+        rp.deliver(handoff(self, 200, "close", {}, {}));
+      },
+      [self, rp](caf::error& e) mutable {
+        self->state.log->error("LTI 1.3 registration failed: {}",
+                               detail_of(e).empty() ? caf::to_string(e) : detail_of(e));
+        rp.deliver(lti::error_page(pages(self), 502, N_("The registration failed: {reason}."),
+                                   N_("the platform could not be reached or refused it; the "
+                                      "bot's log says why")));
+      });
+  return rp;
+}
+
+} // namespace otrbot::web_routes
