@@ -15,7 +15,7 @@ namespace {
 
 struct cached_set {
   std::string json;
-  std::chrono::steady_clock::time_point fetched;
+  std::chrono::steady_clock::time_point refetched;  ///< the last fetch for an unknown key id
 };
 
 bool has_kid(const std::string& jwks, const std::string& kid) {
@@ -54,9 +54,11 @@ lti13_client_actor::behavior_type lti13_client(lti13_client_actor::pointer self,
                            const std::string& kid) -> caf::result<std::string> {
       auto now = std::chrono::steady_clock::now();
       auto it = sets->find(url);
+      // Fetched again for an unknown key id at most every 10 s: tokens with made-up key ids
+      // cannot make the bot hammer the platform.
       if (it != sets->end() && (kid.empty() || has_kid(it->second.json, kid) ||
-                                now - it->second.fetched < std::chrono::seconds{10}))
-        return it->second.json;  // a token with a kid nobody has cannot make us fetch in a loop
+                                now - it->second.refetched < std::chrono::seconds{10}))
+        return it->second.json;
       http::request req;
       req.url = url;
       auto body = json_exchange(cfg, req, "the platform's key set");
@@ -68,7 +70,7 @@ lti13_client_actor::behavior_type lti13_client(lti13_client_actor::pointer self,
       }
       log->info("fetched the platform key set {}{}", url,
                 it == sets->end() ? "" : " again (a token named a key it did not have)");
-      (*sets)[url] = cached_set{*body, now};
+      (*sets)[url] = cached_set{*body, it == sets->end() ? std::chrono::steady_clock::time_point{} : now};
       return *body;
     },
     [self, cfg, log](atoms::register_tool, const std::string& config_url, const std::string& token,
