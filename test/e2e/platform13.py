@@ -75,6 +75,9 @@ class Platform:
                     self.reply(status, body, "text/html; charset=utf-8")
                 elif url.path == "/start":
                     self.reply(302, "", headers=[("Location", platform.login_url(q["tool"], q.get("user", "student-13")))])
+                elif url.path == "/embed":
+                    self.reply(200, platform.embed_page(q["tool"], q.get("storage") == "1"),
+                               "text/html; charset=utf-8")
                 elif url.path == "/.well-known/openid-configuration":
                     if self.headers.get("Authorization") != "Bearer " + platform.registration_token:
                         self.reply(401, '{"error": "no registration token"}')
@@ -122,6 +125,29 @@ key_set_url = "{self.issuer}/jwks"
         if storage_target:
             q["lti_storage_target"] = storage_target
         return tool_base + "/lti13/login?" + urllib.parse.urlencode(q)
+
+    def embed_page(self, tool_base, storage):
+        """A course page with the tool in an iframe; with `storage`, the platform offers LTI
+        Platform Storage (lti.put_data / lti.get_data answered by this page itself) and logs
+        every message it got in #messages."""
+        src = self.login_url(tool_base, storage_target="_parent" if storage else None)
+        script = """<script>
+var kept = {};
+window.addEventListener('message', function (e) {
+  var m = e.data || {};
+  document.getElementById('messages').textContent += m.subject + ' ';
+  if (e.origin !== '%s') return;
+  if (m.subject === 'lti.put_data') {
+    kept[m.key] = m.value;
+    e.source.postMessage({subject: 'lti.put_data.response', message_id: m.message_id, key: m.key, value: m.value}, e.origin);
+  } else if (m.subject === 'lti.get_data') {
+    e.source.postMessage({subject: 'lti.get_data.response', message_id: m.message_id, key: m.key, value: kept[m.key]}, e.origin);
+  }
+});
+</script>""" % tool_base if storage else ""
+        return """<!DOCTYPE html><html><body><h1>Privacy 101</h1><p id="messages"></p>%s
+<iframe id="tool" name="tool" src="%s" width="900" height="700"></iframe></body></html>""" % (
+            script, html.escape(src))
 
     def rotate(self):
         """A new signing key; the key set then holds it alone."""

@@ -20,8 +20,9 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 WIDTHS = (390, 1280)
 
 
-def browser():
-    """Headless Chromium through chromium-driver: a new profile, no network of its own."""
+def browser(prefs=None):
+    """Headless Chromium through chromium-driver: a new profile, no network of its own;
+    `prefs`: Chromium preferences (e.g. which cookies it keeps)."""
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
@@ -36,6 +37,8 @@ def browser():
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1280,900"):
         options.add_argument(arg)
+    if prefs:
+        options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(TIMEOUT)
     return driver

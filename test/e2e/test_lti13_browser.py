@@ -1,0 +1,88 @@
+"""LTI 1.3 in headless Chromium (Debian's chromium and chromium-driver, python3-selenium) against
+the python3-jwt platform: a student goes from the platform's link through the login, the launch,
+the JID, the secret, the lesson in their chat client and the code, and the platform gets one
+score; inside the course page's iframe with every cookie blocked, the login is bound through the
+platform's storage (postMessage) instead, or the page offers a new window."""
+import asyncio
+import os
+import shutil
+
+from harness import ROOT, bot_config, devenv, fresh_account
+from platform13 import Platform, lti13_section
+from test_browser import ARTIFACTS, Pages, browser
+from test_lms import PW, SECRET, do_lesson_in_chat
+
+# Chromium's content setting: 2 = block, for every site (partitioned cookies too).
+NO_COOKIES = {"profile.default_content_setting_values.cookies": 2}
+
+
+def start_bot(prosody, run_bot, platform, frame_ancestors=()):
+    bot_jid = fresh_account(prosody, "bot")
+    port = devenv.free_port()
+    lti_extra = "frame_ancestors = [%s]" % ", ".join('"%s"' % o for o in frame_ancestors)
+    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, web_port=port, lti_extra=lti_extra,
+                             tail=lti13_section(platform)))
+    bot.wait_for_log(r"web pages on http://127\.0\.0\.1:%d/" % port)
+    bot.wait_for_log(r"\[manager\] online")
+    base = "http://127.0.0.1:%d" % port
+    platform.tool_jwks_url = base + "/lti13/jwks"
+    return bot, bot_jid, base
+
+
+def test_a_student_goes_from_the_platform_to_the_grade_in_chromium(prosody, run_bot):
+    out = os.path.join(ARTIFACTS, "lti13")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    platform = Platform()
+    student = fresh_account(prosody, "student")
+    driver = browser()
+    try:
+        bot, bot_jid, base = start_bot(prosody, run_bot, platform)
+        p = Pages(driver, out)
+        driver.get(platform.issuer + "/start?tool=" + base)
+        p.el("#start")  # the login, the platform's form post and the launch: the first page
+        assert driver.current_url == base + "/lti13/launch"
+        assert len(platform.auth_requests) == 1
+        p.check_widths("01-index")
+        p.click_to("#start", "/enter_jid")
+        p.fill("#jid", student)
+        p.click_to("button[type=submit]", "/jid_entered")
+        p.click_to("#next", "/ask_for_secret")
+        p.fill("#secret", SECRET)
+        p.click_to("button[type=submit]", "/enter_bot_secret")
+        code = asyncio.run(do_lesson_in_chat(prosody, student, bot_jid))
+        p.wait.until(lambda d: "Step 4 of 4" in p.text("#step"))
+        p.fill("#bot_secret", code)
+        p.click_to("button[type=submit]", "/enter_bot_secret")
+        assert "completed the exercise" in p.text("#done")
+        p.check_widths("02-done")
+        path, score, ok = platform.wait_for("scores", 1)[0]
+        assert ok and score["userId"] == "student-13" and score["scoreGiven"] == 1
+        assert platform.token_requests == [(True, None)]
+    finally:
+        driver.quit()
+        platform.close()
+
+
+def test_in_an_iframe_without_cookies_the_platform_storage_binds_the_login(prosody, run_bot):
+    platform = Platform()
+    driver = browser(NO_COOKIES)
+    try:
+        bot, _, base = start_bot(prosody, run_bot, platform, frame_ancestors=[platform.issuer])
+        p = Pages(driver, os.path.join(ARTIFACTS, "lti13"))
+        driver.get(platform.issuer + "/embed?storage=1&tool=" + base)
+        driver.switch_to.frame("tool")
+        p.el("#start")
+        driver.switch_to.default_content()
+        messages = p.text("#messages").split()
+        # Kept at the login, read back at the launch: no cookie was needed.
+        assert messages[:2] == ["lti.put_data", "lti.get_data"], messages
+        bot.wait_for_log(r"LTI 1\.3 launch from \S+ \(user student-13")
+        # Without storage and without cookies: no launch, the offer of a new window.
+        driver.get(platform.issuer + "/embed?tool=" + base)
+        driver.switch_to.frame("tool")
+        assert "new window" in p.el("#new_window").text
+        bot.wait_for_log(r"the browser kept neither the login's cookie nor its storage")
+    finally:
+        driver.quit()
+        platform.close()
