@@ -70,7 +70,19 @@ TEST_CASE("the store keeps the whitelist, progress and completions across a reop
   CHECK(all[1].step == "completed");
   CHECK(all[2].locale == "nl_NL");
   CHECK(all[2].added_by == "LMS user 7");
-  CHECK(database::schema_version() == 1);
+  CHECK(database::schema_version() == 2);
+}
+
+TEST_CASE("LTI 1.3 platforms are kept by (issuer, client_id), the latest write winning") {
+  temp_dir dir;
+  {
+    auto db = database::open(dir.file("otrbot.db"));
+    db.put_lti13_platform("https://lms", "c1", R"({"a":1})");
+    db.put_lti13_platform("https://lms", "c2", R"({"b":1})");
+    db.put_lti13_platform("https://lms", "c1", R"({"a":2})");
+  }
+  auto db = database::open(dir.file("otrbot.db"));
+  CHECK(db.lti13_platforms() == std::vector<std::string>{R"({"a":2})", R"({"b":1})"});
 }
 
 TEST_CASE("the config's whitelist is a seed: run-time changes win, removals stay") {
