@@ -23,6 +23,8 @@ packages=(
   python3 python3-pytest python3-slixmpp python3-potr python3-oauthlib python3-requests
   # a strict XML parser (libxml2, as Moodle uses) for the test LMS
   python3-lxml
+  # the test LTI 1.3 platform: JWTs and RSA keys by libraries we did not write
+  python3-jwt python3-cryptography
   # a real OTR client, driven in tmux
   profanity tmux
   # the pages in a real browser: Debian's Chromium, driven through chromium-driver by Selenium

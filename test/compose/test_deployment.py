@@ -147,7 +147,10 @@ def test_a_student_completes_the_lesson_through_the_deployment(stack):
     text = until("the grade's line in the syslog volume",
                  lambda: (lambda t: t if "accepted by http://host.containers.internal" in t else None)(syslog_text()))
     assert "otrbot" in text and "completed the exercise" in text
-    for name in ("bot_password", "lti_secret", "admin_token"):
+    # LTI 1.3 is on: the tool's key set through the proxy (its key made in the data volume).
+    jwks = requests.get(BASE + "/lti13/jwks", verify=CA, timeout=10).json()
+    assert [k["kty"] for k in jwks["keys"]] == ["RSA"]
+    for name in ("bot_password", "lti_secret", "admin_token", "lti13_registration_invite"):
         assert secret(name) not in text
     assert code not in text
     # The health check the image declares, and check-config inside the container.
