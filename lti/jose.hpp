@@ -1,6 +1,14 @@
 // JSON Web Signatures as LTI 1.3 uses them: RS256 compact JWTs, RSA keys as JWK and JWKS
 // (RFC 7515, 7517, 7518, 7519), over OpenSSL's EVP and nlohmann-json (pure; no I/O).
 //
+// Why a layer of our own rather than a Debian JWT library: librhonabwy (JWK/JWKS/JWT) does its
+// cryptography with GnuTLS/Nettle, a second crypto stack beside the OpenSSL the bot already
+// trusts for TLS, with its own HTTP fetching of key sets; libcpp-jwt has no JWK or JWKS; libjwt
+// 1.10 has no JWKS. What LTI 1.3 needs is one algorithm and one key type: OpenSSL's EVP does
+// the cryptography, nlohmann-json the JSON, base64url is OpenSSL's base64 with the URL
+// alphabet; this file only puts them together (unit tests, and tokens made and checked by
+// python3-jwt in the end-to-end tests).
+//
 // Only RS256 is spoken: a token whose header names any other algorithm ("none", HS256, ...)
 // is refused before its signature is looked at, so a public key can never serve as an HMAC
 // secret.

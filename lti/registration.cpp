@@ -59,8 +59,14 @@ std::optional<platform_configuration> read_configuration(const std::string& body
       why = std::string{"the platform's OpenID configuration has no http(s) "} + name;
       return std::nullopt;
     }
-  if (url_host(c.issuer) != url_host(configuration_url)) {
-    why = "the platform's issuer " + c.issuer + " is not on the host of its configuration URL";
+  // One platform must not register under another's name: the issuer is on the configuration's
+  // host, or (Canvas: issuer https://canvas.instructure.com, endpoints on the instance's or
+  // sso host) the endpoints the tool will trust are served from the configuration's host.
+  auto host = url_host(configuration_url);
+  if (url_host(c.issuer) != host &&
+      (url_host(c.authorization_endpoint) != host || url_host(c.registration_endpoint) != host)) {
+    why = "the platform's issuer " + c.issuer + " and its endpoints are not on the host of its "
+          "configuration URL";
     return std::nullopt;
   }
   if (auto algs = j.find("id_token_signing_alg_values_supported"); algs != j.end()) {

@@ -21,8 +21,9 @@ struct platform_configuration {
 };
 
 /// Reads the configuration fetched from `configuration_url`: every endpoint present, RS256 among
-/// the id_token algorithms when they are listed, and the issuer's host the URL's host (so that
-/// one platform cannot register under another's name). nullopt and `why` otherwise.
+/// the id_token algorithms when they are listed, and the issuer's host the URL's host, or else
+/// the authorization and registration endpoints on it (so that one platform cannot register
+/// under another's name). nullopt and `why` otherwise.
 std::optional<platform_configuration> read_configuration(const std::string& body,
                                                          const std::string& configuration_url,
                                                          std::string& why);

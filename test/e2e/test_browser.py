@@ -76,7 +76,7 @@ class Pages:
         """Clicks and waits for the page at `url_part` to be loaded."""
         old = self.d.find_element(self.by.TAG_NAME, "html")
         self.el(css).click()
-        self.wait.until(self.ec.staleness_of(old))
+        self.wait.until(lambda d: gone(old))
         self.wait.until(self.ec.url_contains(url_part))
         self.el("#step")
 
@@ -91,6 +91,22 @@ class Pages:
             assert scroll <= client, "%s overflows at %d px: scrollWidth %d > clientWidth %d" % (
                 name, width, scroll, client)
         self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def gone(element):
+    """Whether `element`'s page has been replaced. Selenium's staleness_of knows only
+    StaleElementReferenceException; Chromium also answers a look at a node during the
+    navigation with "Node with given id does not belong to the document"."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    try:
+        element.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as e:
+        if "does not belong to the document" in e.msg:
+            return True
+        raise
 
 
 def launch_page(path, url, body):

@@ -244,6 +244,13 @@ TEST_CASE("dynamic registration: the configuration is checked, the request names
   REQUIRE(c);
   CHECK_FALSE(registration::read_configuration(config.dump(), "https://evil.example/.well-known/x", why));
   CHECK(why.find("not on the host") != std::string::npos);
+  // Canvas: one issuer for every instance, the endpoints on the host that serves the configuration.
+  auto canvas = config;
+  canvas["issuer"] = "https://canvas.instructure.com";
+  for (const char* k : {"authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint"})
+    canvas[k] = "https://sso.canvaslms.com/" + std::string{k};
+  CHECK(registration::read_configuration(canvas.dump(), "https://sso.canvaslms.com/api/lti/x", why));
+  CHECK_FALSE(registration::read_configuration(canvas.dump(), "https://evil.example/x", why));
   auto no_rs256 = config;
   no_rs256["id_token_signing_alg_values_supported"] = {"ES256"};
   CHECK_FALSE(registration::read_configuration(no_rs256.dump(), "https://lms.example.org/c", why));
