@@ -180,12 +180,19 @@ caf::result<web_response> lti13_login(web_ptr self, const web_request& r) {
                  logging::printable(login->lti_deployment_id), p->issuer);
     return refused(self, 403, N_("the deployment is not one this tool accepts"));
   }
+  // The launch must come back here: a login for another tool's URL is not ours to start.
+  auto base = base_url(self, r);
+  if (login->target_link_uri != base && !login->target_link_uri.starts_with(base + "/")) {
+    st.log->warn("LTI 1.3 login refused (400): its target_link_uri {} is not under {}",
+                 logging::printable(login->target_link_uri), base);
+    return refused(self, 400, N_("the login is for another tool's address (target_link_uri)"));
+  }
   auto now = unix_now();
   sweep_logins(self, now);
   auto state = lti::random_hex(24);
   lti13::pending_login pending{lti::random_hex(24), lti::random_hex(24), {p->issuer, p->client_id},
                                *login, now + lti13::login_lifetime};
-  auto next = lti13::auth_redirect(*p, *login, base_url(self, r) + "/lti13/launch", state, pending.nonce);
+  auto next = lti13::auth_redirect(*p, *login, base + "/lti13/launch", state, pending.nonce);
   // The cookie goes where the browser keeps it (also partitioned inside the LMS's frame); the
   // platform's storage where it offers one.
   auto cookie = std::string{cookie_prefix} + state + "=" + pending.bind +

@@ -97,6 +97,11 @@ def test_login_redirects_to_the_platform_with_the_oidc_request_and_a_bound_state
         jwks = http().get(base + "/lti13/jwks", timeout=30).json()
         assert [k["kty"] for k in jwks["keys"]] == ["RSA"] and jwks["keys"][0]["kid"] == "otrbot-1"
         jwt.PyJWK(jwks["keys"][0])
+        # A login for another tool's address.
+        r = http().get(base + "/lti13/login", params={"iss": platform.issuer, "login_hint": "x",
+                                                     "target_link_uri": "https://other-tool.example/launch"},
+                       allow_redirects=False, timeout=30)
+        assert r.status_code == 400 and "another tool" in refusal(r)
         # A platform the bot does not know.
         r = http().get(base + "/lti13/login", params={"iss": "https://elsewhere.example", "login_hint": "x",
                                                      "target_link_uri": base + "/lti13/launch"}, timeout=30)
