@@ -5,6 +5,8 @@
 #include "actors/exit_code.hpp"
 #include "actors/startup.hpp"
 #include "i18n/catalog_files.hpp"
+#include "lti/jose.hpp"
+#include "lti/lti13_setup.hpp"
 #include "transport/address.hpp"
 #include "transport/dns.hpp"
 #include "transport/xmpp_client.hpp"
@@ -21,6 +23,8 @@
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <memory>
 #include <vector>
 
@@ -218,6 +222,32 @@ void check_public_url(report& r, const conf::lti_settings& l) {
     r.ok("public url", l.public_url + " (" + h + " is " + joined(found) + ")");
 }
 
+/// The LTI 1.3 key: read as runclient reads it, or made at start where it is missing.
+void check_lti13(report& r, const conf::settings& s) {
+  if (!s.lti13.enabled)
+    return;
+  auto path = lti13::key_file_path(s);
+  auto platforms = std::to_string(s.lti13.platforms.size()) + " platform(s) in the settings" +
+                   (s.lti13.registration_invite.empty() ? "" : ", dynamic registration on");
+  std::ifstream in(path);
+  if (!in) {
+    auto dir = std::filesystem::path{path}.parent_path();
+    if (errno == ENOENT && ::access(dir.empty() ? "." : dir.c_str(), W_OK | X_OK) == 0)
+      r.ok("lti13", path + " does not exist yet: made at start; " + platforms);
+    else
+      r.fail("lti13", "cannot read " + path + " (lti13.private_key_file): " + std::strerror(errno),
+             as_int(exit_code::bad_setting));
+    return;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string why;
+  if (jose::read_private_pem(text.str(), why))
+    r.ok("lti13", path + " (key id " + s.lti13.key_id + "); " + platforms);
+  else
+    r.fail("lti13", path + " (lti13.private_key_file): " + why, as_int(exit_code::bad_setting));
+}
+
 } // namespace
 
 int check_config(const check_options& opts) {
@@ -270,6 +300,7 @@ int check_config(const check_options& opts) {
     r.fail("store", "the folder of " + s.store.path + " (store.path) is missing or not writable: " +
                       std::strerror(errno), as_int(exit_code::store_unusable));
 
+  check_lti13(r, s);
   check_dns(r, c.account);
   if (tls_failure) {
     r.fail("xmpp login", tls_failure->line, tls_failure->code);

@@ -72,6 +72,9 @@ struct pending_login {
 
 /// How long a login waits for its launch, and the clock skew allowed on exp and iat.
 constexpr std::int64_t login_lifetime = 600;
+/// Logins under way at most (each ~0.5 KiB): a flood of logins that never come back cannot
+/// grow the bot without bound.
+constexpr std::size_t max_pending_logins = 100'000;
 constexpr std::int64_t leeway = 60;
 
 /// What a valid id_token says.

@@ -189,6 +189,11 @@ caf::result<web_response> lti13_login(web_ptr self, const web_request& r) {
   }
   auto now = unix_now();
   sweep_logins(self, now);
+  if (st.logins.size() >= lti13::max_pending_logins) {
+    st.log->warn("LTI 1.3 login refused (503): {} logins are waiting for their launch",
+                 st.logins.size());
+    return refused(self, 503, N_("the bot could not record the launch; try again"));
+  }
   auto state = lti::random_hex(24);
   lti13::pending_login pending{lti::random_hex(24), lti::random_hex(24), {p->issuer, p->client_id},
                                *login, now + lti13::login_lifetime};

@@ -85,3 +85,20 @@ def test_running_checks_the_bots_own_pages_and_without_it_the_address_is_taken(p
     code, lines = check(tmp_path, cfg)
     assert code == 3
     assert lines["lti listen"][0] == "FAIL" and "(if otrbot runs there, add --running)" in lines["lti listen"][1]
+
+
+def test_the_lti13_key_is_checked_as_the_bot_reads_it(prosody, tmp_path):
+    key = tmp_path / "lti13-key.pem"
+    cfg = bot_config(prosody) + store_section(tmp_path / "s.db") + \
+        '\n[lti13]\nprivate_key_file = "%s"\nkey_id = "k7"\n' % key
+    code, lines = check(tmp_path, cfg)
+    assert code == 0 and lines["lti13"] == ("ok", "%s does not exist yet: made at start; "
+                                                  "0 platform(s) in the settings" % key)
+    subprocess.run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048",
+                    "-out", str(key)], check=True, capture_output=True)
+    code, lines = check(tmp_path, cfg)
+    assert code == 0 and lines["lti13"] == ("ok", "%s (key id k7); 0 platform(s) in the settings" % key)
+    key.write_text("not a key\n")
+    code, lines = check(tmp_path, cfg)
+    assert code == 3 and lines["lti13"] == ("FAIL", "%s (lti13.private_key_file): it is not a PEM "
+                                                    "private key" % key)

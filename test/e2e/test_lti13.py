@@ -83,6 +83,10 @@ def test_login_redirects_to_the_platform_with_the_oidc_request_and_a_bound_state
     platform = Platform()
     try:
         bot, _, base = lti13_bot(prosody, run_bot, platform)
+        # The tool's key, made at the first start beside the store, private to the bot.
+        key = os.path.join(os.path.dirname(bot.config_path), "lti13-key.pem")
+        assert os.stat(key).st_mode & 0o777 == 0o600
+        bot.wait_for_log(r"LTI 1\.3: made the tool's key %s" % re.escape(key))
         login = Login(base, platform)
         assert login.response.status_code == 302, login.response.text
         assert login.location.startswith(platform.issuer + "/auth?")
@@ -108,6 +112,14 @@ def test_login_redirects_to_the_platform_with_the_oidc_request_and_a_bound_state
         assert r.status_code == 400 and "not registered" in refusal(r)
     finally:
         platform.close()
+
+
+def test_a_key_file_that_is_not_a_key_stops_the_start_with_exit_3(prosody, run_bot, tmp_path):
+    bad = tmp_path / "bad.pem"
+    bad.write_text("-----BEGIN PRIVATE KEY-----\nnot base64\n-----END PRIVATE KEY-----\n")
+    bot = run_bot(bot_config(prosody, tail=lti13_section(key_file=str(bad))))
+    assert bot.wait_exit() == 3
+    assert "bad setting lti13.private_key_file: %s: it is not a PEM private key" % bad in bot.log
 
 
 def test_a_student_launched_by_lti13_completes_and_the_platform_gets_one_score(prosody, run_bot):
