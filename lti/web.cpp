@@ -347,14 +347,8 @@ caf::result<web_response> route(web_ptr self, const web_request& r) {
     return post_code(self, r);
   if (post && p == "/start_again")
     return start_again(self, r);
-  if (p == "/lti13/login" && (get || post))
-    return lti13_login(self, r);
-  if (p == "/lti13/launch" && post)
-    return lti13_launch(self, r);
-  if (p == "/lti13/jwks" && get)
-    return lti13_jwks(self, r);
-  if (p == "/lti13/register" && get)
-    return lti13_register(self, r);
+  if (p.starts_with("/lti13/"))
+    return lti13_routes(self, r);
   if (get && p == "/class")
     return class_view(self, r);
   if (get && p == "/progress")

@@ -153,8 +153,6 @@ void check_token(web_ptr self, reply rp, jose::compact token, lti13::platform p,
       });
 }
 
-} // namespace
-
 caf::result<web_response> lti13_login(web_ptr self, const web_request& r) {
   auto& st = self->state;
   if (!lti13_cfg(self).enabled)
@@ -349,6 +347,22 @@ caf::result<web_response> lti13_register(web_ptr self, const web_request& r) {
                                       "bot's log says why")));
       });
   return rp;
+}
+
+} // namespace
+
+caf::result<web_response> lti13_routes(web_ptr self, const web_request& r) {
+  const auto& p = r.path;
+  bool get = r.method == "GET", post = r.method == "POST";
+  if (p == "/lti13/login" && (get || post))
+    return lti13_login(self, r);
+  if (p == "/lti13/launch" && post)
+    return lti13_launch(self, r);
+  if (p == "/lti13/jwks" && get)
+    return lti13_jwks(self, r);
+  if (p == "/lti13/register" && get)
+    return lti13_register(self, r);
+  return lti::error_page(pages(self), 404, N_("There is no such page."));
 }
 
 } // namespace otrbot::web_routes

@@ -51,12 +51,9 @@ caf::result<lti::web_response> class_resend(web_ptr self, const lti::web_request
 /// GET /progress: what the student's page follows live, as JSON (progress.js asks it).
 caf::result<lti::web_response> live_view(web_ptr self, const lti::web_request& r);
 
-/// LTI 1.3 (lti/web_lti13.cpp): GET|POST /lti13/login, POST /lti13/launch, GET /lti13/jwks,
-/// GET /lti13/register.
-caf::result<lti::web_response> lti13_login(web_ptr self, const lti::web_request& r);
-caf::result<lti::web_response> lti13_launch(web_ptr self, const lti::web_request& r);
-caf::result<lti::web_response> lti13_jwks(web_ptr self, const lti::web_request& r);
-caf::result<lti::web_response> lti13_register(web_ptr self, const lti::web_request& r);
+/// /lti13/... (lti/web_lti13.cpp): GET|POST /lti13/login, POST /lti13/launch, GET
+/// /lti13/jwks, GET /lti13/register.
+caf::result<lti::web_response> lti13_routes(web_ptr self, const lti::web_request& r);
 
 /// The first page of a visit (after a launch): a new web session with its cookie.
 lti::web_response start_visit(web_ptr self, lti::launch l);
