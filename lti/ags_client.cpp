@@ -13,16 +13,16 @@ std::string client::token_for(const lti13::platform& p, std::chrono::seconds tim
   auto id = lti13::platform_id{p.issuer, p.client_id};
   if (auto it = tokens_.find(id); it != tokens_.end() && it->second.expires_at > now)
     return it->second.value;
-  http::request req;
-  req.method = "POST";
-  req.url = p.auth_token_url;
-  req.body = token_request(client_assertion(cfg_.tool_key, cfg_.key_id, p.client_id,
-                                            p.auth_token_url, lti::random_hex(16), now),
-                           lti13::score_scope);
-  req.headers = {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"};
-  req.timeout = timeout;
-  req.stopping = stopping;
-  auto answer = http::perform(req);
+  auto assertion = client_assertion(cfg_.tool_key, cfg_.key_id, p.client_id, p.auth_token_url,
+                                    lti::random_hex(16), now);
+  auto answer = http::perform(
+    {.method = "POST",
+     .url = p.auth_token_url,
+     .body = token_request(assertion, lti13::score_scope),
+     .headers = {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"},
+     .pinned = {},
+     .timeout = timeout,
+     .stopping = stopping});
   if (answer.status == 0) {
     why = "the token endpoint " + p.auth_token_url + ": " + answer.error;
     return {};
@@ -58,17 +58,16 @@ bool client::send(const store::grade& g, std::chrono::seconds timeout, std::atom
   auto token = token_for(p, timeout, stopping, why);
   if (token.empty())
     return false;
-  http::request req;
-  req.method = "POST";
-  req.url = url;
   auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::system_clock::now().time_since_epoch()).count();
-  req.body = score_body(g.sourcedid, g.score, millis);
-  req.headers = {std::string{"Content-Type: "} + score_media_type, "Authorization: Bearer " + token};
-  req.pinned = destination;
-  req.timeout = timeout;
-  req.stopping = stopping;
-  auto answer = http::perform(req);
+  auto answer = http::perform(
+    {.method = "POST",
+     .url = url,
+     .body = score_body(g.sourcedid, g.score, millis),
+     .headers = {std::string{"Content-Type: "} + score_media_type, "Authorization: Bearer " + token},
+     .pinned = destination,
+     .timeout = timeout,
+     .stopping = stopping});
   if (answer.status == 0) {
     why = answer.error;
     return false;

@@ -32,15 +32,13 @@ bool send_once(const store::grade& job, const std::string& secret, const std::st
   auto auth = "Authorization: " +
               lti::authorization_header("POST", job.outcome_url, body, job.consumer_key,
                                         secret, lti::random_hex(16), now);
-  http::request req;
-  req.method = "POST";
-  req.url = job.outcome_url;
-  req.body = body;
-  req.headers = {"Content-Type: application/xml", auth};
-  req.pinned = destination;
-  req.timeout = timeout;
-  req.stopping = stopping;
-  auto answer = http::perform(req);
+  auto answer = http::perform({.method = "POST",
+                               .url = job.outcome_url,
+                               .body = body,
+                               .headers = {"Content-Type: application/xml", auth},
+                               .pinned = destination,
+                               .timeout = timeout,
+                               .stopping = stopping});
   if (answer.status == 0) {
     why = answer.error;
     return false;
