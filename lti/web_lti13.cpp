@@ -66,8 +66,8 @@ void sweep_logins(web_ptr self, std::int64_t now) {
 }
 
 /// The login again, for a new window (where the browser keeps first-party cookies).
-std::string login_again(const lti13::login_request& l) {
-  std::string url = "/lti13/login";
+std::string login_again(const std::string& base, const lti13::login_request& l) {
+  std::string url = base + "/lti13/login";
   char sep = '?';
   for (auto [name, value] : {std::pair{"iss", &l.iss}, {"login_hint", &l.login_hint},
                              {"target_link_uri", &l.target_link_uri},
@@ -263,7 +263,7 @@ caf::result<web_response> lti13_launch(web_ptr self, const web_request& r) {
                      locale);
     }
     // Never a launch whose state cannot be tied to the browser that started its login.
-    auto again = login_again(login.request);
+    auto again = login_again(base_url(self, r), login.request);
     st.logins.erase(it);
     st.log->warn("LTI 1.3 launch refused (401): the browser kept neither the login's cookie nor "
                  "its storage{}", asked_storage ? " (the storage gave another value)" : "");

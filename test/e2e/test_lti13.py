@@ -212,7 +212,7 @@ def test_every_launch_that_cannot_be_trusted_is_refused_with_its_reason(prosody,
         assert r.status_code == 401
         href = re.search(r'id="new_window" href="([^"]+)"', r.text).group(1).replace("&amp;", "&")
         again = dict(urllib.parse.parse_qsl(urllib.parse.urlparse(href).query))
-        assert href.startswith("/lti13/login?") and again["iss"] == platform.issuer and again["login_hint"] == "student-13"
+        assert href.startswith(base + "/lti13/login?") and again["iss"] == platform.issuer and again["login_hint"] == "student-13"
         for reason in ("signature is wrong", "another tool", "expired", "nonce is not this login"):
             bot.wait_for_log(r"LTI 1\.3 launch from \S+ refused \(\d+\): .*" + re.escape(reason))
         assert bot.proc.poll() is None
