@@ -128,7 +128,8 @@ def test_a_student_launched_by_lti13_completes_and_the_platform_gets_one_score(p
     try:
         bot, bot_jid, base = lti13_bot(prosody, run_bot, platform)
         login = Login(base, platform)
-        r = login.launch(platform.sign(platform.claims(login.nonce)))
+        id_token = platform.sign(platform.claims(login.nonce))
+        r = login.launch(id_token)
         assert r.status_code == 200, refusal(r)
         web = WebStudent(base)
         web._remember(r)
@@ -145,6 +146,11 @@ def test_a_student_launched_by_lti13_completes_and_the_platform_gets_one_score(p
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", score["timestamp"])
         assert platform.token_requests == [(True, None)]
         bot.wait_for_log(r"grade 1 of 1\.0 for %s accepted" % re.escape(student))
+        # No token, state, nonce, browser binding or access token in the log (debug level).
+        log = bot.log
+        for secret in [id_token, id_token.split(".")[2], login.state, login.nonce,
+                       login.cookie.split("=", 1)[1], code] + sorted(platform.tokens):
+            assert secret not in log
     finally:
         platform.close()
 
@@ -289,6 +295,7 @@ def test_dynamic_registration_registers_stores_and_launches(prosody, run_bot, tm
         login = Login(base, platform)
         assert login.response.status_code == 302
         assert login.launch(platform.sign(platform.claims(login.nonce))).status_code == 200
+        assert invite not in bot.log and platform.registration_token not in bot.log
         # Kept across a restart.
         bot.stop()
         bot = run_bot(config)
