@@ -78,6 +78,8 @@ class Platform:
                 elif url.path == "/embed":
                     self.reply(200, platform.embed_page(q["tool"], q.get("storage") == "1"),
                                "text/html; charset=utf-8")
+                elif url.path == "/admin-registers":
+                    self.reply(200, platform.registration_page(q["url"]), "text/html; charset=utf-8")
                 elif url.path == "/.well-known/openid-configuration":
                     if self.headers.get("Authorization") != "Bearer " + platform.registration_token:
                         self.reply(401, '{"error": "no registration token"}')
@@ -148,6 +150,18 @@ window.addEventListener('message', function (e) {
         return """<!DOCTYPE html><html><body><h1>Privacy 101</h1><p id="messages"></p>%s
 <iframe id="tool" name="tool" src="%s" width="900" height="700"></iframe></body></html>""" % (
             script, html.escape(src))
+
+    def registration_page(self, register_url):
+        """The LMS admin's page: the tool's registration URL (with the platform's parameters) in
+        an iframe; what the frame posts is written into #messages."""
+        src = register_url + "&" + urllib.parse.urlencode({
+            "openid_configuration": self.issuer + "/.well-known/openid-configuration",
+            "registration_token": self.registration_token})
+        return """<!DOCTYPE html><html><body><p id="messages"></p><script>
+window.addEventListener('message', function (e) {
+  document.getElementById('messages').textContent += (e.data && e.data.subject) + ' ';
+});
+</script><iframe id="tool" src="%s" width="900" height="500"></iframe></body></html>""" % html.escape(src)
 
     def rotate(self):
         """A new signing key; the key set then holds it alone."""

@@ -6,6 +6,7 @@ platform's storage (postMessage) instead, or the page offers a new window."""
 import asyncio
 import os
 import shutil
+import urllib.parse
 
 from harness import ROOT, bot_config, devenv, fresh_account
 from platform13 import Platform, lti13_section
@@ -83,6 +84,28 @@ def test_in_an_iframe_without_cookies_the_platform_storage_binds_the_login(proso
         driver.switch_to.frame("tool")
         assert "new window" in p.el("#new_window").text
         bot.wait_for_log(r"the browser kept neither the login's cookie nor its storage")
+    finally:
+        driver.quit()
+        platform.close()
+
+
+def test_a_registration_window_in_chromium_is_closed_by_the_platform_message(prosody, run_bot):
+    platform = Platform(client_id="registered-in-chromium")
+    invite = "chromium-" + "i" * 20
+    driver = browser()
+    try:
+        bot_jid = fresh_account(prosody, "bot")
+        port = devenv.free_port()
+        bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, web_port=port,
+                                 lti_extra='frame_ancestors = ["%s"]' % platform.issuer,
+                                 tail=lti13_section(None, invite=invite)))
+        bot.wait_for_log(r"web pages on http://127\.0\.0\.1:%d/" % port)
+        base = "http://127.0.0.1:%d" % port
+        p = Pages(driver, os.path.join(ARTIFACTS, "lti13"))
+        driver.get(platform.issuer + "/admin-registers?url=" +
+                   urllib.parse.quote(base + "/lti13/register?invite=" + invite, safe=""))
+        p.wait.until(lambda d: "org.imsglobal.lti.close" in p.text("#messages"))
+        assert len(platform.registrations) == 1
     finally:
         driver.quit()
         platform.close()
