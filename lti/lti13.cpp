@@ -212,6 +212,7 @@ launch_check validate_id_token(const jose::compact& token, const platform& p, co
     return refuse(401, N_("the token's nonce is not this login's"));
   verified_launch v;
   v.deployment_id = claim(c, "deployment_id");
+  v.target_link_uri = claim(c, "target_link_uri");
   if (v.deployment_id.empty())
     return refuse(400, N_("the token has no deployment_id"));
   if (!p.deployment_ids.contains(v.deployment_id)) {

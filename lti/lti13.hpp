@@ -81,6 +81,7 @@ constexpr std::int64_t leeway = 60;
 struct verified_launch {
   lti::launch launch;  ///< consumer_key = grade_key(...), outcome_url = the AGS line item
   std::string deployment_id;
+  std::string target_link_uri;  ///< where the platform meant the launch to go ("" when not said)
   bool new_deployment = false;  ///< not among the platform's known deployments (recorded)
 };
 

@@ -35,6 +35,11 @@ std::string base_url(web_ptr self, const web_request& r) {
   return u;
 }
 
+/// Whether `url` is the tool's base URL or under it.
+bool ours(const std::string& base, const std::string& url) {
+  return url == base || url.starts_with(base + "/");
+}
+
 /// scheme://host[:port] of a URL.
 std::string origin_of(const std::string& url) {
   auto scheme = url.find("://");
@@ -129,18 +134,25 @@ void finish_launch(web_ptr self, reply rp, lti13::verified_launch v, const std::
 
 /// Checks the token against the platform's key set (fetched again once for an unknown key).
 void check_token(web_ptr self, reply rp, jose::compact token, lti13::platform p,
-                 lti13::pending_login login, std::string kid, std::string locale) {
+                 lti13::pending_login login, std::string kid, std::string locale, std::string base) {
   auto url = p.key_set_url;
   self->request(lti13_cfg(self).client, std::chrono::seconds{20}, atoms::key_set_v, url, kid)
     .then(
       [self, rp, token = std::move(token), p = std::move(p), login = std::move(login),
-       locale](std::string& jwks_text) mutable {
+       locale, base](std::string& jwks_text) mutable {
         auto jwks = nlohmann::json::parse(jwks_text, nullptr, false);
         auto check = lti13::validate_id_token(token, p, jwks, login.nonce, unix_now());
         if (check.error) {
           self->state.log->warn("LTI 1.3 launch from {} refused ({}): {}", p.issuer,
                                 check.error->status, check.detail);
           rp.deliver(refused(self, check.error->status, check.error->message.c_str(), locale));
+          return;
+        }
+        if (const auto& target = check.value->target_link_uri; !target.empty() && !ours(base, target)) {
+          self->state.log->warn("LTI 1.3 launch from {} refused (400): its target_link_uri {} is "
+                                "not under {}", p.issuer, logging::printable(target), base);
+          rp.deliver(refused(self, 400, N_("the launch is for another tool's address (target_link_uri)"),
+                             locale));
           return;
         }
         finish_launch(self, rp, std::move(*check.value), login.nonce);
@@ -180,7 +192,7 @@ caf::result<web_response> lti13_login(web_ptr self, const web_request& r) {
   }
   // The launch must come back here: a login for another tool's URL is not ours to start.
   auto base = base_url(self, r);
-  if (login->target_link_uri != base && !login->target_link_uri.starts_with(base + "/")) {
+  if (!ours(base, login->target_link_uri)) {
     st.log->warn("LTI 1.3 login refused (400): its target_link_uri {} is not under {}",
                  logging::printable(login->target_link_uri), base);
     return refused(self, 400, N_("the login is for another tool's address (target_link_uri)"));
@@ -287,7 +299,8 @@ caf::result<web_response> lti13_launch(web_ptr self, const web_request& r) {
   if (p == lti13_cfg(self).platforms.end())
     return refused(self, 400, N_("your platform is not registered with this bot"), locale);
   auto rp = self->make_response_promise<web_response>();
-  check_token(self, rp, std::move(*token), p->second, std::move(pending), *kid, locale);
+  check_token(self, rp, std::move(*token), p->second, std::move(pending), *kid, locale,
+              base_url(self, r));
   return rp;
 }
 

@@ -76,8 +76,11 @@ class Platform:
                 elif url.path == "/start":
                     self.reply(302, "", headers=[("Location", platform.login_url(q["tool"], q.get("user", "student-13")))])
                 elif url.path == "/embed":
-                    self.reply(200, platform.embed_page(q["tool"], q.get("storage") == "1"),
+                    self.reply(200, platform.embed_page(q["tool"], q.get("storage")),
                                "text/html; charset=utf-8")
+                elif url.path == "/forwarder":
+                    self.reply(200, "<!DOCTYPE html><html><body>%s</body></html>" %
+                               storage_script(q["tool"], "parent.document"), "text/html; charset=utf-8")
                 elif url.path == "/admin-registers":
                     self.reply(200, platform.registration_page(q["url"]), "text/html; charset=utf-8")
                 elif url.path == "/.well-known/openid-configuration":
@@ -129,27 +132,21 @@ key_set_url = "{self.issuer}/jwks"
         return tool_base + "/lti13/login?" + urllib.parse.urlencode(q)
 
     def embed_page(self, tool_base, storage):
-        """A course page with the tool in an iframe; with `storage`, the platform offers LTI
-        Platform Storage (lti.put_data / lti.get_data answered by this page itself) and logs
-        every message it got in #messages."""
-        src = self.login_url(tool_base, storage_target="_parent" if storage else None)
-        script = """<script>
-var kept = {};
-window.addEventListener('message', function (e) {
-  var m = e.data || {};
-  document.getElementById('messages').textContent += m.subject + ' ';
-  if (e.origin !== '%s') return;
-  if (m.subject === 'lti.put_data') {
-    kept[m.key] = m.value;
-    e.source.postMessage({subject: 'lti.put_data.response', message_id: m.message_id, key: m.key, value: m.value}, e.origin);
-  } else if (m.subject === 'lti.get_data') {
-    e.source.postMessage({subject: 'lti.get_data.response', message_id: m.message_id, key: m.key, value: kept[m.key]}, e.origin);
-  }
-});
-</script>""" % tool_base if storage else ""
+        """A course page with the tool in an iframe. `storage`: None (no LTI Platform Storage),
+        "_parent" (this page answers lti.put_data / lti.get_data itself) or a frame's name (a
+        hidden frame of the platform's origin answers, as Canvas's post_message_forwarding does).
+        Every message the platform gets is written into #messages."""
+        src = self.login_url(tool_base, storage_target=storage)
+        if storage == "_parent":
+            extra = storage_script(tool_base, "document")
+        elif storage:
+            extra = '<iframe name="%s" src="/forwarder?tool=%s" hidden></iframe>' % (
+                html.escape(storage), urllib.parse.quote(tool_base, safe=""))
+        else:
+            extra = ""
         return """<!DOCTYPE html><html><body><h1>Privacy 101</h1><p id="messages"></p>%s
 <iframe id="tool" name="tool" src="%s" width="900" height="700"></iframe></body></html>""" % (
-            script, html.escape(src))
+            extra, html.escape(src))
 
     def registration_page(self, register_url):
         """The LMS admin's page: the tool's registration URL (with the platform's parameters) in
@@ -200,6 +197,7 @@ window.addEventListener('message', function (e) {
         if wrong:
             return 400, "<p>bad authorization request: %s</p>" % html.escape(", ".join(wrong))
         claims = self.claims(q["nonce"], user=q["login_hint"])
+        claims[CLAIM + "target_link_uri"] = q["redirect_uri"]
         if self.claims_hook:
             claims = self.claims_hook(claims)
         token = self.sign(claims)
@@ -288,6 +286,25 @@ window.addEventListener('message', function (e) {
 
     def close(self):
         self.server.shutdown()
+
+
+def storage_script(tool_origin, report_to):
+    """LTI Platform Storage as a platform answers it: keeps what the tool puts, gives it back,
+    and writes each message's subject into `report_to`'s #messages."""
+    return """<script>
+var kept = {};
+window.addEventListener('message', function (e) {
+  var m = e.data || {};
+  %s.getElementById('messages').textContent += m.subject + ' ';
+  if (e.origin !== '%s') return;
+  if (m.subject === 'lti.put_data') {
+    kept[m.key] = m.value;
+    e.source.postMessage({subject: 'lti.put_data.response', message_id: m.message_id, key: m.key, value: m.value}, e.origin);
+  } else if (m.subject === 'lti.get_data') {
+    e.source.postMessage({subject: 'lti.get_data.response', message_id: m.message_id, key: m.key, value: kept[m.key]}, e.origin);
+  }
+});
+</script>""" % (report_to, tool_origin)
 
 
 def lti13_section(platform=None, deployment_ids=None, invite="", key_file=None, extra=""):

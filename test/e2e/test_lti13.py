@@ -198,6 +198,8 @@ def test_every_launch_that_cannot_be_trusted_is_refused_with_its_reason(prosody,
                 400, "not a resource link launch")
         refused(lambda l: platform.sign(dict(platform.claims(l.nonce), **{CLAIM + "version": "1.1"})),
                 400, "not LTI version 1.3.0")
+        refused(lambda l: platform.sign(dict(platform.claims(l.nonce), **{CLAIM + "target_link_uri": "https://other-tool.example/launch"})),
+                400, "another tool&apos;s address")
         first = Login(base, platform)
         refused(lambda l: platform.sign(platform.claims(first.nonce)), 401, "nonce is not this login")
 

@@ -71,7 +71,7 @@ def test_in_an_iframe_without_cookies_the_platform_storage_binds_the_login(proso
     try:
         bot, _, base = start_bot(prosody, run_bot, platform, frame_ancestors=[platform.issuer])
         p = Pages(driver, os.path.join(ARTIFACTS, "lti13"))
-        driver.get(platform.issuer + "/embed?storage=1&tool=" + base)
+        driver.get(platform.issuer + "/embed?storage=_parent&tool=" + base)
         driver.switch_to.frame("tool")
         p.el("#start")
         driver.switch_to.default_content()
@@ -79,11 +79,37 @@ def test_in_an_iframe_without_cookies_the_platform_storage_binds_the_login(proso
         # Kept at the login, read back at the launch: no cookie was needed.
         assert messages[:2] == ["lti.put_data", "lti.get_data"], messages
         bot.wait_for_log(r"LTI 1\.3 launch from \S+ \(user student-13")
+        # The platform's storage in a named frame of its own (as Canvas's post_message_forwarding).
+        driver.get(platform.issuer + "/embed?storage=post_message_forwarding&tool=" + base)
+        driver.switch_to.frame("tool")
+        p.el("#start")
+        driver.switch_to.default_content()
+        assert p.text("#messages").split()[:2] == ["lti.put_data", "lti.get_data"]
         # Without storage and without cookies: no launch, the offer of a new window.
         driver.get(platform.issuer + "/embed?tool=" + base)
         driver.switch_to.frame("tool")
         assert "new window" in p.el("#new_window").text
         bot.wait_for_log(r"the browser kept neither the login's cookie nor its storage")
+    finally:
+        driver.quit()
+        platform.close()
+
+
+def test_in_an_iframe_with_third_party_cookies_blocked_the_partitioned_cookie_binds_the_login(
+        prosody, run_bot):
+    platform = Platform()
+    driver = browser({"profile.block_third_party_cookies": True, "profile.cookie_controls_mode": 1})
+    try:
+        bot, _, base = start_bot(prosody, run_bot, platform, frame_ancestors=[platform.issuer])
+        p = Pages(driver, os.path.join(ARTIFACTS, "lti13"))
+        driver.get(platform.issuer + "/embed?tool=" + base)
+        driver.switch_to.frame("tool")
+        p.el("#start")  # no storage offered: the cookie, partitioned under the course's site, did it
+        bot.wait_for_log(r"LTI 1\.3 launch from \S+ \(user student-13")
+        driver.switch_to.default_content()
+        kept = [c for c in driver.execute_cdp_cmd("Storage.getCookies", {})["cookies"]
+                if c["name"].startswith("otrbot_lti13_")]
+        assert len(kept) == 1 and kept[0].get("partitionKey"), kept
     finally:
         driver.quit()
         platform.close()

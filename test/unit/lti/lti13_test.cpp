@@ -82,6 +82,10 @@ TEST_CASE("a valid id_token becomes a launch with the AGS line item as its grade
   CHECK(l.result_sourcedid == "user-7");
   CHECK(l.gradable());
   CHECK_FALSE(r.value->new_deployment);
+  CHECK(r.value->target_link_uri.empty());  // not said: the web side checks it only when said
+  auto c = claims();
+  c[prefix + "target_link_uri"] = "https://bot.example.org/lti13/launch";
+  CHECK(check(c).value->target_link_uri == "https://bot.example.org/lti13/launch");
 }
 
 TEST_CASE("every claim that does not hold refuses the launch") {
