@@ -53,12 +53,14 @@ std::optional<nlohmann::json> json_part(std::string_view part) {
   return j;
 }
 
-std::string string_member(const nlohmann::json& j, const char* name) {
+} // namespace
+
+std::string string_member(const nlohmann::json& j, const std::string& name) {
+  if (!j.is_object())
+    return {};
   auto it = j.find(name);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
 }
-
-} // namespace
 
 std::string base64url_encode(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');

@@ -11,10 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& j, const std::string& name) {
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
+std::string str(const json& j, const std::string& name) { return jose::string_member(j, name); }
 
 const json* object(const json& j, const std::string& name) {
   auto it = j.find(name);
@@ -172,6 +169,11 @@ std::string auth_redirect(const platform& p, const login_request& login,
   return url;
 }
 
+std::string launch_locale(const json& claims) {
+  auto* presentation = claim_object(claims, "launch_presentation");
+  return presentation ? str(*presentation, "locale") : std::string{};
+}
+
 std::optional<std::string> signing_key_id(const jose::compact& token, std::string& why) {
   auto alg = str(token.header, "alg");
   if (alg != "RS256") {
@@ -242,10 +244,9 @@ launch_check validate_id_token(const jose::compact& token, const platform& p, co
     l.person_name = str(c, "given_name") + (str(c, "family_name").empty() ? "" : " " + str(c, "family_name"));
   if (auto* context = claim_object(c, "context"))
     l.context_title = str(*context, "title");
-  if (auto* presentation = claim_object(c, "launch_presentation")) {
-    l.locale = str(*presentation, "locale");
+  l.locale = launch_locale(c);
+  if (auto* presentation = claim_object(c, "launch_presentation"))
     l.return_url = str(*presentation, "return_url");
-  }
   lti::set_roles(l, roles_text(*roles));
   // A grade goes back when the platform offers a line item and lets the tool post scores to it.
   if (auto* ags = object(c, ags_endpoint_claim)) {

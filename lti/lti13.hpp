@@ -102,6 +102,10 @@ launch_check validate_id_token(const jose::compact& token, const platform& p,
                                const nlohmann::json& jwks, const std::string& expected_nonce,
                                std::int64_t now);
 
+/// The locale of the launch_presentation claim ("" when not said). Read from unverified claims
+/// too, for the language of a refusal page (choosing a language harms nothing).
+std::string launch_locale(const nlohmann::json& claims);
+
 /// The claim names (https://purl.imsglobal.org/spec/lti/claim/...).
 inline constexpr const char* claim_prefix = "https://purl.imsglobal.org/spec/lti/claim/";
 inline constexpr const char* ags_endpoint_claim = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint";

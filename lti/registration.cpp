@@ -9,10 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& j, const char* name) {
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
+std::string str(const json& j, const char* name) { return jose::string_member(j, name); }
 
 } // namespace
 

@@ -240,15 +240,8 @@ caf::result<web_response> lti13_launch(web_ptr self, const web_request& r) {
   auto state = lti::value_of(form, "state");
   std::string why;
   auto token = jose::parse(id_token, why);
-  // The page speaks the launch's language even when it is refused (from unverified input:
-  // choosing a language harms nothing).
-  std::string locale;
-  if (token)
-    if (auto* lp = token->claims.contains(std::string{lti13::claim_prefix} + "launch_presentation")
-                     ? &token->claims[std::string{lti13::claim_prefix} + "launch_presentation"]
-                     : nullptr;
-        lp && lp->is_object() && (*lp)["locale"].is_string())
-      locale = (*lp)["locale"].get<std::string>();
+  // The page speaks the launch's language even when it is refused.
+  auto locale = token ? lti13::launch_locale(token->claims) : std::string{};
   if (!lti::value_of(form, "error").empty()) {
     st.log->warn("LTI 1.3 launch refused (400): the platform sent error {}",
                  logging::printable(lti::value_of(form, "error")));
