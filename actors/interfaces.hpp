@@ -91,12 +91,15 @@ using session_actor = caf::typed_actor<
   caf::replies_to<atoms::set_secret, std::string>::with<bool>,
   /// The code typed on the page -> whether it is the code of the latest verification.
   caf::replies_to<atoms::check_code, std::string>::with<bool>,
+  /// The manager accepted the code typed on the page: complete the lesson and congratulate.
+  caf::reacts_to<atoms::code_accepted>,
   /// Warn that the session ends in this many seconds without activity.
   caf::reacts_to<atoms::warn, std::int64_t>,
   /// Activity after a warning: say that the session goes on.
   caf::reacts_to<atoms::refreshed>,
-  /// Say goodbye and end OTR -> true once the goodbye is sent (the manager ends the actor).
-  caf::replies_to<atoms::sign_out>::with<bool>,
+  /// End OTR, after the goodbye when `true` (a completed lesson ends without one) -> true once
+  /// sent (the manager ends the actor).
+  caf::replies_to<atoms::sign_out, bool>::with<bool>,
   /// This full JID of the student went offline.
   caf::reacts_to<atoms::offline, std::string>,
   /// Its own timers: type the next line; run libotr's timer.

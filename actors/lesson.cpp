@@ -314,12 +314,23 @@ lesson::lesson(settings cfg, secrets::random_bytes rng)
     machine_{table(), actions(), handlers(), steps::awaiting_otr} {}
 
 std::vector<effect> lesson::start() {
+  if (step() == steps::completed) {
+    ctx_.greeted = true;
+    return {};
+  }
   ctx_.event = "start";
   machine_.enter(ctx_, {});
   ctx_.follow_ups.clear();
   ctx_.just_greeted = true;
   ctx_.greeted = true;
   return std::exchange(ctx_.effects, {});
+}
+
+void lesson::resume_completed() {
+  ctx_.event = "code_accepted";
+  machine_.handle("code_accepted", ctx_, {});
+  ctx_.effects.clear();  // its congratulation was said in the session that completed it
+  ctx_.follow_ups.clear();
 }
 
 std::vector<effect> lesson::client_known(const clients::profile& client) {

@@ -116,8 +116,12 @@ class lesson {
 public:
   lesson(settings cfg, secrets::random_bytes rng);
 
-  /// Enters the first step: greeting and how to start OTR.
+  /// Enters the first step: greeting and how to start OTR. Nothing once the lesson is complete
+  /// (the message that started the session gets the reminder that it is done).
   std::vector<effect> start();
+
+  /// Starts at the end, saying nothing: the student completed the lesson before this session.
+  void resume_completed();
 
   /// Handles one event (and the events it leads to). `detail` goes with some
   /// events: the reason of unsafe_secret_received. An event the current step

@@ -21,10 +21,12 @@ std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
 
 void complete(manager_ptr self, const std::string& jid, const std::string& how) {
   auto& st = self->state;
+  auto it = st.grades.find(jid);
+  if (st.progress[jid].completed && it == st.grades.end())
+    return;  // told twice (the page's code, then the session's own report): one completion
   st.progress[jid].completed = true;
   if (st.cfg.store)
     self->send(st.cfg.store, atoms::st_done_v, jid, how);
-  auto it = st.grades.find(jid);
   if (it == st.grades.end() || !st.cfg.outcomes) {
     log()->info("{} completed the exercise (no grade: not a graded learner launch)", jid);
     return;

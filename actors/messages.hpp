@@ -43,6 +43,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Manager and session: the code typed on the LMS page -> whether it is the
   /// code; ec::no_session when the JID has no lesson running (manager).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, check_code, "check_code")
+  /// Manager -> session: the page took the right code (the manager checked it against what
+  /// was sent, perhaps before a restart): the lesson completes and the student is told.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, code_accepted, "code_ok")
   /// Session -> manager: a refresh-list event happened (the session lives on).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, activity, "activity")
   /// Session -> manager: the student completed the lesson (the manager sends

@@ -211,6 +211,10 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
   st.cfg = std::move(cfg);
   st.otr = std::make_unique<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
   st.lesson = std::make_unique<lesson::lesson>(st.cfg.lesson, crypto_random);
+  if (st.cfg.finished == completion::before)
+    st.lesson->resume_completed();  // the student finished before this session: nothing to say
+  else if (st.cfg.finished == completion::now)
+    run_effects(self, st.lesson->handle("code_accepted"));  // typed while no session ran
   if (st.cfg.manager)  // the manager learns each step from the lesson, the first one too
     self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, st.lesson->step());
   if (st.cfg.restarted) {
@@ -293,11 +297,13 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
         say(self, i18n::msg::timeout_warning, {{"minutes", std::to_string(words.value)}});
     },
     [self](atoms::refreshed) { say(self, i18n::msg::session_refreshed); },
-    [self](atoms::sign_out) {
+    [self](atoms::code_accepted) { handle_event(self, "code_accepted"); },
+    [self](atoms::sign_out, bool goodbye) {
       // The goodbye goes out before the manager removes the roster item, and
       // it is the last line: ending OTR sends only its disconnect message
       // (the lesson is over, it explains nothing more).
-      say(self, i18n::msg::signed_out);
+      if (goodbye)
+        say(self, i18n::msg::signed_out);
       flush_typing(self);
       send_raw(self, self->state.otr->end().to_send);
       return true;

@@ -25,6 +25,13 @@ struct restart_notice {
   bool code_valid = false;  ///< the code sent before the restart can still be typed
 };
 
+/// Whether a session starts for a student who has completed the lesson.
+enum class completion {
+  no,      ///< not completed
+  before,  ///< completed before this session (a restart, a new session): the lesson starts at the end
+  now,     ///< the code was just accepted while no session ran: the student is congratulated at once
+};
+
 struct session_config {
   std::string jid;            ///< the student's bare JID
   std::string locale;         ///< the student's language
@@ -42,6 +49,7 @@ struct session_config {
   bool log_user_msgs = false;
   /// Set for the first session of a student who was mid-lesson when the bot restarted.
   std::optional<restart_notice> restarted;
+  completion finished = completion::no;
 };
 
 /// One line waiting to be "typed".

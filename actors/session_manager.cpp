@@ -43,7 +43,8 @@ std::set<std::string> whitelisted(const session_manager_state& st) {
   return out;
 }
 
-session_actor session_for(manager_ptr self, const std::string& jid) {
+session_actor session_for(manager_ptr self, const std::string& jid,
+                          completion done = completion::no) {
   auto& st = self->state;
   if (auto it = st.sessions.find(jid); it != st.sessions.end())
     return it->second.actor;
@@ -54,8 +55,13 @@ session_actor session_for(manager_ptr self, const std::string& jid) {
   sc.locale = sc.catalogs ? sc.catalogs->best_match(wanted, st.cfg.default_locale) : wanted;
   sc.gateway = st.gateway;
   sc.manager = caf::actor_cast<session_manager_actor>(self);
-  if (auto p = st.progress.find(jid);
-      p != st.progress.end() && !p->second.step_before_restart.empty()) {
+  sc.finished = done;
+  auto p = st.progress.find(jid);
+  if (p != st.progress.end() && p->second.completed && done == completion::no)
+    sc.finished = completion::before;
+  if (p != st.progress.end() && sc.finished != completion::no)
+    p->second.step_before_restart.clear();  // nothing to start again: the lesson is done
+  else if (p != st.progress.end() && !p->second.step_before_restart.empty()) {
     // Told once, by the first session after the restart.
     sc.restarted = restart_notice{p->second.step_before_restart, p->second.had_secret,
                                   !p->second.code_mac.empty()};
@@ -83,7 +89,8 @@ void forget(manager_ptr self, const std::string& jid) {
 /// Ends a student's session as the reference does: the sign-out line, then a
 /// directed unavailable presence saying how to start again, then roster and
 /// whitelist removal (stored, unless `removal_stored`: the admin API stored it first).
-void terminate(manager_ptr self, const std::string& jid, const char* why, bool removal_stored = false) {
+void terminate(manager_ptr self, const std::string& jid, const char* why, bool removal_stored = false,
+               bool goodbye = true) {
   auto& st = self->state;
   auto locale = st.cfg.whitelist.contains(jid) ? st.cfg.whitelist.at(jid) : st.cfg.default_locale;
   const auto& cats = st.cfg.session_defaults.catalogs ? *st.cfg.session_defaults.catalogs
@@ -112,7 +119,7 @@ void terminate(manager_ptr self, const std::string& jid, const char* why, bool r
   if (it->second.ending)
     return;
   it->second.ending = true;
-  self->request(it->second.actor, std::chrono::seconds{10}, atoms::sign_out_v)
+  self->request(it->second.actor, std::chrono::seconds{10}, atoms::sign_out_v, goodbye)
     .then([finish](bool) { finish(); }, [finish](caf::error&) { finish(); });
 }
 
@@ -153,10 +160,20 @@ void check_timeouts(manager_ptr self) {
   auto& st = self->state;
   auto now = self->clock().now();
   std::vector<std::string> ending;
+  std::vector<std::string> finished;  // completed: ended without a warning or a goodbye
   for (auto& [jid, entry] : st.sessions) {
     if (entry.ending)
       continue;
     auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - entry.last_activity);
+    if (auto p = st.progress.find(jid); p != st.progress.end() && p->second.completed) {
+      if (idle >= st.cfg.session_timeout)
+        finished.push_back(jid);
+      else if (idle >= st.cfg.warning_timeout && !entry.warned) {
+        entry.warned = true;  // (so that activity is not acknowledged either)
+        log()->info("{} is idle but has completed the lesson: not warned", jid);
+      }
+      continue;
+    }
     switch (check_timeout(idle, entry.warned, st.cfg.warning_timeout, st.cfg.session_timeout)) {
       case timeout_action::warn:
         entry.warned = true;
@@ -170,6 +187,8 @@ void check_timeouts(manager_ptr self) {
   }
   for (const auto& jid : ending)
     terminate(self, jid, "inactive");
+  for (const auto& jid : finished)
+    terminate(self, jid, "completed, then inactive", false, false);
 }
 
 } // namespace
@@ -258,7 +277,9 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       it->second.last_activity_unix = unix_now();
       if (it->second.warned) {
         it->second.warned = false;
-        self->send(it->second.actor, atoms::refreshed_v);
+        auto p = self->state.progress.find(jid);
+        if (p == self->state.progress.end() || !p->second.completed)
+          self->send(it->second.actor, atoms::refreshed_v);  // (a completed one was never warned)
       }
     },
     [self](atoms::grade_when_done, const std::string& jid, grade_job& job) {
@@ -306,11 +327,17 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       auto bare = xmpp::bare_of(jid);
       if (stored_code_matches(self, bare, code)) {
         // The code went out over a verified session, perhaps before a
-        // restart or before that session ended: it still proves it.
+        // restart or before that session ended: it still proves it. The
+        // session is told, so that the student reads the congratulation.
         log()->info("{} typed the right code on the page", bare);
         auto it = self->state.sessions.find(bare);
         bool running = it != self->state.sessions.end();
+        bool first = !self->state.progress[bare].completed;
         complete(self, bare, running ? "the code on the page" : "the code on the page, after the session ended");
+        if (first && running)
+          self->send(it->second.actor, atoms::code_accepted_v);
+        else if (first && self->state.cfg.whitelist.contains(bare))
+          session_for(self, bare, completion::now);
         return true;
       }
       auto it = self->state.sessions.find(bare);

@@ -1,7 +1,8 @@
 // LTI 1.3's one script, served as /static/lti13.js (the Content-Security-Policy allows no inline
 // script): it acts on the handoff page's data (page::handoff). "put" keeps the login's proof in
 // the platform's storage (LTI Client Side postMessages, lti.put_data) and goes on to the
-// platform; "get" reads it back (lti.get_data) and sends the launch again with it; "close" asks
+// platform; "get" reads it back (lti.get_data) and sends the launch again with it (both asked
+// again until the platform answers: its storage frame may still be loading); "close" asks
 // the platform to close the registration window (org.imsglobal.lti.close). Answers are taken
 // only from the platform's origin (pure).
 #pragma once
@@ -21,11 +22,12 @@ constexpr std::string_view lti13_script = R"js('use strict';
     return;
   }
   if (d.action !== 'put' && d.action !== 'get') return;
-  var frame = null;
-  try {
-    var host = window.parent !== window ? window.parent : window.opener;
-    frame = d.target === '_parent' ? host : (host && host.frames[d.target]);
-  } catch (e) { frame = null; }
+  function storage() {
+    try {
+      var host = window.parent !== window ? window.parent : window.opener;
+      return d.target === '_parent' ? host : (host && host.frames[d.target]) || null;
+    } catch (e) { return null; }
+  }
   var id = 'otrbot-' + Math.random().toString(36).slice(2);
   var finished = false;
   function done(value) {
@@ -41,10 +43,19 @@ constexpr std::string_view lti13_script = R"js('use strict';
     if (m.subject === 'lti.put_data.response') done();
     if (m.subject === 'lti.get_data.response') done(m.error ? '' : m.value);
   });
-  if (!frame) { done(''); return; }
   var message = {subject: 'lti.' + d.action + '_data', message_id: id, key: d.key};
   if (d.action === 'put') message.value = d.value;
-  frame.postMessage(message, d.origin);
+  // The platform's storage frame may not exist yet, or may still be loading (a message posted
+  // into its first, empty document is lost): ask again, less and less often, until it answers.
+  var delay = 50;
+  function ask() {
+    if (finished) return;
+    var frame = storage();
+    if (frame) frame.postMessage(message, d.origin);
+    window.setTimeout(ask, delay);
+    delay = Math.min(delay * 2, 800);
+  }
+  ask();
   // A platform that never answers: go on without its storage (the launch then offers a new window).
   window.setTimeout(function () { done(''); }, 5000);
 })();

@@ -25,8 +25,8 @@ packages=(
   python3-lxml
   # the test LTI 1.3 platform: JWTs and RSA keys by libraries we did not write
   python3-jwt python3-cryptography
-  # a real OTR client, driven in tmux
-  profanity tmux
+  # real OTR clients, driven in tmux
+  profanity mcabber tmux
   # the pages in a real browser: Debian's Chromium, driven through chromium-driver by Selenium
   chromium chromium-driver python3-selenium
   # the deployment test (scripts/compose-test.sh): real containers with rootful podman

@@ -3,12 +3,14 @@
 #include "actors/errors.hpp"
 #include "actors/messages.hpp"
 #include "actors/session_manager.hpp"
+#include "actors/store_db.hpp"
 
 #include "transport/otr_session.hpp"
 
 #include <caf/test/dsl.hpp>
 #include <caf/test/unit_test_impl.hpp>
 
+#include <algorithm>
 #include <memory>
 
 using namespace otrbot;
@@ -56,7 +58,8 @@ session_actor::behavior_type failing_session(session_actor::pointer self, std::s
     [](atoms::check_code, std::string&) { return false; },
     [](atoms::warn, std::int64_t) {},
     [](atoms::refreshed) {},
-    [](atoms::sign_out) { return true; },
+    [](atoms::code_accepted) {},
+    [](atoms::sign_out, bool) { return true; },
     [](atoms::offline, std::string&) {},
     [](atoms::type_next) {},
     [](atoms::otr_poll) {},
@@ -80,8 +83,13 @@ struct fixture : test_coordinator_fixture<> {
   outcomes_actor outcomes;
   session_manager_actor manager;
 
+  std::string code_key;                  ///< set before start(): codes are kept as HMACs
+  std::vector<store::student> restored;  ///< set before start(): what a store had
+
   void start(session_factory factory = {}, bool typed = false) {
     session_manager_config mc;
+    mc.code_key = code_key;
+    mc.restored = restored;
     mc.session_defaults.scheduled_msg_say = typed;
     mc.session_defaults.type_speed = 50;
     mc.whitelist = {{"alice@x.org", "en_GB"}, {"bob@x.org", "nl_NL"}};
@@ -125,6 +133,22 @@ struct fixture : test_coordinator_fixture<> {
   void from(const std::string& jid, const std::string& body) {
     self->send(manager, xmpp::inbound_message{jid, body});
     run();
+  }
+
+  /// The page's answer to a typed code: "right", "wrong" or "no session".
+  std::string code(const std::string& jid, const std::string& typed) {
+    self->send(manager, atoms::check_code_v, jid, typed);
+    run();
+    std::string r = "no answer";
+    self->receive([&](bool ok) { r = ok ? "right" : "wrong"; },
+                  [&](caf::error& e) { r = is(e, ec::no_session) ? "no session" : "other"; },
+                  caf::after(std::chrono::seconds(0)) >> [] {});
+    return r;
+  }
+
+  bool said(const std::string& words) {
+    return std::any_of(sent->begin(), sent->end(),
+                       [&](const std::string& line) { return line.find(words) != std::string::npos; });
   }
 };
 
@@ -388,6 +412,59 @@ CAF_TEST(the grade registered for a student goes out once when their lesson comp
   CAF_CHECK_EQUAL(sent->at(0), "grade sid-1 to https://lms.example/outcomes");
   self->send(manager, atoms::completed_v, std::string{"alice@x.org"});  // no second grade
   run();
+  CAF_CHECK_EQUAL(sent->size(), 1u);
+}
+
+CAF_TEST(a code accepted from its stored HMAC is told to the session and the student is congratulated) {
+  code_key = "a store key";
+  start();
+  from("alice@x.org/r", "hi");
+  // As the session reports it once the code went out over the verified channel.
+  self->send(manager, atoms::code_sent_v, std::string{"alice@x.org"}, std::string{"ABCD-EFGH"});
+  run();
+  sent->clear();
+  CAF_CHECK_EQUAL(code("alice@x.org", "abcd efgh"), "right");
+  CAF_CHECK(said("message alice@x.org/r: You entered the right code: the exercise is complete. "
+                 "Congratulations!"));
+  sent->clear();
+  from("alice@x.org/r", "what now?");  // done: no Step 4, no code again
+  CAF_REQUIRE_EQUAL(sent->size(), 1u);
+  CAF_CHECK(sent->at(0).find("You have completed the exercise") != std::string::npos);
+  sent->clear();
+  for (int i = 0; i < 21; ++i) {  // past the warning and the session timeout
+    advance_time(std::chrono::seconds{10});
+    run();
+  }
+  CAF_CHECK(!said("Are you still there?"));
+  // Ended without a goodbye in the chat (the lesson was over); the presence's status still
+  // says how to start again.
+  CAF_CHECK(!said("message alice@x.org/r: Your session has ended"));
+  CAF_CHECK(said("presence alice@x.org unavailable (Your session has ended"));
+  CAF_CHECK(sessions().empty());
+}
+
+CAF_TEST(a code typed after a restart congratulates the student in their language) {
+  code_key = "a store key";
+  store::student bob;
+  bob.jid = "bob@x.org";
+  bob.locale = "nl_NL";
+  bob.source = "pages";
+  bob.step = "verified";
+  bob.code_mac = store::code_mac(code_key, "WXYZ-2345");
+  restored = {bob};
+  start();
+  CAF_CHECK(sessions().empty());  // bob has not written since the restart
+  CAF_CHECK_EQUAL(code("bob@x.org", "WXYZ-2345"), "right");
+  // A session starts to say it (English here: the test has the source catalog only), to the
+  // bare JID: the server delivers it to bob's clients, or keeps it until he is back.
+  CAF_CHECK(said("message bob@x.org: You entered the right code: the exercise is complete."));
+  CAF_CHECK(!said("Hello! I am Tutor"));
+  CAF_CHECK(!said("I was restarted"));  // nothing to start again: he is done
+  sent->clear();
+  from("bob@x.org/r", "hi");  // no greeting, no Step 1: he is done
+  CAF_REQUIRE_EQUAL(sent->size(), 1u);
+  CAF_CHECK(sent->at(0).find("You have completed the exercise") != std::string::npos);
+  CAF_CHECK_EQUAL(code("bob@x.org", "WXYZ-2345"), "right");  // still right, told once
   CAF_CHECK_EQUAL(sent->size(), 1u);
 }
 

@@ -76,7 +76,7 @@ class Platform:
                 elif url.path == "/start":
                     self.reply(302, "", headers=[("Location", platform.login_url(q["tool"], q.get("user", "student-13")))])
                 elif url.path == "/embed":
-                    self.reply(200, platform.embed_page(q["tool"], q.get("storage")),
+                    self.reply(200, platform.embed_page(q["tool"], q.get("storage"), "late" in q),
                                "text/html; charset=utf-8")
                 elif url.path == "/forwarder":
                     self.reply(200, "<!DOCTYPE html><html><body>%s</body></html>" %
@@ -131,17 +131,26 @@ key_set_url = "{self.issuer}/jwks"
             q["lti_storage_target"] = storage_target
         return tool_base + "/lti13/login?" + urllib.parse.urlencode(q)
 
-    def embed_page(self, tool_base, storage):
+    def embed_page(self, tool_base, storage, late=False):
         """A course page with the tool in an iframe. `storage`: None (no LTI Platform Storage),
         "_parent" (this page answers lti.put_data / lti.get_data itself) or a frame's name (a
         hidden frame of the platform's origin answers, as Canvas's post_message_forwarding does).
+        `late`: that frame is made only once the tool's first page has loaded (a slow platform
+        page: the tool must not give up on a frame that is not there yet).
         Every message the platform gets is written into #messages."""
         src = self.login_url(tool_base, storage_target=storage)
+        forwarder = '<iframe name="%s" src="/forwarder?tool=%s" hidden></iframe>' % (
+            html.escape(storage or ""), urllib.parse.quote(tool_base, safe=""))
         if storage == "_parent":
             extra = storage_script(tool_base, "document")
+        elif storage and late:
+            extra = """<div id="later"></div><script>
+window.addEventListener('load', function () {
+  document.getElementById('later').innerHTML = %s;
+});
+</script>""" % json.dumps(forwarder)
         elif storage:
-            extra = '<iframe name="%s" src="/forwarder?tool=%s" hidden></iframe>' % (
-                html.escape(storage), urllib.parse.quote(tool_base, safe=""))
+            extra = forwarder
         else:
             extra = ""
         return """<!DOCTYPE html><html><body><h1>Privacy 101</h1><p id="messages"></p>%s

@@ -93,6 +93,54 @@ def test_a_launched_student_completes_the_exercise_and_the_lms_gets_the_grade(pr
         lms.close()
 
 
+def test_the_student_reads_the_congratulation_in_their_chat_in_their_language(prosody, run_bot):
+    """The last line of the lesson: the code typed on the page while the student is still in
+    the chat (German launch) congratulates them there; after it, no Step 4, no "the code is
+    still valid" when OTR ends, no timeout warning."""
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot, extra="warning_timeout = 3\n"
+                                 "session_timeout = 600\ntimeout_check_interval = 1\n")
+    web = WebStudent(base)
+    r = web.launch(sign(base + "/", launch_params(locale="de-DE")))
+    assert r.status_code == 200, r.text
+    web.get("/enter_jid")
+    web.post("/enter_jid", jid=student)
+    web.post("/ask_for_secret", secret=SECRET)
+    assert web.last.url.split("?")[0].endswith("/enter_bot_secret"), web.error()
+
+    async def lesson():
+        s = await otr_student(prosody, student, PW, bot_jid)
+        s.say("hallo")
+        await s.read_until("plain", "Schritt 1:")
+        s.start_otr()
+        await s.wait_otr("encrypted")
+        await s.read_until("encrypted", "Schritt 3: Authentifiziere mich")
+        s.authenticate(SECRET)
+        await s.wait_otr("smp_success")
+        lines = await s.read_until("encrypted", "Hier ist dein Nachweis")
+        code = re.search(r"([A-Z2-9]{4}-[A-Z2-9]{4})", lines[-1][1]).group(1)
+        await s.read_until("encrypted", "Schritt 4:")
+        page = web.post("/enter_bot_secret", bot_secret=code)
+        assert 'id="done"' in page.text, web.error()
+        await s.read_until("encrypted", "Du hast den richtigen Code eingegeben: Die Aufgabe ist "
+                                        "abgeschlossen. Herzlichen Glückwunsch!")
+        s.say("und jetzt?")
+        said = await s.read_until("encrypted", "Du hast die Aufgabe abgeschlossen")
+        s.end_otr()
+        s.say("tschüss")
+        said += await s.read_until("plain", "Du hast die Aufgabe abgeschlossen. Gut gemacht!")
+        # Past warning_timeout (3 s, checked every second): the bot says why it does not warn.
+        await await_log(bot, r"%s is idle but has completed the lesson: not warned" % re.escape(student))
+        await s.ping_server()  # anything the bot sent before now has arrived
+        while not s.inbox.empty():
+            said.append(s.inbox.get_nowait())
+        texts = [text for _, text in said]
+        assert not any(t.startswith(("Schritt 4", "Bist du noch da")) or "noch gültig" in t
+                       for t in texts), texts
+        await s.logout()
+    asyncio.run(lesson())
+
+
 def test_an_lms_that_fails_first_gets_the_grade_once_later(prosody, run_bot):
     lms = OutcomeService(failures=[500])
     student = fresh_account(prosody, "student")
