@@ -22,9 +22,11 @@ xmpp_actions sync_roster(const std::set<std::string>& whitelist,
     auto it = by_jid.find(jid);
     if (it == by_jid.end())
       out.roster.push_back({jid, false});
-    bool subscribed = it != by_jid.end() && (it->second->subscription == "to" ||
-                                             it->second->subscription == "both");
+    const auto& sub = it == by_jid.end() ? std::string{} : it->second->subscription;
+    bool subscribed = sub == "to" || sub == "both";
     bool asked = it != by_jid.end() && it->second->ask_subscribe;
+    if (sub != "from" && sub != "both")
+      out.presences.push_back({jid, "subscribed", ""});  // pre-approval (RFC 6121 3.4)
     if (!subscribed && !asked)
       out.presences.push_back({jid, "subscribe", ""});
     out.presences.push_back({jid, "available", ""});
@@ -33,7 +35,10 @@ xmpp_actions sync_roster(const std::set<std::string>& whitelist,
 }
 
 xmpp_actions welcome(const std::string& jid) {
-  return {{{jid, false}}, {{jid, "subscribe", ""}, {jid, "available", ""}}};
+  // The student's own request, should their program send one, is approved ahead (RFC 6121
+  // 3.4 pre-approval): Prosody otherwise answers it with an `unavailable` from the bot, and
+  // Profanity ends OTR on it. A server without pre-approval ignores the `subscribed`.
+  return {{{jid, false}}, {{jid, "subscribed", ""}, {jid, "subscribe", ""}, {jid, "available", ""}}};
 }
 
 xmpp_actions farewell(const std::string& jid, const std::string& status) {
@@ -41,11 +46,15 @@ xmpp_actions farewell(const std::string& jid, const std::string& status) {
 }
 
 xmpp_actions answer_presence(bool whitelisted, const xmpp::inbound_presence& p,
-                             const std::string& from_bare) {
+                             const std::string& from_bare, bool new_resource) {
   if (!whitelisted)
     return {};
   if (p.type == "subscribe")
     return {{}, {{from_bare, "subscribed", ""}, {from_bare, "subscribe", ""}}};
+  if (p.type == "subscribed")
+    return {{}, {{from_bare, "available", ""}}};
+  if (p.type == "available" && new_resource)
+    return {{}, {{p.from, "available", ""}}};
   return {};
 }
 

@@ -30,10 +30,14 @@ void carry_out(manager_ptr self, const xmpp_actions& actions) {
   auto& gw = self->state.gateway;
   if (!gw)
     return;  // not wired yet: the roster sync after login catches up
+  for (const auto& r : actions.roster)
+    if (!r.remove)
+      self->send(gw, r);
   for (const auto& p : actions.presences)
     self->send(gw, p);
   for (const auto& r : actions.roster)
-    self->send(gw, r);
+    if (r.remove)
+      self->send(gw, r);
 }
 
 std::set<std::string> whitelisted(const session_manager_state& st) {
@@ -103,6 +107,8 @@ void terminate(manager_ptr self, const std::string& jid, const char* why, bool r
     self->state.progress.erase(jid);
     self->state.grades.erase(jid);
     self->state.rates.erase(jid);
+    std::erase_if(self->state.online,
+                  [&jid](const std::string& full) { return xmpp::bare_of(full) == jid; });
     if (self->state.cfg.store && !removal_stored)
       self->request(self->state.cfg.store, caf::infinite, atoms::st_del_wl_v, jid)
         .then([](bool) {}, [jid](caf::error& e) {
@@ -229,7 +235,11 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       self->quit();
     },
     [self](atoms::gateway, xmpp_gateway_actor gw) { self->state.gateway = std::move(gw); },
-    [](atoms::online) { log()->info("online; syncing the roster"); },
+    [self](atoms::online) {
+      // A new connection: the server forgot the directed presences of the last one.
+      self->state.online.clear();
+      log()->info("online; syncing the roster");
+    },
     [self](roster_snapshot& r) {
       carry_out(self, sync_roster(whitelisted(self->state), r.items));
     },
@@ -239,7 +249,12 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       if (own(st, bare))
         return;  // the bot's own presence (this or another resource): never a session
       bool ok = st.cfg.whitelist.contains(bare);
-      carry_out(self, answer_presence(ok, p, bare));
+      bool new_resource = false;
+      if (ok && p.type == "available")
+        new_resource = st.online.insert(p.from).second;
+      else if (p.type == "unavailable")
+        st.online.erase(p.from);
+      carry_out(self, answer_presence(ok, p, bare, new_resource));
       if (!ok)
         return;
       if (p.type == "available") {
@@ -267,6 +282,10 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       }
       if (!within_rate(self, bare))
         return;
+      // A resource the bot has not seen online (the student did not accept its request): it
+      // learns that the bot is online too (RFC 6121 4.6 directed presence).
+      if (self->state.online.insert(m.from).second)
+        carry_out(self, {{}, {{m.from, "available", ""}}});
       self->send(session_for(self, bare), std::move(m));
     },
     [self](atoms::activity, const std::string& jid) {

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,8 @@ struct session_manager_state {
   std::map<std::string, student_progress> progress;  ///< bare JID -> progress
   std::map<std::string, std::string> source_of;  ///< bare JID -> who added it (none: the config)
   std::map<std::string, message_rate> rates;          ///< bare JID -> its message rate
+  /// Whitelisted students' full JIDs that are online and got the bot's directed presence.
+  std::set<std::string> online;
 };
 
 /// Receives what the gateway hears and answers only whitelisted JIDs;

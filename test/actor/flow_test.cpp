@@ -153,6 +153,9 @@ CAF_TEST(one student message goes manager then session then two lines to the gat
   CAF_REQUIRE(otr_ready);
   self->send(manager, xmpp::inbound_message{"alice@x.org/phone", "hello"});
   expect((xmpp::inbound_message), from(self).to(manager));
+  // A resource the bot had not seen online: it learns that the bot is online (directed presence).
+  expect((xmpp::outbound_presence), from(manager).to(gateway)
+                                      .with(xmpp::outbound_presence{"alice@x.org/phone", "available", ""}));
   auto session = session_of("alice@x.org");
   expect((xmpp::inbound_message), from(manager).to(session));
   // The lesson's first step, told by the session as it starts.

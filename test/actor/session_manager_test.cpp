@@ -22,12 +22,17 @@ const bool otr_ready = otr::initialize();
 /// Stands in for the XMPP gateway: writes down every stanza it is asked to send.
 using sent_log = std::shared_ptr<std::vector<std::string>>;
 
-xmpp_gateway_actor::behavior_type recording_gateway(xmpp_gateway_actor::pointer, sent_log log) {
+/// The directed presences to a student's resources (the bot appears online to it) are written
+/// down only when `directed` is set: most tests follow the lesson's lines.
+xmpp_gateway_actor::behavior_type recording_gateway(xmpp_gateway_actor::pointer, sent_log log,
+                                                    bool directed) {
   return {
     [](atoms::start) {},
     [](atoms::stop) {},
     [log](xmpp::outbound_message& m) { log->push_back("message " + m.to + ": " + m.body); },
-    [log](xmpp::outbound_presence& p) {
+    [log, directed](xmpp::outbound_presence& p) {
+      if (!directed && p.type == "available" && p.to.find('/') != std::string::npos)
+        return;
       log->push_back("presence " + (p.to.empty() ? "*" : p.to) + " " + p.type +
                      (p.status.empty() ? "" : " (" + p.status + ")"));
     },
@@ -83,6 +88,7 @@ struct fixture : test_coordinator_fixture<> {
   outcomes_actor outcomes;
   session_manager_actor manager;
 
+  bool directed = false;                 ///< set before start(): record directed presences
   std::string code_key;                  ///< set before start(): codes are kept as HMACs
   std::vector<store::student> restored;  ///< set before start(): what a store had
 
@@ -101,7 +107,7 @@ struct fixture : test_coordinator_fixture<> {
     mc.check_interval = std::chrono::seconds{10};
     mc.spawn_session = std::move(factory);
     mc.outcomes = outcomes = sys.spawn(recording_outcomes, sent);
-    gateway = sys.spawn(recording_gateway, sent);
+    gateway = sys.spawn(recording_gateway, sent, directed);
     manager = sys.spawn(session_manager, std::move(mc));
     self->send(manager, atoms::gateway_v, gateway);
     run();
@@ -182,6 +188,26 @@ CAF_TEST(a stranger gets no answer and no session) {
   CAF_CHECK(sessions().empty());
 }
 
+CAF_TEST(the bot appears online to each resource of a student once by a directed presence) {
+  directed = true;
+  start();
+  self->send(manager, xmpp::inbound_presence{"alice@x.org/phone", "available"});
+  self->send(manager, xmpp::inbound_presence{"alice@x.org/phone", "available"});  // a status change
+  run();
+  CAF_CHECK_EQUAL(*sent, (std::vector<std::string>{"presence alice@x.org/phone available"}));
+  sent->clear();
+  from("alice@x.org/phone", "hi");  // seen online already: no second presence
+  from("alice@x.org/laptop", "hi");  // a resource that never showed its presence (no subscription)
+  CAF_CHECK_EQUAL(std::count(sent->begin(), sent->end(), "presence alice@x.org/laptop available"), 1);
+  CAF_CHECK_EQUAL(std::count(sent->begin(), sent->end(), "presence alice@x.org/phone available"), 0);
+  sent->clear();
+  self->send(manager, xmpp::inbound_presence{"alice@x.org/phone", "unavailable"});
+  self->send(manager, xmpp::inbound_presence{"alice@x.org/phone", "available"});  // back online
+  self->send(manager, xmpp::inbound_presence{"mallory@evil.org/x", "available"});  // a stranger
+  run();
+  CAF_CHECK_EQUAL(*sent, (std::vector<std::string>{"presence alice@x.org/phone available"}));
+}
+
 CAF_TEST(a whitelisted subscription request is approved and returned) {
   start();
   self->send(manager, xmpp::inbound_presence{"bob@x.org/pc", "subscribe"});
@@ -195,9 +221,10 @@ CAF_TEST(the roster after login is synced with the whitelist) {
   self->send(manager, roster_snapshot{{{"alice@x.org", "both", false}, {"old@x.org", "both", false}}});
   run();
   CAF_CHECK_EQUAL(*sent, (std::vector<std::string>{
-                           "presence * available", "presence alice@x.org available",
+                           "roster add bob@x.org", "presence * available",
+                           "presence alice@x.org available", "presence bob@x.org subscribed",
                            "presence bob@x.org subscribe", "presence bob@x.org available",
-                           "roster remove old@x.org", "roster add bob@x.org"}));
+                           "roster remove old@x.org"}));
 }
 
 CAF_TEST(a failing session is removed and neither the manager nor other sessions go down) {
@@ -221,9 +248,10 @@ CAF_TEST(a failing session is removed and neither the manager nor other sessions
 CAF_TEST(whitelisting at run time invites the student; bad JIDs are refused) {
   start();
   CAF_CHECK_EQUAL(add("carol@x.org"), "");
-  CAF_CHECK_EQUAL(*sent, (std::vector<std::string>{"presence carol@x.org subscribe",
-                                                   "presence carol@x.org available",
-                                                   "roster add carol@x.org"}));
+  CAF_CHECK_EQUAL(*sent, (std::vector<std::string>{"roster add carol@x.org",
+                                                   "presence carol@x.org subscribed",
+                                                   "presence carol@x.org subscribe",
+                                                   "presence carol@x.org available"}));
   sent->clear();
   CAF_CHECK_EQUAL(add("carol@x.org"), "");  // already there: nothing sent again
   CAF_CHECK(sent->empty());

@@ -15,8 +15,10 @@ TEST_CASE("after login the bot announces itself, subscribes to new students and 
   CHECK(a.roster == std::vector<roster_change>{{"stranger@x.org", true}, {"new@x.org", false}});
   CHECK(a.presences == std::vector<outbound_presence>{
                          {"", "available", ""},  // initial presence first (RFC 6121 4.2)
+                         {"asked@x.org", "subscribed", ""},  // pre-approved (RFC 6121 3.4)
                          {"asked@x.org", "available", ""},
                          {"known@x.org", "available", ""},
+                         {"new@x.org", "subscribed", ""},
                          {"new@x.org", "subscribe", ""},
                          {"new@x.org", "available", ""}});
 }
@@ -24,6 +26,7 @@ TEST_CASE("after login the bot announces itself, subscribes to new students and 
 TEST_CASE("a roster item with only a 'from' subscription gets a subscription request") {
   auto a = sync_roster({"s@x.org"}, {{"s@x.org", "from", false}});
   CHECK(a.roster.empty());
+  // The student is subscribed to the bot already ("from"): no pre-approval.
   CHECK(a.presences[1] == outbound_presence{"s@x.org", "subscribe", ""});
 }
 
@@ -42,12 +45,27 @@ TEST_CASE("a stranger gets nothing, whatever the presence") {
 TEST_CASE("other presence from a whitelisted JID needs no answer") {
   CHECK(answer_presence(true, {"s@x.org/a", "available"}, "s@x.org") == xmpp_actions{});
   CHECK(answer_presence(true, {"s@x.org/a", "unavailable"}, "s@x.org") == xmpp_actions{});
+  CHECK(answer_presence(true, {"s@x.org/a", "unavailable"}, "s@x.org", true) == xmpp_actions{});
+}
+
+TEST_CASE("the bot appears online to a student who has not subscribed to it") {
+  // A resource that just came online gets a directed presence (its client shows the bot online
+  // even where the student's roster item is only `from`), once.
+  auto a = answer_presence(true, {"s@x.org/phone", "available"}, "s@x.org", true);
+  CHECK(a.presences == std::vector<outbound_presence>{{"s@x.org/phone", "available", ""}});
+  // The student approved the bot's request: every resource of theirs sees the bot online.
+  auto b = answer_presence(true, {"s@x.org/phone", "subscribed"}, "s@x.org");
+  CHECK(b.presences == std::vector<outbound_presence>{{"s@x.org", "available", ""}});
+  CHECK(answer_presence(false, {"x@y.org/a", "available"}, "x@y.org", true) == xmpp_actions{});
+  CHECK(answer_presence(false, {"x@y.org/a", "subscribed"}, "x@y.org") == xmpp_actions{});
 }
 
 TEST_CASE("welcome and farewell") {
   auto w = welcome("s@x.org");
   CHECK(w.roster == std::vector<roster_change>{{"s@x.org", false}});
-  CHECK(w.presences.front() == outbound_presence{"s@x.org", "subscribe", ""});
+  CHECK(w.presences == std::vector<outbound_presence>{{"s@x.org", "subscribed", ""},
+                                                      {"s@x.org", "subscribe", ""},
+                                                      {"s@x.org", "available", ""}});
   auto f = farewell("s@x.org", "bye");
   CHECK(f.presences == std::vector<outbound_presence>{{"s@x.org", "unavailable", "bye"}});
   CHECK(f.roster == std::vector<roster_change>{{"s@x.org", true}});
