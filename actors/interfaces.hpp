@@ -95,8 +95,6 @@ using session_actor = caf::typed_actor<
   caf::reacts_to<atoms::code_accepted>,
   /// Warn that the session ends in this many seconds without activity.
   caf::reacts_to<atoms::warn, std::int64_t>,
-  /// Activity after a warning: say that the session goes on.
-  caf::reacts_to<atoms::refreshed>,
   /// End OTR, after the goodbye when `true` (a completed lesson ends without one) -> true once
   /// sent (the manager ends the actor).
   caf::replies_to<atoms::sign_out, bool>::with<bool>,
@@ -141,6 +139,7 @@ using session_manager_actor = caf::typed_actor<
   caf::replies_to<atoms::remove_jid, std::string>::with<bool>,
   /// End a JID's session as on timeout -> false when it has none.
   caf::replies_to<atoms::end_session, std::string>::with<bool>,
+  caf::replies_to<atoms::start_over, std::string>::with<bool>,
   /// The shared secret from the page (jid, secret) -> true, or ec::unknown_jid / ec::weak_secret.
   caf::replies_to<atoms::set_secret, std::string, std::string>::with<bool>,
   /// The code typed on the page (jid, code) -> whether it is right, or ec::no_session.

@@ -40,15 +40,38 @@ void step_three(context& c) {
 
 // -- actions: run on entering a step ------------------------------------------
 
+/// OTR ended: how to start it again (the student's client has its key already).
+void start_again(context& c) {
+  using clients::client;
+  static const std::map<client, std::string> command{{client::profanity, "/otr start"},
+                                                     {client::mcabber, "/otr start ."},
+                                                     {client::poezio, "/otr start"}};
+  if (auto it = command.find(c.client.id); it != command.end())
+    line(c, msg::start_otr_again_command, {{"command", it->second}});
+  else
+    line(c, msg::start_otr_again);
+}
+
 void explain_otr_start(context& c, const std::string&) {
-  if (c.event == "start")
-    line(c, msg::greeting);
-  else if (c.event == "otr_disabled" && !c.code.empty()) {
+  if (c.event == "start") {
+    // After a restart the bot has said what changed already; a student whose client starts
+    // OTR by itself (its first message is OTR) needs no Step 1: the next lines follow OTR.
+    if (!c.start.restarted)
+      line(c, msg::greeting);
+    if (!c.start.otr_first)
+      step_one(c);
+    return;
+  }
+  if (c.event == "otr_disabled" && !c.code.empty()) {
     // Ended after the code was sent: the code proves a verification that happened.
     line(c, msg::otr_ended_code_valid);
     return;
-  } else if (c.event == "otr_disabled")
+  }
+  if (c.event == "otr_disabled") {
     line(c, msg::otr_ended_early);
+    start_again(c);
+    return;
+  }
   step_one(c);
 }
 
@@ -71,8 +94,11 @@ void ask_to_authenticate(context& c, const std::string&) {
     line(c, msg::smp_failed);
   else if (c.event == "smp_aborted")
     line(c, msg::smp_aborted);
+  else if (c.secret_told)
+    line(c, msg::secret_still_known);  // a new OTR conversation: the secret is not new
   else
     line(c, msg::secret_known);
+  c.secret_told = true;
   // The bot starts SMP itself when allowed, but not right after the student
   // cancelled one: they decide when to try again. Then its own line says what
   // to do: telling the student to start it as well would contradict it.
@@ -122,7 +148,10 @@ void refuse_secret(context& c, const std::string& reason) {
 
 void secret_before_otr(context& c, const std::string&) { line(c, msg::secret_noted_start_otr); }
 
-void secret_replaced(context& c, const std::string&) { line(c, msg::secret_known); }
+void secret_replaced(context& c, const std::string&) {
+  line(c, msg::secret_known);
+  c.secret_told = true;
+}
 
 /// The secret typed into the chat where no new one is needed (before OTR, or after the
 /// verification): the warning, and before OTR, the request for a new one.
@@ -310,14 +339,15 @@ const fsm::states_table& lesson::table() {
 }
 
 lesson::lesson(settings cfg, secrets::random_bytes rng)
-  : ctx_{std::move(cfg), std::move(rng), {}, false, false, false, false, {}, {}, {}, {}},
+  : ctx_{std::move(cfg), std::move(rng), {}, false, false, false, false, {}, {}, false, {}, {}, {}},
     machine_{table(), actions(), handlers(), steps::awaiting_otr} {}
 
-std::vector<effect> lesson::start() {
+std::vector<effect> lesson::start(start_context how) {
   if (step() == steps::completed) {
     ctx_.greeted = true;
     return {};
   }
+  ctx_.start = how;
   ctx_.event = "start";
   machine_.enter(ctx_, {});
   ctx_.follow_ups.clear();

@@ -96,6 +96,12 @@ inline const std::string verified = "verified";
 inline const std::string completed = "completed";
 } // namespace steps
 
+/// How the first message of a session came.
+struct start_context {
+  bool restarted = false;  ///< the bot restarted mid-lesson and has said so already
+  bool otr_first = false;  ///< it was OTR traffic: the student's client starts OTR by itself
+};
+
 /// What the lesson's actions see and produce.
 struct context {
   settings cfg;
@@ -107,6 +113,8 @@ struct context {
   bool greeted = false;       ///< start() has run
   clients::profile client;    ///< the student's chat program, when known
   std::string code;           ///< the code sent after the last verification
+  bool secret_told = false;   ///< the student was told the bot has their secret
+  start_context start;        ///< how the session's first message came
   std::vector<effect> effects;
   std::vector<std::string> follow_ups;  ///< events to handle right after this one
 };
@@ -118,7 +126,7 @@ public:
 
   /// Enters the first step: greeting and how to start OTR. Nothing once the lesson is complete
   /// (the message that started the session gets the reminder that it is done).
-  std::vector<effect> start();
+  std::vector<effect> start(start_context how = {});
 
   /// Starts at the end, saying nothing: the student completed the lesson before this session.
   void resume_completed();

@@ -112,12 +112,13 @@ std::vector<session_info> class_status(const session_manager_state& st,
                                        const std::vector<std::string>& jids) {
   std::vector<session_info> out;
   for (const auto& jid : jids) {
-    session_info info{jid, {}, {}, 0};
+    session_info info{jid, {}, {}, 0, {}};
     auto p = st.progress.find(jid);
     if (p != st.progress.end() && p->second.completed)
       info.step = lesson::steps::completed;
     else if (auto it = st.sessions.find(jid); it != st.sessions.end())
-      info = {jid, it->second.step, {}, it->second.step_since_unix};  // progress, not chatter
+      info = {jid, it->second.step, {}, it->second.step_since_unix,  // progress, not chatter
+              it->second.live.client};
     out.push_back(std::move(info));
   }
   return out;

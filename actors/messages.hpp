@@ -56,8 +56,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, grade_when_done, "grade_done")
   /// Manager -> session: warn that the session ends soon (with minutes left).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, warn, "warn")
-  /// Manager -> session: activity after a warning: say the session goes on.
-  CAF_ADD_ATOM(otrbot, otrbot::atoms, refreshed, "refreshed")
   /// Manager -> session: say goodbye, then reply (the manager ends it).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, sign_out, "sign_out")
   /// Manager -> session: the student's resource went offline.
@@ -76,6 +74,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, live, "live")
   /// Manager: end a JID's session as on timeout -> bool (false: no session).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, end_session, "end_sess")
+  /// Manager: development mode's "Start again": end a JID's session the same way -> bool.
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, start_over, "start_over")
   /// Outcomes: send a grade (with a grade_job).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, grade, "grade")
   /// Session-internal: send the next typed line; run libotr's timer; check timeouts.
@@ -137,6 +137,7 @@ struct session_info {
   std::string step;
   std::string locale;
   std::int64_t last_activity = 0;  ///< Unix time
+  std::string client;              ///< the student's chat program, as they know it ("" unknown)
 };
 
 /// What the student's page follows live: the step, whether the chat is encrypted, the bot's
@@ -146,6 +147,7 @@ struct live_progress {
   bool encrypted = false;
   std::string fingerprint;  ///< the bot's OTR fingerprint for this student ("" before the key)
   std::string smp;          ///< "", "running", "succeeded", "failed" or "aborted"
+  std::string client;       ///< the student's chat program ("Profanity"), "" while unknown
   friend bool operator==(const live_progress&, const live_progress&) = default;
 };
 
@@ -177,12 +179,14 @@ typename Inspector::result_type inspect(Inspector& f, whitelist_entry& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, session_info& x) {
-  return f(caf::meta::type_name("session_info"), x.jid, x.step, x.locale, x.last_activity);
+  return f(caf::meta::type_name("session_info"), x.jid, x.step, x.locale, x.last_activity,
+           x.client);
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, live_progress& x) {
-  return f(caf::meta::type_name("live_progress"), x.step, x.encrypted, x.fingerprint, x.smp);
+  return f(caf::meta::type_name("live_progress"), x.step, x.encrypted, x.fingerprint, x.smp,
+           x.client);
 }
 
 template <class Inspector>

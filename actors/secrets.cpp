@@ -83,7 +83,7 @@ std::optional<std::string> weakness(std::string_view s) {
     "azertyuiop", "abcdefgh", "abcdefghij", "iloveyou", "sunshine", "princess", "football",
     "letmein1", "welcome1"};
   if (std::find(common.begin(), common.end(), lower) != common.end())
-    return N_("that secret is one of the best-known passwords");
+    return N_("it is one of the best-known passwords");
   return std::nullopt;
 }
 

@@ -116,8 +116,14 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
 
 void handle_event(session_ptr self, const std::string& event, const std::string& detail) {
   auto& st = self->state;
+  bool refresh = lesson::refreshes_session(event);
+  if (refresh && st.warned) {
+    // After a warning, a sign of life is acknowledged before anything else is said.
+    st.warned = false;
+    say(self, i18n::msg::session_refreshed);
+  }
   auto effects = st.lesson->handle(event, detail);
-  if (lesson::refreshes_session(event) && st.cfg.manager)
+  if (refresh && st.cfg.manager)
     self->send(st.cfg.manager, atoms::activity_v, st.cfg.jid);
   run_effects(self, std::move(effects));
 }
@@ -199,6 +205,11 @@ std::string accept_secret(session_ptr self, const std::string& raw) {
   st.secret = std::move(*normal);
   st.lesson->set_has_secret(true);
   log()->info("{} gave a strong shared secret on the page (its value is never logged)", st.cfg.jid);
+  if (st.live.smp == "failed" || st.live.smp == "aborted") {
+    auto live = st.live;  // that check was about the old secret: the page no longer says it
+    live.smp.clear();
+    set_live(self, std::move(live));
+  }
   handle_event(self, "secret_received");
   return {};
 }
@@ -260,7 +271,7 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
       if (s.cfg.gateway && s.client_asked.size() < 8 && s.client_asked.insert(m.from).second)
         self->send(s.cfg.gateway, xmpp::software_query{m.from});
       if (first)
-        run_effects(self, s.lesson->start());
+        run_effects(self, s.lesson->start({s.cfg.restarted.has_value(), otr::is_otr_traffic(m.body)}));
       // Plaintext needs no key; OTR traffic (and, to keep the order, all that
       // follows it) waits until the key is ready.
       if (!s.key_ready && (!s.waiting.empty() || otr::is_otr_traffic(m.body))) {
@@ -271,9 +282,12 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
     },
     [self](xmpp::inbound_software& software) {
       auto profile = clients::identify(software.name, software.caps_node);
-      if (profile.id == clients::client::generic)
-        return;  // unknown: the generic steps stay
+      if (profile.id == clients::client::generic || profile.name == self->state.live.client)
+        return;  // unknown (the generic steps stay), or known already (caps, then version)
       log()->info("{} uses {}", self->state.cfg.jid, profile.name);
+      auto live = self->state.live;  // the page and the teacher view say which program
+      live.client = profile.name;
+      set_live(self, std::move(live));
       run_effects(self, self->state.lesson->client_known(profile));
     },
     [self](atoms::set_secret, const std::string& secret) -> caf::result<bool> {
@@ -290,13 +304,13 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
       return ok;
     },
     [self](atoms::warn, std::int64_t seconds) {
+      self->state.warned = true;
       auto words = words_for(static_cast<long>(seconds));
       if (words.in_seconds)
         say(self, i18n::msg::timeout_warning_seconds, {{"seconds", std::to_string(words.value)}});
       else
         say(self, i18n::msg::timeout_warning, {{"minutes", std::to_string(words.value)}});
     },
-    [self](atoms::refreshed) { say(self, i18n::msg::session_refreshed); },
     [self](atoms::code_accepted) { handle_event(self, "code_accepted"); },
     [self](atoms::sign_out, bool goodbye) {
       // The goodbye goes out before the manager removes the roster item, and

@@ -77,6 +77,7 @@ struct session_state {
   otr::guard guard;                     ///< bounds what reaches libotr from the student
   std::deque<std::string> said;         ///< the latest lines said (an echo of them is no answer)
   int echoes = 0;                       ///< our own lines that came back in a row
+  bool warned = false;                  ///< warned of the timeout, no sign of life since
 };
 
 /// Runs one student's lesson: decrypts what comes in, feeds OTR events and

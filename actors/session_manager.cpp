@@ -294,12 +294,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
         return;
       it->second.last_activity = self->clock().now();
       it->second.last_activity_unix = unix_now();
-      if (it->second.warned) {
-        it->second.warned = false;
-        auto p = self->state.progress.find(jid);
-        if (p == self->state.progress.end() || !p->second.completed)
-          self->send(it->second.actor, atoms::refreshed_v);  // (a completed one was never warned)
-      }
+      it->second.warned = false;  // (the session acknowledges it to the student itself)
     },
     [self](atoms::grade_when_done, const std::string& jid, grade_job& job) {
       auto bare = xmpp::bare_of(jid);
@@ -464,7 +459,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
         out.push_back({jid, e.step, self->state.cfg.whitelist.contains(jid)
                                       ? self->state.cfg.whitelist.at(jid)
                                       : self->state.cfg.default_locale,
-                       e.last_activity_unix});
+                       e.last_activity_unix, e.live.client});
       return out;
     },
     [self](atoms::class_status, const std::vector<std::string>& jids) {
@@ -475,6 +470,13 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       if (!self->state.sessions.contains(bare))
         return false;
       terminate(self, bare, "ended by the admin API");
+      return true;
+    },
+    [self](atoms::start_over, const std::string& jid) -> bool {
+      auto bare = xmpp::bare_of(jid);
+      if (!self->state.sessions.contains(bare))
+        return false;
+      terminate(self, bare, "development mode: the student starts again");
       return true;
     },
     [self](atoms::whitelist) -> std::vector<whitelist_entry> {

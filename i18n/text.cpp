@@ -55,6 +55,8 @@ std::string_view pattern(msg id) {
              "page for {project_name}. Never type it in this chat.");
     case msg::secret_known:
       return N_("I have received your secret from the page for {project_name}.");
+    case msg::secret_still_known:
+      return N_("I still have the secret you entered on the page for {project_name}.");
     case msg::secret_refused:
       return N_("The secret you entered on the page was refused: {reason}. Please choose a "
              "stronger one and enter it there again.");
@@ -78,14 +80,16 @@ std::string_view pattern(msg id) {
       return N_("The authentication is running: finish it in your chat program.");
     case msg::smp_failed:
       return N_("The authentication failed: the secret your chat program checked is not the one I "
-             "have from the page. Usually that is a typo (capitals and spaces count): check it "
-             "and try again. But a failure is also exactly what you would see if someone sat in "
-             "the middle of our conversation: that is what this check protects you from.");
+             "have from the page. Usually that is a typo (capitals and spaces count): type it "
+             "again carefully, or enter a new secret on the page and use that one. But a failure "
+             "is also exactly what you would see if someone sat in the middle of our "
+             "conversation: that is what this check protects you from.");
     case msg::smp_aborted:
       return N_("The authentication was cancelled. Start it again whenever you are ready.");
     case msg::verified:
-      return N_("Authentication succeeded! Your chat program should now show me as verified: "
-             "you know that you are talking to me, and nobody can listen in.");
+      return N_("Authentication succeeded! Your chat program should now show me as trusted (some "
+             "programs say verified or private): you know that you are talking to me, and nobody "
+             "can listen in.");
     case msg::your_code:
       return N_("Here is your proof, sent over our verified channel: {code}");
     case msg::enter_code:
@@ -142,10 +146,16 @@ std::string_view pattern(msg id) {
              "\"Authenticate buddy\", pick \"Shared secret\", type the secret you entered on the "
              "page and click \"Authenticate\". If I am who I say I am, Pidgin will show our "
              "conversation as private.");
+    case msg::start_otr_again:
+      return N_("To go on, start the encrypted OTR conversation with me again, as you did before.");
+    case msg::start_otr_again_command:
+      return N_("To go on, start the encrypted OTR conversation with me again: type {command} in "
+             "this chat.");
     case msg::start_otr_profanity:
-      return N_("Step 1 in Profanity: type /otr gen once (it makes your own OTR key, which takes a "
-             "moment), then /otr start in this chat window. (Type \"help\" at any time to see what "
-             "to do next.)");
+      return N_("Step 1 in Profanity: if Profanity shows my authorization request, type /sub allow "
+             "in this window (then you see me online). Type /otr gen once (it makes your own OTR "
+             "key, which takes a moment), then /otr start in this chat window. (Type \"help\" at "
+             "any time to see what to do next.)");
     case msg::authenticate_profanity:
       return N_("Step 3 in Profanity: type /otr secret followed by the secret you entered on the "
              "page, in double quotes when it has spaces, for example: /otr secret \"purple "
@@ -159,12 +169,16 @@ std::string_view pattern(msg id) {
              "\"Authenticate contact\", then \"Shared secret\", type the secret you entered on the "
              "page and confirm. If I am who I say I am, {client} will show me as verified.");
     case msg::start_otr_mcabber:
-      return N_("Step 1 in mcabber: type /otr start in this chat. (Type \"help\" at any time to see "
+      return N_("Step 1 in mcabber: mcabber starts with OTR switched off for every contact, so "
+             "first type /otrpolicy . manual (the dot stands for this contact), then /otr start . "
+             "in this chat. If mcabber answers that OTR is not enabled, add the line set otr = 1 "
+             "to ~/.mcabber/mcabberrc and start mcabber again. (Type \"help\" at any time to see "
              "what to do next.)");
     case msg::authenticate_mcabber:
-      return N_("Step 3 in mcabber: type /otr smpq followed by the secret you entered on the page "
-             "(mcabber checks with a shared secret, which is what we use here). If I am who I say "
-             "I am, mcabber will report the check as successful.");
+      return N_("Step 3 in mcabber: type /otr smpq . followed by the secret you entered on the "
+             "page (the dot stands for this contact), for example: /otr smpq . purple elephant "
+             "dances. If I am who I say I am, mcabber reports the check as a success, and /otr "
+             "fingerprint . shows me as trusted.");
     case msg::start_otr_poezio:
       return N_("Step 1 in Poezio: load the OTR plugin with /load otr if it is not loaded, then type "
              "/otr start in this conversation tab. (Type \"help\" at any time to see what to do "

@@ -22,6 +22,7 @@ enum class msg {
   not_enough,             ///< why encryption alone does not tell who you talk to
   ask_for_secret,         ///< enter a shared secret on the course page
   secret_known,           ///< the bot has the shared secret
+  secret_still_known,     ///< a new OTR conversation: the bot still has the secret from the page
   secret_refused,         ///< {reason}: the secret from the page is too weak
   secret_noted_start_otr, ///< secret received before OTR: start OTR first
   how_to_authenticate,    ///< authenticate the bot with the shared secret (and `help`)
@@ -49,6 +50,8 @@ enum class msg {
   secret_typed_in_chat,   ///< the student typed the shared secret into the chat
   ask_for_new_secret,     ///< after that: the bot forgot it; a new one on the page ({project_name})
   timeout_warning_seconds,  ///< {seconds}: the session ends in under a minute and a half
+  start_otr_again,        ///< OTR ended: start it again, as before (no key to make again)
+  start_otr_again_command,  ///< {command}: the same, with the known client's command
   // Steps 1 and 3 in a known client's own words ({client}: its name); the generic ones above
   // for any other client.
   start_otr_pidgin, authenticate_pidgin,

@@ -156,7 +156,7 @@ caf::result<web_response> list_sessions(web_ptr self) {
       json out = json::array();
       for (const auto& s : list)
         out.push_back({{"jid", s.jid}, {"step", s.step}, {"locale", s.locale},
-                       {"last_activity", s.last_activity}});
+                       {"last_activity", s.last_activity}, {"client", s.client}});
       return json_reply(200, out);
     },
     atoms::session_list_v);

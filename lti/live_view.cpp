@@ -14,6 +14,17 @@ using lti::web_request;
 using lti::web_response;
 using lti::web_session;
 
+/// The page whose instructions and form fit a step; "" where the one the student is on fits
+/// (before OTR, every page after the JID does).
+std::string page_for(const std::string& step) {
+  if (step == "encrypted")
+    return "/ask_for_secret";
+  if (step == "secret_known" || step == "smp_in_progress" || step == "verified" ||
+      step == "completed")
+    return "/enter_bot_secret";
+  return {};
+}
+
 web_response json_of(const lti::web_settings& pages, const web_session& s, const live_progress& p) {
   const auto& cats = pages.catalogs ? *pages.catalogs : i18n::source_only();
   auto tr = [&](const char* msgid, const i18n::args& args = {}) {
@@ -30,6 +41,19 @@ web_response json_of(const lti::web_settings& pages, const web_session& s, const
     smp = tr(N_("The check failed: the secrets did not match (a typo, or someone in between)."));
   else if (p.smp == "aborted")
     smp = tr(N_("The check was cancelled."));
+  // Where the student's own program shows the fingerprint, in its words when the bot knows it.
+  std::string where;
+  if (p.client == "Profanity")
+    where = tr(N_("In Profanity, /otr theirfp shows it."));
+  else if (p.client == "mcabber")
+    where = tr(N_("In mcabber, /otr fingerprint . shows it (the dot stands for this contact)."));
+  else if (p.client == "Pidgin")
+    where = tr(N_("In Pidgin, open the OTR menu of this conversation, choose Authenticate buddy, "
+                  "then Manual fingerprint verification."));
+  else
+    where = tr(N_("Your chat program shows it in its OTR or encryption details (Profanity: /otr "
+                  "theirfp; mcabber: /otr fingerprint .; Pidgin: the OTR menu, Authenticate "
+                  "buddy, Manual fingerprint verification)."));
   nlohmann::json out{
     {"step", p.step},
     {"step_number", step.step_number},
@@ -43,9 +67,11 @@ web_response json_of(const lti::web_settings& pages, const web_session& s, const
        ? std::string{}
        : tr(N_("The bot's fingerprint in this session: {fingerprint}. Your chat program shows "
                "the same one, unless someone sits in between."),
-            {{"fingerprint", p.fingerprint}})},
+            {{"fingerprint", p.fingerprint}}) + " " + where},
     {"smp", p.smp},
     {"smp_text", smp},
+    {"client", p.client},
+    {"page", page_for(p.step)},
     {"done", p.step == "completed"}};
   return {200, lti::body_kind::json, out.dump(), {}, {}, false, false};
 }

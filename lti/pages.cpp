@@ -2,6 +2,8 @@
 // rendered inner template). Every text is a msgid translated into the student's language.
 #include "lti/pages.hpp"
 
+#include "lti/page_templates.hpp"
+
 #include "i18n/text.hpp"
 
 #include <kainjow/mustache.hpp>
@@ -15,6 +17,7 @@ namespace {
 
 using kainjow::mustache::data;
 using kainjow::mustache::mustache;
+using namespace templates;
 
 /// What a student typed, shown back on a page: invalid UTF-8 (ICU substitutes it) and control
 /// characters become U+FFFD, so that no page carries bytes a browser would misread.
@@ -29,86 +32,6 @@ std::string shown(const std::string& typed) {
   return text.toUTF8String(out);
 }
 
-const char* layout = R"(<!DOCTYPE html>
-<html lang="{{lang}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{title}} - {{bot_title}}</title>
-{{#has_css}}<link rel="stylesheet" href="{{css_url}}">{{/has_css}}
-{{^has_css}}<style>
-*, *::before, *::after { box-sizing: border-box; }
-body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1d2433; }
-h1 { font-size: 1.5rem; } .step { background: #eef3fb; border-left: 4px solid #2f5fb3; padding: .5rem 1rem; }
-progress { width: 100%; } input, button { max-width: 100%; } form.inline { display: inline; } .error { background: #fdecea; border-left: 4px solid #b3261e; padding: .5rem 1rem; }
-.dev { background: #fff4d6; border: 2px dashed #a66a00; padding: .5rem 1rem; }
-.live { border-left: 4px solid #5b7a3a; padding: 0 1rem; } .live p:empty { display: none; }
-.wide { overflow-x: auto; } table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .25rem .5rem; border-bottom: 1px solid #ccd3e0; } tr.stuck { background: #fff4d6; }
-label { display: block; font-weight: 600; margin-top: 1rem; } input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; }
-button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; background: #2f5fb3; color: #fff; border: 0; border-radius: 4px; text-decoration: none; display: inline-block; }
-</style>{{/has_css}}
-</head>
-<body>
-{{#development}}<div class="dev" role="alert" id="dev"><p>{{dev_banner}}</p>
-{{#has_session}}<form method="post" action="/start_again" class="inline"><input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="start_again">{{start_again}}</button></form>{{/has_session}}
-{{^has_session}}<a class="button" id="start_again" href="/">{{start_again}}</a>{{/has_session}}</div>{{/development}}
-<h1>{{title}}</h1>
-{{#show_step}}<p class="step" id="step"><progress max="4" value="{{step_number}}"></progress><br><span id="step_text">{{step}}</span></p>{{/show_step}}
-{{#has_error}}<p class="error" id="error" role="alert">{{error}}</p>{{/has_error}}
-{{{content}}}
-{{#live}}<div id="live" class="live" aria-live="polite" data-progress="/progress?s={{token}}">
-<p id="live_encryption"></p><p id="live_fingerprint"></p><p id="live_smp"></p></div>
-<script src="/static/progress.js" defer></script>{{/live}}
-</body>
-</html>
-)";
-
-const char* index_page = R"(<p>{{intro}}</p>
-<ol><li>{{item1}}</li><li>{{item2}}</li><li>{{item3}}</li><li>{{item4}}</li></ol>
-{{#instructor}}<p id="instructor">{{instructor_note}} <a id="class_link" href="/class?s={{token}}">{{class_link}}</a></p>{{/instructor}}
-<a class="button" id="start" href="/enter_jid?s={{token}}">{{start}}</a>)";
-
-const char* enter_jid_page = R"(<p>{{intro}}</p>
-<form method="post" action="/enter_jid">
-<input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
-<label for="jid">{{label}}</label>
-<input type="text" id="jid" name="jid" value="{{jid}}" placeholder="{{placeholder}}" autocomplete="username" required>
-<button type="submit">{{button}}</button>
-</form>)";
-
-const char* jid_entered_page = R"(<p>{{intro}}</p>
-<ol><li>{{item1}}</li><li>{{item2}}</li><li>{{item3}}</li></ol>
-<a class="button" id="next" href="/ask_for_secret?s={{token}}">{{button}}</a>)";
-
-const char* ask_for_secret_page = R"(<p>{{intro}}</p>
-<form method="post" action="/ask_for_secret">
-<input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
-<label for="secret">{{label}}</label>
-<input type="password" id="secret" name="secret" autocomplete="off" required minlength="8">
-<button type="submit">{{button}}</button>
-</form>)";
-
-const char* enter_bot_secret_page = R"({{#completed}}<p id="done">{{done}}</p>{{/completed}}
-{{^completed}}<p>{{intro}}</p>
-<form method="post" action="/enter_bot_secret">
-<input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
-<label for="bot_secret">{{label}}</label>
-<input type="text" id="bot_secret" name="bot_secret" value="{{typed_code}}" autocomplete="off" required placeholder="XXXX-XXXX">
-<button type="submit">{{button}}</button>
-</form>
-<p><a href="/ask_for_secret?s={{token}}">{{other_secret}}</a></p>{{/completed}})";
-
-const char* error_page = R"(<p>{{intro}}</p>)";
-
-const char* class_page = R"(<p>{{intro}}</p>
-{{#has_rows}}<div class="wide"><table id="class">
-<thead><tr><th scope="col">{{h_student}}</th><th scope="col">{{h_jid}}</th><th scope="col">{{h_step}}</th><th scope="col">{{h_active}}</th><th scope="col">{{h_grade}}</th></tr></thead>
-<tbody>{{#rows}}<tr{{#stuck}} class="stuck"{{/stuck}}><td>{{student}}</td><td>{{jid}}</td><td>{{step}}{{#stuck}} <strong>{{stuck_label}}</strong>{{/stuck}}</td><td>{{active}}</td><td>{{grade}}{{#resend}}
-<form method="post" action="/class/resend" class="inline"><input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="grade" value="{{grade_id}}"><button type="submit">{{resend_label}}</button></form>{{/resend}}</td></tr>
-{{/rows}}</tbody></table></div>{{/has_rows}}
-{{^has_rows}}<p id="empty">{{empty}}</p>{{/has_rows}}
-<p><a href="/class?s={{token}}">{{refresh}}</a></p>)";
-
 data flag(bool b) { return b ? data::type::bool_true : data::type::bool_false; }
 
 /// The teacher view's rows, each in the instructor's language.
@@ -119,6 +42,7 @@ data class_rows(const page_view& v, const i18n::catalogs& cats) {
     data row;
     row.set("student", shown(r.student));
     row.set("jid", r.jid.empty() ? std::string{"-"} : r.jid);
+    row.set("client", r.client.empty() ? tr(N_("not known yet")) : r.client);
     page_view step;
     if (r.jid.empty())
       row.set("step", tr(N_("Not started: no Jabber ID yet")));
@@ -205,15 +129,6 @@ mustache& parsed(const char* text) {
   return it->second;
 }
 
-/// LTI 1.3's handoff page: the data lti13.js acts on (the pages allow no inline script), and
-/// what a browser without script can do.
-const char* handoff_page = R"(<p id="handoff_text">{{intro}}</p>
-<div id="lti13" data-action="{{action}}" data-target="{{target}}" data-origin="{{origin}}" data-key="{{key}}" data-value="{{value}}" data-next="{{next}}"></div>
-{{#is_get}}<form id="lti13_form" method="post" action="/lti13/launch"><input type="hidden" name="id_token" value="{{id_token}}"><input type="hidden" name="state" value="{{state}}"><input type="hidden" id="lti13_bind" name="lti13_bind" value=""></form>{{/is_get}}
-{{#is_put}}<noscript><a class="button" href="{{next}}">{{button}}</a></noscript>{{/is_put}}
-{{#is_window}}<a class="button" id="new_window" href="{{window_url}}" target="_blank" rel="noopener">{{button}}</a>{{/is_window}}
-<script src="/static/lti13.js" defer></script>)";
-
 void handoff(const page_view& v, data& d, std::string& title,
              const std::function<std::string(const char*)>& tr) {
   const auto& a = v.handoff;
@@ -272,7 +187,8 @@ std::string render(const page_view& v) {
       content = enter_jid_page;
       title = tr(N_("Your Jabber ID"));
       d.set("intro", tr(N_("Which Jabber ID (XMPP address) do you use in your chat program? The "
-                           "bot will add you as a contact and say hello.")));
+                           "bot will ask to add you as a contact; then say hello to it in your "
+                           "chat program, and it answers with what to do.")));
       d.set("label", tr(N_("Your Jabber ID")));
       d.set("placeholder", tr(N_("you@example.org")));
       d.set("button", tr(N_("Continue")));
@@ -282,8 +198,9 @@ std::string render(const page_view& v) {
       title = tr(N_("Add the bot"));
       d.set("intro", tr(N_("The bot {bot_jid} has asked to add {jid} as a contact. In your chat "
                            "program:")));
-      d.set("item1", tr(N_("accept the bot's contact request (and add it yourself if your program "
-                           "asks);")));
+      d.set("item1", tr(N_("accept the bot's contact request when your program shows it (in "
+                           "Profanity type /sub allow, in mcabber the /event ... accept line it "
+                           "shows you);")));
       d.set("item2", tr(N_("say hello to {bot_jid}: it will tell you what to do;")));
       d.set("item3", tr(N_("start an encrypted OTR conversation with it.")));
       d.set("button", tr(N_("I have started OTR")));
@@ -299,7 +216,7 @@ std::string render(const page_view& v) {
       break;
     case page::enter_bot_secret:
       content = enter_bot_secret_page;
-      title = tr(N_("The bot's code"));
+      title = v.completed ? tr(N_("Exercise complete")) : tr(N_("The bot's code"));
       d.set("done", tr(N_("Well done! You have completed the exercise: you set up an encrypted "
                           "conversation and checked that you talked to the bot.")));
       d.set("intro", tr(code_page_intro(v.lesson_step)));
@@ -316,6 +233,8 @@ std::string render(const page_view& v) {
                                {{"minutes", std::to_string(v.stuck_minutes)}}));
       d.set("h_student", tr(N_("Student")));
       d.set("h_jid", tr(N_("Jabber ID")));
+      d.set("h_client", tr(N_("Chat program")));
+      d.set("refreshed", tr(N_("This list updates itself every 15 seconds.")));
       d.set("h_step", tr(N_("Step")));
       d.set("h_active", tr(N_("Last progress")));
       d.set("h_grade", tr(N_("Grade")));
@@ -347,9 +266,13 @@ std::string render(const page_view& v) {
   // A teacher's page and the LTI 1.3 handoff show no step.
   d.set("show_step", flag(v.kind != page::class_view && v.kind != page::handoff));
   // The pages after the JID follow the lesson live (progress.js; without script, a reload).
-  d.set("live", flag(!v.token.empty() && !v.jid.empty() && !v.completed &&
-                     (v.kind == page::jid_entered || v.kind == page::ask_for_secret ||
-                      v.kind == page::enter_bot_secret)));
+  bool live = !v.token.empty() && !v.jid.empty() && !v.completed &&
+              (v.kind == page::jid_entered || v.kind == page::ask_for_secret ||
+               v.kind == page::enter_bot_secret);
+  d.set("live", flag(live));
+  // progress.js also keeps the teacher view up to date.
+  d.set("has_script", flag(live || (v.kind == page::class_view && !v.token.empty())));
+  d.set("lesson_step", v.lesson_step);
   d.set("jid", shown(v.jid));
   d.set("typed_code", shown(v.typed_code));
   auto error_args = names;
@@ -368,6 +291,9 @@ std::string render(const page_view& v) {
   d.set("development", flag(v.development));
   d.set("dev_banner", tr(N_("Development mode: no LMS launch, no grades. Never run this in production.")));
   d.set("start_again", tr(N_("Start again")));
+  d.set("start_again_shown", flag(v.kind != page::index));  // the first page has "Start"
+  d.set("dev_class", flag(v.development && !v.token.empty() && v.kind != page::class_view));
+  d.set("dev_class_link", tr(N_("See the teacher's view of the development class.")));
   d.set("has_session", flag(!v.token.empty()));
   d.set("content", parsed(content).render(d));
   return parsed(layout).render(d);

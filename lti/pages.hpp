@@ -24,6 +24,7 @@ struct class_row {
   bool stuck = false;       ///< no progress for the view's stuck_minutes
   std::string grade;        ///< "" (not a graded launch), "none" (not yet), "pending", "done", "failed"
   std::int64_t grade_id = 0;  ///< the outbox's id, to send a pending or failed grade again
+  std::string client;       ///< their chat program, once the bot knows it
 };
 
 /// Everything a page may show. Text is escaped by the templates.

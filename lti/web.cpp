@@ -319,7 +319,7 @@ caf::result<web_response> start_again(web_ptr self, const web_request& r) {
     [self, rp](caf::error& e) mutable {
       rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
     },
-    atoms::end_session_v, s.jid);
+    atoms::start_over_v, s.jid);
   return rp;
 }
 

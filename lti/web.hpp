@@ -68,6 +68,8 @@ struct web_state {
   std::map<std::string, std::pair<std::int64_t, int>> spoken;
   /// Per client address: when its current minute began, and its wrong admin tokens in it.
   std::map<std::string, std::pair<std::int64_t, int>> admin_failures;
+  /// Development mode: visits of "/" so far, each a student of the development class.
+  std::int64_t dev_visits = 0;
   std::shared_ptr<spdlog::logger> log;
 };
 

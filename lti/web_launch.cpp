@@ -102,8 +102,10 @@ caf::result<lti::web_response> dev_index(web_ptr self, const lti::web_request&) 
     return lti::error_page(st.cfg.pages, 400,
                            N_("Open this exercise from your course: it needs an LTI launch."));
   st.log->warn("development mode: a page opened without an LMS launch");
+  // Each visit is another student of the development class (the teacher view lists them).
   lti::launch mock;
-  mock.user_id = "development-user";
+  mock.user_id = "development-user-" + std::to_string(++st.dev_visits);
+  mock.person_name = "Development student " + std::to_string(st.dev_visits);
   mock.learner = true;
   mock.roles = {"Learner"};
   auto s = create_session(self, std::move(mock));

@@ -180,19 +180,26 @@ def main():
     ap.add_argument("directory", help="where the server keeps its files")
     ap.add_argument("--port", type=int, default=5222)
     ap.add_argument("--bot", default="bot@localhost:botpassword")
-    ap.add_argument("--student", default="student@localhost:studentpassword")
+    ap.add_argument("--student", action="append",
+                    help="a student account JID:PASSWORD (repeatable; default: two students)")
     ap.add_argument("--config-out", help="write an otrbot config for this server here")
     ap.add_argument("--web", default="127.0.0.1:5000", help="where the development pages listen")
     args = ap.parse_args()
-    accounts = dict(a.split(":", 1) for a in (args.bot, args.student))
+    students = args.student or ["student@localhost:studentpassword",
+                                "student2@localhost:student2password"]
+    accounts = dict(a.split(":", 1) for a in [args.bot] + students)
     if os.path.exists(args.directory):
         shutil.rmtree(args.directory)
     server = Prosody(args.directory, accounts, port=args.port)
     server.prepare()
     bot_jid, bot_pw = args.bot.split(":", 1)
-    student_jid, student_pw = args.student.split(":", 1)
+    whitelist = "".join(f'[whitelist."{s.split(":", 1)[0]}"]\nlocale = "en_GB"\n\n' for s in students)
     if args.config_out:
-        with open(args.config_out, "w") as f:
+        # It holds the bot's password: readable by its owner only (the bot warns otherwise).
+        if os.path.exists(args.config_out):
+            os.remove(args.config_out)
+        fd = os.open(args.config_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
             f.write(f"""# Written by scripts/devenv.py for the private development server.
 [xmpp]
 default_account = "{bot_jid}"
@@ -207,13 +214,10 @@ port = {server.port}
 scheduled_msg_say = false
 
 [bot.format_strings]
-# Lines such as the sign-out ("start a new one from the page for ...") point at the pages.
-project_name = "the otrbot development setup at http://{args.web}/"
+# Lines such as the sign-out ("start a new one from the page for ...") name the pages.
+project_name = "the otrbot development setup"
 
-[whitelist."{student_jid}"]
-locale = "en_GB"
-
-[lti]
+{whitelist}[lti]
 # Development mode: the pages work without an LMS launch (loopback only).
 enabled = false
 listen = "{args.web}"

@@ -32,7 +32,7 @@ class Mcabber:
         os.chmod(rc, 0o600)  # mcabber refuses a settings file others can read
         self.session = "mcabber-%d-%d" % (os.getpid(), id(self) % 100000)
         self.tmux = ["tmux", "-L", self.session]
-        subprocess.run(self.tmux + ["new-session", "-d", "-s", self.session, "-x", "250", "-y", "70",
+        subprocess.run(self.tmux + ["new-session", "-d", "-s", self.session, "-x", "400", "-y", "70",
                                     "env", "HOME=" + self.home, "TERM=xterm", "mcabber"],
                        check=True)
 

@@ -252,8 +252,31 @@ TEST_CASE("ending OTR before completion returns to awaiting OTR, with an explana
     auto l = at(step);
     auto fx = l.handle("otr_disabled");
     CHECK(l.step() == steps::awaiting_otr);
-    CHECK(lines(fx) == std::vector<msg>{msg::otr_ended_early, msg::how_to_start_otr});
+    CHECK(lines(fx) == std::vector<msg>{msg::otr_ended_early, msg::start_otr_again});
   }
+}
+
+TEST_CASE("after OTR ended early the student is given their own program's command to start it") {
+  for (auto [id, command] : {std::pair{clients::client::profanity, "/otr start"},
+                             std::pair{clients::client::mcabber, "/otr start ."}}) {
+    auto l = at(steps::encrypted);
+    l.client_known({id, "a program"});
+    auto fx = l.handle("otr_disabled");
+    REQUIRE(lines(fx) == std::vector<msg>{msg::otr_ended_early, msg::start_otr_again_command});
+    CHECK(std::get<say>(fx.back()).args.at("command") == command);
+  }
+}
+
+TEST_CASE("after a restart the session starts without a second greeting") {
+  auto l = make();
+  CHECK(lines(l.start({true, false})) == std::vector<msg>{msg::how_to_start_otr});
+}
+
+TEST_CASE("a first message that is OTR gets the greeting only: the lesson follows OTR") {
+  auto l = make();
+  CHECK(lines(l.start({false, true})) == std::vector<msg>{msg::greeting});
+  l.handle("otr_enabled");
+  CHECK(l.step() == steps::encrypted);
 }
 
 TEST_CASE("ending OTR after the code was sent says the code is still valid, not Step 1") {
@@ -359,8 +382,9 @@ TEST_CASE("a new OTR conversation after the verification began starts the authen
     REQUIRE(!fx.empty());
     if (from != steps::secret_known)  // from secret_known it comes back to where it was
       CHECK(std::get<status>(fx[0]) == status{from, steps::secret_known, "otr_enabled"});
-    CHECK(lines(fx) == std::vector<msg>{msg::encryption_on, msg::not_enough, msg::secret_known,
-                                        msg::how_to_authenticate});
+    // It was said when the secret arrived: now it is "still" known.
+    CHECK(lines(fx) == std::vector<msg>{msg::encryption_on, msg::not_enough,
+                                        msg::secret_still_known, msg::how_to_authenticate});
   }
   auto done = at(steps::completed);
   CHECK(done.handle("otr_enabled").empty());

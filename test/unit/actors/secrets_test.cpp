@@ -16,7 +16,7 @@ TEST_CASE("secrets are NFC-normalised and trimmed, so both sides type the same b
 TEST_CASE("weak secrets are refused with a reason") {
   CHECK(weakness("short") == "a secret needs at least 8 characters");
   CHECK(weakness("aaaabbbb") == "a secret needs at least 5 different characters");
-  CHECK(weakness("PassWord") == "that secret is one of the best-known passwords");
+  CHECK(weakness("PassWord") == "it is one of the best-known passwords");
   CHECK(weakness("12345678"));
   CHECK(weakness("\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9"));  // 4 characters, 8 bytes
 }

@@ -122,21 +122,68 @@ TEST_CASE("development mode: every page, the error page too, offers to start aga
   CHECK(render(v).find("start_again") == std::string::npos);
 }
 
+TEST_CASE("development mode: the first page has Start only, and every page links the class") {
+  page_view v;
+  v.kind = page::index;
+  v.development = true;
+  v.token = "tok";
+  auto html = render(v);
+  CHECK(html.find("id=\"start_again\"") == std::string::npos);
+  CHECK(html.find("id=\"start\"") != std::string::npos);
+  CHECK(html.find("<a id=\"dev_class\" href=\"/class?s=tok\">") != std::string::npos);
+  v.kind = page::class_view;
+  CHECK(render(v).find("id=\"dev_class\"") == std::string::npos);  // it is that page
+  v.development = false;
+  v.kind = page::index;
+  CHECK(render(v).find("dev_class") == std::string::npos);
+}
+
+TEST_CASE("a student's page holds what follows the step in <main>, marked with its step") {
+  page_view v;
+  v.kind = page::enter_bot_secret;
+  v.token = "tok";
+  v.jid = "s@example.org";
+  describe_step("encrypted", true, v);
+  v.error = "The check failed.";
+  auto html = render(v);
+  auto main = html.find("<main id=\"main\" data-step=\"encrypted\">");
+  REQUIRE(main != std::string::npos);
+  auto end = html.find("</main>");
+  // The step line, the error and the form are inside (progress.js swaps them); the live region,
+  // which screen readers follow, is outside, and so is the script.
+  for (const char* inside : {"id=\"step\"", "id=\"error\"", "name=\"bot_secret\""})
+    CHECK((html.find(inside) > main && html.find(inside) < end));
+  CHECK(html.find("id=\"live\"") > end);
+  CHECK(html.find("data-token=\"tok\"") > end);
+  v.completed = true;  // done: its own heading, not "The bot's code"
+  CHECK(render(v).find("<h1>Exercise complete</h1>") != std::string::npos);
+}
+
 TEST_CASE("the teacher view lists each student's step, progress and grade, names escaped") {
   page_view v;
   v.kind = page::class_view;
   v.token = "tok";
   v.csrf = "c1";
   v.stuck_minutes = 10;
-  v.rows = {{"Ada <b>Lovelace</b>", "ada@example.org", "smp_in_progress", 12, true, "none", 0},
-            {"u-2", "", "", -1, false, "", 0},
-            {"Grace", "grace@example.org", "completed", -1, false, "failed", 7},
-            {"Linus", "linus@example.org", "verified", 0, false, "pending", 8}};
+  v.rows = {{"Ada <b>Lovelace</b>", "ada@example.org", "smp_in_progress", 12, true, "none", 0,
+             "Profanity"},
+            {"u-2", "", "", -1, false, "", 0, {}},
+            {"Grace", "grace@example.org", "completed", -1, false, "failed", 7, {}},
+            {"Linus", "linus@example.org", "verified", 0, false, "pending", 8, {}}};
   auto html = render(v);
   CHECK(html.find("Ada &lt;b&gt;Lovelace&lt;/b&gt;") != std::string::npos);
   CHECK(html.find("<b>Lovelace") == std::string::npos);
   CHECK(html.find("Step 3 of 4") != std::string::npos);
-  CHECK(html.find("<tr class=\"stuck\">") != std::string::npos);
+  CHECK(html.find("<tr role=\"row\" class=\"stuck\">") != std::string::npos);
+  // The chat program of each student (why many get stuck), "not known yet" before the bot knows.
+  CHECK(html.find("<th scope=\"col\" role=\"columnheader\">Chat program</th>") != std::string::npos);
+  CHECK(html.find("data-label=\"Chat program\">Profanity</td>") != std::string::npos);
+  CHECK(html.find("data-label=\"Chat program\">not known yet</td>") != std::string::npos);
+  // Narrow screens get one block per student, each value labelled, not a sideways scroll;
+  // the list updates itself (progress.js).
+  CHECK(html.find("@media (max-width: 40rem)") != std::string::npos);
+  CHECK(html.find("<script src=\"/static/progress.js\" defer></script>") != std::string::npos);
+  CHECK(html.find("id=\"refreshed\"") != std::string::npos);
   CHECK(html.find("12 minutes ago") != std::string::npos);
   CHECK(html.find("just now") != std::string::npos);
   CHECK(html.find("Not started: no Jabber ID yet") != std::string::npos);
