@@ -34,7 +34,10 @@ void follow_live(session_ptr self, otr::event e) {
     case event::otr_disabled: live.encrypted = false; live.smp.clear(); break;
     case event::smp_started:
     case event::smp_question_used: live.smp = "running"; break;
-    case event::smp_aborted: live.smp = "aborted"; break;
+    case event::smp_aborted:  // an abort after a finished check (some clients send one) is no news
+      if (live.smp != "failed" && live.smp != "succeeded")
+        live.smp = "aborted";
+      break;
     case event::correct_secret_received: live.smp = "succeeded"; break;
     case event::incorrect_secret_received: live.smp = "failed"; break;
   }

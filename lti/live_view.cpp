@@ -41,19 +41,24 @@ web_response json_of(const lti::web_settings& pages, const web_session& s, const
     smp = tr(N_("The check failed: the secrets did not match (a typo, or someone in between)."));
   else if (p.smp == "aborted")
     smp = tr(N_("The check was cancelled."));
-  // Where the student's own program shows the fingerprint, in its words when the bot knows it.
+  // Where the student's own program shows the fingerprint, in its words when the bot knows it
+  // (the menu names are those of pidgin-otr 4.0.2 and Psi+'s OTR plugin 1.4.554).
   std::string where;
   if (p.client == "Profanity")
     where = tr(N_("In Profanity, /otr theirfp shows it."));
   else if (p.client == "mcabber")
     where = tr(N_("In mcabber, /otr fingerprint . shows it (the dot stands for this contact)."));
   else if (p.client == "Pidgin")
-    where = tr(N_("In Pidgin, open the OTR menu of this conversation, choose Authenticate buddy, "
-                  "then Manual fingerprint verification."));
+    where = tr(N_("In Pidgin, the OTR plugin's list of Known fingerprints shows it (Tools, "
+                  "Plugins, Off-the-Record Messaging, Configure Plugin)."));
+  else if (p.client == "Psi" || p.client == "Psi+")
+    where = tr(N_("In {client}, click the OTR button in this chat window, choose Authenticate "
+                  "contact, then Fingerprint verification."),
+               {{"client", p.client}});
   else
     where = tr(N_("Your chat program shows it in its OTR or encryption details (Profanity: /otr "
-                  "theirfp; mcabber: /otr fingerprint .; Pidgin: the OTR menu, Authenticate "
-                  "buddy, Manual fingerprint verification)."));
+                  "theirfp; mcabber: /otr fingerprint .; Pidgin: Known fingerprints in the OTR "
+                  "plugin's settings; Psi: Authenticate contact, Fingerprint verification)."));
   nlohmann::json out{
     {"step", p.step},
     {"step_number", step.step_number},

@@ -58,7 +58,18 @@ class Pages:
         return self.wait.until(self.ec.presence_of_element_located((self.by.CSS_SELECTOR, css)))
 
     def text(self, css):
-        return self.el(css).text
+        """The element's text; read again when the page's <main> was swapped meanwhile."""
+        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
+        def read(d):
+            try:
+                return (d.find_element(self.by.CSS_SELECTOR, css).text,)
+            except (NoSuchElementException, StaleElementReferenceException):
+                return None
+        return self.wait.until(read)[0]
+
+    def has(self, css):
+        return bool(self.d.find_elements(self.by.CSS_SELECTOR, css))
 
     def fill(self, css, value):
         field = self.el(css)
@@ -237,5 +248,113 @@ def test_the_page_follows_the_lesson_live_without_a_reload(prosody, run_bot, tmp
         # All of it happened on the same page: no navigation, no reload.
         assert page_before.is_displayed() and driver.current_url.split("?")[0].endswith("/enter_bot_secret")
         p.check_widths("live-step-4")
+    finally:
+        driver.quit()
+
+
+def test_the_instructions_and_the_form_follow_the_step_without_a_reload(prosody, run_bot, tmp_path):
+    """What the live page shows below its step line is the page of that step: the secret's form
+    when OTR starts or the secret was lost, Step 1's text after OTR ended, no old failure."""
+    from otr_peer import otr_student
+    from test_lms import PW
+    out = os.path.join(ARTIFACTS, "follow")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    driver = browser()
+    try:
+        p = Pages(driver, out)
+        p.launch(str(tmp_path / "launch.html"), base, launch_params())
+        p.click_to("#start", "/enter_jid")
+        p.fill("#jid", student)
+        p.click_to("button[type=submit]", "/jid_entered")
+        page = driver.find_element(p.by.TAG_NAME, "html")
+
+        async def chat():
+            s = await otr_student(prosody, student, PW, bot_jid)
+            s.say("hello")
+            await s.read_until("plain", "Step 1:")
+            s.start_otr()
+            await s.wait_otr("encrypted")
+            await s.read_until("encrypted", "Step 2:")
+            # The "Add the bot" page became the secret's page, in place (same document).
+            p.wait.until(lambda d: p.has("#secret"))
+            assert "Step 2 of 4" in p.text("#step") and "contact request" not in p.text("#main")
+            assert driver.current_url.split("?")[0].endswith("/ask_for_secret")
+            assert not gone(page)
+            p.check_widths("follow-step-2")
+            p.fill("#secret", SECRET)
+            p.click_to("button[type=submit]", "/enter_bot_secret")
+            await s.read_until("encrypted", "Step 3:")
+            # The secret typed into the chat: the bot forgets it; the page asks for a new one.
+            s.say(SECRET)
+            await s.read_until("encrypted", "I have forgotten that secret")
+            p.wait.until(lambda d: p.has("#secret"))
+            assert "Step 2 of 4" in p.text("#step") and not p.has("#bot_secret")
+            p.fill("#secret", "seven blue owls whisper")
+            p.click_to("button[type=submit]", "/enter_bot_secret")
+            await s.read_until("encrypted", "Step 3:")
+            s.authenticate("not the same words")
+            await s.wait_otr("smp_failed")
+            # (potr sends an SMP abort after the failure: the page still says it failed)
+            p.wait.until(lambda d: "The check failed" in p.text("#live_smp"))
+            # A new secret: the failure was about the old one and is no longer shown.
+            p.click_to("#main a[href^='/ask_for_secret']", "/ask_for_secret")
+            p.fill("#secret", "four green frogs singing")
+            p.click_to("button[type=submit]", "/enter_bot_secret")
+            await s.read_until("encrypted", "Step 3:")
+            p.wait.until(lambda d: "is encrypted with OTR" in p.text("#live_encryption"))
+            assert p.text("#live_smp") == ""
+            code_page = driver.find_element(p.by.TAG_NAME, "html")
+            # OTR ended: Step 1's words below "Step 1 of 4", on the same page.
+            s.end_otr()
+            await s.read_until("plain", "To go on, start the encrypted OTR conversation")
+            p.wait.until(lambda d: "Step 1 of 4" in p.text("#step"))
+            p.wait.until(lambda d: "First start an encrypted OTR conversation" in p.text("#main"))
+            assert not gone(code_page)
+            p.check_widths("follow-step-1-again")
+            await s.logout()
+        asyncio.run(chat())
+    finally:
+        driver.quit()
+
+
+def test_the_teacher_view_fits_a_phone_and_updates_itself(prosody, run_bot, tmp_path):
+    """Development mode's class (no LMS needed): at 390 px each student is a block, nothing
+    scrolls sideways, the page's box included; a new student appears without a reload."""
+    from lms import WebStudent
+    from test_lms import through_the_pages
+    out = os.path.join(ARTIFACTS, "class")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    bot, bot_jid, base = web_bot(prosody, run_bot, lti_extra="enabled = false")
+    visits = []
+
+    def visit():
+        web = WebStudent(base)
+        web._remember(web.http.get(base + "/", timeout=30))
+        through_the_pages(web, fresh_account(prosody, "a-student-with-a-rather-long-name"))
+        visits.append(web)
+    visit()
+    visit()
+    driver = browser()
+    try:
+        p = Pages(driver, out)
+        driver.get(base + "/class?s=" + urllib.parse.quote(visits[0].token))
+        rows = lambda: driver.find_elements(p.by.CSS_SELECTOR, "#class tbody tr")
+        p.wait.until(lambda d: len(rows()) == 2)
+        assert "not known yet" in p.text("#class")  # the chat program column
+        p.check_widths("class")
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": True})
+        box = driver.execute_script(
+            "const b = document.querySelector('.wide'); return [b.scrollWidth, b.clientWidth];")
+        assert box[0] <= box[1], "the class table scrolls sideways at 390 px: %r" % box
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        page = driver.find_element(p.by.TAG_NAME, "html")
+        visit()  # a third student: the open view lists them by itself
+        p.wait.until(lambda d: len(rows()) == 3)
+        assert not gone(page)
     finally:
         driver.quit()

@@ -4,6 +4,8 @@ import asyncio
 import html
 import re
 
+import lxml.html
+
 import requests
 
 from harness import fresh_account
@@ -11,12 +13,15 @@ from lms import OutcomeService, WebStudent, launch_params, sign
 from test_lms import PW, SECRET, do_lesson_in_chat, through_the_pages, web_bot
 
 
-def rows(page):
-    """(student, jid, step, last progress, grade) per table row, as the teacher reads them."""
+def rows(page, with_client=False):
+    """(student, jid, step, last progress, grade) per table row, as the teacher reads them (the
+    chat program after the JID when `with_client`), read by a strict HTML parser."""
     out = []
-    for row in re.findall(r"<tr(?: class=\"stuck\")?><td>(.*?)</tr>", page, re.S):
-        cells = re.split(r"</td><td>", row)
-        out.append(tuple(" ".join(html.unescape(re.sub(r"<[^>]+>", "", c)).split()) for c in cells[:5]))
+    for tr in lxml.html.fromstring(page).xpath('//table[@id="class"]/tbody/tr'):
+        cells = [" ".join(td.text_content().split()) for td in tr.xpath("./td")]
+        labels = [td.get("data-label") for td in tr.xpath("./td")]
+        assert labels == ["Student", "Jabber ID", "Chat program", "Step", "Last progress", "Grade"]
+        out.append(tuple(cells if with_client else cells[:2] + cells[3:]))
     return out
 
 
@@ -50,6 +55,8 @@ def test_an_instructor_sees_the_class_and_sends_a_refused_grade_again(prosody, r
         assert ("Bob Late", "-", "Not started: no Jabber ID yet", "-",
                 "No grade (not a graded launch)") in listed, listed
         assert len(listed) == 2
+        # The bot does not know Ada's program yet (her client has not said which it is).
+        assert rows(teacher.last.text, with_client=True)[0][2] == "not known yet"
         assert "&lt;b&gt;" in teacher.last.text  # the name the LMS sent, escaped
         # Ada opens the exercise again (a new visit, no JID in it): her row still has her JID.
         again = WebStudent(base)
@@ -89,3 +96,23 @@ def test_an_instructor_sees_the_class_and_sends_a_refused_grade_again(prosody, r
         assert SECRET not in bot.log
     finally:
         lms.close()
+
+
+def test_development_mode_shows_its_class_to_every_visit(prosody, run_bot):
+    """Without an LMS: each visit of the pages is a student of the development class, and the
+    banner's link shows it (there is no instructor's launch to try the teacher view with)."""
+    first, second = fresh_account(prosody, "student"), fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot, lti_extra="enabled = false")
+    visits = []
+    for jid in (first, second):
+        web = WebStudent(base)
+        r = web._remember(web.http.get(base + "/", timeout=30))
+        assert 'id="dev_class"' in r.text
+        through_the_pages(web, jid)
+        visits.append(web)
+    view = visits[0].get("/class")
+    assert view.status_code == 200, view.text
+    listed = rows(view.text)
+    assert sorted(r[:2] for r in listed) == [("Development student 1", first),
+                                             ("Development student 2", second)]
+    assert 'id="dev_class"' not in view.text  # the link is not on the page it leads to

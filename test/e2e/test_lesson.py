@@ -20,8 +20,9 @@ def lesson_bot(prosody, run_bot, students, extra="", env=None):
     return bot, bot_jid
 
 
-async def to_encrypted(s, greeted=True):
-    """Plaintext hello, then OTR: the bot explains each step."""
+async def to_encrypted(s, greeted=True, again=False):
+    """Plaintext hello, then OTR: the bot explains each step (`again`: a new OTR conversation
+    in the same session, so the bot *still* has the secret)."""
     if greeted:
         s.say("hello")
         await s.expect("plain", startswith="Hello! I am OTR Bot")
@@ -33,7 +34,8 @@ async def to_encrypted(s, greeted=True):
     await s.expect("encrypted", startswith="Well done: this conversation is now encrypted")
     await s.expect("encrypted", startswith="But encryption alone")
     # The secret is already known (default_secret): straight to authentication.
-    await s.expect("encrypted", startswith="I have received your secret")
+    await s.expect("encrypted", startswith="I still have the secret" if again
+                   else "I have received your secret")
     await s.expect("encrypted", startswith="Step 3: authenticate me")
 
 
@@ -177,8 +179,9 @@ def test_ending_otr_midway_returns_to_step_1_and_otr_can_restart(prosody, run_bo
         await to_encrypted(s)
         s.end_otr()
         await s.expect("plain", startswith="The encrypted conversation has ended, before we were done")
-        await s.expect("plain", startswith="Step 1:")
-        await to_encrypted(s, greeted=False)
+        # How to start it again, not Step 1's key generation a second time.
+        await s.expect("plain", startswith="To go on, start the encrypted OTR conversation with me again")
+        await to_encrypted(s, greeted=False, again=True)
         await verify(s)
         await s.logout()
 
@@ -320,7 +323,7 @@ def test_a_student_who_went_offline_gets_readable_replies_when_back(prosody, run
         again = await otr_student(prosody, student, PW, bot_jid)
         again.say("hi again")
         await again.expect("plain", startswith="Step 1:")
-        await to_encrypted(again, greeted=False)
+        await to_encrypted(again, greeted=False, again=True)
         await again.logout()
 
     asyncio.run(scenario())
@@ -337,9 +340,9 @@ def test_a_new_client_writing_in_plaintext_during_otr_gets_readable_replies(pros
         new = await otr_student(prosody, student, PW, bot_jid)
         new.say("hello from my phone")
         await new.expect("plain", startswith="The encrypted conversation has ended")
+        await new.expect("plain", startswith="To go on, start the encrypted OTR conversation")
         await new.expect("plain", startswith="Step 1:")
-        await new.expect("plain", startswith="Step 1:")
-        await to_encrypted(new, greeted=False)
+        await to_encrypted(new, greeted=False, again=True)
         await verify(new)
         await old.logout()
         await new.logout()
@@ -427,7 +430,7 @@ def test_lines_typed_for_the_encrypted_step_are_dropped_when_otr_ends(prosody, r
         s.start_otr()
         await s.read_until("encrypted", "Well done: this conversation is now encrypted")
         s.end_otr()  # the next line ("But encryption alone ...") is still being typed
-        lines = await s.read_until("plain", "Step 1:")
+        lines = await s.read_until("plain", "To go on, start the encrypted OTR conversation")
         assert [kind for kind, _ in lines] == ["plain", "plain"], lines
         assert lines[0][1].startswith("The encrypted conversation has ended")
         s.say("help")

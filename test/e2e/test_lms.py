@@ -275,7 +275,10 @@ def test_a_finished_development_student_starts_again_without_a_restart(prosody, 
     old_token = web.token
     r = web.post("/start_again")
     assert web.last.url == base + "/" and 'id="start"' in r.text and "Step 0 of 4" in web.step()
-    bot.wait_for_log(r"session of %s ended" % re.escape(student))
+    assert 'id="start_again"' not in r.text  # the first page has "Start", not both
+    bot.wait_for_log(r"session of %s ended \(development mode: the student starts again\)"
+                     % re.escape(student))
+    assert "ended by the admin API" not in bot.log
     assert web.token != old_token
     assert requests.get(base + "/enter_jid", params={"s": old_token}, timeout=30).status_code == 403
     # The same student goes through the whole lesson again, with a new key.
