@@ -2,6 +2,7 @@
 pages are, and Ctrl-C (SIGINT to its process group, as a terminal sends it) leaves
 nothing running."""
 import os
+import re
 import signal
 import subprocess
 import time
@@ -63,6 +64,15 @@ def test_run_sh_starts_everything_and_ctrl_c_stops_everything(tmp_path):
         # The banner puts the pages' address beside the chat instructions.
         assert "1. Open the exercise's pages: http://%s/" % web in text
         assert "student@localhost" in text and "Ctrl-C" in text
+        # Two student accounts to try the class with, and where the teacher's view is.
+        assert "student2@localhost" in text and "teacher's view" in text
+        # run.sh's own settings file holds the bot's password: its owner's only, no warning.
+        assert os.stat(os.path.join(state, "otrbot.toml")).st_mode & 0o077 == 0
+        assert "can be read by every user" not in text
+        # The lines name the development setup, not a URL.
+        with open(os.path.join(state, "otrbot.toml")) as f:
+            assert 'project_name = "the otrbot development setup"' in f.read()
+        assert re.search(r"otrbot built in \d+ s", text), text
         assert requests.get("http://%s/is_up" % web, timeout=30).text == "OK"
         started = processes_mentioning(state)
         commands = " ".join(cmd for _, cmd in started.values())
