@@ -169,8 +169,8 @@ std::string_view pattern(msg id) {
              "\"Authenticate contact\", then \"Shared secret\", type the secret you entered on the "
              "page and confirm. If I am who I say I am, {client} will show me as verified.");
     case msg::start_otr_mcabber:
-      return N_("Step 1 in mcabber: mcabber starts with OTR switched off for every contact, so "
-             "first type /otrpolicy . manual (the dot stands for this contact), then /otr start . "
+      return N_("Step 1 in mcabber: at first OTR is switched off for every contact, so type "
+             "/otrpolicy . manual (the dot stands for this contact), then /otr start . "
              "in this chat. If mcabber answers that OTR is not enabled, add the line set otr = 1 "
              "to ~/.mcabber/mcabberrc and start mcabber again. (Type \"help\" at any time to see "
              "what to do next.)");

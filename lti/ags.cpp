@@ -1,6 +1,7 @@
 // AGS: client assertion, token request and answer, score.
 #include "lti/ags.hpp"
 
+#include "lti/json_members.hpp"
 #include "lti/lti13.hpp"
 #include "lti/oauth1.hpp"
 
@@ -42,9 +43,9 @@ std::optional<access_token> read_token_response(const std::string& body, std::in
     why = "the token endpoint's token is not a bearer token";
     return std::nullopt;
   }
-  std::int64_t lifetime = 3600;
-  if (auto e = j.find("expires_in"); e != j.end() && e->is_number())
-    lifetime = e->is_number_integer() ? e->get<std::int64_t>() : static_cast<std::int64_t>(e->get<double>());
+  // Seconds, at most a year: a lifetime that would overflow the clock is no lifetime.
+  std::int64_t lifetime =
+    json_members::integer_member(j, "expires_in", 0, 365 * 24 * 3600).value_or(3600);
   return access_token{token->get<std::string>(), now + std::max<std::int64_t>(0, lifetime - 60)};
 }
 

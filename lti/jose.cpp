@@ -1,6 +1,8 @@
 // RS256 JWTs and RSA JWKs over OpenSSL 3's EVP.
 #include "lti/jose.hpp"
 
+#include "lti/json_members.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -14,6 +16,8 @@
 
 namespace otrbot::jose {
 namespace {
+
+using json_members::string_member;
 
 constexpr int min_rsa_bits = 2048;
 
@@ -54,13 +58,6 @@ std::optional<nlohmann::json> json_part(std::string_view part) {
 }
 
 } // namespace
-
-std::string string_member(const nlohmann::json& j, const std::string& name) {
-  if (!j.is_object())
-    return {};
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string{};
-}
 
 std::string base64url_encode(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');

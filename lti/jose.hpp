@@ -46,9 +46,6 @@ nlohmann::json public_jwk(const key& k, const std::string& kid);
 /// named), else nullptr and `why`.
 key key_from_jwk(const nlohmann::json& jwk, std::string& why);
 
-/// The string member `name` of a JSON object ("" when absent or not a string).
-std::string string_member(const nlohmann::json& j, const std::string& name);
-
 /// header.claims.signature, signed with RS256 (`header` gets "alg": "RS256" and "typ": "JWT").
 std::string sign_rs256(const key& k, nlohmann::json header, const nlohmann::json& claims);
 

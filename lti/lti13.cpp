@@ -3,6 +3,7 @@
 
 #include "actors/secrets.hpp"
 #include "i18n/mark.hpp"
+#include "lti/json_members.hpp"
 
 #include <algorithm>
 
@@ -11,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& j, const std::string& name) { return jose::string_member(j, name); }
+std::string str(const json& j, const std::string& name) { return json_members::string_member(j, name); }
 
 const json* object(const json& j, const std::string& name) {
   auto it = j.find(name);
@@ -25,10 +26,7 @@ const json* claim_object(const json& claims, const char* name) {
 }
 
 std::optional<std::int64_t> number(const json& j, const char* name) {
-  auto it = j.find(name);
-  if (it == j.end() || !it->is_number())
-    return std::nullopt;
-  return it->is_number_integer() ? it->get<std::int64_t>() : static_cast<std::int64_t>(it->get<double>());
+  return json_members::integer_member(j, name);
 }
 
 /// A refusal: `msgid` for the page (translated), `detail` for the log.
@@ -94,7 +92,7 @@ std::optional<platform> decode_platform(const std::string& text) {
     for (const auto& id : *d)
       if (id.is_string())
         p.deployment_ids.insert(id.get<std::string>());
-  p.fixed_deployments = j.value("fixed_deployments", false);
+  p.fixed_deployments = json_members::boolean_member(j, "fixed_deployments").value_or(false);
   if (p.issuer.empty() || p.client_id.empty() || p.auth_login_url.empty() || p.key_set_url.empty())
     return std::nullopt;
   return p;

@@ -4,6 +4,7 @@
 #include "actors/errors.hpp"
 #include "actors/logging.hpp"
 #include "lti/http_client.hpp"
+#include "lti/json_members.hpp"
 #include "lti/registration.hpp"
 
 #include <nlohmann/json.hpp>
@@ -23,7 +24,7 @@ bool has_kid(const std::string& jwks, const std::string& kid) {
   if (j.is_discarded() || !j.is_object() || !j.contains("keys") || !j["keys"].is_array())
     return false;
   for (const auto& k : j["keys"])
-    if (k.is_object() && k.value("kid", std::string{}) == kid)
+    if (json_members::string_member(k, "kid") == kid)  // (a kid that is no string never matches)
       return true;
   return false;
 }

@@ -1,6 +1,8 @@
 // Dynamic registration: configuration, request, answer.
 #include "lti/registration.hpp"
 
+#include "lti/json_members.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -9,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string str(const json& j, const char* name) { return jose::string_member(j, name); }
+std::string str(const json& j, const char* name) { return json_members::string_member(j, name); }
 
 } // namespace
 

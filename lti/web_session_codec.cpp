@@ -1,6 +1,8 @@
 // Web sessions as JSON.
 #include "lti/web_session_codec.hpp"
 
+#include "lti/json_members.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace otrbot::lti {
@@ -23,7 +25,7 @@ std::string encode_session(const web_session& s) {
 
 std::optional<web_session> decode_session(const std::string& text) {
   auto j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || j.value("v", 0) != 1)
+  if (j.is_discarded() || !j.is_object() || json_members::integer_member(j, "v") != 1)
     return std::nullopt;
   try {
     web_session s;
@@ -31,8 +33,12 @@ std::optional<web_session> decode_session(const std::string& text) {
     s.csrf = j.at("csrf").get<std::string>();
     s.jid = j.at("jid").get<std::string>();
     s.locale = j.at("locale").get<std::string>();
-    s.wrong_codes = j.at("wrong_codes").get<int>();
-    s.expires = j.at("expires").get<std::int64_t>();
+    auto wrong_codes = json_members::integer_member(j, "wrong_codes", 0, std::numeric_limits<int>::max());
+    auto expires = json_members::integer_member(j, "expires");
+    if (!wrong_codes || !expires)
+      return std::nullopt;  // absent, not an integer, or out of range: not a session we wrote
+    s.wrong_codes = static_cast<int>(*wrong_codes);
+    s.expires = *expires;
     const auto& l = j.at("lms");
     s.lms.consumer_key = l.at("consumer_key").get<std::string>();
     s.lms.user_id = l.at("user_id").get<std::string>();

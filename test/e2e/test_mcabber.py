@@ -32,7 +32,7 @@ def test_a_mcabber_student_does_the_whole_lesson_with_the_bots_own_commands(pros
         bot.wait_for_log(re.escape(student) + r" uses mcabber")
         # Step 1 in mcabber's words (the bot asked mcabber which program it is, XEP-0092), and
         # what it says works as written.
-        client.wait_for(r"Step 1 in mcabber: mcabber starts with OTR switched off for every contact")
+        client.wait_for(r"Step 1 in mcabber: at first OTR is switched off for every contact")
         client.type("/otrpolicy . manual")
         client.type("/otr start .")
         client.wait_for(r"OTR: channel established")

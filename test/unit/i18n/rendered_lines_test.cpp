@@ -95,7 +95,7 @@ TEST_CASE("every shipped line reads without doubled words or articles, with samp
     for (const auto& names : {sample, development, named}) {
       auto values = i18n::with_defaults(cats, locale, names);
       values.insert({{"bot_jid", "helper@school.example"}, {"jid", "learner@school.example"},
-                     {"code", "PL2F-A3ZR"}, {"minutes", "5"}, {"seconds", "40"}, {"client", "Psi+"}, {"fingerprint", "6FF95742 5C05253E"}, {"expected", "8"}, {"typed", "7"},
+                     {"code", "PL2F-A3ZR"}, {"minutes", "5"}, {"seconds", "40"}, {"client", "Psi+"}, {"command", "/otr start"}, {"fingerprint", "6FF95742 5C05253E"}, {"expected", "8"}, {"typed", "7"},
                      {"reason", cats.text(locale, "a secret needs at least 8 characters")}});
       for (const auto& id : msgids) {
         auto line = cats.text(locale, id, values);

@@ -110,6 +110,9 @@ TEST_CASE("every claim that does not hold refuses the launch") {
   CHECK(check(with("exp", now - lti13::leeway + 1)).value);  // within the leeway
   CHECK(refusal(with("iat", now + lti13::leeway + 1)) == "the token was issued in the future (check the clocks)");
   CHECK(refusal(without("exp")) == "the token has no exp or iat");
+  // A time beyond any integer is no time (it once converted, undefined, to whatever).
+  CHECK(refusal(with("exp", 1.0e30)) == "the token has no exp or iat");
+  CHECK(refusal(with("iat", -1.0e30)) == "the token has no exp or iat");
   CHECK(refusal(with("nonce", "n-2")) == "the token's nonce is not this login's");
   CHECK(refusal(with(prefix + "deployment_id", "")) == "the token has no deployment_id");
   CHECK(refusal(with(prefix + "message_type", "LtiDeepLinkingRequest")) ==
