@@ -36,17 +36,33 @@ std::set<std::string> parse_roles(std::string_view roles) {
   while (pos <= roles.size()) {
     auto comma = roles.find(',', pos);
     auto role = trim_ows(roles.substr(pos, comma == std::string_view::npos ? roles.npos : comma - pos));
-    for (std::string_view prefix : {"urn:lti:role:ims/lis/", "urn:lti:instrole:ims/lis/",
-                                    "urn:lti:sysrole:ims/lis/",
-                                    "http://purl.imsglobal.org/vocab/lis/v2/membership#",
-                                    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#"})
+    // Context (membership) roles keep their bare name: only they say what someone is in this
+    // course. Institution and system roles get a scope ("institution:Instructor" is a teacher
+    // somewhere in the school, not necessarily in this course).
+    static constexpr std::pair<std::string_view, std::string_view> scopes[] = {
+      {"urn:lti:role:ims/lis/", ""},
+      {"http://purl.imsglobal.org/vocab/lis/v2/membership#", ""},
+      {"http://purl.imsglobal.org/vocab/lis/v2/membership/", ""},  // a sub-role: "Instructor#TeachingAssistant"
+      {"urn:lti:instrole:ims/lis/", "institution:"},
+      {"http://purl.imsglobal.org/vocab/lis/v2/institution/person#", "institution:"},
+      {"urn:lti:sysrole:ims/lis/", "system:"},
+      {"http://purl.imsglobal.org/vocab/lis/v2/system/person#", "system:"}};
+    std::string_view scope;
+    bool known = false;
+    for (auto [prefix, s] : scopes)
       if (role.starts_with(prefix)) {
         role.remove_prefix(prefix.size());
+        scope = s;
+        known = true;
         break;
       }
+    if (known && role.find('#') != std::string_view::npos)
+      role.remove_prefix(role.find('#') + 1);  // membership/Instructor#TeachingAssistant
     role = role.substr(0, role.find('/'));  // "TeachingAssistant/Grader" -> its main role
-    if (!role.empty())
-      out.emplace(role);
+    if (!role.empty() && (known || role.find(':') == std::string_view::npos))
+      out.emplace(std::string{scope} + std::string{role});
+    else if (!role.empty())
+      out.emplace(role);  // another vocabulary's URI: kept whole, it gives no rights
     if (comma == std::string_view::npos)
       break;
     pos = comma + 1;
@@ -114,11 +130,12 @@ launch_result validate_launch(std::string_view base_uri, const params& all,
 
 void set_roles(launch& l, std::string_view roles) {
   l.roles = parse_roles(roles);
-  l.learner = l.roles.contains("Learner") || l.roles.contains("Student");
-  l.instructor = false;
-  for (const char* r : {"Instructor", "Faculty", "TeachingAssistant", "ContentDeveloper",
-                        "Administrator", "Mentor", "Staff"})
-    l.instructor = l.instructor || l.roles.contains(r);
+  l.learner = l.roles.contains("Learner") || l.roles.contains("Student") ||
+              l.roles.contains("institution:Student") || l.roles.contains("institution:Learner");
+  // The teacher view shows every student's name and JID: only this course's instructors and
+  // teaching assistants see it. Mentors (observers, parents), content developers, and the
+  // school's staff, faculty or administrators without a role in the course do not.
+  l.instructor = l.roles.contains("Instructor") || l.roles.contains("TeachingAssistant");
 }
 
 } // namespace otrbot::lti

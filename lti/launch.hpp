@@ -65,9 +65,10 @@ launch_result validate_launch(std::string_view base_uri, const params& all,
                               std::int64_t now, nonce_store& nonces,
                               std::int64_t window_seconds = 300);
 
-/// Normalises LTI 1.1 role names: short names ("Learner"), LIS URNs
-/// ("urn:lti:role:ims/lis/Learner", "urn:lti:instrole:ims/lis/Student") and
-/// LIS v2 URIs ("http://purl.imsglobal.org/vocab/lis/v2/membership#Learner").
+/// Normalises LTI role names: context roles, as short names ("Learner"), LIS URNs
+/// ("urn:lti:role:ims/lis/Learner") or LIS v2 URIs (".../lis/v2/membership#Learner"), become
+/// the bare name; institution and system roles get a scope ("institution:Student",
+/// "system:Administrator").
 std::set<std::string> parse_roles(std::string_view roles);
 
 /// Sets roles, learner and instructor from a comma-separated role list (LTI 1.1's roles, or

@@ -25,8 +25,10 @@ const json* claim_object(const json& claims, const char* name) {
   return object(claims, std::string{claim_prefix} + name);
 }
 
+/// A NumericDate claim (exp, iat, nbf): seconds since 1970, up to 2^53 (so that differences of
+/// two of them never overflow).
 std::optional<std::int64_t> number(const json& j, const char* name) {
-  return json_members::integer_member(j, name);
+  return json_members::integer_member(j, name, 0, std::int64_t{1} << 53);
 }
 
 /// A refusal: `msgid` for the page (translated), `detail` for the log.
@@ -196,6 +198,9 @@ launch_check validate_id_token(const jose::compact& token, const platform& p, co
   }
   if (!jose::verify_rs256(token, key))
     return refuse(401, N_("the token's signature is wrong"));
+  // RFC 7515 4.1.11: extensions the bot must understand to accept the token; it knows none.
+  if (token.header.is_object() && token.header.contains("crit"))
+    return refuse(401, N_("the token needs extensions the bot does not know (crit)"));
   const auto& c = token.claims;
   if (str(c, "iss") != p.issuer)
     return refuse(401, N_("the token comes from another platform (iss)"));
@@ -208,6 +213,13 @@ launch_check validate_id_token(const jose::compact& token, const platform& p, co
     return refuse(401, N_("the token has expired"));
   if (*iat > now + leeway)
     return refuse(401, N_("the token was issued in the future (check the clocks)"));
+  if (*exp - *iat > max_token_lifetime)
+    return refuse(401, N_("the token is valid for too long (exp minus iat is over a day)"));
+  if (c.is_object() && c.contains("nbf")) {
+    auto nbf = number(c, "nbf");
+    if (!nbf || *nbf > now + leeway)
+      return refuse(401, N_("the token is not valid yet (nbf)"));
+  }
   if (expected_nonce.empty() || !secrets::constant_time_equal(str(c, "nonce"), expected_nonce))
     return refuse(401, N_("the token's nonce is not this login's"));
   verified_launch v;

@@ -76,6 +76,9 @@ constexpr std::int64_t login_lifetime = 600;
 /// grow the bot without bound.
 constexpr std::size_t max_pending_logins = 100'000;
 constexpr std::int64_t leeway = 60;
+/// The longest an id_token may be valid (exp - iat): platforms issue them for minutes, an hour at
+/// most; a token valid for years is refused.
+constexpr std::int64_t max_token_lifetime = 24 * 3600;
 
 /// What a valid id_token says.
 struct verified_launch {

@@ -193,6 +193,14 @@ def test_every_launch_that_cannot_be_trusted_is_refused_with_its_reason(prosody,
                 401, "future")
         refused(lambda l: platform.sign(dict(platform.claims(l.nonce), iss="https://elsewhere.example")),
                 401, "another platform")
+        # Not valid yet (nbf); valid for ten years; an extension the bot must understand (crit,
+        # which PyJWT signs as given); a time beyond any integer.
+        refused(lambda l: platform.sign(dict(platform.claims(l.nonce), nbf=now + 3600)), 401, "not valid yet")
+        refused(lambda l: platform.sign(dict(platform.claims(l.nonce), iat=now, exp=now + 10 * 365 * 86400)),
+                401, "valid for too long")
+        refused(lambda l: platform.sign(platform.claims(l.nonce), headers={"crit": ["exp"]}), 401,
+                "extensions the bot does not know")
+        refused(lambda l: platform.sign(dict(platform.claims(l.nonce), exp=1e30)), 401, "no exp or iat")
         # Not a resource link launch; not 1.3.0; the nonce of another login.
         refused(lambda l: platform.sign(dict(platform.claims(l.nonce), **{CLAIM + "message_type": "LtiDeepLinkingRequest"})),
                 400, "not a resource link launch")

@@ -107,12 +107,37 @@ TEST_CASE("required LTI fields are checked") {
 TEST_CASE("roles: short names, URNs and LIS v2 URIs") {
   CHECK(parse_roles("Learner") == std::set<std::string>{"Learner"});
   CHECK(parse_roles("urn:lti:role:ims/lis/Instructor, urn:lti:instrole:ims/lis/Student") ==
-        std::set<std::string>{"Instructor", "Student"});
+        std::set<std::string>{"Instructor", "institution:Student"});
+  CHECK(parse_roles("http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant,"
+                    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Instructor,"
+                    "urn:lti:sysrole:ims/lis/Administrator") ==
+        std::set<std::string>{"TeachingAssistant", "institution:Instructor", "system:Administrator"});
   CHECK(parse_roles("urn:lti:role:ims/lis/TeachingAssistant/Grader") ==
         std::set<std::string>{"TeachingAssistant"});
   CHECK(parse_roles("http://purl.imsglobal.org/vocab/lis/v2/membership#Learner") ==
         std::set<std::string>{"Learner"});
   CHECK(parse_roles("").empty());
+}
+
+TEST_CASE("only the course's instructors and teaching assistants are instructors") {
+  auto with = [](const char* roles) {
+    launch l;
+    set_roles(l, roles);
+    return l.instructor;
+  };
+  CHECK(with("Instructor"));
+  CHECK(with("urn:lti:role:ims/lis/TeachingAssistant/Grader"));
+  CHECK(with("http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"));
+  CHECK(with("http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"));
+  for (const char* not_teaching :
+       {"Mentor", "urn:lti:role:ims/lis/Mentor", "ContentDeveloper", "urn:lti:instrole:ims/lis/Instructor",
+        "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Faculty",
+        "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Staff",
+        "urn:lti:sysrole:ims/lis/Administrator", "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
+        "http://example.org/roles#Instructor"}) {
+    CAPTURE(not_teaching);
+    CHECK_FALSE(with(not_teaching));
+  }
 }
 
 TEST_CASE("an instructor launch, or one without outcome fields, gets no grade") {

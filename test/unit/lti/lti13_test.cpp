@@ -113,6 +113,12 @@ TEST_CASE("every claim that does not hold refuses the launch") {
   // A time beyond any integer is no time (it once converted, undefined, to whatever).
   CHECK(refusal(with("exp", 1.0e30)) == "the token has no exp or iat");
   CHECK(refusal(with("iat", -1.0e30)) == "the token has no exp or iat");
+  // nbf in the future beyond the leeway, a lifetime of years, and any crit are refused.
+  CHECK(refusal(with("nbf", now + lti13::leeway + 1)) == "the token is not valid yet (nbf)");
+  CHECK(refusal(with("nbf", "soon")) == "the token is not valid yet (nbf)");
+  CHECK(check(with("nbf", now - 10)).value);
+  CHECK(refusal(with("exp", now + 10 * 365 * 24 * 3600LL)) ==
+        "the token is valid for too long (exp minus iat is over a day)");
   CHECK(refusal(with("nonce", "n-2")) == "the token's nonce is not this login's");
   CHECK(refusal(with(prefix + "deployment_id", "")) == "the token has no deployment_id");
   CHECK(refusal(with(prefix + "message_type", "LtiDeepLinkingRequest")) ==
@@ -278,4 +284,15 @@ TEST_CASE("dynamic registration: the configuration is checked, the request names
   CHECK_FALSE(p->fixed_deployments);
   CHECK_FALSE(registration::registered_platform(*c, "{}", why));
   CHECK(registration::url_host("https://User@LMS.example.org:8443/x") == "lms.example.org");
+}
+
+TEST_CASE("an id_token that asks for extensions (crit) is refused, however well signed") {
+  auto token = jose::sign_rs256(platform_key(), {{"kid", "pk"}, {"crit", {"exp"}}}, claims());
+  std::string why;
+  auto t = jose::parse(token, why);
+  REQUIRE(t);
+  json jwks{{"keys", {jose::public_jwk(platform_key(), "pk")}}};
+  auto r = lti13::validate_id_token(*t, test_platform(), jwks, "n-1", now);
+  REQUIRE(r.error);
+  CHECK(r.error->message == std::string{"the token needs extensions the bot does not know (crit)"});
 }
