@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 
+#include <atomic>
 #include <mutex>
 #include <string_view>
 
@@ -195,8 +196,22 @@ void close_when_sent(Http::ResponseWriter& response, Async::Promise<ssize_t> sen
   auto peer = response.getPeer();
   if (!peer)
     return;
-  sent.then([peer](ssize_t) { close_connection(peer); },
-            [peer](std::exception_ptr) { close_connection(peer); });
+  // Once only: after the first shutdown the client closes, Pistache closes the descriptor, and
+  // its number may already belong to another connection.
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  auto close_once = [peer, done] {
+    if (!done->exchange(true))
+      close_connection(peer);
+  };
+  sent.then([close_once](ssize_t) { close_once(); },
+            [close_once](std::exception_ptr) { close_once(); });
+  // Pistache 0.0.5 resolves the promise that send() returns (a chained one) on its reactor
+  // thread without the promise's lock, so a continuation attached from this thread (an actor's)
+  // at that moment is lost: the answer went out, the connection stayed open, and the request
+  // pipelined behind it waited forever. The state itself is atomic: a promise already settled
+  // here is closed here.
+  if (sent.isFulfilled() || sent.isRejected())
+    close_once();
 }
 
 } // namespace otrbot::lti

@@ -64,12 +64,12 @@ lti13_client_actor::behavior_type lti13_client(lti13_client_actor::pointer self,
       req.url = url;
       auto body = json_exchange(cfg, req, "the platform's key set");
       if (!body) {
-        log->warn("{}", detail_of(body.error()));
+        log->warn("{}", logging::printable(detail_of(body.error())));
         if (it != sets->end())
           return it->second.json;  // the old set still verifies tokens signed with the old key
         return body.error();
       }
-      log->info("fetched the platform key set {}{}", url,
+      log->info("fetched the platform key set {}{}", logging::printable(url),
                 it == sets->end() ? "" : " again (a token named a key it did not have)");
       (*sets)[url] = cached_set{*body, it == sets->end() ? std::chrono::steady_clock::time_point{} : now};
       return *body;
@@ -104,9 +104,10 @@ lti13_client_actor::behavior_type lti13_client(lti13_client_actor::pointer self,
       auto platform = registration::registered_platform(*config, *answer, why);
       if (!platform)
         return make_error(ec::lms_unreachable, why);
+      // Every value here is the platform's own: printable, never a forged line or an escape.
       log->info("registered with the {}platform {} as client {}",
-                config->product_family_code.empty() ? "" : config->product_family_code + " ",
-                platform->issuer, platform->client_id);
+                config->product_family_code.empty() ? "" : logging::printable(config->product_family_code) + " ",
+                logging::printable(platform->issuer), logging::printable(platform->client_id));
       return lti13::encode_platform(*platform);
     },
   };

@@ -13,6 +13,14 @@ using nlohmann::json;
 
 std::string str(const json& j, const char* name) { return json_members::string_member(j, name); }
 
+/// No control characters, spaces or DEL: an identifier or URL the bot keeps, shows and logs.
+bool plain(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    auto u = static_cast<unsigned char>(ch);
+    return u > 0x20 && u != 0x7f;
+  });
+}
+
 } // namespace
 
 std::string url_host(const std::string& url) {
@@ -54,7 +62,7 @@ std::optional<platform_configuration> read_configuration(const std::string& body
                              {&c.token_endpoint, "token_endpoint"},
                              {&c.jwks_uri, "jwks_uri"},
                              {&c.registration_endpoint, "registration_endpoint"}})
-    if (url_host(*value).empty()) {
+    if (url_host(*value).empty() || !plain(*value)) {
       why = std::string{"the platform's OpenID configuration has no http(s) "} + name;
       return std::nullopt;
     }
@@ -113,8 +121,9 @@ std::string registration_request(const tool_description& tool) {
 std::optional<lti13::platform> registered_platform(const platform_configuration& config,
                                                    const std::string& answer, std::string& why) {
   auto j = json::parse(answer, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || str(j, "client_id").empty()) {
-    why = "the platform's registration answer has no client_id";
+  if (j.is_discarded() || !j.is_object() || str(j, "client_id").empty() || !plain(str(j, "client_id"))) {
+    why = "the platform's registration answer has no client_id (or one with spaces or control "
+          "characters)";
     return std::nullopt;
   }
   lti13::platform p;

@@ -143,8 +143,9 @@ void check_token(web_ptr self, reply rp, jose::compact token, lti13::platform p,
         auto jwks = nlohmann::json::parse(jwks_text, nullptr, false);
         auto check = lti13::validate_id_token(token, p, jwks, login.nonce, unix_now());
         if (check.error) {
-          self->state.log->warn("LTI 1.3 launch from {} refused ({}): {}", p.issuer,
-                                check.error->status, check.detail);
+          // The detail may quote the token's own header (its kid, its alg): made printable.
+          self->state.log->warn("LTI 1.3 launch from {} refused ({}): {}", logging::printable(p.issuer),
+                                check.error->status, logging::printable(check.detail));
           rp.deliver(refused(self, check.error->status, check.error->message.c_str(), locale));
           return;
         }
@@ -158,8 +159,8 @@ void check_token(web_ptr self, reply rp, jose::compact token, lti13::platform p,
         finish_launch(self, rp, std::move(*check.value), login.nonce);
       },
       [self, rp, url, locale](caf::error& e) mutable {
-        self->state.log->error("LTI 1.3 launch: no key set from {}: {}", url,
-                               detail_of(e).empty() ? caf::to_string(e) : detail_of(e));
+        self->state.log->error("LTI 1.3 launch: no key set from {}: {}", logging::printable(url),
+                               logging::printable(detail_of(e).empty() ? caf::to_string(e) : detail_of(e)));
         rp.deliver(refused(self, 502, N_("the bot could not fetch your platform's keys; try again"),
                            locale));
       });
@@ -175,7 +176,7 @@ caf::result<web_response> lti13_login(web_ptr self, const web_request& r) {
   std::string why;
   auto login = lti13::read_login(all, why);
   if (!login) {
-    st.log->warn("LTI 1.3 login refused (400): {}", why);
+    st.log->warn("LTI 1.3 login refused (400): {}", logging::printable(why));
     return refused(self, 400, N_("the login request is incomplete"));
   }
   const auto* p = lti13::find_platform(lti13_cfg(self).platforms, login->iss, login->client_id);
@@ -280,12 +281,12 @@ caf::result<web_response> lti13_launch(web_ptr self, const web_request& r) {
   auto pending = std::move(login);
   st.logins.erase(it);  // used once: a replayed launch finds no login
   if (!token) {
-    st.log->warn("LTI 1.3 launch refused (400): {}", why);
+    st.log->warn("LTI 1.3 launch refused (400): {}", logging::printable(why));
     return refused(self, 400, N_("the launch's token is not a signed JWT"), locale);
   }
   auto kid = lti13::signing_key_id(*token, why);
   if (!kid) {
-    st.log->warn("LTI 1.3 launch refused (401): {}", why);
+    st.log->warn("LTI 1.3 launch refused (401): {}", logging::printable(why));
     return refused(self, 401, N_("the token is not signed with RS256"), locale);
   }
   auto p = lti13_cfg(self).platforms.find(pending.platform);
@@ -347,7 +348,7 @@ caf::result<web_response> lti13_register(web_ptr self, const web_request& r) {
       },
       [self, rp](caf::error& e) mutable {
         self->state.log->error("LTI 1.3 registration failed: {}",
-                               detail_of(e).empty() ? caf::to_string(e) : detail_of(e));
+                               logging::printable(detail_of(e).empty() ? caf::to_string(e) : detail_of(e)));
         rp.deliver(lti::error_page(pages(self), 502, N_("The registration failed: {reason}."),
                                    N_("the platform could not be reached or refused it; the "
                                       "bot's log says why")));

@@ -125,7 +125,9 @@ def test_pipelined_requests_are_answered_in_order_or_the_connection_closes(bot_b
     # overtake it: the answers come in order, or, when the second arrived before the first was
     # answered, the connection closes after the first and the client sends the rest again.
     page = b"GET / HTTP/1.1\r\nHost: b\r\nConnection: keep-alive\r\n\r\n"
-    for _ in range(10):
+    # A hundred times: a lost close (Pistache's chained promise settled on its own thread while
+    # the bot attached to it) showed once in about 2,400 of these on a loaded machine.
+    for _ in range(100):
         with connect(base) as s:
             s.sendall(page + up)
             rest = bytearray()

@@ -283,6 +283,11 @@ TEST_CASE("dynamic registration: the configuration is checked, the request names
   CHECK(p->deployment_ids == std::set<std::string>{"7"});
   CHECK_FALSE(p->fixed_deployments);
   CHECK_FALSE(registration::registered_platform(*c, "{}", why));
+  // A forged log line or a terminal escape in what the platform calls itself is refused.
+  CHECK_FALSE(registration::registered_platform(*c, R"({"client_id":"c-9\r\nINFO forged"})", why));
+  auto crlf = config;
+  crlf["issuer"] = "https://lms.example.org/\x1b[2J";
+  CHECK_FALSE(registration::read_configuration(crlf.dump(), "https://lms.example.org/c", why));
   CHECK(registration::url_host("https://User@LMS.example.org:8443/x") == "lms.example.org");
 }
 
