@@ -56,4 +56,13 @@ profile identify(std::string_view software_name, std::string_view caps_node) {
   return {};
 }
 
+std::string_view start_otr_command(client c) {
+  switch (c) {
+    case client::profanity:
+    case client::poezio: return "/otr start";
+    case client::mcabber: return "/otr start .";
+    default: return {};
+  }
+}
+
 } // namespace otrbot::clients

@@ -22,4 +22,8 @@ struct profile {
 /// Dino, Conversations, Monal, Kaidan, Beagle IM, Siskin IM, Movim) are `without_otr`.
 profile identify(std::string_view software_name, std::string_view caps_node);
 
+/// The command that starts OTR in a program that has one ("/otr start ." in mcabber: the dot is
+/// the contact in the open chat); "" for a program started from a menu, or unknown.
+std::string_view start_otr_command(client c);
+
 } // namespace otrbot::clients

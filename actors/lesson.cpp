@@ -42,12 +42,8 @@ void step_three(context& c) {
 
 /// OTR ended: how to start it again (the student's client has its key already).
 void start_again(context& c) {
-  using clients::client;
-  static const std::map<client, std::string> command{{client::profanity, "/otr start"},
-                                                     {client::mcabber, "/otr start ."},
-                                                     {client::poezio, "/otr start"}};
-  if (auto it = command.find(c.client.id); it != command.end())
-    line(c, msg::start_otr_again_command, {{"command", it->second}});
+  if (auto command = clients::start_otr_command(c.client.id); !command.empty())
+    line(c, msg::start_otr_again_command, {{"command", std::string{command}}});
   else
     line(c, msg::start_otr_again);
 }

@@ -129,6 +129,16 @@ void terminate(manager_ptr self, const std::string& jid, const char* why, bool r
     .then([finish](bool) { finish(); }, [finish](caf::error&) { finish(); });
 }
 
+/// Ends the session of `jid` (any resource) as on timeout; false when it has none.
+bool end_if_running(manager_ptr self, const std::string& jid, const char* why) {
+  auto bare = xmpp::bare_of(jid);
+  if (!self->state.sessions.contains(bare))
+    return false;
+  terminate(self, bare, why);
+  return true;
+}
+
+
 /// The bot's own account: never a student (it would talk to itself).
 bool own(const session_manager_state& st, const std::string& bare) {
   return !st.cfg.session_defaults.account.empty() && bare == st.cfg.session_defaults.account;
@@ -465,19 +475,11 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     [self](atoms::class_status, const std::vector<std::string>& jids) {
       return manager_progress::class_status(self->state, jids);
     },
-    [self](atoms::end_session, const std::string& jid) -> bool {
-      auto bare = xmpp::bare_of(jid);
-      if (!self->state.sessions.contains(bare))
-        return false;
-      terminate(self, bare, "ended by the admin API");
-      return true;
+    [self](atoms::end_session, const std::string& jid) {
+      return end_if_running(self, jid, "ended by the admin API");
     },
-    [self](atoms::start_over, const std::string& jid) -> bool {
-      auto bare = xmpp::bare_of(jid);
-      if (!self->state.sessions.contains(bare))
-        return false;
-      terminate(self, bare, "development mode: the student starts again");
-      return true;
+    [self](atoms::start_over, const std::string& jid) {
+      return end_if_running(self, jid, "development mode: the student starts again");
     },
     [self](atoms::whitelist) -> std::vector<whitelist_entry> {
       std::vector<whitelist_entry> out;
