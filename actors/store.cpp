@@ -76,8 +76,12 @@ caf::result<T> answer(store_ptr self, const std::string& what, F run) {
 opened_store open_store(const std::string& path, const std::string& key_file,
                         const std::vector<std::pair<std::string, std::string>>& seed) {
   opened_store out;
+  auto key_path = key_file.empty() ? path + ".key" : key_file;
+  // Students' JIDs, open pages' tokens and the key of the codes: never readable by others.
+  for (const auto& notice : store::make_private({path, path + "-wal", path + "-shm", key_path}))
+    log()->warn("{}", notice);
   out.db = std::make_shared<store::database>(store::database::open(path));
-  out.key = store::store_key(key_file.empty() ? path + ".key" : key_file);
+  out.key = store::store_key(key_path);
   auto now = unix_now();
   try {
     out.db->seed(seed, now);

@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -220,6 +221,23 @@ database database::open(const std::string& path, int busy_timeout_ms) {
     throw open_error("store " + path + ": " + what);
   }
   return database(std::move(db), fd);
+}
+
+std::vector<std::string> make_private(const std::vector<std::string>& paths) {
+  std::vector<std::string> changed;
+  for (const auto& p : paths) {
+    struct stat st {};
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0)
+      continue;
+    char was[8];
+    std::snprintf(was, sizeof was, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    if (::chmod(p.c_str(), 0600) != 0)
+      throw open_error("store file " + p + " is readable by others (mode " + was +
+                       ") and cannot be made private (" + std::strerror(errno) + "): chmod 600 it");
+    changed.push_back("store file " + p + " was readable by others (mode " + std::string{was} +
+                      "): made 0600, as the bot makes its files");
+  }
+  return changed;
 }
 
 std::string store_key(const std::string& path) {

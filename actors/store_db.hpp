@@ -95,6 +95,11 @@ private:
 /// bytes in `path` (mode 0600), made when absent. Throws open_error.
 std::string store_key(const std::string& path);
 
+/// Makes each of `paths` that exists and that others may read or write private to the bot
+/// (0600), as the bot makes its own files; a restore under umask 022 leaves them 0644. Returns
+/// one sentence per file it changed, for the log.
+std::vector<std::string> make_private(const std::vector<std::string>& paths);
+
 /// The MAC under which a code is stored (hex HMAC-SHA256 of the code as the
 /// pages compare it: trimmed, upper case).
 std::string code_mac(const std::string& key, const std::string& code);

@@ -231,3 +231,21 @@ TEST_CASE("a code's HMAC is the same however the student types the code, and key
   CHECK(code_mac(key, "not a code!") != code_mac(key, "PL2F-A3ZR"));
   CHECK(derive_key(key, "codes") != derive_key(key, "web tokens"));
 }
+
+TEST_CASE("a database and key restored readable by others are made private, and said so") {
+  temp_dir d;
+  auto db = d.file("otrbot.db"), key = d.file("otrbot.db.key"), wal = d.file("otrbot.db-wal");
+  { database::open(db); }
+  (void)store_key(key);
+  for (const auto& p : {db, key})
+    ::chmod(p.c_str(), 0644);  // as a restore under umask 022 leaves them
+  auto said = make_private({db, wal, key, d.file("absent")});
+  REQUIRE(said.size() == 2);
+  CHECK(said[0].find("mode 0644") != std::string::npos);
+  for (const auto& p : {db, key}) {
+    struct stat st {};
+    REQUIRE(::stat(p.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0600);
+  }
+  CHECK(make_private({db, key}).empty());  // nothing to say the second time
+}
