@@ -13,6 +13,9 @@
 #include "lti/token.hpp"
 #include "lti/web_routes.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace otrbot::web_routes {
 namespace {
 
@@ -46,6 +49,19 @@ std::string origin_of(const std::string& url) {
   if (scheme == std::string::npos)
     return {};
   return url.substr(0, url.find_first_of("/?#", scheme + 3));
+}
+
+/// Whether a POST came from a page of the tool itself: the browser says so (Sec-Fetch-Site), or,
+/// from one that does not send that, its Origin is the tool's.
+bool from_own_page(web_ptr self, const web_request& r) {
+  if (!r.fetch_site.empty())
+    return r.fetch_site == "same-origin";
+  auto lower = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+  };
+  return !r.origin.empty() && lower(r.origin) == lower(origin_of(base_url(self, r)));
 }
 
 web_response refused(web_ptr self, int status, const char* reason, const std::string& locale = {}) {
@@ -256,7 +272,15 @@ caf::result<web_response> lti13_launch(web_ptr self, const web_request& r) {
   }
   auto& login = it->second;
   auto cookie = lti::value_of(r.lti13_cookies, cookie_prefix + state);
-  bool asked_storage = lti::count_of(form, "lti13_bind") > 0;
+  // The binding read from the platform's storage counts only when the tool's own page posted it
+  // (lti13.js on the handoff page): posted from elsewhere, it would log a victim's browser in as
+  // whoever made the state and id_token (login CSRF).
+  bool posted_binding = lti::count_of(form, "lti13_bind") > 0;
+  bool asked_storage = posted_binding && from_own_page(self, r);
+  if (posted_binding && !asked_storage)
+    st.log->warn("LTI 1.3 launch: a browser binding posted from another site (Origin {}, "
+                 "Sec-Fetch-Site {}) is ignored", logging::printable(r.origin),
+                 logging::printable(r.fetch_site));
   bool bound = (!cookie.empty() && secrets::constant_time_equal(cookie, login.bind)) ||
                (asked_storage && secrets::constant_time_equal(lti::value_of(form, "lti13_bind"), login.bind));
   if (!bound) {

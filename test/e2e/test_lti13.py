@@ -63,10 +63,15 @@ class Login:
         self.cookie = set_cookie.split(";")[0]
         self.cookie_attributes = [a.strip() for a in set_cookie.split(";")[1:]]
 
-    def launch(self, id_token, cookie=None, state=None):
-        return http().post(self.base + "/lti13/launch",
-                           data={"id_token": id_token, "state": state or self.state},
-                           headers={"Cookie": self.cookie if cookie is None else cookie},
+    def launch(self, id_token, cookie=None, state=None, bind=None, headers=None):
+        """The launch form post; `bind`: the lti13_bind field, as lti13.js sends it from the
+        platform's storage; `headers`: more request headers (Origin, Sec-Fetch-Site)."""
+        data = {"id_token": id_token, "state": state or self.state}
+        if bind is not None:
+            data["lti13_bind"] = bind
+        return http().post(self.base + "/lti13/launch", data=data,
+                           headers=dict({"Cookie": self.cookie if cookie is None else cookie},
+                                        **(headers or {})),
                            allow_redirects=False, timeout=30)
 
 
@@ -221,6 +226,20 @@ def test_every_launch_that_cannot_be_trusted_is_refused_with_its_reason(prosody,
         a, b = Login(base, platform), Login(base, platform)
         r = a.launch(platform.sign(platform.claims(b.nonce)), state=b.state)
         assert r.status_code == 401 and 'id="new_window"' in r.text
+        # Login CSRF: the binding posted from another site's page (an attacker's state, id_token
+        # and bind, posted from a victim's browser) is ignored; from the tool's own page it binds.
+        for evil in ({"Origin": "https://attacker.example", "Sec-Fetch-Site": "cross-site"},
+                     {"Origin": "https://attacker.example"}, {}):
+            d = Login(base, platform)
+            bind = d.cookie.split("=", 1)[1]
+            r = d.launch(platform.sign(platform.claims(d.nonce)), cookie="", bind=bind, headers=evil)
+            assert r.status_code == 401, (evil, r.status_code)
+        bot.wait_for_log(r"a browser binding posted from another site \(Origin https://attacker\.example")
+        for own in ({"Sec-Fetch-Site": "same-origin", "Origin": base}, {"Origin": base}):
+            d = Login(base, platform)
+            bind = d.cookie.split("=", 1)[1]
+            r = d.launch(platform.sign(platform.claims(d.nonce)), cookie="", bind=bind, headers=own)
+            assert r.status_code == 200, (own, r.status_code, refusal(r))
         # Without any cookie and without platform storage: the page offers a new window, whose
         # login starts again at this tool (a first-party cookie there).
         c = Login(base, platform)
