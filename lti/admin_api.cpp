@@ -27,6 +27,16 @@ web_response error_reply(int status, const std::string& message) {
 /// admin request from it is refused (429) until the minute is over.
 constexpr int max_admin_failures_per_minute = 10;
 
+/// Who sent the request: behind a trusted proxy (lti.trust_forwarded_headers), the right-most
+/// X-Forwarded-For entry, the one the proxy itself added; else the connection's address.
+std::string client_of(web_ptr self, const web_request& r) {
+  if (!self->state.cfg.pages.lti.trust_forwarded_headers || r.forwarded_for.empty())
+    return r.remote;
+  auto last = r.forwarded_for.substr(r.forwarded_for.rfind(',') + 1);
+  auto begin = last.find_first_not_of(" \t"), end = last.find_last_not_of(" \t");
+  return begin == std::string::npos ? r.remote : last.substr(begin, end - begin + 1);
+}
+
 /// 404 for everything when no token is set; 401 without the right one; 429
 /// for an address that has guessed too often (checked first: no oracle).
 std::optional<web_response> refuse(web_ptr self, const web_request& r) {
@@ -37,7 +47,10 @@ std::optional<web_response> refuse(web_ptr self, const web_request& r) {
   auto now = unix_now();
   if (failures.size() > 10000)  // bounded: forget the minutes that are over
     std::erase_if(failures, [now](const auto& f) { return now - f.second.first >= 60; });
-  auto& [start, count] = failures[r.remote];
+  // Behind the proxy every request comes from its address: counted per client, one client's
+  // guesses lock out that client only.
+  auto client = client_of(self, r);
+  auto& [start, count] = failures[client];
   if (now - start >= 60) {
     start = now;
     count = 0;
@@ -51,7 +64,7 @@ std::optional<web_response> refuse(web_ptr self, const web_request& r) {
   if (!bearer || !secrets::constant_time_equal(given, token)) {
     if (++count == max_admin_failures_per_minute)
       self->state.log->warn("admin API: {} wrong tokens from {} in a minute: refused for the rest "
-                            "of it", count, r.remote);
+                            "of it", count, logging::printable(client));
     auto reply = error_reply(401, "a valid bearer token is required");
     reply.bearer_challenge = true;
     return reply;

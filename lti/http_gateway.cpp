@@ -70,6 +70,7 @@ lti::web_request decode(const Rest::Request& req) {
   r.host = header(req, "Host");
   r.forwarded_proto = header(req, "X-Forwarded-Proto");
   r.forwarded_host = header(req, "X-Forwarded-Host");
+  r.forwarded_for = header(req, "X-Forwarded-For");
   r.origin = header(req, "Origin");
   r.fetch_site = header(req, "Sec-Fetch-Site");
   r.remote = req.address().host();

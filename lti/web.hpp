@@ -82,7 +82,7 @@ typename Inspector::result_type inspect(Inspector& f, web_request& x) {
   // The body holds secrets typed on the pages: never in a string rendering.
   return f(caf::meta::type_name("web_request"), x.method, x.path, caf::meta::omittable(), x.query,
            caf::meta::omittable(), x.body, caf::meta::omittable(), x.cookie_token, caf::meta::omittable(), x.lti13_cookies,
-           caf::meta::omittable(), x.authorization, x.host, x.forwarded_proto, x.forwarded_host, x.origin, x.fetch_site, x.remote);
+           caf::meta::omittable(), x.authorization, x.host, x.forwarded_proto, x.forwarded_host, x.forwarded_for, x.origin, x.fetch_site, x.remote);
 }
 
 template <class Inspector>

@@ -20,6 +20,7 @@ struct web_request {
   std::string host;            ///< Host
   std::string forwarded_proto; ///< X-Forwarded-Proto
   std::string forwarded_host;  ///< X-Forwarded-Host
+  std::string forwarded_for;   ///< X-Forwarded-For (a proxy's list of client addresses)
   std::string origin;          ///< Origin (browsers send it on every POST)
   std::string fetch_site;      ///< Sec-Fetch-Site ("same-origin", "cross-site", ...)
   std::string remote;          ///< the client's IP address (the proxy's, behind one)

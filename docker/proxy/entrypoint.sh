@@ -26,6 +26,9 @@ http {
   # lecture hall behind one NAT fits, a flood does not.
   limit_conn_zone \$binary_remote_addr zone=per_address:10m;
   limit_req_zone \$binary_remote_addr zone=requests:10m rate=20r/s;
+  # The admin API: a few requests a minute per address (the bot also counts wrong tokens per
+  # client, from the X-Forwarded-For this proxy sets).
+  limit_req_zone \$binary_remote_addr zone=admin:1m rate=30r/m;
   limit_conn_status 503;
   limit_req_status 429;
   server {
@@ -39,6 +42,18 @@ http {
     limit_conn per_address 256;
     limit_req zone=requests burst=400 nodelay;
     add_header Strict-Transport-Security "max-age=31536000" always;
+    location /admin/ {
+      limit_req zone=admin burst=10 nodelay;
+      set \$bot http://otrbot:5000;
+      proxy_pass \$bot;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host \$http_host;
+      proxy_set_header X-Forwarded-Proto https;
+      proxy_set_header X-Forwarded-Host \$http_host;
+      proxy_set_header X-Forwarded-For \$remote_addr;
+      proxy_read_timeout 90s;
+    }
     location / {
       set \$bot http://otrbot:5000;
       proxy_pass \$bot;
@@ -47,7 +62,7 @@ http {
       proxy_set_header Host \$http_host;
       proxy_set_header X-Forwarded-Proto https;
       proxy_set_header X-Forwarded-Host \$http_host;
-      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-For \$remote_addr;
       proxy_read_timeout 90s;
     }
   }

@@ -10,11 +10,11 @@ PW = "pw-for-tests"
 TOKEN = "admin-token-for-tests-0123456789"
 
 
-def admin_bot(prosody, run_bot, token=TOKEN, whitelist=()):
+def admin_bot(prosody, run_bot, token=TOKEN, whitelist=(), lti_extra=""):
     bot_jid = fresh_account(prosody, "bot")
     port = devenv.free_port()
     bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=whitelist, web_port=port,
-                             admin_token=token))
+                             admin_token=token, lti_extra=lti_extra))
     bot.wait_for_log(r"\[manager\] online")
     bot.wait_for_web(port)
     return bot, bot_jid, "http://127.0.0.1:%d/admin" % port
@@ -42,6 +42,23 @@ def test_a_missing_or_wrong_token_is_401(prosody, run_bot):
         assert r.headers["WWW-Authenticate"] == "Bearer"
         assert "error" in r.json()
     assert TOKEN not in bot.log
+
+
+def test_behind_a_trusted_proxy_wrong_tokens_lock_out_their_client_only(prosody, run_bot):
+    """The compose proxy sets X-Forwarded-For to the client's address: ten wrong tokens from one
+    client refuse that client for the minute, not everyone behind the proxy."""
+    bot, bot_jid, api = admin_bot(prosody, run_bot, lti_extra="trust_forwarded_headers = true")
+    guesser = {"X-Forwarded-For": "203.0.113.7"}
+    for _ in range(10):
+        r = requests.get(api + "/whitelist", headers=dict(auth("wrong"), **guesser), timeout=30)
+        assert r.status_code == 401
+    r = requests.get(api + "/whitelist", headers=dict(auth(), **guesser), timeout=30)
+    assert r.status_code == 429  # even with the right token, for the rest of the minute
+    # The admin, another client behind the same proxy, still gets in; a chain a client wrote
+    # itself counts by its right-most entry, the one the proxy added.
+    admin = {"X-Forwarded-For": "203.0.113.7, 198.51.100.2"}
+    assert requests.get(api + "/whitelist", headers=dict(auth(), **admin), timeout=30).status_code == 200
+    bot.wait_for_log(r"admin API: 10 wrong tokens from 203\.0\.113\.7 in a minute")
 
 
 def test_the_whitelist_and_sessions_through_the_api(prosody, run_bot):
