@@ -42,28 +42,21 @@ http {
     limit_conn per_address 256;
     limit_req zone=requests burst=400 nodelay;
     add_header Strict-Transport-Security "max-age=31536000" always;
+    # Every location passes to the bot with these (inherited: no location sets its own).
+    set \$bot http://otrbot:5000;
+    proxy_http_version 1.1;
+    proxy_set_header Connection "";
+    proxy_set_header Host \$http_host;
+    proxy_set_header X-Forwarded-Proto https;
+    proxy_set_header X-Forwarded-Host \$http_host;
+    proxy_set_header X-Forwarded-For \$remote_addr;
+    proxy_read_timeout 90s;
     location /admin/ {
       limit_req zone=admin burst=10 nodelay;
-      set \$bot http://otrbot:5000;
       proxy_pass \$bot;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$http_host;
-      proxy_set_header X-Forwarded-Proto https;
-      proxy_set_header X-Forwarded-Host \$http_host;
-      proxy_set_header X-Forwarded-For \$remote_addr;
-      proxy_read_timeout 90s;
     }
     location / {
-      set \$bot http://otrbot:5000;
       proxy_pass \$bot;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-      proxy_set_header Host \$http_host;
-      proxy_set_header X-Forwarded-Proto https;
-      proxy_set_header X-Forwarded-Host \$http_host;
-      proxy_set_header X-Forwarded-For \$remote_addr;
-      proxy_read_timeout 90s;
     }
   }
 }

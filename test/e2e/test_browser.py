@@ -20,6 +20,14 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 WIDTHS = (390, 1280)
 
 
+def artifacts(name):
+    """An empty folder for a test's screenshots, under OTRBOT_ARTIFACTS."""
+    out = os.path.join(ARTIFACTS, name)
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    return out
+
+
 def browser(prefs=None):
     """Headless Chromium through chromium-driver: a new profile, no network of its own;
     `prefs`: Chromium preferences (e.g. which cookies it keeps)."""
@@ -130,9 +138,7 @@ def launch_page(path, url, body):
 
 
 def test_a_student_goes_through_the_pages_in_chromium(prosody, run_bot, tmp_path):
-    out = os.path.join(ARTIFACTS, "pages")
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
+    out = artifacts("pages")
     lms = OutcomeService()
     student = fresh_account(prosody, "student")
     bot, bot_jid, base = web_bot(prosody, run_bot)
@@ -203,9 +209,7 @@ def test_a_student_goes_through_the_pages_in_chromium(prosody, run_bot, tmp_path
 def test_the_page_follows_the_lesson_live_without_a_reload(prosody, run_bot, tmp_path):
     from otr_peer import otr_student
     from test_lms import PW
-    out = os.path.join(ARTIFACTS, "live")
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
+    out = artifacts("live")
     student = fresh_account(prosody, "student")
     bot, bot_jid, base = web_bot(prosody, run_bot)
     driver = browser()
@@ -257,9 +261,7 @@ def test_the_instructions_and_the_form_follow_the_step_without_a_reload(prosody,
     when OTR starts or the secret was lost, Step 1's text after OTR ended, no old failure."""
     from otr_peer import otr_student
     from test_lms import PW
-    out = os.path.join(ARTIFACTS, "follow")
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
+    out = artifacts("follow")
     student = fresh_account(prosody, "student")
     bot, bot_jid, base = web_bot(prosody, run_bot)
     driver = browser()
@@ -325,9 +327,7 @@ def test_the_teacher_view_fits_a_phone_and_updates_itself(prosody, run_bot, tmp_
     scrolls sideways, the page's box included; a new student appears without a reload."""
     from lms import WebStudent
     from test_lms import through_the_pages
-    out = os.path.join(ARTIFACTS, "class")
-    shutil.rmtree(out, ignore_errors=True)
-    os.makedirs(out)
+    out = artifacts("class")
     bot, bot_jid, base = web_bot(prosody, run_bot, lti_extra="enabled = false")
     visits = []
 
