@@ -91,6 +91,13 @@ class Pages:
         self.d.get("file://" + page)
         self.el("#start")
 
+    def to_jid_entered(self, page, base, jid):
+        """A learner's launch, Start, and `jid` entered: the "Add the bot" page."""
+        self.launch(page, base, launch_params())
+        self.click_to("#start", "/enter_jid")
+        self.fill("#jid", jid)
+        self.click_to("button[type=submit]", "/jid_entered")
+
     def click_to(self, css, url_part):
         """Clicks and waits for the page at `url_part` to be loaded."""
         old = self.d.find_element(self.by.TAG_NAME, "html")
@@ -215,10 +222,7 @@ def test_the_page_follows_the_lesson_live_without_a_reload(prosody, run_bot, tmp
     driver = browser()
     try:
         p = Pages(driver, out)
-        p.launch(str(tmp_path / "launch.html"), base, launch_params())
-        p.click_to("#start", "/enter_jid")
-        p.fill("#jid", student)
-        p.click_to("button[type=submit]", "/jid_entered")
+        p.to_jid_entered(str(tmp_path / "launch.html"), base, student)
         p.click_to("#next", "/ask_for_secret")
         p.fill("#secret", SECRET)
         p.click_to("button[type=submit]", "/enter_bot_secret")
@@ -267,10 +271,7 @@ def test_the_instructions_and_the_form_follow_the_step_without_a_reload(prosody,
     driver = browser()
     try:
         p = Pages(driver, out)
-        p.launch(str(tmp_path / "launch.html"), base, launch_params())
-        p.click_to("#start", "/enter_jid")
-        p.fill("#jid", student)
-        p.click_to("button[type=submit]", "/jid_entered")
+        p.to_jid_entered(str(tmp_path / "launch.html"), base, student)
         page = driver.find_element(p.by.TAG_NAME, "html")
 
         async def chat():
