@@ -227,8 +227,7 @@ void check_lti13(report& r, const conf::settings& s) {
   if (!s.lti13.enabled)
     return;
   auto path = lti13::key_file_path(s);
-  auto platforms = std::to_string(s.lti13.platforms.size()) + " platform(s) in the settings" +
-                   (s.lti13.registration_invite.empty() ? "" : ", dynamic registration on");
+  auto platforms = std::to_string(s.lti13.platforms.size()) + " platform(s) in the settings";
   std::ifstream in(path);
   if (!in) {
     auto dir = std::filesystem::path{path}.parent_path();

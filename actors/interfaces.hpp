@@ -60,6 +60,7 @@ using store_actor = caf::typed_actor<
   caf::reacts_to<atoms::st_outcome, std::string, std::string, std::string, std::string>,
   caf::reacts_to<atoms::st_done, std::string, std::string>,
   caf::replies_to<atoms::st_nonce, std::string, std::string, std::int64_t>::with<bool>,
+  caf::replies_to<atoms::st_invite, std::string, std::int64_t, bool>::with<bool>,
   caf::replies_to<atoms::st_grade, store::grade>::with<std::int64_t>,
   caf::reacts_to<atoms::st_graded, store::grade>,
   caf::replies_to<atoms::st_grade, std::int64_t>::with<store::grade>,

@@ -1,6 +1,7 @@
 // otrbot's entry point: the command line (CLI11) and its subcommands.
 #include "actors/check_config.hpp"
 #include "actors/exit_code.hpp"
+#include "actors/invite_command.hpp"
 #include "actors/runclient.hpp"
 #include "i18n/tools.hpp"
 
@@ -36,6 +37,17 @@ int main(int argc, char** argv) {
   check_config->add_flag("--running", check.running,
                          "The bot runs: check that its pages answer on lti.listen instead of "
                          "logging in and binding again (a health check)");
+
+  otrbot::invite_options invite;
+  auto* lti13_invite = app.add_subcommand(
+    "lti13-invite", "Make a single-use LTI 1.3 registration invite (printed on stdout) for one "
+                    "platform; run as the user the bot runs as");
+  lti13_invite->add_option("-c,--config", invite.config_path,
+                           "Settings file (default: $OTRBOT_CONFIG, else conf/otrbot.toml)");
+  lti13_invite->add_option("--hours", invite.hours, "How long it is good for (default: 24, at most 720)");
+  lti13_invite->add_option("--host", invite.host,
+                           "The platform's host, e.g. moodle.example.edu: only a registration "
+                           "from there may use it (default: any)");
 
   std::string pot_out = "messages.pot";
   std::string sources = otrbot::i18n::default_source_dir();
@@ -74,6 +86,8 @@ int main(int argc, char** argv) {
     return otrbot::runclient(run);
   if (check_config->parsed())
     return otrbot::check_config(check);
+  if (lti13_invite->parsed())
+    return otrbot::lti13_invite(invite);
   if (extract->parsed())
     return tr::extract(pot_out, sources);
   if (init->parsed())

@@ -111,6 +111,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, retry, "retry")
   /// Outcomes, store: (platform as JSON) an LTI 1.3 platform registered while the bot runs.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, lti13_platform, "lti13_plat")
+  /// Store: (invite id, expiry, take) -> take: whether the registration invite was unused (now
+  /// it is used); release: true (usable again).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_invite, "st_invite")
   /// LTI 1.3 client: (key set URL, kid) -> the platform's JWKS; (configuration URL, registration
   /// token, request) -> the platform registered (as JSON).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, key_set, "key_set")

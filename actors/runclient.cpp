@@ -253,10 +253,12 @@ int runclient(const runclient_options& opts) {
     hc.system = &sys;
     lti13_client_actor lti13_http;
     if (lti13) {
-      lti13_http = sys.spawn<caf::detached>(
+      lti13_http = sys.spawn(
         lti13_client, lti13_client_config{std::chrono::seconds{s.grades.request_timeout},
                                           s.lti13.allow_private_urls, stopping});
-      hc.lti13 = {true, lti13->jwks, lti13->all, s.lti13.registration_invite, lti13_http};
+      hc.lti13 = {true, lti13->jwks, lti13->all, lti13_http,
+                  store::derive_key(stored.key, "lti13 logins"),
+                  store::derive_key(stored.key, "lti13 invites")};
     }
     http_gateway web{std::move(hc)};
     caf::scoped_actor root{sys};

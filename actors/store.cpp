@@ -141,6 +141,16 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
         return db.nonce_first_use(consumer, nonce, now, self->state.cfg.nonce_window);
       });
     },
+    [self](atoms::st_invite, const std::string& id, std::int64_t expires,
+           bool take) -> caf::result<bool> {
+      return answer<bool>(self, "a registration invite's use", [&](store::database& db) {
+        if (!take) {
+          db.release_invite(id);
+          return true;
+        }
+        return db.take_invite(id, expires, unix_now());
+      });
+    },
     [self](atoms::st_grade, const store::grade& g) -> caf::result<std::int64_t> {
       // Answered once it is on disk, however many retries that takes: a
       // grade is never sent before it is stored, and never dropped.

@@ -24,7 +24,7 @@ namespace {
 
 /// The schema, one forward migration per version (user_version counts them).
 /// Never edit a released step: add the next one.
-const std::array<const char*, 2> migrations{
+const std::array<const char*, 3> migrations{
   // 1: the first schema.
   R"sql(
 CREATE TABLE students (
@@ -85,6 +85,14 @@ CREATE TABLE lti13_platforms (
   client_id TEXT NOT NULL,
   data      TEXT NOT NULL,
   PRIMARY KEY (issuer, client_id)
+) WITHOUT ROWID;
+)sql",
+  // 3: registration invites used (lti13::invite): each once, remembered until it expires.
+  R"sql(
+CREATE TABLE lti13_invites_used (
+  id      TEXT PRIMARY KEY,
+  expires INTEGER NOT NULL,
+  used_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql",
 };

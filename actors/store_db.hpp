@@ -83,6 +83,11 @@ public:
   void put_lti13_platform(const std::string& issuer, const std::string& client_id,
                           const std::string& data);
 
+  /// A registration invite used now: true (and remembered until `expires`) when it was not
+  /// used before. release_invite forgets it again (the registration it began failed).
+  bool take_invite(const std::string& id, std::int64_t expires, std::int64_t now);
+  void release_invite(const std::string& id);
+
 private:
   database(std::unique_ptr<SQLite::Database> db, int lock_fd);
   std::unique_ptr<SQLite::Database> db_;

@@ -200,6 +200,27 @@ bool database::nonce_first_use(const std::string& consumer, const std::string& n
   return fresh;
 }
 
+bool database::take_invite(const std::string& id, std::int64_t expires, std::int64_t now) {
+  SQLite::Transaction t(*db_);
+  SQLite::Statement old(*db_, "DELETE FROM lti13_invites_used WHERE expires < ?");
+  old.bind(1, now);
+  old.exec();
+  SQLite::Statement q(*db_, "INSERT OR IGNORE INTO lti13_invites_used (id, expires, used_at) "
+                            "VALUES (?, ?, ?)");
+  q.bind(1, id);
+  q.bind(2, expires);
+  q.bind(3, now);
+  bool fresh = q.exec() == 1;
+  t.commit();
+  return fresh;
+}
+
+void database::release_invite(const std::string& id) {
+  SQLite::Statement q(*db_, "DELETE FROM lti13_invites_used WHERE id = ?");
+  q.bind(1, id);
+  q.exec();
+}
+
 std::optional<std::int64_t> database::enqueue_grade(const grade& g, std::int64_t now) {
   SQLite::Statement q(*db_,
                       "INSERT OR IGNORE INTO grades (jid, outcome_url, sourcedid, consumer_key, "

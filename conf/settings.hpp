@@ -94,6 +94,8 @@ struct lti13_platform_settings {
   std::string auth_token_url;
   std::string key_set_url;
   std::vector<std::string> deployment_ids;  ///< empty: accept new deployments and record them
+  /// More hosts its AGS line items may be on than its own URLs' (Canvas: the school's instance).
+  std::vector<std::string> grade_hosts;
 };
 
 /// LTI 1.3 ([lti13]; off without the table).
@@ -101,8 +103,6 @@ struct lti13_settings {
   bool enabled = false;
   std::string private_key_file;  ///< the tool's RSA key (PEM); empty: lti13-key.pem beside the store
   std::string key_id = "otrbot-1";
-  /// The secret in the dynamic registration URL (/lti13/register?invite=...); empty: off.
-  std::string registration_invite;
   /// Line items (grade URLs) on loopback or private addresses (tests, an LMS on the same host).
   bool allow_private_urls = false;
   std::map<std::string, lti13_platform_settings> platforms;  ///< by issuer

@@ -1,4 +1,4 @@
-// The [lti13] table: the tool's key, dynamic registration, and one table per platform.
+// The [lti13] table: the tool's key, its outgoing requests, and one table per platform.
 #include "conf/table_reader.hpp"
 #include "transport/address.hpp"
 
@@ -24,17 +24,20 @@ void check_url(const table_reader& r, const char* name, const std::string& url) 
 
 } // namespace
 
-void read_lti13(table_reader& r, lti13_settings& out, const secret_sources& src) {
+void read_lti13(table_reader& r, lti13_settings& out, const secret_sources& /*src*/) {
   out.enabled = true;
   r.string("private_key_file", out.private_key_file);
   r.string("key_id", out.key_id);
-  out.registration_invite = read_secret(r, "registration_invite", src).value_or("");
+  // One reusable invite in the registration URL let anyone who saw it once register a platform:
+  // invites are now made one at a time (otrbot lti13-invite, POST /admin/lti13/invites).
+  for (const char* old : {"registration_invite", "registration_invite_env", "registration_invite_file"})
+    if (r.has(old))
+      refuse(r.key(old), "is no longer used: remove it; an administrator makes a single-use "
+                         "registration invite for each platform with `otrbot lti13-invite` or "
+                         "POST /admin/lti13/invites (see the README)");
   r.boolean("allow_private_urls", out.allow_private_urls);
   if (out.key_id.empty() || out.key_id.size() > 100)
     refuse(r.key("key_id"), "must be 1 to 100 characters");
-  if (!out.registration_invite.empty() && out.registration_invite.size() < 16)
-    refuse(r.key("registration_invite"), "must be at least 16 characters (it guards who may "
-                                         "register a platform), or empty for no dynamic registration");
   if (auto* platforms = r.table("platforms")) {
     table_reader pr(*platforms, r.key("platforms"));
     for (auto&& [k, node] : pr.all()) {
@@ -53,12 +56,20 @@ void read_lti13(table_reader& r, lti13_settings& out, const secret_sources& src)
       tr.string("auth_token_url", p.auth_token_url);
       tr.string("key_set_url", p.key_set_url);
       tr.strings("deployment_ids", p.deployment_ids);
+      tr.strings("grade_hosts", p.grade_hosts);
       tr.finish();
       if (p.client_id.empty())
         refuse(tr.key("client_id"), "is needed (the platform shows it when the tool is added)");
       check_url(tr, "auth_login_url", p.auth_login_url);
       check_url(tr, "auth_token_url", p.auth_token_url);
       check_url(tr, "key_set_url", p.key_set_url);
+      for (auto& h : p.grade_hosts) {
+        std::transform(h.begin(), h.end(), h.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (h.empty() || h.find_first_of(":/?#@ \t") != std::string::npos)
+          refuse(tr.key("grade_hosts"), "must hold host names only (no scheme, port or path), "
+                                        "not \"" + h + "\"");
+      }
       for (const auto& d : p.deployment_ids)
         if (d.empty())
           refuse(tr.key("deployment_ids"), "must not hold an empty deployment id");

@@ -193,13 +193,16 @@ caf::result<web_response> admin(web_ptr self, const web_request& r) {
   };
   if (r.path.starts_with("/admin/grades"))
     return admin_grades(self, r, [self, &r] { return refuse(self, r); });
-  bool known = ((r.path == wl || r.path == sessions) && r.method == "GET") ||
+  bool invites = r.path == "/admin/lti13/invites" && r.method == "POST";
+  bool known = invites || ((r.path == wl || r.path == sessions) && r.method == "GET") ||
                (r.path == wl && r.method == "POST") ||
                ((item(wl) || item(sessions)) && r.method == "DELETE");
   if (!known)
     return error_reply(404, "not found");
   if (auto refused = refuse(self, r))
     return *refused;
+  if (invites)
+    return admin_invite(self, r);
   if (r.path == wl)
     return r.method == "GET" ? list_whitelist(self) : add(self, r);
   if (r.path == sessions)

@@ -13,6 +13,14 @@ std::string client::token_for(const lti13::platform& p, std::chrono::seconds tim
   auto id = lti13::platform_id{p.issuer, p.client_id};
   if (auto it = tokens_.find(id); it != tokens_.end() && it->second.expires_at > now)
     return it->second.value;
+  // A registered platform's token endpoint is the platform's word: never a private address.
+  // Either way the request goes where the check resolved the name (no second lookup).
+  auto destination = http::checked_destination(p.auth_token_url,
+                                               cfg_.allow_private_urls || p.source != "registered", why);
+  if (destination.empty()) {
+    why = "the token endpoint " + p.auth_token_url + ": " + why;
+    return {};
+  }
   auto assertion = client_assertion(cfg_.tool_key, cfg_.key_id, p.client_id, p.auth_token_url,
                                     lti::random_hex(16), now);
   auto answer = http::perform(
@@ -20,7 +28,7 @@ std::string client::token_for(const lti13::platform& p, std::chrono::seconds tim
      .url = p.auth_token_url,
      .body = token_request(assertion, lti13::score_scope),
      .headers = {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"},
-     .pinned = {},
+     .pinned = destination,
      .timeout = timeout,
      .stopping = stopping});
   if (answer.status == 0) {

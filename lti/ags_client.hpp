@@ -27,7 +27,12 @@ class client {
 public:
   explicit client(client_config cfg) : cfg_(std::move(cfg)) {}
 
-  void add_platform(const lti13::platform& p) { cfg_.platforms[{p.issuer, p.client_id}] = p; }
+  /// A platform registered while the bot runs; a token cached for the same (issuer, client_id)
+  /// is forgotten (it was another platform's word).
+  void add_platform(const lti13::platform& p) {
+    cfg_.platforms[{p.issuer, p.client_id}] = p;
+    tokens_.erase({p.issuer, p.client_id});
+  }
 
   /// One attempt for grade `g` (its consumer_key a lti13::grade_key): true when the platform
   /// took the score. Otherwise `why`, and `final` when no retry can help (no such platform, a

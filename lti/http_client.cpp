@@ -94,9 +94,15 @@ std::string checked_destination(const std::string& url, bool allow_private, std:
             ", a loopback or private address (not allowed for this LMS)";
       return {};
     }
-  const auto& only = found.front();
-  auto first = only.find(':') != std::string::npos ? "[" + only + "]" : only;
-  return bare + ":" + p + ":" + first;
+  // Every address the check saw (curl tries them in turn), none it did not.
+  std::string addresses;
+  for (const auto& text : found) {
+    auto one = text.find(':') != std::string::npos ? "[" + text + "]" : text;
+    if (("," + addresses + ",").find("," + one + ",") != std::string::npos)
+      continue;
+    addresses += (addresses.empty() ? "" : ",") + one;
+  }
+  return bare + ":" + p + ":" + addresses;
 }
 
 

@@ -14,7 +14,7 @@ struct request {
   std::string url;
   std::string body;                  ///< for POST
   std::vector<std::string> headers;  ///< "Name: value"
-  std::string pinned;                ///< "host:port:address" (CURLOPT_RESOLVE), or ""
+  std::string pinned;                ///< "host:port:addresses" (CURLOPT_RESOLVE), or ""
   std::chrono::seconds timeout{20};
   std::atomic<bool>* stopping = nullptr;  ///< set: the transfer is aborted
 };
@@ -30,8 +30,9 @@ answer perform(const request& r);
 
 /// Where a request to `url` may go: an http(s) URL whose host resolves to public addresses only
 /// (unless `allow_private`), so that a URL from an LMS cannot turn the bot into a request
-/// forwarder into the school's network. Returns "host:port:address" for request::pinned (the
-/// connection goes where the check looked), or "" and `why`.
+/// forwarder into the school's network. Returns "host:port:address[,address...]" for
+/// request::pinned (the connection goes where the check looked, never to a second lookup's
+/// answer), or "" and `why`.
 std::string checked_destination(const std::string& url, bool allow_private, std::string& why);
 
 } // namespace otrbot::http

@@ -194,6 +194,7 @@ struct http_gateway::impl {
     Routes::Post(router, "/lti13/launch", to_web);
     Routes::Get(router, "/lti13/jwks", to_web);
     Routes::Get(router, "/lti13/register", to_web);
+    Routes::Post(router, "/lti13/register", to_web);
     Routes::Get(router, "/progress", to_web);
     Routes::Get(router, "/class", to_web);
     Routes::Post(router, "/class/resend", to_web);

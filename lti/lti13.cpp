@@ -67,6 +67,36 @@ std::string roles_text(const json& roles) {
 
 } // namespace
 
+std::string url_host(const std::string& url) {
+  auto scheme = url.find("://");
+  if (scheme == std::string::npos)
+    return {};
+  auto s = url.substr(0, scheme);
+  if (s != "https" && s != "http")
+    return {};
+  auto rest = url.substr(scheme + 3);
+  auto host = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = host.rfind('@'); at != std::string::npos)
+    host = host.substr(at + 1);
+  if (host.starts_with('['))
+    host = host.substr(0, host.find(']') + 1);
+  else
+    host = host.substr(0, host.find(':'));
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return host;
+}
+
+bool on_platform_host(const platform& p, const std::string& url) {
+  auto host = url_host(url);
+  if (host.empty())
+    return false;
+  for (const auto* own : {&p.issuer, &p.auth_login_url, &p.auth_token_url, &p.key_set_url})
+    if (url_host(*own) == host)
+      return true;
+  return host == p.configuration_host || p.grade_hosts.contains(host);
+}
+
 std::string encode_platform(const platform& p) {
   return json{{"issuer", p.issuer},
               {"client_id", p.client_id},
@@ -75,7 +105,8 @@ std::string encode_platform(const platform& p) {
               {"key_set_url", p.key_set_url},
               {"deployment_ids", p.deployment_ids},
               {"fixed_deployments", p.fixed_deployments},
-              {"source", p.source}}
+              {"source", p.source},
+              {"configuration_host", p.configuration_host}}
     .dump();
 }
 
@@ -90,6 +121,7 @@ std::optional<platform> decode_platform(const std::string& text) {
   p.auth_token_url = str(j, "auth_token_url");
   p.key_set_url = str(j, "key_set_url");
   p.source = str(j, "source");
+  p.configuration_host = str(j, "configuration_host");
   if (auto d = j.find("deployment_ids"); d != j.end() && d->is_array())
     for (const auto& id : *d)
       if (id.is_string())
@@ -141,6 +173,16 @@ std::optional<login_request> read_login(const lti::params& all, std::string& why
                              {&l.target_link_uri, "target_link_uri"}})
     if (value->empty()) {
       why = std::string{"the login has no "} + name;
+      return std::nullopt;
+    }
+  for (auto [value, name] : {std::pair{&l.iss, "iss"}, {&l.login_hint, "login_hint"},
+                             {&l.target_link_uri, "target_link_uri"},
+                             {&l.lti_message_hint, "lti_message_hint"}, {&l.client_id, "client_id"},
+                             {&l.lti_deployment_id, "lti_deployment_id"},
+                             {&l.lti_storage_target, "lti_storage_target"}})
+    if (value->size() > max_login_field) {
+      why = std::string{"the login's "} + name + " is longer than " +
+            std::to_string(max_login_field) + " bytes";
       return std::nullopt;
     }
   return l;
@@ -265,6 +307,13 @@ launch_check validate_id_token(const jose::compact& token, const platform& p, co
                      std::any_of(scopes->begin(), scopes->end(),
                                  [](const json& s) { return s.is_string() && s.get<std::string>() == score_scope; });
     auto lineitem = str(*ags, "lineitem");
+    // The tool's access token for this platform goes with the score: only to the platform's own
+    // hosts, never to a host a token names.
+    if (may_score && !lineitem.empty() && !on_platform_host(p, lineitem)) {
+      return refuse(400, N_("the launch names a grade service on a host that is not your platform's"),
+                    "its AGS line item " + lineitem + " is not on a host of the platform (add the "
+                    "host to the platform's grade_hosts if it is the platform's)");
+    }
     if (may_score && (lineitem.starts_with("https://") || lineitem.starts_with("http://"))) {
       l.outcome_url = lineitem;
       l.result_sourcedid = l.user_id;

@@ -25,10 +25,22 @@ struct platform {
   std::set<std::string> deployment_ids;
   bool fixed_deployments = false;  ///< deployment_ids are the only ones accepted
   std::string source = "config";   ///< "config" or "registered" (dynamic registration)
+  /// Registered: the host of the configuration URL it registered from (its registrations all
+  /// come from there).
+  std::string configuration_host;
+  /// Set by hand: more hosts its AGS line items may be on (Canvas: the school's instance).
+  std::set<std::string> grade_hosts;
 };
 
 using platform_id = std::pair<std::string, std::string>;  ///< (issuer, client_id)
 using platforms = std::map<platform_id, platform>;
+
+/// The host of an http(s) URL, lower case ("" when it is none).
+std::string url_host(const std::string& url);
+
+/// Whether `url` is on one of the platform's own hosts: its issuer's, its endpoints', its
+/// configuration's, or a grade host set for it.
+bool on_platform_host(const platform& p, const std::string& url);
 
 /// A platform as JSON (the store keeps registered ones so), and back.
 std::string encode_platform(const platform& p);
@@ -50,8 +62,12 @@ struct login_request {
   std::string lti_storage_target;  ///< LTI Platform Storage: the frame to ask, when offered
 };
 
+/// The longest parameter of a login the bot takes: real ones are a few hundred bytes (a Canvas
+/// lti_message_hint, a JWT, under one KiB), and every one goes into the URL to the platform.
+constexpr std::size_t max_login_field = 4096;
+
 /// The parameters read from a GET query or POST form; nullopt and `why` without iss,
-/// login_hint or target_link_uri.
+/// login_hint or target_link_uri, or with one longer than max_login_field.
 std::optional<login_request> read_login(const lti::params& all, std::string& why);
 
 /// The platform's authorization URL with the OIDC request (scope openid, response_type id_token,
@@ -61,20 +77,8 @@ std::string auth_redirect(const platform& p, const login_request& login,
                           const std::string& redirect_uri, const std::string& state,
                           const std::string& nonce);
 
-/// A login under way, until its launch comes back (kept by the web actor, used once).
-struct pending_login {
-  std::string nonce;
-  std::string bind;      ///< what the browser keeps (cookie or platform storage) to prove it started it
-  platform_id platform;
-  login_request request;
-  std::int64_t expires = 0;  ///< Unix time
-};
-
 /// How long a login waits for its launch, and the clock skew allowed on exp and iat.
 constexpr std::int64_t login_lifetime = 600;
-/// Logins under way at most (each ~0.5 KiB): a flood of logins that never come back cannot
-/// grow the bot without bound.
-constexpr std::size_t max_pending_logins = 100'000;
 constexpr std::int64_t leeway = 60;
 /// The longest an id_token may be valid (exp - iat): platforms issue them for minutes, an hour at
 /// most; a token valid for years is refused.

@@ -83,9 +83,18 @@ std::optional<setup> load_setup(const conf::settings& s, const std::vector<std::
                out.key_file);
   }
   out.jwks = nlohmann::json{{"keys", nlohmann::json::array({jose::public_jwk(out.key, s.lti13.key_id)})}}.dump();
-  for (const auto& text : stored)
-    if (auto p = decode_platform(text))
-      out.all[{p->issuer, p->client_id}] = *p;
+  for (const auto& text : stored) {
+    auto p = decode_platform(text);
+    if (!p)
+      continue;
+    // An issuer set by hand is the administrator's: no registration speaks for it.
+    if (p->source == "registered" && s.lti13.platforms.contains(p->issuer)) {
+      log.warn("LTI 1.3: the registered platform {} (client {}) is ignored: its issuer is set "
+               "by hand in [lti13.platforms]", p->issuer, p->client_id);
+      continue;
+    }
+    out.all[{p->issuer, p->client_id}] = *p;
+  }
   for (const auto& [issuer, c] : s.lti13.platforms) {
     platform p;
     p.issuer = issuer;
@@ -95,6 +104,7 @@ std::optional<setup> load_setup(const conf::settings& s, const std::vector<std::
     p.key_set_url = c.key_set_url;
     p.deployment_ids.insert(c.deployment_ids.begin(), c.deployment_ids.end());
     p.fixed_deployments = !c.deployment_ids.empty();
+    p.grade_hosts.insert(c.grade_hosts.begin(), c.grade_hosts.end());
     if (auto it = out.all.find({issuer, c.client_id}); it != out.all.end() && !p.fixed_deployments)
       p.deployment_ids = it->second.deployment_ids;  // recorded ones
     out.all[{issuer, c.client_id}] = std::move(p);

@@ -94,6 +94,11 @@ inline constexpr const char* handoff_page = R"(<p id="handoff_text">{{intro}}</p
 <div id="lti13" data-action="{{action}}" data-target="{{target}}" data-origin="{{origin}}" data-key="{{key}}" data-value="{{value}}" data-next="{{next}}"></div>
 {{#is_get}}<form id="lti13_form" method="post" action="/lti13/launch"><input type="hidden" name="id_token" value="{{id_token}}"><input type="hidden" name="state" value="{{state}}"><input type="hidden" id="lti13_bind" name="lti13_bind" value=""></form>{{/is_get}}
 {{#is_put}}<noscript><a class="button" href="{{next}}">{{button}}</a></noscript>{{/is_put}}
+{{#is_register}}<form id="register_form" method="post" action="/lti13/register"><input type="hidden" name="openid_configuration" value="{{openid_configuration}}"><input type="hidden" name="registration_token" value="{{registration_token}}">
+<label for="invite">{{label}}</label>
+<input type="text" id="invite" name="invite" autocomplete="off" spellcheck="false" required>
+<button type="submit">{{button}}</button>
+</form>{{/is_register}}
 {{#is_window}}<a class="button" id="new_window" href="{{window_url}}" target="_blank" rel="noopener">{{button}}</a>{{/is_window}}
 <script src="/static/lti13.js" defer></script>)";
 

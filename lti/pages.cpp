@@ -132,7 +132,8 @@ mustache& parsed(const char* text) {
 void handoff(const page_view& v, data& d, std::string& title,
              const std::function<std::string(const char*)>& tr) {
   const auto& a = v.handoff;
-  for (const char* k : {"target", "origin", "key", "value", "next", "id_token", "state", "window_url"}) {
+  for (const char* k : {"target", "origin", "key", "value", "next", "id_token", "state", "window_url",
+                        "openid_configuration", "registration_token"}) {
     auto it = v.handoff_data.find(k);
     d.set(k, it == v.handoff_data.end() ? std::string{} : it->second);
   }
@@ -140,7 +141,14 @@ void handoff(const page_view& v, data& d, std::string& title,
   d.set("is_get", flag(a == "get"));
   d.set("is_put", flag(a == "put"));
   d.set("is_window", flag(a == "window"));
-  if (a == "close") {
+  d.set("is_register", flag(a == "register"));
+  if (a == "register") {
+    title = tr(N_("Register the bot with your platform"));
+    d.set("intro", tr(N_("Type the registration code that the bot's administrator made for your "
+                         "platform. A code works once, for a limited time.")));
+    d.set("label", tr(N_("Registration code")));
+    d.set("button", tr(N_("Register")));
+  } else if (a == "close") {
     title = tr(N_("The bot is registered"));
     d.set("intro", tr(N_("The bot is now registered with your platform. This window closes by "
                          "itself; if it does not, close it.")));

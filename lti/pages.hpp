@@ -52,10 +52,11 @@ struct page_view {
   int stuck_minutes = 10;         ///< the teacher view: after this long without progress, "stuck?"
   /// page::handoff: "put" (keep the login's proof in the platform's storage, then go on to the
   /// platform), "get" (read it back and send the launch again with it), "window" (offer to open
-  /// the exercise in a new window), "close" (a registration is done: close its window).
+  /// the exercise in a new window), "register" (the registration code's form), "close" (a
+  /// registration is done: close its window).
   std::string handoff;
   /// Its values: target, origin, key, value, next (put/get); id_token, state (get); window_url
-  /// (window); issuer (close).
+  /// (window); openid_configuration, registration_token (register).
   std::map<std::string, std::string> handoff_data;
 };
 

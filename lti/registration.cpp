@@ -7,6 +7,9 @@
 #include <cctype>
 
 namespace otrbot::registration {
+
+using lti13::url_host;
+
 namespace {
 
 using nlohmann::json;
@@ -22,26 +25,6 @@ bool plain(const std::string& s) {
 }
 
 } // namespace
-
-std::string url_host(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos)
-    return {};
-  auto s = url.substr(0, scheme);
-  if (s != "https" && s != "http")
-    return {};
-  auto rest = url.substr(scheme + 3);
-  auto host = rest.substr(0, rest.find_first_of("/?#"));
-  if (auto at = host.rfind('@'); at != std::string::npos)
-    host = host.substr(at + 1);
-  if (host.starts_with('['))
-    host = host.substr(0, host.find(']') + 1);
-  else
-    host = host.substr(0, host.find(':'));
-  std::transform(host.begin(), host.end(), host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return host;
-}
 
 std::optional<platform_configuration> read_configuration(const std::string& body,
                                                          const std::string& configuration_url,
@@ -67,15 +50,19 @@ std::optional<platform_configuration> read_configuration(const std::string& body
       return std::nullopt;
     }
   // One platform must not register under another's name: the issuer is on the configuration's
-  // host, or (Canvas: issuer https://canvas.instructure.com, endpoints on the instance's or
-  // sso host) the endpoints the tool will trust are served from the configuration's host.
+  // host. Canvas alone has one issuer for every school (https://canvas.instructure.com and its
+  // beta and test twins) and serves each school's configuration and registration endpoint from
+  // the school's own host: for those issuers, the registration endpoint on the configuration's
+  // host will do.
   auto host = url_host(configuration_url);
-  if (url_host(c.issuer) != host &&
-      (url_host(c.authorization_endpoint) != host || url_host(c.registration_endpoint) != host)) {
-    why = "the platform's issuer " + c.issuer + " and its endpoints are not on the host of its "
-          "configuration URL";
+  bool canvas = std::find(std::begin(canvas_issuers), std::end(canvas_issuers), c.issuer) !=
+                std::end(canvas_issuers);
+  if (url_host(c.issuer) != host && !(canvas && url_host(c.registration_endpoint) == host)) {
+    why = "the platform's issuer " + c.issuer + " is not on the host of its configuration URL (" +
+          host + ")";
     return std::nullopt;
   }
+  c.configuration_host = host;
   if (auto algs = j.find("id_token_signing_alg_values_supported"); algs != j.end()) {
     bool rs256 = algs->is_array() && std::any_of(algs->begin(), algs->end(), [](const json& a) {
                    return a.is_string() && a.get<std::string>() == "RS256";
@@ -133,10 +120,26 @@ std::optional<lti13::platform> registered_platform(const platform_configuration&
   p.auth_token_url = config.token_endpoint;
   p.key_set_url = config.jwks_uri;
   p.source = "registered";
+  p.configuration_host = config.configuration_host;
   auto tc = j.find("https://purl.imsglobal.org/spec/lti-tool-configuration");
   if (tc != j.end() && tc->is_object() && !str(*tc, "deployment_id").empty())
     p.deployment_ids.insert(str(*tc, "deployment_id"));
   return p;
+}
+
+std::string conflict(const lti13::platforms& all, const lti13::platform& candidate) {
+  for (const auto& [id, p] : all) {
+    if (p.issuer != candidate.issuer)
+      continue;
+    if (p.client_id == candidate.client_id)
+      return "the platform " + p.issuer + " with client " + p.client_id + " is registered already";
+    if (p.source != "registered")
+      return "the platform " + p.issuer + " is set by hand in the settings";
+    if (p.configuration_host != candidate.configuration_host)
+      return "the platform " + p.issuer + " was registered from " + p.configuration_host +
+             ", not from " + candidate.configuration_host;
+  }
+  return {};
 }
 
 } // namespace otrbot::registration

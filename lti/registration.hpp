@@ -18,12 +18,18 @@ struct platform_configuration {
   std::string jwks_uri;
   std::string registration_endpoint;
   std::string product_family_code;  ///< e.g. "moodle", "canvas" (for the log)
+  std::string configuration_host;   ///< the host it was fetched from
 };
 
+/// Canvas's issuers: one for all its schools.
+inline constexpr const char* canvas_issuers[] = {"https://canvas.instructure.com",
+                                                 "https://canvas.beta.instructure.com",
+                                                 "https://canvas.test.instructure.com"};
+
 /// Reads the configuration fetched from `configuration_url`: every endpoint present, RS256 among
-/// the id_token algorithms when they are listed, and the issuer's host the URL's host, or else
-/// the authorization and registration endpoints on it (so that one platform cannot register
-/// under another's name). nullopt and `why` otherwise.
+/// the id_token algorithms when they are listed, and the issuer's host the URL's host (for
+/// Canvas's issuers: the registration endpoint's), so that one platform cannot register under
+/// another's name. nullopt and `why` otherwise.
 std::optional<platform_configuration> read_configuration(const std::string& body,
                                                          const std::string& configuration_url,
                                                          std::string& why);
@@ -46,7 +52,11 @@ std::string registration_request(const tool_description& tool);
 std::optional<lti13::platform> registered_platform(const platform_configuration& config,
                                                    const std::string& answer, std::string& why);
 
-/// The host of an http(s) URL ("" when it is none).
-std::string url_host(const std::string& url);
+/// Why a registered platform may not be added to `all` ("" when it may): a registration never
+/// replaces a platform (the same issuer and client_id), never adds a client to an issuer set
+/// by hand, and adds one to another registration's issuer only from the same configuration host.
+std::string conflict(const lti13::platforms& all, const lti13::platform& candidate);
+
+using lti13::url_host;
 
 } // namespace otrbot::registration

@@ -1,6 +1,7 @@
 // Web session tokens.
 #include "lti/token.hpp"
 
+#include "lti/jose.hpp"
 #include "lti/oauth1.hpp"
 
 #include <openssl/crypto.h>
@@ -46,6 +47,26 @@ std::string random_hex(std::size_t bytes) {
 std::string make_token(std::string_view id, std::int64_t expiry, std::string_view key) {
   auto payload = std::string{id} + "." + std::to_string(expiry);
   return payload + "." + mac(payload, key);
+}
+
+std::string keyed_hex(std::string_view key, std::string_view data) { return mac(data, key); }
+
+std::string seal(std::string_view payload, std::string_view key) {
+  auto text = jose::base64url_encode(payload);
+  return text + "." + mac(text, key);
+}
+
+std::optional<std::string> unseal(std::string_view sealed, std::string_view key) {
+  auto dot = sealed.rfind('.');
+  if (dot == std::string_view::npos)
+    return std::nullopt;
+  auto text = sealed.substr(0, dot);
+  auto given = sealed.substr(dot + 1);
+  auto expected = mac(text, key);
+  if (given.size() != expected.size() ||
+      CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0)
+    return std::nullopt;
+  return jose::base64url_decode(text);
 }
 
 std::optional<std::string> read_token(std::string_view token, std::string_view key,

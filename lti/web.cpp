@@ -390,6 +390,9 @@ web_actor::behavior_type web(web_actor::stateful_pointer<web_state> self, web_co
   for (auto& s : self->state.cfg.restored)
     self->state.sessions[s.id] = std::move(s);
   self->state.cfg.restored.clear();
+  for (auto* key : {&self->state.cfg.lti13.state_key, &self->state.cfg.lti13.invite_key})
+    if (key->empty())
+      *key = lti::random_hex(32);
   return {
     [self](lti::web_request& r) -> caf::result<web_response> { return route(self, r); },
   };

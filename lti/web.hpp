@@ -20,6 +20,7 @@
 
 #include <chrono>
 #include <map>
+#include <set>
 #include <memory>
 #include <vector>
 
@@ -37,8 +38,13 @@ struct lti13_web_config {
   bool enabled = false;
   std::string jwks;  ///< the tool's public key set (JSON), for GET /lti13/jwks
   lti13::platforms platforms;  ///< the config's and the registered ones
-  std::string registration_invite;  ///< empty: no dynamic registration
-  lti13_client_actor client;  ///< key sets and registration (blocking HTTP)
+  lti13_client_actor client;  ///< key sets and registration (HTTP on threads of their own)
+  /// Seals the logins' states and derives their nonces and bindings (from the store's key: a
+  /// login survives a restart); empty: a random one at start.
+  std::string state_key;
+  /// Seals registration invites (from the store's key: `otrbot lti13-invite` makes them too);
+  /// empty: a random one at start.
+  std::string invite_key;
 };
 
 struct web_config {
@@ -61,9 +67,8 @@ struct web_state {
   std::map<std::string, lti::web_session> sessions;  ///< by id
   std::int64_t last_sweep = 0;  ///< when expired sessions were last removed (Unix time)
   lti::nonce_store nonces;
-  /// LTI 1.3 logins waiting for their launch, by state; used once.
-  std::map<std::string, lti13::pending_login> logins;
-  std::int64_t last_login_sweep = 0;
+  /// Registration invites used, when there is no store to remember them.
+  std::set<std::string> used_invites;
   /// Per visit: when its current minute began, and the secrets sent in it.
   std::map<std::string, std::pair<std::int64_t, int>> spoken;
   /// Per client address: when its current minute began, and its wrong admin tokens in it.

@@ -9,6 +9,7 @@
 #include "actors/secrets.hpp"
 #include "actors/unix_time.hpp"
 #include "i18n/mark.hpp"
+#include "lti/lti13_login.hpp"
 #include "lti/registration.hpp"
 #include "lti/token.hpp"
 #include "lti/web_routes.hpp"
@@ -28,7 +29,8 @@ constexpr const char* not_started = N_("This exercise could not be started: {rea
 const lti::web_settings& pages(web_ptr self) { return self->state.cfg.pages; }
 lti13_web_config& lti13_cfg(web_ptr self) { return self->state.cfg.lti13; }
 
-/// The tool's base URL (lti.public_url, else from the request), without a trailing slash.
+} // namespace
+
 std::string base_url(web_ptr self, const web_request& r) {
   auto root = r;
   root.path = "/";
@@ -37,6 +39,8 @@ std::string base_url(web_ptr self, const web_request& r) {
     u.pop_back();
   return u;
 }
+
+namespace {
 
 /// Whether `url` is the tool's base URL or under it.
 bool ours(const std::string& base, const std::string& url) {
@@ -51,8 +55,8 @@ std::string origin_of(const std::string& url) {
   return url.substr(0, url.find_first_of("/?#", scheme + 3));
 }
 
-/// Whether a POST came from a page of the tool itself: the browser says so (Sec-Fetch-Site), or,
-/// from one that does not send that, its Origin is the tool's.
+} // namespace
+
 bool from_own_page(web_ptr self, const web_request& r) {
   if (!r.fetch_site.empty())
     return r.fetch_site == "same-origin";
@@ -64,9 +68,13 @@ bool from_own_page(web_ptr self, const web_request& r) {
   return !r.origin.empty() && lower(r.origin) == lower(origin_of(base_url(self, r)));
 }
 
+namespace {
+
 web_response refused(web_ptr self, int status, const char* reason, const std::string& locale = {}) {
   return lti::error_page(pages(self), status, not_started, reason, locale);
 }
+
+} // namespace
 
 web_response handoff(web_ptr self, int status, std::string action,
                      std::map<std::string, std::string> values, const std::string& locale) {
@@ -77,14 +85,7 @@ web_response handoff(web_ptr self, int status, std::string action,
   return lti::html(status, v);
 }
 
-/// Logins that never came back go at most once a minute.
-void sweep_logins(web_ptr self, std::int64_t now) {
-  auto& st = self->state;
-  if (now - st.last_login_sweep < 60)
-    return;
-  st.last_login_sweep = now;
-  std::erase_if(st.logins, [now](const auto& entry) { return entry.second.expires <= now; });
-}
+namespace {
 
 /// The login again, for a new window (where the browser keeps first-party cookies).
 std::string login_again(const std::string& base, const lti13::login_request& l) {
@@ -150,14 +151,17 @@ void finish_launch(web_ptr self, reply rp, lti13::verified_launch v, const std::
 
 /// Checks the token against the platform's key set (fetched again once for an unknown key).
 void check_token(web_ptr self, reply rp, jose::compact token, lti13::platform p,
-                 lti13::pending_login login, std::string kid, std::string locale, std::string base) {
+                 std::string nonce, std::string kid, std::string locale, std::string base) {
   auto url = p.key_set_url;
-  self->request(lti13_cfg(self).client, std::chrono::seconds{20}, atoms::key_set_v, url, kid)
+  bool registered = p.source == "registered";
+  // 12 s at most (the HTTP adapter waits 15 s for this actor); a slow fetch goes on and its set
+  // is cached for the next launch.
+  self->request(lti13_cfg(self).client, std::chrono::seconds{12}, atoms::key_set_v, url, kid, registered)
     .then(
-      [self, rp, token = std::move(token), p = std::move(p), login = std::move(login),
+      [self, rp, token = std::move(token), p = std::move(p), nonce = std::move(nonce),
        locale, base](std::string& jwks_text) mutable {
         auto jwks = nlohmann::json::parse(jwks_text, nullptr, false);
-        auto check = lti13::validate_id_token(token, p, jwks, login.nonce, unix_now());
+        auto check = lti13::validate_id_token(token, p, jwks, nonce, unix_now());
         if (check.error) {
           // The detail may quote the token's own header (its kid, its alg): made printable.
           self->state.log->warn("LTI 1.3 launch from {} refused ({}): {}", logging::printable(p.issuer),
@@ -172,7 +176,7 @@ void check_token(web_ptr self, reply rp, jose::compact token, lti13::platform p,
                              locale));
           return;
         }
-        finish_launch(self, rp, std::move(*check.value), login.nonce);
+        finish_launch(self, rp, std::move(*check.value), nonce);
       },
       [self, rp, url, locale](caf::error& e) mutable {
         self->state.log->error("LTI 1.3 launch: no key set from {}: {}", logging::printable(url),
@@ -214,20 +218,16 @@ caf::result<web_response> lti13_login(web_ptr self, const web_request& r) {
                  logging::printable(login->target_link_uri), base);
     return refused(self, 400, N_("the login is for another tool's address (target_link_uri)"));
   }
-  auto now = unix_now();
-  sweep_logins(self, now);
-  if (st.logins.size() >= lti13::max_pending_logins) {
-    st.log->warn("LTI 1.3 login refused (503): {} logins are waiting for their launch",
-                 st.logins.size());
-    return refused(self, 503, N_("the bot could not record the launch; try again"));
-  }
-  auto state = lti::random_hex(24);
-  lti13::pending_login pending{lti::random_hex(24), lti::random_hex(24), {p->issuer, p->client_id},
-                               *login, now + lti13::login_lifetime};
-  auto next = lti13::auth_redirect(*p, *login, base + "/lti13/launch", state, pending.nonce);
+  // Nothing is kept for the login: its state carries what the launch needs, sealed.
+  auto login_state = lti13::new_login(*p, *login, unix_now());
+  const auto& key = lti13_cfg(self).state_key;
+  auto state = lti13::seal_login(login_state, key);
+  auto bind = lti13::login_bind(key, login_state.id);
+  auto next = lti13::auth_redirect(*p, *login, base + "/lti13/launch", state,
+                                   lti13::login_nonce(key, login_state.id));
   // The cookie goes where the browser keeps it (also partitioned inside the LMS's frame); the
   // platform's storage where it offers one.
-  auto cookie = std::string{cookie_prefix} + state + "=" + pending.bind +
+  auto cookie = std::string{cookie_prefix} + login_state.id + "=" + bind +
                 "; Path=/lti13/; Max-Age=" + std::to_string(lti13::login_lifetime) +
                 "; HttpOnly; Secure; SameSite=None; Partitioned";
   web_response out;
@@ -237,11 +237,10 @@ caf::result<web_response> lti13_login(web_ptr self, const web_request& r) {
   } else {
     out = handoff(self, 200, "put",
                   {{"target", login->lti_storage_target}, {"origin", origin_of(p->auth_login_url)},
-                   {"key", cookie_prefix + state}, {"value", pending.bind}, {"next", next}},
+                   {"key", cookie_prefix + login_state.id}, {"value", bind}, {"next", next}},
                   {});
   }
   out.set_cookie = cookie;
-  st.logins[state] = std::move(pending);
   st.log->debug("LTI 1.3 login from {}: sent to the platform", p->issuer);
   return out;
 }
@@ -264,14 +263,16 @@ caf::result<web_response> lti13_launch(web_ptr self, const web_request& r) {
                  logging::printable(lti::value_of(form, "error")));
     return refused(self, 400, N_("your platform did not authorise the launch"), locale);
   }
-  auto it = st.logins.find(state);
-  if (state.empty() || it == st.logins.end() || it->second.expires <= unix_now()) {
+  const auto& key = lti13_cfg(self).state_key;
+  auto login = lti13::open_login(state, key, unix_now());
+  if (!login) {
     st.log->warn("LTI 1.3 launch refused (401): its state is not that of a login under way");
     return refused(self, 401, N_("the launch does not belong to a login started here (or it took "
                                  "more than ten minutes)"), locale);
   }
-  auto& login = it->second;
-  auto cookie = lti::value_of(r.lti13_cookies, cookie_prefix + state);
+  auto cookie_name = cookie_prefix + login->id;
+  auto bind = lti13::login_bind(key, login->id);
+  auto cookie = lti::value_of(r.lti13_cookies, cookie_name);
   // The binding read from the platform's storage counts only when the tool's own page posted it
   // (lti13.js on the handoff page): posted from elsewhere, it would log a victim's browser in as
   // whoever made the state and id_token (login CSRF).
@@ -281,29 +282,27 @@ caf::result<web_response> lti13_launch(web_ptr self, const web_request& r) {
     st.log->warn("LTI 1.3 launch: a browser binding posted from another site (Origin {}, "
                  "Sec-Fetch-Site {}) is ignored", logging::printable(r.origin),
                  logging::printable(r.fetch_site));
-  bool bound = (!cookie.empty() && secrets::constant_time_equal(cookie, login.bind)) ||
-               (asked_storage && secrets::constant_time_equal(lti::value_of(form, "lti13_bind"), login.bind));
+  bool bound = (!cookie.empty() && secrets::constant_time_equal(cookie, bind)) ||
+               (asked_storage && secrets::constant_time_equal(lti::value_of(form, "lti13_bind"), bind));
+  auto p = lti13_cfg(self).platforms.find(login->platform);
+  if (p == lti13_cfg(self).platforms.end())
+    return refused(self, 400, N_("your platform is not registered with this bot"), locale);
   if (!bound) {
-    const auto& target = login.request.lti_storage_target;
-    if (!target.empty() && !asked_storage) {
-      const auto& p = lti13_cfg(self).platforms.at(login.platform);
+    const auto& target = login->request.lti_storage_target;
+    if (!target.empty() && !asked_storage)
       return handoff(self, 200, "get",
-                     {{"target", target}, {"origin", origin_of(p.auth_login_url)},
-                      {"key", cookie_prefix + state}, {"id_token", id_token}, {"state", state}},
+                     {{"target", target}, {"origin", origin_of(p->second.auth_login_url)},
+                      {"key", cookie_name}, {"id_token", id_token}, {"state", state}},
                      locale);
-    }
     // Never a launch whose state cannot be tied to the browser that started its login.
-    auto again = login_again(base_url(self, r), login.request);
-    st.logins.erase(it);
     st.log->warn("LTI 1.3 launch refused (401): the browser kept neither the login's cookie nor "
                  "its storage{}", asked_storage ? " (the storage gave another value)" : "");
-    if (asked_storage || !cookie.empty())
+    if (asked_storage || !cookie.empty() || !login->carried)
       return refused(self, 401, N_("the launch does not belong to a login started in this browser"),
                      locale);
-    return handoff(self, 401, "window", {{"window_url", again}}, locale);
+    return handoff(self, 401, "window", {{"window_url", login_again(base_url(self, r), login->request)}},
+                   locale);
   }
-  auto pending = std::move(login);
-  st.logins.erase(it);  // used once: a replayed launch finds no login
   if (!token) {
     st.log->warn("LTI 1.3 launch refused (400): {}", logging::printable(why));
     return refused(self, 400, N_("the launch's token is not a signed JWT"), locale);
@@ -313,11 +312,8 @@ caf::result<web_response> lti13_launch(web_ptr self, const web_request& r) {
     st.log->warn("LTI 1.3 launch refused (401): {}", logging::printable(why));
     return refused(self, 401, N_("the token is not signed with RS256"), locale);
   }
-  auto p = lti13_cfg(self).platforms.find(pending.platform);
-  if (p == lti13_cfg(self).platforms.end())
-    return refused(self, 400, N_("your platform is not registered with this bot"), locale);
   auto rp = self->make_response_promise<web_response>();
-  check_token(self, rp, std::move(*token), p->second, std::move(pending), *kid, locale,
+  check_token(self, rp, std::move(*token), p->second, lti13::login_nonce(key, login->id), *kid, locale,
               base_url(self, r));
   return rp;
 }
@@ -326,58 +322,6 @@ caf::result<web_response> lti13_jwks(web_ptr self, const web_request&) {
   if (!lti13_cfg(self).enabled)
     return lti::error_page(pages(self), 404, N_("LTI 1.3 is not set up on this bot."));
   return web_response{200, lti::body_kind::json, lti13_cfg(self).jwks, {}, {}, false, false};
-}
-
-caf::result<web_response> lti13_register(web_ptr self, const web_request& r) {
-  auto& st = self->state;
-  auto& cfg = lti13_cfg(self);
-  if (!cfg.enabled || cfg.registration_invite.empty())
-    return lti::error_page(pages(self), 404, N_("Dynamic registration is off on this bot."));
-  if (!secrets::constant_time_equal(lti::value_of(r.query, "invite"), cfg.registration_invite)) {
-    st.log->warn("LTI 1.3 registration refused (403): a wrong or missing invite");
-    return lti::error_page(pages(self), 403,
-                           N_("This registration link is not valid: ask the bot's administrator "
-                              "for the current one."));
-  }
-  auto config_url = lti::value_of(r.query, "openid_configuration");
-  if (config_url.empty())
-    return lti::error_page(pages(self), 400,
-                           N_("Open this link from your platform's tool registration: it needs "
-                              "the platform's openid_configuration."));
-  registration::tool_description tool;
-  tool.public_url = base_url(self, r);
-  auto names = i18n::with_defaults(*pages(self).catalogs, pages(self).default_locale,
-                                   pages(self).format_strings);
-  tool.name = names["bot_title"];
-  tool.description = names["bot_description"];
-  auto rp = self->make_response_promise<web_response>();
-  self->request(cfg.client, std::chrono::seconds{40}, atoms::register_tool_v, config_url,
-                lti::value_of(r.query, "registration_token"),
-                registration::registration_request(tool))
-    .then(
-      [self, rp](std::string& encoded) mutable {
-        auto p = lti13::decode_platform(encoded);
-        if (!p) {
-          rp.deliver(lti::error_page(pages(self), 502, N_("The registration failed: {reason}."),
-                                     N_("the platform's answer was incomplete")));
-          return;
-        }
-        lti13_cfg(self).platforms[{p->issuer, p->client_id}] = *p;
-        const auto& wc = self->state.cfg;
-        if (wc.store)
-          self->send(wc.store, atoms::lti13_platform_v, p->issuer, p->client_id, encoded);
-        if (wc.outcomes)
-          self->send(wc.outcomes, atoms::lti13_platform_v, encoded);
-        rp.deliver(handoff(self, 200, "close", {}, {}));
-      },
-      [self, rp](caf::error& e) mutable {
-        self->state.log->error("LTI 1.3 registration failed: {}",
-                               logging::printable(detail_of(e).empty() ? caf::to_string(e) : detail_of(e)));
-        rp.deliver(lti::error_page(pages(self), 502, N_("The registration failed: {reason}."),
-                                   N_("the platform could not be reached or refused it; the "
-                                      "bot's log says why")));
-      });
-  return rp;
 }
 
 } // namespace
@@ -391,7 +335,7 @@ caf::result<web_response> lti13_routes(web_ptr self, const web_request& r) {
     return lti13_launch(self, r);
   if (p == "/lti13/jwks" && get)
     return lti13_jwks(self, r);
-  if (p == "/lti13/register" && get)
+  if (p == "/lti13/register" && (get || post))
     return lti13_register(self, r);
   return lti::error_page(pages(self), 404, N_("There is no such page."));
 }

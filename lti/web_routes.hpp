@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <variant>
 
@@ -52,8 +53,26 @@ caf::result<lti::web_response> class_resend(web_ptr self, const lti::web_request
 caf::result<lti::web_response> live_view(web_ptr self, const lti::web_request& r);
 
 /// /lti13/... (lti/web_lti13.cpp): GET|POST /lti13/login, POST /lti13/launch, GET
-/// /lti13/jwks, GET /lti13/register.
+/// /lti13/jwks, GET|POST /lti13/register.
 caf::result<lti::web_response> lti13_routes(web_ptr self, const lti::web_request& r);
+
+/// GET /lti13/register: the registration code's form; POST: the registration with that code
+/// (lti/web_register.cpp).
+caf::result<lti::web_response> lti13_register(web_ptr self, const lti::web_request& r);
+
+/// POST /admin/lti13/invites: a new registration invite (lti/web_register.cpp).
+caf::result<lti::web_response> admin_invite(web_ptr self, const lti::web_request& r);
+
+/// The tool's base URL (lti.public_url, else from the request), without a trailing slash.
+std::string base_url(web_ptr self, const lti::web_request& r);
+
+/// Whether a POST came from a page of the tool itself: the browser says so (Sec-Fetch-Site), or,
+/// from one that does not send that, its Origin is the tool's.
+bool from_own_page(web_ptr self, const lti::web_request& r);
+
+/// LTI 1.3's handoff page (lti13.js acts on it): `action` with its `values`.
+lti::web_response handoff(web_ptr self, int status, std::string action,
+                          std::map<std::string, std::string> values, const std::string& locale);
 
 /// The first page of a visit (after a launch): a new web session with its cookie.
 lti::web_response start_visit(web_ptr self, lti::launch l);

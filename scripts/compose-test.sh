@@ -67,7 +67,7 @@ mkdir -p "$OTRBOT_CERTS_DIR" "$OTRBOT_SECRETS_DIR"
   done
   chmod 0600 ./*.key
 )
-for name in bot_password lti_secret admin_token lti13_registration_invite; do
+for name in bot_password lti_secret admin_token; do
   openssl rand -hex 20 >"$OTRBOT_SECRETS_DIR/$name"
 done
 chmod 0600 "$OTRBOT_SECRETS_DIR"/*

@@ -25,7 +25,7 @@ toml_list() {
 if [ "$(id -u)" = 0 ]; then
   secrets=/run/otrbot-secrets
   mkdir -p "$secrets"
-  for name in bot_password lti_secret admin_token lti13_registration_invite; do
+  for name in bot_password lti_secret admin_token; do
     if [ -f "/run/secrets/$name" ]; then
       install -m 0400 -o otrbot -g otrbot "/run/secrets/$name" "$secrets/$name"
     fi
@@ -46,9 +46,6 @@ if [ "$(id -u)" = 0 ]; then
       public_url="https://${OTRBOT_WEB_HOST}$([ "$port" = 443 ] || echo ":$port")/"
     fi
     admin_token='token = ""'
-    invite='registration_invite = ""'
-    [ -f "$secrets/lti13_registration_invite" ] &&
-      invite="registration_invite_file = \"$secrets/lti13_registration_invite\""
     [ -f "$secrets/admin_token" ] && admin_token="token_file = \"$secrets/admin_token\""
     cat >"$config" <<TOML
 $marker
@@ -85,11 +82,10 @@ frame_ancestors = $(toml_list "${OTRBOT_LMS_ORIGINS:-}")
 secret_file = "$secrets/lti_secret"
 allow_private_outcome_urls = ${OTRBOT_ALLOW_PRIVATE_OUTCOME_URLS:-false}
 
-# LTI 1.3: the tool's key is made at first start in /var/lib/otrbot; with the secret
-# lti13_registration_invite, an LMS registers the tool at
-# ${public_url%/}/lti13/register?invite=<that secret>.
+# LTI 1.3: the tool's key is made at first start in /var/lib/otrbot. An LMS registers the
+# tool at ${public_url%/}/lti13/register with a single-use invite an administrator makes:
+#   docker compose exec otrbot otrbot-entrypoint lti13-invite --host <the LMS's host>
 [lti13]
-$invite
 
 [admin]
 $admin_token
@@ -107,6 +103,6 @@ TOML
 fi
 
 case "${1:-runclient}" in
-  runclient|check-config) exec /usr/bin/otrbot "$@" --config "$config" ;;
+  runclient|check-config|lti13-invite) exec /usr/bin/otrbot "$@" --config "$config" ;;
   *) exec "$@" ;;
 esac

@@ -3,19 +3,26 @@
 # bot's pages and admin API, passing the original host and scheme on, so that the bot checks
 # LTI signatures against the URL the LMS used. The pages set their own security headers
 # (Content-Security-Policy frame-ancestors lets your LMS frame them); nothing here adds
-# X-Frame-Options. The access log leaves query strings out: page links carry tokens.
+# X-Frame-Options. Page links carry session tokens in their query strings: the access log
+# leaves query strings out, and nginx's error log (whose lines quote the request, the referrer
+# and the upstream URL on every upstream failure and every limit_req refusal) goes through a
+# filter that cuts every query string before it reaches the container's log.
 set -euo pipefail
 [ -f /certs/web.crt ] && [ -f /certs/web.key ] ||
   { echo "proxy-entrypoint: put the pages' certificate in certs/web.crt and certs/web.key" >&2; exit 3; }
 # The container network's DNS server, so that nginx finds the bot again after it restarts.
 resolver=$(awk '/^nameserver/{print $2; exit}' /etc/resolv.conf)
 case "$resolver" in *:*) resolver="[$resolver]" ;; esac
+# The error log's filter: every "?..." up to a quote or space becomes "?(query left out)".
+rm -f /run/nginx-errors
+mkfifo -m 0600 /run/nginx-errors
+sed -u -E 's/\?[^" ]*/?(query left out)/g' <>/run/nginx-errors >&2 &
 cat >/etc/nginx/nginx.conf <<NGINX
 # Written by proxy-entrypoint (docker/proxy/entrypoint.sh).
 user www-data;
 worker_processes auto;
 pid /run/nginx.pid;
-error_log stderr warn;
+error_log /run/nginx-errors warn;
 events { worker_connections 4096; }
 http {
   server_tokens off;

@@ -7,7 +7,9 @@ is another site than the tool on 127.0.0.1."""
 import html
 import http.server
 import json
+import re
 import secrets
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -35,7 +37,9 @@ def public_jwk(key, kid):
 
 
 class Platform:
-    def __init__(self, client_id="otrbot-client", deployment_id="deployment-1"):
+    def __init__(self, client_id="otrbot-client", deployment_id="deployment-1", host="localhost"):
+        """`host`: the name the platform gives itself (its issuer's host); another name than
+        another platform's makes it another site (an attacker's)."""
         self.client_id = client_id
         self.deployment_id = deployment_id
         self.keys = [("platform-key-1", new_key())]
@@ -48,6 +52,9 @@ class Platform:
         self.jtis = set()
         self.tool_jwks_url = None   # set by the test: where the token endpoint checks assertions
         self.claims_hook = None     # claims -> claims, for a launch the test crafts
+        self.config_hook = None     # OpenID configuration -> configuration (an attacker's lie)
+        self.jwks_gate = None       # a threading.Event the key set waits for (a tarpit)
+        self.jwks_requests = 0
         self.registration_token = "reg-" + secrets.token_hex(8)
         platform = self
 
@@ -69,6 +76,11 @@ class Platform:
                 url = urllib.parse.urlparse(self.path)
                 q = dict(urllib.parse.parse_qsl(url.query))
                 if url.path == "/jwks":
+                    with platform.cond:
+                        platform.jwks_requests += 1
+                        platform.cond.notify_all()
+                    if platform.jwks_gate is not None:
+                        platform.jwks_gate.wait(120)
                     self.reply(200, json.dumps({"keys": [public_jwk(k, kid) for kid, k in platform.keys[-1:]]}))
                 elif url.path == "/auth":
                     status, body = platform.authorize(q)
@@ -108,7 +120,7 @@ class Platform:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
-        self.issuer = "http://localhost:%d" % self.port
+        self.issuer = "http://%s:%d" % (host, self.port)
         self.lineitem = self.issuer + "/lineitems/7/lineitem?course=3"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
@@ -160,9 +172,7 @@ window.addEventListener('load', function () {
     def registration_page(self, register_url):
         """The LMS admin's page: the tool's registration URL (with the platform's parameters) in
         an iframe; what the frame posts is written into #messages."""
-        src = register_url + "&" + urllib.parse.urlencode({
-            "openid_configuration": self.issuer + "/.well-known/openid-configuration",
-            "registration_token": self.registration_token})
+        src = register_url + "?" + urllib.parse.urlencode(self.registration_params())
         return """<!DOCTYPE html><html><body><p id="messages"></p><script>
 window.addEventListener('message', function (e) {
   document.getElementById('messages').textContent += (e.data && e.data.subject) + ' ';
@@ -267,7 +277,7 @@ window.addEventListener('message', function (e) {
 
     # -- dynamic registration --------------------------------------------------------------------
     def openid_configuration(self):
-        return {
+        config = {
             "issuer": self.issuer,
             "authorization_endpoint": self.issuer + "/auth",
             "token_endpoint": self.issuer + "/token",
@@ -279,6 +289,11 @@ window.addEventListener('message', function (e) {
                 "product_family_code": "otrbot-test-platform", "version": "1.0",
                 "messages_supported": [{"type": "LtiResourceLinkRequest"}]},
         }
+        return self.config_hook(config) if self.config_hook else config
+
+    def registration_params(self):
+        return {"openid_configuration": self.issuer + "/.well-known/openid-configuration",
+                "registration_token": self.registration_token}
 
     def register(self, headers, body):
         token = headers.get("Authorization", "")
@@ -316,17 +331,45 @@ window.addEventListener('message', function (e) {
 </script>""" % (report_to, tool_origin)
 
 
-def lti13_section(platform=None, deployment_ids=None, invite="", key_file=None, extra=""):
-    """An [lti13] table for the tests' bot: its key in the test's directory unless `key_file`."""
-    text = "\n[lti13]\nallow_private_urls = true\n"
+def lti13_section(platform=None, deployment_ids=None, key_file=None, extra="", allow_private=True):
+    """An [lti13] table for the tests' bot: its key in the test's directory unless `key_file`;
+    the test platforms are on 127.0.0.1, so their URLs are allowed unless not `allow_private`."""
+    text = "\n[lti13]\nallow_private_urls = %s\n" % ("true" if allow_private else "false")
     if key_file:
         text += 'private_key_file = "%s"\n' % key_file
-    if invite:
-        text += 'registration_invite = "%s"\n' % invite
     text += extra
     if platform:
         text += platform.config_table(deployment_ids)
     return text
+
+
+def make_invite(bot, hours=None, host=None):
+    """A registration invite, as an administrator makes one: `otrbot lti13-invite`."""
+    args = [harness.BINARY, "lti13-invite", "--config", bot.config_path]
+    if hours is not None:
+        args += ["--hours", str(hours)]
+    if host is not None:
+        args += ["--host", host]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def register(base, platform, invite, headers=None, session=None):
+    """Dynamic registration as the LMS's administrator does it: the platform opens the tool's
+    registration page (no secret in its URL), they type the invite there and send it. `headers`:
+    the browser's (Sec-Fetch-Site same-origin by default). The form's answer."""
+    import requests
+    http = session or requests.Session()
+    http.trust_env = False
+    page = http.get(base + "/lti13/register", params=platform.registration_params(), timeout=30)
+    assert page.status_code == 200 and 'id="register_form"' in page.text, page.text[:500]
+    fields = dict(re.findall(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', page.text))
+    assert fields == {k: html.escape(v) for k, v in platform.registration_params().items()}
+    data = dict({k: html.unescape(v) for k, v in fields.items()}, invite=invite)
+    return http.post(base + "/lti13/register", data=data,
+                     headers=headers if headers is not None else {"Sec-Fetch-Site": "same-origin"},
+                     allow_redirects=False, timeout=90)
 
 
 def unique_state():

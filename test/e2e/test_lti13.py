@@ -21,7 +21,7 @@ from harness import bot_config, devenv, fresh_account, store_section
 from lms import WebStudent
 from cryptography.hazmat.primitives import serialization
 
-from platform13 import CLAIM, SCORE_SCOPE, Platform, lti13_section, new_key
+from platform13 import CLAIM, SCORE_SCOPE, Platform, lti13_section, make_invite, new_key, register
 from test_lms import PW, SECRET, do_lesson_in_chat, through_the_pages
 
 
@@ -31,11 +31,14 @@ def http():
     return s
 
 
-def lti13_bot(prosody, run_bot, platform, deployment_ids=None, invite="", whitelist=()):
+def lti13_bot(prosody, run_bot, platform, deployment_ids=None, whitelist=(), extra="", allow_private=True,
+              admin_token=""):
     bot_jid = fresh_account(prosody, "bot")
     port = devenv.free_port()
     bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=whitelist, web_port=port,
-                             tail=lti13_section(platform, deployment_ids, invite)))
+                             admin_token=admin_token,
+                             tail=lti13_section(platform, deployment_ids, extra=extra,
+                                                allow_private=allow_private)))
     bot.wait_for_log(r"web pages on http://127\.0\.0\.1:%d/" % port)
     bot.wait_for_log(r"\[manager\] online")
     base = "http://127.0.0.1:%d" % port
@@ -216,12 +219,12 @@ def test_every_launch_that_cannot_be_trusted_is_refused_with_its_reason(prosody,
         first = Login(base, platform)
         refused(lambda l: platform.sign(platform.claims(first.nonce)), 401, "nonce is not this login")
 
-        # A launch works once: replayed (same token, state and cookie), it finds no login.
+        # A launch works once: replayed (same token, state and cookie), its nonce was used.
         login = Login(base, platform)
         token = platform.sign(platform.claims(login.nonce))
         assert login.launch(token).status_code == 200
         r = login.launch(token)
-        assert r.status_code == 401 and "does not belong to a login" in refusal(r)
+        assert r.status_code == 401 and "already used" in refusal(r)
         # A state from another login: the cookie this browser has is for the other state.
         a, b = Login(base, platform), Login(base, platform)
         r = a.launch(platform.sign(platform.claims(b.nonce)), state=b.state)
@@ -297,21 +300,20 @@ def test_the_platform_rotates_its_key_and_the_next_launch_still_validates(prosod
 
 def test_dynamic_registration_registers_stores_and_launches(prosody, run_bot, tmp_path):
     platform = Platform(client_id="registered-client")
-    invite = "invite-" + "x" * 20
     try:
         bot_jid = fresh_account(prosody, "bot")
         port = devenv.free_port()
         config = bot_config(prosody, bot=bot_jid, password=PW, web_port=port,
-                            tail=lti13_section(None, invite=invite) + store_section(str(tmp_path / "kept.db")))
+                            tail=lti13_section(None) + store_section(str(tmp_path / "kept.db")))
         bot = run_bot(config)
         bot.wait_for_log(r"\[manager\] online")
         base = "http://127.0.0.1:%d" % port
         platform.tool_jwks_url = base + "/lti13/jwks"
-        params = {"openid_configuration": platform.issuer + "/.well-known/openid-configuration",
-                  "registration_token": platform.registration_token}
-        r = http().get(base + "/lti13/register", params=dict(params, invite="wrong-" + "x" * 20), timeout=30)
-        assert r.status_code == 403 and platform.registrations == []
-        r = http().get(base + "/lti13/register", params=dict(params, invite=invite), timeout=60)
+        r = register(base, platform, "otrbot-invite:" + "x" * 40)
+        assert r.status_code == 403 and "not valid or has expired" in refusal(r)
+        assert platform.registrations == []
+        invite = make_invite(bot)
+        r = register(base, platform, invite)
         assert r.status_code == 200 and 'data-action="close"' in r.text, r.text
         token, request = platform.registrations[0]
         assert token == "Bearer " + platform.registration_token
@@ -325,12 +327,15 @@ def test_dynamic_registration_registers_stores_and_launches(prosody, run_bot, tm
         assert login.response.status_code == 302
         assert login.launch(platform.sign(platform.claims(login.nonce))).status_code == 200
         assert invite not in bot.log and platform.registration_token not in bot.log
-        # Kept across a restart.
+        # Kept across a restart; the invite stays used.
         bot.stop()
         bot = run_bot(config)
         bot.wait_for_log(r"LTI 1\.3: 1 platform registration\(s\)")
         bot.wait_for_log(r"web pages on")
         login = Login(base, platform)
         assert login.response.status_code == 302
+        r = register(base, platform, invite)
+        assert r.status_code == 403 and "used already" in refusal(r)
+        assert len(platform.registrations) == 1
     finally:
         platform.close()

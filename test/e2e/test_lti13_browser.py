@@ -9,7 +9,7 @@ import shutil
 import urllib.parse
 
 from harness import ROOT, bot_config, devenv, fresh_account
-from platform13 import Platform, lti13_section
+from platform13 import Platform, lti13_section, make_invite
 from test_browser import ARTIFACTS, Pages, browser
 from test_lms import PW, SECRET, do_lesson_in_chat
 
@@ -141,21 +141,26 @@ def test_in_an_iframe_with_third_party_cookies_blocked_the_partitioned_cookie_bi
 
 def test_a_registration_window_in_chromium_is_closed_by_the_platform_message(prosody, run_bot):
     platform = Platform(client_id="registered-in-chromium")
-    invite = "chromium-" + "i" * 20
     driver = browser()
     try:
         bot_jid = fresh_account(prosody, "bot")
         port = devenv.free_port()
         bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, web_port=port,
                                  lti_extra='frame_ancestors = ["%s"]' % platform.issuer,
-                                 tail=lti13_section(None, invite=invite)))
+                                 tail=lti13_section(None)))
         bot.wait_for_log(r"web pages on http://127\.0\.0\.1:%d/" % port)
         base = "http://127.0.0.1:%d" % port
+        invite = make_invite(bot, host="localhost")
         p = Pages(driver, os.path.join(ARTIFACTS, "lti13"))
-        driver.get(platform.issuer + "/admin-registers?url=" +
-                   urllib.parse.quote(base + "/lti13/register?invite=" + invite, safe=""))
+        driver.get(platform.issuer + "/admin-registers?url=" + urllib.parse.quote(base + "/lti13/register", safe=""))
+        # The LMS's administrator types the code on the bot's page inside the platform's window.
+        driver.switch_to.frame("tool")
+        p.fill("#invite", invite)
+        p.el("#register_form button[type=submit]").click()
+        driver.switch_to.default_content()
         p.wait.until(lambda d: "org.imsglobal.lti.close" in p.text("#messages"))
         assert len(platform.registrations) == 1
+        assert invite not in bot.log
     finally:
         driver.quit()
         platform.close()

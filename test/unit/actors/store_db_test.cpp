@@ -70,7 +70,7 @@ TEST_CASE("the store keeps the whitelist, progress and completions across a reop
   CHECK(all[1].step == "completed");
   CHECK(all[2].locale == "nl_NL");
   CHECK(all[2].added_by == "LMS user 7");
-  CHECK(database::schema_version() == 2);
+  CHECK(database::schema_version() == 3);
 }
 
 TEST_CASE("LTI 1.3 platforms are kept by (issuer, client_id), the latest write winning") {
@@ -120,6 +120,20 @@ TEST_CASE("a nonce is new once within its window, and forgotten after it") {
   CHECK(db.nonce_first_use("key", "n3", 2000, 10));
   CHECK(db.nonce_first_use("key", "n3", 2015, 10));
   CHECK_FALSE(db.nonce_first_use("key", "n3", 2016, 10));
+}
+
+TEST_CASE("a registration invite is used once, across a reopen, and released when nothing came of it") {
+  temp_dir dir;
+  {
+    auto db = database::open(dir.file("otrbot.db"));
+    CHECK(db.take_invite("i-1", 5000, 1000));
+    CHECK_FALSE(db.take_invite("i-1", 5000, 1001));
+    CHECK(db.take_invite("i-2", 5000, 1001));
+    db.release_invite("i-2");
+    CHECK(db.take_invite("i-2", 5000, 1002));
+  }
+  auto db = database::open(dir.file("otrbot.db"));
+  CHECK_FALSE(db.take_invite("i-1", 5000, 1003));
 }
 
 TEST_CASE("the grade outbox: one grade per launch, attempts recorded, states listed") {

@@ -46,23 +46,26 @@ TEST_CASE("LTI 1.3 is off without [lti13], and on with its defaults with it") {
   CHECK(on.value->lti13.enabled);
   CHECK(on.value->lti13.key_id == "otrbot-1");
   CHECK(on.value->lti13.private_key_file.empty());
-  CHECK(on.value->lti13.registration_invite.empty());
   CHECK_FALSE(on.value->lti13.allow_private_urls);
 }
 
 TEST_CASE("platforms are read by issuer, with their deployments") {
-  auto r = load("[lti13]\nregistration_invite_env = \"INVITE\"\n" + platform + "deployment_ids = [\"1\", \"2\"]\n");
+  auto r = load("[lti13]\n" + platform + "deployment_ids = [\"1\", \"2\"]\ngrade_hosts = [\"School.Instructure.com\"]\n");
   REQUIRE(r);
   const auto& p = r.value->lti13.platforms.at("https://lms.example.org");
   CHECK(p.client_id == "c1");
   CHECK(p.key_set_url == "https://lms.example.org/jwks");
   CHECK(p.deployment_ids == std::vector<std::string>{"1", "2"});
-  CHECK(r.value->lti13.registration_invite == "an-invite-from-the-env");
+  CHECK(p.grade_hosts == std::vector<std::string>{"school.instructure.com"});
 }
 
 TEST_CASE("bad [lti13] settings are refused with their key") {
   CHECK(error_key("[lti13]\nkey_id = \"\"\n") == "lti13.key_id");
-  CHECK(error_key("[lti13]\nregistration_invite = \"short\"\n") == "lti13.registration_invite");
+  // The one reusable invite is gone: said so, with what to do instead.
+  CHECK(error_key("[lti13]\nregistration_invite = \"a-long-enough-invite\"\n") == "lti13.registration_invite");
+  CHECK(error_key("[lti13]\nregistration_invite_env = \"INVITE\"\n") == "lti13.registration_invite_env");
+  CHECK(error_key("[lti13]\n" + platform + "grade_hosts = [\"https://x.example\"]\n") ==
+        "lti13.platforms.\"https://lms.example.org\".grade_hosts");
   CHECK(error_key("[lti13]\nunknown = 1\n") == "lti13.unknown");
   CHECK(error_key("[lti13]\n[lti13.platforms.\"https://lms.example.org\"]\nclient_id = \"\"\n") ==
         "lti13.platforms.\"https://lms.example.org\".client_id");

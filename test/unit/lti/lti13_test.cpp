@@ -264,6 +264,10 @@ TEST_CASE("dynamic registration: the configuration is checked, the request names
     canvas[k] = "https://sso.canvaslms.com/" + std::string{k};
   CHECK(registration::read_configuration(canvas.dump(), "https://sso.canvaslms.com/api/lti/x", why));
   CHECK_FALSE(registration::read_configuration(canvas.dump(), "https://evil.example/x", why));
+  // Another issuer with every endpoint on the configuration's host: not Canvas, refused.
+  auto not_canvas = canvas;
+  not_canvas["issuer"] = "https://lms.example.org";
+  CHECK_FALSE(registration::read_configuration(not_canvas.dump(), "https://sso.canvaslms.com/api/lti/x", why));
   auto no_rs256 = config;
   no_rs256["id_token_signing_alg_values_supported"] = {"ES256"};
   CHECK_FALSE(registration::read_configuration(no_rs256.dump(), "https://lms.example.org/c", why));
@@ -289,6 +293,20 @@ TEST_CASE("dynamic registration: the configuration is checked, the request names
   crlf["issuer"] = "https://lms.example.org/\x1b[2J";
   CHECK_FALSE(registration::read_configuration(crlf.dump(), "https://lms.example.org/c", why));
   CHECK(registration::url_host("https://User@LMS.example.org:8443/x") == "lms.example.org");
+}
+
+TEST_CASE("a line item on a host that is not the platform's is refused: the tool's token goes there") {
+  auto c = claims();
+  c[lti13::ags_endpoint_claim]["lineitem"] = "https://evil.example/li/1";
+  auto r = check(c);
+  REQUIRE(r.error);
+  CHECK(r.error->status == 400);
+  CHECK(r.detail.find("grade_hosts") != std::string::npos);
+  auto p = test_platform();
+  p.grade_hosts = {"evil.example"};
+  auto ok = check(c, p);
+  REQUIRE(ok.value);
+  CHECK(ok.value->launch.outcome_url == "https://evil.example/li/1");
 }
 
 TEST_CASE("an id_token that asks for extensions (crit) is refused, however well signed") {
