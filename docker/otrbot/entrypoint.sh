@@ -96,7 +96,7 @@ path = "/var/lib/otrbot/otrbot.db"
 [log]
 level = $(toml "${OTRBOT_LOG_LEVEL:-info}")
 syslog = true
-syslog_address = $(toml "${OTRBOT_SYSLOG_ADDRESS:-syslog:514}")
+syslog_address = $(toml "${OTRBOT_SYSLOG_ADDRESS:-syslog:5140}")
 TOML
   fi
   exec setpriv --reuid=otrbot --regid=otrbot --init-groups --inh-caps=-all -- "$0" "$@"

@@ -40,6 +40,8 @@ modules_enabled = {
 -- Students' connections are rate-limited; the bot's, which talks to a lecture hall at once, not.
 limits = { c2s = { rate = "10kb/s"; burst = "2s" } }
 unlimited_jids = { "${bot_user}@${OTRBOT_DOMAIN}" }
+-- mod_version answers with Prosody's version only, not the operating system's.
+hide_os_type = true
 ssl = { certificate = "/etc/prosody/certs/xmpp.crt"; key = "/etc/prosody/certs/xmpp.key" }
 VirtualHost "${OTRBOT_DOMAIN}"
 LUA
