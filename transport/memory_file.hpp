@@ -19,14 +19,18 @@ struct file_closer {
 using file_ptr = std::unique_ptr<FILE, file_closer>;
 
 /// A fresh, empty read-write stream with no name anywhere; null when the
-/// kernel refuses one.
+/// kernel refuses one. Unbuffered: what goes through it (a private key) is never copied into a
+/// stdio buffer in the heap.
 inline file_ptr memory_file() {
   int fd = memfd_create("otrbot-otr", MFD_CLOEXEC);
   if (fd < 0)
     return nullptr;
   FILE* f = fdopen(fd, "w+");
-  if (!f)
+  if (!f) {
     close(fd);
+    return nullptr;
+  }
+  std::setvbuf(f, nullptr, _IONBF, 0);
   return file_ptr{f};
 }
 
