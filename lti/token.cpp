@@ -35,6 +35,20 @@ std::string mac(std::string_view data, std::string_view key) {
   return to_hex(out, len);
 }
 
+/// "<payload>.<mac>": the payload when the MAC is its HMAC under `key` (constant time).
+std::optional<std::string_view> checked_payload(std::string_view text, std::string_view key) {
+  auto last = text.rfind('.');
+  if (last == std::string_view::npos)
+    return std::nullopt;
+  auto payload = text.substr(0, last);
+  auto given = text.substr(last + 1);
+  auto expected = mac(payload, key);
+  if (given.size() != expected.size() ||
+      CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0)
+    return std::nullopt;
+  return payload;
+}
+
 } // namespace
 
 std::string random_hex(std::size_t bytes) {
@@ -57,29 +71,18 @@ std::string seal(std::string_view payload, std::string_view key) {
 }
 
 std::optional<std::string> unseal(std::string_view sealed, std::string_view key) {
-  auto dot = sealed.rfind('.');
-  if (dot == std::string_view::npos)
+  auto text = checked_payload(sealed, key);
+  if (!text)
     return std::nullopt;
-  auto text = sealed.substr(0, dot);
-  auto given = sealed.substr(dot + 1);
-  auto expected = mac(text, key);
-  if (given.size() != expected.size() ||
-      CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0)
-    return std::nullopt;
-  return jose::base64url_decode(text);
+  return jose::base64url_decode(*text);
 }
 
 std::optional<std::string> read_token(std::string_view token, std::string_view key,
                                       std::int64_t now) {
-  auto last = token.rfind('.');
-  if (last == std::string_view::npos)
+  auto checked = checked_payload(token, key);
+  if (!checked)
     return std::nullopt;
-  auto payload = token.substr(0, last);
-  auto given = token.substr(last + 1);
-  auto expected = mac(payload, key);
-  if (given.size() != expected.size() ||
-      CRYPTO_memcmp(given.data(), expected.data(), given.size()) != 0)
-    return std::nullopt;
+  auto payload = *checked;
   auto dot = payload.rfind('.');
   if (dot == std::string_view::npos)
     return std::nullopt;
