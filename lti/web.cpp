@@ -13,6 +13,7 @@
 
 #include <caf/all.hpp>
 
+#include <set>
 #include <variant>
 
 namespace otrbot {
@@ -105,14 +106,15 @@ void refuse_jid(web_ptr self, reply rp, const web_session& s, const std::string&
   });
 }
 
-/// Whether another student's launch (another LMS user) has bound `jid`.
-bool bound_elsewhere(web_ptr self, const web_session& s, const std::string& jid) {
+/// The JIDs bound by visits (not expired) of the LMS user of `s` (same: true), or of others.
+std::set<std::string> bound_jids(web_ptr self, const web_session& s, bool same) {
   auto now = unix_now();
+  std::set<std::string> out;
   for (const auto& [id, other] : self->state.sessions)
-    if (other.jid == jid && other.expires > now &&
-        (other.lms.consumer_key != s.lms.consumer_key || other.lms.user_id != s.lms.user_id))
-      return true;
-  return false;
+    if (!other.jid.empty() && other.expires > now &&
+        (other.lms.consumer_key == s.lms.consumer_key && other.lms.user_id == s.lms.user_id) == same)
+      out.insert(other.jid);
+  return out;
 }
 
 caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
@@ -152,7 +154,16 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
                s.jid, "jid");
     return rp;
   }
-  if (bound_elsewhere(self, s, jid)) {
+  if (auto mine = bound_jids(self, s, true);
+      !mine.contains(jid) && mine.size() >= lti::max_jids_per_lms_user) {
+    self->state.log->warn("web session of user {} entered a JID beyond its {}: refused",
+                          logging::printable(s.lms.user_id), lti::max_jids_per_lms_user);
+    refuse_jid(self, rp, s, typed, 429,
+               N_("You have linked as many Jabber IDs to your exercises as one person may. Use "
+                  "one of those, or ask your teacher."));
+    return rp;
+  }
+  if (bound_jids(self, s, false).contains(jid)) {
     self->state.log->warn("web session of user {} entered {}, which another launch uses: refused",
                           logging::printable(s.lms.user_id), jid);
     refuse_jid(self, rp, s, typed, 409,

@@ -21,6 +21,9 @@ constexpr std::int64_t session_lifetime = 8 * 3600;
 constexpr int max_wrong_codes = 10;
 /// Page actions that make the bot speak in the chat (a refused secret), per visit and minute.
 constexpr int max_spoken_per_minute = 10;
+/// Jabber IDs one LMS user's visits may have bound at once (each visit binds one): a person with a
+/// phone and a laptop, not a list of strangers for the bot to invite.
+constexpr std::size_t max_jids_per_lms_user = 3;
 
 /// One student's (or teacher's) visit, from the launch on.
 struct web_session {

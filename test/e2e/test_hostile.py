@@ -138,6 +138,32 @@ def test_one_visit_binds_one_jid_and_cannot_take_over_another_students(prosody, 
     assert "whitelisted %s" % other not in bot.log
 
 
+def test_one_lms_user_binds_at_most_three_jids_at_once(prosody, run_bot):
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    jids = ["device%d@localhost" % i for i in range(4)]
+    visits = []
+    for jid in jids:
+        web = WebStudent(base)
+        web.launch(sign(base + "/", launch_params(user="collector")))
+        web.get("/enter_jid")
+        web.post("/enter_jid", jid=jid)
+        visits.append(web)
+    assert [v.last.url.split("?")[0].endswith("/jid_entered") for v in visits] == [True, True, True, False]
+    assert visits[3].last.status_code == 429 and "as many Jabber IDs" in visits[3].error()
+    assert "whitelisted %s" % jids[3] not in bot.log  # nobody invited
+    # One of the three again is fine; another person may enter the fourth.
+    again = WebStudent(base)
+    again.launch(sign(base + "/", launch_params(user="collector")))
+    again.get("/enter_jid")
+    again.post("/enter_jid", jid=jids[0])
+    assert again.last.url.split("?")[0].endswith("/jid_entered")
+    other = WebStudent(base)
+    other.launch(sign(base + "/", launch_params(user="someone-else")))
+    other.get("/enter_jid")
+    other.post("/enter_jid", jid=jids[3])
+    assert other.last.url.split("?")[0].endswith("/jid_entered")
+
+
 def test_the_whitelist_holds_at_most_its_limit_per_source(prosody, run_bot):
     bot, bot_jid, base = web_bot(prosody, run_bot, whitelist=("teacher@localhost",),
                                  extra="max_whitelisted_from_pages = 1\nmax_whitelisted_from_admin = 2")
