@@ -136,6 +136,11 @@ using session_manager_actor = caf::typed_actor<
   /// Whitelist a JID with a locale, saying who asked (source, added_by) -> true once stored,
   /// or ec::invalid_jid (why), or ec::not_stored.
   caf::replies_to<atoms::add_jid, std::string, std::string, std::string, std::string>::with<bool>,
+  /// A visit claims a JID (the page's proof of ownership): nothing is said to it until a
+  /// message from it carries the claim's word, which whitelists it for that visit (with the
+  /// claim's locale and grade) -> pending, bound (that visit proved it), too_many; or
+  /// ec::invalid_jid, ec::whitelist_full. Asked again with the same visit: renewed.
+  caf::replies_to<atoms::claim_jid, jid_claim>::with<claim_state>,
   /// Remove a JID from the whitelist and end its session -> false when it was not whitelisted.
   caf::replies_to<atoms::remove_jid, std::string>::with<bool>,
   /// End a JID's session as on timeout -> false when it has none.

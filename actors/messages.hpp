@@ -6,6 +6,7 @@
 //                         '------------------ outbound_message --------------'
 #pragma once
 
+#include "actors/jid_claim.hpp"
 #include "actors/store_types.hpp"
 #include "transport/xmpp_types.hpp"
 
@@ -31,6 +32,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, online, "online")
   /// Manager: whitelist a JID with a locale -> true, or ec::invalid_jid (why).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, add_jid, "add_jid")
+  /// Manager: (jid_claim) a visit claims a JID until a message from it carries the visit's
+  /// word -> claim_state (asked again, it renews the claim and says whether it was proved).
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, claim_jid, "claim_jid")
   /// Manager: remove a JID from the whitelist and end its session -> bool.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, remove_jid, "remove_jid")
   /// Manager: the whitelist -> std::vector<whitelist_entry>.
@@ -154,14 +158,6 @@ struct live_progress {
   friend bool operator==(const live_progress&, const live_progress&) = default;
 };
 
-/// Where a student's grade goes (LTI 1.1 Basic Outcomes): the launch's outcome
-/// service. The consumer's secret is not in it: the grade sender looks it up.
-struct grade_job {
-  std::string outcome_url;
-  std::string sourcedid;
-  std::string consumer_key;
-  double score = 1.0;
-};
 
 /// A fresh OTR private key from the key pool, used by one session only. Only ever sent
 /// between actors of this process, and rendered by its name alone (its inspect() lists no
@@ -195,6 +191,22 @@ typename Inspector::result_type inspect(Inspector& f, live_progress& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, grade_job& x) {
   return f(caf::meta::type_name("grade_job"), x.outcome_url, x.sourcedid, x.consumer_key, x.score);
+}
+
+/// A claim's word is a secret of its visit: rendered without it.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, jid_claim& x) {
+  return f(caf::meta::type_name("jid_claim"), x.jid, x.visit, caf::meta::omittable(), x.word,
+           x.locale, x.by, x.graded, x.grade, x.expires);
+}
+
+inline std::string to_string(claim_state x) {
+  switch (x) {
+    case claim_state::pending: return "pending";
+    case claim_state::bound: return "bound";
+    case claim_state::too_many: return "too_many";
+  }
+  return "?";
 }
 
 } // namespace otrbot

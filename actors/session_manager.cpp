@@ -107,6 +107,7 @@ void terminate(manager_ptr self, const std::string& jid, const char* why, bool r
     self->state.progress.erase(jid);
     self->state.grades.erase(jid);
     self->state.rates.erase(jid);
+    self->state.claims.forget(jid);
     std::erase_if(self->state.online,
                   [&jid](const std::string& full) { return xmpp::bare_of(full) == jid; });
     if (self->state.cfg.store && !removal_stored)
@@ -170,6 +171,93 @@ void hold_while_gated(const std::string& gate) {
   while (std::filesystem::exists(gate))
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
   log()->info("test hook: the session manager goes on");
+}
+
+/// The bare JID `jid` if `source` may whitelist it: a valid JID, not the bot's own, within the
+/// source's limit; else the error to answer with.
+caf::expected<std::string> admissible(const session_manager_state& st, const std::string& jid,
+                                      const std::string& source) {
+  auto r = xmpp::parse_bare_jid(jid);
+  if (!r)
+    return make_error(ec::invalid_jid, r.error);
+  auto bare = r.value->bare();
+  if (own(st, bare))
+    return make_error(ec::invalid_jid, "it is the bot's own Jabber ID");
+  if (auto full = manager_progress::whitelist_full(st, bare, source))
+    return make_error(ec::whitelist_full, *full);
+  return bare;
+}
+
+/// Whitelists `bare` once the store keeps it (subscribing to a new JID), then `done` with no
+/// error, or with ec::not_stored.
+void admit(manager_ptr self, const std::string& bare, const std::string& locale,
+           const std::string& source, const std::string& by, std::function<void(caf::error)> done) {
+  auto chosen = locale.empty() ? self->state.cfg.default_locale : locale;
+  auto take = [self, bare, chosen, source] {
+    auto& st = self->state;
+    bool fresh = !st.cfg.whitelist.contains(bare);
+    st.cfg.whitelist[bare] = chosen;
+    if (fresh) {
+      st.source_of[bare] = source;
+      st.progress.erase(bare);  // a new start
+      log()->info("whitelisted {}", bare);
+      carry_out(self, welcome(bare));
+    }
+  };
+  if (!self->state.cfg.store) {
+    take();
+    done({});
+    return;
+  }
+  // Claimed only once it is stored.
+  self->request(self->state.cfg.store, std::chrono::seconds{5}, atoms::st_put_wl_v, bare, chosen,
+                source, by)
+    .then([take, done](bool) { take(); done({}); },
+          [bare, done](caf::error& e) {
+            log()->error("{} was not whitelisted: the store did not keep it ({})", bare,
+                         caf::to_string(e));
+            done(make_error(ec::not_stored, caf::to_string(e)));
+          });
+}
+
+/// Registers the grade to send when `bare` completes (the latest graded launch wins).
+void grade_when_done(manager_ptr self, const std::string& bare, grade_job job) {
+  auto& st = self->state;
+  if (st.cfg.store)
+    self->send(st.cfg.store, atoms::st_outcome_v, bare, job.outcome_url, job.sourcedid,
+               job.consumer_key);
+  st.grades[bare] = std::move(job);
+}
+
+/// Hands a student's message to their session (starting it), making the bot appear online to
+/// a resource it has not seen yet (RFC 6121 4.6 directed presence: the student may not have
+/// accepted its request).
+void to_session(manager_ptr self, const std::string& bare, xmpp::inbound_message m) {
+  if (self->state.online.insert(m.from).second)
+    carry_out(self, {{}, {{m.from, "available", ""}}});
+  self->send(session_for(self, bare), std::move(m));
+}
+
+/// A message from `bare` that carries the word of one of its claims: the JID is proved to be
+/// that visit's, whitelisted (with the claim's language and grade), and the message is the
+/// student's first words to the bot. True when it was such a message.
+bool proves_claim(manager_ptr self, const std::string& bare, xmpp::inbound_message& m) {
+  auto proved = self->state.claims.prove(bare, m.body, unix_now());
+  if (!proved)
+    return false;
+  log()->info("{} proved that it is theirs: the word of a visit by {}", bare,
+              logging::printable(proved->by));
+  admit(self, bare, proved->locale, "pages", proved->by,
+        [self, bare, claim = *proved, m = std::move(m)](caf::error e) mutable {
+          if (e) {
+            self->state.claims.unbind(std::move(claim));  // the word may be sent again
+            return;
+          }
+          if (claim.graded)
+            grade_when_done(self, bare, claim.grade);
+          to_session(self, bare, std::move(m));
+        });
+  return true;
 }
 
 void check_timeouts(manager_ptr self) {
@@ -286,17 +374,22 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
         log()->debug("ignored a message from the bot's own account");
         return;
       }
-      if (!self->state.cfg.whitelist.contains(bare)) {
+      auto& st = self->state;
+      bool listed = st.cfg.whitelist.contains(bare);
+      bool claimed = st.claims.waiting(bare, unix_now());
+      if (!listed && !claimed) {
         log()->debug("ignored a message from {}: not on the whitelist", bare);
         return;
       }
-      if (!within_rate(self, bare))
+      if (!within_rate(self, bare) || proves_claim(self, bare, m))
         return;
-      // A resource the bot has not seen online (the student did not accept its request): it
-      // learns that the bot is online too (RFC 6121 4.6 directed presence).
-      if (self->state.online.insert(m.from).second)
-        carry_out(self, {{}, {{m.from, "available", ""}}});
-      self->send(session_for(self, bare), std::move(m));
+      if (!listed) {
+        // Until the word comes, the bot says nothing: the JID may not be the visitor's.
+        log()->info("a message from {} without the word of the visit that claims it: not answered",
+                    bare);
+        return;
+      }
+      to_session(self, bare, std::move(m));
     },
     [self](atoms::activity, const std::string& jid) {
       auto it = self->state.sessions.find(jid);
@@ -307,12 +400,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       it->second.warned = false;  // (the session acknowledges it to the student itself)
     },
     [self](atoms::grade_when_done, const std::string& jid, grade_job& job) {
-      auto bare = xmpp::bare_of(jid);
-      auto& st = self->state;
-      if (st.cfg.store)
-        self->send(st.cfg.store, atoms::st_outcome_v, bare, job.outcome_url, job.sourcedid,
-                   job.consumer_key);
-      st.grades[bare] = std::move(job);
+      grade_when_done(self, xmpp::bare_of(jid), std::move(job));
     },
     [self](atoms::completed, const std::string& jid) {
       complete(self, jid, "the code on the page");
@@ -328,6 +416,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     },
     [self](atoms::tick) {
       check_timeouts(self);
+      self->state.claims.sweep(unix_now());
       self->delayed_send(self, self->state.cfg.check_interval, atoms::tick_v);
     },
     [self](atoms::set_secret, const std::string& jid,
@@ -377,42 +466,35 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     [self](atoms::add_jid, const std::string& jid, const std::string& locale,
            const std::string& source, const std::string& by) -> caf::result<bool> {
       hold_while_gated(self->state.cfg.gate_path);
-      auto r = xmpp::parse_bare_jid(jid);
-      if (!r)
-        return make_error(ec::invalid_jid, r.error);
-      auto bare = r.value->bare();
-      if (own(self->state, bare))
-        return make_error(ec::invalid_jid, "it is the bot's own Jabber ID");
-      if (auto full = manager_progress::whitelist_full(self->state, bare, source))
-        return make_error(ec::whitelist_full, *full);
-      auto chosen = locale.empty() ? self->state.cfg.default_locale : locale;
-      auto take = [self, bare, chosen, source] {
-        auto& st = self->state;
-        bool fresh = !st.cfg.whitelist.contains(bare);
-        st.cfg.whitelist[bare] = chosen;
-        if (fresh)
-          st.source_of[bare] = source;
-        if (fresh) {
-          st.progress.erase(bare);  // a new start
-          log()->info("whitelisted {}", bare);
-          carry_out(self, welcome(bare));
-        }
-      };
-      if (!self->state.cfg.store) {
-        take();
-        return true;
-      }
-      // Claimed only once it is stored.
+      auto bare = admissible(self->state, jid, source);
+      if (!bare)
+        return std::move(bare.error());
       auto rp = self->make_response_promise<bool>();
-      self->request(self->state.cfg.store, std::chrono::seconds{5}, atoms::st_put_wl_v, bare, chosen,
-                    source, by)
-        .then([rp, take](bool) mutable { take(); rp.deliver(true); },
-              [rp, bare](caf::error& e) mutable {
-                log()->error("{} was not whitelisted: the store did not keep it ({})", bare,
-                             caf::to_string(e));
-                rp.deliver(make_error(ec::not_stored, caf::to_string(e)));
-              });
+      admit(self, *bare, locale, source, by, [rp](caf::error e) mutable {
+        if (e)
+          rp.deliver(std::move(e));
+        else
+          rp.deliver(true);
+      });
       return rp;
+    },
+    [self](atoms::claim_jid, jid_claim& c) -> caf::result<claim_state> {
+      auto& st = self->state;
+      auto bare = admissible(st, c.jid, "pages");
+      if (!bare)
+        return std::move(bare.error());
+      c.jid = *bare;
+      auto limit = st.cfg.max_whitelisted.find("pages");
+      if (limit != st.cfg.max_whitelisted.end() && limit->second > 0 &&
+          st.claims.size() >= static_cast<std::size_t>(limit->second))
+        return make_error(ec::whitelist_full, "bot.max_whitelisted_from_pages = " +
+                                                std::to_string(limit->second));
+      auto by = c.by;
+      auto verdict = st.claims.claim(std::move(c), unix_now());
+      if (verdict == claim_state::too_many)
+        log()->warn("{} has {} visits waiting for its proof already: the claim of {} refused", *bare,
+                    jid_claims::max_per_jid, logging::printable(by));
+      return verdict;
     },
     [self](atoms::remove_jid, const std::string& jid) -> caf::result<bool> {
       auto bare = xmpp::bare_of(jid);

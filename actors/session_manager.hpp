@@ -1,6 +1,7 @@
 // The session manager: whitelist, subscriptions, timeouts, and one session actor per student.
 #pragma once
 
+#include "actors/jid_claims.hpp"
 #include "actors/message_rate.hpp"
 #include "actors/messages.hpp"
 #include "actors/session.hpp"
@@ -82,6 +83,7 @@ struct session_manager_state {
   std::map<std::string, student_progress> progress;  ///< bare JID -> progress
   std::map<std::string, std::string> source_of;  ///< bare JID -> who added it (none: the config)
   std::map<std::string, message_rate> rates;          ///< bare JID -> its message rate
+  jid_claims claims;  ///< visits waiting for the proof that a JID is theirs
   /// Whitelisted students' full JIDs that are online and got the bot's directed presence.
   std::set<std::string> online;
 };

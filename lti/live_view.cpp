@@ -30,8 +30,7 @@ web_response json_of(const lti::web_settings& pages, const web_session& s, const
   auto tr = [&](const char* msgid, const i18n::args& args = {}) {
     return cats.text(s.locale, msgid, args);
   };
-  lti::page_view step;
-  lti::describe_step(p.step, !s.jid.empty(), step);
+  auto step = lti::view(pages, lti::page::jid_entered, &s, p.step);
   std::string smp;
   if (p.smp == "running")
     smp = tr(N_("The check of your secret is under way in your chat program."));
@@ -60,7 +59,7 @@ web_response json_of(const lti::web_settings& pages, const web_session& s, const
                   "theirfp; mcabber: /otr fingerprint .; Pidgin: Known fingerprints in the OTR "
                   "plugin's settings; Psi: Authenticate contact, Fingerprint verification)."));
   nlohmann::json out{
-    {"step", p.step},
+    {"step", step.lesson_step},
     {"step_number", step.step_number},
     {"step_text", tr(step.step.c_str())},
     {"encrypted", p.encrypted},
@@ -90,17 +89,20 @@ caf::result<web_response> live_view(web_ptr self, const web_request& r) {
                          {}, {}, false, false};
     return refused;
   }
-  auto s = std::get<web_session>(found);
-  if (s.jid.empty())
-    return json_of(self->state.cfg.pages, s, {});
   auto rp = self->make_response_promise<web_response>();
-  self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, atoms::live_v, s.jid)
-    .then([self, rp, s](live_progress& p) mutable { rp.deliver(json_of(self->state.cfg.pages, s, p)); },
-          [self, rp](caf::error& e) mutable {
-            self->state.log->warn("no live progress from the session manager: {}", caf::to_string(e));
-            rp.deliver(web_response{503, lti::body_kind::json, R"({"error":"the bot did not answer"})",
-                                    {}, {}, false, false});
-          });
+  with_claim(self, std::get<web_session>(found), [self, rp](const web_session& s) mutable {
+    if (s.jid.empty()) {
+      rp.deliver(json_of(self->state.cfg.pages, s, {}));
+      return;
+    }
+    self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, atoms::live_v, s.jid)
+      .then([self, rp, s](live_progress& p) mutable { rp.deliver(json_of(self->state.cfg.pages, s, p)); },
+            [self, rp](caf::error& e) mutable {
+              self->state.log->warn("no live progress from the session manager: {}", caf::to_string(e));
+              rp.deliver(web_response{503, lti::body_kind::json,
+                                      R"({"error":"the bot did not answer"})", {}, {}, false, false});
+            });
+  });
   return rp;
 }
 

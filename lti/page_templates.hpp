@@ -16,6 +16,7 @@ inline constexpr const char* layout = R"(<!DOCTYPE html>
 body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #1d2433; }
 h1 { font-size: 1.5rem; } .step { background: #eef3fb; border-left: 4px solid #2f5fb3; padding: .5rem 1rem; }
 progress { width: 100%; } input, button { max-width: 100%; } form.inline { display: inline; } .error { background: #fdecea; border-left: 4px solid #b3261e; padding: .5rem 1rem; }
+.proof code { font-size: 1.75rem; letter-spacing: .15em; background: #eef3fb; padding: .25rem .75rem; border-radius: 4px; }
 .dev { background: #fff4d6; border: 2px dashed #a66a00; padding: .5rem 1rem; }
 .live { border-left: 4px solid #5b7a3a; padding: 0 1rem; } .live p:empty { display: none; }
 .wide { overflow-x: auto; } @media (max-width: 40rem) { #class thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); } #class, #class tbody, #class tr, #class td { display: block; } #class tr { border-bottom: 2px solid #ccd3e0; padding: .25rem 0; } #class td { border: 0; overflow-wrap: anywhere; } #class td::before { content: attr(data-label) ": "; font-weight: 600; } }
@@ -55,9 +56,14 @@ inline constexpr const char* enter_jid_page = R"(<p>{{intro}}</p>
 <button type="submit">{{button}}</button>
 </form>)";
 
-inline constexpr const char* jid_entered_page = R"(<p>{{intro}}</p>
+inline constexpr const char* jid_entered_page = R"({{#proof}}<p>{{proof_intro}}</p>
+<p class="proof"><code id="jid_proof">{{proof_word}}</code></p>
+<ol><li>{{proof1}}</li><li>{{proof2}}</li></ol>
+<p>{{proof_why}}</p>
+<p><a id="other_jid" href="/enter_jid?s={{token}}">{{other_jid}}</a></p>{{/proof}}
+{{^proof}}<p>{{intro}}</p>
 <ol><li>{{item1}}</li><li>{{item2}}</li><li>{{item3}}</li></ol>
-<a class="button" id="next" href="/ask_for_secret?s={{token}}">{{button}}</a>)";
+<a class="button" id="next" href="/ask_for_secret?s={{token}}">{{button}}</a>{{/proof}})";
 
 inline constexpr const char* ask_for_secret_page = R"(<p>{{intro}}</p>
 <form method="post" action="/ask_for_secret">

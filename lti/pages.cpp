@@ -194,9 +194,9 @@ std::string render(const page_view& v) {
     case page::enter_jid:
       content = enter_jid_page;
       title = tr(N_("Your Jabber ID"));
-      d.set("intro", tr(N_("Which Jabber ID (XMPP address) do you use in your chat program? The "
-                           "bot will ask to add you as a contact; then say hello to it in your "
-                           "chat program, and it answers with what to do.")));
+      d.set("intro", tr(N_("Which Jabber ID (XMPP address) do you use in your chat program? Next, "
+                           "you send the bot a word from it, to show that it is yours; then the "
+                           "bot asks to add you as a contact and tells you what to do.")));
       d.set("label", tr(N_("Your Jabber ID")));
       d.set("placeholder", tr(N_("you@example.org")));
       d.set("button", tr(N_("Continue")));
@@ -212,6 +212,18 @@ std::string render(const page_view& v) {
       d.set("item2", tr(N_("say hello to {bot_jid}: it will tell you what to do;")));
       d.set("item3", tr(N_("start an encrypted OTR conversation with it.")));
       d.set("button", tr(N_("I have started OTR")));
+      d.set("proof", flag(!v.proof_word.empty()));
+      d.set("proof_word", v.proof_word);
+      d.set("proof_intro", tr(N_("Show the bot that {jid} is yours: from that account, send "
+                                 "{bot_jid} a chat message with this word:")));
+      d.set("proof1", tr(N_("in your chat program, open a chat with {bot_jid} (you need not add it "
+                            "as a contact first) and send the word as a plain message, before "
+                            "you start any encryption;")));
+      d.set("proof2", tr(N_("the bot answers in the chat, and this page moves on by itself.")));
+      d.set("proof_why", tr(N_("Until the word comes from {jid}, the bot says nothing to it: "
+                               "nobody can make the bot teach or grade someone else's account. "
+                               "The word works for an hour.")));
+      d.set("other_jid", tr(N_("Enter a different Jabber ID")));
       break;
     case page::ask_for_secret:
       content = ask_for_secret_page;

@@ -41,7 +41,8 @@ struct page_view {
   std::string step;               ///< where the student is in the lesson (a msgid)
   std::string lesson_step;        ///< the lesson's step name ("" before the bot has a session)
   int step_number = 0;            ///< 0..4 for the progress bar
-  std::string jid;                ///< the student's JID, once entered
+  std::string jid;                ///< the student's JID, once entered (or claimed)
+  std::string proof_word;         ///< the word the claimed JID must send ("" once proved)
   std::string typed_code;         ///< a refused code, shown again to be corrected
   std::string error;              ///< a msgid for the student (refused input, ...)
   i18n::args error_args;          ///< its placeholders (a {reason} is translated too)

@@ -1,6 +1,7 @@
 // Web session tokens.
 #include "lti/token.hpp"
 
+#include "actors/secrets.hpp"
 #include "lti/jose.hpp"
 #include "lti/oauth1.hpp"
 
@@ -56,6 +57,13 @@ std::string random_hex(std::size_t bytes) {
   if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
     throw std::runtime_error("no random bytes available");
   return to_hex(buf.data(), buf.size());
+}
+
+std::string random_word(std::size_t letters) {
+  return secrets::make_code(std::string(letters, 'X'), [](std::uint8_t* out, std::size_t n) {
+    if (RAND_bytes(out, static_cast<int>(n)) != 1)
+      throw std::runtime_error("no random bytes available");
+  });
 }
 
 std::string make_token(std::string_view id, std::int64_t expiry, std::string_view key) {

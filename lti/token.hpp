@@ -17,6 +17,10 @@ std::string make_token(std::string_view id, std::int64_t expiry, std::string_vie
 /// CSRF tokens, nonces, keys); throws when no randomness is available.
 std::string random_hex(std::size_t bytes);
 
+/// A short word to type: `letters` random characters of the code's alphabet (no look-alikes),
+/// from OpenSSL's random generator (the proof that a Jabber ID is the visitor's).
+std::string random_word(std::size_t letters);
+
 /// `payload` with a MAC: base64url(payload) "." hex HMAC-SHA256 under `key`. What the bot hands
 /// out and must get back unchanged (an LTI 1.3 login's state, a registration invite), with
 /// nothing kept on the server meanwhile. Not encrypted: the payload is readable.

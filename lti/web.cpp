@@ -27,178 +27,41 @@ using lti::web_session;
 
 const lti::web_settings& pages(web_ptr self) { return self->state.cfg.pages; }
 
-/// Asks the session manager; `on_value` gets the answer, `on_error` a CAF
-/// error (an ec, or a timeout).
-template <class OnValue, class OnError, class... Ts>
-void ask(web_ptr self, OnValue on_value, OnError on_error, Ts&&... xs) {
-  self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, std::forward<Ts>(xs)...)
-    .then(std::move(on_value), std::move(on_error));
-}
-
-/// The lesson step of the session's student ("" without a JID, or when the
-/// manager does not answer in time), then `next(step)`.
-template <class Next>
-void with_step(web_ptr self, const web_session& s, Next next) {
-  if (s.jid.empty()) {
-    next(std::string{});
-    return;
-  }
-  ask(
-    self, [next](std::string& step) mutable { next(step); },
-    [self, next](caf::error& e) mutable {
-      self->state.log->warn("no lesson step from the session manager: {}", caf::to_string(e));
-      next(std::string{});
-    },
-    atoms::step_v, s.jid);
-}
-
-/// The 503 page when the manager did not answer (or failed).
-web_response unavailable(web_ptr self, const caf::error& e, const char* msgid) {
-  self->state.log->error("the session manager did not answer: {}", caf::to_string(e));
-  return lti::error_page(pages(self), 503, msgid);
-}
-
-
-/// Changes the live web session `id` (after an answer came: the copy a flow
-/// holds may be stale, or the visit may have ended meanwhile).
-template <class Change>
-void update(web_ptr self, const std::string& id, Change change) {
-  if (auto it = self->state.sessions.find(id); it != self->state.sessions.end()) {
-    change(it->second);
-    persist(self, it->second);
-  }
-}
-
 caf::result<web_response> show(web_ptr self, page kind, const web_request& r) {
   auto found = require(self, r, {}, false);
   if (auto* err = std::get_if<web_response>(&found))
     return *err;
-  auto s = std::get<web_session>(found);
-  if (s.jid.empty())
-    return lti::show(pages(self), kind, s, {});
   auto rp = self->make_response_promise<web_response>();
-  with_step(self, s, [self, rp, kind, s](const std::string& step) mutable {
-    rp.deliver(lti::show(pages(self), kind, s, step));
+  with_claim(self, std::get<web_session>(found), [self, rp, kind](const web_session& s) mutable {
+    if (s.jid.empty()) {
+      rp.deliver(lti::show(pages(self), kind, s, {}));
+      return;
+    }
+    with_step(self, s, [self, rp, kind, s](const std::string& step) mutable {
+      rp.deliver(lti::show(pages(self), kind, s, step));
+    });
   });
   return rp;
 }
 
-/// A POST's form and session, with the student's JID known; or the response to send instead.
-std::variant<web_session, web_response> form_with_jid(web_ptr self, const web_request& r,
-                                                      lti::params& form) {
-  lti::parse_form(r.body, form);
-  auto found = require(self, r, form, true);
-  if (auto* s = std::get_if<web_session>(&found); s && s->jid.empty())
-    return lti::redirect(pages(self), "/enter_jid", *s);
-  return found;
-}
-
-/// The JID page again, with what was typed and why it was refused.
-void refuse_jid(web_ptr self, reply rp, const web_session& s, const std::string& typed, int status,
-                const char* msgid, const std::string& arg = {}, const char* arg_name = "reason") {
-  with_step(self, s, [=](const std::string& step) mutable {
-    auto v = lti::view(pages(self), page::enter_jid, &s, step);
-    v.jid = typed;
-    v.error = msgid;
-    if (!arg.empty())
-      v.error_args[arg_name] = arg;
-    rp.deliver(lti::html(status, v));
-  });
-}
-
-/// The JIDs bound by visits (not expired) of the LMS user of `s` (same: true), or of others.
-std::set<std::string> bound_jids(web_ptr self, const web_session& s, bool same) {
-  auto now = unix_now();
-  std::set<std::string> out;
-  for (const auto& [id, other] : self->state.sessions)
-    if (!other.jid.empty() && other.expires > now &&
-        (other.lms.consumer_key == s.lms.consumer_key && other.lms.user_id == s.lms.user_id) == same)
-      out.insert(other.jid);
-  return out;
-}
-
-caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
+/// A POST's form, then `next(visit)` with the student's JID known (proved); else the page
+/// that asks for it (or for its proof) goes back instead.
+template <class Next>
+caf::result<web_response> form_with_jid(web_ptr self, const web_request& r, Next next) {
   lti::params form;
   lti::parse_form(r.body, form);
   auto found = require(self, r, form, true);
-  if (auto* err = std::get_if<web_response>(&found))
-    return *err;
-  auto s = std::get<web_session>(found);
-  auto typed = lti::value_of(form, "jid");
+  if (auto* early = std::get_if<web_response>(&found))
+    return *early;
   auto rp = self->make_response_promise<web_response>();
-  auto parsed = xmpp::parse_bare_jid(typed);
-  if (!parsed) {
-    refuse_jid(self, rp, s, typed, 400,
-               N_("That is not a Jabber ID ({reason}). It looks like name@example.org."),
-               parsed.error);
-    return rp;
-  }
-  auto jid = parsed.value->bare();
-  auto own_jid = [self, rp, s, typed] {
-    refuse_jid(self, rp, s, typed, 400,
-               N_("That is the bot's own Jabber ID. Enter yours: the one you use in your chat "
-                  "program."));
-  };
-  if (jid == pages(self).bot_jid) {
-    self->state.log->warn("web session of user {} entered the bot's own JID: refused",
-                          logging::printable(s.lms.user_id));
-    own_jid();
-    return rp;
-  }
-  // One student, one Jabber ID: a visit cannot make the bot invite anyone
-  // else, nor take over another student's JID (their secret, their grade).
-  if (!s.jid.empty() && s.jid != jid) {
-    refuse_jid(self, rp, s, typed, 409,
-               N_("This exercise is already linked to {jid}. To use another Jabber ID, start "
-                  "the exercise again from your course."),
-               s.jid, "jid");
-    return rp;
-  }
-  if (auto mine = bound_jids(self, s, true);
-      !mine.contains(jid) && mine.size() >= lti::max_jids_per_lms_user) {
-    self->state.log->warn("web session of user {} entered a JID beyond its {}: refused",
-                          logging::printable(s.lms.user_id), lti::max_jids_per_lms_user);
-    refuse_jid(self, rp, s, typed, 429,
-               N_("You have linked as many Jabber IDs to your exercises as one person may. Use "
-                  "one of those, or ask your teacher."));
-    return rp;
-  }
-  if (bound_jids(self, s, false).contains(jid)) {
-    self->state.log->warn("web session of user {} entered {}, which another launch uses: refused",
-                          logging::printable(s.lms.user_id), jid);
-    refuse_jid(self, rp, s, typed, 409,
-               N_("That Jabber ID is already used in another student's exercise. Enter your "
-                  "own."));
-    return rp;
-  }
-  ask(
-    self,
-    [self, rp, s, jid](bool) mutable {
-      s.jid = jid;
-      update(self, s.id, [&jid](web_session& live) { live.jid = jid; });
-      self->state.log->info("web session of user {} entered {}", logging::printable(s.lms.user_id),
-                            jid);
-      // The grade goes out where the lesson completes: the manager keeps it for this JID.
-      if (s.lms.gradable())
-        self->send(self->state.cfg.manager, atoms::grade_when_done_v, jid,
-                   grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0});
-      rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
-    },
-    [self, rp, own_jid, s, typed](caf::error& e) mutable {
-      if (is(e, ec::invalid_jid)) {  // the manager's own check of the same rule
-        own_jid();
-        return;
-      }
-      if (is(e, ec::whitelist_full)) {
-        refuse_jid(self, rp, s, typed, 503,
-                   N_("The bot is teaching as many students as it may right now. Try again in a "
-                      "few minutes, or tell your teacher."));
-        return;
-      }
-      rp.deliver(unavailable(self, e, N_("The bot could not add you; try again.")));
-    },
-    atoms::add_jid_v, jid, s.locale, std::string{"pages"},
-    "LMS user " + s.lms.user_id + (s.lms.consumer_key.empty() ? "" : " (" + s.lms.consumer_key + ")"));
+  with_claim(self, std::get<web_session>(found),
+             [self, rp, form, next](const web_session& s) mutable {
+               if (!s.jid.empty())
+                 next(rp, s, form);
+               else
+                 rp.deliver(lti::redirect(pages(self), s.claim_jid.empty() ? "/enter_jid"
+                                                                           : "/jid_entered", s));
+             });
   return rp;
 }
 
@@ -215,91 +78,84 @@ bool may_speak(web_ptr self, const web_session& s) {
 }
 
 caf::result<web_response> post_secret(web_ptr self, const web_request& r) {
-  lti::params form;
-  auto found = form_with_jid(self, r, form);
-  if (auto* early = std::get_if<web_response>(&found))
-    return *early;
-  auto s = std::get<web_session>(found);
-  if (!may_speak(self, s)) {
-    self->state.log->warn("web session of user {} sent more than {} secrets in a minute: refused",
-                          logging::printable(s.lms.user_id), lti::max_spoken_per_minute);
-    auto rp = self->make_response_promise<web_response>();
-    with_step(self, s, [self, rp, s](const std::string& step) mutable {
-      rp.deliver(lti::page_with_error(pages(self), 429, page::ask_for_secret, s, step,
-                                      N_("Too many attempts. Wait a minute, then try again.")));
-    });
-    return rp;
-  }
-  auto rp = self->make_response_promise<web_response>();
-  ask(
-    self, [self, rp, s](bool) mutable { rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s)); },
-    [self, rp, s](caf::error& e) mutable {
-      if (is(e, ec::unknown_jid)) {
-        rp.deliver(lti::page_with_error(
-          pages(self), 409, page::enter_jid, s, {},
-          N_("Your session with the bot has ended. Enter your Jabber ID to start again.")));
-      } else if (is(e, ec::weak_secret)) {
-        with_step(self, s, [self, rp, s, why = detail_of(e)](const std::string& step) mutable {
-          rp.deliver(lti::page_with_error(pages(self), 400, page::ask_for_secret, s, step,
-                                          N_("That secret was refused: {reason}."), why));
-        });
-      } else {
-        rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
-      }
-    },
-    atoms::set_secret_v, s.jid, lti::value_of(form, "secret"));
-  return rp;
-}
-
-caf::result<web_response> post_code(web_ptr self, const web_request& r) {
-  lti::params form;
-  auto found = form_with_jid(self, r, form);
-  if (auto* early = std::get_if<web_response>(&found))
-    return *early;
-  auto s = std::get<web_session>(found);
-  auto typed = lti::value_of(form, "bot_secret");
-  auto rp = self->make_response_promise<web_response>();
-  with_step(self, s, [self, rp, s, typed](const std::string& step) mutable {
-    if (s.wrong_codes >= lti::max_wrong_codes) {
-      rp.deliver(lti::page_with_error(
-        pages(self), 429, page::enter_bot_secret, s, step,
-        N_("Too many wrong codes. Start the exercise again from your course.")));
-      return;
-    }
-    if (step == "completed") {
-      self->state.log->info("{} completed the exercise (no grade: already sent)", s.jid);
-      rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s));
-      return;
-    }
-    // Cannot be any code: a typing problem, not a guess (not counted).
-    if (auto refused = lti::refuse_code_format(pages(self), s, step, typed)) {
-      rp.deliver(*refused);
+  return form_with_jid(self, r, [self](reply rp, const web_session& s, const lti::params& form) {
+    if (!may_speak(self, s)) {
+      self->state.log->warn("web session of user {} sent more than {} secrets in a minute: refused",
+                            logging::printable(s.lms.user_id), lti::max_spoken_per_minute);
+      with_step(self, s, [self, rp, s](const std::string& step) mutable {
+        rp.deliver(lti::page_with_error(pages(self), 429, page::ask_for_secret, s, step,
+                                        N_("Too many attempts. Wait a minute, then try again.")));
+      });
       return;
     }
     ask(
-      self,
-      [self, rp, s, step](bool right) mutable {
-        if (!right) {
-          update(self, s.id, [](web_session& live) { ++live.wrong_codes; });
+      self, [self, rp, s](bool) mutable { rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s)); },
+      [self, rp, s](caf::error& e) mutable {
+        if (is(e, ec::unknown_jid)) {
           rp.deliver(lti::page_with_error(
-            pages(self), 400, page::enter_bot_secret, s, step,
-            N_("That is not the code the bot sent you. Check it and try again.")));
-          return;
+            pages(self), 409, page::enter_jid, s, {},
+            N_("Your session with the bot has ended. Enter your Jabber ID to start again.")));
+        } else if (is(e, ec::weak_secret)) {
+          with_step(self, s, [self, rp, s, why = detail_of(e)](const std::string& step) mutable {
+            rp.deliver(lti::page_with_error(pages(self), 400, page::ask_for_secret, s, step,
+                                            N_("That secret was refused: {reason}."), why));
+          });
+        } else {
+          rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
         }
-        rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s));
       },
-      [self, rp, s, step](caf::error& e) mutable {
-        if (is(e, ec::no_session)) {
-          rp.deliver(lti::page_with_error(
-            pages(self), 400, page::enter_bot_secret, s, step,
-            N_("The bot has no lesson running for you: say hello to it first.")));
-          return;
-        }
-        rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
-      },
-      atoms::check_code_v, s.jid, typed);
+      atoms::set_secret_v, s.jid, lti::value_of(form, "secret"));
   });
-  return rp;
+}
+
+/// The code page's answer to `typed` at the student's `step`.
+void check_code(web_ptr self, reply rp, const web_session& s, const std::string& typed,
+                const std::string& step) {
+  if (s.wrong_codes >= lti::max_wrong_codes) {
+    rp.deliver(lti::page_with_error(
+      pages(self), 429, page::enter_bot_secret, s, step,
+      N_("Too many wrong codes. Start the exercise again from your course.")));
+    return;
+  }
+  if (step == "completed") {
+    self->state.log->info("{} completed the exercise (no grade: already sent)", s.jid);
+    rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s));
+    return;
+  }
+  // Cannot be any code: a typing problem, not a guess (not counted).
+  if (auto refused = lti::refuse_code_format(pages(self), s, step, typed)) {
+    rp.deliver(*refused);
+    return;
+  }
+  ask(
+    self,
+    [self, rp, s, step](bool right) mutable {
+      if (!right) {
+        update(self, s.id, [](web_session& live) { ++live.wrong_codes; });
+        rp.deliver(lti::page_with_error(
+          pages(self), 400, page::enter_bot_secret, s, step,
+          N_("That is not the code the bot sent you. Check it and try again.")));
+        return;
+      }
+      rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s));
+    },
+    [self, rp, s, step](caf::error& e) mutable {
+      if (is(e, ec::no_session)) {
+        rp.deliver(lti::page_with_error(
+          pages(self), 400, page::enter_bot_secret, s, step,
+          N_("The bot has no lesson running for you: say hello to it first.")));
+        return;
+      }
+      rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
+    },
+    atoms::check_code_v, s.jid, typed);
+}
+
+caf::result<web_response> post_code(web_ptr self, const web_request& r) {
+  return form_with_jid(self, r, [self](reply rp, const web_session& s, const lti::params& form) {
+    with_step(self, s, [self, rp, s, typed = lti::value_of(form, "bot_secret")](
+                         const std::string& step) mutable { check_code(self, rp, s, typed, step); });
+  });
 }
 
 /// Development mode only: ends the student's bot session (as the admin
@@ -385,6 +241,25 @@ std::variant<web_session, web_response> require(web_ptr self, const web_request&
   if (post && !secrets::constant_time_equal(lti::value_of(form, "csrf"), it->second.csrf))
     return lti::error_page(self->state.cfg.pages, 403, N_("This form was not sent from this exercise's page."));
   return it->second;
+}
+
+void with_step(web_ptr self, const web_session& s, std::function<void(const std::string&)> next) {
+  if (s.jid.empty()) {
+    next(std::string{});
+    return;
+  }
+  ask(
+    self, [next](std::string& step) { next(step); },
+    [self, next](caf::error& e) {
+      self->state.log->warn("no lesson step from the session manager: {}", caf::to_string(e));
+      next(std::string{});
+    },
+    atoms::step_v, s.jid);
+}
+
+web_response unavailable(web_ptr self, const caf::error& e, const char* msgid) {
+  self->state.log->error("the session manager did not answer: {}", caf::to_string(e));
+  return lti::error_page(self->state.cfg.pages, 503, msgid);
 }
 
 void persist(web_ptr self, const web_session& s) {

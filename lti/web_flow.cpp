@@ -65,6 +65,12 @@ page_view view(const web_settings& cfg, page kind, const web_session* s, const s
     v.jid = s->jid;
     v.instructor = s->lms.instructor && !s->lms.learner;
     describe_step(step, !s->jid.empty(), v);
+    if (s->jid.empty() && !s->claim_jid.empty()) {
+      v.jid = s->claim_jid;
+      v.proof_word = s->claim_word;
+      v.step = N_("Step 0 of 4: show the bot that this Jabber ID is yours.");
+      v.lesson_step = proof_step;
+    }
     v.completed = step == "completed";
   }
   return v;
@@ -93,9 +99,14 @@ web_response redirect(const web_settings& cfg, const std::string& path, const we
   return r;
 }
 
+bool claim_waiting(const web_session& s, std::int64_t now) {
+  return s.jid.empty() && !s.claim_jid.empty() && s.claim_expires > now;
+}
+
 web_response show(const web_settings& cfg, page kind, const web_session& s, const std::string& step) {
-  if (kind != page::enter_jid && s.jid.empty())
-    return redirect(cfg, "/enter_jid", s);
+  bool waiting = s.jid.empty() && !s.claim_jid.empty();
+  if (kind != page::enter_jid && s.jid.empty() && !(waiting && kind == page::jid_entered))
+    return redirect(cfg, waiting ? "/jid_entered" : "/enter_jid", s);
   return html(200, view(cfg, kind, &s, step));
 }
 

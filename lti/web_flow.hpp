@@ -30,7 +30,11 @@ struct web_session {
   std::string id;
   std::string csrf;
   launch lms;          ///< what the launch said (a mock one in development mode)
-  std::string jid;     ///< the student's bare JID, once entered
+  std::string jid;     ///< the student's bare JID, once entered (and proved to be theirs)
+  /// A JID entered and waiting for its proof: a chat message from it carrying `claim_word`.
+  std::string claim_jid;
+  std::string claim_word;
+  std::int64_t claim_expires = 0;  ///< Unix time; the claim is gone after it
   std::string locale;  ///< the best catalog for the launch's language
   int wrong_codes = 0;
   std::int64_t expires = 0;  ///< Unix time
@@ -81,7 +85,14 @@ web_response error_page(const web_settings& cfg, int status, const char* msgid,
 /// 303 to `path` of the pages, carrying the session's token.
 web_response redirect(const web_settings& cfg, const std::string& path, const web_session& s);
 
-/// What GET of a page shows: the page, or a redirect to /enter_jid while no JID is known.
+/// The step the live progress reports while the visit's JID waits for its proof.
+constexpr const char* proof_step = "jid_proof";
+
+/// Whether the visit has a JID waiting for its proof at `now`.
+bool claim_waiting(const web_session& s, std::int64_t now);
+
+/// What GET of a page shows: the page, or a redirect while no JID is known (to /jid_entered,
+/// which shows the word to send, while one waits for its proof; else to /enter_jid).
 web_response show(const web_settings& cfg, page kind, const web_session& s, const std::string& step);
 
 /// The code page refusing what cannot be a code at all (length, characters),

@@ -19,6 +19,45 @@ namespace otrbot::web_routes {
 using web_ptr = web_actor::stateful_pointer<web_state>;
 using reply = caf::typed_response_promise<lti::web_response>;
 
+/// Keeps a web session in the store (when there is one), so that a page
+/// open in a browser goes on working after a restart.
+void persist(web_ptr self, const lti::web_session& s);
+
+/// Asks the session manager; `on_value` gets the answer, `on_error` a CAF
+/// error (an ec, or a timeout).
+template <class OnValue, class OnError, class... Ts>
+void ask(web_ptr self, OnValue on_value, OnError on_error, Ts&&... xs) {
+  self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, std::forward<Ts>(xs)...)
+    .then(std::move(on_value), std::move(on_error));
+}
+
+/// Changes the live web session `id` (after an answer came: the copy a flow
+/// holds may be stale, or the visit may have ended meanwhile).
+template <class Change>
+void update(web_ptr self, const std::string& id, Change change) {
+  if (auto it = self->state.sessions.find(id); it != self->state.sessions.end()) {
+    change(it->second);
+    persist(self, it->second);
+  }
+}
+
+/// The lesson step of the session's student ("" without a JID, or when the
+/// manager does not answer in time), then `next(step)`.
+void with_step(web_ptr self, const lti::web_session& s, std::function<void(const std::string&)> next);
+
+/// The visit as it is now: when its JID waits for its proof, the manager is asked (which also
+/// renews the claim, say after a restart) whether the word came; once it did, the visit has
+/// its JID. An expired claim is dropped. Then `next(visit)`.
+void with_claim(web_ptr self, lti::web_session s, std::function<void(const lti::web_session&)> next);
+
+/// The 503 page when the manager did not answer (or failed).
+lti::web_response unavailable(web_ptr self, const caf::error& e, const char* msgid);
+
+/// POST /enter_jid (lti/web_jid.cpp): the JID is parsed and checked, then claimed until a
+/// message from it carries the word the page shows (or bound at once when the same LMS user
+/// proved it in another visit).
+caf::result<lti::web_response> post_jid(web_ptr self, const lti::web_request& r);
+
 
 /// A new web session for a launch (expired ones are dropped).
 lti::web_session create_session(web_ptr self, lti::launch l);
@@ -77,8 +116,5 @@ lti::web_response handoff(web_ptr self, int status, std::string action,
 /// The first page of a visit (after a launch): a new web session with its cookie.
 lti::web_response start_visit(web_ptr self, lti::launch l);
 
-/// Keeps a web session in the store (when there is one), so that a page
-/// open in a browser goes on working after a restart.
-void persist(web_ptr self, const lti::web_session& s);
 
 } // namespace otrbot::web_routes

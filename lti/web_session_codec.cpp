@@ -20,6 +20,8 @@ std::string encode_session(const web_session& s) {
   json out{{"v", 1},           {"id", s.id},         {"csrf", s.csrf},
            {"jid", s.jid},     {"locale", s.locale}, {"wrong_codes", s.wrong_codes},
            {"expires", s.expires}, {"lms", lms}};
+  if (!s.claim_jid.empty())
+    out["claim"] = {{"jid", s.claim_jid}, {"word", s.claim_word}, {"expires", s.claim_expires}};
   return out.dump();
 }
 
@@ -39,6 +41,15 @@ std::optional<web_session> decode_session(const std::string& text) {
       return std::nullopt;  // absent, not an integer, or out of range: not a session we wrote
     s.wrong_codes = static_cast<int>(*wrong_codes);
     s.expires = *expires;
+    if (j.contains("claim")) {  // (not in sessions stored before the proof of JIDs)
+      const auto& c = j.at("claim");
+      auto claim_expires = c.is_object() ? json_members::integer_member(c, "expires") : std::nullopt;
+      if (!claim_expires)
+        return std::nullopt;
+      s.claim_jid = c.at("jid").get<std::string>();
+      s.claim_word = c.at("word").get<std::string>();
+      s.claim_expires = *claim_expires;
+    }
     const auto& l = j.at("lms");
     s.lms.consumer_key = l.at("consumer_key").get<std::string>();
     s.lms.user_id = l.at("user_id").get<std::string>();

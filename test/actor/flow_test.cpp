@@ -182,24 +182,49 @@ CAF_TEST(one launch then JID then secret then code go through web and manager an
   expect((lti::web_request), from(self).to(web));
   CAF_CHECK_EQUAL(answer().status, 200);
 
-  // The JID: whitelisted by the manager; the launch's grade is registered with it.
-  self->send(web, post("/enter_jid", {{"jid", "Alice@X.org"}}));
+  // The JID: only claimed; the page shows the word that must come from it.
+  self->send(web, post("/enter_jid", {{"jid", "Carol@X.org"}}));
   expect((lti::web_request), from(self).to(web));
-  expect((atoms::add_jid, std::string, std::string, std::string, std::string),
-         from(web).to(manager).with(_, "alice@x.org", _, "pages", _));
-  expect((bool), from(manager).to(web).with(true));
-  expect((atoms::grade_when_done, std::string, grade_job), from(web).to(manager));
+  expect((atoms::claim_jid, jid_claim), from(web).to(manager));
+  expect((claim_state), from(manager).to(web).with(claim_state::pending));
   CAF_CHECK_EQUAL(answer().status, 303);
+  self->send(web, get("/jid_entered"));
+  expect((lti::web_request), from(self).to(web));
+  expect((atoms::claim_jid, jid_claim), from(web).to(manager));
+  expect((claim_state), from(manager).to(web).with(claim_state::pending));
+  auto proof_page = answer();
+  auto at = proof_page.body.find("id=\"jid_proof\">");
+  CAF_REQUIRE(at != std::string::npos);
+  auto word = proof_page.body.substr(at + 15, 6);
+
+  // Words from the JID without the word: nothing is answered, nobody is whitelisted.
+  self->send(manager, xmpp::inbound_message{"carol@x.org/phone", "hello"});
+  expect((xmpp::inbound_message), from(self).to(manager));
+  disallow((xmpp::outbound_presence), from(manager).to(gateway));
+  // The word from the JID: whitelisted for that visit (with its grade); the message is the
+  // student's first words to the bot.
+  self->send(manager, xmpp::inbound_message{"carol@x.org/phone", "my word is " + word});
+  expect((xmpp::inbound_message), from(self).to(manager));
+  expect((xmpp::roster_change), from(manager).to(gateway));
+  run();
+  CAF_CHECK_EQUAL(session_of("carol@x.org") != nullptr, true);
+  self->send(web, get("/jid_entered"));
+  expect((lti::web_request), from(self).to(web));
+  expect((atoms::claim_jid, jid_claim), from(web).to(manager));
+  expect((claim_state), from(manager).to(web).with(claim_state::bound));
+  expect((atoms::step, std::string), from(web).to(manager));
+  expect((std::string), from(manager).to(web));
+  auto bound_page = answer();
+  CAF_CHECK_EQUAL(bound_page.status, 200);
+  CAF_CHECK(bound_page.body.find("jid_proof") == std::string::npos);
 
   // The secret: the manager hands it to the student's session, which tells
   // the student too; the manager notes that a secret was given and answers.
   self->send(web, post("/ask_for_secret", {{"secret", "purple tractor 42"}}));
   expect((lti::web_request), from(self).to(web));
   expect((atoms::set_secret, std::string, std::string), from(web).to(manager));
-  auto session = session_of("alice@x.org");
+  auto session = session_of("carol@x.org");
   expect((atoms::set_secret, std::string), from(manager).to(session));
-  expect((atoms::step, std::string, std::string), from(session).to(manager).with(_, _, "awaiting_otr"));
-  expect((atoms::live, std::string, live_progress), from(session).to(manager));  // its fingerprint
   expect((xmpp::outbound_message), from(session).to(gateway));
   expect((bool), from(session).to(manager).with(true));
   expect((bool), from(manager).to(web).with(true));
