@@ -479,6 +479,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       return rp;
     },
     [self](atoms::claim_jid, jid_claim& c) -> caf::result<claim_state> {
+      hold_while_gated(self->state.cfg.gate_path);
       auto& st = self->state;
       auto bare = admissible(st, c.jid, "pages");
       if (!bare)

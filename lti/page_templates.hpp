@@ -58,6 +58,7 @@ inline constexpr const char* enter_jid_page = R"(<p>{{intro}}</p>
 
 inline constexpr const char* jid_entered_page = R"({{#proof}}<p>{{proof_intro}}</p>
 <p class="proof"><code id="jid_proof">{{proof_word}}</code></p>
+<p><a id="proof_link" href="xmpp:{{bot_jid}}?message;body={{proof_word}}">{{proof_link}}</a></p>
 <ol><li>{{proof1}}</li><li>{{proof2}}</li></ol>
 <p>{{proof_why}}</p>
 <p><a id="other_jid" href="/enter_jid?s={{token}}">{{other_jid}}</a></p>{{/proof}}

@@ -224,6 +224,9 @@ std::string render(const page_view& v) {
                                "nobody can make the bot teach or grade someone else's account. "
                                "The word works for an hour.")));
       d.set("other_jid", tr(N_("Enter a different Jabber ID")));
+      // RFC 5122 / XEP-0147: chat programs that handle xmpp: links open the chat with the word.
+      d.set("proof_link", tr(N_("Or open this link on the device you chat on: your chat program "
+                                "may open the chat with the word typed in for you.")));
       break;
     case page::ask_for_secret:
       content = ask_for_secret_page;
@@ -280,6 +283,7 @@ std::string render(const page_view& v) {
   d.set("title", title);
   d.set("bot_title", names["bot_title"]);
   d.set("token", v.token);
+  d.set("bot_jid", v.bot_jid);
   d.set("csrf", v.csrf);
   d.set("step", v.step.empty() ? std::string{} : tr(v.step.c_str()));
   d.set("step_number", std::to_string(v.step_number));

@@ -212,6 +212,9 @@ def make_student(jid, password, server):
 
 
 _fresh = [0]
+# Every account the tests made: jid -> (server, password), so that a helper can log in as that
+# student to prove on the pages that the JID is theirs.
+ACCOUNTS = {}
 
 
 def fresh_account(server, name, password="pw-for-tests"):
@@ -219,6 +222,7 @@ def fresh_account(server, name, password="pw-for-tests"):
     _fresh[0] += 1
     jid = "%s%d-%d@localhost" % (name, os.getpid(), _fresh[0])
     server.register(jid, password)
+    ACCOUNTS[jid] = (server, password)
     return jid
 
 

@@ -1,6 +1,7 @@
 """The LMS side of the tests: launches signed by python3-oauthlib (not our
 code), a browser-less web client for the pages, and a small LMS outcome
 service that checks the bot's grade requests with oauthlib too."""
+import asyncio
 import base64
 import hashlib
 import html
@@ -92,6 +93,40 @@ class WebStudent:
     def step(self):
         m = re.search(r'<progress[^>]*></progress><br>(.*?)</p>', self.last.text, re.S)
         return html.unescape(re.sub(r"<[^>]+>", "", m.group(1))) if m else None
+
+
+PROOF = re.compile(r'href="xmpp:([^"?]+)\?message;body=([A-Z0-9]+)"')
+
+
+def proof_of(web):
+    """(bot JID, word) that the /jid_entered page asks the student to send from their JID; None
+    when the page asks for no proof."""
+    m = PROOF.search(web.last.text)
+    if not m:
+        return None
+    assert re.search(r'<code id="jid_proof">%s</code>' % m.group(2), web.last.text), web.last.text
+    return html.unescape(m.group(1)), m.group(2)
+
+
+async def send_word(jid, bot_jid, word, first_words="%s", server=None, password=None):
+    """The student, as a person would: logs in as `jid`, sends the page's word to the bot, reads
+    the bot's first answer (which comes only once the JID is bound), logs out."""
+    if server is None:
+        server, password = harness.ACCOUNTS[jid]
+    s = harness.make_student(jid, password, server)
+    await s.login(server.port)
+    s.send_message(mto=bot_jid, mbody=first_words % word, mtype="chat")
+    first = await s.next_message()
+    await s.logout()
+    return first["body"]
+
+
+def prove(web, jid):
+    """Sends the word the page shows from `jid`; the page then has the JID bound (Step 1)."""
+    bot_jid, word = proof_of(web)
+    asyncio.run(send_word(jid, bot_jid, word))
+    web.get("/jid_entered")
+    assert proof_of(web) is None and web.step().startswith("Step 1 of 4"), web.last.text
 
 
 SUCCESS = """<?xml version="1.0" encoding="UTF-8"?>

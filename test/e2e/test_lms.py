@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from harness import await_log, bot_config, devenv, fresh_account
-from lms import OutcomeService, WebStudent, launch_params, read_replace_result, sign
+from lms import prove, proof_of, OutcomeService, WebStudent, launch_params, read_replace_result, sign
 from otr_peer import otr_student
 from test_lesson import CODE
 
@@ -47,12 +47,24 @@ async def do_lesson_in_chat(prosody, student_jid, bot_jid, secret=SECRET, say_en
 
 
 def through_the_pages(web, student_jid, secret=SECRET):
+    """The JID, its proof from the student's account, then the secret."""
+    enter_jid(web, student_jid)
+    prove(web, student_jid)
+    give_secret(web, secret)
+
+
+def enter_jid(web, student_jid):
+    """The JID typed on the page: it waits for the word the page shows; returns (bot, word)."""
     r = web.get("/enter_jid")
     assert r.status_code == 200 and 'name="jid"' in r.text
     r = web.post("/enter_jid", jid=student_jid)
     assert web.last.url.split("?")[0].endswith("/jid_entered"), web.last.url
     assert student_jid in r.text
-    assert web.step().startswith("Step 1 of 4")
+    assert web.step().startswith("Step 0 of 4"), web.step()
+    return proof_of(web)
+
+
+def give_secret(web, secret=SECRET):
     r = web.post("/ask_for_secret", secret=secret)
     assert web.last.url.split("?")[0].endswith("/enter_bot_secret")
     assert 'name="bot_secret"' in r.text
@@ -105,13 +117,14 @@ def test_the_student_reads_the_congratulation_in_their_chat_in_their_language(pr
     assert r.status_code == 200, r.text
     web.get("/enter_jid")
     web.post("/enter_jid", jid=student)
-    web.post("/ask_for_secret", secret=SECRET)
-    assert web.last.url.split("?")[0].endswith("/enter_bot_secret"), web.error()
+    _, word = proof_of(web)
 
     async def lesson():
         s = await otr_student(prosody, student, PW, bot_jid)
-        s.say("hallo")
+        s.say("hallo " + word)  # the word from the page: the JID is the student's
         await s.read_until("plain", "Schritt 1:")
+        web.post("/ask_for_secret", secret=SECRET)
+        assert web.last.url.split("?")[0].endswith("/enter_bot_secret"), web.error()
         s.start_otr()
         await s.wait_otr("encrypted")
         await s.read_until("encrypted", "Schritt 3: Authentifiziere mich")
@@ -223,6 +236,10 @@ def test_forms_refuse_bad_input_and_keep_the_student_on_the_page(prosody, run_bo
     assert web.post("/enter_jid", jid=student).status_code == 403
     web.csrf = csrf
     web.post("/enter_jid", jid=student)
+    # Before the JID is proved, the secret and code forms lead back to the word to send.
+    r = web.post("/ask_for_secret", secret=SECRET)
+    assert web.last.url.split("?")[0].endswith("/jid_entered") and proof_of(web), web.last.url
+    prove(web, student)
     r = web.post("/ask_for_secret", secret="short")
     assert r.status_code == 400
     assert web.error() == "That secret was refused: a secret needs at least 8 characters."
@@ -242,10 +259,11 @@ def test_the_bot_tells_the_student_when_the_page_refuses_a_weak_secret(prosody, 
     web.launch(sign(base + "/", launch_params()))
     web.get("/enter_jid")
     assert web.post("/enter_jid", jid=student).status_code == 200
+    _, word = proof_of(web)
 
     async def scenario():
         s = await otr_student(prosody, student, PW, bot_jid)
-        s.say("hi")
+        s.say("hi, " + word)
         await s.read_until("plain", "Step 1:")
         assert web.post("/ask_for_secret", secret="aaaabbbb").status_code == 400
         await s.read_until("plain", "was refused: a secret needs at least 5 different characters")
