@@ -100,6 +100,15 @@ void jid_claims::unbind(jid_claim c) {
     list.push_back(std::move(c));
 }
 
+bool jid_claims::holds(const std::string& jid, const std::string& visit) const {
+  if (auto b = bound_.find(jid); b != bound_.end() && b->second == visit)
+    return true;
+  auto it = waiting_.find(jid);
+  return it != waiting_.end() &&
+         std::any_of(it->second.begin(), it->second.end(),
+                     [&visit](const jid_claim& c) { return c.visit == visit; });
+}
+
 bool jid_claims::waiting(const std::string& jid, std::int64_t now) {
   return live(jid, now) != nullptr;
 }

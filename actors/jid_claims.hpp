@@ -36,6 +36,9 @@ public:
   /// Puts back a claim whose binding could not be kept (the store failed): it waits again.
   void unbind(jid_claim c);
 
+  /// Whether `visit` has a claim on `jid` (waiting or not yet swept) or proved it.
+  bool holds(const std::string& jid, const std::string& visit) const;
+
   /// Whether `jid` has a claim waiting.
   bool waiting(const std::string& jid, std::int64_t now);
 

@@ -487,9 +487,13 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       c.jid = *bare;
       auto limit = st.cfg.max_whitelisted.find("pages");
       if (limit != st.cfg.max_whitelisted.end() && limit->second > 0 &&
-          st.claims.size() >= static_cast<std::size_t>(limit->second))
+          !st.claims.holds(c.jid, c.visit) &&
+          st.claims.size() >= static_cast<std::size_t>(limit->second)) {
+        log()->warn("{} not claimed: {} claims wait for their word already, the most "
+                    "bot.max_whitelisted_from_pages allows", *bare, st.claims.size());
         return make_error(ec::whitelist_full, "bot.max_whitelisted_from_pages = " +
                                                 std::to_string(limit->second));
+      }
       auto by = c.by;
       auto verdict = st.claims.claim(std::move(c), unix_now());
       if (verdict == claim_state::too_many)

@@ -165,9 +165,11 @@ void with_claim(web_ptr self, web_session s, std::function<void(const web_sessio
     next(s);
     return;
   }
-  if (!lti::claim_waiting(s, unix_now())) {
-    self->state.log->info("web session of user {}: the claim of {} expired without its word",
-                          logging::printable(s.lms.user_id), s.claim_jid);
+  bool expired = !lti::claim_waiting(s, unix_now());
+  if (expired || jids_of(self, s, false, false).contains(s.claim_jid)) {
+    self->state.log->info("web session of user {}: the claim of {} ended ({})",
+                          logging::printable(s.lms.user_id), s.claim_jid,
+                          expired ? "it expired without its word" : "another person's visit proved it");
     s.claim_jid.clear();
     s.claim_word.clear();
     s.claim_expires = 0;

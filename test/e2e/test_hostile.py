@@ -9,8 +9,8 @@ import time
 import pytest
 import requests
 
-from harness import BINARY, Bot, bot_config, devenv, fresh_account, make_student, store_section
-from lms import WebStudent, launch_params, sign
+from harness import BINARY, Bot, await_log, bot_config, devenv, fresh_account, make_student, store_section
+from lms import WebStudent, launch_params, proof_of, prove, send_word, sign
 from test_lms import PW
 
 TOKEN = "admin-token-for-hostile-tests"
@@ -124,6 +124,7 @@ def test_one_visit_binds_one_jid_and_cannot_take_over_another_students(prosody, 
     assert web.last.url.split("?")[0].endswith("/jid_entered")
     web.post("/enter_jid", jid=mine)  # the same again is fine
     assert web.last.url.split("?")[0].endswith("/jid_entered")
+    prove(web, mine)
     web.get("/enter_jid")
     web.post("/enter_jid", jid=other)  # anyone else: refused, nobody invited
     assert web.last.status_code == 409 and "already linked to %s" % mine in web.error()
@@ -136,6 +137,63 @@ def test_one_visit_binds_one_jid_and_cannot_take_over_another_students(prosody, 
     r = requests.get(base + "/admin/whitelist", headers={"Authorization": "Bearer " + TOKEN}, timeout=30)
     assert [e["jid"] for e in r.json()] == [mine]
     assert "whitelisted %s" % other not in bot.log
+
+
+def test_a_jid_belongs_to_the_visit_whose_word_comes_from_it_not_to_whoever_typed_it_first(
+        prosody, run_bot):
+    """Issue 24, item 5: another LMS user who types dave's JID first gets only a claim; the bot
+    says nothing to dave until a message from dave carries a visit's word; dave's own launch
+    (typing a Unicode variant of it) proves it, and only dave's visit can set the secret."""
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    dave = fresh_account(prosody, "dave")
+    auth = {"Authorization": "Bearer " + TOKEN}
+    thief = WebStudent(base)
+    thief.launch(sign(base + "/", launch_params(user="mallory")))
+    thief.get("/enter_jid")
+    thief.post("/enter_jid", jid=dave)
+    assert thief.last.url.split("?")[0].endswith("/jid_entered") and thief.step().startswith("Step 0")
+    _, thiefs_word = proof_of(thief)
+    # Nothing before the proof: no whitelist entry, no secret, no code for the claimed JID.
+    assert requests.get(base + "/admin/whitelist", headers=auth, timeout=30).json() == []
+    thief.post("/ask_for_secret", secret="purple tractor 42")
+    assert thief.last.url.split("?")[0].endswith("/jid_entered") and proof_of(thief)
+    # dave's own launch is not refused: it claims too, with a word of its own.
+    owner = WebStudent(base)
+    owner.launch(sign(base + "/", launch_params(user="dave-in-the-lms")))
+    owner.get("/enter_jid")
+    owner.post("/enter_jid", jid=dave.upper())
+    assert owner.last.url.split("?")[0].endswith("/jid_entered"), owner.error()
+    _, word = proof_of(owner)
+    assert word != thiefs_word
+
+    async def chat():
+        s = make_student(dave, PW, prosody)
+        await s.login(prosody.port)
+        s.send_message(mto=bot_jid, mbody="hello?", mtype="chat")  # no word: no answer
+        await s.ping_server()
+        await await_log(bot, r"a message from %s without the word" % re.escape(dave))
+        assert s.inbox.empty()
+        # No subscription request either (dave's presences come from the server alone).
+        assert all(p["from"].bare != bot_jid for p in list(s.presences._queue))
+        s.send_message(mto=bot_jid, mbody="here is my word: %s" % word.lower(), mtype="chat")
+        first = await s.next_message()
+        await s.logout()
+        return first["body"]
+    assert asyncio.run(chat())  # the bot's greeting, once bound
+    bot.wait_for_log(r"%s proved that it is theirs: the word of a visit by LMS user dave-in-the-lms"
+                     % re.escape(dave))
+    owner.get("/jid_entered")
+    assert proof_of(owner) is None and owner.step().startswith("Step 1 of 4")
+    owner.post("/ask_for_secret", secret="purple tractor 42")
+    assert owner.last.url.split("?")[0].endswith("/enter_bot_secret"), owner.error()
+    # The thief's visit is not bound, and now cannot claim it either.
+    thief.get("/jid_entered")
+    assert thief.last.url.split("?")[0].endswith("/enter_jid")
+    thief.post("/enter_jid", jid=dave)
+    assert thief.last.status_code == 409 and "another student's exercise" in thief.error()
+    r = requests.get(base + "/admin/whitelist", headers=auth, timeout=30)
+    assert [e["jid"] for e in r.json()] == [dave]
+    assert thiefs_word not in bot.log and word not in bot.log  # the words are never logged
 
 
 def test_one_lms_user_binds_at_most_three_jids_at_once(prosody, run_bot):
@@ -172,20 +230,28 @@ def test_the_whitelist_holds_at_most_its_limit_per_source(prosody, run_bot):
     assert [add(j).status_code for j in ("a1@localhost", "a2@localhost", "a2@localhost")] == [201] * 3
     full = add("a3@localhost")  # the same JID again is no new entry; a third one is
     assert full.status_code == 409 and "max_whitelisted_from_admin = 2" in full.json()["error"]
-    first, second = WebStudent(base), WebStudent(base)
-    for web, user, jid in ((first, "student-1", "p1@localhost"), (second, "student-2", "p2@localhost")):
+    first, second, third = WebStudent(base), WebStudent(base), WebStudent(base)
+    p1 = fresh_account(prosody, "p1")
+    for web, user, jid in ((first, "student-1", p1), (second, "student-2", "p2@localhost"),
+                           (third, "student-3", "p3@localhost")):
         web.launch(sign(base + "/", launch_params(user=user)))
         web.get("/enter_jid")
-        web.post("/enter_jid", jid=jid)
+    first.post("/enter_jid", jid=p1)
     assert first.last.url.split("?")[0].endswith("/jid_entered")
+    # Claims waiting for their word count too: no more than the pages may whitelist.
+    second.post("/enter_jid", jid="p2@localhost")
     assert second.last.status_code == 503 and "as many students as it may" in second.error()
-    bot.wait_for_log(r"p2@localhost not whitelisted: 1 JIDs from the pages already")
+    bot.wait_for_log(r"p2@localhost not claimed: 1 claims wait for their word already")
+    prove(first, p1)
+    third.post("/enter_jid", jid="p3@localhost")
+    assert third.last.status_code == 503 and "as many students as it may" in third.error()
+    bot.wait_for_log(r"p3@localhost not whitelisted: 1 JIDs from the pages already")
     # The config's own entry counts for neither; a removal makes room again.
     assert requests.delete(base + "/admin/whitelist/a1@localhost", headers=auth, timeout=30).status_code == 204
     assert add("a3@localhost").status_code == 201
     listed = requests.get(base + "/admin/whitelist", headers=auth, timeout=30).json()
-    assert sorted(e["jid"] for e in listed) == ["a2@localhost", "a3@localhost", "p1@localhost",
-                                                "teacher@localhost"]
+    assert sorted(e["jid"] for e in listed) == sorted(["a2@localhost", "a3@localhost", p1,
+                                                       "teacher@localhost"])
 
 
 def test_a_visit_cannot_make_the_bot_send_a_stream_of_refusals(prosody, run_bot):
@@ -195,6 +261,8 @@ def test_a_visit_cannot_make_the_bot_send_a_stream_of_refusals(prosody, run_bot)
     web.launch(sign(base + "/", launch_params()))
     web.get("/enter_jid")
     web.post("/enter_jid", jid=student)
+    prove(web, student)
+    before = bot.log.count('SENT: <message to="%s' % student)  # the greeting and Step 1
     statuses = []
     for _ in range(12):  # each refused secret is also a line to the student in the chat
         web.get("/ask_for_secret")
@@ -204,8 +272,8 @@ def test_a_visit_cannot_make_the_bot_send_a_stream_of_refusals(prosody, run_bot)
     assert "Too many attempts" in web.error()
     bot.wait_for_log(r"sent more than 10 secrets in a minute: refused")
     # One chat line per refused secret (the gateway's thread logs it), none for the refused requests.
-    bot.wait_for_count('SENT: <message to="%s"' % student, 10)
-    assert bot.log.count('SENT: <message to="%s"' % student) == 10
+    bot.wait_for_count('SENT: <message to="%s' % student, before + 10)
+    assert bot.log.count('SENT: <message to="%s' % student) == before + 10
 
 
 def test_sigterm_stops_the_bot_within_seconds_with_lines_waiting_to_be_typed(prosody, run_bot):
