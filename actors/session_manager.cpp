@@ -416,7 +416,12 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     },
     [self](atoms::tick) {
       check_timeouts(self);
-      self->state.claims.sweep(unix_now());
+      auto& st = self->state;
+      st.claims.sweep(unix_now());
+      // The rates of JIDs that only claimed (never proved) go with their claims.
+      std::erase_if(st.rates, [&st](const auto& r) {
+        return !st.cfg.whitelist.contains(r.first) && !st.claims.waiting(r.first, unix_now());
+      });
       self->delayed_send(self, self->state.cfg.check_interval, atoms::tick_v);
     },
     [self](atoms::set_secret, const std::string& jid,

@@ -1,9 +1,10 @@
 // The web actor: every page, launch and admin request as a typed request/response, with the
 // web sessions and LTI nonces as its own state. Pistache's threads never wait for it.
 //
-//   browser/LMS --HTTP--> [http_gateway] --web_request--> [web] --add_jid, set_secret,--> [session_manager]
+//   browser/LMS --HTTP--> [http_gateway] --web_request--> [web] --claim_jid, set_secret,--> [session_manager]
 //   (Pistache threads)       (adapter)   <--web_response--  |     check_code, step, ...
-//                                     (grade_when_done: the manager grades on completion)
+//        (a claimed JID binds when a message from it carries the visit's word; the claim carries
+//         the grade, which the manager sends on completion)
 #pragma once
 
 #include "actors/interfaces.hpp"

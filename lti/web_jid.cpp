@@ -237,8 +237,7 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
     rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     return rp;
   }
-  auto mine = jids_of(self, s, true, true);
-  mine.erase(s.claim_jid);  // (a visit's own claim is replaced by the new one)
+  auto mine = jids_of(self, s, true, true);  // (this visit's own claim is replaced by the new one)
   if (!mine.contains(jid) && mine.size() >= lti::max_jids_per_lms_user) {
     self->state.log->warn("web session of user {} entered a JID beyond its {}: refused",
                           logging::printable(s.lms.user_id), lti::max_jids_per_lms_user);

@@ -38,21 +38,25 @@ web_response failed(web_ptr self, const char* reason) {
   return lti::error_page(pages(self), 502, N_("The registration failed: {reason}."), reason);
 }
 
+/// What became of an invite's use.
+enum class taken { now, before, not_recorded };
+
 /// Marks the invite used (the store remembers it until it expires; without a store, this
-/// process does), then `next(true)`, or `next(false)` when it was used before.
+/// process does), then `next(taken::now)`; `taken::before` when it was used before,
+/// `taken::not_recorded` when the store could not say (the invite stays usable).
 template <class Next>
 void take_invite(web_ptr self, const lti13::invite& inv, Next next) {
   auto& st = self->state;
   if (!st.cfg.store) {
-    next(st.used_invites.insert(inv.id).second);
+    next(st.used_invites.insert(inv.id).second ? taken::now : taken::before);
     return;
   }
   self->request(st.cfg.store, st.cfg.manager_timeout, atoms::st_invite_v, inv.id, inv.expires, true)
-    .then([next](bool fresh) mutable { next(fresh); },
+    .then([next](bool fresh) mutable { next(fresh ? taken::now : taken::before); },
           [self, next](caf::error& e) mutable {
             self->state.log->error("the store did not record a registration invite's use: {}",
                                    caf::to_string(e));
-            next(false);
+            next(taken::not_recorded);
           });
 }
 
@@ -160,8 +164,14 @@ caf::result<web_response> lti13_register(web_ptr self, const web_request& r) {
   }
   auto rp = self->make_response_promise<web_response>();
   take_invite(self, *inv,
-              [self, rp, inv = *inv, config_url, token, base = base_url(self, r)](bool fresh) mutable {
-                if (!fresh) {
+              [self, rp, inv = *inv, config_url, token, base = base_url(self, r)](taken t) mutable {
+                if (t == taken::not_recorded) {
+                  rp.deliver(form(self, 503, config_url, token,
+                                  N_("The bot could not record this code's use just now, so "
+                                     "nothing was registered. Try again in a moment.")));
+                  return;
+                }
+                if (t == taken::before) {
                   self->state.log->warn("LTI 1.3 registration refused (403): the invite was used before");
                   rp.deliver(form(self, 403, config_url, token,
                                   N_("This registration code was used already: ask the bot's "

@@ -61,8 +61,9 @@ cat <<MSG
      (Profanity: /tls certpath set DIR on a folder holding that CA, after
      'openssl rehash DIR'; then /otr gen before /otr start. mcabber: set
      ssl_ca to that file and otr = 1 in ~/.mcabber/mcabberrc.)
-  3. Accept the contact request of bot@localhost, say hello, and follow the
-     bot and the pages. "Start again" on the pages begins anew.
+  3. Send bot@localhost the word the page shows (it proves the Jabber ID is
+     yours), accept the bot's contact request, and follow the bot and the
+     pages. "Start again" on the pages begins anew.
   4. The teacher's view of this development class (every visit of the
      pages is a student in it): the link in the pages' yellow banner.
 

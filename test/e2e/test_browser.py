@@ -11,7 +11,7 @@ import urllib.parse
 import pytest
 
 from harness import ROOT, TIMEOUT, fresh_account
-from lms import OutcomeService, launch_params, sign
+from lms import OutcomeService, launch_params, send_word, sign
 from test_lms import SECRET, do_lesson_in_chat, web_bot
 
 ARTIFACTS = os.environ.get("OTRBOT_ARTIFACTS", os.path.join(ROOT, "build", "e2e-artifacts"))
@@ -92,11 +92,25 @@ class Pages:
         self.el("#start")
 
     def to_jid_entered(self, page, base, jid):
-        """A learner's launch, Start, and `jid` entered: the "Add the bot" page."""
+        """A learner's launch, Start, `jid` entered and proved: the "Add the bot" page."""
         self.launch(page, base, launch_params())
         self.click_to("#start", "/enter_jid")
         self.fill("#jid", jid)
         self.click_to("button[type=submit]", "/jid_entered")
+        self.prove(jid)
+
+    def prove(self, jid):
+        """The word the page shows, sent from `jid`'s account as the page says: the page moves
+        on to the "Add the bot" page by itself (progress.js), without a reload."""
+        assert "Step 0 of 4" in self.text("#step")
+        word = self.text("#jid_proof")
+        link = self.el("#proof_link").get_attribute("href")
+        assert link.startswith("xmpp:") and link.endswith("?message;body=" + word), link
+        page = self.d.find_element(self.by.TAG_NAME, "html")
+        asyncio.run(send_word(jid, link[len("xmpp:"):link.index("?")], word))
+        self.wait.until(lambda d: "Step 1 of 4" in self.text("#step"))
+        self.el("#next")
+        assert not gone(page)  # the same document: swapped in place
 
     def click_to(self, css, url_part):
         """Clicks and waits for the page at `url_part` to be loaded."""
@@ -165,7 +179,9 @@ def test_a_student_goes_through_the_pages_in_chromium(prosody, run_bot, tmp_path
 
         p.fill("#jid", student)
         p.click_to("button[type=submit]", "/jid_entered")
-        assert "Step 1 of 4" in p.text("#step")
+        assert student in p.text("body")
+        p.check_widths("03-jid-proof")
+        p.prove(student)
         assert student in p.text("body")
         p.check_widths("03-jid-entered")
 

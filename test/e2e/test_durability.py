@@ -9,8 +9,9 @@ import subprocess
 import pytest
 import requests
 
+import harness
 from harness import await_log, bot_config, devenv, fresh_account, store_section
-from lms import OutcomeService, WebStudent, launch_params, sign
+from lms import OutcomeService, WebStudent, launch_params, proof_of, sign
 from otr_peer import otr_student
 from test_lesson import CODE
 from test_lms import FAST_RETRIES, PW, SECRET, do_lesson_in_chat, through_the_pages
@@ -112,12 +113,13 @@ def test_the_whitelist_from_the_api_and_the_pages_survives_kill_9(prosody, run_b
     web.get("/enter_jid")
     web.post("/enter_jid", jid=by_page)
     assert web.last.url.split("?")[0].endswith("/jid_entered")
+    _, word = proof_of(web)  # claimed: not whitelisted before the word comes from it
     # A backup as the README says, while the bot runs (Debian's sqlite3 tool).
     copy = str(tmp_path / "backup.db")
     subprocess.run(["sqlite3", d.db, ".backup '%s'" % copy], check=True, timeout=60)
     with sqlite3.connect(copy) as backup:
         kept = {row[0] for row in backup.execute("SELECT jid FROM students WHERE removed = 0")}
-    assert {by_api, by_page} <= kept
+    assert by_api in kept and by_page not in kept
     # A JID of the config's seed removed at run time stays removed.
     assert requests.delete(d.base + "/admin/whitelist/student@localhost", headers=AUTH,
                            timeout=30).status_code == 204
@@ -125,20 +127,25 @@ def test_the_whitelist_from_the_api_and_the_pages_survives_kill_9(prosody, run_b
 
     d.start()
     r = requests.get(d.base + "/admin/whitelist", headers=AUTH, timeout=30)
-    assert {e["jid"]: e["locale"] for e in r.json()} == {by_api: "de_DE", by_page: "nl_NL"}
-    rows = d.query("SELECT source, added_by FROM students WHERE jid = ?", by_page)
-    assert rows == [("pages", "LMS user student-1 (test-consumer)")]
-    # The page open in the student's browser goes on working.
+    assert {e["jid"]: e["locale"] for e in r.json()} == {by_api: "de_DE"}
+    # The page open in the student's browser goes on working, with the same word: the claim
+    # came back with the visit.
     r = web.get("/jid_entered")
-    assert r.status_code == 200 and by_page in r.text
+    assert r.status_code == 200 and by_page in r.text and proof_of(web)[1] == word
 
     async def hello():
         s = await otr_student(prosody, by_page, PW, d.jid)
-        s.say("hallo")
+        s.say("hallo, " + word)
         lines = await s.read_until("plain", "Stap 1")
         await s.logout()
         return lines
     assert asyncio.run(hello())  # answered, in the language the launch asked for
+    r = requests.get(d.base + "/admin/whitelist", headers=AUTH, timeout=30)
+    assert {e["jid"]: e["locale"] for e in r.json()} == {by_api: "de_DE", by_page: "nl_NL"}
+    rows = d.query("SELECT source, added_by FROM students WHERE jid = ?", by_page)
+    assert rows == [("pages", "LMS user student-1 (test-consumer)")]
+    web.get("/jid_entered")
+    assert proof_of(web) is None and web.step().startswith("Stap 1 van 4")
 
 
 def test_a_grade_the_lms_refused_before_kill_9_is_accepted_once_after_it(prosody, run_bot, tmp_path):
@@ -331,6 +338,7 @@ def test_after_a_prosody_restart_mid_lesson_the_student_finishes(tmp_path, run_b
         bot.wait_for_web(port)
         at = bot.wait_for_log(r"\[manager\] online")
         web = launched(base, lms, sourcedid="sid-prosody")
+        harness.ACCOUNTS["student@localhost"] = (server, "studentpw")
         through_the_pages(web, "student@localhost")
 
         async def before():

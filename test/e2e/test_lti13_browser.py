@@ -48,6 +48,7 @@ def test_a_student_goes_from_the_platform_to_the_grade_in_chromium(prosody, run_
         p.click_to("#start", "/enter_jid")
         p.fill("#jid", student)
         p.click_to("button[type=submit]", "/jid_entered")
+        p.prove(student)
         p.click_to("#next", "/ask_for_secret")
         p.fill("#secret", SECRET)
         p.click_to("button[type=submit]", "/enter_bot_secret")

@@ -4,9 +4,9 @@ grade; the student reads the congratulation in mcabber at the end."""
 import re
 
 from harness import fresh_account
-from lms import OutcomeService, WebStudent, launch_params, sign
+from lms import OutcomeService, WebStudent, launch_params, proof_of, sign
 from mcabber import Mcabber
-from test_lms import PW, SECRET, through_the_pages, web_bot
+from test_lms import PW, SECRET, enter_jid, give_secret, web_bot
 
 CODE = r"([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})"
 
@@ -18,21 +18,26 @@ def test_a_mcabber_student_does_the_whole_lesson_with_the_bots_own_commands(pros
     bot, bot_jid, base = web_bot(prosody, run_bot)
     web = WebStudent(base)
     assert web.launch(sign(base + "/", launch_params(outcome_url=lms.url))).status_code == 200
-    through_the_pages(web, student)  # the bot asks to add the student; the page has the secret
+    _, word = enter_jid(web, student)  # the page shows the word to send from the student's JID
     client = Mcabber(str(tmp_path), prosody.ca_crt, student, PW, prosody.port)
     try:
-        # The bot's contact request, as the page says: mcabber shows it as an event to accept.
+        # The proof, as the page says: the word in a chat message to the bot (mcabber: /say_to,
+        # the bot is no contact yet). Then the bot's contact request: an event to accept.
+        client.wait_for(r"Your status has been set")  # connected: a line typed now is sent
+        client.type("/say_to %s %s" % (bot_jid, word))
         event = client.wait_for(r"Please use /event (\d+) accept").group(1)
         client.type("/event %s accept" % event)
         # The bot's chat window: select it in the roster, Enter opens it; a line there goes to it.
         client.type("/roster search %s" % bot_jid)
         client.type("")
-        client.type("hello")
         client.wait_for(r"Hello! I am OTR Bot")
         bot.wait_for_log(re.escape(student) + r" uses mcabber")
         # Step 1 in mcabber's words (the bot asked mcabber which program it is, XEP-0092), and
         # what it says works as written.
         client.wait_for(r"Step 1 in mcabber: at first OTR is switched off for every contact")
+        web.get("/jid_entered")  # the page moved on: the JID is the student's
+        assert proof_of(web) is None and web.step().startswith("Step 1 of 4"), web.last.text
+        give_secret(web)
         client.type("/otrpolicy . manual")
         client.type("/otr start .")
         client.wait_for(r"OTR: channel established")

@@ -4,9 +4,9 @@ no-copy/no-store hints reach the bot), launched from a strict test LMS that gets
 import re
 
 from harness import fresh_account
-from lms import OutcomeService, WebStudent, launch_params, sign
+from lms import OutcomeService, WebStudent, launch_params, proof_of, sign
 from profanity import Profanity
-from test_lms import PW, SECRET, through_the_pages, web_bot
+from test_lms import PW, SECRET, enter_jid, give_secret, web_bot
 
 
 def test_a_profanity_student_does_the_whole_lesson_on_a_server_without_carbons(prosody_minimal, run_bot,
@@ -19,13 +19,16 @@ def test_a_profanity_student_does_the_whole_lesson_on_a_server_without_carbons(p
     try:
         web = WebStudent(base)
         assert web.launch(sign(base + "/", launch_params(outcome_url=lms.url))).status_code == 200
-        through_the_pages(web, student)
+        _, word = enter_jid(web, student)  # the page shows the word to send from the student's JID
 
         client.connect(student, PW, server.port)
         client.type("/otr gen")  # Profanity needs its own key before /otr start
         client.wait_for(r"Private key generation complete")
-        client.type("/msg %s hello" % bot_jid)
+        client.type("/msg %s %s" % (bot_jid, word))  # the proof, as the page says
         client.wait_for(r"Step 1: start an encrypted OTR conversation")
+        web.get("/jid_entered")  # the page moved on: the JID is the student's
+        assert proof_of(web) is None and web.step().startswith("Step 1 of 4"), web.last.text
+        give_secret(web)
         # The bot asked Profanity which program it is (XEP-0092): Step 1 in its own words.
         client.wait_for(r"Step 1 in Profanity: if Profanity shows my authorization request, type "
                         r"/sub allow")
@@ -43,7 +46,7 @@ def test_a_profanity_student_does_the_whole_lesson_on_a_server_without_carbons(p
                          + re.escape(student) + r": awaiting_otr -> .*secret_known")
         client.wait_for(r'Step 3 in Profanity: type /otr secret followed by the secret')
         screen = client.screen()
-        # Step 1 was said once, in answer to "hello".
+        # Step 1 was said once, in answer to the word.
         assert screen.count("Step 1: start an encrypted OTR conversation") == 1, screen
         # A wrong secret first: Profanity's check fails, the bot explains what that can mean.
         client.type('/otr secret "orange bicycle 9"')

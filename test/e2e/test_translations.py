@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 from harness import BINARY, ROOT, bot_config, devenv, fresh_account
-from lms import WebStudent, launch_params, sign
+from lms import proof_of, WebStudent, launch_params, sign
 from otr_peer import otr_student
 
 LOCALES = os.path.join(ROOT, "i18n", "locales")
@@ -156,16 +156,18 @@ def test_a_dutch_and_an_english_student_at_the_same_time(prosody, run_bot):
         web.get("/enter_jid")
         web.post("/enter_jid", jid=jid)
     assert "Voeg de bot toe" in dutch.last.text and "Add the bot" in english.last.text
-    r = dutch.post("/ask_for_secret", secret="kort")
-    assert dutch.error() == "Dat geheim is geweigerd: een geheim moet minstens 8 tekens hebben."
+    assert "Stap 0 van 4: laat de bot zien dat dit Jabber-ID van jou is." in dutch.last.text
+    (_, word_a), (_, word_b) = proof_of(dutch), proof_of(english)
 
     async def scenario():
         a = await otr_student(prosody, anna, "pw-for-tests", bot_jid)
         b = await otr_student(prosody, ben, "pw-for-tests", bot_jid)
-        a.say("hallo")
-        b.say("hello")
+        a.say("hallo " + word_a)
+        b.say("hello " + word_b)
         await a.read_until("plain", "Hallo! Ik ben OTR Bot")
         await b.read_until("plain", "Hello! I am OTR Bot")
+        dutch.post("/ask_for_secret", secret="kort")
+        assert dutch.error() == "Dat geheim is geweigerd: een geheim moet minstens 8 tekens hebben."
         a.start_otr()
         b.start_otr()
         await a.read_until("encrypted", "Goed gedaan: dit gesprek is nu versleuteld")

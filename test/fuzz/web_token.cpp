@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // What decodes encodes again and decodes to the same visit.
     auto again = decode_session(encode_session(*session));
     if (!again || again->id != session->id || again->jid != session->jid ||
-        again->expires != session->expires)
+        again->expires != session->expires || again->claim_jid != session->claim_jid ||
+        again->claim_word != session->claim_word || again->claim_expires != session->claim_expires)
       std::abort();
   }
   return 0;

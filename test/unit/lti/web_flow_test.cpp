@@ -100,3 +100,31 @@ TEST_CASE("web flow: in development mode every error page leads back to the star
   cfg.lti.enabled = true;
   CHECK(error_page(cfg, 404, "There is no such page.").body.find("start_again") == std::string::npos);
 }
+
+TEST_CASE("web flow: a JID waiting for its proof shows the word to send, and every other page leads there") {
+  auto cfg = settings();
+  auto s = visit();
+  s.claim_jid = "dave@example.org";
+  s.claim_word = "K7PQ2M";
+  s.claim_expires = 2'000;
+  CHECK(claim_waiting(s, 1'999));
+  CHECK_FALSE(claim_waiting(s, 2'000));
+  for (auto kind : {page::ask_for_secret, page::enter_bot_secret}) {
+    auto r = show(cfg, kind, s, {});
+    CHECK(r.status == 303);
+    CHECK(r.location.rfind("/jid_entered?s=", 0) == 0);
+  }
+  auto proof = show(cfg, page::jid_entered, s, {});
+  REQUIRE(proof.status == 200);
+  CHECK(proof.body.find(R"(<code id="jid_proof">K7PQ2M</code>)") != std::string::npos);
+  CHECK(proof.body.find(R"(href="xmpp:bot@example.org?message;body=K7PQ2M")") != std::string::npos);
+  CHECK(proof.body.find("Step 0 of 4: show the bot that this Jabber ID is yours.") != std::string::npos);
+  CHECK(proof.body.find(R"(data-step="jid_proof")") != std::string::npos);
+  CHECK(proof.body.find(R"(id="next")") == std::string::npos);  // no way on before the proof
+  // Proved: the "Add the bot" page, without the word.
+  s.jid = "dave@example.org";
+  s.claim_jid.clear();
+  auto bound = show(cfg, page::jid_entered, s, "awaiting_otr");
+  CHECK(bound.body.find("jid_proof") == std::string::npos);
+  CHECK(bound.body.find(R"(id="next")") != std::string::npos);
+}

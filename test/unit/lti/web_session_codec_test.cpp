@@ -42,3 +42,25 @@ TEST_CASE("what is not a stored web session is dropped, not half read") {
   CHECK_FALSE(decode_session("{\"v\": 1, \"id\": 5}"));
   CHECK_FALSE(decode_session("{\"v\": 1, \"id\": \"a\"}"));
 }
+
+TEST_CASE("a visit's claim on a JID, waiting for its word, comes back from the store too") {
+  web_session s;
+  s.id = "0123abcd";
+  s.csrf = "c5rf";
+  s.locale = "en_GB";
+  s.expires = 1234567890;
+  s.claim_jid = "dave@x.org";
+  s.claim_word = "K7PQ2M";
+  s.claim_expires = 1234560000;
+  auto back = decode_session(encode_session(s));
+  REQUIRE(back);
+  CHECK(back->jid.empty());
+  CHECK(back->claim_jid == "dave@x.org");
+  CHECK(back->claim_word == "K7PQ2M");
+  CHECK(back->claim_expires == 1234560000);
+  // A claim whose expiry is no integer is no claim the bot wrote.
+  auto text = encode_session(s);
+  auto at = text.find("1234560000");
+  REQUIRE(at != std::string::npos);
+  CHECK_FALSE(decode_session(text.replace(at, 10, "-1e300")));
+}
