@@ -16,6 +16,7 @@ import requests
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
+import harness  # noqa: E402
 from lms import OutcomeService, WebStudent, launch_params, sign  # noqa: E402
 from test_lms import do_lesson_in_chat, through_the_pages  # noqa: E402
 
@@ -118,7 +119,9 @@ def stack():
 def register(user):
     podman("exec", container("prosody"), "setpriv", "--reuid=prosody", "--regid=prosody",
            "--init-groups", "--", "prosodyctl", "register", user, DOMAIN, PW)
-    return "%s@%s" % (user, DOMAIN)
+    jid = "%s@%s" % (user, DOMAIN)
+    harness.ACCOUNTS[jid] = (XMPP, PW)  # the tests' helper proves the JID from this account
+    return jid
 
 
 def test_a_student_completes_the_lesson_through_the_deployment(stack):
