@@ -203,7 +203,7 @@ std::string render(const page_view& v) {
       break;
     case page::jid_entered:
       content = jid_entered_page;
-      title = tr(N_("Add the bot"));
+      title = v.proof_word.empty() ? tr(N_("Add the bot")) : tr(N_("Show that this Jabber ID is yours"));
       d.set("intro", tr(N_("The bot {bot_jid} has asked to add {jid} as a contact. In your chat "
                            "program:")));
       d.set("item1", tr(N_("accept the bot's contact request when your program shows it (in "

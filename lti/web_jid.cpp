@@ -58,19 +58,36 @@ std::set<std::string> jids_of(web_ptr self, const web_session& s, bool same, boo
   return out;
 }
 
+void clear_claim(web_session& s) {
+  s.claim_jid.clear();
+  s.claim_word.clear();
+  s.claim_expires = 0;
+}
+
 /// The visit binds `jid` (proved, or the same person proved it before): its grade is the
 /// manager's to send on completion.
 void bind_visit(web_ptr self, web_session& s, const std::string& jid) {
   s.jid = jid;
-  s.claim_jid.clear();
-  s.claim_word.clear();
-  s.claim_expires = 0;
+  clear_claim(s);
   update(self, s.id, [&s](web_session& live) {
     live.jid = s.jid;
-    live.claim_jid.clear();
-    live.claim_word.clear();
-    live.claim_expires = 0;
+    clear_claim(live);
   });
+}
+
+/// The JID page again when the manager refused (or did not answer).
+void refused_by_manager(web_ptr self, reply rp, const web_session& s, const std::string& typed,
+                        const caf::error& e) {
+  if (is(e, ec::whitelist_full))
+    refuse_jid(self, rp, s, typed, 503,
+               N_("The bot is teaching as many students as it may right now. Try again in a "
+                  "few minutes, or tell your teacher."));
+  else if (is(e, ec::invalid_jid))
+    refuse_jid(self, rp, s, typed, 400,
+               N_("That is the bot's own Jabber ID. Enter yours: the one you use in your chat "
+                  "program."));
+  else
+    rp.deliver(unavailable(self, e, N_("The bot could not add you; try again.")));
 }
 
 /// Who a visit is, for the whitelist's record.
@@ -100,18 +117,7 @@ void add_proved(web_ptr self, reply rp, web_session s, const std::string& jid,
                    grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0});
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
-    [self, rp, s, typed](caf::error& e) mutable {
-      if (is(e, ec::whitelist_full))
-        refuse_jid(self, rp, s, typed, 503,
-                   N_("The bot is teaching as many students as it may right now. Try again in a "
-                      "few minutes, or tell your teacher."));
-      else if (is(e, ec::invalid_jid))
-        refuse_jid(self, rp, s, typed, 400,
-                   N_("That is the bot's own Jabber ID. Enter yours: the one you use in your chat "
-                      "program."));
-      else
-        rp.deliver(unavailable(self, e, N_("The bot could not add you; try again.")));
-    },
+    [self, rp, s, typed](caf::error& e) { refused_by_manager(self, rp, s, typed, e); },
     atoms::add_jid_v, jid, s.locale, std::string{"pages"}, visitor(s));
 }
 
@@ -143,18 +149,7 @@ void claim(web_ptr self, reply rp, web_session s, const std::string& jid, const 
                             logging::printable(s.lms.user_id), jid);
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
-    [self, rp, s, typed](caf::error& e) mutable {
-      if (is(e, ec::whitelist_full))
-        refuse_jid(self, rp, s, typed, 503,
-                   N_("The bot is teaching as many students as it may right now. Try again in a "
-                      "few minutes, or tell your teacher."));
-      else if (is(e, ec::invalid_jid))
-        refuse_jid(self, rp, s, typed, 400,
-                   N_("That is the bot's own Jabber ID. Enter yours: the one you use in your chat "
-                      "program."));
-      else
-        rp.deliver(unavailable(self, e, N_("The bot could not add you; try again.")));
-    },
+    [self, rp, s, typed](caf::error& e) { refused_by_manager(self, rp, s, typed, e); },
     atoms::claim_jid_v, claim_of(s));
 }
 
@@ -170,14 +165,8 @@ void with_claim(web_ptr self, web_session s, std::function<void(const web_sessio
     self->state.log->info("web session of user {}: the claim of {} ended ({})",
                           logging::printable(s.lms.user_id), s.claim_jid,
                           expired ? "it expired without its word" : "another person's visit proved it");
-    s.claim_jid.clear();
-    s.claim_word.clear();
-    s.claim_expires = 0;
-    update(self, s.id, [](web_session& live) {
-      live.claim_jid.clear();
-      live.claim_word.clear();
-      live.claim_expires = 0;
-    });
+    clear_claim(s);
+    update(self, s.id, [](web_session& live) { clear_claim(live); });
     next(s);
     return;
   }

@@ -155,7 +155,8 @@ def test_a_dutch_and_an_english_student_at_the_same_time(prosody, run_bot):
     for web, jid in ((dutch, anna), (english, ben)):
         web.get("/enter_jid")
         web.post("/enter_jid", jid=jid)
-    assert "Voeg de bot toe" in dutch.last.text and "Add the bot" in english.last.text
+    assert "Laat zien dat dit Jabber-ID van jou is" in dutch.last.text
+    assert "Show that this Jabber ID is yours" in english.last.text
     assert "Stap 0 van 4: laat de bot zien dat dit Jabber-ID van jou is." in dutch.last.text
     (_, word_a), (_, word_b) = proof_of(dutch), proof_of(english)
 
