@@ -9,6 +9,7 @@
 #include "actors/session_manager.hpp"
 #include "actors/startup.hpp"
 #include "actors/store.hpp"
+#include "actors/unix_time.hpp"
 #include "actors/xmpp_gateway.hpp"
 #include "conf/advice.hpp"
 #include "conf/settings.hpp"
@@ -19,6 +20,7 @@
 #include "lti/lti13_setup.hpp"
 #include "lti/token.hpp"
 #include "lti/outcomes.hpp"
+#include "lti/web_flow.hpp"
 #include "lti/web_session_codec.hpp"
 #include "transport/openssl_policy.hpp"
 #include "transport/otr_session.hpp"
@@ -220,6 +222,14 @@ int runclient(const runclient_options& opts) {
       mc.gate_path = *gate;
       log->warn("test hook: the session manager is held while {} exists", mc.gate_path);
     }
+    // The visits open in browsers; the claims they wait with go to the manager before it starts.
+    std::vector<lti::web_session> visits;
+    for (const auto& row : stored.web_sessions)
+      if (auto ws = lti::decode_session(row.data)) {
+        if (lti::claim_waiting(*ws, unix_now()))
+          mc.restored_claims.push_back(lti::claim_of(*ws));
+        visits.push_back(std::move(*ws));
+      }
     auto manager = sys.spawn(session_manager, std::move(mc));
 
     xmpp_gateway_config gc;
@@ -243,9 +253,7 @@ int runclient(const runclient_options& opts) {
     // Page tokens outlive a restart, as the web sessions they name do.
     hc.pages.token_key = store::derive_key(stored.key, "web tokens");
     hc.pages.csp = lti::content_security_policy(s.lti);
-    for (const auto& row : stored.web_sessions)
-      if (auto ws = lti::decode_session(row.data))
-        hc.restored.push_back(std::move(*ws));
+    hc.restored = std::move(visits);
     hc.store = store;
     hc.outcomes = outcomes;
     hc.admin_token = s.admin_token;

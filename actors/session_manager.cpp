@@ -306,6 +306,9 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     };
   self->state.cfg = std::move(cfg);
   restore(self->state);
+  for (auto& c : self->state.cfg.restored_claims)
+    self->state.claims.claim(std::move(c), unix_now());
+  self->state.cfg.restored_claims.clear();
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     auto it = st.owners.find(dm.source);

@@ -46,6 +46,9 @@ struct session_manager_config {
   /// What the store had at start: every student it knows (the whitelist
   /// above is theirs, merged with the config's seed, at start).
   std::vector<store::student> restored;
+  /// The claims that visits kept in the store were waiting with at start: a word that the
+  /// server held for the bot while it was down binds as soon as it is delivered.
+  std::vector<jid_claim> restored_claims;
   /// Tests only (OTRBOT_TEST_MANAGER_GATE): while this file exists, the
   /// manager is held in a whitelist request, as a slow or stuck manager
   /// would be, so that tests can show who else keeps being served.

@@ -30,7 +30,8 @@ web_response json_of(const lti::web_settings& pages, const web_session& s, const
   auto tr = [&](const char* msgid, const i18n::args& args = {}) {
     return cats.text(s.locale, msgid, args);
   };
-  auto step = lti::view(pages, lti::page::jid_entered, &s, p.step);
+  lti::page_view step;
+  lti::describe_visit(s, p.step, step);
   std::string smp;
   if (p.smp == "running")
     smp = tr(N_("The check of your secret is under way in your chat program."));

@@ -64,13 +64,7 @@ page_view view(const web_settings& cfg, page kind, const web_session* s, const s
     v.csrf = s->csrf;
     v.jid = s->jid;
     v.instructor = s->lms.instructor && !s->lms.learner;
-    describe_step(step, !s->jid.empty(), v);
-    if (s->jid.empty() && !s->claim_jid.empty()) {
-      v.jid = s->claim_jid;
-      v.proof_word = s->claim_word;
-      v.step = N_("Step 0 of 4: show the bot that this Jabber ID is yours.");
-      v.lesson_step = proof_step;
-    }
+    describe_visit(*s, step, v);
     v.completed = step == "completed";
   }
   return v;
@@ -99,12 +93,35 @@ web_response redirect(const web_settings& cfg, const std::string& path, const we
   return r;
 }
 
+bool has_claim(const web_session& s) { return s.jid.empty() && !s.claim_jid.empty(); }
+
 bool claim_waiting(const web_session& s, std::int64_t now) {
-  return s.jid.empty() && !s.claim_jid.empty() && s.claim_expires > now;
+  return has_claim(s) && s.claim_expires > now;
+}
+
+std::string visitor(const web_session& s) {
+  return "LMS user " + s.lms.user_id + (s.lms.consumer_key.empty() ? "" : " (" + s.lms.consumer_key + ")");
+}
+
+jid_claim claim_of(const web_session& s) {
+  jid_claim c{s.claim_jid, s.id, s.claim_word, s.locale, visitor(s), s.lms.gradable(), {}, s.claim_expires};
+  if (c.graded)
+    c.grade = grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0};
+  return c;
+}
+
+void describe_visit(const web_session& s, const std::string& step, page_view& v) {
+  describe_step(step, !s.jid.empty(), v);
+  if (has_claim(s)) {
+    v.jid = s.claim_jid;
+    v.proof_word = s.claim_word;
+    v.step = N_("Step 0 of 4: show the bot that this Jabber ID is yours.");
+    v.lesson_step = proof_step;
+  }
 }
 
 web_response show(const web_settings& cfg, page kind, const web_session& s, const std::string& step) {
-  bool waiting = s.jid.empty() && !s.claim_jid.empty();
+  bool waiting = has_claim(s);
   if (kind != page::enter_jid && s.jid.empty() && !(waiting && kind == page::jid_entered))
     return redirect(cfg, waiting ? "/jid_entered" : "/enter_jid", s);
   return html(200, view(cfg, kind, &s, step));

@@ -2,6 +2,7 @@
 // responses (pages, redirects, errors) that the web actor sends back (pure).
 #pragma once
 
+#include "actors/jid_claim.hpp"
 #include "conf/settings.hpp"
 #include "i18n/catalog.hpp"
 #include "i18n/text.hpp"
@@ -87,6 +88,19 @@ web_response redirect(const web_settings& cfg, const std::string& path, const we
 
 /// The step the live progress reports while the visit's JID waits for its proof.
 constexpr const char* proof_step = "jid_proof";
+
+/// Whether the visit has a JID claimed and not proved (expired or not).
+bool has_claim(const web_session& s);
+
+/// The step line and number of visit `s` at the lesson step `step`: Step 0 asks for the JID, or
+/// for its proof while one is claimed (the word then goes on the page too).
+void describe_visit(const web_session& s, const std::string& step, page_view& v);
+
+/// Who a visit is, for the whitelist's record ("LMS user <id> (<consumer>)").
+std::string visitor(const web_session& s);
+
+/// The visit's claim on its JID, as the session manager keeps it (with the launch's grade).
+jid_claim claim_of(const web_session& s);
 
 /// Whether the visit has a JID waiting for its proof at `now`.
 bool claim_waiting(const web_session& s, std::int64_t now);

@@ -90,18 +90,6 @@ void refused_by_manager(web_ptr self, reply rp, const web_session& s, const std:
     rp.deliver(unavailable(self, e, N_("The bot could not add you; try again.")));
 }
 
-/// Who a visit is, for the whitelist's record.
-std::string visitor(const web_session& s) {
-  return "LMS user " + s.lms.user_id + (s.lms.consumer_key.empty() ? "" : " (" + s.lms.consumer_key + ")");
-}
-
-jid_claim claim_of(const web_session& s) {
-  jid_claim c{s.claim_jid, s.id, s.claim_word, s.locale, visitor(s), s.lms.gradable(), {}, s.claim_expires};
-  if (c.graded)
-    c.grade = grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0};
-  return c;
-}
-
 /// JID entered by a visit of someone who proved it already: whitelisted at once, as before
 /// there were proofs (a relaunch from the course, a second device's page).
 void add_proved(web_ptr self, reply rp, web_session s, const std::string& jid,
@@ -118,7 +106,7 @@ void add_proved(web_ptr self, reply rp, web_session s, const std::string& jid,
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
     [self, rp, s, typed](caf::error& e) { refused_by_manager(self, rp, s, typed, e); },
-    atoms::add_jid_v, jid, s.locale, std::string{"pages"}, visitor(s));
+    atoms::add_jid_v, jid, s.locale, std::string{"pages"}, lti::visitor(s));
 }
 
 /// The JID claimed for the visit: the page then shows the word to send from it.
@@ -150,13 +138,13 @@ void claim(web_ptr self, reply rp, web_session s, const std::string& jid, const 
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
     [self, rp, s, typed](caf::error& e) { refused_by_manager(self, rp, s, typed, e); },
-    atoms::claim_jid_v, claim_of(s));
+    atoms::claim_jid_v, lti::claim_of(s));
 }
 
 } // namespace
 
 void with_claim(web_ptr self, web_session s, std::function<void(const web_session&)> next) {
-  if (!s.jid.empty() || s.claim_jid.empty()) {
+  if (!lti::has_claim(s)) {
     next(s);
     return;
   }
@@ -185,7 +173,7 @@ void with_claim(web_ptr self, web_session s, std::function<void(const web_sessio
                             caf::to_string(e));
       next(s);
     },
-    atoms::claim_jid_v, claim_of(s));
+    atoms::claim_jid_v, lti::claim_of(s));
 }
 
 caf::result<web_response> post_jid(web_ptr self, const web_request& r) {

@@ -71,7 +71,8 @@ class Prosody:
                      "carbons", "posix", "pep", "vcard4", "vcard_legacy")
 
     def __init__(self, directory, accounts, tls_max=None, port=None, stanza_limit=None,
-                 cert_host=DOMAIN, minimal=False, log_level="debug", plain_accounts=False):
+                 cert_host=DOMAIN, minimal=False, log_level="debug", plain_accounts=False,
+                 offline=False):
         self.dir = os.path.abspath(directory)
         self.accounts = dict(accounts)  # "user@localhost" -> password
         self.port = port or free_port()
@@ -83,6 +84,9 @@ class Prosody:
         # Benchmarks: thousands of accounts written straight into Prosody's plain
         # storage (prosodyctl takes a second each); tests keep hashed passwords.
         self.plain_accounts = plain_accounts
+        # Prosody keeps messages for accounts that are offline (mod_offline, on by default in
+        # Prosody) only when asked here: the tests' servers leave it off unless a test needs it.
+        self.offline = offline
         self.proc = None
         self.ca_crt = None
 
@@ -126,7 +130,7 @@ authentication = "{"internal_plain" if self.plain_accounts else "internal_hashed
 c2s_require_encryption = true
 allow_registration = false
 modules_enabled = {{ {modules} }}
-modules_disabled = {{ "s2s", "offline" }}
+modules_disabled = {{ {'"s2s"' if self.offline else '"s2s", "offline"'} }}
 ssl = {{ {ssl} }}
 {limit}VirtualHost "{DOMAIN}"
 """)

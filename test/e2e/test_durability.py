@@ -148,6 +148,49 @@ def test_the_whitelist_from_the_api_and_the_pages_survives_kill_9(prosody, run_b
     assert proof_of(web) is None and web.step().startswith("Stap 1 van 4")
 
 
+def test_a_word_sent_while_the_bot_is_down_binds_as_soon_as_it_is_back(run_bot, tmp_path):
+    """The student sends the page's word while the bot is down (kill -9): the server keeps it
+    (Prosody's mod_offline, as a usual Prosody has it) and delivers it when the bot is back; the
+    claim came back with the stored visit, so it binds at once, before the page asks anything, and
+    the student is answered."""
+    prosody = devenv.Prosody(str(tmp_path / "prosody"), {}, offline=True)
+    prosody.prepare()
+    prosody.start()
+    try:
+        _word_sent_while_the_bot_is_down(prosody, run_bot, tmp_path)
+    finally:
+        prosody.stop()
+
+
+def _word_sent_while_the_bot_is_down(prosody, run_bot, tmp_path):
+    d = Durable(prosody, run_bot, tmp_path)
+    bot = d.start()
+    student = fresh_account(prosody, "offline-word")
+    web = launched(d.base)
+    web.get("/enter_jid")
+    web.post("/enter_jid", jid=student)
+    _, word = proof_of(web)
+    bot.kill()
+
+    async def scenario():
+        s = harness.make_student(student, PW, prosody)
+        await s.login(prosody.port)
+        s.send_message(mto=d.jid, mbody="my word: " + word, mtype="chat")
+        await s.ping_server()  # the server has it, kept for the bot
+        back = await asyncio.get_running_loop().run_in_executor(None, d.start)
+        try:
+            first = await s.next_message()
+        except asyncio.TimeoutError:
+            raise AssertionError(back.log[-6000:])
+        await s.logout()
+        return back, first["body"]
+    back, first = asyncio.run(scenario())
+    assert first.startswith("Hello! I am OTR Bot"), first
+    back.wait_for_log(r"%s proved that it is theirs" % re.escape(student))
+    web.get("/jid_entered")
+    assert proof_of(web) is None and web.step().startswith("Step 1 of 4"), web.last.text
+
+
 def test_a_grade_the_lms_refused_before_kill_9_is_accepted_once_after_it(prosody, run_bot, tmp_path):
     lms = OutcomeService(failures=[500] * 1000)
     d = Durable(prosody, run_bot, tmp_path, tail=FAST_RETRIES)
