@@ -3,10 +3,10 @@
 
 #include "conf/table_reader.hpp"
 
-#include "actors/secrets.hpp"
+#include "transport/base/secrets.hpp"
 #include "i18n/text.hpp"
-#include "transport/address.hpp"
-#include "transport/jid.hpp"
+#include "transport/net/address.hpp"
+#include "transport/xmpp/jid.hpp"
 
 #include <toml++/toml.h>
 

@@ -1,6 +1,6 @@
 // The [lti13] table: the tool's key, its outgoing requests, and one table per platform.
 #include "conf/table_reader.hpp"
-#include "transport/address.hpp"
+#include "transport/net/address.hpp"
 
 namespace otrbot::conf::detail {
 namespace {

@@ -1,6 +1,9 @@
 #!/usr/bin/python3
-"""Checks otrbot's build graph: no cycle among its targets, and every target links
-the target of each header it includes (directly, or through a header-only header).
+"""Checks otrbot's build graph: no cycle among its targets, every target links
+the target of each header it includes (directly, or through a header-only header),
+and every include follows the layers: a folder includes only itself and the folders
+before it in LAYERS, and a subfolder only itself and the subfolders before it in
+its folder's list (README.md, Layout; docs/architecture.md).
 
 Usage: scripts/check-build-graph.py. It configures the project afresh in a
 temporary folder (a few seconds; nothing is built) and reads the graph CMake
@@ -14,7 +17,54 @@ import sys
 import tempfile
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z0-9_]+/[a-z0-9_]+\.hpp)"', re.M)
+INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z0-9_]+/(?:[a-z0-9_]+/)?[a-z0-9_]+\.hpp)"', re.M)
+
+# The layers, lowest first. A folder with subfolders keeps no source of its own.
+LAYERS = {
+    "i18n": [],
+    "transport": ["base", "net", "log", "otr", "xmpp"],
+    "conf": [],
+    "lti": ["wire", "lti11", "lti13", "pages"],
+    "actors": ["contract", "log", "rules", "store", "chat", "lms", "web", "app"],
+}
+PRODUCT = list(LAYERS)
+
+
+def place(path):
+    """(folder rank, subfolder rank) of a product path, or None outside the product."""
+    parts = path.split("/")
+    if parts[0] not in LAYERS:
+        return None
+    subs = LAYERS[parts[0]]
+    if not subs:
+        return (PRODUCT.index(parts[0]), 0)
+    if len(parts) < 3 or parts[1] not in subs:
+        return (PRODUCT.index(parts[0]), -1)
+    return (PRODUCT.index(parts[0]), subs.index(parts[1]))
+
+
+def layer_problems():
+    """Every product source that is not in a known subfolder, and every include that runs
+    against the order."""
+    out = []
+    files = subprocess.run(["git", "ls-files", "*.cpp", "*.hpp"], cwd=ROOT, check=True,
+                           capture_output=True, text=True).stdout.split()
+    for src in files:
+        at = place(src)
+        if at is None:
+            continue
+        if at[1] == -1:
+            out.append("%s is not in a subfolder of %s/ (%s)" % (src, src.split("/")[0],
+                                                                ", ".join(LAYERS[src.split("/")[0]])))
+            continue
+        for h in INCLUDE.findall(open(os.path.join(ROOT, src)).read()):
+            to = place(h)
+            if to is None or to[1] == -1:
+                continue
+            if to[0] > at[0] or (to[0] == at[0] and to[1] > at[1]):
+                out.append("%s includes %s, against the layers (%s)" % (
+                    src, h, " <- ".join(PRODUCT)))
+    return out
 
 
 def link_graph(build):
@@ -93,7 +143,7 @@ def check(build):
                 out |= includes(h, seen)
         return out
 
-    problems = ["cycle: " + " -> ".join(c) for c in cycles(graph)]
+    problems = ["cycle: " + " -> ".join(c) for c in cycles(graph)] + layer_problems()
     for src, target in sorted(owner.items()):
         own_header = src[:-len(".cpp")] + ".hpp"
         reach = closure(graph, target)

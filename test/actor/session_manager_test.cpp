@@ -1,11 +1,11 @@
 // The session manager with deterministic scheduling: whitelist, lazy sessions, failure isolation.
 #define CAF_SUITE session_manager
-#include "actors/errors.hpp"
-#include "actors/messages.hpp"
-#include "actors/session_manager.hpp"
-#include "actors/store_db.hpp"
+#include "actors/contract/errors.hpp"
+#include "actors/contract/messages.hpp"
+#include "actors/chat/session_manager.hpp"
+#include "actors/store/store_db.hpp"
 
-#include "transport/otr_session.hpp"
+#include "transport/otr/otr_session.hpp"
 
 #include <caf/test/dsl.hpp>
 #include <caf/test/unit_test_impl.hpp>

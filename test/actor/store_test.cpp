@@ -1,9 +1,9 @@
 // The store actor with deterministic scheduling: a write that fails (the database is locked by
 // another connection) is logged, kept in order and retried; a request is never claimed done.
 #define CAF_SUITE store
-#include "actors/errors.hpp"
-#include "actors/messages.hpp"
-#include "actors/store.hpp"
+#include "actors/contract/errors.hpp"
+#include "actors/contract/messages.hpp"
+#include "actors/store/store.hpp"
 
 #include <caf/test/dsl.hpp>
 #include <caf/test/unit_test_impl.hpp>

@@ -1,6 +1,6 @@
 // A DNS answer to the SRV question of `otrbot check-config` (from whatever resolver the host
 // uses): glibc's parser reads it, ours reads the records' data; what comes out is sorted.
-#include "transport/dns.hpp"
+#include "transport/net/dns.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // Bytes on an HTTP connection, arriving in pieces of any size (the first byte picks the size):
 // the framer must account for every byte, never take more than it was given, and end every
 // request exactly where its Content-Length says.
-#include "lti/http_framing.hpp"
+#include "lti/wire/http_framing.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // A JID typed on the pages, posted to the admin API or read from a stanza: the parse is
 // stringprep's (ICU), and what it accepts is a fixed point.
-#include "transport/jid.hpp"
+#include "transport/xmpp/jid.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // A chat message from a claimed JID: whether it carries a claim's word. Never crashes, and agrees
 // with a plain reading (split on anything but ASCII letters and digits, compare in upper case).
-#include "actors/jid_claims.hpp"
+#include "actors/rules/jid_claims.hpp"
 
 #include <cctype>
 #include <cstddef>

@@ -2,9 +2,9 @@
 // form post) and a registration invite (typed on the registration page). Unsealed text never
 // reads; and what is under a right MAC (the input sealed here) is parsed without a crash, and a
 // login read back seals to a state that reads the same.
-#include "lti/lti13_invite.hpp"
-#include "lti/lti13_login.hpp"
-#include "lti/token.hpp"
+#include "lti/lti13/lti13_invite.hpp"
+#include "lti/lti13/lti13_login.hpp"
+#include "lti/wire/token.hpp"
 
 #include <cstddef>
 #include <cstdint>

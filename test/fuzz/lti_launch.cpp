@@ -1,7 +1,7 @@
 // An LTI 1.1 launch as an LMS (or anyone) may POST it: the form body, its OAuth parameters, the
 // signature base string and the launch's validation, roles included.
-#include "lti/launch.hpp"
-#include "lti/oauth1.hpp"
+#include "lti/lti11/launch.hpp"
+#include "lti/wire/oauth1.hpp"
 
 #include <cstddef>
 #include <cstdint>

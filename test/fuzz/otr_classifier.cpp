@@ -1,8 +1,8 @@
 // What a student's client sends before libotr sees it: whether a body is OTR traffic, and the
 // guard that bounds fragments and instance tags. The input is a conversation, one body per line,
 // all through one student's guard.
-#include "transport/otr_events.hpp"
-#include "transport/otr_guard.hpp"
+#include "transport/otr/otr_events.hpp"
+#include "transport/otr/otr_guard.hpp"
 
 #include <cstddef>
 #include <cstdint>

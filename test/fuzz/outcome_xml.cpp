@@ -1,5 +1,5 @@
 // An LMS's answer to a grade (LTI 1.1 Basic Outcomes, imsx_POXEnvelopeResponse).
-#include "lti/outcome.hpp"
+#include "lti/lti11/outcome.hpp"
 
 #include <cstddef>
 #include <cstdint>

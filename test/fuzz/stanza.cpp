@@ -1,6 +1,6 @@
 // An inbound stanza as anyone who reaches the bot's server may send it: libstrophe parses the XML
 // (as it does off the wire), the codec turns it into an event or a reason to ignore it.
-#include "transport/stanza_codec.hpp"
+#include "transport/xmpp/stanza_codec.hpp"
 
 #include <strophe.h>
 

@@ -1,4 +1,4 @@
-#include "actors/clients.hpp"
+#include "actors/rules/clients.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "actors/jid_claims.hpp"
+#include "actors/rules/jid_claims.hpp"
 
 #include <catch2/catch.hpp>
 

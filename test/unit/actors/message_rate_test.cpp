@@ -1,4 +1,4 @@
-#include "actors/message_rate.hpp"
+#include "actors/rules/message_rate.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // Roster and presence rules: whitelisted JIDs get subscriptions and presence, nobody else anything.
-#include "actors/roster_policy.hpp"
+#include "actors/rules/roster_policy.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // Secrets: NFC and trimming, the strength rule, codes from a random source, constant-time compare.
-#include "actors/secrets.hpp"
+#include "transport/base/secrets.hpp"
 
 #include <catch2/catch.hpp>
 

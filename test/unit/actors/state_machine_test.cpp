@@ -1,5 +1,5 @@
 // The state machine engine: every rule of the reference's StateMachine.
-#include "actors/state_machine.hpp"
+#include "actors/rules/state_machine.hpp"
 
 #include <catch2/catch.hpp>
 

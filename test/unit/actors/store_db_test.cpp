@@ -1,4 +1,4 @@
-#include "actors/store_db.hpp"
+#include "actors/store/store_db.hpp"
 
 #include <catch2/catch.hpp>
 

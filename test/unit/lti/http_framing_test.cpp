@@ -1,5 +1,5 @@
-#include "lti/client_limits.hpp"
-#include "lti/http_framing.hpp"
+#include "lti/wire/client_limits.hpp"
+#include "lti/wire/http_framing.hpp"
 
 #include <catch2/catch.hpp>
 

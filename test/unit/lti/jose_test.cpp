@@ -1,5 +1,5 @@
 // JOSE over OpenSSL: base64url's one spelling, RS256 sign and verify, JWK both ways, key choice.
-#include "lti/jose.hpp"
+#include "lti/wire/jose.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // LTI launch validation with an injected clock and nonce store.
-#include "lti/launch.hpp"
+#include "lti/lti11/launch.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 // LTI 1.3 logins kept by nobody (sealed states), registration invites, and what a registration
 // may add: the checks that stop a login flood and a platform's takeover.
-#include "lti/lti13_invite.hpp"
-#include "lti/lti13_login.hpp"
-#include "lti/registration.hpp"
+#include "lti/lti13/lti13_invite.hpp"
+#include "lti/lti13/lti13_login.hpp"
+#include "lti/lti13/registration.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

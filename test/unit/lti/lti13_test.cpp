@@ -1,7 +1,7 @@
 // LTI 1.3's id_token checks, login redirect, grade keys, AGS documents and dynamic registration.
-#include "lti/ags.hpp"
-#include "lti/lti13.hpp"
-#include "lti/registration.hpp"
+#include "lti/lti13/ags.hpp"
+#include "lti/lti13/lti13.hpp"
+#include "lti/lti13/registration.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // OAuth 1.0a: RFC 5849's own examples, encoding edge cases, parameters from query and body.
-#include "lti/oauth1.hpp"
+#include "lti/wire/oauth1.hpp"
 
 #include <catch2/catch.hpp>
 

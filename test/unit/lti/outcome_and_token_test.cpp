@@ -1,6 +1,6 @@
 // Outcome XML and web session tokens.
-#include "lti/outcome.hpp"
-#include "lti/token.hpp"
+#include "lti/lti11/outcome.hpp"
+#include "lti/wire/token.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // The pages: escaping, optional parts, steps.
-#include "lti/pages.hpp"
+#include "lti/pages/pages.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "lti/web_session_codec.hpp"
+#include "lti/pages/web_session_codec.hpp"
 
 #include <catch2/catch.hpp>
 

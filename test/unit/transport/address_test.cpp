@@ -1,5 +1,5 @@
 // host:port parsing and the loopback test.
-#include "transport/address.hpp"
+#include "transport/net/address.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "transport/attempt_notes.hpp"
+#include "transport/xmpp/attempt_notes.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // Reconnect delays: 1 s doubling to 60 s, jitter in [0.5, 1] of the nominal delay.
-#include "transport/backoff.hpp"
+#include "transport/net/backoff.hpp"
 
 #include <catch2/catch.hpp>
 

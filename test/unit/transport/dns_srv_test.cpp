@@ -1,5 +1,5 @@
 // SRV answers in DNS's wire format (RFC 1035 4.1, RFC 2782), read by glibc's parser.
-#include "transport/dns.hpp"
+#include "transport/net/dns.hpp"
 
 #include <catch2/catch.hpp>
 

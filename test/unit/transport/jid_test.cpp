@@ -1,5 +1,5 @@
 // JID parsing and preparation (RFC 6122 with ICU stringprep).
-#include "transport/jid.hpp"
+#include "transport/xmpp/jid.hpp"
 
 #include <catch2/catch.hpp>
 

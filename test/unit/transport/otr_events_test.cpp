@@ -1,6 +1,6 @@
 // OTR happenings by name, and which message bodies are OTR traffic.
-#include "actors/lesson.hpp"
-#include "transport/otr_events.hpp"
+#include "actors/rules/lesson.hpp"
+#include "transport/otr/otr_events.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "transport/otr_guard.hpp"
+#include "transport/otr/otr_guard.hpp"
 
 #include <catch2/catch.hpp>
 

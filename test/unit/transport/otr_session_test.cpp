@@ -1,5 +1,5 @@
 // The libotr facade against a libotr peer (OTR v3 with instance tags), in memory: AKE, SMP, end.
-#include "transport/otr_session.hpp"
+#include "transport/otr/otr_session.hpp"
 
 #include <catch2/catch.hpp>
 #include <spdlog/sinks/null_sink.h>

@@ -1,5 +1,5 @@
 // Inbound stanzas, parsed from XML by libstrophe, to typed events: no connection, no server.
-#include "transport/stanza_codec.hpp"
+#include "transport/xmpp/stanza_codec.hpp"
 
 #include <catch2/catch.hpp>
 #include <strophe.h>

@@ -1,5 +1,5 @@
 // Copies (XEP-0280 carbons, XEP-0297 forwards) versus messages with carbon and XEP-0334 hints.
-#include "transport/stanza_rules.hpp"
+#include "transport/xmpp/stanza_rules.hpp"
 
 #include <catch2/catch.hpp>
 

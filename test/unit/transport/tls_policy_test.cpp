@@ -1,5 +1,5 @@
 // The TLS policy as OpenSSL configuration.
-#include "transport/tls_policy.hpp"
+#include "transport/net/tls_policy.hpp"
 
 #include <catch2/catch.hpp>
 

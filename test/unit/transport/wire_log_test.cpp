@@ -1,5 +1,5 @@
 // What libstrophe logs about the wire: credentials and messages redacted, avatars truncated.
-#include "transport/wire_log.hpp"
+#include "transport/xmpp/wire_log.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,6 +1,6 @@
 // The identity stanzas, serialised by libstrophe and read back by a strict XML parser (pugixml).
-#include "transport/avatar.hpp"
-#include "transport/xmpp_identity.hpp"
+#include "transport/xmpp/avatar.hpp"
+#include "transport/xmpp/xmpp_identity.hpp"
 
 #include <catch2/catch.hpp>
 #include <pugixml.hpp>

@@ -1,0 +1,319 @@
+// `otrbot runclient`: settings, logging, TLS policy, the actor system, and the exit code.
+#include "actors/app/runclient.hpp"
+
+#include "actors/contract/errors.hpp"
+#include "actors/app/exit_code.hpp"
+#include "actors/chat/key_pool.hpp"
+#include "actors/log/logging.hpp"
+#include "actors/contract/messages.hpp"
+#include "actors/chat/session_manager.hpp"
+#include "actors/app/startup.hpp"
+#include "actors/store/store.hpp"
+#include "transport/base/unix_time.hpp"
+#include "actors/chat/xmpp_gateway.hpp"
+#include "conf/advice.hpp"
+#include "conf/settings.hpp"
+#include "i18n/catalog_files.hpp"
+#include "i18n/text.hpp"
+#include "actors/web/http_gateway.hpp"
+#include "actors/lms/lti13_client.hpp"
+#include "actors/lms/lti13_setup.hpp"
+#include "lti/wire/token.hpp"
+#include "actors/lms/outcomes.hpp"
+#include "lti/pages/web_flow.hpp"
+#include "lti/pages/web_session_codec.hpp"
+#include "transport/net/openssl_policy.hpp"
+#include "transport/otr/otr_session.hpp"
+
+#include <caf/all.hpp>
+
+#include <csignal>
+#include <sys/stat.h>
+#include <cstdlib>
+#include <iostream>
+#include <atomic>
+#include <map>
+#include <thread>
+#include <sstream>
+
+namespace otrbot {
+namespace {
+
+int fail(int code, const std::string& line) {
+  std::cerr << "otrbot: " << line << '\n';
+  return code;
+}
+
+/// How the run ends: the exit code and the line for stderr ("" for none).
+using run_end = std::pair<int, std::string>;
+
+/// Waits, on a thread of its own, for SIGINT or SIGTERM and tells `root`.
+/// SIGUSR1 from the destructor ends it; one from outside changes nothing.
+class signal_watcher {
+public:
+  signal_watcher(const sigset_t& signals, caf::actor root)
+    : thread_{[this, signals, root] {
+        int sig = 0;
+        while (sigwait(&signals, &sig) == 0) {
+          if (sig != SIGUSR1) {
+            caf::anon_send(root, atoms::stop_v, static_cast<std::int32_t>(sig));
+            return;
+          }
+          if (stopping_)
+            return;
+        }
+      }} {}
+  ~signal_watcher() {
+    stopping_ = true;
+    pthread_kill(thread_.native_handle(), SIGUSR1);
+    thread_.join();
+  }
+  signal_watcher(const signal_watcher&) = delete;
+  signal_watcher& operator=(const signal_watcher&) = delete;
+
+private:
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;  // after stopping_: it starts once stopping_ exists
+};
+
+} // namespace
+
+int runclient(const runclient_options& opts) {
+  // -- settings ---------------------------------------------------------------
+  auto loaded = load_config(opts.config_path, opts.jid);
+  if (auto* f = std::get_if<start_failure>(&loaded))
+    return fail(f->code, f->line);
+  const auto& config = std::get<loaded_config>(loaded);
+  const auto& s = config.settings;
+  const auto* acc = &config.account;
+  const auto& path = config.path;
+
+  // -- logging ----------------------------------------------------------------
+  auto warnings = logging::setup(s.log);
+  auto log = logging::get("otrbot");
+  for (const auto& w : warnings)
+    log->warn("{}", w);
+
+  // -- TLS policy, before anything initialises OpenSSL -------------------------
+  if (auto f = apply_tls(config, *log))
+    return fail(f->code, f->line);
+  auto made = make_identity(config, {});  // the status line comes with the catalogs below
+  if (auto* f = std::get_if<start_failure>(&made))
+    return fail(f->code, f->line);
+  xmpp::initialize_library();
+  // libotr and libgcrypt: once, here, before any other thread exists.
+  if (!otr::initialize())
+    return fail(as_int(exit_code::missing_dependency), "libotr 4.1 could not be initialised");
+  if (!initialize_http_client())
+    return fail(as_int(exit_code::missing_dependency), "libcurl could not be initialised");
+
+  // -- the store: what must survive a restart -----------------------------------
+  opened_store stored;
+  try {
+    std::vector<std::pair<std::string, std::string>> seed;
+    for (const auto& [jid, entry] : s.whitelist)
+      seed.emplace_back(jid, entry.locale);
+    stored = open_store(s.store.path, s.store.key_file, seed);
+  } catch (const store::open_error& e) {
+    return fail(as_int(exit_code::store_unusable), e.what());
+  }
+  log->info("store {}: {} student(s), {} grade(s) waiting to be sent, {} open web page(s)",
+            s.store.path, stored.students.size(), stored.pending_grades.size(),
+            stored.web_sessions.size());
+
+  std::optional<lti13::setup> lti13;
+  if (s.lti13.enabled) {
+    std::string error;
+    lti13 = lti13::load_setup(s, stored.lti13_platforms, *log, error);
+    if (!lti13)
+      return fail(as_int(exit_code::bad_setting), error);
+  }
+
+  // Settings that load but invite trouble: said once everything that can stop
+  // the start has passed (a bad start prints its one line, nothing else).
+  for (const auto& w : conf::advice(s))
+    log->warn("{}", w);
+  if (struct stat st {}; ::stat(path.c_str(), &st) == 0)
+    if (auto w = conf::file_mode_advice(path, st.st_mode); !w.empty())
+      log->warn("{}", w);
+
+  // -- signals: handled by this thread alone -----------------------------------
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGUSR1);  // only to wake the signal watcher at the end
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);  // inherited by every thread below
+
+  // -- actors -----------------------------------------------------------------
+  // The root monitors every long-lived actor: the first that ends (or a
+  // signal) ends the run, and its exit reason decides the exit code.
+  run_end end{as_int(exit_code::ok), {}};
+  {
+    caf::actor_system_config cfg;
+    cfg.add_error_category(ec_category(), [](std::uint8_t code, caf::atom_value, const caf::message& ctx) {
+      return std::string{"otrbot: "} + to_string(static_cast<ec>(code)) +
+             (ctx.empty() ? std::string{} : " (" + caf::to_string(ctx) + ")");
+    });
+    if (s.bot.worker_threads > 0)
+      cfg.set("scheduler.max-threads", static_cast<std::size_t>(s.bot.worker_threads));
+    caf::actor_system sys{cfg};
+    key_pool_config kc;
+    kc.account = acc->jid;
+    kc.capacity = static_cast<std::size_t>(s.bot.key_pool);
+    kc.makers = std::max(1u, std::thread::hardware_concurrency());
+    if (auto gate = env_value("OTRBOT_TEST_KEYGEN_GATE")) {
+      kc.gate_path = *gate;
+      log->warn("test hook: key generation waits for {}", kc.gate_path);
+    }
+    // Detached: it answers at once even when every scheduler thread is busy with SMP.
+    auto keys = sys.spawn<caf::detached>(key_pool, std::move(kc));
+
+    auto dir = s.bot.locales_dir.empty() ? std::string{OTRBOT_LOCALES_DIR} : s.bot.locales_dir;
+    auto catalogs = std::make_shared<const i18n::catalogs>(i18n::load_catalogs(dir, "en_GB"));
+    {
+      std::string names;
+      for (const auto& l : catalogs->locales())
+        names += (names.empty() ? "" : ", ") + l;
+      log->info("languages: {} (catalogs in {})", names, dir);
+    }
+
+    auto store = sys.spawn<caf::detached>(store_keeper, store_config{stored.db});
+    auto stopping = std::make_shared<std::atomic<bool>>(false);
+    outcomes_config oc;
+    oc.store = store;
+    oc.stopping = stopping;
+    oc.consumers = s.lti.consumers;
+    oc.allow_private = s.lti.private_outcome_consumers;
+    oc.first_retry = std::chrono::seconds{s.grades.first_retry};
+    oc.max_retry = std::chrono::seconds{s.grades.max_retry};
+    oc.give_up_after = std::chrono::seconds{s.grades.give_up_after};
+    oc.request_timeout = std::chrono::seconds{s.grades.request_timeout};
+    if (lti13)
+      oc.lti13 = ags::client_config{lti13->key, s.lti13.key_id, lti13->all, s.lti13.allow_private_urls};
+    auto outcomes = sys.spawn<caf::detached>(outcomes_sender, std::move(oc));
+    for (auto& g : stored.pending_grades)  // the outbox, across the restart
+      caf::anon_send(outcomes, atoms::grade_v, std::move(g));
+    session_manager_config mc;
+    mc.outcomes = outcomes;
+    mc.store = store;
+    mc.code_key = stored.key;
+    mc.restored = std::move(stored.students);  // the whitelist: the config's seed and what was added
+    mc.default_locale = s.bot.default_locale;
+    auto& sd = mc.session_defaults;
+    sd.key_pool = keys;
+    sd.account = acc->jid;
+    sd.catalogs = catalogs;
+    for (const auto& [k, v] : s.bot.format_strings)
+      sd.format_strings[k] = v;
+    sd.lesson.may_start_smp = s.bot.may_start_smp;
+    sd.lesson.code_format = s.bot.bot_secret_format;
+    sd.default_secret = s.bot.default_secret;
+    sd.scheduled_msg_say = s.bot.scheduled_msg_say;
+    sd.type_speed = s.bot.type_speed;
+    sd.log_user_msgs = s.bot.log_user_msgs;
+    mc.warning_timeout = std::chrono::seconds{s.bot.warning_timeout};
+    mc.session_timeout = std::chrono::seconds{s.bot.session_timeout};
+    mc.check_interval = std::chrono::seconds{s.bot.timeout_check_interval};
+    mc.max_messages_per_minute = s.bot.max_messages_per_minute;
+    mc.max_whitelisted = {{"pages", s.bot.max_whitelisted_from_pages},
+                          {"admin", s.bot.max_whitelisted_from_admin}};
+    if (auto gate = env_value("OTRBOT_TEST_MANAGER_GATE")) {
+      mc.gate_path = *gate;
+      log->warn("test hook: the session manager is held while {} exists", mc.gate_path);
+    }
+    // The visits open in browsers; the claims they wait with go to the manager before it starts.
+    std::vector<lti::web_session> visits;
+    for (const auto& row : stored.web_sessions)
+      if (auto ws = lti::decode_session(row.data)) {
+        if (lti::claim_waiting(*ws, unix_now()))
+          mc.restored_claims.push_back(lti::claim_of(*ws));
+        visits.push_back(std::move(*ws));
+      }
+    auto manager = sys.spawn(session_manager, std::move(mc));
+
+    xmpp_gateway_config gc;
+    gc.client = client_options_for(config);
+    gc.client.me = std::get<xmpp::identity>(made);
+    gc.client.me.status = i18n::text(*catalogs, i18n::msg::status_line, s.bot.default_locale,
+                                     sd.format_strings);
+    gc.manager = manager;
+    auto gateway = caf::actor_cast<xmpp_gateway_actor>(sys.spawn(xmpp_gateway, std::move(gc)));
+    caf::anon_send(manager, atoms::gateway_v, gateway);
+    caf::anon_send(gateway, atoms::start_v);
+
+    http_gateway_config hc;
+    hc.pages.lti = s.lti;
+    hc.pages.bot_jid = acc->jid;
+    hc.pages.default_locale = s.bot.default_locale;
+    hc.pages.code_format = s.bot.bot_secret_format;
+    for (const auto& [k, v] : s.bot.format_strings)
+      hc.pages.format_strings[k] = v;
+    hc.pages.catalogs = catalogs;
+    // Page tokens outlive a restart, as the web sessions they name do.
+    hc.pages.token_key = store::derive_key(stored.key, "web tokens");
+    hc.pages.csp = lti::content_security_policy(s.lti);
+    hc.restored = std::move(visits);
+    hc.store = store;
+    hc.outcomes = outcomes;
+    hc.admin_token = s.admin_token;
+    hc.manager = manager;
+    hc.system = &sys;
+    lti13_client_actor lti13_http;
+    if (lti13) {
+      lti13_http = sys.spawn(
+        lti13_client, lti13_client_config{std::chrono::seconds{s.grades.request_timeout},
+                                          s.lti13.allow_private_urls, stopping});
+      hc.lti13 = {true, lti13->jwks, lti13->all, lti13_http,
+                  store::derive_key(stored.key, "lti13 logins"),
+                  store::derive_key(stored.key, "lti13 invites")};
+    }
+    http_gateway web{std::move(hc)};
+    caf::scoped_actor root{sys};
+    std::map<caf::actor_addr, std::string> watched{
+      {gateway.address(), "XMPP gateway"}, {manager.address(), "session manager"},
+      {keys.address(), "key pool"}, {outcomes.address(), "grade sender"},
+      {store.address(), "store"},
+      {web.web_handle().address(), "web actor"}};
+    if (lti13_http)
+      watched[lti13_http.address()] = "LTI 1.3 client";
+    for (const auto& [addr, name] : watched)
+      root->monitor(caf::actor_cast<caf::actor>(addr));
+    if (auto err = web.start(); !err.empty()) {
+      end = {as_int(exit_code::bad_setting), "bad setting lti.listen: " + err};
+    } else {
+      if (!s.lti.enabled)
+        log->warn("lti.enabled = false: DEVELOPMENT MODE, the pages work without an LMS launch");
+      log->info("otrbot started as {} with {} whitelisted JID(s) in the config", acc->jid,
+                s.whitelist.size());
+      signal_watcher signals{stop_signals, caf::actor{root}};
+      root->receive(
+        [&](atoms::stop, std::int32_t sig) { log->info("signal {}: shutting down", sig); },
+        [&](caf::down_msg& dm) {
+          auto name = watched.count(dm.source) ? watched.at(dm.source) : "an actor";
+          if (auto why = fatal_failure(dm.reason)) {
+            end = {exit_for(*why), fatal_line(*why, detail_of(dm.reason), *acc, s.xmpp)};
+          } else {
+            log->error("the {} ended: {}", name, caf::to_string(dm.reason));
+            end = {as_int(exit_code::unknown), "the " + name + " ended unexpectedly (see the log)"};
+          }
+        });
+    }
+    web.stop();
+    caf::anon_send(gateway, atoms::stop_v);
+    caf::anon_send(manager, atoms::stop_v);  // it ends every session first: nothing waits
+    stopping->store(true);                     // a grade being sent is aborted (it stays pending)
+    caf::anon_send_exit(keys, caf::exit_reason::user_shutdown);  // and its key makers
+    caf::anon_send_exit(outcomes, caf::exit_reason::user_shutdown);
+    if (lti13_http)
+      caf::anon_send_exit(lti13_http, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+  }  // the actor system waits here for every actor to finish
+  auto [code, line] = end;
+  if (!line.empty())
+    std::cerr << "otrbot: " << line << '\n';
+  log->info("stopped (exit code {})", code);
+  return code;
+}
+
+} // namespace otrbot

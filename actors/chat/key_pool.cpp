@@ -1,0 +1,155 @@
+// The key pool and its key makers.
+#include "actors/chat/key_pool.hpp"
+
+#include "actors/log/logging.hpp"
+#include "actors/contract/messages.hpp"
+#include "transport/otr/otr_session.hpp"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <thread>
+
+namespace otrbot {
+namespace {
+
+using pool_ptr = key_pool_actor::stateful_pointer<key_pool_state>;
+
+std::shared_ptr<spdlog::logger> log() { return logging::get("otr"); }
+
+/// Lowers the calling thread's priority (Linux: nice is per thread).
+void lower_priority(int nice) {
+  if (nice <= 0)
+    return;
+  auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+  if (::setpriority(PRIO_PROCESS, tid, nice) != 0)
+    log()->debug("key maker: priority unchanged (setpriority failed)");
+}
+
+void make_more(pool_ptr self);
+
+void delivered(pool_ptr self, key_maker_actor maker, otr_key key) {
+  auto& st = self->state;
+  --st.making;
+  st.idle.push_back(std::move(maker));
+  if (!st.waiting.empty()) {
+    st.waiting.front().deliver(std::move(key));
+    st.waiting.pop_front();
+  } else {
+    st.ready.push_back(std::move(key));
+    if (st.drawn && st.ready.size() == st.cfg.capacity) {
+      st.drawn = false;
+      log()->info("key pool full: {} keys ready", st.ready.size());
+    }
+  }
+  make_more(self);
+}
+
+void failed(pool_ptr self, key_maker_actor maker, const caf::error& err) {
+  auto& st = self->state;
+  --st.making;
+  st.idle.push_back(std::move(maker));
+  log()->error("an OTR key could not be made: {}", caf::to_string(err));
+  // The session that waited longest learns it now; the others wait for the
+  // next attempt, a second later (a failing libgcrypt is not asked in a loop).
+  if (!st.waiting.empty()) {
+    st.waiting.front().deliver(caf::make_error(caf::sec::runtime_error, "no OTR key"));
+    st.waiting.pop_front();
+  }
+  if (!st.retry_armed) {
+    st.retry_armed = true;
+    self->delayed_send(self, std::chrono::seconds{1}, atoms::refill_v);
+  }
+}
+
+/// Sends idle makers to work while fewer keys are ready or being made than
+/// the pool holds plus the sessions waiting.
+void make_more(pool_ptr self) {
+  auto& st = self->state;
+  if (st.retry_armed)
+    return;
+  while (!st.idle.empty() &&
+         st.ready.size() + st.making < st.cfg.capacity + st.waiting.size()) {
+    auto maker = std::move(st.idle.back());
+    st.idle.pop_back();
+    ++st.making;
+    self->request(maker, caf::infinite, atoms::make_key_v)
+      .then([self, maker](otr_key& key) { delivered(self, maker, std::move(key)); },
+            [self, maker](caf::error& err) { failed(self, maker, err); });
+  }
+}
+
+/// Keys a maker makes in one DSA domain before it makes a new domain.
+constexpr int keys_per_domain = 256;
+
+} // namespace
+
+key_maker_actor::behavior_type key_maker(key_maker_actor::pointer, key_pool_config cfg) {
+  struct maker_state {
+    bool lowered = false;
+    std::optional<otr::key_domain> domain;
+    int used = 0;  ///< keys made in the domain
+  };
+  return {
+    [cfg, st = std::make_shared<maker_state>()](atoms::make_key) -> caf::result<otr_key> {
+      if (!std::exchange(st->lowered, true))
+        lower_priority(cfg.nice);  // here: this is the maker's own thread
+      if (!cfg.gate_path.empty() && std::filesystem::exists(cfg.gate_path)) {
+        log()->info("test hook: key generation held while {} exists", cfg.gate_path);
+        while (std::filesystem::exists(cfg.gate_path))
+          std::this_thread::sleep_for(std::chrono::milliseconds{20});
+      }
+      if (!st->domain || st->used >= keys_per_domain) {
+        st->domain = otr::key_domain::make();  // the prime search, once per keys_per_domain
+        st->used = 0;
+      }
+      auto key = st->domain ? otr::make_key(cfg.account, &*st->domain) : std::nullopt;
+      ++st->used;
+      if (!key)
+        return caf::make_error(caf::sec::runtime_error, "libgcrypt could not make a key");
+      return otr_key{std::make_shared<const otr::private_key>(std::move(*key))};
+    },
+  };
+}
+
+key_pool_actor::behavior_type key_pool(pool_ptr self, key_pool_config cfg) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  for (std::size_t i = 0; i < std::max<std::size_t>(st.cfg.makers, 1); ++i) {
+    // Linked: a maker that dies takes the pool down (runclient watches it),
+    // and the pool's end ends its makers.
+    st.idle.push_back(self->spawn<caf::detached + caf::linked>(key_maker, st.cfg));
+  }
+  if (st.cfg.capacity > 0)
+    log()->info("key pool: making {} OTR keys ahead on {} thread(s)", st.cfg.capacity,
+                st.idle.size());
+  st.drawn = st.cfg.capacity > 0;  // the first fill is worth a line too
+  make_more(self);
+  return {
+    [self](atoms::take_key) -> caf::result<otr_key> {
+      auto& s = self->state;
+      s.drawn = true;
+      if (!s.ready.empty()) {
+        auto key = std::move(s.ready.front());
+        s.ready.pop_front();
+        make_more(self);
+        return key;
+      }
+      auto promise = self->make_response_promise<otr_key>();
+      s.waiting.push_back(promise);
+      make_more(self);
+      return promise;
+    },
+    [self](atoms::refill) {
+      self->state.retry_armed = false;
+      make_more(self);
+    },
+  };
+}
+
+} // namespace otrbot

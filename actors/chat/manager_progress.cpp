@@ -1,0 +1,138 @@
+// The session manager's progress records.
+#include "actors/chat/manager_progress.hpp"
+
+#include "actors/log/logging.hpp"
+#include "actors/contract/messages.hpp"
+#include "transport/base/secrets.hpp"
+#include "actors/store/store_db.hpp"
+#include "transport/base/unix_time.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+namespace otrbot::manager_progress {
+namespace {
+
+std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
+
+
+} // namespace
+
+void complete(manager_ptr self, const std::string& jid, const std::string& how) {
+  auto& st = self->state;
+  auto it = st.grades.find(jid);
+  if (st.progress[jid].completed && it == st.grades.end())
+    return;  // told twice (the page's code, then the session's own report): one completion
+  st.progress[jid].completed = true;
+  if (st.cfg.store)
+    self->send(st.cfg.store, atoms::st_done_v, jid, how);
+  if (it == st.grades.end() || !st.cfg.outcomes) {
+    log()->info("{} completed the exercise (no grade: not a graded learner launch)", jid);
+    return;
+  }
+  store::grade g;
+  g.jid = jid;
+  g.outcome_url = it->second.outcome_url;
+  g.sourcedid = it->second.sourcedid;
+  g.consumer_key = it->second.consumer_key;
+  g.score = it->second.score;
+  g.state = "pending";
+  g.created_at = unix_now();  // the give-up clock starts
+  st.grades.erase(it);  // one grade per launch
+  if (!st.cfg.store) {
+    log()->info("{} completed the exercise: sending the grade to {}", jid, g.outcome_url);
+    self->send(st.cfg.outcomes, atoms::grade_v, std::move(g));
+    return;
+  }
+  log()->info("{} completed the exercise: the grade for {} goes into the outbox", jid, g.outcome_url);
+  // The store answers once the grade is on disk (it retries until it is).
+  self->request(st.cfg.store, caf::infinite, atoms::st_grade_v, g)
+    .then(
+      [self, g](std::int64_t id) mutable {
+        if (id == 0) {
+          log()->info("{} completed again: that launch has its grade already (not sent twice)",
+                      g.jid);
+          return;
+        }
+        g.id = id;
+        self->send(self->state.cfg.outcomes, atoms::grade_v, std::move(g));
+      },
+      [g](caf::error& e) {
+        log()->error("the grade of {} could not be stored, so it is not sent: {}", g.jid,
+                     caf::to_string(e));
+      });
+}
+
+bool stored_code_matches(manager_ptr self, const std::string& jid, const std::string& code) {
+  auto& st = self->state;
+  auto p = st.progress.find(jid);
+  if (st.cfg.code_key.empty() || p == st.progress.end() || p->second.code_mac.empty())
+    return false;
+  return secrets::constant_time_equal(store::code_mac(st.cfg.code_key, code), p->second.code_mac);
+}
+
+void restore(session_manager_state& st) {
+  static const std::set<std::string> mid_lesson{"encrypted", "secret_known", "smp_in_progress",
+                                                "verified"};
+  for (const auto& s : st.cfg.restored) {
+    if (s.removed || s.jid == st.cfg.session_defaults.account)
+      continue;
+    st.cfg.whitelist[s.jid] = s.locale;
+    if (s.source != "config")
+      st.source_of[s.jid] = s.source;
+    auto& p = st.progress[s.jid];
+    p.had_secret = s.had_secret;
+    p.code_mac = s.code_mac;
+    p.completed = s.completed;
+    if (!s.completed && mid_lesson.contains(s.step))
+      p.step_before_restart = s.step;
+    if (!s.outcome_url.empty() && !s.sourcedid.empty())
+      st.grades[s.jid] = grade_job{s.outcome_url, s.sourcedid, s.consumer_key, 1.0};
+  }
+  st.cfg.restored.clear();
+}
+
+/// When `source` may not add `bare` (a new JID, and the source has its maximum): the setting.
+std::optional<std::string> whitelist_full(const session_manager_state& st, const std::string& bare,
+                                          const std::string& source) {
+  auto limit = st.cfg.max_whitelisted.find(source);
+  if (st.cfg.whitelist.contains(bare) || limit == st.cfg.max_whitelisted.end() || limit->second <= 0)
+    return std::nullopt;
+  auto added = std::count_if(st.source_of.begin(), st.source_of.end(),
+                             [&](const auto& entry) { return entry.second == source; });
+  if (added < limit->second)
+    return std::nullopt;
+  log()->warn("{} not whitelisted: {} JIDs from the {} already, the most bot.max_whitelisted_from_{} "
+              "allows", bare, added, source, source);
+  return "bot.max_whitelisted_from_" + source + " = " + std::to_string(limit->second);
+}
+
+std::vector<session_info> class_status(const session_manager_state& st,
+                                       const std::vector<std::string>& jids) {
+  std::vector<session_info> out;
+  for (const auto& jid : jids) {
+    session_info info{jid, {}, {}, 0, {}};
+    auto p = st.progress.find(jid);
+    if (p != st.progress.end() && p->second.completed)
+      info.step = lesson::steps::completed;
+    else if (auto it = st.sessions.find(jid); it != st.sessions.end())
+      info = {jid, it->second.step, {}, it->second.step_since_unix,  // progress, not chatter
+              it->second.live.client};
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+live_progress live_of(const session_manager_state& st, const std::string& bare) {
+  live_progress out;
+  if (auto it = st.sessions.find(bare); it != st.sessions.end()) {
+    out = it->second.live;
+    out.step = it->second.step;
+  }
+  if (auto p = st.progress.find(bare); p != st.progress.end() && p->second.completed)
+    out.step = lesson::steps::completed;
+  return out;
+}
+
+} // namespace otrbot::manager_progress

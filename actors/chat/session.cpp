@@ -1,0 +1,347 @@
+// The session actor: decode, hand to OTR and the lesson, carry out the effects.
+#include "actors/chat/session.hpp"
+#include "actors/chat/session_chat.hpp"
+
+#include "actors/contract/errors.hpp"
+#include "actors/log/logging.hpp"
+#include "actors/contract/messages.hpp"
+#include "transport/base/secrets.hpp"
+#include "actors/contract/timeouts.hpp"
+#include "i18n/mark.hpp"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace otrbot {
+namespace {
+
+void crypto_random(std::uint8_t* out, std::size_t n) {
+  if (RAND_bytes(out, static_cast<int>(n)) != 1)
+    throw std::runtime_error("no random bytes available");
+}
+
+using namespace session_chat;
+
+void run_effects(session_ptr self, std::vector<lesson::effect> effects);
+
+/// Tells the manager (and the log) the lesson's new step.
+void report(session_ptr self, const lesson::status& change) {
+  auto& st = self->state;
+  log()->info("{}: {} -> {} ({})", st.cfg.jid, change.from, change.to, change.event);
+  if (st.cfg.manager)
+    self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, change.to);
+}
+void handle_event(session_ptr self, const std::string& event, const std::string& detail = {});
+
+
+
+void schedule_poll(session_ptr self) {
+  auto& st = self->state;
+  auto interval = st.otr ? st.otr->timer_interval() : 0u;
+  if (interval > 0 && !st.poll_scheduled) {
+    st.poll_scheduled = true;
+    self->delayed_send(self, std::chrono::seconds{interval}, atoms::otr_poll_v);
+  }
+}
+
+
+} // namespace
+
+void session_chat::carry_out(session_ptr self, otr::outcome out, bool quiet) {
+  auto& st = self->state;
+  if (!quiet)
+    send_raw(self, out.to_send);
+  for (auto e : out.events) {
+    follow_live(self, e);
+    if (e == otr::event::correct_secret_received)
+      st.verified_session = st.otr->session_id();
+    // Lines still waiting to be typed were meant for the encrypted
+    // conversation: they do not go out in plaintext once it has ended.
+    if (e == otr::event::otr_disabled)
+      st.typing.clear();
+    if (quiet) {
+      // The student is gone: nothing is said, and the step they will see on
+      // the page stays the last one reported (after the code was sent, that
+      // is "type the code", which stays valid). Issue 14 revisits this.
+      st.lesson->handle(e);
+      continue;
+    }
+    handle_event(self, std::string{otr::name(e)});
+  }
+  schedule_poll(self);
+}
+
+namespace {
+
+void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
+  auto& st = self->state;
+  for (auto& fx : effects) {
+    if (auto* s = std::get_if<lesson::say>(&fx)) {
+      say(self, s->id, s->args);
+    } else if (std::holds_alternative<lesson::start_smp>(fx)) {
+      flush_typing(self);  // the explanation arrives before the SMP request
+      if (st.secret) {
+        auto live = st.live;
+        live.smp = "running";
+        set_live(self, std::move(live));
+        carry_out(self, st.otr->start_smp(*st.secret));
+      }
+    } else if (std::holds_alternative<lesson::respond_smp>(fx)) {
+      if (st.secret)
+        carry_out(self, st.otr->respond_smp(*st.secret));
+      else
+        carry_out(self, st.otr->abort_smp());
+    } else if (std::holds_alternative<lesson::abort_smp>(fx)) {
+      carry_out(self, st.otr->abort_smp());
+    } else if (auto* c = std::get_if<lesson::send_code>(&fx)) {
+      auto args = st.cfg.format_strings;
+      args["code"] = c->code;
+      st.typing.push_back({i18n::text(catalogs_of(self), i18n::msg::your_code, st.cfg.locale, args),
+                           true, st.verified_session});
+      schedule_typing(self);
+      // Kept (as an HMAC) so the code can be checked after a restart too.
+      if (st.cfg.manager)
+        self->send(st.cfg.manager, atoms::code_sent_v, st.cfg.jid, c->code);
+    } else if (auto* change = std::get_if<lesson::status>(&fx)) {
+      report(self, *change);
+    } else if (std::holds_alternative<lesson::completed>(fx)) {
+      log()->info("{} completed the lesson", st.cfg.jid);
+      if (st.cfg.manager)
+        self->send(st.cfg.manager, atoms::completed_v, st.cfg.jid);
+    }
+  }
+}
+
+void handle_event(session_ptr self, const std::string& event, const std::string& detail) {
+  auto& st = self->state;
+  bool refresh = lesson::refreshes_session(event);
+  if (refresh && st.warned) {
+    // After a warning, a sign of life is acknowledged before anything else is said.
+    st.warned = false;
+    say(self, i18n::msg::session_refreshed);
+  }
+  auto effects = st.lesson->handle(event, detail);
+  if (refresh && st.cfg.manager)
+    self->send(st.cfg.manager, atoms::activity_v, st.cfg.jid);
+  run_effects(self, std::move(effects));
+}
+
+/// Whether `text` is the shared secret, typed into the chat. Then it is forgotten (it is a
+/// secret no more) and the lesson says why that was a mistake (and asks for a new one).
+bool typed_the_secret(session_ptr self, const std::string& text) {
+  auto& st = self->state;
+  if (!st.secret)
+    return false;
+  auto normal = secrets::normalise(text);
+  if (!normal || !secrets::constant_time_equal(*normal, *st.secret))
+    return false;
+  st.secret.reset();
+  st.lesson->set_has_secret(false);
+  log()->warn("{} typed the shared secret into the chat (its value is never logged): it is forgotten",
+              st.cfg.jid);
+  handle_event(self, "secret_leaked");
+  return true;
+}
+
+void receive_message(session_ptr self, xmpp::inbound_message& m) {
+  auto& st = self->state;
+  st.peer = m.from;
+  if (auto refused = st.guard.admit(m.body); refused != otr::refusal::none) {
+    log()->warn("{}: an OTR message was dropped before libotr ({})", st.cfg.jid,
+                otr::describe(refused));
+    return;
+  }
+  auto out = st.otr->receive(m.body);
+  if (out.plaintext_during_otr) {
+    // The student writes in plaintext while we think OTR is on: their client
+    // lost the OTR session (a restart, a new client). Replies they cannot
+    // read would be useless: end OTR on our side and go on in plaintext.
+    log()->info("{} wrote in plaintext during OTR: ending the OTR session", st.cfg.jid);
+    auto text = out.text;
+    carry_out(self, std::move(out));
+    carry_out(self, st.otr->end(false));
+    if (text && !is_echo(self, *text) && !typed_the_secret(self, *text))
+      handle_event(self, "message_received");
+    return;
+  }
+  auto text = out.text;
+  carry_out(self, std::move(out));
+  if (text) {
+    if (st.cfg.log_user_msgs)
+      log()->info("{} wrote: {}", st.cfg.jid, *text);
+    if (is_echo(self, *text) || typed_the_secret(self, *text))
+      return;
+    handle_event(self, "message_received");
+  }
+}
+
+void key_ready(session_ptr self) {
+  auto& st = self->state;
+  st.key_ready = true;
+  log()->info("OTR key ready for {}: fingerprint {}", st.cfg.jid, st.otr->fingerprint());
+  auto live = st.live;
+  live.fingerprint = st.otr->fingerprint();
+  set_live(self, std::move(live));
+  while (!st.waiting.empty()) {
+    xmpp::inbound_message m{st.peer, std::move(st.waiting.front())};
+    st.waiting.pop_front();
+    receive_message(self, m);
+  }
+}
+
+std::string accept_secret(session_ptr self, const std::string& raw) {
+  auto& st = self->state;
+  auto normal = secrets::normalise(raw);
+  if (!normal) {
+    handle_event(self, "unsafe_secret_received", N_("it is not valid text"));
+    return N_("it is not valid text");
+  }
+  if (auto weak = secrets::weakness(*normal)) {
+    handle_event(self, "unsafe_secret_received", *weak);
+    return *weak;
+  }
+  st.secret = std::move(*normal);
+  st.lesson->set_has_secret(true);
+  log()->info("{} gave a strong shared secret on the page (its value is never logged)", st.cfg.jid);
+  if (st.live.smp == "failed" || st.live.smp == "aborted") {
+    auto live = st.live;  // that check was about the old secret: the page no longer says it
+    live.smp.clear();
+    set_live(self, std::move(live));
+  }
+  handle_event(self, "secret_received");
+  return {};
+}
+
+} // namespace
+
+session_actor::behavior_type session(session_actor::stateful_pointer<session_state> self,
+                                     session_config cfg) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.otr = std::make_unique<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
+  st.lesson = std::make_unique<lesson::lesson>(st.cfg.lesson, crypto_random);
+  if (st.cfg.finished == completion::before)
+    st.lesson->resume_completed();  // the student finished before this session: nothing to say
+  else if (st.cfg.finished == completion::now)
+    run_effects(self, st.lesson->handle("code_accepted"));  // typed while no session ran
+  if (st.cfg.manager)  // the manager learns each step from the lesson, the first one too
+    self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, st.lesson->step());
+  if (st.cfg.restarted) {
+    // The student was mid-lesson when the bot restarted: say what that changed.
+    log()->info("{} was at {} before the restart: telling them how to go on", st.cfg.jid,
+                st.cfg.restarted->step);
+    say(self, i18n::msg::restarted);
+    if (st.cfg.restarted->code_valid)
+      say(self, i18n::msg::restarted_code);
+    else if (st.cfg.restarted->had_secret && st.cfg.default_secret.empty())
+      say(self, i18n::msg::restarted_secret);
+  }
+  if (!st.cfg.default_secret.empty())
+    if (auto normal = secrets::normalise(st.cfg.default_secret)) {
+      st.secret = *normal;
+      st.lesson->set_has_secret(true);
+    }
+  // The key comes from the key pool (made ahead on other threads), never made here.
+  if (st.cfg.key_pool) {
+    self->request(st.cfg.key_pool, caf::infinite, atoms::take_key_v)
+      .then(
+        [self](otr_key& k) {
+          if (!k.key || !self->state.otr->install_key(*k.key)) {
+            log()->error("no OTR key for {}: ending the session", self->state.cfg.jid);
+            self->quit(caf::sec::runtime_error);
+            return;
+          }
+          key_ready(self);
+        },
+        [self](caf::error& err) {
+          log()->error("no OTR key for {}: {}", self->state.cfg.jid, caf::to_string(err));
+          self->quit(err);
+        });
+  } else if (auto key = otr::make_key(st.cfg.account); key && st.otr->install_key(*key)) {
+    key_ready(self);  // tests without a pool: made here, at once
+  }
+  return {
+    [self](xmpp::inbound_message& m) {
+      auto& s = self->state;
+      bool first = s.peer.empty();
+      s.peer = m.from;
+      // Which program each of the student's resources is (the steps are in its words).
+      if (s.cfg.gateway && s.client_asked.size() < 8 && s.client_asked.insert(m.from).second)
+        self->send(s.cfg.gateway, xmpp::software_query{m.from});
+      if (first)
+        run_effects(self, s.lesson->start({s.cfg.restarted.has_value(), otr::is_otr_traffic(m.body)}));
+      // Plaintext needs no key; OTR traffic (and, to keep the order, all that
+      // follows it) waits until the key is ready.
+      if (!s.key_ready && (!s.waiting.empty() || otr::is_otr_traffic(m.body))) {
+        s.waiting.push_back(std::move(m.body));
+        return;
+      }
+      receive_message(self, m);
+    },
+    [self](xmpp::inbound_software& software) {
+      auto profile = clients::identify(software.name, software.caps_node);
+      if (profile.id == clients::client::generic || profile.name == self->state.live.client)
+        return;  // unknown (the generic steps stay), or known already (caps, then version)
+      log()->info("{} uses {}", self->state.cfg.jid, profile.name);
+      auto live = self->state.live;  // the page and the teacher view say which program
+      live.client = profile.name;
+      set_live(self, std::move(live));
+      run_effects(self, self->state.lesson->client_known(profile));
+    },
+    [self](atoms::set_secret, const std::string& secret) -> caf::result<bool> {
+      auto refused = accept_secret(self, secret);
+      if (refused.empty())
+        return true;
+      return make_error(ec::weak_secret, refused);
+    },
+    [self](atoms::check_code, const std::string& typed) {
+      bool ok = self->state.lesson->accepts_code(typed);
+      log()->info("{} typed {} code on the page", self->state.cfg.jid, ok ? "the right" : "a wrong");
+      if (ok)
+        handle_event(self, "code_accepted");
+      return ok;
+    },
+    [self](atoms::warn, std::int64_t seconds) {
+      self->state.warned = true;
+      auto words = words_for(static_cast<long>(seconds));
+      if (words.in_seconds)
+        say(self, i18n::msg::timeout_warning_seconds, {{"seconds", std::to_string(words.value)}});
+      else
+        say(self, i18n::msg::timeout_warning, {{"minutes", std::to_string(words.value)}});
+    },
+    [self](atoms::code_accepted) { handle_event(self, "code_accepted"); },
+    [self](atoms::sign_out, bool goodbye) {
+      // The goodbye goes out before the manager removes the roster item, and
+      // it is the last line: ending OTR sends only its disconnect message
+      // (the lesson is over, it explains nothing more).
+      if (goodbye)
+        say(self, i18n::msg::signed_out);
+      flush_typing(self);
+      send_raw(self, self->state.otr->end().to_send);
+      return true;
+    },
+    [self](atoms::offline, const std::string& full_jid) {
+      auto& s = self->state;
+      if (full_jid != s.peer || !s.otr->encrypted())
+        return;
+      // Replies encrypted with this OTR session would be unreadable when
+      // the student comes back: end it now, quietly.
+      log()->info("{} went offline: ending the OTR session", s.cfg.jid);
+      s.typing.clear();
+      carry_out(self, s.otr->end(false), true);
+    },
+    [self](atoms::type_next) {
+      self->state.typing_scheduled = false;
+      type_one(self);
+      schedule_typing(self);
+    },
+    [self](atoms::otr_poll) {
+      self->state.poll_scheduled = false;
+      carry_out(self, self->state.otr->poll());
+    },
+  };
+}
+
+} // namespace otrbot

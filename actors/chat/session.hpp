@@ -1,0 +1,89 @@
+// One student's session: an actor per whitelisted JID, holding its OTR conversation and its lesson.
+#pragma once
+
+#include "actors/contract/interfaces.hpp"
+#include "actors/rules/lesson.hpp"
+#include "i18n/text.hpp"
+#include "transport/otr/otr_guard.hpp"
+#include "transport/otr/otr_session.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace otrbot {
+
+/// What a session started after a restart tells its student: where they were.
+struct restart_notice {
+  std::string step;         ///< their step before the restart
+  bool had_secret = false;  ///< they had given the shared secret (it must be given again)
+  bool code_valid = false;  ///< the code sent before the restart can still be typed
+};
+
+/// Whether a session starts for a student who has completed the lesson.
+enum class completion {
+  no,      ///< not completed
+  before,  ///< completed before this session (a restart, a new session): the lesson starts at the end
+  now,     ///< the code was just accepted while no session ran: the student is congratulated at once
+};
+
+struct session_config {
+  std::string jid;            ///< the student's bare JID
+  std::string locale;         ///< the student's language
+  xmpp_gateway_actor gateway;    ///< where stanzas go
+  key_pool_actor key_pool;       ///< where the private key comes from (empty: made inline, tests)
+  session_manager_actor manager; ///< told about activity, steps and completion
+  std::string account;        ///< the bot's bare JID
+  i18n::args format_strings;
+  /// The message catalogs (shared, read-only); empty: English only.
+  std::shared_ptr<const i18n::catalogs> catalogs;
+  lesson::settings lesson;
+  std::string default_secret; ///< testing only: a secret known without the LMS
+  bool scheduled_msg_say = false;
+  std::int64_t type_speed = 20;  ///< characters per second
+  bool log_user_msgs = false;
+  /// Set for the first session of a student who was mid-lesson when the bot restarted.
+  std::optional<restart_notice> restarted;
+  completion finished = completion::no;
+};
+
+/// One line waiting to be "typed".
+struct typed_line {
+  std::string text;
+  bool is_private = false;    ///< only over the verified OTR session
+  std::string session_id;     ///< that session
+};
+
+struct session_state {
+  static constexpr const char* name = "session";
+  session_config cfg;
+  std::unique_ptr<otr::session> otr;  ///< the OTR conversation, with this session's own key
+  std::unique_ptr<lesson::lesson> lesson;
+  std::set<std::string> client_asked;  ///< full JIDs asked which program they are
+  live_progress live;  ///< what the student's page shows live (the manager keeps a copy)
+  std::string peer;                     ///< the full JID the student writes from
+  std::optional<std::string> secret;    ///< normalised, strong; never logged
+  std::string verified_session;         ///< OTR session id that SMP verified
+  bool key_ready = false;
+  std::deque<std::string> waiting;      ///< messages that came before the key
+  std::deque<typed_line> typing;        ///< lines not sent yet
+  bool typing_scheduled = false;
+  bool poll_scheduled = false;
+  otr::guard guard;                     ///< bounds what reaches libotr from the student
+  std::deque<std::string> said;         ///< the latest lines said (an echo of them is no answer)
+  int echoes = 0;                       ///< our own lines that came back in a row
+  bool warned = false;                  ///< warned of the timeout, no sign of life since
+};
+
+/// Runs one student's lesson: decrypts what comes in, feeds OTR events and
+/// messages to the lesson, carries out the effects it returns (lines typed at
+/// type_speed, SMP, the code over the verified channel).
+session_actor::behavior_type session(session_actor::stateful_pointer<session_state> self,
+                                     session_config cfg);
+
+} // namespace otrbot

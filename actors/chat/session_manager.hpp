@@ -1,0 +1,104 @@
+// The session manager: whitelist, subscriptions, timeouts, and one session actor per student.
+#pragma once
+
+#include "actors/rules/jid_claims.hpp"
+#include "actors/rules/message_rate.hpp"
+#include "actors/contract/messages.hpp"
+#include "actors/chat/session.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace otrbot {
+
+/// Starts a session actor for the manager; tests put in their own.
+using session_factory = std::function<session_actor(caf::actor_system& sys, session_config)>;
+
+struct session_manager_config {
+  std::map<std::string, std::string> whitelist;  ///< bare JID -> locale
+  std::string default_locale = "en_GB";
+  /// Settings every session gets (jid, locale, gateway and manager are filled in).
+  session_config session_defaults;
+  std::chrono::seconds warning_timeout{1500};
+  std::chrono::seconds session_timeout{1800};
+  std::chrono::seconds check_interval{60};
+  /// A JID that sends more than this many messages in a minute is not
+  /// answered until it has been quiet for a minute (no person types that
+  /// fast; an echo bot or a script does). 0: no limit.
+  std::int64_t max_messages_per_minute = 60;
+  /// How many whitelisted JIDs each source ("pages", "admin") may have added at once; a source
+  /// not named, or 0, has no limit (the config's own list is bounded by its file).
+  std::map<std::string, std::int64_t> max_whitelisted;
+  session_factory spawn_session;  ///< empty: the real session actor
+  outcomes_actor outcomes;        ///< sends the grades (none in tests that do not grade)
+  /// Keeps what must survive a restart (none: everything in memory, as in tests).
+  store_actor store;
+  /// The store's key: a code is kept as an HMAC under it (empty: codes are not kept).
+  std::string code_key;
+  /// What the store had at start: every student it knows (the whitelist
+  /// above is theirs, merged with the config's seed, at start).
+  std::vector<store::student> restored;
+  /// The claims that visits kept in the store were waiting with at start: a word that the
+  /// server held for the bot while it was down binds as soon as it is delivered.
+  std::vector<jid_claim> restored_claims;
+  /// Tests only (OTRBOT_TEST_MANAGER_GATE): while this file exists, the
+  /// manager is held in a whitelist request, as a slow or stuck manager
+  /// would be, so that tests can show who else keeps being served.
+  std::string gate_path;
+};
+
+struct session_entry {
+  session_actor actor;
+  caf::actor_clock::time_point last_activity;
+  std::int64_t last_activity_unix = 0;  ///< for reports
+  bool warned = false;
+  bool ending = false;  ///< its sign-out is under way: not ended twice
+  std::string step;  ///< the lesson's step, as the session reports it
+  std::int64_t step_since_unix = 0;  ///< when it reached that step (the teacher view's "progress")
+  live_progress live;  ///< encryption, fingerprint and authentication, as the session reports them
+};
+
+/// What the manager knows of a student beyond a running session: enough to
+/// check a code after a restart, to say what a restart changed, and to keep
+/// a completion.
+struct student_progress {
+  std::string step_before_restart;  ///< "" when nothing needs explaining
+  bool had_secret = false;          ///< a shared secret was given (it is never kept)
+  std::string code_mac;             ///< the HMAC of the last code sent ("" none)
+  bool completed = false;
+};
+
+struct session_manager_state {
+  static constexpr const char* name = "session_manager";
+  session_manager_config cfg;
+  xmpp_gateway_actor gateway;
+  std::map<std::string, session_entry> sessions;  ///< bare JID -> session
+  std::map<caf::actor_addr, std::string> owners;  ///< session -> bare JID
+  std::map<std::string, grade_job> grades;        ///< bare JID -> grade to send on completion
+  std::map<std::string, student_progress> progress;  ///< bare JID -> progress
+  std::map<std::string, std::string> source_of;  ///< bare JID -> who added it (none: the config)
+  std::map<std::string, message_rate> rates;          ///< bare JID -> its message rate
+  jid_claims claims;  ///< visits waiting for the proof that a JID is theirs
+  /// Whitelisted students' full JIDs that are online and got the bot's directed presence.
+  std::set<std::string> online;
+};
+
+/// Receives what the gateway hears and answers only whitelisted JIDs;
+/// starts a session on a student's first sign of life (presence or
+/// message) so that its key is ready early; ends sessions after
+/// inactivity (warning first); passes the LMS's secret and code to the
+/// session; survives a session that fails (logged and forgotten: the next
+/// message starts a new one).
+session_manager_actor::behavior_type
+session_manager(session_manager_actor::stateful_pointer<session_manager_state> self,
+                session_manager_config cfg);
+
+} // namespace otrbot

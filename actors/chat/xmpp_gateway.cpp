@@ -1,0 +1,145 @@
+// The XMPP gateway actor: libstrophe's loop and the actor's mailbox on one thread.
+#include "actors/chat/xmpp_gateway.hpp"
+
+#include "actors/contract/errors.hpp"
+#include "actors/log/logging.hpp"
+#include "actors/contract/messages.hpp"
+#include "transport/net/backoff.hpp"
+
+#include <deque>
+#include <random>
+#include <variant>
+
+namespace otrbot {
+namespace {
+
+using clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+/// What the gateway keeps while offline, sent after the next login.
+using pending = std::variant<xmpp::outbound_message, xmpp::outbound_presence, xmpp::roster_change>;
+constexpr std::size_t max_pending = 1000;
+
+constexpr std::pair<xmpp::failure, ec> fatal_kinds[] = {
+  {xmpp::failure::auth_refused, ec::xmpp_auth_refused},
+  {xmpp::failure::cert_untrusted, ec::xmpp_cert_untrusted},
+  {xmpp::failure::tls_policy, ec::xmpp_tls_policy},
+  {xmpp::failure::tls_unavailable, ec::xmpp_tls_unavailable},
+};
+
+} // namespace
+
+caf::error fatal_error(xmpp::failure why, const std::string& detail) {
+  for (auto [failure, code] : fatal_kinds)
+    if (failure == why)
+      return make_error(code, detail);
+  return caf::make_error(caf::sec::runtime_error, detail);
+}
+
+std::optional<xmpp::failure> fatal_failure(const caf::error& reason) {
+  for (auto [failure, code] : fatal_kinds)
+    if (is(reason, code))
+      return failure;
+  return std::nullopt;
+}
+
+void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
+  auto log = logging::get("xmpp");
+  bool running = true;
+  bool fatal = false;
+  caf::error ended;  // the exit reason after a fatal failure
+  net::backoff delays;
+  std::mt19937_64 rng{std::random_device{}()};
+  std::uniform_real_distribution<double> unit{0.0, 1.0};
+  auto next_attempt = clock::now();
+  std::deque<pending> outbox;
+  std::unique_ptr<xmpp::xmpp_client> client;
+
+  xmpp::client_events events;
+  events.connected = [&](const std::string& bound) {
+    log->info("online as {}", bound);
+    delays.reset();
+    self->send(cfg.manager, atoms::online_v);
+    while (!outbox.empty()) {
+      std::visit([&](auto& m) { client->send(m); }, outbox.front());
+      outbox.pop_front();
+    }
+  };
+  events.roster = [&](std::vector<xmpp::roster_item> items) {
+    self->send(cfg.manager, roster_snapshot{std::move(items)});
+  };
+  events.message = [&](xmpp::inbound_message m) { self->send(cfg.manager, std::move(m)); };
+  events.presence = [&](xmpp::inbound_presence p) { self->send(cfg.manager, std::move(p)); };
+  events.software = [&](xmpp::inbound_software s) { self->send(cfg.manager, std::move(s)); };
+  events.disconnected = [&](xmpp::failure why, const std::string& detail) {
+    if (why == xmpp::failure::none) {
+      log->info("disconnected");
+      return;
+    }
+    if (xmpp::is_fatal(why)) {
+      log->error("{}: {}", xmpp::to_string(why), detail);
+      fatal = true;
+      running = false;
+      ended = fatal_error(why, detail);
+      return;
+    }
+    auto wait = delays.next(unit(rng));
+    next_attempt = clock::now() + wait;
+    log->warn("{} ({}); attempt {} to reconnect in {:.1f} s", xmpp::to_string(why), detail,
+              delays.attempts(), static_cast<double>(wait.count()) / 1000.0);
+  };
+  client = std::make_unique<xmpp::xmpp_client>(cfg.client, std::move(events), log);
+
+  auto deliver = [&](auto&& m) {
+    if (client->online())
+      client->send(m);
+    else if (outbox.size() < max_pending)
+      outbox.emplace_back(std::forward<decltype(m)>(m));
+    else
+      log->warn("offline and {} stanzas already waiting: one dropped", max_pending);
+  };
+
+  // Connect only once the manager knows this gateway (see runclient), so that
+  // nothing the gateway hears can reach the manager before it can answer.
+  bool started = false;
+  self->receive_while([&] { return !started && running; })(
+    [&](atoms::start) { started = true; }, [&](atoms::stop) { running = false; });
+
+  while (running) {
+    if (client->idle() && !fatal && clock::now() >= next_attempt) {
+      auto where = cfg.client.host.empty() ? cfg.client.jid : cfg.client.host;
+      log->info("connecting to {}:{} as {}", where, cfg.client.port, cfg.client.jid);
+      client->connect();
+    }
+    if (!client->idle())
+      client->run_once(20ms);
+    // While idle, wait on the mailbox until the next attempt is due.
+    auto wait = client->idle()
+                  ? std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 next_attempt - clock::now()),
+                               0ms, 200ms)
+                  : 0ms;
+    bool more = true;
+    while (running && more) {
+      more = false;
+      self->receive(
+        [&](xmpp::outbound_message& m) { more = true; deliver(std::move(m)); },
+        [&](xmpp::outbound_presence& p) { more = true; deliver(std::move(p)); },
+        [&](xmpp::roster_change& r) { more = true; deliver(std::move(r)); },
+        // Only while online: the answer matters for the conversation under way.
+        [&](xmpp::software_query& q) { more = true; client->send(q); },
+        [&](atoms::stop) { running = false; },
+        caf::after(wait) >> [] {});
+      wait = 0ms;
+    }
+  }
+  if (!fatal && client->online()) {
+    client->disconnect();
+    for (int i = 0; i < 100 && !client->idle(); ++i)
+      client->run_once(20ms);
+  }
+  if (ended)
+    self->fail_state(std::move(ended));  // the exit reason: runclient turns it into the exit code
+}
+
+} // namespace otrbot

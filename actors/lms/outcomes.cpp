@@ -1,0 +1,197 @@
+// The grade sender.
+#include "actors/lms/outcomes.hpp"
+
+#include "actors/log/logging.hpp"
+#include "actors/contract/messages.hpp"
+#include "lti/wire/oauth1.hpp"
+#include "lti/lti11/outcome.hpp"
+#include "lti/wire/token.hpp"
+#include "transport/net/address.hpp"
+#include "transport/net/dns.hpp"
+#include "transport/base/unix_time.hpp"
+
+#include "actors/lms/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <random>
+#include <set>
+
+namespace otrbot {
+namespace {
+
+
+/// One attempt: true when the LMS confirmed the grade.
+bool send_once(const store::grade& job, const std::string& secret, const std::string& destination,
+               std::chrono::seconds timeout, std::atomic<bool>* stopping, std::string& why) {
+  auto body = lti::replace_result_request(lti::random_hex(8), job.sourcedid, job.score);
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+               .count();
+  auto auth = "Authorization: " +
+              lti::authorization_header("POST", job.outcome_url, body, job.consumer_key,
+                                        secret, lti::random_hex(16), now);
+  auto answer = http::perform({.method = "POST",
+                               .url = job.outcome_url,
+                               .body = body,
+                               .headers = {"Content-Type: application/xml", auth},
+                               .pinned = destination,
+                               .timeout = timeout,
+                               .stopping = stopping});
+  if (answer.status == 0) {
+    why = answer.error;
+    return false;
+  }
+  if (answer.status < 200 || answer.status > 299) {
+    why = "the LMS answered HTTP " + std::to_string(answer.status);
+    return false;
+  }
+  const auto& response = answer.body;
+  std::string description;
+  switch (lti::read_outcome_response(response, description)) {
+    case lti::outcome_status::success: return true;
+    case lti::outcome_status::failure: why = "the LMS refused it: " + description; return false;
+    case lti::outcome_status::unreadable: why = "the LMS's answer was not an outcome response"; return false;
+  }
+  return false;
+}
+
+} // namespace
+
+bool initialize_http_client() { return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; }
+
+std::chrono::seconds retry_delay(const outcomes_config& cfg, std::int32_t attempts, double unit) {
+  auto base = cfg.first_retry;
+  for (std::int32_t i = 1; i < attempts && base < cfg.max_retry; ++i)
+    base *= 2;
+  base = std::min(base, cfg.max_retry);
+  auto jittered = static_cast<double>(base.count()) * (0.5 + 0.5 * std::clamp(unit, 0.0, 1.0));
+  return std::max(std::chrono::seconds{1}, std::chrono::seconds{static_cast<std::int64_t>(jittered)});
+}
+
+namespace {
+
+
+struct sender {
+  outcomes_actor::pointer self = nullptr;
+  outcomes_config cfg;
+  std::mt19937_64 rng{std::random_device{}()};
+  std::set<std::int64_t> finished;  ///< accepted (or given up) in this run: a late timer skips them
+  std::unique_ptr<ags::client> ags;  ///< LTI 1.3 grades (none without [lti13])
+
+  void record(const store::grade& g) {
+    if (cfg.store)
+      self->send(cfg.store, atoms::st_graded_v, g);
+  }
+
+  /// Counts a grade failed at once: no retry changes where it would go (an admin may retry
+  /// after a fix).
+  void refuse(store::grade& g, const std::string& why) {
+    logging::get("lti")->error("grade {} for {} refused: {}", g.id, g.jid, why);
+    g.state = "failed";
+    g.last_error = why;
+    ++g.attempts;
+    finished.insert(g.id);
+    record(g);
+  }
+
+  /// One attempt at an LTI 1.1 grade (Basic Outcomes).
+  bool send_lti11(store::grade& g, std::string& why, bool& final) {
+    auto secret = cfg.consumers.find(g.consumer_key);
+    if (secret == cfg.consumers.end()) {
+      why = "consumer " + g.consumer_key + " is no longer in lti.consumers";
+      return false;
+    }
+    auto destination = http::checked_destination(g.outcome_url, cfg.allow_private.contains(g.consumer_key), why);
+    if (destination.empty()) {
+      final = true;
+      return false;
+    }
+    return send_once(g, secret->second, destination, cfg.request_timeout, cfg.stopping.get(), why);
+  }
+
+  void attempt(store::grade g) {
+    auto log = logging::get("lti");
+    std::string why;
+    bool final = false, ok = false;
+    if (!lti13::parse_grade_key(g.consumer_key))
+      ok = send_lti11(g, why, final);
+    else if (ags)
+      ok = ags->send(g, cfg.request_timeout, cfg.stopping.get(), why, final);
+    else
+      why = "LTI 1.3 is not set up ([lti13])";
+    if (final) {
+      refuse(g, why);
+      return;
+    }
+    ++g.attempts;
+    auto now = unix_now();
+    if (ok) {
+      log->info("grade {} of {:.1f} for {} accepted by {} (attempt {})", g.id, g.score, g.jid,
+                g.outcome_url, g.attempts);
+      g.state = "done";
+      g.last_error.clear();
+      finished.insert(g.id);
+      record(g);
+      return;
+    }
+    g.last_error = why;
+    if (now - g.created_at >= cfg.give_up_after.count()) {
+      log->error("grade {} for {} not delivered to {} after {} attempts over {} s: {}; given up "
+                 "(an admin can retry it: POST /admin/grades/{}/retry)",
+                 g.id, g.jid, g.outcome_url, g.attempts, now - g.created_at, why, g.id);
+      g.state = "failed";
+      finished.insert(g.id);
+      record(g);
+      return;
+    }
+    std::uniform_real_distribution<double> unit{0.0, 1.0};
+    auto delay = retry_delay(cfg, g.attempts, unit(rng));
+    g.state = "pending";
+    g.next_attempt_at = now + delay.count();
+    log->warn("grade {} for {} not delivered to {} ({}); attempt {} in {} s", g.id, g.jid,
+              g.outcome_url, why, g.attempts + 1, delay.count());
+    record(g);
+    self->delayed_send(self, delay, atoms::grade_v, std::move(g));
+  }
+
+  /// A grade from the outbox: tried now, or when its next attempt is due.
+  void consider(store::grade g) {
+    if (finished.contains(g.id) && g.id != 0)
+      return;
+    auto wait = g.next_attempt_at - unix_now();
+    if (wait > 0) {
+      self->delayed_send(self, std::chrono::seconds{wait}, atoms::grade_v, std::move(g));
+      return;
+    }
+    attempt(std::move(g));
+  }
+};
+
+} // namespace
+
+outcomes_actor::behavior_type outcomes_sender(outcomes_actor::pointer self, outcomes_config cfg) {
+  auto s = std::make_shared<sender>();
+  s->self = self;
+  s->cfg = std::move(cfg);
+  if (s->cfg.lti13)
+    s->ags = std::make_unique<ags::client>(*s->cfg.lti13);
+  return {
+    [s](atoms::grade, store::grade& g) { s->consider(std::move(g)); },
+    [s](atoms::lti13_platform, const std::string& platform) {
+      // A platform registered while the bot runs: its grades can go out.
+      if (auto p = lti13::decode_platform(platform); p && s->ags)
+        s->ags->add_platform(*p);
+    },
+    [s](atoms::retry, store::grade& g) {
+      // An admin's retry: now, and with a new give-up time.
+      s->finished.erase(g.id);
+      g.created_at = unix_now();
+      g.next_attempt_at = 0;
+      s->attempt(std::move(g));
+    },
+  };
+}
+
+} // namespace otrbot

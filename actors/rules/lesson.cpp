@@ -1,0 +1,418 @@
+// The lesson's states table and its actions.
+#include "actors/rules/lesson.hpp"
+
+#include <map>
+#include <utility>
+
+namespace otrbot::lesson {
+namespace {
+
+using i18n::msg;
+using functions = fsm::state_machine<context, std::string>::functions;
+
+void line(context& c, msg id, i18n::args args = {}) {
+  c.effects.emplace_back(say{id, std::move(args)});
+}
+
+/// Step 1 in the student's program's words (or the generic ones); for a program without OTR,
+/// why this exercise needs another one.
+void step_one(context& c) {
+  using clients::client;
+  static const std::map<client, msg> words{
+    {client::pidgin, msg::start_otr_pidgin},   {client::profanity, msg::start_otr_profanity},
+    {client::psi, msg::start_otr_psi},         {client::mcabber, msg::start_otr_mcabber},
+    {client::poezio, msg::start_otr_poezio},   {client::miranda, msg::start_otr_miranda},
+    {client::without_otr, msg::client_without_otr}};
+  auto it = words.find(c.client.id);
+  line(c, it == words.end() ? msg::how_to_start_otr : it->second, {{"client", c.client.name}});
+}
+
+/// Step 3 in the student's program's words (or the generic ones).
+void step_three(context& c) {
+  using clients::client;
+  static const std::map<client, msg> words{
+    {client::pidgin, msg::authenticate_pidgin},   {client::profanity, msg::authenticate_profanity},
+    {client::psi, msg::authenticate_psi},         {client::mcabber, msg::authenticate_mcabber},
+    {client::poezio, msg::authenticate_poezio},   {client::miranda, msg::authenticate_miranda}};
+  auto it = words.find(c.client.id);
+  line(c, it == words.end() ? msg::how_to_authenticate : it->second, {{"client", c.client.name}});
+}
+
+// -- actions: run on entering a step ------------------------------------------
+
+/// OTR ended: how to start it again (the student's client has its key already).
+void start_again(context& c) {
+  if (auto command = clients::start_otr_command(c.client.id); !command.empty())
+    line(c, msg::start_otr_again_command, {{"command", std::string{command}}});
+  else
+    line(c, msg::start_otr_again);
+}
+
+void explain_otr_start(context& c, const std::string&) {
+  if (c.event == "start") {
+    // After a restart the bot has said what changed already; a student whose client starts
+    // OTR by itself (its first message is OTR) needs no Step 1: the next lines follow OTR.
+    if (!c.start.restarted)
+      line(c, msg::greeting);
+    if (!c.start.otr_first)
+      step_one(c);
+    return;
+  }
+  if (c.event == "otr_disabled" && !c.code.empty()) {
+    // Ended after the code was sent: the code proves a verification that happened.
+    line(c, msg::otr_ended_code_valid);
+    return;
+  }
+  if (c.event == "otr_disabled") {
+    line(c, msg::otr_ended_early);
+    start_again(c);
+    return;
+  }
+  step_one(c);
+}
+
+void explain_encryption(context& c, const std::string&) {
+  if (c.event == "secret_leaked") {  // back from a later step: OTR stays on, the secret is gone
+    line(c, msg::secret_typed_in_chat);
+    line(c, msg::ask_for_new_secret);
+    return;
+  }
+  line(c, msg::encryption_on);
+  line(c, msg::not_enough);
+  if (c.has_secret)
+    c.follow_ups.emplace_back("secret_received");
+  else
+    line(c, msg::ask_for_secret);
+}
+
+void ask_to_authenticate(context& c, const std::string&) {
+  if (c.event == "incorrect_secret_received")
+    line(c, msg::smp_failed);
+  else if (c.event == "smp_aborted")
+    line(c, msg::smp_aborted);
+  else if (c.secret_told)
+    line(c, msg::secret_still_known);  // a new OTR conversation: the secret is not new
+  else
+    line(c, msg::secret_known);
+  c.secret_told = true;
+  // The bot starts SMP itself when allowed, but not right after the student
+  // cancelled one: they decide when to try again. Then its own line says what
+  // to do: telling the student to start it as well would contradict it.
+  if (c.cfg.may_start_smp && c.event != "smp_aborted") {
+    c.effects.emplace_back(start_smp{});
+    c.follow_ups.emplace_back("bot_started_smp");
+    return;
+  }
+  step_three(c);
+}
+
+/// Leaving SMP because the secret was typed into the chat: the check under way used it.
+void abort_if_leaked(context& c, const std::string&) {
+  if (c.event == "secret_leaked")
+    c.effects.emplace_back(abort_smp{});
+}
+
+void smp_begun(context& c, const std::string&) {
+  if (c.event == "bot_started_smp") {
+    line(c, msg::bot_started_smp);
+    return;
+  }
+  if (c.event == "smp_question_used")
+    line(c, msg::question_mode);
+  c.effects.emplace_back(respond_smp{});
+}
+
+void send_the_code(context& c, const std::string&) {
+  line(c, msg::verified);
+  c.code = secrets::make_code(c.cfg.code_format, c.rng);
+  c.effects.emplace_back(send_code{c.code});
+  line(c, msg::enter_code);
+}
+
+void congratulate(context& c, const std::string&) {
+  line(c, msg::completed);
+  c.effects.emplace_back(completed{});
+}
+
+// -- handlers: events a step handles without moving -----------------------------
+
+void nothing(context&, const std::string&) {}
+
+void refuse_secret(context& c, const std::string& reason) {
+  line(c, msg::secret_refused, {{"reason", reason}});
+}
+
+void secret_before_otr(context& c, const std::string&) { line(c, msg::secret_noted_start_otr); }
+
+void secret_replaced(context& c, const std::string&) {
+  line(c, msg::secret_known);
+  c.secret_told = true;
+}
+
+/// The secret typed into the chat where no new one is needed (before OTR, or after the
+/// verification): the warning, and before OTR, the request for a new one.
+void secret_leaked(context& c, const std::string&) {
+  line(c, msg::secret_typed_in_chat);
+  if (c.code.empty())
+    line(c, msg::ask_for_new_secret);
+}
+
+void smp_without_secret(context& c, const std::string&) {
+  c.effects.emplace_back(abort_smp{});
+  line(c, msg::smp_needs_secret);
+}
+
+void answer_smp(context& c, const std::string&) {
+  if (c.event == "smp_question_used")
+    line(c, msg::question_mode);
+  c.effects.emplace_back(respond_smp{});
+}
+
+const functions& actions() {
+  static const functions f{
+    {"explain_otr_start", explain_otr_start},
+    {"explain_encryption", explain_encryption},
+    {"ask_to_authenticate", ask_to_authenticate},
+    {"smp_begun", smp_begun},
+    {"send_code", send_the_code},
+    {"congratulate", congratulate},
+    {"abort_if_leaked", abort_if_leaked},
+  };
+  return f;
+}
+
+const functions& handlers() {
+  auto reminder = [](msg id) {
+    return [id](context& c, const std::string&) { line(c, id); };
+  };
+  static const functions f{
+    // The message that started the session was answered by the greeting and
+    // Step 1 already: it gets no second Step 1.
+    {"remind_otr", [](context& c, const std::string&) {
+       if (c.just_greeted)
+         return;
+       // Once a code was sent, it (not OTR again) is what completes the exercise.
+       if (c.code.empty())
+         step_one(c);
+       else
+         line(c, msg::otr_ended_code_valid);
+     }},
+    {"remind_secret", reminder(msg::ask_for_secret)},
+    {"remind_authenticate", [](context& c, const std::string&) { step_three(c); }},
+    {"remind_smp", reminder(msg::smp_running)},
+    // The verified step is only ever encrypted (OTR ending leaves it): the code may be repeated.
+    {"remind_code", [](context& c, const std::string&) {
+       line(c, msg::code_reminder, {{"code", c.code}});
+     }},
+    {"remind_done", [](context& c, const std::string&) {
+       line(c, c.otr_on ? msg::done : msg::done_otr_ended);
+     }},
+    {"verification_lost", reminder(msg::verification_lost)},
+    {"secret_leaked", secret_leaked},
+    {"refuse_secret", refuse_secret},
+    {"secret_before_otr", secret_before_otr},
+    {"secret_replaced", secret_replaced},
+    {"smp_without_secret", smp_without_secret},
+    {"answer_smp", answer_smp},
+    {"nothing", nothing},
+  };
+  return f;
+}
+
+} // namespace
+
+namespace {
+
+using handler_map = std::map<std::string, std::string>;
+
+/// `base` with `more` added (or overriding).
+handler_map with(handler_map base, const handler_map& more) {
+  for (const auto& [event, handler] : more)
+    base[event] = handler;
+  return base;
+}
+
+/// Once OTR is on, a refresh of the same conversation (libotr's still_secure) changes nothing.
+/// A new one (otr_enabled: the student's client restarted, or the student
+/// came back after the server restarted) leads back to "encrypted" from the
+/// later steps: its keys are new and not verified yet (a code sent stays valid).
+const handler_map otr_refresh{{"otr_already_setup", "nothing"}};
+const handler_map otr_on = with(otr_refresh, {{"otr_enabled", "nothing"}});
+
+/// After verification the lesson only waits for the code (or is done): a
+/// student's SMP is still answered, so that their client completes it;
+/// everything else about secrets changes nothing.
+const handler_map after_verification = with(otr_refresh, {{"secret_received", "nothing"},
+                                                     {"unsafe_secret_received", "nothing"},
+                                                     {"smp_started", "answer_smp"},
+                                                     {"smp_question_used", "answer_smp"},
+                                                     {"smp_aborted", "nothing"},
+                                                     {"correct_secret_received", "nothing"},
+                                                     {"incorrect_secret_received", "verification_lost"},
+                                                     {"secret_leaked", "secret_leaked"}});
+
+} // namespace
+
+const fsm::states_table& lesson::table() {
+  // code_accepted leads to completed from every step once a code was sent.
+  static const fsm::states_table t{
+    {steps::awaiting_otr,
+     {.transitions = {{"otr_enabled", steps::encrypted},
+                      {"otr_already_setup", steps::encrypted},
+                      {"code_accepted", steps::completed}},
+      .on_enter = {"explain_otr_start"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = {{"message_received", "remind_otr"},
+                  {"secret_received", "secret_before_otr"},
+                  {"unsafe_secret_received", "refuse_secret"},
+                  {"secret_leaked", "secret_leaked"},
+                  {"otr_disabled", "nothing"}}}},
+    {steps::encrypted,
+     {.transitions = {{"secret_received", steps::secret_known},
+                      {"otr_disabled", steps::awaiting_otr},
+                      {"code_accepted", steps::completed}},
+      .on_enter = {"explain_encryption"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = with(otr_on, {{"message_received", "remind_secret"},
+                               {"unsafe_secret_received", "refuse_secret"},
+                               {"smp_started", "smp_without_secret"},
+                               {"smp_question_used", "smp_without_secret"},
+                               {"smp_aborted", "nothing"}})}},
+    {steps::secret_known,
+     {.transitions = {{"smp_started", steps::smp_in_progress},
+                      {"smp_question_used", steps::smp_in_progress},
+                      {"bot_started_smp", steps::smp_in_progress},
+                      {"secret_leaked", steps::encrypted},
+                      {"correct_secret_received", steps::verified},
+                      {"otr_disabled", steps::awaiting_otr},
+                      {"otr_enabled", steps::encrypted},
+                      {"code_accepted", steps::completed}},
+      .on_enter = {"ask_to_authenticate"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = with(otr_refresh, {{"message_received", "remind_authenticate"},
+                               {"secret_received", "secret_replaced"},
+                               {"unsafe_secret_received", "refuse_secret"},
+                               {"smp_aborted", "nothing"},
+                               {"incorrect_secret_received", "nothing"}})}},
+    {steps::smp_in_progress,
+     {.transitions = {{"correct_secret_received", steps::verified},
+                      {"incorrect_secret_received", steps::secret_known},
+                      {"smp_aborted", steps::secret_known},
+                      {"secret_leaked", steps::encrypted},
+                      {"otr_disabled", steps::awaiting_otr},
+                      {"otr_enabled", steps::encrypted},
+                      {"code_accepted", steps::completed}},
+      .on_enter = {"smp_begun"},
+      .on_leave = {"abort_if_leaked"},
+      .allowed_actions = {},
+      .handles = with(otr_refresh, {{"message_received", "remind_smp"},
+                               {"secret_received", "secret_replaced"},
+                               {"unsafe_secret_received", "refuse_secret"},
+                               {"smp_started", "answer_smp"},
+                               {"smp_question_used", "answer_smp"}})}},
+    {steps::verified,
+     {.transitions = {{"code_accepted", steps::completed},
+                      {"otr_disabled", steps::awaiting_otr},
+                      {"otr_enabled", steps::encrypted}},
+      .on_enter = {"send_code"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = with(after_verification, {{"message_received", "remind_code"}})}},
+    {steps::completed,
+     {.transitions = {},
+      .on_enter = {"congratulate"},
+      .on_leave = {},
+      .allowed_actions = {},
+      .handles = with(after_verification, {{"message_received", "remind_done"},
+                                           {"otr_enabled", "nothing"},
+                                           {"otr_disabled", "nothing"},
+                                           {"code_accepted", "nothing"}})}},
+  };
+  return t;
+}
+
+lesson::lesson(settings cfg, secrets::random_bytes rng)
+  : ctx_{std::move(cfg), std::move(rng), {}, false, false, false, false, {}, {}, false, {}, {}, {}},
+    machine_{table(), actions(), handlers(), steps::awaiting_otr} {}
+
+std::vector<effect> lesson::start(start_context how) {
+  if (step() == steps::completed) {
+    ctx_.greeted = true;
+    return {};
+  }
+  ctx_.start = how;
+  ctx_.event = "start";
+  machine_.enter(ctx_, {});
+  ctx_.follow_ups.clear();
+  ctx_.just_greeted = true;
+  ctx_.greeted = true;
+  return std::exchange(ctx_.effects, {});
+}
+
+void lesson::resume_completed() {
+  ctx_.event = "code_accepted";
+  machine_.handle("code_accepted", ctx_, {});
+  ctx_.effects.clear();  // its congratulation was said in the session that completed it
+  ctx_.follow_ups.clear();
+}
+
+std::vector<effect> lesson::client_known(const clients::profile& client) {
+  if (client == ctx_.client)
+    return {};
+  ctx_.client = client;
+  if (!ctx_.greeted)
+    return {};  // the greeting will use it
+  if (client.id == clients::client::without_otr || step() == steps::awaiting_otr)
+    step_one(ctx_);  // (a program without OTR: why this one cannot do the exercise)
+  else if (step() == steps::secret_known)
+    step_three(ctx_);
+  return std::exchange(ctx_.effects, {});
+}
+
+std::vector<effect> lesson::handle(const std::string& event, const std::string& detail) {
+  auto before = step();
+  std::vector<std::string> queue{event};
+  // Follow-ups (an event an action raises) run after the event that raised
+  // them; the bound keeps a table mistake from looping forever.
+  for (std::size_t i = 0; i < queue.size() && i < 8; ++i) {
+    ctx_.event = queue[i];
+    if (ctx_.event == "otr_enabled" || ctx_.event == "otr_already_setup")
+      ctx_.otr_on = true;
+    else if (ctx_.event == "otr_disabled")
+      ctx_.otr_on = false;
+    machine_.handle(queue[i], ctx_, i == 0 ? detail : std::string{});
+    for (auto& f : ctx_.follow_ups)
+      queue.push_back(std::move(f));
+    ctx_.follow_ups.clear();
+    ctx_.just_greeted = false;
+  }
+  auto effects = std::exchange(ctx_.effects, {});
+  if (step() != before)
+    effects.insert(effects.begin(), status{before, step(), event});
+  return effects;
+}
+
+bool lesson::accepts_code(std::string_view typed) const {
+  // The code proves a verification that happened: it stays valid when OTR
+  // ends afterwards (the student closed their client), until a newer
+  // verification replaces it.
+  return step() != steps::completed && secrets::code_matches(ctx_.code, typed);
+}
+
+bool lesson::check_code(std::string_view typed, std::vector<effect>& effects) {
+  if (!accepts_code(typed))
+    return false;
+  auto more = handle("code_accepted");
+  effects.insert(effects.end(), more.begin(), more.end());
+  return true;
+}
+
+bool refreshes_session(const std::string& event) {
+  return event == "message_received" || event == "otr_enabled" || event == "smp_started" ||
+         event == "smp_aborted" || event == "otr_disabled";
+}
+
+} // namespace otrbot::lesson

@@ -1,0 +1,205 @@
+// The store actor.
+#include "actors/store/store.hpp"
+
+#include "actors/contract/errors.hpp"
+#include "actors/log/logging.hpp"
+#include "actors/contract/messages.hpp"
+#include "transport/base/unix_time.hpp"
+
+#include <chrono>
+
+namespace otrbot {
+namespace {
+
+using store_ptr = store_actor::stateful_pointer<store_state>;
+
+std::shared_ptr<spdlog::logger> log() { return logging::get("store"); }
+
+
+void schedule_retry(store_ptr self) {
+  auto& st = self->state;
+  if (st.retry_scheduled || st.pending.empty())
+    return;
+  st.retry_scheduled = true;
+  self->delayed_send(self, st.cfg.retry_every, atoms::st_retry_v);
+}
+
+/// Runs the waiting writes in order; stops at the first that fails again.
+void drain(store_ptr self) {
+  auto& st = self->state;
+  while (!st.pending.empty()) {
+    auto& w = st.pending.front();
+    try {
+      w.run(*st.cfg.db);
+    } catch (const std::exception& e) {
+      log()->error("still cannot store {} ({}); {} write(s) waiting, retrying", w.what, e.what(),
+                   st.pending.size());
+      schedule_retry(self);
+      return;
+    }
+    log()->info("stored {} after a retry", w.what);
+    st.pending.pop_front();
+  }
+}
+
+/// A write nobody waits for: done now, or kept (in order) and retried.
+void write(store_ptr self, std::string what, std::function<void(store::database&)> run) {
+  auto& st = self->state;
+  if (st.pending.empty()) {
+    try {
+      run(*st.cfg.db);
+      return;
+    } catch (const std::exception& e) {
+      log()->error("could not store {} ({}); retrying", what, e.what());
+    }
+  }
+  st.pending.push_back({std::move(what), std::move(run)});
+  schedule_retry(self);
+}
+
+/// A write someone waits for: its answer, or ec::not_stored (nothing claimed).
+template <class T, class F>
+caf::result<T> answer(store_ptr self, const std::string& what, F run) {
+  drain(self);  // what came earlier is stored first
+  if (!self->state.pending.empty())
+    return make_error(ec::not_stored, "earlier writes are still waiting");
+  try {
+    return run(*self->state.cfg.db);
+  } catch (const std::exception& e) {
+    log()->error("could not store {}: {}", what, e.what());
+    return make_error(ec::not_stored, e.what());
+  }
+}
+
+} // namespace
+
+opened_store open_store(const std::string& path, const std::string& key_file,
+                        const std::vector<std::pair<std::string, std::string>>& seed) {
+  opened_store out;
+  auto key_path = key_file.empty() ? path + ".key" : key_file;
+  // Students' JIDs, open pages' tokens and the key of the codes: never readable by others.
+  for (const auto& notice : store::make_private({path, path + "-wal", path + "-shm", key_path}))
+    log()->warn("{}", notice);
+  out.db = std::make_shared<store::database>(store::database::open(path));
+  out.key = store::store_key(key_path);
+  auto now = unix_now();
+  try {
+    out.db->seed(seed, now);
+    out.students = out.db->students();
+    out.pending_grades = out.db->grades({"pending"});
+    out.web_sessions = out.db->web_sessions(now);
+    out.lti13_platforms = out.db->lti13_platforms();
+  } catch (const std::exception& e) {
+    throw store::open_error("store " + path + " could not be read: " + e.what());
+  }
+  return out;
+}
+
+store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_state> self,
+                                        store_config cfg) {
+  self->state.cfg = std::move(cfg);
+  return {
+    [self](atoms::st_put_wl, const std::string& jid, const std::string& locale,
+           const std::string& source, const std::string& by) -> caf::result<bool> {
+      return answer<bool>(self, "the whitelisting of " + jid, [&](store::database& db) {
+        db.put_whitelist(jid, locale, source, by, unix_now());
+        return true;
+      });
+    },
+    [self](atoms::st_del_wl, const std::string& jid) -> caf::result<bool> {
+      // Answered once on disk (retried until it is): a removal the admin was told of stays.
+      auto rp = self->make_response_promise<bool>();
+      write(self, "the removal of " + jid, [jid, rp, now = unix_now()](store::database& db) mutable {
+        db.remove_whitelist(jid, now);
+        rp.deliver(true);
+      });
+      return rp;
+    },
+    [self](atoms::st_step, const std::string& jid, const std::string& step, bool had_secret) {
+      write(self, "the step of " + jid, [=, now = unix_now()](store::database& db) {
+        db.put_step(jid, step, had_secret, now);
+      });
+    },
+    [self](atoms::st_code, const std::string& jid, const std::string& mac) {
+      write(self, "the code's HMAC for " + jid,
+            [=, now = unix_now()](store::database& db) { db.put_code_mac(jid, mac, now); });
+    },
+    [self](atoms::st_outcome, const std::string& jid, const std::string& url,
+           const std::string& sourcedid, const std::string& key) {
+      write(self, "the grade address of " + jid, [=, now = unix_now()](store::database& db) {
+        db.put_outcome(jid, url, sourcedid, key, now);
+      });
+    },
+    [self](atoms::st_done, const std::string& jid, const std::string& how) {
+      write(self, "the completion of " + jid, [=, now = unix_now()](store::database& db) {
+        db.record_completion(jid, how, now);
+      });
+    },
+    [self](atoms::st_nonce, const std::string& consumer, const std::string& nonce,
+           std::int64_t now) -> caf::result<bool> {
+      return answer<bool>(self, "a launch nonce", [&](store::database& db) {
+        return db.nonce_first_use(consumer, nonce, now, self->state.cfg.nonce_window);
+      });
+    },
+    [self](atoms::st_invite, const std::string& id, std::int64_t expires,
+           bool take) -> caf::result<bool> {
+      return answer<bool>(self, "a registration invite's use", [&](store::database& db) {
+        if (!take) {
+          db.release_invite(id);
+          return true;
+        }
+        return db.take_invite(id, expires, unix_now());
+      });
+    },
+    [self](atoms::st_grade, const store::grade& g) -> caf::result<std::int64_t> {
+      // Answered once it is on disk, however many retries that takes: a
+      // grade is never sent before it is stored, and never dropped.
+      auto rp = self->make_response_promise<std::int64_t>();
+      write(self, "a grade for " + g.jid, [g, rp](store::database& db) mutable {
+        rp.deliver(db.enqueue_grade(g, g.created_at).value_or(0));
+      });
+      return rp;
+    },
+    [self](atoms::st_graded, const store::grade& g) {
+      write(self, "grade " + std::to_string(g.id) + "'s attempt",
+            [g, now = unix_now()](store::database& db) {
+              db.grade_attempted(g, now);
+            });
+    },
+    [self](atoms::st_grade, std::int64_t id) -> caf::result<store::grade> {
+      drain(self);
+      try {
+        if (auto g = self->state.cfg.db->grade_by_id(id))
+          return *g;
+        return make_error(ec::not_found);
+      } catch (const std::exception& e) {
+        return make_error(ec::not_stored, e.what());
+      }
+    },
+    [self](atoms::st_grades) -> caf::result<std::vector<store::grade>> {
+      drain(self);
+      try {
+        return self->state.cfg.db->grades({"pending", "failed"});
+      } catch (const std::exception& e) {
+        return make_error(ec::not_stored, e.what());
+      }
+    },
+    [self](atoms::st_web, const store::web_session_row& row) {
+      write(self, "a web session", [row](store::database& db) {
+        db.put_web_session(row, unix_now());
+      });
+    },
+    [self](atoms::lti13_platform, const std::string& issuer, const std::string& client_id,
+           const std::string& data) {
+      write(self, "an LTI 1.3 platform", [issuer, client_id, data](store::database& db) {
+        db.put_lti13_platform(issuer, client_id, data);
+      });
+    },
+    [self](atoms::st_retry) {
+      self->state.retry_scheduled = false;
+      drain(self);
+    },
+  };
+}
+
+} // namespace otrbot

@@ -1,0 +1,287 @@
+// The HTTP adapter: Pistache's routes turn each request into a web_request for the web actor and
+// write its web_response back when it comes. No handler waits: Pistache's threads stay free.
+#include "actors/web/http_gateway.hpp"
+
+#include "actors/log/logging.hpp"
+#include "i18n/mark.hpp"
+#include "actors/web/http_guard.hpp"
+#include "lti/pages/progress_script.hpp"
+#include "lti/pages/lti13_script.hpp"
+#include "actors/web/web.hpp"
+#include "transport/net/address.hpp"
+
+#include <caf/all.hpp>
+#include <pistache/endpoint.h>
+#include <pistache/router.h>
+
+namespace otrbot {
+namespace {
+
+using namespace Pistache;
+
+/// A response header Pistache 0.0.5 has no class for (it writes only typed
+/// headers, not raw ones).
+#define OTRBOT_HEADER(cls, text)                                                   \
+  class cls : public Http::Header::Header {                                        \
+  public:                                                                          \
+    NAME(text)                                                                     \
+    cls() = default;                                                               \
+    explicit cls(std::string v) : value_(std::move(v)) {}                          \
+    void parseRaw(const char* str, size_t len) override { value_.assign(str, len); } \
+    void write(std::ostream& os) const override { os << value_; }                  \
+                                                                                   \
+  private:                                                                         \
+    std::string value_;                                                            \
+  };
+
+OTRBOT_HEADER(referrer_policy, "Referrer-Policy")
+OTRBOT_HEADER(content_type_options, "X-Content-Type-Options")
+OTRBOT_HEADER(set_cookie_header, "Set-Cookie")
+OTRBOT_HEADER(www_authenticate, "WWW-Authenticate")
+OTRBOT_HEADER(cache_control, "Cache-Control")
+OTRBOT_HEADER(location, "Location")
+OTRBOT_HEADER(content_security_policy, "Content-Security-Policy")
+
+/// How long a request waits for the web actor (which waits less for the manager).
+constexpr auto web_timeout = std::chrono::seconds{15};
+
+std::string header(const Rest::Request& req, const char* name) {
+  if (auto raw = req.headers().tryGetRaw(name))
+    return raw->value();
+  return {};
+}
+
+/// The request as plain data; the query decoded.
+lti::web_request decode(const Rest::Request& req) {
+  lti::web_request r;
+  r.method = Http::methodString(req.method());
+  r.path = req.resource();
+  for (auto it = req.query().parameters_begin(); it != req.query().parameters_end(); ++it) {
+    bool ok = true;
+    r.query.emplace_back(it->first, lti::percent_decode(it->second, true, ok));
+  }
+  r.body = req.body();
+  if (req.cookies().has("otrbot_session"))
+    r.cookie_token = req.cookies().get("otrbot_session").value;
+  for (const auto& c : req.cookies())
+    if (c.name.starts_with("otrbot_lti13_") && r.lti13_cookies.size() < 20)
+      r.lti13_cookies.emplace_back(c.name, c.value);
+  r.authorization = header(req, "Authorization");
+  r.host = header(req, "Host");
+  r.forwarded_proto = header(req, "X-Forwarded-Proto");
+  r.forwarded_host = header(req, "X-Forwarded-Host");
+  r.forwarded_for = header(req, "X-Forwarded-For");
+  r.origin = header(req, "Origin");
+  r.fetch_site = header(req, "Sec-Fetch-Site");
+  r.remote = req.address().host();
+  return r;
+}
+
+Http::Mime::MediaType utf8(Http::Mime::MediaType type) {
+  type.setParam("charset", "utf-8");
+  return type;
+}
+
+/// Writes `r` (with the pages' security headers, `csp` among them); a client
+/// that has gone meanwhile is no error of ours.
+void write(Http::ResponseWriter& res, const lti::web_response& r, const std::string& csp) {
+  auto& h = res.headers();
+  h.add<content_type_options>("nosniff");
+  if (!r.plain) {
+    h.add<cache_control>("no-store");
+    // The session token travels in links: never in a Referer.
+    h.add<referrer_policy>("no-referrer");
+    h.add<content_security_policy>(csp);
+  }
+  if (!r.set_cookie.empty())
+    h.add<set_cookie_header>(r.set_cookie);
+  if (!r.location.empty())
+    h.add<location>(r.location);
+  if (r.bearer_challenge)
+    h.add<www_authenticate>("Bearer");
+  const bool closing = lti::answering(res);
+  if (closing) {  // Pistache wrote the request's own choice there
+    h.remove<Http::Header::Connection>();
+    h.add<Http::Header::Connection>(Http::ConnectionControl::Close);
+  }
+  auto code = static_cast<Http::Code>(r.status);
+  try {
+    auto sent = [&] {
+      switch (r.kind) {
+        case lti::body_kind::html: return res.send(code, r.body, utf8(MIME(Text, Html)));
+        case lti::body_kind::json: return res.send(code, r.body, utf8(MIME(Application, Json)));
+        case lti::body_kind::text: return res.send(code, r.body, MIME(Text, Plain));
+        case lti::body_kind::none: break;
+      }
+      return res.send(code, "");
+    }();
+    if (closing)
+      lti::close_when_sent(res, std::move(sent));
+  } catch (const std::exception& e) {
+    logging::get("lti")->debug("a response could not be written: {}", e.what());
+  }
+}
+
+/// A short-lived actor per request: asks the web actor and writes its answer
+/// (or, when none comes in time, the page that says so). Everything it needs
+/// comes as spawn arguments (CAF 0.17 mis-handles spawning without any).
+void respond(caf::event_based_actor* self, web_actor web,
+             std::shared_ptr<Http::ResponseWriter> writer,
+             std::shared_ptr<const lti::web_settings> pages, lti::web_request r) {
+  self->request(web, web_timeout, std::move(r))
+    .then([writer, pages](lti::web_response& answer) { write(*writer, answer, pages->csp); },
+          [writer, pages](caf::error& e) {
+            logging::get("lti")->error("no answer for a web request: {}", caf::to_string(e));
+            write(*writer, lti::error_page(*pages, 503, N_("The bot did not answer; try again.")),
+                  pages->csp);
+          });
+}
+
+} // namespace
+
+struct http_gateway::impl {
+  http_gateway_config cfg;
+  std::shared_ptr<const lti::web_settings> pages;  ///< for the page when the web actor is silent
+  web_actor web;
+  std::shared_ptr<Http::Endpoint> endpoint;
+  Rest::Router router;
+
+  /// Hands the request to the web actor from a short-lived actor that writes
+  /// the answer when it comes; the Pistache thread returns at once.
+  void forward(const Rest::Request& req, Http::ResponseWriter res) {
+    lti::answer_pending(res);
+    cfg.system->spawn(respond, web, std::make_shared<Http::ResponseWriter>(std::move(res)), pages,
+                      decode(req));
+  }
+
+  void routes() {
+    using namespace Rest;
+    auto to_web = [this](const Request& q, Http::ResponseWriter r) {
+      forward(q, std::move(r));
+      return Route::Result::Ok;
+    };
+    // Answered here, by no actor: a health check that also works when every actor is busy.
+    Routes::Get(router, "/is_up", [](const Request&, Http::ResponseWriter r) {
+      write(r, {200, lti::body_kind::text, "OK", {}, {}, false, true}, {});
+      return Route::Result::Ok;
+    });
+    Routes::Head(router, "/is_up", [](const Request&, Http::ResponseWriter r) {
+      write(r, {200, lti::body_kind::none, {}, {}, {}, false, true}, {});  // a HEAD has no body
+      return Route::Result::Ok;
+    });
+    // The pages' script: answered here, the same for everyone.
+    Routes::Get(router, "/static/progress.js", [](const Request&, Http::ResponseWriter r) {
+      r.headers().add<content_type_options>("nosniff");
+      r.headers().add<cache_control>("max-age=3600");
+      const bool closing = lti::answering(r);
+      auto sent = r.send(Http::Code::Ok, std::string{lti::progress_script},
+                         utf8(MIME(Text, Javascript)));
+      if (closing)
+        lti::close_when_sent(r, std::move(sent));
+      return Route::Result::Ok;
+    });
+    Routes::Get(router, "/static/lti13.js", [](const Request&, Http::ResponseWriter r) {
+      r.headers().add<content_type_options>("nosniff");
+      r.headers().add<cache_control>("max-age=3600");
+      const bool closing = lti::answering(r);
+      auto sent = r.send(Http::Code::Ok, std::string{lti::lti13_script}, utf8(MIME(Text, Javascript)));
+      if (closing)
+        lti::close_when_sent(r, std::move(sent));
+      return Route::Result::Ok;
+    });
+    Routes::Get(router, "/lti13/login", to_web);
+    Routes::Post(router, "/lti13/login", to_web);
+    Routes::Post(router, "/lti13/launch", to_web);
+    Routes::Get(router, "/lti13/jwks", to_web);
+    Routes::Get(router, "/lti13/register", to_web);
+    Routes::Post(router, "/lti13/register", to_web);
+    Routes::Get(router, "/progress", to_web);
+    Routes::Get(router, "/class", to_web);
+    Routes::Post(router, "/class/resend", to_web);
+    for (const char* page : {"/", "/enter_jid", "/ask_for_secret", "/enter_bot_secret"}) {
+      Routes::Get(router, page, to_web);
+      Routes::Post(router, page, to_web);
+    }
+    Routes::Get(router, "/jid_entered", to_web);
+    Routes::Post(router, "/start_again", to_web);
+    Routes::Get(router, "/admin/whitelist", to_web);
+    Routes::Post(router, "/admin/whitelist", to_web);
+    Routes::Delete(router, "/admin/whitelist/:jid", to_web);
+    Routes::Get(router, "/admin/sessions", to_web);
+    Routes::Delete(router, "/admin/sessions/:jid", to_web);
+    router.addNotFoundHandler([this](const Request& q, Http::ResponseWriter r) {
+      forward(q, std::move(r));
+      return Route::Result::Ok;
+    });
+  }
+};
+
+http_gateway::http_gateway(http_gateway_config cfg) : impl_(std::make_unique<impl>()) {
+  impl_->cfg = std::move(cfg);
+  impl_->pages = std::make_shared<const lti::web_settings>(impl_->cfg.pages);
+  web_config wc;
+  wc.pages = impl_->cfg.pages;
+  wc.admin_token = impl_->cfg.admin_token;
+  wc.manager = impl_->cfg.manager;
+  wc.store = impl_->cfg.store;
+  wc.outcomes = impl_->cfg.outcomes;
+  wc.restored = std::move(impl_->cfg.restored);
+  wc.lti13 = impl_->cfg.lti13;
+  impl_->web = impl_->cfg.system->spawn(web, std::move(wc));
+  impl_->routes();
+}
+
+http_gateway::~http_gateway() { stop(); }
+
+web_actor http_gateway::web_handle() const { return impl_->web; }
+
+std::string http_gateway::start() {
+  const auto& listen = impl_->cfg.pages.lti.listen;
+  auto hp = net::parse_host_port(listen);
+  if (!hp)
+    return "lti.listen is not host:port";
+  try {
+    Address addr{hp->host, Port{hp->port}};
+    impl_->endpoint = std::make_shared<Http::Endpoint>(addr);
+    const auto& lti = impl_->cfg.pages.lti;
+    lti::framing_limits framing{.max_header_bytes = static_cast<std::size_t>(lti.max_header_bytes),
+                                .max_header_fields = 100,
+                                .max_body_bytes = static_cast<std::size_t>(lti.max_body_bytes)};
+    // Pistache's own bound comes after the framing handler's (which answers first, and better).
+    const auto request_size = framing.max_header_bytes + framing.max_body_bytes + 1024;
+    const std::chrono::seconds timeout{lti.request_timeout};
+    impl_->endpoint->init(Http::Endpoint::options()
+                            .threads(2)
+                            .flags(Tcp::Options::ReuseAddr)
+                            .maxRequestSize(request_size)
+                            .headerTimeout(timeout)
+                            .bodyTimeout(timeout));
+    auto inner = impl_->router.handler();
+    inner->setMaxRequestSize(request_size);
+    inner->setHeaderTimeout(timeout);
+    inner->setBodyTimeout(timeout);
+    impl_->endpoint->setHandler(lti::guarded(
+      inner, framing,
+      std::make_shared<lti::client_limits>(
+        static_cast<std::size_t>(lti.max_connections_per_address),
+        static_cast<std::size_t>(lti.max_requests_per_address_per_minute))));
+    impl_->endpoint->serveThreaded();
+  } catch (const std::exception& e) {
+    impl_->endpoint.reset();
+    return std::string{"cannot listen on "} + listen + ": " + e.what();
+  }
+  logging::get("lti")->info("web pages on http://{}/ (LTI launch: POST /){}", listen,
+                            impl_->cfg.pages.lti.enabled ? "" : "; DEVELOPMENT MODE: pages without a launch");
+  return {};
+}
+
+void http_gateway::stop() {
+  if (impl_ && impl_->endpoint) {
+    impl_->endpoint->shutdown();
+    impl_->endpoint.reset();
+  }
+  if (impl_ && impl_->web)
+    caf::anon_send_exit(impl_->web, caf::exit_reason::user_shutdown);
+}
+
+} // namespace otrbot

@@ -1,0 +1,110 @@
+// GET /progress: what the student's page follows live (progress.js asks every few seconds): the
+// step, whether the chat is encrypted, the bot's fingerprint for this session, and the state of
+// the authentication, each as a sentence in the student's language.
+#include "actors/log/logging.hpp"
+#include "i18n/mark.hpp"
+#include "actors/web/web_routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace otrbot::web_routes {
+namespace {
+
+using lti::web_request;
+using lti::web_response;
+using lti::web_session;
+
+/// The page whose instructions and form fit a step; "" where the one the student is on fits
+/// (before OTR, every page after the JID does).
+std::string page_for(const std::string& step) {
+  if (step == "encrypted")
+    return "/ask_for_secret";
+  if (step == "secret_known" || step == "smp_in_progress" || step == "verified" ||
+      step == "completed")
+    return "/enter_bot_secret";
+  return {};
+}
+
+web_response json_of(const lti::web_settings& pages, const web_session& s, const live_progress& p) {
+  const auto& cats = pages.catalogs ? *pages.catalogs : i18n::source_only();
+  auto tr = [&](const char* msgid, const i18n::args& args = {}) {
+    return cats.text(s.locale, msgid, args);
+  };
+  lti::page_view step;
+  lti::describe_visit(s, p.step, step);
+  std::string smp;
+  if (p.smp == "running")
+    smp = tr(N_("The check of your secret is under way in your chat program."));
+  else if (p.smp == "succeeded")
+    smp = tr(N_("Your secret matched: you are talking to the bot, and nobody sits in between."));
+  else if (p.smp == "failed")
+    smp = tr(N_("The check failed: the secrets did not match (a typo, or someone in between)."));
+  else if (p.smp == "aborted")
+    smp = tr(N_("The check was cancelled."));
+  // Where the student's own program shows the fingerprint, in its words when the bot knows it
+  // (the menu names are those of pidgin-otr 4.0.2 and Psi+'s OTR plugin 1.4.554).
+  std::string where;
+  if (p.client == "Profanity")
+    where = tr(N_("In Profanity, /otr theirfp shows it."));
+  else if (p.client == "mcabber")
+    where = tr(N_("In mcabber, /otr fingerprint . shows it (the dot stands for this contact)."));
+  else if (p.client == "Pidgin")
+    where = tr(N_("In Pidgin, the OTR plugin's list of Known fingerprints shows it (Tools, "
+                  "Plugins, Off-the-Record Messaging, Configure Plugin)."));
+  else if (p.client == "Psi" || p.client == "Psi+")
+    where = tr(N_("In {client}, click the OTR button in this chat window, choose Authenticate "
+                  "contact, then Fingerprint verification."),
+               {{"client", p.client}});
+  else
+    where = tr(N_("Your chat program shows it in its OTR or encryption details (Profanity: /otr "
+                  "theirfp; mcabber: /otr fingerprint .; Pidgin: Known fingerprints in the OTR "
+                  "plugin's settings; Psi: Authenticate contact, Fingerprint verification)."));
+  nlohmann::json out{
+    {"step", step.lesson_step},
+    {"step_number", step.step_number},
+    {"step_text", tr(step.step.c_str())},
+    {"encrypted", p.encrypted},
+    {"encryption_text", p.encrypted ? tr(N_("Your chat with the bot is encrypted with OTR."))
+                                    : tr(N_("Your chat with the bot is not encrypted."))},
+    {"fingerprint", p.fingerprint},
+    {"fingerprint_text",
+     p.fingerprint.empty()
+       ? std::string{}
+       : tr(N_("The bot's fingerprint in this session: {fingerprint}. Your chat program shows "
+               "the same one, unless someone sits in between."),
+            {{"fingerprint", p.fingerprint}}) + " " + where},
+    {"smp", p.smp},
+    {"smp_text", smp},
+    {"client", p.client},
+    {"page", page_for(p.step)},
+    {"done", p.step == "completed"}};
+  return {200, lti::body_kind::json, out.dump(), {}, {}, false, false};
+}
+
+} // namespace
+
+caf::result<web_response> live_view(web_ptr self, const web_request& r) {
+  auto found = require(self, r, {}, false);
+  if (auto* early = std::get_if<web_response>(&found)) {
+    web_response refused{early->status, lti::body_kind::json, R"({"error":"no such visit"})",
+                         {}, {}, false, false};
+    return refused;
+  }
+  auto rp = self->make_response_promise<web_response>();
+  with_claim(self, std::get<web_session>(found), [self, rp](const web_session& s) mutable {
+    if (s.jid.empty()) {
+      rp.deliver(json_of(self->state.cfg.pages, s, {}));
+      return;
+    }
+    self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, atoms::live_v, s.jid)
+      .then([self, rp, s](live_progress& p) mutable { rp.deliver(json_of(self->state.cfg.pages, s, p)); },
+            [self, rp](caf::error& e) mutable {
+              self->state.log->warn("no live progress from the session manager: {}", caf::to_string(e));
+              rp.deliver(web_response{503, lti::body_kind::json,
+                                      R"({"error":"the bot did not answer"})", {}, {}, false, false});
+            });
+  });
+  return rp;
+}
+
+} // namespace otrbot::web_routes

@@ -1,0 +1,129 @@
+// One student's OTR conversation over libotr 4.1: its own user state and key, no CAF.
+#pragma once
+
+#include "transport/otr/otr_events.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace spdlog {
+class logger;
+}
+
+namespace otrbot::otr {
+
+/// Initialises libotr (and libgcrypt) once, in main, before any thread
+/// starts, and warms libgcrypt up (its one-time self-tests are not
+/// thread-safe). Returns false when libotr's version does not fit.
+bool initialize();
+
+/// What one call into libotr produced, in order.
+struct outcome {
+  /// Stanza bodies to send to the student (OTR protocol messages, encrypted
+  /// data, or plaintext), in order.
+  std::vector<std::string> to_send;
+  /// What happened, in order (each at most once, but SMP starts).
+  std::vector<event> events;
+  /// What the student wrote, decrypted when it came encrypted; nullopt for
+  /// OTR protocol messages.
+  std::optional<std::string> text;
+  /// The text arrived in plaintext while OTR was on (the student's client
+  /// lost or left the encrypted session).
+  bool plaintext_during_otr = false;
+};
+
+/// A fresh private key (DSA-1024) for one account, as libotr's key-file text.
+/// Made on any thread, installed into exactly one session, wiped when dropped.
+/// It never touches a file system (anonymous memory files only).
+class private_key {
+public:
+  explicit private_key(std::string text) : text_(std::move(text)) {}
+  ~private_key();
+  private_key(private_key&& other) noexcept : text_(std::exchange(other.text_, {})) {}
+  private_key& operator=(private_key&&) = delete;
+  private_key(const private_key&) = delete;
+  private_key& operator=(const private_key&) = delete;
+  const std::string& text() const noexcept { return text_; }
+
+private:
+  std::string text_;
+};
+
+/// DSA-1024 domain parameters (p, q, g), made with libgcrypt's prime search
+/// (tens to hundreds of ms). Keys made in one domain are distinct key pairs
+/// (distinct fingerprints) that share p, q and g, as FIPS 186 allows; each
+/// costs about one modular exponentiation instead of a prime search.
+class key_domain {
+public:
+  /// A fresh domain; nullopt when libgcrypt fails.
+  static std::optional<key_domain> make();
+  key_domain(key_domain&&) noexcept;
+  key_domain& operator=(key_domain&&) noexcept;
+  ~key_domain();
+
+  struct params;
+
+private:
+  explicit key_domain(std::unique_ptr<params> p);
+  std::unique_ptr<params> p_;
+  friend std::optional<private_key> make_key(const std::string&, const key_domain*);
+};
+
+/// Makes a key for `account` (any thread, no shared state): in `domain` when
+/// given (about 10 ms), else with libotr's own generation (a prime
+/// search: tens to hundreds of ms). nullopt when libotr or libgcrypt fail.
+std::optional<private_key> make_key(const std::string& account,
+                                    const key_domain* domain = nullptr);
+
+/// One OTR conversation between the bot (`account`) and one student (`peer`,
+/// a bare JID). Not thread-safe: one actor owns it.
+class session {
+public:
+  session(std::string account, std::string peer, std::shared_ptr<spdlog::logger> log);
+  ~session();
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+
+  /// Takes this key (made for `account`) as the bot's key in this session.
+  bool install_key(const private_key& key);
+  bool has_key() const noexcept;
+  /// The bot's fingerprint in this session ("ABCD1234 ..."), once the key exists.
+  std::string fingerprint() const;
+
+  /// A message from the student (full JID `from`).
+  outcome receive(const std::string& message);
+  /// Text for the student: encrypted when OTR is on, else plaintext.
+  outcome send(const std::string& text);
+  /// Text that may only travel encrypted, on the OTR session `session_id`:
+  /// nothing is sent otherwise (and `sent` says so).
+  outcome send_private(const std::string& text, const std::string& session_id, bool& sent);
+
+  outcome start_smp(const std::string& secret);
+  outcome respond_smp(const std::string& secret);
+  outcome abort_smp();
+  /// Ends the OTR session and returns to plaintext. With `tell_peer`, a
+  /// disconnect message goes to the student; without, nothing is sent (the
+  /// student went offline, or their client already lost the session).
+  outcome end(bool tell_peer = true);
+  /// libotr's periodic clean-up (see timer_interval()).
+  outcome poll();
+
+  /// Whether the conversation is encrypted now.
+  bool encrypted() const;
+  /// The current OTR session's id (hex); empty when not encrypted.
+  std::string session_id() const;
+  /// The OTR protocol version in use (2 or 3), 0 when not encrypted.
+  unsigned protocol_version() const;
+  /// Seconds between polls that libotr asked for; 0: no polling needed.
+  unsigned timer_interval() const noexcept;
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace otrbot::otr
