@@ -3,8 +3,8 @@
 
 #include "conf/table_reader.hpp"
 
-#include "transport/base/secrets.hpp"
 #include "i18n/text.hpp"
+#include "transport/base/secrets.hpp"
 #include "transport/net/address.hpp"
 #include "transport/xmpp/jid.hpp"
 

@@ -4,9 +4,10 @@
 
 #include "actors/app/exit_code.hpp"
 #include "actors/app/startup.hpp"
+#include "actors/lms/http_client.hpp"
+#include "actors/lms/lti13_setup.hpp"
 #include "i18n/catalog_files.hpp"
 #include "lti/wire/jose.hpp"
-#include "actors/lms/lti13_setup.hpp"
 #include "transport/net/address.hpp"
 #include "transport/net/dns.hpp"
 #include "transport/xmpp/xmpp_client.hpp"
@@ -122,27 +123,6 @@ void check_login(report& r, const loaded_config& c) {
   }
 }
 
-/// GET `url` with libcurl: the status code, or 0 with `error` set.
-long http_get(const std::string& url, std::string& error) {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> h{curl_easy_init(), curl_easy_cleanup};
-  if (!h) {
-    error = "libcurl could not start";
-    return 0;
-  }
-  curl_easy_setopt(h.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(h.get(), CURLOPT_TIMEOUT, 5L);
-  curl_easy_setopt(h.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(h.get(), CURLOPT_WRITEFUNCTION,
-                   +[](char*, size_t size, size_t n, void*) { return size * n; });
-  if (auto rc = curl_easy_perform(h.get()); rc != CURLE_OK) {
-    error = curl_easy_strerror(rc);
-    return 0;
-  }
-  long status = 0;
-  curl_easy_getinfo(h.get(), CURLINFO_RESPONSE_CODE, &status);
-  return status;
-}
-
 void check_listen(report& r, const conf::lti_settings& l, bool running) {
   auto hp = net::parse_host_port(l.listen);
   if (!hp) {
@@ -153,12 +133,15 @@ void check_listen(report& r, const conf::lti_settings& l, bool running) {
     auto host = hp->host == "0.0.0.0" ? "127.0.0.1" : hp->host == "::" ? "::1" : hp->host;
     auto url = "http://" + (host.find(':') != host.npos ? "[" + host + "]" : host) + ":" +
                std::to_string(hp->port) + "/is_up";
-    std::string error;
-    long status = http_get(url, error);
-    if (status == 200)
+    http::request get;
+    get.url = url;
+    get.timeout = std::chrono::seconds{5};
+    auto answer = http::perform(get);
+    if (answer.status == 200)
       r.ok("lti listen", url + " answers 200");
     else
-      r.fail("lti listen", url + (status ? " answers " + std::to_string(status) : ": " + error),
+      r.fail("lti listen",
+             url + (answer.status ? " answers " + std::to_string(answer.status) : ": " + answer.error),
              unreachable);
     return;
   }

@@ -4,8 +4,8 @@
 #include "actors/app/exit_code.hpp"
 #include "actors/app/startup.hpp"
 #include "actors/store/store_db.hpp"
-#include "transport/base/unix_time.hpp"
 #include "lti/lti13/lti13_invite.hpp"
+#include "transport/base/unix_time.hpp"
 
 #include <ctime>
 #include <filesystem>

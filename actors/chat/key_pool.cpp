@@ -1,8 +1,8 @@
 // The key pool and its key makers.
 #include "actors/chat/key_pool.hpp"
 
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
+#include "actors/log/logging.hpp"
 #include "transport/otr/otr_session.hpp"
 
 #include <sys/resource.h>

@@ -1,10 +1,10 @@
 // The session manager's progress records.
 #include "actors/chat/manager_progress.hpp"
 
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
-#include "transport/base/secrets.hpp"
+#include "actors/log/logging.hpp"
 #include "actors/store/store_db.hpp"
+#include "transport/base/secrets.hpp"
 #include "transport/base/unix_time.hpp"
 
 #include <algorithm>

@@ -3,11 +3,11 @@
 #include "actors/chat/session_chat.hpp"
 
 #include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
-#include "transport/base/secrets.hpp"
 #include "actors/contract/timeouts.hpp"
+#include "actors/log/logging.hpp"
 #include "i18n/mark.hpp"
+#include "transport/base/secrets.hpp"
 
 #include <openssl/rand.h>
 

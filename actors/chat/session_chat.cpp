@@ -1,7 +1,7 @@
 #include "actors/chat/session_chat.hpp"
 
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
+#include "actors/log/logging.hpp"
 
 #include <algorithm>
 

@@ -1,15 +1,15 @@
 // The session manager actor.
 #include "actors/chat/session_manager.hpp"
 
-#include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
-#include "actors/contract/messages.hpp"
 #include "actors/chat/manager_progress.hpp"
+#include "actors/contract/errors.hpp"
+#include "actors/contract/messages.hpp"
+#include "actors/contract/timeouts.hpp"
+#include "actors/log/logging.hpp"
 #include "actors/rules/roster_policy.hpp"
 #include "actors/store/store_db.hpp"
-#include "actors/contract/timeouts.hpp"
-#include "transport/xmpp/jid.hpp"
 #include "transport/base/unix_time.hpp"
+#include "transport/xmpp/jid.hpp"
 
 #include <filesystem>
 #include <set>

@@ -1,10 +1,10 @@
 // The session manager: whitelist, subscriptions, timeouts, and one session actor per student.
 #pragma once
 
+#include "actors/chat/session.hpp"
+#include "actors/contract/messages.hpp"
 #include "actors/rules/jid_claims.hpp"
 #include "actors/rules/message_rate.hpp"
-#include "actors/contract/messages.hpp"
-#include "actors/chat/session.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_clock.hpp>

@@ -2,8 +2,8 @@
 #include "actors/chat/xmpp_gateway.hpp"
 
 #include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
+#include "actors/log/logging.hpp"
 #include "transport/net/backoff.hpp"
 
 #include <deque>

@@ -6,8 +6,8 @@
 //                         '------------------ outbound_message --------------'
 #pragma once
 
-#include "lti/pages/jid_claim.hpp"
 #include "actors/contract/store_types.hpp"
+#include "lti/pages/jid_claim.hpp"
 #include "transport/xmpp/xmpp_types.hpp"
 
 #include <caf/all.hpp>

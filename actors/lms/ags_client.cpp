@@ -1,9 +1,9 @@
 // AGS over libcurl.
 #include "actors/lms/ags_client.hpp"
 
-#include "transport/base/unix_time.hpp"
 #include "actors/lms/http_client.hpp"
 #include "lti/wire/token.hpp"
+#include "transport/base/unix_time.hpp"
 
 namespace otrbot::ags {
 
@@ -66,8 +66,7 @@ bool client::send(const store::grade& g, std::chrono::seconds timeout, std::atom
   auto token = token_for(p, timeout, stopping, why);
   if (token.empty())
     return false;
-  auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  std::chrono::system_clock::now().time_since_epoch()).count();
+  auto millis = unix_now_ms();
   auto answer = http::perform(
     {.method = "POST",
      .url = url,

@@ -3,10 +3,10 @@
 #include "actors/lms/lti13_client.hpp"
 
 #include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
 #include "actors/lms/http_client.hpp"
-#include "lti/wire/json_members.hpp"
+#include "actors/log/logging.hpp"
 #include "lti/lti13/registration.hpp"
+#include "lti/wire/json_members.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>

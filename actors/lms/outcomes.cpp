@@ -1,14 +1,14 @@
 // The grade sender.
 #include "actors/lms/outcomes.hpp"
 
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
-#include "lti/wire/oauth1.hpp"
+#include "actors/log/logging.hpp"
 #include "lti/lti11/outcome.hpp"
+#include "lti/wire/oauth1.hpp"
 #include "lti/wire/token.hpp"
+#include "transport/base/unix_time.hpp"
 #include "transport/net/address.hpp"
 #include "transport/net/dns.hpp"
-#include "transport/base/unix_time.hpp"
 
 #include "actors/lms/http_client.hpp"
 
@@ -26,9 +26,7 @@ namespace {
 bool send_once(const store::grade& job, const std::string& secret, const std::string& destination,
                std::chrono::seconds timeout, std::atomic<bool>* stopping, std::string& why) {
   auto body = lti::replace_result_request(lti::random_hex(8), job.sourcedid, job.score);
-  auto now = std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-               .count();
+  auto now = unix_now();
   auto auth = "Authorization: " +
               lti::authorization_header("POST", job.outcome_url, body, job.consumer_key,
                                         secret, lti::random_hex(16), now);

@@ -1,5 +1,6 @@
 // Logging: spdlog with a colour console sink and our syslog sink.
 #include "actors/log/logging.hpp"
+#include "transport/base/hex.hpp"
 
 #include "transport/log/syslog_sink.hpp"
 
@@ -74,14 +75,12 @@ std::shared_ptr<spdlog::logger> get(const std::string& name) {
 }
 
 std::string printable(std::string_view outside) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   for (char c : outside.substr(0, 200)) {
     auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f) {
       out += "\\x";
-      out += hex[u >> 4];
-      out += hex[u & 15];
+      append_hex(out, u);
     } else {
       out += c;
     }

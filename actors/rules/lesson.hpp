@@ -31,9 +31,9 @@
 #pragma once
 
 #include "actors/rules/clients.hpp"
-#include "transport/base/secrets.hpp"
 #include "actors/rules/state_machine.hpp"
 #include "i18n/text.hpp"
+#include "transport/base/secrets.hpp"
 #include "transport/otr/otr_events.hpp"
 
 #include <string>

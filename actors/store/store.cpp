@@ -2,8 +2,8 @@
 #include "actors/store/store.hpp"
 
 #include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
+#include "actors/log/logging.hpp"
 #include "transport/base/unix_time.hpp"
 
 #include <chrono>

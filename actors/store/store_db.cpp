@@ -1,5 +1,6 @@
 // The store's SQLite database (SQLiteCpp over libsqlite3).
 #include "actors/store/store_db.hpp"
+#include "transport/base/hex.hpp"
 
 #include "transport/base/secrets.hpp"
 
@@ -97,23 +98,12 @@ CREATE TABLE lti13_invites_used (
 )sql",
 };
 
-std::string hex(const unsigned char* p, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(n * 2);
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(digits[p[i] >> 4]);
-    out.push_back(digits[p[i] & 15]);
-  }
-  return out;
-}
-
 std::string hmac_hex(const std::string& key, const std::string& data) {
   unsigned char mac[32];
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac, &len);
-  return hex(mac, len);
+  return to_hex(mac, len);
 }
 
 /// Runs the migrations from the file's version to ours, each in a transaction.

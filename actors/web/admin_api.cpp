@@ -1,10 +1,10 @@
 // The web actor: the admin REST API (JSON; Authorization: Bearer <admin.token>).
 #include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
-#include "transport/base/secrets.hpp"
-#include "i18n/text.hpp"
+#include "actors/log/logging.hpp"
 #include "actors/web/web_routes.hpp"
+#include "i18n/text.hpp"
+#include "transport/base/secrets.hpp"
 #include "transport/xmpp/jid.hpp"
 
 #include <caf/all.hpp>

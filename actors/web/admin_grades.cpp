@@ -1,7 +1,7 @@
 // The web actor: the grade outbox in the admin API (GET /admin/grades, POST /admin/grades/{id}/retry).
 #include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
+#include "actors/log/logging.hpp"
 #include "actors/web/web_routes.hpp"
 
 #include <caf/all.hpp>

@@ -1,10 +1,10 @@
 // The teacher view: an instructor's launch sees everyone who launched the same placement of the
 // exercise (consumer and resource link), where each is, who may be stuck, and each grade's
 // delivery, with "send again" for a grade the LMS has not accepted.
-#include "actors/log/logging.hpp"
 #include "actors/contract/errors.hpp"
-#include "i18n/mark.hpp"
+#include "actors/log/logging.hpp"
 #include "actors/web/web_routes.hpp"
+#include "i18n/mark.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -3,11 +3,11 @@
 #include "actors/web/http_gateway.hpp"
 
 #include "actors/log/logging.hpp"
-#include "i18n/mark.hpp"
 #include "actors/web/http_guard.hpp"
-#include "lti/pages/progress_script.hpp"
-#include "lti/pages/lti13_script.hpp"
 #include "actors/web/web.hpp"
+#include "i18n/mark.hpp"
+#include "lti/pages/lti13_script.hpp"
+#include "lti/pages/progress_script.hpp"
 #include "transport/net/address.hpp"
 
 #include <caf/all.hpp>

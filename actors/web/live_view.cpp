@@ -2,8 +2,8 @@
 // step, whether the chat is encrypted, the bot's fingerprint for this session, and the state of
 // the authentication, each as a sentence in the student's language.
 #include "actors/log/logging.hpp"
-#include "i18n/mark.hpp"
 #include "actors/web/web_routes.hpp"
+#include "i18n/mark.hpp"
 
 #include <nlohmann/json.hpp>
 

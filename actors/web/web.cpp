@@ -2,13 +2,13 @@
 #include "actors/web/web.hpp"
 
 #include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
-#include "transport/base/secrets.hpp"
-#include "i18n/mark.hpp"
-#include "lti/wire/token.hpp"
+#include "actors/log/logging.hpp"
 #include "actors/web/web_routes.hpp"
+#include "i18n/mark.hpp"
 #include "lti/pages/web_session_codec.hpp"
+#include "lti/wire/token.hpp"
+#include "transport/base/secrets.hpp"
 #include "transport/xmpp/jid.hpp"
 
 #include <caf/all.hpp>

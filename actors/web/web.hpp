@@ -8,8 +8,8 @@
 #pragma once
 
 #include "actors/contract/interfaces.hpp"
-#include "lti/lti13/lti13.hpp"
 #include "actors/lms/lti13_client.hpp"
+#include "lti/lti13/lti13.hpp"
 #include "lti/pages/web_flow.hpp"
 #include "lti/pages/web_types.hpp"
 

@@ -1,11 +1,11 @@
 // POST /enter_jid and the proof that the JID is the visitor's: a JID entered on the page is only
 // claimed; it binds to the visit when a chat message from it carries the word the page shows.
 #include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
+#include "actors/log/logging.hpp"
+#include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 #include "lti/wire/token.hpp"
-#include "actors/web/web_routes.hpp"
 #include "transport/xmpp/jid.hpp"
 
 #include <caf/all.hpp>

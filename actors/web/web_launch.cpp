@@ -1,9 +1,9 @@
 // The web actor: the LTI 1.1 launch (POST /) and the development index (GET /).
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
+#include "actors/log/logging.hpp"
+#include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 #include "lti/wire/token.hpp"
-#include "actors/web/web_routes.hpp"
 #include "transport/base/unix_time.hpp"
 
 namespace otrbot::web_routes {

@@ -4,15 +4,15 @@
 // against the platform's key set; then the visit goes on as after an LTI 1.1 launch. Also the
 // tool's key set and dynamic registration.
 #include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
-#include "transport/base/secrets.hpp"
-#include "transport/base/unix_time.hpp"
+#include "actors/log/logging.hpp"
+#include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 #include "lti/lti13/lti13_login.hpp"
 #include "lti/lti13/registration.hpp"
 #include "lti/wire/token.hpp"
-#include "actors/web/web_routes.hpp"
+#include "transport/base/secrets.hpp"
+#include "transport/base/unix_time.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -3,12 +3,12 @@
 // bot's administrator made for that platform; the bot then registers itself. A registration adds
 // a platform, never replaces one (registration::conflict). Also the admin API's invites.
 #include "actors/contract/errors.hpp"
-#include "actors/log/logging.hpp"
 #include "actors/contract/messages.hpp"
+#include "actors/log/logging.hpp"
+#include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 #include "lti/lti13/lti13_invite.hpp"
 #include "lti/lti13/registration.hpp"
-#include "actors/web/web_routes.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>

@@ -2,8 +2,8 @@
 // internal to lti/.
 #pragma once
 
-#include "transport/base/unix_time.hpp"
 #include "actors/web/web.hpp"
+#include "transport/base/unix_time.hpp"
 
 #include <caf/result.hpp>
 #include <caf/typed_response_promise.hpp>

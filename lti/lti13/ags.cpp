@@ -1,8 +1,8 @@
 // AGS: client assertion, token request and answer, score.
 #include "lti/lti13/ags.hpp"
 
-#include "lti/wire/json_members.hpp"
 #include "lti/lti13/lti13.hpp"
+#include "lti/wire/json_members.hpp"
 #include "lti/wire/oauth1.hpp"
 
 #include <ctime>

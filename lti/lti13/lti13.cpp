@@ -1,9 +1,9 @@
 // LTI 1.3: platforms, the login's redirect, the id_token's validation.
 #include "lti/lti13/lti13.hpp"
 
-#include "transport/base/secrets.hpp"
 #include "i18n/mark.hpp"
 #include "lti/wire/json_members.hpp"
+#include "transport/base/secrets.hpp"
 
 #include <algorithm>
 

@@ -2,8 +2,8 @@
 // the login's redirect, and the id_token's validation into the same launch as LTI 1.1 (pure).
 #pragma once
 
-#include "lti/wire/jose.hpp"
 #include "lti/lti11/launch.hpp"
+#include "lti/wire/jose.hpp"
 #include "lti/wire/oauth1.hpp"
 
 #include <cstdint>

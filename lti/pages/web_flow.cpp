@@ -1,8 +1,8 @@
 // The pages' flow without I/O.
 #include "lti/pages/web_flow.hpp"
 
-#include "transport/base/secrets.hpp"
 #include "lti/wire/token.hpp"
+#include "transport/base/secrets.hpp"
 
 namespace otrbot::lti {
 

@@ -2,11 +2,11 @@
 // responses (pages, redirects, errors) that the web actor sends back (pure).
 #pragma once
 
-#include "lti/pages/jid_claim.hpp"
 #include "conf/settings.hpp"
 #include "i18n/catalog.hpp"
 #include "i18n/text.hpp"
 #include "lti/lti11/launch.hpp"
+#include "lti/pages/jid_claim.hpp"
 #include "lti/pages/pages.hpp"
 #include "lti/pages/web_types.hpp"
 

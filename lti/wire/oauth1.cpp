@@ -1,5 +1,6 @@
 // OAuth 1.0a signatures with liboauth's HMAC-SHA1 and constant-time comparison.
 #include "lti/wire/oauth1.hpp"
+#include "transport/base/hex.hpp"
 
 #include <cstddef>  // oauth.h uses size_t without including it
 #include <oauth.h>
@@ -37,7 +38,6 @@ std::string base64(const unsigned char* data, std::size_t n) {
 } // namespace
 
 std::string percent_encode(std::string_view s) {
-  static const char* hex = "0123456789ABCDEF";
   std::string out;
   out.reserve(s.size() * 3);
   for (unsigned char c : s) {
@@ -45,8 +45,7 @@ std::string percent_encode(std::string_view s) {
       out += static_cast<char>(c);
     } else {
       out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
+      append_hex(out, c, true);
     }
   }
   return out;

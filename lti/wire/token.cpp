@@ -1,9 +1,10 @@
 // Web session tokens.
 #include "lti/wire/token.hpp"
+#include "transport/base/hex.hpp"
 
-#include "transport/base/secrets.hpp"
 #include "lti/wire/jose.hpp"
 #include "lti/wire/oauth1.hpp"
+#include "transport/base/secrets.hpp"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -17,16 +18,6 @@
 
 namespace otrbot::lti {
 namespace {
-
-std::string to_hex(const unsigned char* data, std::size_t n) {
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) {
-    s += hex[data[i] >> 4];
-    s += hex[data[i] & 0xf];
-  }
-  return s;
-}
 
 std::string mac(std::string_view data, std::string_view key) {
   unsigned char out[EVP_MAX_MD_SIZE];

@@ -1,10 +1,10 @@
 // The flow between actors, hop by hop, under CAF's deterministic scheduler: one student
 // message, and one launch + JID + secret + code through the web actor.
 #define CAF_SUITE flow
-#include "actors/contract/interfaces.hpp"
 #include "actors/chat/session_manager.hpp"
-#include "lti/wire/oauth1.hpp"
+#include "actors/contract/interfaces.hpp"
 #include "actors/web/web.hpp"
+#include "lti/wire/oauth1.hpp"
 #include "transport/otr/otr_session.hpp"
 
 #include <caf/test/dsl.hpp>

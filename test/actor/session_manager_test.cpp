@@ -1,8 +1,8 @@
 // The session manager with deterministic scheduling: whitelist, lazy sessions, failure isolation.
 #define CAF_SUITE session_manager
+#include "actors/chat/session_manager.hpp"
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
-#include "actors/chat/session_manager.hpp"
 #include "actors/store/store_db.hpp"
 
 #include "transport/otr/otr_session.hpp"

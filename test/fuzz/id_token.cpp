@@ -1,9 +1,9 @@
 // What an LTI 1.3 platform (or anyone posing as one) sends: an id_token to /lti13/launch, an
 // OpenID configuration and a registration answer. Nothing may crash, no token the fuzzer makes
 // may validate (it cannot sign with the platform's key), and base64url has one spelling.
-#include "lti/wire/jose.hpp"
 #include "lti/lti13/lti13.hpp"
 #include "lti/lti13/registration.hpp"
+#include "lti/wire/jose.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // What a browser sends back to the pages: a session token (cookie, link or form) and, from the
 // store, a web session's JSON. Neither may crash, and a token is only read when it is ours.
-#include "lti/wire/token.hpp"
 #include "lti/pages/web_session_codec.hpp"
+#include "lti/wire/token.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -13,4 +13,11 @@ inline std::int64_t unix_now() {
     .count();
 }
 
+/// Milliseconds since the Unix epoch (AGS scores carry their time to the millisecond).
+inline std::int64_t unix_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
 } // namespace otrbot

@@ -1,5 +1,6 @@
 // libotr 4.1 behind a small class: callbacks are static trampolines with opdata = the session.
 #include "transport/otr/otr_session.hpp"
+#include "transport/base/hex.hpp"
 #include "transport/otr/memory_file.hpp"
 
 // libotr's headers depend on each other's order (proto.h first), and not all
@@ -43,16 +44,6 @@ constexpr const char* protocol = "xmpp";
 /// libotr fragments encrypted messages above this size; 16 KiB fits in any
 /// XMPP server's stanza limit (Prosody: 256 KiB, ejabberd: 64 KiB by default).
 constexpr int max_fragment = 16 * 1024;
-
-std::string hex(const unsigned char* data, std::size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    out += digits[data[i] >> 4];
-    out += digits[data[i] & 0xf];
-  }
-  return out;
-}
 
 const char* event_name(OtrlMessageEvent e) {
   switch (e) {
@@ -401,7 +392,7 @@ std::string session::session_id() const {
   auto* c = impl_->context();
   if (!c || c->msgstate != OTRL_MSGSTATE_ENCRYPTED)
     return {};
-  return hex(c->sessionid, c->sessionid_len);
+  return to_hex(c->sessionid, c->sessionid_len);
 }
 
 unsigned session::protocol_version() const {

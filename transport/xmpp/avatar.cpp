@@ -1,6 +1,7 @@
 // The bot's picture: a PNG's signature and IHDR (PNG spec 5.2, 11.2.2), hashed and encoded by
 // OpenSSL.
 #include "transport/xmpp/avatar.hpp"
+#include "transport/base/hex.hpp"
 
 #include <openssl/evp.h>
 
@@ -24,13 +25,7 @@ std::string sha1_hex(std::string_view bytes) {
   unsigned int len = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), md.data(), &len, EVP_sha1(), nullptr) != 1)
     return {};
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += digits[md[i] >> 4];
-    hex += digits[md[i] & 0xf];
-  }
-  return hex;
+  return to_hex(md.data(), len);
 }
 
 std::string base64(std::string_view bytes) {

@@ -2,8 +2,8 @@
 // classification, stanza parsing and building. Driven by one thread.
 #pragma once
 
-#include "transport/xmpp/wire_log.hpp"
 #include "transport/xmpp/identity.hpp"
+#include "transport/xmpp/wire_log.hpp"
 #include "transport/xmpp/xmpp_types.hpp"
 
 #include <chrono>

@@ -1,6 +1,6 @@
 // The lesson's states table, transition by transition, and the effects each one asks for.
-#include "actors/rules/lesson.hpp"
 #include "actors/contract/timeouts.hpp"
+#include "actors/rules/lesson.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,9 +1,9 @@
 // Integers, strings and booleans read from JSON the bot did not write: never out of range, never
 // an exception; and every reader that takes integers from outside refuses what does not fit.
 #include "lti/lti13/ags.hpp"
-#include "lti/wire/json_members.hpp"
 #include "lti/lti13/lti13.hpp"
 #include "lti/pages/web_session_codec.hpp"
+#include "lti/wire/json_members.hpp"
 
 #include <catch2/catch.hpp>
 

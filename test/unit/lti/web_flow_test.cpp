@@ -1,6 +1,6 @@
 // The pages' flow without I/O: which page or redirect a request gets, tokens, cookies, signed URLs.
-#include "lti/wire/token.hpp"
 #include "lti/pages/web_flow.hpp"
+#include "lti/wire/token.hpp"
 
 #include <catch2/catch.hpp>
 
