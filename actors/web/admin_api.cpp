@@ -3,6 +3,7 @@
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
 #include "actors/web/web_routes.hpp"
+#include "lti/pages/routes.hpp"
 #include "i18n/text.hpp"
 #include "transport/base/secrets.hpp"
 #include "transport/xmpp/jid.hpp"
@@ -185,33 +186,26 @@ web_response admin_error(int status, const std::string& message) {
   return admin_json(status, json{{"error", message}}.dump());
 }
 
-caf::result<web_response> admin(web_ptr self, const web_request& r) {
-  const std::string wl = "/admin/whitelist", sessions = "/admin/sessions";
-  auto item = [&r](const std::string& prefix) {
-    return r.path.size() > prefix.size() + 1 && r.path.starts_with(prefix + "/") &&
-           r.path.find('/', prefix.size() + 1) == std::string::npos;
-  };
-  if (r.path.starts_with("/admin/grades"))
-    return admin_grades(self, r, [self, &r] { return refuse(self, r); });
-  bool invites = r.path == "/admin/lti13/invites" && r.method == "POST";
-  bool known = invites || ((r.path == wl || r.path == sessions) && r.method == "GET") ||
-               (r.path == wl && r.method == "POST") ||
-               ((item(wl) || item(sessions)) && r.method == "DELETE");
-  if (!known)
-    return error_reply(404, "not found");
+caf::result<web_response> admin(web_ptr self, const web_request& r, const lti::matched_route& m) {
+  using lti::route;
+  std::optional<std::int64_t> grade;
+  if (m.route == route::admin_grade_retry && !(grade = grade_id(m.param)))
+    return admin_error(404, "not found");
   if (auto refused = refuse(self, r))
     return *refused;
-  if (invites)
-    return admin_invite(self, r);
-  if (r.path == wl)
-    return r.method == "GET" ? list_whitelist(self) : add(self, r);
-  if (r.path == sessions)
-    return list_sessions(self);
-  if (item(wl))
-    return remove(self, r.path.substr(wl.size() + 1), atoms::remove_jid_v,
-                  "that JID is not whitelisted");
-  return remove(self, r.path.substr(sessions.size() + 1), atoms::end_session_v,
-                "that JID has no session");
+  switch (m.route) {
+  case route::admin_whitelist: return list_whitelist(self);
+  case route::admin_whitelist_add: return add(self, r);
+  case route::admin_whitelist_remove:
+    return remove(self, m.param, atoms::remove_jid_v, "that JID is not whitelisted");
+  case route::admin_sessions: return list_sessions(self);
+  case route::admin_session_end:
+    return remove(self, m.param, atoms::end_session_v, "that JID has no session");
+  case route::admin_invite: return admin_invite(self, r);
+  case route::admin_grades:
+  case route::admin_grade_retry: return admin_grades(self, grade);
+  default: return admin_error(404, "not found");
+  }
 }
 
 } // namespace otrbot::web_routes

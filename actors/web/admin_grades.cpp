@@ -28,19 +28,17 @@ json as_json(const store::grade& g) {
           {"last_error", g.last_error}};
 }
 
-/// The id of "/admin/grades/{id}/retry", or nullopt.
-std::optional<std::int64_t> retry_id(const std::string& path) {
-  const std::string prefix = "/admin/grades/", suffix = "/retry";
-  if (!path.starts_with(prefix) || !path.ends_with(suffix) ||
-      path.size() <= prefix.size() + suffix.size())
-    return std::nullopt;
-  auto digits = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+} // namespace
+
+std::optional<std::int64_t> grade_id(std::string_view digits) {
   std::int64_t id = 0;
   auto [end, err] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
   if (err != std::errc{} || end != digits.data() + digits.size() || id <= 0)
     return std::nullopt;
   return id;
 }
+
+namespace {
 
 web_response store_trouble(web_ptr self, const caf::error& e) {
   self->state.log->error("the store did not answer: {}", caf::to_string(e));
@@ -61,7 +59,7 @@ caf::result<web_response> list(web_ptr self) {
   return rp;
 }
 
-caf::result<web_response> retry(web_ptr self, std::int64_t id) {
+caf::result<web_response> retry_grade(web_ptr self, std::int64_t id) {
   auto rp = self->make_response_promise<web_response>();
   self->request(self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grade_v, id)
     .then(
@@ -88,18 +86,10 @@ caf::result<web_response> retry(web_ptr self, std::int64_t id) {
 
 } // namespace
 
-caf::result<web_response>
-admin_grades(web_ptr self, const lti::web_request& r,
-             const std::function<std::optional<web_response>()>& refuse) {
-  auto id = retry_id(r.path);
-  bool known = (r.path == "/admin/grades" && r.method == "GET") || (id && r.method == "POST");
-  if (!known)
-    return admin_error(404, "not found");
-  if (auto refused = refuse())
-    return *refused;
+caf::result<web_response> admin_grades(web_ptr self, std::optional<std::int64_t> retry) {
   if (!self->state.cfg.store || !self->state.cfg.outcomes)
     return admin_error(404, "there is no grade outbox in this setup");
-  return id ? retry(self, *id) : list(self);
+  return retry ? retry_grade(self, *retry) : list(self);
 }
 
 } // namespace otrbot::web_routes

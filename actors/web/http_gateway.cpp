@@ -8,6 +8,7 @@
 #include "i18n/mark.hpp"
 #include "lti/pages/lti13_script.hpp"
 #include "lti/pages/progress_script.hpp"
+#include "lti/pages/routes.hpp"
 #include "transport/net/address.hpp"
 
 #include <caf/all.hpp>
@@ -154,65 +155,35 @@ struct http_gateway::impl {
                       decode(req));
   }
 
+  /// One handler for every request: the route table (lti/pages/routes.hpp) says whether it is
+  /// answered here or by the web actor. Pistache's router does nothing else.
   void routes() {
-    using namespace Rest;
-    auto to_web = [this](const Request& q, Http::ResponseWriter r) {
-      forward(q, std::move(r));
-      return Route::Result::Ok;
-    };
-    // Answered here, by no actor: a health check that also works when every actor is busy.
-    Routes::Get(router, "/is_up", [](const Request&, Http::ResponseWriter r) {
-      write(r, {200, lti::body_kind::text, "OK", {}, {}, false, true}, {});
-      return Route::Result::Ok;
+    router.addNotFoundHandler([this](const Rest::Request& q, Http::ResponseWriter r) {
+      auto m = lti::match_route(Http::methodString(q.method()), q.resource());
+      if (m && lti::answered_here(m->route))
+        answer_here(m->route, q.method() == Http::Method::Head, r);
+      else
+        forward(q, std::move(r));
+      return Rest::Route::Result::Ok;
     });
-    Routes::Head(router, "/is_up", [](const Request&, Http::ResponseWriter r) {
-      write(r, {200, lti::body_kind::none, {}, {}, {}, false, true}, {});  // a HEAD has no body
-      return Route::Result::Ok;
-    });
-    // The pages' script: answered here, the same for everyone.
-    Routes::Get(router, "/static/progress.js", [](const Request&, Http::ResponseWriter r) {
-      r.headers().add<content_type_options>("nosniff");
-      r.headers().add<cache_control>("max-age=3600");
-      const bool closing = lti::answering(r);
-      auto sent = r.send(Http::Code::Ok, std::string{lti::progress_script},
-                         utf8(MIME(Text, Javascript)));
-      if (closing)
-        lti::close_when_sent(r, std::move(sent));
-      return Route::Result::Ok;
-    });
-    Routes::Get(router, "/static/lti13.js", [](const Request&, Http::ResponseWriter r) {
-      r.headers().add<content_type_options>("nosniff");
-      r.headers().add<cache_control>("max-age=3600");
-      const bool closing = lti::answering(r);
-      auto sent = r.send(Http::Code::Ok, std::string{lti::lti13_script}, utf8(MIME(Text, Javascript)));
-      if (closing)
-        lti::close_when_sent(r, std::move(sent));
-      return Route::Result::Ok;
-    });
-    Routes::Get(router, "/lti13/login", to_web);
-    Routes::Post(router, "/lti13/login", to_web);
-    Routes::Post(router, "/lti13/launch", to_web);
-    Routes::Get(router, "/lti13/jwks", to_web);
-    Routes::Get(router, "/lti13/register", to_web);
-    Routes::Post(router, "/lti13/register", to_web);
-    Routes::Get(router, "/progress", to_web);
-    Routes::Get(router, "/class", to_web);
-    Routes::Post(router, "/class/resend", to_web);
-    for (const char* page : {"/", "/enter_jid", "/ask_for_secret", "/enter_bot_secret"}) {
-      Routes::Get(router, page, to_web);
-      Routes::Post(router, page, to_web);
+  }
+
+  /// The health check (it works when every actor is busy; a HEAD has no body) and the pages'
+  /// scripts (the same for everyone).
+  static void answer_here(lti::route which, bool head, Http::ResponseWriter& r) {
+    if (which == lti::route::is_up) {
+      write(r, {200, head ? lti::body_kind::none : lti::body_kind::text, head ? "" : "OK", {}, {}, false,
+                true},
+            {});
+      return;
     }
-    Routes::Get(router, "/jid_entered", to_web);
-    Routes::Post(router, "/start_again", to_web);
-    Routes::Get(router, "/admin/whitelist", to_web);
-    Routes::Post(router, "/admin/whitelist", to_web);
-    Routes::Delete(router, "/admin/whitelist/:jid", to_web);
-    Routes::Get(router, "/admin/sessions", to_web);
-    Routes::Delete(router, "/admin/sessions/:jid", to_web);
-    router.addNotFoundHandler([this](const Request& q, Http::ResponseWriter r) {
-      forward(q, std::move(r));
-      return Route::Result::Ok;
-    });
+    r.headers().add<content_type_options>("nosniff");
+    r.headers().add<cache_control>("max-age=3600");
+    const bool closing = lti::answering(r);
+    auto body = which == lti::route::progress_js ? lti::progress_script : lti::lti13_script;
+    auto sent = r.send(Http::Code::Ok, std::string{body}, utf8(MIME(Text, Javascript)));
+    if (closing)
+      lti::close_when_sent(r, std::move(sent));
   }
 };
 

@@ -7,6 +7,7 @@
 #include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 #include "lti/pages/web_session_codec.hpp"
+#include "lti/pages/routes.hpp"
 #include "lti/wire/token.hpp"
 #include "transport/base/secrets.hpp"
 #include "transport/xmpp/jid.hpp"
@@ -188,38 +189,36 @@ caf::result<web_response> start_again(web_ptr self, const web_request& r) {
   return rp;
 }
 
+/// The web actor's side of the one route table (lti/pages/routes.hpp).
 caf::result<web_response> route(web_ptr self, const web_request& r) {
-  const auto& p = r.path;
-  bool get = r.method == "GET", post = r.method == "POST";
-  if (p.starts_with("/admin"))
-    return admin(self, r);
-  if (p == "/" && post)
-    return launch(self, r);
-  if (p == "/" && get)
-    return dev_index(self, r);
-  static const std::map<std::string, page, std::less<>> shown{
-    {"/enter_jid", page::enter_jid},
-    {"/jid_entered", page::jid_entered},
-    {"/ask_for_secret", page::ask_for_secret},
-    {"/enter_bot_secret", page::enter_bot_secret}};
-  if (auto it = shown.find(p); get && it != shown.end())
-    return show(self, it->second, r);
-  if (post && p == "/enter_jid")
-    return post_jid(self, r);
-  if (post && p == "/ask_for_secret")
-    return post_secret(self, r);
-  if (post && p == "/enter_bot_secret")
-    return post_code(self, r);
-  if (post && p == "/start_again")
-    return start_again(self, r);
-  if (p.starts_with("/lti13/"))
-    return lti13_routes(self, r);
-  if (get && p == "/class")
-    return class_view(self, r);
-  if (get && p == "/progress")
-    return live_view(self, r);
-  if (post && p == "/class/resend")
-    return class_resend(self, r);
+  using lti::route;
+  auto m = lti::match_route(r.method, r.path);
+  if (!m)
+    return lti::admin_space(r.path) ? admin_error(404, "not found")
+                                    : lti::error_page(pages(self), 404, N_("There is no such page."));
+  switch (m->route) {
+  case route::launch: return launch(self, r);
+  case route::dev_index: return dev_index(self, r);
+  case route::show_enter_jid: return show(self, page::enter_jid, r);
+  case route::show_jid_entered: return show(self, page::jid_entered, r);
+  case route::show_secret: return show(self, page::ask_for_secret, r);
+  case route::show_code: return show(self, page::enter_bot_secret, r);
+  case route::post_jid: return post_jid(self, r);
+  case route::post_secret: return post_secret(self, r);
+  case route::post_code: return post_code(self, r);
+  case route::start_again: return start_again(self, r);
+  case route::live_view: return live_view(self, r);
+  case route::lti13_login:
+  case route::lti13_launch:
+  case route::lti13_jwks:
+  case route::lti13_register: return lti13_routes(self, r, m->route);
+  case route::class_view: return class_view(self, r);
+  case route::class_resend: return class_resend(self, r);
+  case route::is_up:
+  case route::progress_js:
+  case route::lti13_js: break;  // the HTTP adapter answers these itself
+  default: return admin(self, r, *m);
+  }
   return lti::error_page(pages(self), 404, N_("There is no such page."));
 }
 

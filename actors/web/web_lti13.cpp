@@ -326,18 +326,14 @@ caf::result<web_response> lti13_jwks(web_ptr self, const web_request&) {
 
 } // namespace
 
-caf::result<web_response> lti13_routes(web_ptr self, const web_request& r) {
-  const auto& p = r.path;
-  bool get = r.method == "GET", post = r.method == "POST";
-  if (p == "/lti13/login" && (get || post))
-    return lti13_login(self, r);
-  if (p == "/lti13/launch" && post)
-    return lti13_launch(self, r);
-  if (p == "/lti13/jwks" && get)
-    return lti13_jwks(self, r);
-  if (p == "/lti13/register" && (get || post))
-    return lti13_register(self, r);
-  return lti::error_page(pages(self), 404, N_("There is no such page."));
+caf::result<web_response> lti13_routes(web_ptr self, const web_request& r, lti::route which) {
+  switch (which) {
+  case lti::route::lti13_login: return lti13_login(self, r);
+  case lti::route::lti13_launch: return lti13_launch(self, r);
+  case lti::route::lti13_jwks: return lti13_jwks(self, r);
+  case lti::route::lti13_register: return lti13_register(self, r);
+  default: return lti::error_page(pages(self), 404, N_("There is no such page."));
+  }
 }
 
 } // namespace otrbot::web_routes

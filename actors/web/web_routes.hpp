@@ -3,6 +3,7 @@
 #pragma once
 
 #include "actors/web/web.hpp"
+#include "lti/pages/routes.hpp"
 #include "transport/base/unix_time.hpp"
 
 #include <caf/result.hpp>
@@ -66,18 +67,20 @@ lti::web_session create_session(web_ptr self, lti::launch l);
 caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r);
 caf::result<lti::web_response> dev_index(web_ptr self, const lti::web_request& r);
 
-/// /admin/...: the admin REST API (JSON, bearer token).
-caf::result<lti::web_response> admin(web_ptr self, const lti::web_request& r);
+/// /admin/...: the admin REST API (JSON, bearer token), one of the table's admin routes.
+caf::result<lti::web_response> admin(web_ptr self, const lti::web_request& r,
+                                     const lti::matched_route& m);
 
 /// The admin API's answers: a JSON body; {"error": message}.
 lti::web_response admin_json(int status, std::string body);
 lti::web_response admin_error(int status, const std::string& message);
 
-/// /admin/grades (GET: the pending and failed grades) and
-/// /admin/grades/{id}/retry (POST); `refuse` checks the bearer token.
-caf::result<lti::web_response>
-admin_grades(web_ptr self, const lti::web_request& r,
-             const std::function<std::optional<lti::web_response>()>& refuse);
+/// GET /admin/grades (the pending and failed grades), or with `retry`, POST
+/// /admin/grades/{id}/retry; the caller has checked the bearer token.
+caf::result<lti::web_response> admin_grades(web_ptr self, std::optional<std::int64_t> retry);
+
+/// The {id} of /admin/grades/{id}/retry: a positive decimal number, else nullopt.
+std::optional<std::int64_t> grade_id(std::string_view digits);
 
 /// The web session of a request (for POSTs, with its CSRF check), or the error page instead.
 std::variant<lti::web_session, lti::web_response> require(web_ptr self, const lti::web_request& r,
@@ -93,7 +96,7 @@ caf::result<lti::web_response> live_view(web_ptr self, const lti::web_request& r
 
 /// /lti13/... (actors/web/web_lti13.cpp): GET|POST /lti13/login, POST /lti13/launch, GET
 /// /lti13/jwks, GET|POST /lti13/register.
-caf::result<lti::web_response> lti13_routes(web_ptr self, const lti::web_request& r);
+caf::result<lti::web_response> lti13_routes(web_ptr self, const lti::web_request& r, lti::route which);
 
 /// GET /lti13/register: the registration code's form; POST: the registration with that code
 /// (actors/web/web_register.cpp).

@@ -18,7 +18,7 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
 import harness  # noqa: E402
 from lms import OutcomeService, WebStudent, launch_params, sign  # noqa: E402
-from test_lms import do_lesson_in_chat, through_the_pages  # noqa: E402
+from lms import do_lesson_in_chat, through_the_pages  # noqa: E402
 
 ENV = os.environ
 if "OTRBOT_TEST_STATE" not in ENV:

@@ -229,3 +229,11 @@ def fresh_account(server, name, password="pw-for-tests"):
 async def await_log(bot, pattern, after=0):
     """Bot.wait_for_log without blocking the students' event loop."""
     return await asyncio.get_running_loop().run_in_executor(None, bot.wait_for_log, pattern, after)
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS for %d" % pid)

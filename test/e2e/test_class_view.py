@@ -10,7 +10,7 @@ import requests
 
 from harness import fresh_account
 from lms import OutcomeService, WebStudent, launch_params, sign
-from test_lms import PW, SECRET, do_lesson_in_chat, through_the_pages, web_bot
+from lms import SECRET, do_lesson_in_chat, through_the_pages, web_bot
 
 
 def rows(page, with_client=False):

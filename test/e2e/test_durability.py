@@ -13,8 +13,8 @@ import harness
 from harness import await_log, bot_config, devenv, fresh_account, store_section
 from lms import OutcomeService, WebStudent, launch_params, proof_of, sign
 from otr_peer import otr_student
-from test_lesson import CODE
-from test_lms import FAST_RETRIES, PW, SECRET, do_lesson_in_chat, through_the_pages
+from student import CODE
+from lms import FAST_RETRIES, PW, SECRET, do_lesson_in_chat, through_the_pages
 
 TOKEN = "admin-token-for-durability-tests"
 AUTH = {"Authorization": "Bearer " + TOKEN}

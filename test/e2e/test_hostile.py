@@ -9,9 +9,9 @@ import time
 import pytest
 import requests
 
-from harness import BINARY, Bot, await_log, bot_config, devenv, fresh_account, make_student, store_section
-from lms import WebStudent, launch_params, proof_of, prove, send_word, sign
-from test_lms import PW
+from harness import BINARY, Bot, await_log, rss_kib, bot_config, devenv, fresh_account, make_student, store_section
+from lms import WebStudent, launch_params, proof_of, prove, sign
+from student import PW
 
 TOKEN = "admin-token-for-hostile-tests"
 
@@ -300,14 +300,6 @@ def test_sigterm_stops_the_bot_within_seconds_with_lines_waiting_to_be_typed(pro
     bot.wait_for_log(r"shutting down: ending 1 session\(s\) now")
 
 
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS for %d" % pid)
-
-
 def test_otr_fragments_that_never_end_are_not_kept(prosody, run_bot):
     student = fresh_account(prosody, "student")
     # Under AddressSanitizer (OTRBOT_PRESET=asan) freed memory waits in a quarantine of up to
@@ -343,7 +335,7 @@ def test_otr_fragments_that_never_end_are_not_kept(prosody, run_bot):
 
 def test_grades_do_not_go_to_loopback_or_private_addresses_unless_allowed(prosody, run_bot):
     from lms import OutcomeService
-    from test_lms import do_lesson_in_chat, through_the_pages
+    from lms import do_lesson_in_chat, through_the_pages
     lms = OutcomeService()  # on 127.0.0.1: a place inside the bot's own network
     student = fresh_account(prosody, "student")
     bot, bot_jid, base = web_bot(prosody, run_bot, strict_outcomes=True)

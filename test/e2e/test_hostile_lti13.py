@@ -9,7 +9,7 @@ import requests
 
 from harness import BINARY, devenv
 from platform13 import Platform, make_invite, register
-from test_lti13 import Login, http, lti13_bot, refusal
+from tool13 import Login, http, lti13_bot, refusal
 
 TOKEN = "admin-token-for-lti13-hostile-tests"
 

@@ -8,7 +8,8 @@ import time
 import pytest
 import requests
 
-from test_hostile import rss_kib, web_bot
+from harness import rss_kib
+from lms import web_bot
 
 
 def connect(base, source="127.0.0.1"):

@@ -14,7 +14,7 @@ import requests
 import harness
 from harness import bot_config, devenv, fresh_account
 from otr_peer import otr_student
-from test_lms import PW
+from student import PW
 
 TOKEN = "admin-token-for-the-key-memory-test"
 

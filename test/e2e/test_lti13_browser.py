@@ -10,8 +10,8 @@ import urllib.parse
 
 from harness import ROOT, bot_config, devenv, fresh_account
 from platform13 import Platform, lti13_section, make_invite
-from test_browser import ARTIFACTS, Pages, browser
-from test_lms import PW, SECRET, do_lesson_in_chat
+from browser import ARTIFACTS, Pages, browser
+from lms import PW, SECRET, do_lesson_in_chat
 
 # Chromium's content setting: 2 = block, for every site (partitioned cookies too).
 NO_COOKIES = {"profile.default_content_setting_values.cookies": 2}

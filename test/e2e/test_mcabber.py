@@ -6,7 +6,7 @@ import re
 from harness import fresh_account
 from lms import OutcomeService, WebStudent, launch_params, proof_of, sign
 from mcabber import Mcabber
-from test_lms import PW, SECRET, enter_jid, give_secret, web_bot
+from lms import PW, SECRET, enter_jid, give_secret, web_bot
 
 CODE = r"([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})"
 

@@ -6,7 +6,7 @@ import re
 from harness import fresh_account
 from lms import OutcomeService, WebStudent, launch_params, proof_of, sign
 from profanity import Profanity
-from test_lms import PW, SECRET, enter_jid, give_secret, web_bot
+from lms import PW, SECRET, enter_jid, give_secret, web_bot
 
 
 def test_a_profanity_student_does_the_whole_lesson_on_a_server_without_carbons(prosody_minimal, run_bot,

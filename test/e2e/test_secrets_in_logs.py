@@ -6,7 +6,7 @@ import re
 
 from harness import bot_config, devenv, fresh_account
 from lms import OutcomeService, WebStudent, launch_params, sign
-from test_lms import PW, SECRET, do_lesson_in_chat, through_the_pages
+from lms import PW, SECRET, do_lesson_in_chat, through_the_pages
 
 ADMIN_TOKEN = "admin-token-7f3a9c1e5b2d8f40"
 WORDS = "words only the student and the bot may read 5917"

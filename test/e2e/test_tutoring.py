@@ -4,7 +4,7 @@ import asyncio
 
 from harness import fresh_account, make_student
 from otr_peer import otr_student
-from test_lesson import PW, SECRET, lesson_bot, to_encrypted, verify
+from student import LESSON_SECRET as SECRET, PW, lesson_bot, to_encrypted, verify
 
 
 def test_the_secret_typed_into_the_chat_is_recognised_and_forgotten(prosody, run_bot):
