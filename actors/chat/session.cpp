@@ -296,13 +296,6 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
         return true;
       return make_error(ec::weak_secret, refused);
     },
-    [self](atoms::check_code, const std::string& typed) {
-      bool ok = self->state.lesson->accepts_code(typed);
-      log()->info("{} typed {} code on the page", self->state.cfg.jid, ok ? "the right" : "a wrong");
-      if (ok)
-        handle_event(self, "code_accepted");
-      return ok;
-    },
     [self](atoms::warn, std::int64_t seconds) {
       self->state.warned = true;
       auto words = words_for(static_cast<long>(seconds));

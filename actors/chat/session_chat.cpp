@@ -127,10 +127,13 @@ bool is_echo(session_ptr self, const std::string& text) {
     st.echoes = 0;
     return false;
   }
-  if (++st.echoes == 3)
+  if (++st.echoes == 3) {
     log()->warn("{} sent the bot's own lines back three times (an echo bot or a chat room?): "
                 "not answered while that goes on",
                 st.cfg.jid);
+    // The answers to the echoes still waiting to be typed go too (not the code).
+    std::erase_if(st.typing, [](const typed_line& t) { return !t.is_private; });
+  }
   return st.echoes >= 3;
 }
 

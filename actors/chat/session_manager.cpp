@@ -8,6 +8,7 @@
 #include "actors/log/logging.hpp"
 #include "actors/rules/roster_policy.hpp"
 #include "actors/store/store_db.hpp"
+#include "lti/wire/token.hpp"
 #include "transport/base/unix_time.hpp"
 #include "transport/xmpp/jid.hpp"
 
@@ -305,6 +306,8 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       return sys.spawn(session, std::move(sc));
     };
   self->state.cfg = std::move(cfg);
+  if (self->state.cfg.code_key.empty())  // no store: the codes' HMACs live as long as the run
+    self->state.cfg.code_key = lti::random_hex(32);
   restore(self->state);
   for (auto& c : self->state.cfg.restored_claims)
     self->state.claims.claim(std::move(c), unix_now());
@@ -410,8 +413,6 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     },
     [self](atoms::code_sent, const std::string& jid, const std::string& code) {
       auto& st = self->state;
-      if (st.cfg.code_key.empty())
-        return;
       auto mac = store::code_mac(st.cfg.code_key, code);
       st.progress[jid].code_mac = mac;
       if (st.cfg.store)
@@ -461,15 +462,13 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
           session_for(self, bare, completion::now);
         return true;
       }
-      auto it = self->state.sessions.find(bare);
-      if (it == self->state.sessions.end()) {
-        // A code was sent (perhaps before a restart) and this is not it.
-        auto p = self->state.progress.find(bare);
-        if (p != self->state.progress.end() && !p->second.code_mac.empty())
-          return false;
+      // Not it. Without a session and without a code ever sent, there is nothing to type yet.
+      auto p = self->state.progress.find(bare);
+      bool code_went_out = p != self->state.progress.end() && !p->second.code_mac.empty();
+      if (!code_went_out && !self->state.sessions.contains(bare))
         return make_error(ec::no_session);
-      }
-      return self->delegate(it->second.actor, atoms::check_code_v, code);
+      log()->info("{} typed a wrong code on the page", bare);
+      return false;
     },
     [self](atoms::add_jid, const std::string& jid, const std::string& locale,
            const std::string& source, const std::string& by) -> caf::result<bool> {

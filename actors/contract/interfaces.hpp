@@ -91,7 +91,6 @@ using session_actor = caf::typed_actor<
   /// The shared secret from the page -> true, or ec::weak_secret (the reason, a msgid).
   caf::replies_to<atoms::set_secret, std::string>::with<bool>,
   /// The code typed on the page -> whether it is the code of the latest verification.
-  caf::replies_to<atoms::check_code, std::string>::with<bool>,
   /// The manager accepted the code typed on the page: complete the lesson and congratulate.
   caf::reacts_to<atoms::code_accepted>,
   /// Warn that the session ends in this many seconds without activity.

@@ -395,21 +395,6 @@ std::vector<effect> lesson::handle(const std::string& event, const std::string& 
   return effects;
 }
 
-bool lesson::accepts_code(std::string_view typed) const {
-  // The code proves a verification that happened: it stays valid when OTR
-  // ends afterwards (the student closed their client), until a newer
-  // verification replaces it.
-  return step() != steps::completed && secrets::code_matches(ctx_.code, typed);
-}
-
-bool lesson::check_code(std::string_view typed, std::vector<effect>& effects) {
-  if (!accepts_code(typed))
-    return false;
-  auto more = handle("code_accepted");
-  effects.insert(effects.end(), more.begin(), more.end());
-  return true;
-}
-
 bool refreshes_session(const std::string& event) {
   return event == "message_received" || event == "otr_enabled" || event == "smp_started" ||
          event == "smp_aborted" || event == "otr_disabled";

@@ -139,14 +139,6 @@ public:
   /// Handles what OTR reported (the facade's events, by their lesson names).
   std::vector<effect> handle(otr::event e) { return handle(std::string{otr::name(e)}); }
 
-  /// Whether `typed` is the code of the latest verification (even if OTR
-  /// ended since) and the lesson is not complete yet; then handling
-  /// "code_accepted" completes it.
-  bool accepts_code(std::string_view typed) const;
-
-  /// accepts_code(), and if so handles "code_accepted" into `effects`.
-  bool check_code(std::string_view typed, std::vector<effect>& effects);
-
   /// The student's chat program is now known: from then on Steps 1 and 3 are in its words.
   /// Says what changes now: that it cannot do OTR, or the current step in its words.
   std::vector<effect> client_known(const clients::profile& client);

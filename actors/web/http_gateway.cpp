@@ -42,6 +42,7 @@ OTRBOT_HEADER(www_authenticate, "WWW-Authenticate")
 OTRBOT_HEADER(cache_control, "Cache-Control")
 OTRBOT_HEADER(location, "Location")
 OTRBOT_HEADER(content_security_policy, "Content-Security-Policy")
+OTRBOT_HEADER(allow_header, "Allow")
 
 /// How long a request waits for the web actor (which waits less for the manager).
 constexpr auto web_timeout = std::chrono::seconds{15};
@@ -162,10 +163,18 @@ struct http_gateway::impl {
       auto m = lti::match_route(Http::methodString(q.method()), q.resource());
       if (m && lti::answered_here(m->route))
         answer_here(m->route, q.method() == Http::Method::Head, r);
+      else if (auto allowed = m ? std::string{} : lti::allowed_methods(q.resource()); !allowed.empty())
+        not_allowed(allowed, r);
       else
         forward(q, std::move(r));
       return Rest::Route::Result::Ok;
     });
+  }
+
+  /// A path of the table asked with a method it does not have.
+  static void not_allowed(const std::string& allowed, Http::ResponseWriter& r) {
+    r.headers().add<allow_header>(allowed);
+    write(r, {405, lti::body_kind::text, "Method Not Allowed", {}, {}, false, true}, {});
   }
 
   /// The health check (it works when every actor is busy; a HEAD has no body) and the pages'

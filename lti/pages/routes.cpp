@@ -73,4 +73,14 @@ std::optional<matched_route> match_route(std::string_view method, std::string_vi
   return std::nullopt;
 }
 
+std::string allowed_methods(std::string_view path) {
+  std::string out;
+  for (const auto& e : table) {
+    std::string param;
+    if (fits(e.pattern, path, param) && out.find(e.method) == std::string::npos)
+      out += (out.empty() ? "" : ", ") + std::string{e.method};
+  }
+  return out;
+}
+
 } // namespace otrbot::lti

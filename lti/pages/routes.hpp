@@ -53,6 +53,10 @@ struct matched_route {
 /// The route of a request, or nullopt (404: JSON under /admin, else the error page).
 std::optional<matched_route> match_route(std::string_view method, std::string_view path);
 
+/// The methods the table has for `path` ("GET, POST"), or "" when it has none: a request with
+/// another method is answered 405 with this as its Allow header.
+std::string allowed_methods(std::string_view path);
+
 /// Whether the HTTP adapter answers this route itself, without the web actor.
 constexpr bool answered_here(route r) {
   return r == route::is_up || r == route::progress_js || r == route::lti13_js;

@@ -236,8 +236,7 @@ CAF_TEST(one launch then JID then secret then code go through web and manager an
   expect((atoms::step, std::string), from(web).to(manager));
   expect((std::string), from(manager).to(web));
   expect((atoms::check_code, std::string, std::string), from(web).to(manager));
-  expect((atoms::check_code, std::string), from(web).to(session));
-  expect((bool), from(session).to(web).with(false));
+  expect((bool), from(manager).to(web).with(false));
   auto refused = answer();
   CAF_CHECK_EQUAL(refused.status, 400);
   CAF_CHECK(refused.body.find("That is not the code the bot sent you") != std::string::npos);

@@ -60,7 +60,6 @@ session_actor::behavior_type failing_session(session_actor::pointer self, std::s
     },
     [](xmpp::inbound_software&) {},
     [](atoms::set_secret, std::string&) { return false; },
-    [](atoms::check_code, std::string&) { return false; },
     [](atoms::warn, std::int64_t) {},
     [](atoms::code_accepted) {},
     [](atoms::sign_out, bool) { return true; },
@@ -469,6 +468,17 @@ CAF_TEST(a code accepted from its stored HMAC is told to the session and the stu
   CAF_CHECK(!said("message alice@x.org/r: Your session has ended"));
   CAF_CHECK(said("presence alice@x.org unavailable (Your session has ended"));
   CAF_CHECK(sessions().empty());
+}
+
+CAF_TEST(the manager alone decides a code and a newer one replaces the older in any case and spacing) {
+  start();  // no store: the codes' HMACs are kept for the run
+  from("alice@x.org/r", "hi");
+  CAF_CHECK_EQUAL(code("alice@x.org", "ABCD-EFGH"), "wrong");  // nothing sent yet
+  self->send(manager, atoms::code_sent_v, std::string{"alice@x.org"}, std::string{"ABCD-EFGH"});
+  self->send(manager, atoms::code_sent_v, std::string{"alice@x.org"}, std::string{"JKLM-NPQR"});
+  run();
+  CAF_CHECK_EQUAL(code("alice@x.org", "ABCD-EFGH"), "wrong");
+  CAF_CHECK_EQUAL(code("alice@x.org", "jklm npqr"), "right");
 }
 
 CAF_TEST(a code typed after a restart congratulates the student in their language) {

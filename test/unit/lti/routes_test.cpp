@@ -66,3 +66,10 @@ TEST_CASE("routes: only the health check and the scripts are answered without th
   CHECK_FALSE(otrbot::lti::answered_here(route::launch));
   CHECK_FALSE(otrbot::lti::answered_here(route::admin_whitelist));
 }
+
+TEST_CASE("routes: the methods a path has, for the Allow header of a 405") {
+  CHECK(otrbot::lti::allowed_methods("/") == "POST, GET");
+  CHECK(otrbot::lti::allowed_methods("/is_up") == "GET, HEAD");
+  CHECK(otrbot::lti::allowed_methods("/admin/whitelist/a@b.example") == "DELETE");
+  CHECK(otrbot::lti::allowed_methods("/nothing").empty());
+}
