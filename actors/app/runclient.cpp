@@ -34,10 +34,26 @@
 #include <atomic>
 #include <map>
 #include <thread>
+#include <chrono>
+#include <filesystem>
+#include <functional>
 #include <sstream>
 
 namespace otrbot {
 namespace {
+
+/// A test hook (OTRBOT_TEST_*_GATE): blocks the calling thread while the file `gate` exists,
+/// as a slow or stuck actor would be. Only ever set from those variables.
+std::function<void()> held_while_exists(std::string gate, std::string what) {
+  return [gate = std::move(gate), what = std::move(what)] {
+    if (!std::filesystem::exists(gate))
+      return;
+    logging::get("app")->info("test hook: {} is held while {} exists", what, gate);
+    while (std::filesystem::exists(gate))
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+    logging::get("app")->info("test hook: {} goes on", what);
+  };
+}
 
 int fail(int code, const std::string& line) {
   std::cerr << "otrbot: " << line << '\n';
@@ -163,8 +179,8 @@ int runclient(const runclient_options& opts) {
     kc.capacity = static_cast<std::size_t>(s.bot.key_pool);
     kc.makers = std::max(1u, std::thread::hardware_concurrency());
     if (auto gate = env_value("OTRBOT_TEST_KEYGEN_GATE")) {
-      kc.gate_path = *gate;
-      log->warn("test hook: key generation waits for {}", kc.gate_path);
+      log->warn("test hook: key generation waits for {}", *gate);
+      kc.before_key = held_while_exists(*gate, "key generation");
     }
     // Detached: it answers at once even when every scheduler thread is busy with SMP.
     auto keys = sys.spawn<caf::detached>(key_pool, std::move(kc));
@@ -219,8 +235,8 @@ int runclient(const runclient_options& opts) {
     mc.max_whitelisted = {{"pages", s.bot.max_whitelisted_from_pages},
                           {"admin", s.bot.max_whitelisted_from_admin}};
     if (auto gate = env_value("OTRBOT_TEST_MANAGER_GATE")) {
-      mc.gate_path = *gate;
-      log->warn("test hook: the session manager is held while {} exists", mc.gate_path);
+      log->warn("test hook: the session manager is held while {} exists", *gate);
+      mc.before_admission = held_while_exists(*gate, "the session manager");
     }
     // The visits open in browsers; the claims they wait with go to the manager before it starts.
     std::vector<lti::web_session> visits;

@@ -99,11 +99,8 @@ key_maker_actor::behavior_type key_maker(key_maker_actor::pointer, key_pool_conf
     [cfg, st = std::make_shared<maker_state>()](atoms::make_key) -> caf::result<otr_key> {
       if (!std::exchange(st->lowered, true))
         lower_priority(cfg.nice);  // here: this is the maker's own thread
-      if (!cfg.gate_path.empty() && std::filesystem::exists(cfg.gate_path)) {
-        log()->info("test hook: key generation held while {} exists", cfg.gate_path);
-        while (std::filesystem::exists(cfg.gate_path))
-          std::this_thread::sleep_for(std::chrono::milliseconds{20});
-      }
+      if (cfg.before_key)
+        cfg.before_key();
       if (!st->domain || st->used >= keys_per_domain) {
         st->domain = otr::key_domain::make();  // the prime search, once per keys_per_domain
         st->used = 0;

@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,9 @@ struct key_pool_config {
   std::size_t capacity = 0;    ///< keys kept ready; 0: each key is made when a session asks
   std::size_t makers = 1;      ///< key makers (threads)
   int nice = 10;               ///< the makers' scheduling priority (nice), above 0: below serving
-  /// Tests only (OTRBOT_TEST_KEYGEN_GATE): while this file exists, a maker
-  /// waits before its next key, so a test can hold key generation.
-  std::string gate_path;
+  /// Called by a maker before each key (empty: nothing). Tests hold key generation there
+  /// (runclient sets it only for OTRBOT_TEST_KEYGEN_GATE).
+  std::function<void()> before_key;
 };
 
 struct key_pool_state {

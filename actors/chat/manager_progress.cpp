@@ -1,17 +1,23 @@
 // The session manager's progress records.
 #include "actors/chat/manager_progress.hpp"
 
+#include "actors/chat/manager_sessions.hpp"
+#include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
 #include "actors/store/store_db.hpp"
 #include "transport/base/secrets.hpp"
 #include "transport/base/unix_time.hpp"
+#include "transport/xmpp/jid.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <set>
 
 namespace otrbot::manager_progress {
+
+using manager_sessions::session_for;
+
 namespace {
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
@@ -132,6 +138,93 @@ live_progress live_of(const session_manager_state& st, const std::string& bare) 
   }
   if (auto p = st.progress.find(bare); p != st.progress.end() && p->second.completed)
     out.step = lesson::steps::completed;
+  return out;
+}
+
+void grade_when_done(manager_ptr self, const std::string& bare, grade_job job) {
+  auto& st = self->state;
+  if (st.cfg.store)
+    self->send(st.cfg.store, atoms::st_outcome_v, bare, job.outcome_url, job.sourcedid,
+               job.consumer_key);
+  st.grades[bare] = std::move(job);
+}
+
+caf::result<bool> set_secret(manager_ptr self, const std::string& jid, const std::string& secret) {
+  auto bare = xmpp::bare_of(jid);
+  if (!self->state.cfg.whitelist.contains(bare))
+    return make_error(ec::unknown_jid);
+  // The session answers true, or ec::weak_secret with the reason.
+  auto rp = self->make_response_promise<bool>();
+  self->request(session_for(self, bare), std::chrono::seconds{5}, atoms::set_secret_v, secret)
+    .then(
+      [self, rp, bare](bool ok) mutable {
+        self->state.progress[bare].had_secret = true;
+        rp.deliver(ok);
+      },
+      [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  return rp;
+}
+
+caf::result<bool> check_code(manager_ptr self, const std::string& jid, const std::string& code) {
+  auto bare = xmpp::bare_of(jid);
+  if (stored_code_matches(self, bare, code)) {
+    // The code went out over a verified session, perhaps before a
+    // restart or before that session ended: it still proves it. The
+    // session is told, so that the student reads the congratulation.
+    log()->info("{} typed the right code on the page", bare);
+    auto it = self->state.sessions.find(bare);
+    bool running = it != self->state.sessions.end();
+    bool first = !self->state.progress[bare].completed;
+    complete(self, bare, running ? "the code on the page" : "the code on the page, after the session ended");
+    if (first && running)
+      self->send(it->second.actor, atoms::code_accepted_v);
+    else if (first && self->state.cfg.whitelist.contains(bare))
+      session_for(self, bare, completion::now);
+    return true;
+  }
+  // Not it. Without a session and without a code ever sent, there is nothing to type yet.
+  auto p = self->state.progress.find(bare);
+  bool code_went_out = p != self->state.progress.end() && !p->second.code_mac.empty();
+  if (!code_went_out && !self->state.sessions.contains(bare))
+    return make_error(ec::no_session);
+  log()->info("{} typed a wrong code on the page", bare);
+  return false;
+}
+
+void code_sent(manager_ptr self, const std::string& jid, const std::string& code) {
+  auto& st = self->state;
+  auto mac = store::code_mac(st.cfg.code_key, code);
+  st.progress[jid].code_mac = mac;
+  if (st.cfg.store)
+    self->send(st.cfg.store, atoms::st_code_v, jid, mac);
+}
+
+void step_reached(manager_ptr self, const std::string& jid, const std::string& step) {
+  auto& st = self->state;
+  if (auto it = st.sessions.find(jid); it != st.sessions.end() && it->second.step != step) {
+    it->second.step = step;
+    it->second.step_since_unix = unix_now();
+  }
+  if (st.cfg.store)
+    self->send(st.cfg.store, atoms::st_step_v, jid, step, st.progress[jid].had_secret);
+}
+
+std::string step_of(const session_manager_state& st, const std::string& jid) {
+  auto bare = xmpp::bare_of(jid);
+  // A completion stays, across sessions and restarts.
+  if (auto p = st.progress.find(bare); p != st.progress.end() && p->second.completed)
+    return lesson::steps::completed;
+  auto it = st.sessions.find(bare);
+  return it == st.sessions.end() ? std::string{} : it->second.step;
+}
+
+std::vector<session_info> session_list(const session_manager_state& st) {
+  std::vector<session_info> out;
+  for (const auto& [jid, e] : st.sessions)
+    out.push_back({jid, e.step, st.cfg.whitelist.contains(jid)
+                                  ? st.cfg.whitelist.at(jid)
+                                  : st.cfg.default_locale,
+                   e.last_activity_unix, e.live.client});
   return out;
 }
 

@@ -6,6 +6,8 @@
 
 #include "actors/chat/session_manager.hpp"
 
+#include <caf/result.hpp>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,5 +39,29 @@ live_progress live_of(const session_manager_state& st, const std::string& bare);
 /// as many as cfg.max_whitelisted allows): the setting, for the refusal. Logged.
 std::optional<std::string> whitelist_full(const session_manager_state& st, const std::string& bare,
                                           const std::string& source);
+
+/// Registers the grade to send when `bare` completes (the latest graded launch wins).
+void grade_when_done(manager_ptr self, const std::string& bare, grade_job job);
+
+/// The page's secret for `jid`, handed to its session (started for it): true, or the
+/// session's ec::weak_secret with the reason; ec::unknown_jid when not whitelisted.
+caf::result<bool> set_secret(manager_ptr self, const std::string& jid, const std::string& secret);
+
+/// The one place a typed code is decided: right when it is the last code sent to `jid` (its
+/// HMAC; also after a restart or after the session ended), then the completion is kept and
+/// the session told (one started to say it when none runs). ec::no_session before any code.
+caf::result<bool> check_code(manager_ptr self, const std::string& jid, const std::string& code);
+
+/// The session sent `code` over the verified channel: its HMAC replaces the last one.
+void code_sent(manager_ptr self, const std::string& jid, const std::string& code);
+
+/// The session reached `step`: kept (and stored, with whether a secret was given).
+void step_reached(manager_ptr self, const std::string& jid, const std::string& step);
+
+/// The step the pages show for `jid`: "completed" once done, else its session's, else "".
+std::string step_of(const session_manager_state& st, const std::string& jid);
+
+/// The running sessions, for the admin API.
+std::vector<session_info> session_list(const session_manager_state& st);
 
 } // namespace otrbot::manager_progress

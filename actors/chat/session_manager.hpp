@@ -41,7 +41,7 @@ struct session_manager_config {
   outcomes_actor outcomes;        ///< sends the grades (none in tests that do not grade)
   /// Keeps what must survive a restart (none: everything in memory, as in tests).
   store_actor store;
-  /// The store's key: a code is kept as an HMAC under it (empty: codes are not kept).
+  /// The store's key: a code is kept as an HMAC under it (empty: a random key for this run).
   std::string code_key;
   /// What the store had at start: every student it knows (the whitelist
   /// above is theirs, merged with the config's seed, at start).
@@ -49,10 +49,10 @@ struct session_manager_config {
   /// The claims that visits kept in the store were waiting with at start: a word that the
   /// server held for the bot while it was down binds as soon as it is delivered.
   std::vector<jid_claim> restored_claims;
-  /// Tests only (OTRBOT_TEST_MANAGER_GATE): while this file exists, the
-  /// manager is held in a whitelist request, as a slow or stuck manager
-  /// would be, so that tests can show who else keeps being served.
-  std::string gate_path;
+  /// Called before each whitelist request or claim is admitted (empty: nothing). Tests hold
+  /// the manager there, as a slow or stuck manager would be, to show who else keeps being
+  /// served (runclient sets it only for OTRBOT_TEST_MANAGER_GATE).
+  std::function<void()> before_admission;
 };
 
 struct session_entry {

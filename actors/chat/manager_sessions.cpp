@@ -1,0 +1,211 @@
+// The session manager's supervision (see manager_sessions.hpp).
+#include "actors/chat/manager_sessions.hpp"
+
+#include "actors/contract/messages.hpp"
+#include "actors/contract/timeouts.hpp"
+#include "actors/log/logging.hpp"
+#include "i18n/text.hpp"
+#include "transport/base/unix_time.hpp"
+#include "transport/xmpp/jid.hpp"
+
+#include <algorithm>
+
+namespace otrbot::manager_sessions {
+namespace {
+
+std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
+
+} // namespace
+
+namespace {
+
+void forget(manager_ptr self, const std::string& jid) {
+  auto& st = self->state;
+  if (auto it = st.sessions.find(jid); it != st.sessions.end()) {
+    st.owners.erase(it->second.actor.address());
+    self->demonitor(it->second.actor.address());
+    self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
+    st.sessions.erase(it);
+  }
+}
+
+} // namespace
+
+void carry_out(manager_ptr self, const xmpp_actions& actions) {
+  auto& gw = self->state.gateway;
+  if (!gw)
+    return;  // not wired yet: the roster sync after login catches up
+  for (const auto& r : actions.roster)
+    if (!r.remove)
+      self->send(gw, r);
+  for (const auto& p : actions.presences)
+    self->send(gw, p);
+  for (const auto& r : actions.roster)
+    if (r.remove)
+      self->send(gw, r);
+}
+
+std::set<std::string> whitelisted(const session_manager_state& st) {
+  std::set<std::string> out;
+  for (const auto& [jid, locale] : st.cfg.whitelist)
+    out.insert(jid);
+  return out;
+}
+
+session_actor session_for(manager_ptr self, const std::string& jid, completion done) {
+  auto& st = self->state;
+  if (auto it = st.sessions.find(jid); it != st.sessions.end())
+    return it->second.actor;
+  session_config sc = st.cfg.session_defaults;
+  sc.jid = jid;
+  // The student's language: the best catalog for their whitelist entry.
+  const auto& wanted = st.cfg.whitelist.at(jid);
+  sc.locale = sc.catalogs ? sc.catalogs->best_match(wanted, st.cfg.default_locale) : wanted;
+  sc.gateway = st.gateway;
+  sc.manager = caf::actor_cast<session_manager_actor>(self);
+  sc.finished = done;
+  auto p = st.progress.find(jid);
+  if (p != st.progress.end() && p->second.completed && done == completion::no)
+    sc.finished = completion::before;
+  if (p != st.progress.end() && sc.finished != completion::no)
+    p->second.step_before_restart.clear();  // nothing to start again: the lesson is done
+  else if (p != st.progress.end() && !p->second.step_before_restart.empty()) {
+    // Told once, by the first session after the restart.
+    sc.restarted = restart_notice{p->second.step_before_restart, p->second.had_secret,
+                                  !p->second.code_mac.empty()};
+    p->second.step_before_restart.clear();
+  }
+  auto s = st.cfg.spawn_session(self->system(), std::move(sc));
+  self->monitor(s);
+  st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, {},
+                                         unix_now(), {}});
+  st.owners.emplace(s.address(), jid);
+  log()->info("session started for {}", jid);
+  return s;
+}
+
+void terminate(manager_ptr self, const std::string& jid, const char* why, bool removal_stored,
+               bool goodbye) {
+  auto& st = self->state;
+  auto locale = st.cfg.whitelist.contains(jid) ? st.cfg.whitelist.at(jid) : st.cfg.default_locale;
+  const auto& cats = st.cfg.session_defaults.catalogs ? *st.cfg.session_defaults.catalogs
+                                                     : i18n::source_only();
+  auto status = i18n::text(cats, i18n::msg::signed_out, locale, st.cfg.session_defaults.format_strings);
+  auto finish = [self, jid, status, why, removal_stored] {
+    forget(self, jid);
+    self->state.cfg.whitelist.erase(jid);
+    self->state.source_of.erase(jid);
+    self->state.progress.erase(jid);
+    self->state.grades.erase(jid);
+    self->state.rates.erase(jid);
+    self->state.claims.forget(jid);
+    std::erase_if(self->state.online,
+                  [&jid](const std::string& full) { return xmpp::bare_of(full) == jid; });
+    if (self->state.cfg.store && !removal_stored)
+      self->request(self->state.cfg.store, caf::infinite, atoms::st_del_wl_v, jid)
+        .then([](bool) {}, [jid](caf::error& e) {
+          log()->error("the removal of {} was not stored: {}", jid, caf::to_string(e));
+        });
+    carry_out(self, farewell(jid, status));
+    log()->info("session of {} ended ({}); removed from the roster and the whitelist", jid, why);
+  };
+  auto it = st.sessions.find(jid);
+  if (it == st.sessions.end()) {
+    finish();
+    return;
+  }
+  if (it->second.ending)
+    return;
+  it->second.ending = true;
+  self->request(it->second.actor, std::chrono::seconds{10}, atoms::sign_out_v, goodbye)
+    .then([finish](bool) { finish(); }, [finish](caf::error&) { finish(); });
+}
+
+bool end_if_running(manager_ptr self, const std::string& jid, const char* why) {
+  auto bare = xmpp::bare_of(jid);
+  if (!self->state.sessions.contains(bare))
+    return false;
+  terminate(self, bare, why);
+  return true;
+}
+
+void check_timeouts(manager_ptr self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  std::vector<std::string> ending;
+  std::vector<std::string> finished;  // completed: ended without a warning or a goodbye
+  for (auto& [jid, entry] : st.sessions) {
+    if (entry.ending)
+      continue;
+    auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - entry.last_activity);
+    if (auto p = st.progress.find(jid); p != st.progress.end() && p->second.completed) {
+      if (idle >= st.cfg.session_timeout)
+        finished.push_back(jid);
+      else if (idle >= st.cfg.warning_timeout && !entry.warned) {
+        entry.warned = true;  // (so that activity is not acknowledged either)
+        log()->info("{} is idle but has completed the lesson: not warned", jid);
+      }
+      continue;
+    }
+    switch (check_timeout(idle, entry.warned, st.cfg.warning_timeout, st.cfg.session_timeout)) {
+      case timeout_action::warn:
+        entry.warned = true;
+        log()->info("warning {}: idle for {} s", jid, idle.count());
+        self->send(entry.actor, atoms::warn_v,
+                   static_cast<std::int64_t>(seconds_left(idle, st.cfg.session_timeout)));
+        break;
+      case timeout_action::end: ending.push_back(jid); break;
+      case timeout_action::none: break;
+    }
+  }
+  for (const auto& jid : ending)
+    terminate(self, jid, "inactive");
+  for (const auto& jid : finished)
+    terminate(self, jid, "completed, then inactive", false, false);
+}
+
+void to_session(manager_ptr self, const std::string& bare, xmpp::inbound_message m) {
+  if (self->state.online.insert(m.from).second)
+    carry_out(self, {{}, {{m.from, "available", ""}}});
+  self->send(session_for(self, bare), std::move(m));
+}
+
+void session_down(manager_ptr self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  auto it = st.owners.find(dm.source);
+  if (it == st.owners.end())
+    return;
+  auto jid = it->second;
+  st.owners.erase(it);
+  st.sessions.erase(jid);
+  if (dm.reason)
+    log()->error("the session for {} failed and was removed: {}", jid, caf::to_string(dm.reason));
+  else
+    log()->info("the session for {} ended", jid);
+
+}
+
+void note_activity(manager_ptr self, const std::string& jid) {
+  auto it = self->state.sessions.find(jid);
+  if (it == self->state.sessions.end())
+    return;
+  it->second.last_activity = self->clock().now();
+  it->second.last_activity_unix = unix_now();
+  it->second.warned = false;  // (the session acknowledges it to the student itself)
+
+}
+
+void stop(manager_ptr self) {
+  auto& st = self->state;
+  log()->info("shutting down: ending {} session(s) now", st.sessions.size());
+  for (auto& [jid, entry] : st.sessions) {
+    self->demonitor(entry.actor.address());
+    self->send_exit(entry.actor, caf::exit_reason::kill);
+  }
+  st.sessions.clear();
+  st.owners.clear();
+  self->quit();
+
+}
+
+} // namespace otrbot::manager_sessions
