@@ -1,0 +1,263 @@
+// Internal to xmpp_client.cpp: the libstrophe connection's state and its handlers, which turn
+// what the server sends (stanzas, connection events, libstrophe's log) into client_events.
+#pragma once
+
+#include "transport/xmpp/attempt_notes.hpp"
+#include "transport/xmpp/jid.hpp"
+#include "transport/xmpp/stanza_codec.hpp"
+#include "transport/xmpp/xmpp_client.hpp"
+#include "transport/xmpp/xmpp_identity.hpp"
+
+#include <spdlog/spdlog.h>
+#include <strophe.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace otrbot::xmpp {
+
+struct ctx_free {
+  void operator()(xmpp_ctx_t* c) const noexcept { xmpp_ctx_free(c); }
+};
+inline constexpr const char* ns_roster = "jabber:iq:roster";
+inline constexpr const char* ns_ping = "urn:xmpp:ping";
+inline constexpr const char* ns_version = "jabber:iq:version";
+inline constexpr const char* ns_disco_info = "http://jabber.org/protocol/disco#info";
+
+inline spdlog::level::level_enum level_of(xmpp_log_level_t l) {
+  switch (l) {
+    case XMPP_LEVEL_DEBUG: return spdlog::level::debug;
+    case XMPP_LEVEL_INFO: return spdlog::level::info;
+    case XMPP_LEVEL_WARN: return spdlog::level::warn;
+    case XMPP_LEVEL_ERROR: return spdlog::level::err;
+  }
+  return spdlog::level::debug;
+}
+
+
+struct xmpp_client::impl {
+  client_options opts;
+  client_events events;
+  std::shared_ptr<spdlog::logger> log;
+  xmpp_log_t strophe_log{};
+  std::unique_ptr<xmpp_ctx_t, ctx_free> ctx;
+  xmpp_conn_t* conn = nullptr;
+  bool is_online = false;
+  bool release_pending = false;  // a disconnected conn to free outside its handler
+  bool closing = false;          // we asked for the disconnect
+  attempt_notes notes;  // what the log and the TLS layer told us during this attempt
+  int roster_seq = 0;
+  std::map<std::string, std::string> publishing;  ///< iq id -> what it publishes
+
+  static void on_log(void* self, xmpp_log_level_t level, const char* area, const char* msg) {
+    auto* me = static_cast<impl*>(self);
+    // Failures are told apart only while connecting: once online, no line
+    // (stanzas of up to 256 KiB among them) needs scanning for them.
+    if (!me->is_online)
+      me->notes.note(area, msg);
+    auto lvl = level_of(level);
+    if (!me->log->should_log(lvl))
+      return;
+    me->log->log(lvl, "{}: {}", area, sanitize_wire_line(msg, me->opts.wire_log));
+  }
+
+  static int on_certfail(const xmpp_tlscert_t* cert, const char* errormsg);
+
+  static void on_conn(xmpp_conn_t* c, xmpp_conn_event_t status, int error,
+                      xmpp_stream_error_t* stream_error, void* self) {
+    auto* me = static_cast<impl*>(self);
+    if (status == XMPP_CONN_CONNECT) {
+      me->is_online = true;
+      me->notes.online();
+      xmpp_handler_add(c, &impl::on_message, nullptr, "message", nullptr, me);
+      xmpp_handler_add(c, &impl::on_presence, nullptr, "presence", nullptr, me);
+      xmpp_handler_add(c, &impl::on_iq, nullptr, "iq", nullptr, me);
+      me->request_roster();
+      if (me->opts.publish_identity)
+        me->publish_identity();
+      const char* bound = xmpp_conn_get_bound_jid(c);
+      if (me->events.connected)
+        me->events.connected(bound ? bound : me->opts.jid);
+      return;
+    }
+    // XMPP_CONN_DISCONNECT or XMPP_CONN_FAIL
+    bool was_online = me->is_online;
+    me->is_online = false;
+    me->release_pending = true;
+    auto why = me->notes.classify(me->closing);
+    std::string detail = me->notes.detail(why);
+    if (detail.empty() && error != 0)
+      detail = std::strerror(error);
+    if (detail.empty() && stream_error && stream_error->text)
+      detail = stream_error->text;
+    if (why == failure::unreachable && !was_online && detail.empty())
+      detail = "no connection could be made";
+    if (me->events.disconnected)
+      me->events.disconnected(why, detail);
+  }
+
+  void request_roster() {
+    auto id = "roster" + std::to_string(++roster_seq);
+    stanza_ptr iq{xmpp_iq_new(ctx.get(), "get", id.c_str())};
+    stanza_ptr query{xmpp_stanza_new(ctx.get())};
+    xmpp_stanza_set_name(query.get(), "query");
+    xmpp_stanza_set_ns(query.get(), ns_roster);
+    xmpp_stanza_add_child(iq.get(), query.get());
+    xmpp_id_handler_add(conn, &impl::on_roster_result, id.c_str(), this);
+    xmpp_send(conn, iq.get());
+  }
+
+  /// The vCard (XEP-0054, with XEP-0153's photo) and the PEP avatar (XEP-0084): a server
+  /// without them refuses, and the bot goes on without a picture there.
+  void publish_identity() {
+    auto send_checked = [this](stanza_ptr iq, const char* what) {
+      std::string id = xmpp_stanza_get_id(iq.get());
+      publishing[id] = what;
+      xmpp_id_handler_add(conn, &impl::on_publish_result, id.c_str(), this);
+      xmpp_send(conn, iq.get());
+    };
+    auto id = [this](const char* kind) { return kind + std::to_string(++roster_seq); };
+    send_checked(vcard_set(ctx.get(), id("vcard"), opts.me), "the vCard (XEP-0054)");
+    if (opts.me.picture) {
+      send_checked(avatar_data_publish(ctx.get(), id("avatar"), *opts.me.picture),
+                   "the avatar's data (XEP-0084)");
+      send_checked(avatar_metadata_publish(ctx.get(), id("avatar"), *opts.me.picture),
+                   "the avatar's metadata (XEP-0084)");
+    }
+  }
+
+  static int on_publish_result(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto* me = static_cast<impl*>(self);
+    const char* id = xmpp_stanza_get_id(stanza);
+    auto it = me->publishing.find(id ? id : "");
+    if (it == me->publishing.end())
+      return 0;
+    const char* type = xmpp_stanza_get_type(stanza);
+    if (type && std::strcmp(type, "error") == 0) {
+      auto* error = xmpp_stanza_get_child_by_name(stanza, "error");
+      const char* name = nullptr;
+      for (auto* c = error ? xmpp_stanza_get_children(error) : nullptr; c && !name;
+           c = xmpp_stanza_get_next(c))
+        if (xmpp_stanza_is_tag(c) && std::strcmp(xmpp_stanza_get_name(c), "text") != 0)
+          name = xmpp_stanza_get_name(c);
+      me->log->warn("the server did not store {}: {}", it->second, name ? name : "an error");
+    } else {
+      me->log->info("published {}", it->second);
+    }
+    me->publishing.erase(it);
+    return 0;  // one-shot
+  }
+
+  /// XEP-0092's answer: the <name/> of the client's software.
+  static int on_version_result(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto* me = static_cast<impl*>(self);
+    inbound_software s;
+    const char* from = xmpp_stanza_get_from(stanza);
+    s.from = from ? from : "";
+    const char* type = xmpp_stanza_get_type(stanza);
+    auto* query = xmpp_stanza_get_child_by_ns(stanza, ns_version);
+    auto* name = query ? xmpp_stanza_get_child_by_name(query, "name") : nullptr;
+    if (type && std::strcmp(type, "result") == 0 && name) {
+      char* text = xmpp_stanza_get_text(name);
+      if (text) {
+        s.name.assign(text, std::min<std::size_t>(std::strlen(text), 200));
+        xmpp_free(me->ctx.get(), text);
+      }
+    }
+    if (me->events.software && !s.from.empty())
+      me->events.software(std::move(s));
+    return 0;  // one-shot
+  }
+
+  static std::vector<roster_item> roster_items(xmpp_stanza_t* query) {
+    std::vector<roster_item> items;
+    for (auto* it = xmpp_stanza_get_children(query); it; it = xmpp_stanza_get_next(it)) {
+      const char* name = xmpp_stanza_get_name(it);
+      const char* jid = xmpp_stanza_get_attribute(it, "jid");
+      if (!name || std::strcmp(name, "item") != 0 || !jid)
+        continue;
+      const char* sub = xmpp_stanza_get_attribute(it, "subscription");
+      const char* ask = xmpp_stanza_get_attribute(it, "ask");
+      items.push_back({jid, sub ? sub : "none", ask && std::strcmp(ask, "subscribe") == 0});
+    }
+    return items;
+  }
+
+  static int on_roster_result(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto* me = static_cast<impl*>(self);
+    const char* type = xmpp_stanza_get_type(stanza);
+    auto* query = xmpp_stanza_get_child_by_ns(stanza, ns_roster);
+    if (type && std::strcmp(type, "result") == 0 && me->events.roster)
+      me->events.roster(query ? roster_items(query) : std::vector<roster_item>{});
+    else
+      me->log->warn("the server refused the roster request");
+    return 0;  // one-shot
+  }
+
+  /// RFC 6121 4 and 5: presences and chat messages, decoded by stanza_codec
+  /// (carbons and forwards are copies, not words sent to the bot: ignored).
+  static int on_stanza(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto* me = static_cast<impl*>(self);
+    auto event = decode(me->ctx.get(), stanza);
+    if (auto* m = std::get_if<inbound_message>(&event)) {
+      if (me->events.message)
+        me->events.message(std::move(*m));
+    } else if (auto* p = std::get_if<inbound_presence>(&event)) {
+      if (me->events.presence)
+        me->events.presence(std::move(*p));
+    } else {
+      const char* from = xmpp_stanza_get_from(stanza);
+      me->log->debug("ignored {} from {}", std::get<ignored>(event).why, from ? from : "nobody");
+    }
+    return 1;
+  }
+  // One handler function per stanza name: libstrophe keeps a function (with
+  // the same user data) only once, whatever names it was added for.
+  static int on_message(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) { return on_stanza(c, s, self); }
+  static int on_presence(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) { return on_stanza(c, s, self); }
+
+  /// RFC 6121 2.1.6 roster pushes are acknowledged; XEP-0199 pings answered;
+  /// any other request gets service-unavailable (RFC 6120 8.4), the same for
+  /// everyone, so nothing tells a stranger whether they are whitelisted.
+  static int on_iq(xmpp_conn_t* c, xmpp_stanza_t* stanza, void* self) {
+    auto* me = static_cast<impl*>(self);
+    const char* type = xmpp_stanza_get_type(stanza);
+    if (!type || (std::strcmp(type, "get") != 0 && std::strcmp(type, "set") != 0))
+      return 1;
+    const char* from = xmpp_stanza_get_from(stanza);
+    bool from_server_or_self = !from || bare_of(from) == me->opts.jid || bare_of(from).empty();
+    if (std::strcmp(type, "set") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_roster)) {
+      if (from_server_or_self) {
+        // Built by hand: xmpp_stanza_reply() gives nothing for a push without 'from'.
+        stanza_ptr reply{xmpp_iq_new(me->ctx.get(), "result", xmpp_stanza_get_id(stanza))};
+        xmpp_send(c, reply.get());
+      }
+      return 1;
+    }
+    // Who the bot is (XEP-0030, XEP-0092): the same answer for everyone.
+    if (std::strcmp(type, "get") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_disco_info)) {
+      xmpp_send(c, disco_info_answer(me->ctx.get(), stanza, me->opts.me).get());
+      return 1;
+    }
+    if (std::strcmp(type, "get") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_version)) {
+      xmpp_send(c, version_answer(me->ctx.get(), stanza, me->opts.me).get());
+      return 1;
+    }
+    if (std::strcmp(type, "get") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_ping)) {
+      stanza_ptr reply{xmpp_iq_new(me->ctx.get(), "result", xmpp_stanza_get_id(stanza))};
+      if (from)
+        xmpp_stanza_set_to(reply.get(), from);
+      xmpp_send(c, reply.get());
+      return 1;
+    }
+    stanza_ptr err{xmpp_stanza_reply_error(stanza, "cancel", "service-unavailable", nullptr)};
+    if (err)
+      xmpp_send(c, err.get());
+    return 1;
+  }
+};
+
+} // namespace otrbot::xmpp
