@@ -10,6 +10,7 @@
 #include "actors/contract/messages.hpp"
 #include "actors/lms/lti13_client.hpp"
 #include "actors/lms/lti13_setup.hpp"
+#include "actors/lms/grade_keeper.hpp"
 #include "actors/lms/outcomes.hpp"
 #include "actors/log/logging.hpp"
 #include "actors/store/store.hpp"
@@ -210,8 +211,15 @@ int runclient(const runclient_options& opts) {
     auto outcomes = sys.spawn<caf::detached>(outcomes_sender, std::move(oc));
     for (auto& g : stored.pending_grades)  // the outbox, across the restart
       caf::anon_send(outcomes, atoms::grade_v, std::move(g));
+    grade_keeper_config kc2;
+    kc2.store = store;
+    kc2.outcomes = outcomes;
+    for (const auto& st : stored.students)  // each student's latest graded launch
+      if (!st.removed && !st.outcome_url.empty() && !st.sourcedid.empty())
+        kc2.restored[st.jid] = grade_job{st.outcome_url, st.sourcedid, st.consumer_key, 1.0};
+    auto grades = sys.spawn(grade_keeper, std::move(kc2));
     session_manager_config mc;
-    mc.outcomes = outcomes;
+    mc.grades = grades;
     mc.store = store;
     mc.code_key = stored.key;
     mc.restored = std::move(stored.students);  // the whitelist: the config's seed and what was added
@@ -272,6 +280,7 @@ int runclient(const runclient_options& opts) {
     hc.restored = std::move(visits);
     hc.store = store;
     hc.outcomes = outcomes;
+    hc.grades = grades;
     hc.admin_token = s.admin_token;
     hc.manager = manager;
     hc.system = &sys;
@@ -289,7 +298,7 @@ int runclient(const runclient_options& opts) {
     std::map<caf::actor_addr, std::string> watched{
       {gateway.address(), "XMPP gateway"}, {manager.address(), "session manager"},
       {keys.address(), "key pool"}, {outcomes.address(), "grade sender"},
-      {store.address(), "store"},
+      {store.address(), "store"}, {grades.address(), "grade keeper"},
       {web.web_handle().address(), "web actor"}};
     if (lti13_http)
       watched[lti13_http.address()] = "LTI 1.3 client";
@@ -321,6 +330,7 @@ int runclient(const runclient_options& opts) {
     stopping->store(true);                     // a grade being sent is aborted (it stays pending)
     caf::anon_send_exit(keys, caf::exit_reason::user_shutdown);  // and its key makers
     caf::anon_send_exit(outcomes, caf::exit_reason::user_shutdown);
+    caf::anon_send_exit(grades, caf::exit_reason::user_shutdown);
     if (lti13_http)
       caf::anon_send_exit(lti13_http, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);

@@ -12,7 +12,6 @@
 
 namespace otrbot::manager_admission {
 
-using manager_progress::grade_when_done;
 using manager_sessions::carry_out;
 using manager_sessions::session_for;
 using manager_sessions::terminate;
@@ -108,8 +107,8 @@ bool proves_claim(manager_ptr self, const std::string& bare, xmpp::inbound_messa
             self->state.claims.unbind(std::move(claim));  // the word may be sent again
             return;
           }
-          if (claim.graded)
-            grade_when_done(self, bare, claim.grade);
+          if (claim.graded && self->state.cfg.grades)
+            self->send(self->state.cfg.grades, atoms::grade_when_done_v, bare, claim.grade);
           to_session(self, bare, std::move(m));
         });
   return true;

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <set>
+#include <utility>
 
 namespace otrbot::manager_progress {
 
@@ -27,47 +28,15 @@ std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
 
 void complete(manager_ptr self, const std::string& jid, const std::string& how) {
   auto& st = self->state;
-  auto it = st.grades.find(jid);
-  if (st.progress[jid].completed && it == st.grades.end())
-    return;  // told twice (the page's code, then the session's own report): one completion
-  st.progress[jid].completed = true;
-  if (st.cfg.store)
-    self->send(st.cfg.store, atoms::st_done_v, jid, how);
-  if (it == st.grades.end() || !st.cfg.outcomes) {
-    log()->info("{} completed the exercise (no grade: not a graded learner launch)", jid);
-    return;
+  if (!std::exchange(st.progress[jid].completed, true)) {
+    log()->info("{} completed the exercise ({})", jid, how);
+    if (st.cfg.store)
+      self->send(st.cfg.store, atoms::st_done_v, jid, how);
   }
-  store::grade g;
-  g.jid = jid;
-  g.outcome_url = it->second.outcome_url;
-  g.sourcedid = it->second.sourcedid;
-  g.consumer_key = it->second.consumer_key;
-  g.score = it->second.score;
-  g.state = "pending";
-  g.created_at = unix_now();  // the give-up clock starts
-  st.grades.erase(it);  // one grade per launch
-  if (!st.cfg.store) {
-    log()->info("{} completed the exercise: sending the grade to {}", jid, g.outcome_url);
-    self->send(st.cfg.outcomes, atoms::grade_v, std::move(g));
-    return;
-  }
-  log()->info("{} completed the exercise: the grade for {} goes into the outbox", jid, g.outcome_url);
-  // The store answers once the grade is on disk (it retries until it is).
-  self->request(st.cfg.store, caf::infinite, atoms::st_grade_v, g)
-    .then(
-      [self, g](std::int64_t id) mutable {
-        if (id == 0) {
-          log()->info("{} completed again: that launch has its grade already (not sent twice)",
-                      g.jid);
-          return;
-        }
-        g.id = id;
-        self->send(self->state.cfg.outcomes, atoms::grade_v, std::move(g));
-      },
-      [g](caf::error& e) {
-        log()->error("the grade of {} could not be stored, so it is not sent: {}", g.jid,
-                     caf::to_string(e));
-      });
+  // The grade keeper sends the grade of a graded launch, once per launch (also a launch made
+  // after an earlier completion).
+  if (st.cfg.grades)
+    self->send(st.cfg.grades, atoms::completed_v, jid);
 }
 
 bool stored_code_matches(manager_ptr self, const std::string& jid, const std::string& code) {
@@ -93,8 +62,6 @@ void restore(session_manager_state& st) {
     p.completed = s.completed;
     if (!s.completed && mid_lesson.contains(s.step))
       p.step_before_restart = s.step;
-    if (!s.outcome_url.empty() && !s.sourcedid.empty())
-      st.grades[s.jid] = grade_job{s.outcome_url, s.sourcedid, s.consumer_key, 1.0};
   }
   st.cfg.restored.clear();
 }
@@ -139,14 +106,6 @@ live_progress live_of(const session_manager_state& st, const std::string& bare) 
   if (auto p = st.progress.find(bare); p != st.progress.end() && p->second.completed)
     out.step = lesson::steps::completed;
   return out;
-}
-
-void grade_when_done(manager_ptr self, const std::string& bare, grade_job job) {
-  auto& st = self->state;
-  if (st.cfg.store)
-    self->send(st.cfg.store, atoms::st_outcome_v, bare, job.outcome_url, job.sourcedid,
-               job.consumer_key);
-  st.grades[bare] = std::move(job);
 }
 
 caf::result<bool> set_secret(manager_ptr self, const std::string& jid, const std::string& secret) {

@@ -16,8 +16,8 @@ namespace otrbot::manager_progress {
 
 using manager_ptr = session_manager_actor::stateful_pointer<session_manager_state>;
 
-/// The student completed: kept in the store, and their grade (if their
-/// launch is graded) goes into the outbox before the grade sender gets it.
+/// The student completed: kept in the store (once), and the grade keeper told (its grade, if
+/// their launch is graded, goes into the outbox before the grade sender gets it).
 void complete(manager_ptr self, const std::string& jid, const std::string& how);
 
 /// Whether `code` is the last code sent to `jid`, as the store keeps it
@@ -39,9 +39,6 @@ live_progress live_of(const session_manager_state& st, const std::string& bare);
 /// as many as cfg.max_whitelisted allows): the setting, for the refusal. Logged.
 std::optional<std::string> whitelist_full(const session_manager_state& st, const std::string& bare,
                                           const std::string& source);
-
-/// Registers the grade to send when `bare` completes (the latest graded launch wins).
-void grade_when_done(manager_ptr self, const std::string& bare, grade_job job);
 
 /// The page's secret for `jid`, handed to its session (started for it): true, or the
 /// session's ec::weak_secret with the reason; ec::unknown_jid when not whitelisted.

@@ -96,7 +96,8 @@ void terminate(manager_ptr self, const std::string& jid, const char* why, bool r
     self->state.cfg.whitelist.erase(jid);
     self->state.source_of.erase(jid);
     self->state.progress.erase(jid);
-    self->state.grades.erase(jid);
+    if (self->state.cfg.grades)
+      self->send(self->state.cfg.grades, atoms::grade_gone_v, jid);
     self->state.rates.erase(jid);
     self->state.claims.forget(jid);
     std::erase_if(self->state.online,

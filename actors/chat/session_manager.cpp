@@ -51,9 +51,6 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     },
     [self](xmpp::inbound_message& m) { on_message(self, m); },
     [self](atoms::activity, const std::string& jid) { note_activity(self, jid); },
-    [self](atoms::grade_when_done, const std::string& jid, grade_job& job) {
-      grade_when_done(self, xmpp::bare_of(jid), std::move(job));
-    },
     [self](atoms::completed, const std::string& jid) { complete(self, jid, "the code on the page"); },
     [self](atoms::code_sent, const std::string& jid, const std::string& code) {
       code_sent(self, jid, code);

@@ -38,7 +38,7 @@ struct session_manager_config {
   /// not named, or 0, has no limit (the config's own list is bounded by its file).
   std::map<std::string, std::int64_t> max_whitelisted;
   session_factory spawn_session;  ///< empty: the real session actor
-  outcomes_actor outcomes;        ///< sends the grades (none in tests that do not grade)
+  grade_keeper_actor grades;      ///< told each completion (none in tests that do not grade)
   /// Keeps what must survive a restart (none: everything in memory, as in tests).
   store_actor store;
   /// The store's key: a code is kept as an HMAC under it (empty: a random key for this run).
@@ -82,7 +82,6 @@ struct session_manager_state {
   xmpp_gateway_actor gateway;
   std::map<std::string, session_entry> sessions;  ///< bare JID -> session
   std::map<caf::actor_addr, std::string> owners;  ///< session -> bare JID
-  std::map<std::string, grade_job> grades;        ///< bare JID -> grade to send on completion
   std::map<std::string, student_progress> progress;  ///< bare JID -> progress
   std::map<std::string, std::string> source_of;  ///< bare JID -> who added it (none: the config)
   std::map<std::string, message_rate> rates;          ///< bare JID -> its message rate

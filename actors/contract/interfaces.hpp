@@ -105,6 +105,18 @@ using session_actor = caf::typed_actor<
   caf::reacts_to<atoms::otr_poll>>;
 
 /// The session manager (actors/chat/session_manager.cpp): whitelist, sessions, timeouts, grades.
+/// The grade keeper (actors/lms/grade_keeper.cpp): the LMS side's bookkeeping of grades. It
+/// owns each student's grade target (their latest graded launch, kept in the store), and when
+/// the session manager says a student completed, puts the grade into the store's outbox and
+/// hands it to the grade sender (once per launch).
+using grade_keeper_actor = caf::typed_actor<
+  /// The student's (bare JID) graded launch: its grade goes out when they complete.
+  caf::reacts_to<atoms::grade_when_done, std::string, grade_job>,
+  /// The student completed the lesson (told on each completion the manager hears of).
+  caf::reacts_to<atoms::completed, std::string>,
+  /// The student left the whitelist: their grade target goes.
+  caf::reacts_to<atoms::grade_gone, std::string>>;
+
 using session_manager_actor = caf::typed_actor<
   /// Shutdown: end every session at once (lines waiting to be typed are dropped), then end.
   caf::reacts_to<atoms::stop>,
@@ -128,8 +140,6 @@ using session_manager_actor = caf::typed_actor<
   caf::reacts_to<atoms::completed, std::string>,
   /// From a session: the code went out over the verified session (jid, its HMAC).
   caf::reacts_to<atoms::code_sent, std::string, std::string>,
-  /// From the web side: the grade to send when this JID's lesson completes.
-  caf::reacts_to<atoms::grade_when_done, std::string, grade_job>,
   /// Its own timer: check the timeouts.
   caf::reacts_to<atoms::tick>,
   /// Whitelist a JID with a locale, saying who asked (source, added_by) -> true once stored,

@@ -58,6 +58,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Web -> manager: (jid, grade_job) the grade to send when that student's
   /// lesson completes (a graded learner launch bound to the JID; the latest wins).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, grade_when_done, "grade_done")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, grade_gone, "grade_gone")
   /// Manager -> session: warn that the session ends soon (with minutes left).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, warn, "warn")
   /// Manager -> session: say goodbye, then reply (the manager ends it).

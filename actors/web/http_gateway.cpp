@@ -205,6 +205,7 @@ http_gateway::http_gateway(http_gateway_config cfg) : impl_(std::make_unique<imp
   wc.manager = impl_->cfg.manager;
   wc.store = impl_->cfg.store;
   wc.outcomes = impl_->cfg.outcomes;
+  wc.grades = impl_->cfg.grades;
   wc.restored = std::move(impl_->cfg.restored);
   wc.lti13 = impl_->cfg.lti13;
   impl_->web = impl_->cfg.system->spawn(web, std::move(wc));

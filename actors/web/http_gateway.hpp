@@ -20,6 +20,7 @@ struct http_gateway_config {
   session_manager_actor manager;  ///< asked with timed requests; never touched
   store_actor store;              ///< web sessions and nonces across restarts (none: memory only)
   outcomes_actor outcomes;        ///< the admin API's grade retries
+  grade_keeper_actor grades;      ///< where graded launches go, for their grade on completion
   std::vector<lti::web_session> restored;  ///< the web sessions the store had at start
   lti13_web_config lti13;                  ///< LTI 1.3 (off without [lti13])
   caf::actor_system* system = nullptr;

@@ -54,6 +54,7 @@ struct web_config {
   session_manager_actor manager;  ///< asked with timed requests
   store_actor store;        ///< keeps web sessions and nonces (none: memory only, as in tests)
   outcomes_actor outcomes;  ///< for the admin API's grade retries
+  grade_keeper_actor grades;  ///< graded launches of students who proved their JID
   /// The web sessions the store had at start (pages open in browsers go on working).
   std::vector<lti::web_session> restored;
   /// How long the web actor waits for the session manager: shorter than the

@@ -100,8 +100,8 @@ void add_proved(web_ptr self, reply rp, web_session s, const std::string& jid,
       bind_visit(self, s, jid);
       self->state.log->info("web session of user {} entered {} (proved in another of their visits)",
                             logging::printable(s.lms.user_id), jid);
-      if (s.lms.gradable())
-        self->send(self->state.cfg.manager, atoms::grade_when_done_v, jid,
+      if (s.lms.gradable() && self->state.cfg.grades)
+        self->send(self->state.cfg.grades, atoms::grade_when_done_v, jid,
                    grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0});
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },

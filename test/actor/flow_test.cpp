@@ -2,6 +2,7 @@
 // message, and one launch + JID + secret + code through the web actor.
 #define CAF_SUITE flow
 #include "actors/chat/session_manager.hpp"
+#include "actors/lms/grade_keeper.hpp"
 #include "actors/contract/interfaces.hpp"
 #include "actors/web/web.hpp"
 #include "lti/wire/oauth1.hpp"
@@ -84,6 +85,7 @@ struct fixture : test_coordinator_fixture<> {
 
   xmpp_gateway_actor gateway = sys.spawn(quiet_gateway, std::string{"gateway"});
   outcomes_actor outcomes = sys.spawn(quiet_outcomes, std::string{"outcomes"});
+  grade_keeper_actor grades = sys.spawn(grade_keeper, grade_keeper_config{{}, outcomes, {}});
   session_manager_actor manager;
   web_actor web;
   std::string token, csrf;
@@ -92,7 +94,7 @@ struct fixture : test_coordinator_fixture<> {
     session_manager_config mc;
     mc.whitelist = {{"alice@x.org", "en_GB"}};
     mc.session_defaults.account = "bot@x.org";
-    mc.outcomes = outcomes;
+    mc.grades = grades;
     manager = sys.spawn(session_manager, std::move(mc));
     self->send(manager, atoms::gateway_v, gateway);
     web_config wc;
@@ -206,6 +208,9 @@ CAF_TEST(one launch then JID then secret then code go through web and manager an
   self->send(manager, xmpp::inbound_message{"carol@x.org/phone", "my word is " + word});
   expect((xmpp::inbound_message), from(self).to(manager));
   expect((xmpp::roster_change), from(manager).to(gateway));
+  // The visit's graded launch goes to the LMS side's grade keeper, which sends the grade when
+  // the manager says carol completed.
+  expect((atoms::grade_when_done, std::string, grade_job), from(manager).to(grades));
   run();
   CAF_CHECK_EQUAL(session_of("carol@x.org") != nullptr, true);
   self->send(web, get("/jid_entered"));

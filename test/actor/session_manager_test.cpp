@@ -1,6 +1,7 @@
 // The session manager with deterministic scheduling: whitelist, lazy sessions, failure isolation.
 #define CAF_SUITE session_manager
 #include "actors/chat/session_manager.hpp"
+#include "actors/lms/grade_keeper.hpp"
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/store/store_db.hpp"
@@ -84,6 +85,7 @@ struct fixture : test_coordinator_fixture<> {
   sent_log sent = std::make_shared<std::vector<std::string>>();
   xmpp_gateway_actor gateway;
   outcomes_actor outcomes;
+  grade_keeper_actor grades;
   session_manager_actor manager;
 
   bool directed = false;                 ///< set before start(): record directed presences
@@ -104,7 +106,8 @@ struct fixture : test_coordinator_fixture<> {
     mc.session_timeout = std::chrono::seconds{200};
     mc.check_interval = std::chrono::seconds{10};
     mc.spawn_session = std::move(factory);
-    mc.outcomes = outcomes = sys.spawn(recording_outcomes, sent);
+    outcomes = sys.spawn(recording_outcomes, sent);
+    mc.grades = grades = sys.spawn(grade_keeper, grade_keeper_config{{}, outcomes, {}});
     gateway = sys.spawn(recording_gateway, sent, directed);
     manager = sys.spawn(session_manager, std::move(mc));
     self->send(manager, atoms::gateway_v, gateway);
@@ -428,7 +431,9 @@ CAF_TEST(a student whitelisted again after removal gets a fresh session) {
 
 CAF_TEST(the grade registered for a student goes out once when their lesson completes) {
   start();
-  self->send(manager, atoms::grade_when_done_v, std::string{"alice@x.org"},
+  // The web side registers the graded launch with the grade keeper; the manager tells it of
+  // each completion.
+  self->send(grades, atoms::grade_when_done_v, std::string{"alice@x.org"},
              grade_job{"https://lms.example/outcomes", "sid-1", "key", 1.0});
   self->send(manager, atoms::completed_v, std::string{"bob@x.org"});  // bob has no graded launch
   run();
