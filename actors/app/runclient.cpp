@@ -44,15 +44,16 @@ namespace otrbot {
 namespace {
 
 /// A test hook (OTRBOT_TEST_*_GATE): blocks the calling thread while the file `gate` exists,
-/// as a slow or stuck actor would be. Only ever set from those variables.
-std::function<void()> held_while_exists(std::string gate, std::string what) {
-  return [gate = std::move(gate), what = std::move(what)] {
+/// as a slow or stuck actor would be, logging "test hook: <held> while <gate> exists" (the tests
+/// wait for it). Only ever set from those variables.
+std::function<void()> held_while_exists(std::string gate, std::string held) {
+  return [gate = std::move(gate), held = std::move(held)] {
     if (!std::filesystem::exists(gate))
       return;
-    logging::get("app")->info("test hook: {} is held while {} exists", what, gate);
+    logging::get("app")->info("test hook: {} while {} exists", held, gate);
     while (std::filesystem::exists(gate))
       std::this_thread::sleep_for(std::chrono::milliseconds{20});
-    logging::get("app")->info("test hook: {} goes on", what);
+    logging::get("app")->info("test hook: the gate {} is gone", gate);
   };
 }
 
@@ -181,7 +182,7 @@ int runclient(const runclient_options& opts) {
     kc.makers = std::max(1u, std::thread::hardware_concurrency());
     if (auto gate = env_value("OTRBOT_TEST_KEYGEN_GATE")) {
       log->warn("test hook: key generation waits for {}", *gate);
-      kc.before_key = held_while_exists(*gate, "key generation");
+      kc.before_key = held_while_exists(*gate, "key generation held");
     }
     // Detached: it answers at once even when every scheduler thread is busy with SMP.
     auto keys = sys.spawn<caf::detached>(key_pool, std::move(kc));
@@ -244,7 +245,7 @@ int runclient(const runclient_options& opts) {
                           {"admin", s.bot.max_whitelisted_from_admin}};
     if (auto gate = env_value("OTRBOT_TEST_MANAGER_GATE")) {
       log->warn("test hook: the session manager is held while {} exists", *gate);
-      mc.before_admission = held_while_exists(*gate, "the session manager");
+      mc.before_admission = held_while_exists(*gate, "the session manager is held");
     }
     // The visits open in browsers; the claims they wait with go to the manager before it starts.
     std::vector<lti::web_session> visits;
