@@ -1,12 +1,13 @@
 // Every actor's typed interface, in one place: the contract between otrbot's actors, checked by
 // the compiler. A message has one meaning; its reply (or an otrbot::ec error) is in its line.
 //
-//   XMPP server <-> [xmpp_gateway] --inbound_*, online, roster--> [session_manager] --grade--> [outcomes]
-//                        ^                                          |    ^     ^
-//                        '-- outbound_*, roster_change -------------'    |     | step, add_jid, set_secret,
-//                        '-- outbound_message -- [session x N] ----------'     | check_code, grade_when_done...
+//   XMPP server <-> [xmpp_gateway] --inbound_*, online, roster--> [session_manager] --completed--> [grade_keeper]
+//                        ^                                          |    ^     ^                          |   ^
+//                        '-- outbound_*, roster_change -------------'    |     | step, claim_jid,    grade v   | grade_when_done
+//                        '-- outbound_message -- [session x N] ----------'     | set_secret, check_code  [outcomes] |
 //                                                    '--take_key--> [key_pool] |  (key makers: one thread per core)
-//   browser/LMS <-> [http_gateway] --web_request--> [web] ---------------------'   (web: actors/web/web.hpp)
+//   browser/LMS <-> [http_gateway] --web_request--> [web] ---------------------'-------------------------------'
+//                                                   (web: actors/web/web.hpp)
 #pragma once
 
 #include "actors/contract/messages.hpp"
