@@ -241,8 +241,8 @@ int runclient(const runclient_options& opts) {
     mc.session_timeout = std::chrono::seconds{s.bot.session_timeout};
     mc.check_interval = std::chrono::seconds{s.bot.timeout_check_interval};
     mc.max_messages_per_minute = s.bot.max_messages_per_minute;
-    mc.max_whitelisted = {{"pages", s.bot.max_whitelisted_from_pages},
-                          {"admin", s.bot.max_whitelisted_from_admin}};
+    mc.max_whitelisted = {{store::whitelist_source::pages, s.bot.max_whitelisted_from_pages},
+                          {store::whitelist_source::admin, s.bot.max_whitelisted_from_admin}};
     if (auto gate = env_value("OTRBOT_TEST_MANAGER_GATE")) {
       log->warn("test hook: the session manager is held while {} exists", *gate);
       mc.before_admission = held_while_exists(*gate, "the session manager is held");

@@ -48,7 +48,7 @@ bool within_rate(manager_ptr self, const std::string& bare) {
 /// The bare JID `jid` if `source` may whitelist it: a valid JID, not the bot's own, within the
 /// source's limit; else the error to answer with.
 caf::expected<std::string> admissible(const session_manager_state& st, const std::string& jid,
-                                      const std::string& source) {
+                                      store::whitelist_source source) {
   auto r = xmpp::parse_bare_jid(jid);
   if (!r)
     return make_error(ec::invalid_jid, r.error);
@@ -63,7 +63,8 @@ caf::expected<std::string> admissible(const session_manager_state& st, const std
 /// Whitelists `bare` once the store keeps it (subscribing to a new JID), then `done` with no
 /// error, or with ec::not_stored.
 void admit(manager_ptr self, const std::string& bare, const std::string& locale,
-           const std::string& source, const std::string& by, std::function<void(caf::error)> done) {
+           store::whitelist_source source, const std::string& by,
+           std::function<void(caf::error)> done) {
   auto chosen = locale.empty() ? self->state.cfg.default_locale : locale;
   auto take = [self, bare, chosen, source] {
     auto& st = self->state;
@@ -101,7 +102,7 @@ bool proves_claim(manager_ptr self, const std::string& bare, xmpp::inbound_messa
     return false;
   log()->info("{} proved that it is theirs: the word of a visit by {}", bare,
               logging::printable(proved->by));
-  admit(self, bare, proved->locale, "pages", proved->by,
+  admit(self, bare, proved->locale, store::whitelist_source::pages, proved->by,
         [self, bare, claim = *proved, m = std::move(m)](caf::error e) mutable {
           if (e) {
             self->state.claims.unbind(std::move(claim));  // the word may be sent again
@@ -166,7 +167,7 @@ void on_message(manager_ptr self, xmpp::inbound_message& m) {
 }
 
 caf::result<bool> add_jid(manager_ptr self, const std::string& jid, const std::string& locale,
-                          const std::string& source, const std::string& by) {
+                          store::whitelist_source source, const std::string& by) {
   if (self->state.cfg.before_admission)
     self->state.cfg.before_admission();
   auto bare = admissible(self->state, jid, source);
@@ -187,11 +188,11 @@ caf::result<claim_state> claim_jid(manager_ptr self, jid_claim& c) {
   if (self->state.cfg.before_admission)
     self->state.cfg.before_admission();
   auto& st = self->state;
-  auto bare = admissible(st, c.jid, "pages");
+  auto bare = admissible(st, c.jid, store::whitelist_source::pages);
   if (!bare)
     return std::move(bare.error());
   c.jid = *bare;
-  auto limit = st.cfg.max_whitelisted.find("pages");
+  auto limit = st.cfg.max_whitelisted.find(store::whitelist_source::pages);
   if (limit != st.cfg.max_whitelisted.end() && limit->second > 0 &&
       !st.claims.holds(c.jid, c.visit) &&
       st.claims.size() >= static_cast<std::size_t>(limit->second)) {

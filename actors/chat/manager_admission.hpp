@@ -22,9 +22,9 @@ void on_presence(manager_ptr self, xmpp::inbound_presence& p);
 /// message that carries its word binds the claim first; everyone else gets nothing.
 void on_message(manager_ptr self, xmpp::inbound_message& m);
 
-/// Whitelists `jid` for `source` ("pages", "admin") once the store keeps it.
+/// Whitelists `jid` for `source` (the pages, the admin API) once the store keeps it.
 caf::result<bool> add_jid(manager_ptr self, const std::string& jid, const std::string& locale,
-                          const std::string& source, const std::string& by);
+                          store::whitelist_source source, const std::string& by);
 
 /// A page visit's claim on a JID, until the JID sends its word.
 caf::result<claim_state> claim_jid(manager_ptr self, jid_claim& c);

@@ -54,7 +54,7 @@ void restore(session_manager_state& st) {
     if (s.removed || s.jid == st.cfg.session_defaults.account)
       continue;
     st.cfg.whitelist[s.jid] = s.locale;
-    if (s.source != "config")
+    if (s.source != store::whitelist_source::config)
       st.source_of[s.jid] = s.source;
     auto& p = st.progress[s.jid];
     p.had_secret = s.had_secret;
@@ -68,7 +68,7 @@ void restore(session_manager_state& st) {
 
 /// When `source` may not add `bare` (a new JID, and the source has its maximum): the setting.
 std::optional<std::string> whitelist_full(const session_manager_state& st, const std::string& bare,
-                                          const std::string& source) {
+                                          store::whitelist_source source) {
   auto limit = st.cfg.max_whitelisted.find(source);
   if (st.cfg.whitelist.contains(bare) || limit == st.cfg.max_whitelisted.end() || limit->second <= 0)
     return std::nullopt;
@@ -76,9 +76,10 @@ std::optional<std::string> whitelist_full(const session_manager_state& st, const
                              [&](const auto& entry) { return entry.second == source; });
   if (added < limit->second)
     return std::nullopt;
+  auto from = store::name(source);
   log()->warn("{} not whitelisted: {} JIDs from the {} already, the most bot.max_whitelisted_from_{} "
-              "allows", bare, added, source, source);
-  return "bot.max_whitelisted_from_" + source + " = " + std::to_string(limit->second);
+              "allows", bare, added, from, from);
+  return "bot.max_whitelisted_from_" + std::string{from} + " = " + std::to_string(limit->second);
 }
 
 std::vector<session_info> class_status(const session_manager_state& st,

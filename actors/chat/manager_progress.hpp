@@ -35,10 +35,10 @@ std::vector<session_info> class_status(const session_manager_state& st,
 /// What `bare`'s page shows live: the running session's report, with the step as above.
 live_progress live_of(const session_manager_state& st, const std::string& bare);
 
-/// When `source` ("pages", "admin") may not add `bare` now (it is new, and the source has added
+/// When `source` may not add `bare` now (it is new, and the source has added
 /// as many as cfg.max_whitelisted allows): the setting, for the refusal. Logged.
 std::optional<std::string> whitelist_full(const session_manager_state& st, const std::string& bare,
-                                          const std::string& source);
+                                          store::whitelist_source source);
 
 /// The page's secret for `jid`, handed to its session (started for it): true, or the
 /// session's ec::weak_secret with the reason; ec::unknown_jid when not whitelisted.

@@ -67,7 +67,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       return check_code(self, jid, code);
     },
     [self](atoms::add_jid, const std::string& jid, const std::string& locale,
-           const std::string& source, const std::string& by) {
+           store::whitelist_source source, const std::string& by) {
       return add_jid(self, jid, locale, source, by);
     },
     [self](atoms::claim_jid, jid_claim& c) { return claim_jid(self, c); },

@@ -36,7 +36,7 @@ struct session_manager_config {
   std::int64_t max_messages_per_minute = 60;
   /// How many whitelisted JIDs each source ("pages", "admin") may have added at once; a source
   /// not named, or 0, has no limit (the config's own list is bounded by its file).
-  std::map<std::string, std::int64_t> max_whitelisted;
+  std::map<store::whitelist_source, std::int64_t> max_whitelisted;
   session_factory spawn_session;  ///< empty: the real session actor
   grade_keeper_actor grades;      ///< told each completion (none in tests that do not grade)
   /// Keeps what must survive a restart (none: everything in memory, as in tests).
@@ -83,7 +83,7 @@ struct session_manager_state {
   std::map<std::string, session_entry> sessions;  ///< bare JID -> session
   std::map<caf::actor_addr, std::string> owners;  ///< session -> bare JID
   std::map<std::string, student_progress> progress;  ///< bare JID -> progress
-  std::map<std::string, std::string> source_of;  ///< bare JID -> who added it (none: the config)
+  std::map<std::string, store::whitelist_source> source_of;  ///< bare JID -> who added it (none: the config)
   std::map<std::string, message_rate> rates;          ///< bare JID -> its message rate
   jid_claims claims;  ///< visits waiting for the proof that a JID is theirs
   /// Whitelisted students' full JIDs that are online and got the bot's directed presence.

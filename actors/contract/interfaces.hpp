@@ -54,7 +54,7 @@ using key_maker_actor = caf::typed_actor<
 /// the database. Requests are answered once the write is on disk (or with an error); the
 /// other writes are retried until they are.
 using store_actor = caf::typed_actor<
-  caf::replies_to<atoms::st_put_wl, std::string, std::string, std::string, std::string>::with<bool>,
+  caf::replies_to<atoms::st_put_wl, std::string, std::string, store::whitelist_source, std::string>::with<bool>,
   caf::replies_to<atoms::st_del_wl, std::string>::with<bool>,
   caf::reacts_to<atoms::st_step, std::string, std::string, bool>,
   caf::reacts_to<atoms::st_code, std::string, std::string>,
@@ -145,7 +145,7 @@ using session_manager_actor = caf::typed_actor<
   caf::reacts_to<atoms::tick>,
   /// Whitelist a JID with a locale, saying who asked (source, added_by) -> true once stored,
   /// or ec::invalid_jid (why), or ec::not_stored.
-  caf::replies_to<atoms::add_jid, std::string, std::string, std::string, std::string>::with<bool>,
+  caf::replies_to<atoms::add_jid, std::string, std::string, store::whitelist_source, std::string>::with<bool>,
   /// A visit claims a JID (the page's proof of ownership): nothing is said to it until a
   /// message from it carries the claim's word, which whitelists it for that visit (with the
   /// claim's locale and grade) -> pending, bound (that visit proved it), too_many; or

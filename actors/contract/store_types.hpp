@@ -2,15 +2,68 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace otrbot::store {
+
+/// Where a grade in the outbox is.
+enum class grade_state : std::uint8_t {
+  pending,  ///< being sent (retried with backoff)
+  done,     ///< accepted by the LMS
+  failed,   ///< given up on; an admin or the teacher may send it again
+};
+
+/// Who put a JID on the whitelist.
+enum class whitelist_source : std::uint8_t {
+  config,  ///< the settings file's [whitelist] (only the seed)
+  pages,   ///< a student who proved their JID on the pages
+  admin,   ///< the admin API
+};
+
+/// The names these have in the store's rows, the admin API's JSON and the settings' keys.
+constexpr std::string_view name(grade_state s) {
+  switch (s) {
+    case grade_state::pending: return "pending";
+    case grade_state::done: return "done";
+    case grade_state::failed: return "failed";
+  }
+  return "failed";
+}
+
+constexpr std::string_view name(whitelist_source s) {
+  switch (s) {
+    case whitelist_source::config: return "config";
+    case whitelist_source::pages: return "pages";
+    case whitelist_source::admin: return "admin";
+  }
+  return "config";
+}
+
+inline std::optional<grade_state> grade_state_of(std::string_view text) {
+  for (auto s : {grade_state::pending, grade_state::done, grade_state::failed})
+    if (name(s) == text)
+      return s;
+  return std::nullopt;
+}
+
+inline std::optional<whitelist_source> whitelist_source_of(std::string_view text) {
+  for (auto s : {whitelist_source::config, whitelist_source::pages, whitelist_source::admin})
+    if (name(s) == text)
+      return s;
+  return std::nullopt;
+}
+
+/// CAF renders message elements with to_string.
+inline std::string to_string(grade_state s) { return std::string{name(s)}; }
+inline std::string to_string(whitelist_source s) { return std::string{name(s)}; }
 
 /// A student the bot knows: their whitelist entry and their progress.
 struct student {
   std::string jid;       ///< bare JID
   std::string locale;
-  std::string source;    ///< "config", "pages" or "admin"
+  whitelist_source source = whitelist_source::config;
   std::string added_by;  ///< the LMS user, "admin API" or "config"
   std::int64_t added_at = 0;
   bool removed = false;  ///< removed at run time: the config's seed does not bring it back
@@ -27,7 +80,7 @@ struct grade {
   std::string jid;
   std::string outcome_url, sourcedid, consumer_key;
   double score = 1.0;
-  std::string state;  ///< "pending", "done" or "failed" (gave up; an admin may retry)
+  grade_state state = grade_state::pending;
   std::int32_t attempts = 0;
   std::int64_t created_at = 0, next_attempt_at = 0, done_at = 0;
   std::string last_error;

@@ -27,7 +27,7 @@ void send_grade(keeper_ptr self, const std::string& jid) {
   g.sourcedid = it->second.sourcedid;
   g.consumer_key = it->second.consumer_key;
   g.score = it->second.score;
-  g.state = "pending";
+  g.state = store::grade_state::pending;
   g.created_at = unix_now();  // the give-up clock starts
   st.targets.erase(it);  // one grade per launch
   if (!st.cfg.store) {

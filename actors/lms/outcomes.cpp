@@ -87,7 +87,7 @@ struct sender {
   /// after a fix).
   void refuse(store::grade& g, const std::string& why) {
     logging::get("lti")->error("grade {} for {} refused: {}", g.id, g.jid, why);
-    g.state = "failed";
+    g.state = store::grade_state::failed;
     g.last_error = why;
     ++g.attempts;
     finished.insert(g.id);
@@ -128,7 +128,7 @@ struct sender {
     if (ok) {
       log->info("grade {} of {:.1f} for {} accepted by {} (attempt {})", g.id, g.score, g.jid,
                 g.outcome_url, g.attempts);
-      g.state = "done";
+      g.state = store::grade_state::done;
       g.last_error.clear();
       finished.insert(g.id);
       record(g);
@@ -139,14 +139,14 @@ struct sender {
       log->error("grade {} for {} not delivered to {} after {} attempts over {} s: {}; given up "
                  "(an admin can retry it: POST /admin/grades/{}/retry)",
                  g.id, g.jid, g.outcome_url, g.attempts, now - g.created_at, why, g.id);
-      g.state = "failed";
+      g.state = store::grade_state::failed;
       finished.insert(g.id);
       record(g);
       return;
     }
     std::uniform_real_distribution<double> unit{0.0, 1.0};
     auto delay = retry_delay(cfg, g.attempts, unit(rng));
-    g.state = "pending";
+    g.state = store::grade_state::pending;
     g.next_attempt_at = now + delay.count();
     log->warn("grade {} for {} not delivered to {} ({}); attempt {} in {} s", g.id, g.jid,
               g.outcome_url, why, g.attempts + 1, delay.count());

@@ -86,7 +86,7 @@ opened_store open_store(const std::string& path, const std::string& key_file,
   try {
     out.db->seed(seed, now);
     out.students = out.db->students();
-    out.pending_grades = out.db->grades({"pending"});
+    out.pending_grades = out.db->grades({store::grade_state::pending});
     out.web_sessions = out.db->web_sessions(now);
     out.lti13_platforms = out.db->lti13_platforms();
   } catch (const std::exception& e) {
@@ -100,7 +100,7 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
   self->state.cfg = std::move(cfg);
   return {
     [self](atoms::st_put_wl, const std::string& jid, const std::string& locale,
-           const std::string& source, const std::string& by) -> caf::result<bool> {
+           store::whitelist_source source, const std::string& by) -> caf::result<bool> {
       return answer<bool>(self, "the whitelisting of " + jid, [&](store::database& db) {
         db.put_whitelist(jid, locale, source, by, unix_now());
         return true;
@@ -179,7 +179,7 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
     [self](atoms::st_grades) -> caf::result<std::vector<store::grade>> {
       drain(self);
       try {
-        return self->state.cfg.db->grades({"pending", "failed"});
+        return self->state.cfg.db->grades({store::grade_state::pending, store::grade_state::failed});
       } catch (const std::exception& e) {
         return make_error(ec::not_stored, e.what());
       }

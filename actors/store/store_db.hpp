@@ -49,7 +49,7 @@ public:
   /// Adds the config's whitelist: JIDs the store does not know yet (a JID
   /// removed at run time stays removed; stored locales win).
   void seed(const std::vector<std::pair<std::string, std::string>>& jid_locale, std::int64_t now);
-  void put_whitelist(const std::string& jid, const std::string& locale, const std::string& source,
+  void put_whitelist(const std::string& jid, const std::string& locale, whitelist_source source,
                      const std::string& added_by, std::int64_t now);
   void remove_whitelist(const std::string& jid, std::int64_t now);
   void put_step(const std::string& jid, const std::string& step, bool had_secret, std::int64_t now);
@@ -70,7 +70,7 @@ public:
   /// error, and its give-up clock (created_at; an admin's retry restarts it).
   void grade_attempted(const grade& g, std::int64_t now);
   /// Grades in these states ("pending", "failed", "done"), oldest first.
-  std::vector<grade> grades(const std::vector<std::string>& states) const;
+  std::vector<grade> grades(const std::vector<grade_state>& states) const;
   std::optional<grade> grade_by_id(std::int64_t id) const;
 
   std::vector<web_session_row> web_sessions(std::int64_t now) const;

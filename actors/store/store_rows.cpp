@@ -12,7 +12,7 @@ student read_student(SQLite::Statement& q) {
   student s;
   s.jid = q.getColumn(0).getString();
   s.locale = q.getColumn(1).getString();
-  s.source = q.getColumn(2).getString();
+  s.source = whitelist_source_of(q.getColumn(2).getString()).value_or(whitelist_source::config);
   s.added_by = q.getColumn(3).getString();
   s.added_at = q.getColumn(4).getInt64();
   s.removed = q.getColumn(5).getInt() != 0;
@@ -38,7 +38,8 @@ grade read_grade(SQLite::Statement& q) {
   g.sourcedid = q.getColumn(3).getString();
   g.consumer_key = q.getColumn(4).getString();
   g.score = q.getColumn(5).getDouble();
-  g.state = q.getColumn(6).getString();
+  // A state this version does not know is shown as given up on: an admin sees it and may retry.
+  g.state = grade_state_of(q.getColumn(6).getString()).value_or(grade_state::failed);
   g.attempts = q.getColumn(7).getInt();
   g.created_at = q.getColumn(8).getInt64();
   g.next_attempt_at = q.getColumn(9).getInt64();
@@ -78,7 +79,7 @@ void database::seed(const std::vector<std::pair<std::string, std::string>>& jid_
 }
 
 void database::put_whitelist(const std::string& jid, const std::string& locale,
-                             const std::string& source, const std::string& added_by,
+                             whitelist_source source, const std::string& added_by,
                              std::int64_t now) {
   // Whitelisted again after a removal: a new start (progress and the old code are gone).
   SQLite::Statement q(*db_, R"sql(
@@ -96,7 +97,7 @@ ON CONFLICT (jid) DO UPDATE SET
 )sql");
   q.bind(1, jid);
   q.bind(2, locale);
-  q.bind(3, source);
+  q.bind(3, std::string{name(source)});
   q.bind(4, added_by);
   q.bind(5, now);
   q.exec();
@@ -240,22 +241,22 @@ std::optional<std::int64_t> database::enqueue_grade(const grade& g, std::int64_t
 void database::grade_attempted(const grade& g, std::int64_t now) {
   SQLite::Statement q(*db_, "UPDATE grades SET state = ?, attempts = ?, next_attempt_at = ?, "
                             "last_error = ?, done_at = ?, created_at = ? WHERE id = ?");
-  q.bind(1, g.state);
+  q.bind(1, std::string{name(g.state)});
   q.bind(2, g.attempts);
   q.bind(3, g.next_attempt_at);
   q.bind(4, g.last_error);
-  q.bind(5, g.state == "done" ? now : std::int64_t{0});
+  q.bind(5, g.state == grade_state::done ? now : std::int64_t{0});
   q.bind(6, g.created_at);
   q.bind(7, g.id);
   q.exec();
 }
 
-std::vector<grade> database::grades(const std::vector<std::string>& states) const {
+std::vector<grade> database::grades(const std::vector<grade_state>& states) const {
   std::vector<grade> out;
   for (const auto& state : states) {
     SQLite::Statement q(*db_, std::string{"SELECT "} + grade_columns +
                                 " FROM grades WHERE state = ? ORDER BY id");
-    q.bind(1, state);
+    q.bind(1, std::string{name(state)});
     while (q.executeStep())
       out.push_back(read_grade(q));
   }

@@ -18,7 +18,7 @@ using lti::web_response;
 json as_json(const store::grade& g) {
   return {{"id", g.id},
           {"jid", g.jid},
-          {"state", g.state},
+          {"state", store::name(g.state)},
           {"outcome_url", g.outcome_url},
           {"consumer_key", g.consumer_key},
           {"score", g.score},
@@ -64,7 +64,7 @@ caf::result<web_response> retry_grade(web_ptr self, std::int64_t id) {
   self->request(self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grade_v, id)
     .then(
       [self, rp](store::grade& g) mutable {
-        if (g.state == "done") {
+        if (g.state == store::grade_state::done) {
           rp.deliver(admin_error(409, "that grade was accepted by the LMS already"));
           return;
         }

@@ -68,7 +68,7 @@ lti::class_row row_of(const web_session& s, const session_info* info,
     for (const auto& g : open_grades)  // the outbox's pending and failed grades
       if (g.consumer_key == s.lms.consumer_key && g.sourcedid == s.lms.result_sourcedid &&
           g.jid == s.jid && g.id > row.grade_id) {
-        row.grade = g.state;
+        row.grade = std::string{store::name(g.state)};
         row.grade_id = g.id;
       }
   }
@@ -158,7 +158,7 @@ caf::result<web_response> class_resend(web_ptr self, const web_request& r) {
           return s.lms.consumer_key == g.consumer_key && s.lms.result_sourcedid == g.sourcedid &&
                  s.jid == g.jid;
         });
-        if (!theirs || g.state == "done") {
+        if (!theirs || g.state == store::grade_state::done) {
           rp.deliver(lti::error_page(self->state.cfg.pages, 404, N_("There is no such grade.")));
           return;
         }

@@ -125,7 +125,7 @@ struct fixture : test_coordinator_fixture<> {
 
   /// "" when whitelisted, else the ec and its detail.
   std::string add(const std::string& jid) {
-    self->send(manager, atoms::add_jid_v, jid, std::string{"en_GB"}, std::string{"admin"},
+    self->send(manager, atoms::add_jid_v, jid, std::string{"en_GB"}, store::whitelist_source::admin,
                std::string{"a test"});
     run();
     std::string out = "no answer";
@@ -491,7 +491,7 @@ CAF_TEST(a code typed after a restart congratulates the student in their languag
   store::student bob;
   bob.jid = "bob@x.org";
   bob.locale = "nl_NL";
-  bob.source = "pages";
+  bob.source = store::whitelist_source::pages;
   bob.step = "verified";
   bob.code_mac = store::code_mac(code_key, "WXYZ-2345");
   restored = {bob};

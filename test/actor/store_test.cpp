@@ -76,7 +76,7 @@ CAF_TEST(a write that fails is kept in order and retried until it is stored) {
   run();
   // A request meanwhile is refused, not claimed: the earlier writes come first.
   self->send(keeper, atoms::st_put_wl_v, std::string{"bob@x.org"}, std::string{"nl_NL"},
-             std::string{"admin"}, std::string{"admin API"});
+             store::whitelist_source::admin, std::string{"admin API"});
   run();
   bool refused = false;
   self->receive([](bool) { CAF_FAIL("claimed while the store could not write"); },
@@ -91,7 +91,7 @@ CAF_TEST(a write that fails is kept in order and retried until it is stored) {
   CAF_CHECK(db->students()[0].had_secret);
   // Now the request goes through.
   self->send(keeper, atoms::st_put_wl_v, std::string{"bob@x.org"}, std::string{"nl_NL"},
-             std::string{"admin"}, std::string{"admin API"});
+             store::whitelist_source::admin, std::string{"admin API"});
   run();
   expect((bool), from(keeper).to(self).with(true));
   CAF_CHECK_EQUAL(db->students().size(), 2u);
@@ -115,7 +115,7 @@ CAF_TEST(a new grade is answered only once it is on disk) {
   std::int64_t id = 0;
   self->receive([&](std::int64_t x) { id = x; });
   CAF_CHECK_EQUAL(id, 1);
-  CAF_CHECK_EQUAL(db->grades({"pending"}).size(), 1u);
+  CAF_CHECK_EQUAL(db->grades({store::grade_state::pending}).size(), 1u);
   self->send(keeper, atoms::st_grade_v, g);  // the same launch again: no second grade
   run();
   expect((std::int64_t), from(keeper).to(self).with(0));

@@ -48,7 +48,7 @@ TEST_CASE("the store keeps the whitelist, progress and completions across a reop
   {
     auto db = database::open(path);
     db.seed({{"alice@x.org", "en_GB"}, {"bob@x.org", "de_DE"}}, 100);
-    db.put_whitelist("carol@x.org", "nl_NL", "pages", "LMS user 7", 101);
+    db.put_whitelist("carol@x.org", "nl_NL", whitelist_source::pages, "LMS user 7", 101);
     db.put_step("alice@x.org", "secret_known", true, 102);
     db.put_code_mac("alice@x.org", "ab12", 103);
     db.put_outcome("alice@x.org", "https://lms/o", "sid", "key", 104);
@@ -61,7 +61,7 @@ TEST_CASE("the store keeps the whitelist, progress and completions across a reop
   auto all = db.students();
   REQUIRE(all.size() == 3);
   CHECK(all[0].jid == "alice@x.org");
-  CHECK(all[0].source == "config");
+  CHECK(all[0].source == whitelist_source::config);
   CHECK(all[0].step == "secret_known");
   CHECK(all[0].had_secret);
   CHECK(all[0].code_mac == "ab12");
@@ -89,7 +89,7 @@ TEST_CASE("the config's whitelist is a seed: run-time changes win, removals stay
   temp_dir dir;
   auto db = database::open(dir.file("otrbot.db"));
   db.seed({{"alice@x.org", "en_GB"}, {"bob@x.org", "en_GB"}}, 1);
-  db.put_whitelist("alice@x.org", "de_DE", "admin", "admin API", 2);
+  db.put_whitelist("alice@x.org", "de_DE", whitelist_source::admin, "admin API", 2);
   db.remove_whitelist("bob@x.org", 3);
   db.seed({{"alice@x.org", "en_GB"}, {"bob@x.org", "en_GB"}}, 4);  // the next start
   auto all = db.students();
@@ -101,12 +101,12 @@ TEST_CASE("the config's whitelist is a seed: run-time changes win, removals stay
   db.put_step("alice@x.org", "verified", true, 5);
   db.put_code_mac("alice@x.org", "ff", 5);
   db.remove_whitelist("alice@x.org", 6);
-  db.put_whitelist("alice@x.org", "en_GB", "pages", "LMS user 1", 7);
+  db.put_whitelist("alice@x.org", "en_GB", whitelist_source::pages, "LMS user 1", 7);
   auto again = db.students()[0];
   CHECK_FALSE(again.removed);
   CHECK(again.step.empty());
   CHECK(again.code_mac.empty());
-  CHECK(again.source == "pages");
+  CHECK(again.source == whitelist_source::pages);
 }
 
 TEST_CASE("a nonce is new once within its window, and forgotten after it") {
@@ -145,17 +145,17 @@ TEST_CASE("the grade outbox: one grade per launch, attempts recorded, states lis
   auto other = db.enqueue_grade(a_grade("sid-2"), 70);
   REQUIRE(other);
   auto g = *db.grade_by_id(*id);
-  CHECK(g.state == "pending");
+  CHECK(g.state == grade_state::pending);
   CHECK(g.created_at == 50);
   g.attempts = 3;
-  g.state = "failed";
+  g.state = grade_state::failed;
   g.last_error = "the LMS answered HTTP 500";
   db.grade_attempted(g, 80);
   auto o = *db.grade_by_id(*other);
   o.attempts = 1;
-  o.state = "done";
+  o.state = grade_state::done;
   db.grade_attempted(o, 90);
-  auto listed = db.grades({"pending", "failed"});
+  auto listed = db.grades({grade_state::pending, grade_state::failed});
   REQUIRE(listed.size() == 1);
   CHECK(listed[0].id == *id);
   CHECK(listed[0].attempts == 3);
