@@ -31,7 +31,7 @@ void report(session_ptr self, const lesson::status& change) {
   auto& st = self->state;
   log()->info("{}: {} -> {} ({})", st.cfg.jid, change.from, change.to, change.event);
   if (st.cfg.manager)
-    self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, change.to);
+    self->send(st.cfg.manager, atoms::step_reached_v, st.cfg.jid, change.to);
 }
 void handle_event(session_ptr self, const std::string& event, const std::string& detail = {});
 
@@ -227,7 +227,7 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
   else if (st.cfg.finished == completion::now)
     run_effects(self, st.lesson->handle("code_accepted"));  // typed while no session ran
   if (st.cfg.manager)  // the manager learns each step from the lesson, the first one too
-    self->send(st.cfg.manager, atoms::step_v, st.cfg.jid, st.lesson->step());
+    self->send(st.cfg.manager, atoms::step_reached_v, st.cfg.jid, st.lesson->step());
   if (st.cfg.restarted) {
     // The student was mid-lesson when the bot restarted: say what that changed.
     log()->info("{} was at {} before the restart: telling them how to go on", st.cfg.jid,

@@ -21,7 +21,7 @@ void set_live(session_ptr self, live_progress now) {
     return;
   st.live = std::move(now);
   if (st.cfg.manager)
-    self->send(st.cfg.manager, atoms::live_v, st.cfg.jid, st.live);
+    self->send(st.cfg.manager, atoms::live_changed_v, st.cfg.jid, st.live);
 }
 
 /// What an OTR event changes on the student's page: encryption and the authentication's state.

@@ -72,10 +72,10 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     },
     [self](atoms::claim_jid, jid_claim& c) { return claim_jid(self, c); },
     [self](atoms::remove_jid, const std::string& jid) { return remove_jid(self, jid); },
-    [self](atoms::step, const std::string& jid, const std::string& step) {
+    [self](atoms::step_reached, const std::string& jid, const std::string& step) {
       step_reached(self, jid, step);
     },
-    [self](atoms::live, const std::string& jid, live_progress& live) {
+    [self](atoms::live_changed, const std::string& jid, live_progress& live) {
       if (auto it = self->state.sessions.find(jid); it != self->state.sessions.end())
         it->second.live = std::move(live);
     },

@@ -64,7 +64,7 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atoms::st_invite, std::string, std::int64_t, bool>::with<bool>,
   caf::replies_to<atoms::st_grade, store::grade>::with<std::int64_t>,
   caf::reacts_to<atoms::st_graded, store::grade>,
-  caf::replies_to<atoms::st_grade, std::int64_t>::with<store::grade>,
+  caf::replies_to<atoms::st_grade_of, std::int64_t>::with<store::grade>,
   caf::replies_to<atoms::st_grades>::with<std::vector<store::grade>>,
   caf::reacts_to<atoms::st_web, store::web_session_row>,
   /// An LTI 1.3 platform (issuer, client_id, lti13::encode_platform): registered, or a
@@ -135,8 +135,8 @@ using session_manager_actor = caf::typed_actor<
   /// From a session: its student did something on the refresh list.
   caf::reacts_to<atoms::activity, std::string>,
   /// From a session: its lesson moved to this step (jid, step).
-  caf::reacts_to<atoms::step, std::string, std::string>,
-  caf::reacts_to<atoms::live, std::string, live_progress>,
+  caf::reacts_to<atoms::step_reached, std::string, std::string>,
+  caf::reacts_to<atoms::live_changed, std::string, live_progress>,
   /// From a session: its student completed the lesson (the registered grade goes out).
   caf::reacts_to<atoms::completed, std::string>,
   /// From a session: the code went out over the verified session (jid, its HMAC).

@@ -68,6 +68,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Manager: (step, jid) -> the step of that JID's session ("" without
   /// one); (step, jid, step) from a session: its new step.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, step, "step")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, step_reached, "step_reach")
   /// Manager: every session -> std::vector<session_info>.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, session_list, "sess_list")
   /// Manager: (class_status, jids) -> a session_info per JID: the running session's step and
@@ -77,6 +78,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Session -> manager: (live, jid, live_progress) what the student's page shows live changed;
   /// web -> manager: (live, jid) -> live_progress.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, live, "live")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, live_changed, "live_chg")
   /// Manager: end a JID's session as on timeout -> bool (false: no session).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, end_session, "end_sess")
   /// Manager: development mode's "Start again": end a JID's session the same way -> bool.
@@ -107,6 +109,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Store: (grade) a new grade -> its id (0: that launch has one already);
   /// (grade) an attempt's result; (id) one grade; the pending and failed ones.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_grade, "st_grade")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_grade_of, "st_grad_of")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_graded, "st_graded")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_grades, "st_grades")
   /// Store: (row) a web session; its own timer: retry failed writes.

@@ -166,7 +166,7 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
               db.grade_attempted(g, now);
             });
     },
-    [self](atoms::st_grade, std::int64_t id) -> caf::result<store::grade> {
+    [self](atoms::st_grade_of, std::int64_t id) -> caf::result<store::grade> {
       drain(self);
       try {
         if (auto g = self->state.cfg.db->grade_by_id(id))

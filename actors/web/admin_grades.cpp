@@ -61,7 +61,7 @@ caf::result<web_response> list(web_ptr self) {
 
 caf::result<web_response> retry_grade(web_ptr self, std::int64_t id) {
   auto rp = self->make_response_promise<web_response>();
-  self->request(self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grade_v, id)
+  self->request(self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grade_of_v, id)
     .then(
       [self, rp](store::grade& g) mutable {
         if (g.state == store::grade_state::done) {

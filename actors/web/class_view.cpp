@@ -150,7 +150,7 @@ caf::result<web_response> class_resend(web_ptr self, const web_request& r) {
     return lti::error_page(self->state.cfg.pages, 404, N_("There is no such grade."));
   auto students = class_of(self, teacher);
   auto rp = self->make_response_promise<web_response>();
-  self->request(self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grade_v, id)
+  self->request(self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grade_of_v, id)
     .then(
       [self, rp, teacher, students](store::grade& g) mutable {
         // Only a grade of this instructor's own students, and one not accepted yet.

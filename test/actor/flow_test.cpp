@@ -161,9 +161,9 @@ CAF_TEST(one student message goes manager then session then two lines to the gat
   auto session = session_of("alice@x.org");
   expect((xmpp::inbound_message), from(manager).to(session));
   // The lesson's first step, told by the session as it starts.
-  expect((atoms::step, std::string, std::string), from(session).to(manager).with(_, _, "awaiting_otr"));
+  expect((atoms::step_reached, std::string, std::string), from(session).to(manager).with(_, _, "awaiting_otr"));
   // Its key is ready (made inline here): the fingerprint the student's page shows.
-  expect((atoms::live, std::string, live_progress), from(session).to(manager));
+  expect((atoms::live_changed, std::string, live_progress), from(session).to(manager));
   // Which program the student's resource is (XEP-0092): asked once, the steps then use its words.
   expect((xmpp::software_query), from(session).to(gateway).with(xmpp::software_query{"alice@x.org/phone"}));
   expect((xmpp::outbound_message), from(session).to(gateway));  // the greeting
