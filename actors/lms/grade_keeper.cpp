@@ -17,7 +17,7 @@ void send_grade(keeper_ptr self, const std::string& jid) {
   auto& st = self->state;
   auto it = st.targets.find(jid);
   if (it == st.targets.end() || !st.cfg.outcomes) {
-    log()->debug("{} completed: no grade to send (not a graded learner launch, or sent already)",
+    log()->info("{} completed: no grade to send (not a graded learner launch, or sent already)",
                  jid);
     return;
   }
