@@ -34,8 +34,7 @@ void report(session_ptr self, const lesson::status& change) {
     self->send(st.cfg.manager, atoms::step_reached_v, st.cfg.jid, change.to);
 }
 void handle_event(session_ptr self, const std::string& event, const std::string& detail = {});
-
-
+void carry_out(session_ptr self, otr::outcome out, bool quiet = false);
 
 void schedule_poll(session_ptr self) {
   auto& st = self->state;
@@ -46,10 +45,52 @@ void schedule_poll(session_ptr self) {
   }
 }
 
+/// Sends the first waiting line through OTR (encrypted when OTR is on).
+void type_one(session_ptr self) {
+  auto& st = self->state;
+  auto line = st.speech.next();
+  if (!line)
+    return;
+  if (line->is_private) {
+    bool sent = false;
+    auto out = st.otr->send_private(line->text, line->session_id, sent);
+    if (sent)
+      log()->info("sent the code to {} over the verified OTR session", st.cfg.jid);
+    carry_out(self, std::move(out));
+  } else {
+    carry_out(self, st.otr->send(line->text));
+  }
+}
 
-} // namespace
+/// Types every waiting line now.
+void flush_typing(session_ptr self) {
+  while (self->state.speech.waiting())
+    type_one(self);
+}
 
-void session_chat::carry_out(session_ptr self, otr::outcome out, bool quiet) {
+/// The next waiting line appears after its length / type_speed, as a person types.
+void schedule_typing(session_ptr self) {
+  auto& st = self->state;
+  if (st.typing_scheduled || !st.speech.waiting())
+    return;
+  if (!st.cfg.scheduled_msg_say) {
+    flush_typing(self);
+    return;
+  }
+  st.typing_scheduled = true;
+  self->delayed_send(self, st.speech.typing_time(st.cfg.type_speed), atoms::type_next_v);
+}
+
+/// Says `id` (through the student's catalog): queued for typing; a line already waiting is not
+/// queued again, and the queue is bounded whatever happens.
+void say(session_ptr self, i18n::msg id, const i18n::args& extra = {}) {
+  auto& st = self->state;
+  if (!st.speech.say(line_of(self, id, extra)))
+    log()->debug("{}: a line is not queued again (lines are waiting)", st.cfg.jid);
+  schedule_typing(self);
+}
+
+void carry_out(session_ptr self, otr::outcome out, bool quiet) {
   auto& st = self->state;
   if (!quiet)
     send_raw(self, out.to_send);
@@ -60,7 +101,7 @@ void session_chat::carry_out(session_ptr self, otr::outcome out, bool quiet) {
     // Lines still waiting to be typed were meant for the encrypted
     // conversation: they do not go out in plaintext once it has ended.
     if (e == otr::event::otr_disabled)
-      st.typing.clear();
+      st.speech.drop_waiting();
     if (quiet) {
       // The student is gone: nothing is said, and the step they will see on
       // the page stays the last one reported (after the code was sent, that
@@ -72,8 +113,6 @@ void session_chat::carry_out(session_ptr self, otr::outcome out, bool quiet) {
   }
   schedule_poll(self);
 }
-
-namespace {
 
 void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
   auto& st = self->state;
@@ -98,8 +137,8 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
     } else if (auto* c = std::get_if<lesson::send_code>(&fx)) {
       auto args = st.cfg.format_strings;
       args["code"] = c->code;
-      st.typing.push_back({i18n::text(catalogs_of(self), i18n::msg::your_code, st.cfg.locale, args),
-                           true, st.verified_session});
+      st.speech.say_private(i18n::text(catalogs_of(self), i18n::msg::your_code, st.cfg.locale, args),
+                            st.verified_session);
       schedule_typing(self);
       // Kept (as an HMAC) so the code can be checked after a restart too.
       if (st.cfg.manager)
@@ -162,7 +201,7 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
     auto text = out.text;
     carry_out(self, std::move(out));
     carry_out(self, st.otr->end(false));
-    if (text && !is_echo(self, *text) && !typed_the_secret(self, *text))
+    if (text && answered(self, *text) && !typed_the_secret(self, *text))
       handle_event(self, "message_received");
     return;
   }
@@ -171,7 +210,7 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
   if (text) {
     if (st.cfg.log_user_msgs)
       log()->info("{} wrote: {}", st.cfg.jid, *text);
-    if (is_echo(self, *text) || typed_the_secret(self, *text))
+    if (!answered(self, *text) || typed_the_secret(self, *text))
       return;
     handle_event(self, "message_received");
   }
@@ -322,7 +361,7 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
       // Replies encrypted with this OTR session would be unreadable when
       // the student comes back: end it now, quietly.
       log()->info("{} went offline: ending the OTR session", s.cfg.jid);
-      s.typing.clear();
+      s.speech.drop_waiting();
       carry_out(self, s.otr->end(false), true);
     },
     [self](atoms::type_next) {

@@ -3,6 +3,7 @@
 
 #include "actors/contract/interfaces.hpp"
 #include "actors/rules/lesson.hpp"
+#include "actors/rules/voice.hpp"
 #include "i18n/text.hpp"
 #include "transport/otr/otr_guard.hpp"
 #include "transport/otr/otr_session.hpp"
@@ -52,13 +53,6 @@ struct session_config {
   completion finished = completion::no;
 };
 
-/// One line waiting to be "typed".
-struct typed_line {
-  std::string text;
-  bool is_private = false;    ///< only over the verified OTR session
-  std::string session_id;     ///< that session
-};
-
 struct session_state {
   static constexpr const char* name = "session";
   session_config cfg;
@@ -71,12 +65,10 @@ struct session_state {
   std::string verified_session;         ///< OTR session id that SMP verified
   bool key_ready = false;
   std::deque<std::string> waiting;      ///< messages that came before the key
-  std::deque<typed_line> typing;        ///< lines not sent yet
+  voice speech;                         ///< lines waiting to be typed, and the echo guard
   bool typing_scheduled = false;
   bool poll_scheduled = false;
   otr::guard guard;                     ///< bounds what reaches libotr from the student
-  std::deque<std::string> said;         ///< the latest lines said (an echo of them is no answer)
-  int echoes = 0;                       ///< our own lines that came back in a row
   bool warned = false;                  ///< warned of the timeout, no sign of life since
 };
 
