@@ -16,7 +16,6 @@
 
 namespace otrbot {
 namespace {
-
 void crypto_random(std::uint8_t* out, std::size_t n) {
   if (RAND_bytes(out, static_cast<int>(n)) != 1)
     throw std::runtime_error("no random bytes available");
@@ -253,12 +252,10 @@ std::string accept_secret(session_ptr self, const std::string& raw) {
   return {};
 }
 
-} // namespace
-
-session_actor::behavior_type session(session_actor::stateful_pointer<session_state> self,
-                                     session_config cfg) {
+/// The session's start: its OTR conversation and lesson, what a restart changed, the default
+/// secret, and its key from the key pool.
+void begin(session_ptr self) {
   auto& st = self->state;
-  st.cfg = std::move(cfg);
   st.otr = std::make_unique<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
   st.lesson = std::make_unique<lesson::lesson>(st.cfg.lesson, crypto_random);
   if (st.cfg.finished == completion::before)
@@ -301,48 +298,81 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
   } else if (auto key = otr::make_key(st.cfg.account); key && st.otr->install_key(*key)) {
     key_ready(self);  // tests without a pool: made here, at once
   }
+}
+
+/// A message from the student: the first one starts the lesson; OTR traffic waits for the key.
+void on_message(session_ptr self, xmpp::inbound_message& m) {
+  auto& s = self->state;
+  bool first = s.peer.empty();
+  s.peer = m.from;
+  // Which program each of the student's resources is (the steps are in its words).
+  if (s.cfg.gateway && s.client_asked.size() < 8 && s.client_asked.insert(m.from).second)
+    self->send(s.cfg.gateway, xmpp::software_query{m.from});
+  if (first)
+    run_effects(self, s.lesson->start({s.cfg.restarted.has_value(), otr::is_otr_traffic(m.body)}));
+  // Plaintext needs no key; OTR traffic (and, to keep the order, all that
+  // follows it) waits until the key is ready.
+  if (!s.key_ready && (!s.waiting.empty() || otr::is_otr_traffic(m.body))) {
+    s.waiting.push_back(std::move(m.body));
+    return;
+  }
+  receive_message(self, m);
+
+}
+
+/// Which program the student uses (XEP-0092, XEP-0115): the steps come in its words.
+void on_software(session_ptr self, xmpp::inbound_software& software) {
+  auto profile = clients::identify(software.name, software.caps_node);
+  if (profile.id == clients::client::generic || profile.name == self->state.live.client)
+    return;  // unknown (the generic steps stay), or known already (caps, then version)
+  log()->info("{} uses {}", self->state.cfg.jid, profile.name);
+  auto live = self->state.live;  // the page and the teacher view say which program
+  live.client = profile.name;
+  set_live(self, std::move(live));
+  run_effects(self, self->state.lesson->client_known(profile));
+
+}
+
+/// The timeout is near: the warning, in seconds or minutes.
+void warn(session_ptr self, std::int64_t seconds) {
+  self->state.warned = true;
+  auto words = words_for(static_cast<long>(seconds));
+  if (words.in_seconds)
+    say(self, i18n::msg::timeout_warning_seconds, {{"seconds", std::to_string(words.value)}});
+  else
+    say(self, i18n::msg::timeout_warning, {{"minutes", std::to_string(words.value)}});
+
+}
+
+/// The student's resource went offline: an OTR conversation with it ends, quietly.
+void offline(session_ptr self, const std::string& full_jid) {
+  auto& s = self->state;
+  if (full_jid != s.peer || !s.otr->encrypted())
+    return;
+  // Replies encrypted with this OTR session would be unreadable when
+  // the student comes back: end it now, quietly.
+  log()->info("{} went offline: ending the OTR session", s.cfg.jid);
+  s.speech.drop_waiting();
+  carry_out(self, s.otr->end(false), true);
+
+}
+
+} // namespace
+
+session_actor::behavior_type session(session_actor::stateful_pointer<session_state> self,
+                                     session_config cfg) {
+  self->state.cfg = std::move(cfg);
+  begin(self);
   return {
-    [self](xmpp::inbound_message& m) {
-      auto& s = self->state;
-      bool first = s.peer.empty();
-      s.peer = m.from;
-      // Which program each of the student's resources is (the steps are in its words).
-      if (s.cfg.gateway && s.client_asked.size() < 8 && s.client_asked.insert(m.from).second)
-        self->send(s.cfg.gateway, xmpp::software_query{m.from});
-      if (first)
-        run_effects(self, s.lesson->start({s.cfg.restarted.has_value(), otr::is_otr_traffic(m.body)}));
-      // Plaintext needs no key; OTR traffic (and, to keep the order, all that
-      // follows it) waits until the key is ready.
-      if (!s.key_ready && (!s.waiting.empty() || otr::is_otr_traffic(m.body))) {
-        s.waiting.push_back(std::move(m.body));
-        return;
-      }
-      receive_message(self, m);
-    },
-    [self](xmpp::inbound_software& software) {
-      auto profile = clients::identify(software.name, software.caps_node);
-      if (profile.id == clients::client::generic || profile.name == self->state.live.client)
-        return;  // unknown (the generic steps stay), or known already (caps, then version)
-      log()->info("{} uses {}", self->state.cfg.jid, profile.name);
-      auto live = self->state.live;  // the page and the teacher view say which program
-      live.client = profile.name;
-      set_live(self, std::move(live));
-      run_effects(self, self->state.lesson->client_known(profile));
-    },
+    [self](xmpp::inbound_message& m) { on_message(self, m); },
+    [self](xmpp::inbound_software& software) { on_software(self, software); },
     [self](atoms::set_secret, const std::string& secret) -> caf::result<bool> {
       auto refused = accept_secret(self, secret);
       if (refused.empty())
         return true;
       return make_error(ec::weak_secret, refused);
     },
-    [self](atoms::warn, std::int64_t seconds) {
-      self->state.warned = true;
-      auto words = words_for(static_cast<long>(seconds));
-      if (words.in_seconds)
-        say(self, i18n::msg::timeout_warning_seconds, {{"seconds", std::to_string(words.value)}});
-      else
-        say(self, i18n::msg::timeout_warning, {{"minutes", std::to_string(words.value)}});
-    },
+    [self](atoms::warn, std::int64_t seconds) { warn(self, seconds); },
     [self](atoms::code_accepted) { handle_event(self, "code_accepted"); },
     [self](atoms::sign_out, bool goodbye) {
       // The goodbye goes out before the manager removes the roster item, and
@@ -354,16 +384,7 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
       send_raw(self, self->state.otr->end().to_send);
       return true;
     },
-    [self](atoms::offline, const std::string& full_jid) {
-      auto& s = self->state;
-      if (full_jid != s.peer || !s.otr->encrypted())
-        return;
-      // Replies encrypted with this OTR session would be unreadable when
-      // the student comes back: end it now, quietly.
-      log()->info("{} went offline: ending the OTR session", s.cfg.jid);
-      s.speech.drop_waiting();
-      carry_out(self, s.otr->end(false), true);
-    },
+    [self](atoms::offline, const std::string& full_jid) { offline(self, full_jid); },
     [self](atoms::type_next) {
       self->state.typing_scheduled = false;
       type_one(self);

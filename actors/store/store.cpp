@@ -71,6 +71,49 @@ caf::result<T> answer(store_ptr self, const std::string& what, F run) {
   }
 }
 
+/// A registration invite taken (false: used or expired already), or given back.
+caf::result<bool> use_invite(store_ptr self, const std::string& id, std::int64_t expires, bool take) {
+  return answer<bool>(self, "a registration invite's use", [&](store::database& db) {
+    if (!take) {
+      db.release_invite(id);
+      return true;
+    }
+    return db.take_invite(id, expires, unix_now());
+  });
+}
+
+/// A new grade into the outbox: its id (0 when that launch has one already), answered once it
+/// is on disk, however many retries that takes: a grade is never sent before it is stored, and
+/// never dropped.
+caf::result<std::int64_t> enqueue_grade(store_ptr self, const store::grade& g) {
+  auto rp = self->make_response_promise<std::int64_t>();
+  write(self, "a grade for " + g.jid, [g, rp](store::database& db) mutable {
+    rp.deliver(db.enqueue_grade(g, g.created_at).value_or(0));
+  });
+  return rp;
+}
+
+caf::result<store::grade> grade_of(store_ptr self, std::int64_t id) {
+  drain(self);
+  try {
+    if (auto g = self->state.cfg.db->grade_by_id(id))
+      return *g;
+    return make_error(ec::not_found);
+  } catch (const std::exception& e) {
+    return make_error(ec::not_stored, e.what());
+  }
+}
+
+/// The outbox's pending and failed grades.
+caf::result<std::vector<store::grade>> open_grades(store_ptr self) {
+  drain(self);
+  try {
+    return self->state.cfg.db->grades({store::grade_state::pending, store::grade_state::failed});
+  } catch (const std::exception& e) {
+    return make_error(ec::not_stored, e.what());
+  }
+}
+
 } // namespace
 
 opened_store open_store(const std::string& path, const std::string& key_file,
@@ -141,49 +184,18 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
         return db.nonce_first_use(consumer, nonce, now, self->state.cfg.nonce_window);
       });
     },
-    [self](atoms::st_invite, const std::string& id, std::int64_t expires,
-           bool take) -> caf::result<bool> {
-      return answer<bool>(self, "a registration invite's use", [&](store::database& db) {
-        if (!take) {
-          db.release_invite(id);
-          return true;
-        }
-        return db.take_invite(id, expires, unix_now());
-      });
+    [self](atoms::st_invite, const std::string& id, std::int64_t expires, bool take) {
+      return use_invite(self, id, expires, take);
     },
-    [self](atoms::st_grade, const store::grade& g) -> caf::result<std::int64_t> {
-      // Answered once it is on disk, however many retries that takes: a
-      // grade is never sent before it is stored, and never dropped.
-      auto rp = self->make_response_promise<std::int64_t>();
-      write(self, "a grade for " + g.jid, [g, rp](store::database& db) mutable {
-        rp.deliver(db.enqueue_grade(g, g.created_at).value_or(0));
-      });
-      return rp;
-    },
+    [self](atoms::st_grade, const store::grade& g) { return enqueue_grade(self, g); },
     [self](atoms::st_graded, const store::grade& g) {
       write(self, "grade " + std::to_string(g.id) + "'s attempt",
             [g, now = unix_now()](store::database& db) {
               db.grade_attempted(g, now);
             });
     },
-    [self](atoms::st_grade_of, std::int64_t id) -> caf::result<store::grade> {
-      drain(self);
-      try {
-        if (auto g = self->state.cfg.db->grade_by_id(id))
-          return *g;
-        return make_error(ec::not_found);
-      } catch (const std::exception& e) {
-        return make_error(ec::not_stored, e.what());
-      }
-    },
-    [self](atoms::st_grades) -> caf::result<std::vector<store::grade>> {
-      drain(self);
-      try {
-        return self->state.cfg.db->grades({store::grade_state::pending, store::grade_state::failed});
-      } catch (const std::exception& e) {
-        return make_error(ec::not_stored, e.what());
-      }
-    },
+    [self](atoms::st_grade_of, std::int64_t id) { return grade_of(self, id); },
+    [self](atoms::st_grades) { return open_grades(self); },
     [self](atoms::st_web, const store::web_session_row& row) {
       write(self, "a web session", [row](store::database& db) {
         db.put_web_session(row, unix_now());
