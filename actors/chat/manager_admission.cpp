@@ -45,16 +45,19 @@ bool within_rate(manager_ptr self, const std::string& bare) {
   return false;
 }
 
-/// The bare JID `jid` if `source` may whitelist it: a valid JID, not the bot's own, within the
-/// source's limit; else the error to answer with.
+/// The bare JID `jid` if `source` may whitelist it: a valid JID (its sender parsed it at its
+/// edge; checked again here until a parsed type crosses the boundary), not the bot's own (the
+/// one place that rule is checked), within the source's limit; else the error to answer with.
 caf::expected<std::string> admissible(const session_manager_state& st, const std::string& jid,
                                       store::whitelist_source source) {
   auto r = xmpp::parse_bare_jid(jid);
   if (!r)
     return make_error(ec::invalid_jid, r.error);
   auto bare = r.value->bare();
-  if (own(st, bare))
-    return make_error(ec::invalid_jid, "it is the bot's own Jabber ID");
+  if (own(st, bare)) {
+    log()->warn("the {} asked to whitelist the bot's own JID: refused", store::name(source));
+    return make_error(ec::invalid_jid, "it is the bot's own Jabber ID (it would talk to itself)");
+  }
   if (auto full = manager_progress::whitelist_full(st, bare, source))
     return make_error(ec::whitelist_full, *full);
   return bare;

@@ -144,9 +144,10 @@ using session_manager_actor = caf::typed_actor<
   /// Its own timer: check the timeouts.
   caf::reacts_to<atoms::tick>,
   /// Whitelist a JID with a locale, saying who asked (source, added_by) -> true once stored,
-  /// or ec::invalid_jid (why), or ec::not_stored.
+  /// or ec::invalid_jid (why; the bot's own JID is refused here only), ec::whitelist_full,
+  /// ec::not_stored.
   caf::replies_to<atoms::add_jid, std::string, std::string, store::whitelist_source, std::string>::with<bool>,
-  /// A visit claims a JID (the page's proof of ownership): nothing is said to it until a
+  /// A visit claims a JID (the bot's own is refused here): nothing is said to it until a
   /// message from it carries the claim's word, which whitelists it for that visit (with the
   /// claim's locale and grade) -> pending, bound (that visit proved it), too_many; or
   /// ec::invalid_jid, ec::whitelist_full. Asked again with the same visit: renewed.

@@ -121,9 +121,7 @@ caf::result<web_response> add(web_ptr self, const web_request& r) {
   auto parsed = xmpp::parse_bare_jid(body["jid"].get<std::string>());
   if (!parsed)
     return error_reply(400, "invalid JID: " + parsed.error);
-  auto jid = parsed.value->bare();
-  if (jid == self->state.cfg.pages.bot_jid)
-    return error_reply(400, "invalid JID: it is the bot's own Jabber ID (it would talk to itself)");
+  auto jid = parsed.value->bare();  // (the bot's own JID is refused by the manager alone)
   return ask_or<bool>(
     self,
     [self, jid, locale = *locale](bool) {

@@ -192,15 +192,7 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
                parsed.error);
     return rp;
   }
-  auto jid = parsed.value->bare();
-  if (jid == pages(self).bot_jid) {
-    self->state.log->warn("web session of user {} entered the bot's own JID: refused",
-                          logging::printable(s.lms.user_id));
-    refuse_jid(self, rp, s, typed, 400,
-               N_("That is the bot's own Jabber ID. Enter yours: the one you use in your chat "
-                  "program."));
-    return rp;
-  }
+  auto jid = parsed.value->bare();  // (the bot's own JID is refused by the manager alone)
   // One student, one Jabber ID: a visit cannot make the bot invite anyone
   // else, nor take over another student's JID (their secret, their grade).
   if (!s.jid.empty() && s.jid != jid) {
