@@ -86,8 +86,8 @@ void admit(manager_ptr self, const std::string& bare, const std::string& locale,
     return;
   }
   // Claimed only once it is stored.
-  self->request(self->state.cfg.store, std::chrono::seconds{5}, atoms::st_put_wl_v, bare, chosen,
-                source, by)
+  self->request(self->state.cfg.store, std::chrono::seconds{5}, atoms::st_put_wl_v,
+                store::whitelist_request{bare, chosen, source, by})
     .then([take, done](bool) { take(); done({}); },
           [bare, done](caf::error& e) {
             log()->error("{} was not whitelisted: the store did not keep it ({})", bare,
@@ -169,22 +169,20 @@ void on_message(manager_ptr self, xmpp::inbound_message& m) {
 
 }
 
-caf::result<bool> add_jid(manager_ptr self, const std::string& jid, const std::string& locale,
-                          store::whitelist_source source, const std::string& by) {
+caf::result<bool> add_jid(manager_ptr self, const store::whitelist_request& r) {
   if (self->state.cfg.before_admission)
     self->state.cfg.before_admission();
-  auto bare = admissible(self->state, jid, source);
+  auto bare = admissible(self->state, r.jid, r.source);
   if (!bare)
     return std::move(bare.error());
   auto rp = self->make_response_promise<bool>();
-  admit(self, *bare, locale, source, by, [rp](caf::error e) mutable {
+  admit(self, *bare, r.locale, r.source, r.added_by, [rp](caf::error e) mutable {
     if (e)
       rp.deliver(std::move(e));
     else
       rp.deliver(true);
   });
   return rp;
-
 }
 
 caf::result<claim_state> claim_jid(manager_ptr self, jid_claim& c) {

@@ -23,8 +23,7 @@ void on_presence(manager_ptr self, xmpp::inbound_presence& p);
 void on_message(manager_ptr self, xmpp::inbound_message& m);
 
 /// Whitelists `jid` for `source` (the pages, the admin API) once the store keeps it.
-caf::result<bool> add_jid(manager_ptr self, const std::string& jid, const std::string& locale,
-                          store::whitelist_source source, const std::string& by);
+caf::result<bool> add_jid(manager_ptr self, const store::whitelist_request& r);
 
 /// A page visit's claim on a JID, until the JID sends its word.
 caf::result<claim_state> claim_jid(manager_ptr self, jid_claim& c);

@@ -66,10 +66,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     [self](atoms::check_code, const std::string& jid, const std::string& code) {
       return check_code(self, jid, code);
     },
-    [self](atoms::add_jid, const std::string& jid, const std::string& locale,
-           store::whitelist_source source, const std::string& by) {
-      return add_jid(self, jid, locale, source, by);
-    },
+    [self](atoms::add_jid, const store::whitelist_request& r) { return add_jid(self, r); },
     [self](atoms::claim_jid, jid_claim& c) { return claim_jid(self, c); },
     [self](atoms::remove_jid, const std::string& jid) { return remove_jid(self, jid); },
     [self](atoms::step_reached, const std::string& jid, const std::string& step) {

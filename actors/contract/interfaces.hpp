@@ -54,11 +54,11 @@ using key_maker_actor = caf::typed_actor<
 /// the database. Requests are answered once the write is on disk (or with an error); the
 /// other writes are retried until they are.
 using store_actor = caf::typed_actor<
-  caf::replies_to<atoms::st_put_wl, std::string, std::string, store::whitelist_source, std::string>::with<bool>,
+  caf::replies_to<atoms::st_put_wl, store::whitelist_request>::with<bool>,
   caf::replies_to<atoms::st_del_wl, std::string>::with<bool>,
   caf::reacts_to<atoms::st_step, std::string, std::string, bool>,
   caf::reacts_to<atoms::st_code, std::string, std::string>,
-  caf::reacts_to<atoms::st_outcome, std::string, std::string, std::string, std::string>,
+  caf::reacts_to<atoms::st_outcome, std::string, grade_job>,
   caf::reacts_to<atoms::st_done, std::string, std::string>,
   caf::replies_to<atoms::st_nonce, std::string, std::string, std::int64_t>::with<bool>,
   caf::replies_to<atoms::st_invite, std::string, std::int64_t, bool>::with<bool>,
@@ -146,7 +146,7 @@ using session_manager_actor = caf::typed_actor<
   /// Whitelist a JID with a locale, saying who asked (source, added_by) -> true once stored,
   /// or ec::invalid_jid (why; the bot's own JID is refused here only), ec::whitelist_full,
   /// ec::not_stored.
-  caf::replies_to<atoms::add_jid, std::string, std::string, store::whitelist_source, std::string>::with<bool>,
+  caf::replies_to<atoms::add_jid, store::whitelist_request>::with<bool>,
   /// A visit claims a JID (the bot's own is refused here): nothing is said to it until a
   /// message from it carries the claim's word, which whitelists it for that visit (with the
   /// claim's locale and grade) -> pending, bound (that visit proved it), too_many; or

@@ -224,6 +224,11 @@ typename Inspector::result_type inspect(Inspector& f, grade& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, whitelist_request& x) {
+  return f(caf::meta::type_name("whitelist_request"), x.jid, x.locale, x.source, x.added_by);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, web_session_row& x) {
   // The data holds the session's CSRF token: never in a string rendering.
   return f(caf::meta::type_name("web_session_row"), x.id, x.expires, caf::meta::omittable(), x.data);

@@ -59,6 +59,14 @@ inline std::optional<whitelist_source> whitelist_source_of(std::string_view text
 inline std::string to_string(grade_state s) { return std::string{name(s)}; }
 inline std::string to_string(whitelist_source s) { return std::string{name(s)}; }
 
+/// A JID to put on the whitelist: who asks, for which language.
+struct whitelist_request {
+  std::string jid;  ///< as the sender parsed it (the session manager checks it again)
+  std::string locale;
+  whitelist_source source = whitelist_source::pages;
+  std::string added_by;  ///< the LMS user ("LMS user ..."), "admin API" or "config"
+};
+
 /// A student the bot knows: their whitelist entry and their progress.
 struct student {
   std::string jid;       ///< bare JID

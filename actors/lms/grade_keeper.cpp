@@ -64,8 +64,7 @@ grade_keeper(grade_keeper_actor::stateful_pointer<grade_keeper_state> self, grad
     [self](atoms::grade_when_done, const std::string& jid, grade_job& job) {
       auto& st = self->state;
       if (st.cfg.store)
-        self->send(st.cfg.store, atoms::st_outcome_v, jid, job.outcome_url, job.sourcedid,
-                   job.consumer_key);
+        self->send(st.cfg.store, atoms::st_outcome_v, jid, job);
       st.targets[jid] = std::move(job);  // the latest graded launch wins
     },
     [self](atoms::completed, const std::string& jid) { send_grade(self, jid); },

@@ -142,10 +142,9 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
                                         store_config cfg) {
   self->state.cfg = std::move(cfg);
   return {
-    [self](atoms::st_put_wl, const std::string& jid, const std::string& locale,
-           store::whitelist_source source, const std::string& by) -> caf::result<bool> {
-      return answer<bool>(self, "the whitelisting of " + jid, [&](store::database& db) {
-        db.put_whitelist(jid, locale, source, by, unix_now());
+    [self](atoms::st_put_wl, const store::whitelist_request& r) -> caf::result<bool> {
+      return answer<bool>(self, "the whitelisting of " + r.jid, [&](store::database& db) {
+        db.put_whitelist(r.jid, r.locale, r.source, r.added_by, unix_now());
         return true;
       });
     },
@@ -167,10 +166,9 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
       write(self, "the code's HMAC for " + jid,
             [=, now = unix_now()](store::database& db) { db.put_code_mac(jid, mac, now); });
     },
-    [self](atoms::st_outcome, const std::string& jid, const std::string& url,
-           const std::string& sourcedid, const std::string& key) {
+    [self](atoms::st_outcome, const std::string& jid, const grade_job& g) {
       write(self, "the grade address of " + jid, [=, now = unix_now()](store::database& db) {
-        db.put_outcome(jid, url, sourcedid, key, now);
+        db.put_outcome(jid, g.outcome_url, g.sourcedid, g.consumer_key, now);
       });
     },
     [self](atoms::st_done, const std::string& jid, const std::string& how) {

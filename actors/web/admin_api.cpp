@@ -138,7 +138,8 @@ caf::result<web_response> add(web_ptr self, const web_request& r) {
                                 "): remove a JID first, or raise the setting");
       return std::nullopt;
     },
-    atoms::add_jid_v, jid, *locale, store::whitelist_source::admin, std::string{"admin API"});
+    atoms::add_jid_v,
+    store::whitelist_request{jid, *locale, store::whitelist_source::admin, "admin API"});
 }
 
 /// DELETE of a JID's whitelist entry or session: 204, or 404 with `absent`.

@@ -106,7 +106,7 @@ void add_proved(web_ptr self, reply rp, web_session s, const std::string& jid,
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
     [self, rp, s, typed](caf::error& e) { refused_by_manager(self, rp, s, typed, e); },
-    atoms::add_jid_v, jid, s.locale, store::whitelist_source::pages, lti::visitor(s));
+    atoms::add_jid_v, store::whitelist_request{jid, s.locale, store::whitelist_source::pages, lti::visitor(s)});
 }
 
 /// The JID claimed for the visit: the page then shows the word to send from it.

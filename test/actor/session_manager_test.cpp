@@ -125,8 +125,8 @@ struct fixture : test_coordinator_fixture<> {
 
   /// "" when whitelisted, else the ec and its detail.
   std::string add(const std::string& jid) {
-    self->send(manager, atoms::add_jid_v, jid, std::string{"en_GB"}, store::whitelist_source::admin,
-               std::string{"a test"});
+    self->send(manager, atoms::add_jid_v,
+               store::whitelist_request{jid, "en_GB", store::whitelist_source::admin, "a test"});
     run();
     std::string out = "no answer";
     self->receive([&](bool) { out = ""; },

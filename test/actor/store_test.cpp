@@ -75,8 +75,8 @@ CAF_TEST(a write that fails is kept in order and retried until it is stored) {
   self->send(keeper, atoms::st_step_v, std::string{"alice@x.org"}, std::string{"secret_known"}, true);
   run();
   // A request meanwhile is refused, not claimed: the earlier writes come first.
-  self->send(keeper, atoms::st_put_wl_v, std::string{"bob@x.org"}, std::string{"nl_NL"},
-             store::whitelist_source::admin, std::string{"admin API"});
+  self->send(keeper, atoms::st_put_wl_v,
+             store::whitelist_request{"bob@x.org", "nl_NL", store::whitelist_source::admin, "admin API"});
   run();
   bool refused = false;
   self->receive([](bool) { CAF_FAIL("claimed while the store could not write"); },
@@ -90,8 +90,8 @@ CAF_TEST(a write that fails is kept in order and retried until it is stored) {
   CAF_CHECK_EQUAL(step_of("alice@x.org"), "secret_known");  // both, in their order
   CAF_CHECK(db->students()[0].had_secret);
   // Now the request goes through.
-  self->send(keeper, atoms::st_put_wl_v, std::string{"bob@x.org"}, std::string{"nl_NL"},
-             store::whitelist_source::admin, std::string{"admin API"});
+  self->send(keeper, atoms::st_put_wl_v,
+             store::whitelist_request{"bob@x.org", "nl_NL", store::whitelist_source::admin, "admin API"});
   run();
   expect((bool), from(keeper).to(self).with(true));
   CAF_CHECK_EQUAL(db->students().size(), 2u);
