@@ -34,7 +34,7 @@ void read_lti13(table_reader& r, lti13_settings& out, const secret_sources& /*sr
     if (r.has(old))
       refuse(r.key(old), "is no longer used: remove it; an administrator makes a single-use "
                          "registration invite for each platform with `otrbot lti13-invite` or "
-                         "POST /admin/lti13/invites (see the README)");
+                         "POST /admin/lti13/invites (see docs/lms/README.md)");
   r.boolean("allow_private_urls", out.allow_private_urls);
   if (out.key_id.empty() || out.key_id.size() > 100)
     refuse(r.key("key_id"), "must be 1 to 100 characters");

@@ -15,7 +15,7 @@ namespace otrbot::secrets {
 std::optional<std::string> normalise(std::string_view text);
 
 /// Why a secret is too weak, or nullopt when it is strong enough. The rule
-/// (documented in README.md): at least 8 characters, at least 5 different
+/// (documented in docs/lesson.md): at least 8 characters, at least 5 different
 /// characters, and not a well-known password or keyboard run.
 std::optional<std::string> weakness(std::string_view normalised);
 
