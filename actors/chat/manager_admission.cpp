@@ -75,7 +75,7 @@ void admit(manager_ptr self, const std::string& bare, const std::string& locale,
     st.cfg.whitelist[bare] = chosen;
     if (fresh) {
       st.source_of[bare] = source;
-      st.progress.erase(bare);  // a new start
+      st.progress.forget(bare);  // a new start
       log()->info("whitelisted {}", bare);
       carry_out(self, welcome(bare));
     }

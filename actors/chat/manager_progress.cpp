@@ -28,7 +28,7 @@ std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
 
 void complete(manager_ptr self, const std::string& jid, const std::string& how) {
   auto& st = self->state;
-  if (!std::exchange(st.progress[jid].completed, true)) {
+  if (st.progress.complete(jid)) {
     log()->info("{} completed the exercise ({})", jid, how);
     if (st.cfg.store)
       self->send(st.cfg.store, atoms::st_done_v, jid, how);
@@ -41,27 +41,18 @@ void complete(manager_ptr self, const std::string& jid, const std::string& how) 
 
 bool stored_code_matches(manager_ptr self, const std::string& jid, const std::string& code) {
   auto& st = self->state;
-  auto p = st.progress.find(jid);
-  if (p == st.progress.end() || p->second.code_mac.empty())
-    return false;
-  return secrets::constant_time_equal(store::code_mac(st.cfg.code_key, code), p->second.code_mac);
+  return st.progress.code_went_out(jid) &&
+         st.progress.code_matches(jid, store::code_mac(st.cfg.code_key, code));
 }
 
 void restore(session_manager_state& st) {
-  static const std::set<std::string> mid_lesson{"encrypted", "secret_known", "smp_in_progress",
-                                                "verified"};
   for (const auto& s : st.cfg.restored) {
     if (s.removed || s.jid == st.cfg.session_defaults.account)
       continue;
     st.cfg.whitelist[s.jid] = s.locale;
     if (s.source != store::whitelist_source::config)
       st.source_of[s.jid] = s.source;
-    auto& p = st.progress[s.jid];
-    p.had_secret = s.had_secret;
-    p.code_mac = s.code_mac;
-    p.completed = s.completed;
-    if (!s.completed && mid_lesson.contains(s.step))
-      p.step_before_restart = s.step;
+    st.progress.restore(s);
   }
   st.cfg.restored.clear();
 }
@@ -87,8 +78,7 @@ std::vector<session_info> class_status(const session_manager_state& st,
   std::vector<session_info> out;
   for (const auto& jid : jids) {
     session_info info{jid, {}, {}, 0, {}};
-    auto p = st.progress.find(jid);
-    if (p != st.progress.end() && p->second.completed)
+    if (st.progress.completed(jid))
       info.step = lesson::steps::completed;
     else if (auto it = st.sessions.find(jid); it != st.sessions.end())
       info = {jid, it->second.step, {}, it->second.step_since_unix,  // progress, not chatter
@@ -104,7 +94,7 @@ live_progress live_of(const session_manager_state& st, const std::string& bare) 
     out = it->second.live;
     out.step = it->second.step;
   }
-  if (auto p = st.progress.find(bare); p != st.progress.end() && p->second.completed)
+  if (st.progress.completed(bare))
     out.step = lesson::steps::completed;
   return out;
 }
@@ -118,7 +108,7 @@ caf::result<bool> set_secret(manager_ptr self, const std::string& jid, const std
   self->request(session_for(self, bare), std::chrono::seconds{5}, atoms::set_secret_v, secret)
     .then(
       [self, rp, bare](bool ok) mutable {
-        self->state.progress[bare].had_secret = true;
+        self->state.progress.secret_given(bare);
         rp.deliver(ok);
       },
       [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
@@ -134,7 +124,7 @@ caf::result<bool> check_code(manager_ptr self, const std::string& jid, const std
     log()->info("{} typed the right code on the page", bare);
     auto it = self->state.sessions.find(bare);
     bool running = it != self->state.sessions.end();
-    bool first = !self->state.progress[bare].completed;
+    bool first = !self->state.progress.completed(bare);
     complete(self, bare, running ? "the code on the page" : "the code on the page, after the session ended");
     if (first && running)
       self->send(it->second.actor, atoms::code_accepted_v);
@@ -143,9 +133,7 @@ caf::result<bool> check_code(manager_ptr self, const std::string& jid, const std
     return true;
   }
   // Not it. Without a session and without a code ever sent, there is nothing to type yet.
-  auto p = self->state.progress.find(bare);
-  bool code_went_out = p != self->state.progress.end() && !p->second.code_mac.empty();
-  if (!code_went_out && !self->state.sessions.contains(bare))
+  if (!self->state.progress.code_went_out(bare) && !self->state.sessions.contains(bare))
     return make_error(ec::no_session);
   log()->info("{} typed a wrong code on the page", bare);
   return false;
@@ -154,7 +142,7 @@ caf::result<bool> check_code(manager_ptr self, const std::string& jid, const std
 void code_sent(manager_ptr self, const std::string& jid, const std::string& code) {
   auto& st = self->state;
   auto mac = store::code_mac(st.cfg.code_key, code);
-  st.progress[jid].code_mac = mac;
+  st.progress.code_sent(jid, mac);
   if (st.cfg.store)
     self->send(st.cfg.store, atoms::st_code_v, jid, mac);
 }
@@ -166,13 +154,13 @@ void step_reached(manager_ptr self, const std::string& jid, const std::string& s
     it->second.step_since_unix = unix_now();
   }
   if (st.cfg.store)
-    self->send(st.cfg.store, atoms::st_step_v, jid, step, st.progress[jid].had_secret);
+    self->send(st.cfg.store, atoms::st_step_v, jid, step, st.progress.had_secret(jid));
 }
 
 std::string step_of(const session_manager_state& st, const std::string& jid) {
   auto bare = xmpp::bare_of(jid);
   // A completion stays, across sessions and restarts.
-  if (auto p = st.progress.find(bare); p != st.progress.end() && p->second.completed)
+  if (st.progress.completed(bare))
     return lesson::steps::completed;
   auto it = st.sessions.find(bare);
   return it == st.sessions.end() ? std::string{} : it->second.step;

@@ -64,17 +64,11 @@ session_actor session_for(manager_ptr self, const std::string& jid, completion d
   sc.gateway = st.gateway;
   sc.manager = caf::actor_cast<session_manager_actor>(self);
   sc.finished = done;
-  auto p = st.progress.find(jid);
-  if (p != st.progress.end() && p->second.completed && done == completion::no)
+  if (st.progress.completed(jid) && done == completion::no)
     sc.finished = completion::before;
-  if (p != st.progress.end() && sc.finished != completion::no)
-    p->second.step_before_restart.clear();  // nothing to start again: the lesson is done
-  else if (p != st.progress.end() && !p->second.step_before_restart.empty()) {
-    // Told once, by the first session after the restart.
-    sc.restarted = restart_notice{p->second.step_before_restart, p->second.had_secret,
-                                  !p->second.code_mac.empty()};
-    p->second.step_before_restart.clear();
-  }
+  // Told once, by the first session after the restart (nothing when the lesson is done).
+  if (auto notice = st.progress.take_restart_notice(jid, sc.finished != completion::no))
+    sc.restarted = restart_notice{notice->step, notice->had_secret, notice->code_valid};
   auto s = st.cfg.spawn_session(self->system(), std::move(sc));
   self->monitor(s);
   st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, {},
@@ -95,7 +89,7 @@ void terminate(manager_ptr self, const std::string& jid, const char* why, bool r
     forget(self, jid);
     self->state.cfg.whitelist.erase(jid);
     self->state.source_of.erase(jid);
-    self->state.progress.erase(jid);
+    self->state.progress.forget(jid);
     if (self->state.cfg.grades)
       self->send(self->state.cfg.grades, atoms::grade_gone_v, jid);
     self->state.rates.erase(jid);
@@ -139,7 +133,7 @@ void check_timeouts(manager_ptr self) {
     if (entry.ending)
       continue;
     auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - entry.last_activity);
-    if (auto p = st.progress.find(jid); p != st.progress.end() && p->second.completed) {
+    if (st.progress.completed(jid)) {
       if (idle >= st.cfg.session_timeout)
         finished.push_back(jid);
       else if (idle >= st.cfg.warning_timeout && !entry.warned) {

@@ -5,6 +5,7 @@
 #include "actors/contract/messages.hpp"
 #include "actors/rules/jid_claims.hpp"
 #include "actors/rules/message_rate.hpp"
+#include "actors/rules/progress_book.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/actor_clock.hpp>
@@ -66,23 +67,13 @@ struct session_entry {
   live_progress live;  ///< encryption, fingerprint and authentication, as the session reports them
 };
 
-/// What the manager knows of a student beyond a running session: enough to
-/// check a code after a restart, to say what a restart changed, and to keep
-/// a completion.
-struct student_progress {
-  std::string step_before_restart;  ///< "" when nothing needs explaining
-  bool had_secret = false;          ///< a shared secret was given (it is never kept)
-  std::string code_mac;             ///< the HMAC of the last code sent ("" none)
-  bool completed = false;
-};
-
 struct session_manager_state {
   static constexpr const char* name = "session_manager";
   session_manager_config cfg;
   xmpp_gateway_actor gateway;
   std::map<std::string, session_entry> sessions;  ///< bare JID -> session
   std::map<caf::actor_addr, std::string> owners;  ///< session -> bare JID
-  std::map<std::string, student_progress> progress;  ///< bare JID -> progress
+  progress_book progress;  ///< each student's progress beyond a running session
   std::map<std::string, store::whitelist_source> source_of;  ///< bare JID -> who added it (none: the config)
   std::map<std::string, message_rate> rates;          ///< bare JID -> its message rate
   jid_claims claims;  ///< visits waiting for the proof that a JID is theirs
