@@ -74,12 +74,17 @@ def test_a_peer_that_echoes_the_bot_is_not_answered_forever(prosody, run_bot):
         echo, got = await echo_peer(prosody, echo_jid, bot_jid, other)
         while "sent the bot's own lines back three times" not in bot.log:
             await asyncio.sleep(0.05)
-        await echo.ping_server()  # whatever the bot sent before it stopped has arrived
-        settled = len(got)
-        # Meanwhile the bot serves others; by then an endless loop would have
-        # sent the echo many more lines.
+        # A line the session handed to the gateway just before it recognised the echo may
+        # still be on its way: another student's answer, queued at the gateway after it, is
+        # the sign that it has gone out; the echo's ping, that it has arrived.
         s = await make_student(other, PW, prosody).login(prosody.port)
         s.send_message(mto=bot_jid, mbody="hello", mtype="chat")
+        await s.next_message()
+        await echo.ping_server()
+        settled = len(got)
+        # The bot serves the other student again; by then an endless loop would have sent
+        # the echo more lines.
+        s.send_message(mto=bot_jid, mbody="help", mtype="chat")
         await s.next_message()
         await echo.ping_server()
         assert len(got) == settled, "the bot went on answering its own lines"
