@@ -212,13 +212,13 @@ int runclient(const runclient_options& opts) {
     auto outcomes = sys.spawn<caf::detached>(outcomes_sender, std::move(oc));
     for (auto& g : stored.pending_grades)  // the outbox, across the restart
       caf::anon_send(outcomes, atoms::grade_v, std::move(g));
-    grade_keeper_config kc2;
-    kc2.store = store;
-    kc2.outcomes = outcomes;
+    grade_keeper_config gk;
+    gk.store = store;
+    gk.outcomes = outcomes;
     for (const auto& st : stored.students)  // each student's latest graded launch
       if (!st.removed && !st.outcome_url.empty() && !st.sourcedid.empty())
-        kc2.restored[st.jid] = grade_job{st.outcome_url, st.sourcedid, st.consumer_key, 1.0};
-    auto grades = sys.spawn(grade_keeper, std::move(kc2));
+        gk.restored[st.jid] = grade_job{st.outcome_url, st.sourcedid, st.consumer_key, 1.0};
+    auto grades = sys.spawn(grade_keeper, std::move(gk));
     session_manager_config mc;
     mc.grades = grades;
     mc.store = store;

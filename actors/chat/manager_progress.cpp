@@ -6,13 +6,11 @@
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
 #include "actors/store/store_db.hpp"
-#include "transport/base/secrets.hpp"
 #include "transport/base/unix_time.hpp"
 #include "transport/xmpp/jid.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <set>
 #include <utility>
 
 namespace otrbot::manager_progress {

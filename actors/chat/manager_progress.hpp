@@ -1,5 +1,5 @@
-// The session manager's memory of each student beyond a running session: completions and
-// their grades (through the store's outbox), codes kept as HMACs, and what a restart brought
+// The session manager's memory of each student beyond a running session (a progress_book):
+// completions (the grade keeper told of them), codes kept as HMACs, and what a restart brought
 // back; how many JIDs each source has added; what the teacher view and the live pages read.
 // Internal to the session manager.
 #pragma once
@@ -24,7 +24,7 @@ void complete(manager_ptr self, const std::string& jid, const std::string& how);
 /// (also after a restart, and after the session ended); constant time.
 bool stored_code_matches(manager_ptr self, const std::string& jid, const std::string& code);
 
-/// Takes in what the store had at start: whitelist, progress, graded launches.
+/// Takes in what the store had at start: the whitelist and each student's progress.
 void restore(session_manager_state& st);
 
 /// Per JID: its step ("completed" once done) and when it got there (in last_activity; 0 and

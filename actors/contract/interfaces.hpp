@@ -105,7 +105,8 @@ using session_actor = caf::typed_actor<
   caf::reacts_to<atoms::type_next>,
   caf::reacts_to<atoms::otr_poll>>;
 
-/// The session manager (actors/chat/session_manager.cpp): whitelist, sessions, timeouts, grades.
+/// The session manager (actors/chat/session_manager.cpp): whitelist, sessions, timeouts,
+/// progress; it tells the grade keeper of completions.
 /// The grade keeper (actors/lms/grade_keeper.cpp): the LMS side's bookkeeping of grades. It
 /// owns each student's grade target (their latest graded launch, kept in the store), and when
 /// the session manager says a student completed, puts the grade into the store's outbox and

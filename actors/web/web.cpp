@@ -214,10 +214,17 @@ caf::result<web_response> route(web_ptr self, const web_request& r) {
   case route::lti13_register: return lti13_routes(self, r, m->route);
   case route::class_view: return class_view(self, r);
   case route::class_resend: return class_resend(self, r);
+  case route::admin_whitelist:
+  case route::admin_whitelist_add:
+  case route::admin_whitelist_remove:
+  case route::admin_sessions:
+  case route::admin_session_end:
+  case route::admin_grades:
+  case route::admin_grade_retry:
+  case route::admin_invite: return admin(self, r, *m);
   case route::is_up:
   case route::progress_js:
   case route::lti13_js: break;  // the HTTP adapter answers these itself
-  default: return admin(self, r, *m);
   }
   return lti::error_page(pages(self), 404, N_("There is no such page."));
 }
