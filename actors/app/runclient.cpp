@@ -14,6 +14,7 @@
 #include "actors/lms/outcomes.hpp"
 #include "actors/log/logging.hpp"
 #include "actors/store/store.hpp"
+#include "actors/rules/lesson_plan.hpp"
 #include "actors/web/http_gateway.hpp"
 #include "conf/advice.hpp"
 #include "conf/settings.hpp"
@@ -278,6 +279,7 @@ int runclient(const runclient_options& opts) {
     // Page tokens outlive a restart, as the web sessions they name do.
     hc.pages.token_key = store::derive_key(stored.key, "web tokens");
     hc.pages.csp = lti::content_security_policy(s.lti);
+    hc.pages.before_session = lesson::otr_plan().describe(std::nullopt);  // the default lesson
     hc.restored = std::move(visits);
     hc.store = store;
     hc.outcomes = outcomes;

@@ -45,15 +45,14 @@ bool within_rate(manager_ptr self, const std::string& bare) {
   return false;
 }
 
-/// The bare JID `jid` if `source` may whitelist it: a valid JID (its sender parsed it at its
-/// edge; checked again here until a parsed type crosses the boundary), not the bot's own (the
-/// one place that rule is checked), within the source's limit; else the error to answer with.
-caf::expected<std::string> admissible(const session_manager_state& st, const std::string& jid,
+/// The bare JID `jid` (parsed by its sender, at its edge) if `source` may whitelist it: not
+/// the bot's own (the one place that rule is checked), within the source's limit; else the
+/// error to answer with.
+caf::expected<std::string> admissible(const session_manager_state& st, const xmpp::bare_jid& jid,
                                       store::whitelist_source source) {
-  auto r = xmpp::parse_bare_jid(jid);
-  if (!r)
-    return make_error(ec::invalid_jid, r.error);
-  auto bare = r.value->bare();
+  if (jid.empty())
+    return make_error(ec::invalid_jid, "the JID is empty");
+  const auto& bare = jid.str();
   if (own(st, bare)) {
     log()->warn("the {} asked to whitelist the bot's own JID: refused", store::name(source));
     return make_error(ec::invalid_jid, "it is the bot's own Jabber ID (it would talk to itself)");
@@ -63,11 +62,12 @@ caf::expected<std::string> admissible(const session_manager_state& st, const std
   return bare;
 }
 
-/// Whitelists `bare` once the store keeps it (subscribing to a new JID), then `done` with no
+/// Whitelists `jid` once the store keeps it (subscribing to a new JID), then `done` with no
 /// error, or with ec::not_stored.
-void admit(manager_ptr self, const std::string& bare, const std::string& locale,
+void admit(manager_ptr self, const xmpp::bare_jid& jid, const std::string& locale,
            store::whitelist_source source, const std::string& by,
            std::function<void(caf::error)> done) {
+  const auto& bare = jid.str();
   auto chosen = locale.empty() ? self->state.cfg.default_locale : locale;
   auto take = [self, bare, chosen, source] {
     auto& st = self->state;
@@ -87,7 +87,7 @@ void admit(manager_ptr self, const std::string& bare, const std::string& locale,
   }
   // Claimed only once it is stored.
   self->request(self->state.cfg.store, std::chrono::seconds{5}, atoms::st_put_wl_v,
-                store::whitelist_request{bare, chosen, source, by})
+                store::whitelist_request{jid, chosen, source, by})
     .then([take, done](bool) { take(); done({}); },
           [bare, done](caf::error& e) {
             log()->error("{} was not whitelisted: the store did not keep it ({})", bare,
@@ -105,7 +105,7 @@ bool proves_claim(manager_ptr self, const std::string& bare, xmpp::inbound_messa
     return false;
   log()->info("{} proved that it is theirs: the word of a visit by {}", bare,
               logging::printable(proved->by));
-  admit(self, bare, proved->locale, store::whitelist_source::pages, proved->by,
+  admit(self, proved->jid, proved->locale, store::whitelist_source::pages, proved->by,
         [self, bare, claim = *proved, m = std::move(m)](caf::error e) mutable {
           if (e) {
             self->state.claims.unbind(std::move(claim));  // the word may be sent again
@@ -176,7 +176,7 @@ caf::result<bool> add_jid(manager_ptr self, const store::whitelist_request& r) {
   if (!bare)
     return std::move(bare.error());
   auto rp = self->make_response_promise<bool>();
-  admit(self, *bare, r.locale, r.source, r.added_by, [rp](caf::error e) mutable {
+  admit(self, r.jid, r.locale, r.source, r.added_by, [rp](caf::error e) mutable {
     if (e)
       rp.deliver(std::move(e));
     else
@@ -192,10 +192,9 @@ caf::result<claim_state> claim_jid(manager_ptr self, jid_claim& c) {
   auto bare = admissible(st, c.jid, store::whitelist_source::pages);
   if (!bare)
     return std::move(bare.error());
-  c.jid = *bare;
   auto limit = st.cfg.max_whitelisted.find(store::whitelist_source::pages);
   if (limit != st.cfg.max_whitelisted.end() && limit->second > 0 &&
-      !st.claims.holds(c.jid, c.visit) &&
+      !st.claims.holds(c.jid.str(), c.visit) &&
       st.claims.size() >= static_cast<std::size_t>(limit->second)) {
     log()->warn("{} not claimed: {} claims wait for their word already, the most "
                 "bot.max_whitelisted_from_pages allows", *bare, st.claims.size());

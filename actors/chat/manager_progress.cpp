@@ -50,7 +50,7 @@ void restore(session_manager_state& st) {
     st.cfg.whitelist[s.jid] = s.locale;
     if (s.source != store::whitelist_source::config)
       st.source_of[s.jid] = s.source;
-    st.progress.restore(s);
+    st.progress.restore(s, *lesson_of(st, s.jid).plan);
   }
   st.cfg.restored.clear();
 }
@@ -75,9 +75,9 @@ std::vector<session_info> class_status(const session_manager_state& st,
                                        const std::vector<std::string>& jids) {
   std::vector<session_info> out;
   for (const auto& jid : jids) {
-    session_info info{jid, {}, {}, 0, {}};
+    session_info info{jid, lesson_of(st, jid).plan->describe(std::nullopt), {}, 0, {}};
     if (st.progress.completed(jid))
-      info.step = lesson::steps::completed;
+      info.step = lesson_of(st, jid).plan->describe(lesson::step::completed);
     else if (auto it = st.sessions.find(jid); it != st.sessions.end())
       info = {jid, it->second.step, {}, it->second.step_since_unix,  // progress, not chatter
               it->second.live.client};
@@ -88,12 +88,12 @@ std::vector<session_info> class_status(const session_manager_state& st,
 
 live_progress live_of(const session_manager_state& st, const std::string& bare) {
   live_progress out;
+  out.step = step_of(st, bare);
   if (auto it = st.sessions.find(bare); it != st.sessions.end()) {
+    auto step = std::move(out.step);
     out = it->second.live;
-    out.step = it->second.step;
+    out.step = std::move(step);
   }
-  if (st.progress.completed(bare))
-    out.step = lesson::steps::completed;
   return out;
 }
 
@@ -145,23 +145,24 @@ void code_sent(manager_ptr self, const std::string& jid, const std::string& code
     self->send(st.cfg.store, atoms::st_code_v, jid, mac);
 }
 
-void step_reached(manager_ptr self, const std::string& jid, const std::string& step) {
+void step_reached(manager_ptr self, const std::string& jid, const lti::step_view& step) {
   auto& st = self->state;
   if (auto it = st.sessions.find(jid); it != st.sessions.end() && it->second.step != step) {
     it->second.step = step;
     it->second.step_since_unix = unix_now();
   }
   if (st.cfg.store)
-    self->send(st.cfg.store, atoms::st_step_v, jid, step, st.progress.had_secret(jid));
+    self->send(st.cfg.store, atoms::st_step_v, jid, step.name, st.progress.had_secret(jid));
 }
 
-std::string step_of(const session_manager_state& st, const std::string& jid) {
+lti::step_view step_of(const session_manager_state& st, const std::string& jid) {
   auto bare = xmpp::bare_of(jid);
+  const auto& plan = *lesson_of(st, bare).plan;
   // A completion stays, across sessions and restarts.
   if (st.progress.completed(bare))
-    return lesson::steps::completed;
+    return plan.describe(lesson::step::completed);
   auto it = st.sessions.find(bare);
-  return it == st.sessions.end() ? std::string{} : it->second.step;
+  return it == st.sessions.end() ? plan.describe(std::nullopt) : it->second.step;
 }
 
 std::vector<session_info> session_list(const session_manager_state& st) {

@@ -53,10 +53,10 @@ caf::result<bool> check_code(manager_ptr self, const std::string& jid, const std
 void code_sent(manager_ptr self, const std::string& jid, const std::string& code);
 
 /// The session reached `step`: kept (and stored, with whether a secret was given).
-void step_reached(manager_ptr self, const std::string& jid, const std::string& step);
+void step_reached(manager_ptr self, const std::string& jid, const lti::step_view& step);
 
 /// The step the pages show for `jid`: "completed" once done, else its session's, else "".
-std::string step_of(const session_manager_state& st, const std::string& jid);
+lti::step_view step_of(const session_manager_state& st, const std::string& jid);
 
 /// The running sessions, for the admin API.
 std::vector<session_info> session_list(const session_manager_state& st);

@@ -64,6 +64,9 @@ session_actor session_for(manager_ptr self, const std::string& jid, completion d
   sc.gateway = st.gateway;
   sc.manager = caf::actor_cast<session_manager_actor>(self);
   sc.finished = done;
+  auto lesson = lesson_of(st, jid);
+  sc.plan = lesson.plan;
+  sc.open = std::move(lesson.open);
   if (st.progress.completed(jid) && done == completion::no)
     sc.finished = completion::before;
   // Told once, by the first session after the restart (nothing when the lesson is done).

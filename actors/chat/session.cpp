@@ -1,4 +1,4 @@
-// The session actor: decode, hand to OTR and the lesson, carry out the effects.
+// The session actor: decode, hand to the encrypted conversation and the lesson, carry out the effects.
 #include "actors/chat/session.hpp"
 #include "actors/chat/session_chat.hpp"
 
@@ -8,43 +8,38 @@
 #include "actors/log/logging.hpp"
 #include "i18n/mark.hpp"
 #include "transport/base/secrets.hpp"
-
-#include <openssl/rand.h>
+#include "transport/otr/otr_session.hpp"
 
 #include <algorithm>
-#include <stdexcept>
 
 namespace otrbot {
 namespace {
-void crypto_random(std::uint8_t* out, std::size_t n) {
-  if (RAND_bytes(out, static_cast<int>(n)) != 1)
-    throw std::runtime_error("no random bytes available");
-}
-
 using namespace session_chat;
 
 void run_effects(session_ptr self, std::vector<lesson::effect> effects);
 
-/// Tells the manager (and the log) the lesson's new step.
+/// Tells the manager (and the log) the lesson's new step, by the names of the student's plan.
 void report(session_ptr self, const lesson::status& change) {
   auto& st = self->state;
-  log()->info("{}: {} -> {} ({})", st.cfg.jid, change.from, change.to, change.event);
+  const auto& plan = *st.cfg.plan;
+  log()->info("{}: {} -> {} ({})", st.cfg.jid, plan.name(change.from), plan.name(change.to),
+              plan.name(change.cause));
   if (st.cfg.manager)
-    self->send(st.cfg.manager, atoms::step_reached_v, st.cfg.jid, change.to);
+    self->send(st.cfg.manager, atoms::step_reached_v, st.cfg.jid, plan.describe(change.to));
 }
-void handle_event(session_ptr self, const std::string& event, const std::string& detail = {});
-void carry_out(session_ptr self, otr::outcome out, bool quiet = false);
+void handle_event(session_ptr self, lesson::event event, const std::string& detail = {});
+void carry_out(session_ptr self, e2e::outcome out, bool quiet = false);
 
 void schedule_poll(session_ptr self) {
   auto& st = self->state;
-  auto interval = st.otr ? st.otr->timer_interval() : 0u;
+  auto interval = st.chat ? st.chat->poll_interval() : 0u;
   if (interval > 0 && !st.poll_scheduled) {
     st.poll_scheduled = true;
     self->delayed_send(self, std::chrono::seconds{interval}, atoms::otr_poll_v);
   }
 }
 
-/// Sends the first waiting line through OTR (encrypted when OTR is on).
+/// Sends the first waiting line through the conversation (encrypted when it is).
 void type_one(session_ptr self) {
   auto& st = self->state;
   auto line = st.speech.next();
@@ -52,12 +47,13 @@ void type_one(session_ptr self) {
     return;
   if (line->is_private) {
     bool sent = false;
-    auto out = st.otr->send_private(line->text, line->session_id, sent);
+    auto out = st.chat->send_private(line->text, line->session_id, sent);
     if (sent)
-      log()->info("sent the code to {} over the verified OTR session", st.cfg.jid);
+      log()->info("sent the code to {} over the verified {} conversation", st.cfg.jid,
+                  st.chat->protocol_name());
     carry_out(self, std::move(out));
   } else {
-    carry_out(self, st.otr->send(line->text));
+    carry_out(self, st.chat->send(line->text));
   }
 }
 
@@ -89,17 +85,17 @@ void say(session_ptr self, i18n::msg id, const i18n::args& extra = {}) {
   schedule_typing(self);
 }
 
-void carry_out(session_ptr self, otr::outcome out, bool quiet) {
+void carry_out(session_ptr self, e2e::outcome out, bool quiet) {
   auto& st = self->state;
   if (!quiet)
     send_raw(self, out.to_send);
   for (auto e : out.events) {
     follow_live(self, e);
-    if (e == otr::event::correct_secret_received)
-      st.verified_session = st.otr->session_id();
+    if (e == e2e::event::check_passed)
+      st.verified_channel = st.chat->channel();
     // Lines still waiting to be typed were meant for the encrypted
     // conversation: they do not go out in plaintext once it has ended.
-    if (e == otr::event::otr_disabled)
+    if (e == e2e::event::ended)
       st.speech.drop_waiting();
     if (quiet) {
       // The student is gone: nothing is said, and the step they will see on
@@ -108,7 +104,7 @@ void carry_out(session_ptr self, otr::outcome out, bool quiet) {
       st.lesson->handle(e);
       continue;
     }
-    handle_event(self, std::string{otr::name(e)});
+    handle_event(self, lesson::of(e));
   }
   schedule_poll(self);
 }
@@ -118,26 +114,26 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
   for (auto& fx : effects) {
     if (auto* s = std::get_if<lesson::say>(&fx)) {
       say(self, s->id, s->args);
-    } else if (std::holds_alternative<lesson::start_smp>(fx)) {
-      flush_typing(self);  // the explanation arrives before the SMP request
+    } else if (std::holds_alternative<lesson::start_check>(fx)) {
+      flush_typing(self);  // the explanation arrives before the check's request
       if (st.secret) {
         auto live = st.live;
-        live.smp = "running";
+        live.check = "running";
         set_live(self, std::move(live));
-        carry_out(self, st.otr->start_smp(*st.secret));
+        carry_out(self, st.chat->start_check(*st.secret));
       }
-    } else if (std::holds_alternative<lesson::respond_smp>(fx)) {
+    } else if (std::holds_alternative<lesson::answer_check>(fx)) {
       if (st.secret)
-        carry_out(self, st.otr->respond_smp(*st.secret));
+        carry_out(self, st.chat->answer_check(*st.secret));
       else
-        carry_out(self, st.otr->abort_smp());
-    } else if (std::holds_alternative<lesson::abort_smp>(fx)) {
-      carry_out(self, st.otr->abort_smp());
+        carry_out(self, st.chat->abort_check());
+    } else if (std::holds_alternative<lesson::abort_check>(fx)) {
+      carry_out(self, st.chat->abort_check());
     } else if (auto* c = std::get_if<lesson::send_code>(&fx)) {
       auto args = st.cfg.format_strings;
       args["code"] = c->code;
       st.speech.say_private(i18n::text(catalogs_of(self), i18n::msg::your_code, st.cfg.locale, args),
-                            st.verified_session);
+                            st.verified_channel);
       schedule_typing(self);
       // Kept (as an HMAC) so the code can be checked after a restart too.
       if (st.cfg.manager)
@@ -152,7 +148,7 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
   }
 }
 
-void handle_event(session_ptr self, const std::string& event, const std::string& detail) {
+void handle_event(session_ptr self, lesson::event event, const std::string& detail) {
   auto& st = self->state;
   bool refresh = lesson::refreshes_session(event);
   if (refresh && st.warned) {
@@ -179,29 +175,25 @@ bool typed_the_secret(session_ptr self, const std::string& text) {
   st.lesson->set_has_secret(false);
   log()->warn("{} typed the shared secret into the chat (its value is never logged): it is forgotten",
               st.cfg.jid);
-  handle_event(self, "secret_leaked");
+  handle_event(self, lesson::event::secret_leaked);
   return true;
 }
 
 void receive_message(session_ptr self, xmpp::inbound_message& m) {
   auto& st = self->state;
   st.peer = m.from;
-  if (auto refused = st.guard.admit(m.body); refused != otr::refusal::none) {
-    log()->warn("{}: an OTR message was dropped before libotr ({})", st.cfg.jid,
-                otr::describe(refused));
-    return;
-  }
-  auto out = st.otr->receive(m.body);
-  if (out.plaintext_during_otr) {
-    // The student writes in plaintext while we think OTR is on: their client
-    // lost the OTR session (a restart, a new client). Replies they cannot
-    // read would be useless: end OTR on our side and go on in plaintext.
-    log()->info("{} wrote in plaintext during OTR: ending the OTR session", st.cfg.jid);
+  auto out = st.chat->receive(m.body);
+  if (out.plaintext_during_encryption) {
+    // The student writes in plaintext while we think the conversation is encrypted: their
+    // client lost it (a restart, a new client). Replies they cannot read would be useless:
+    // end encryption on our side and go on in plaintext.
+    log()->info("{} wrote in plaintext during {}: ending the {} session", st.cfg.jid,
+                st.chat->protocol_name(), st.chat->protocol_name());
     auto text = out.text;
     carry_out(self, std::move(out));
-    carry_out(self, st.otr->end(false));
+    carry_out(self, st.chat->end(false));
     if (text && answered(self, *text) && !typed_the_secret(self, *text))
-      handle_event(self, "message_received");
+      handle_event(self, lesson::event::message_received);
     return;
   }
   auto text = out.text;
@@ -211,16 +203,17 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
       log()->info("{} wrote: {}", st.cfg.jid, *text);
     if (!answered(self, *text) || typed_the_secret(self, *text))
       return;
-    handle_event(self, "message_received");
+    handle_event(self, lesson::event::message_received);
   }
 }
 
 void key_ready(session_ptr self) {
   auto& st = self->state;
   st.key_ready = true;
-  log()->info("OTR key ready for {}: fingerprint {}", st.cfg.jid, st.otr->fingerprint());
+  log()->info("{} key ready for {}: fingerprint {}", st.chat->protocol_name(), st.cfg.jid,
+              st.chat->fingerprint());
   auto live = st.live;
-  live.fingerprint = st.otr->fingerprint();
+  live.fingerprint = st.chat->fingerprint();
   set_live(self, std::move(live));
   while (!st.waiting.empty()) {
     xmpp::inbound_message m{st.peer, std::move(st.waiting.front())};
@@ -233,37 +226,40 @@ std::string accept_secret(session_ptr self, const std::string& raw) {
   auto& st = self->state;
   auto normal = secrets::normalise(raw);
   if (!normal) {
-    handle_event(self, "unsafe_secret_received", N_("it is not valid text"));
+    handle_event(self, lesson::event::unsafe_secret_received, N_("it is not valid text"));
     return N_("it is not valid text");
   }
   if (auto weak = secrets::weakness(*normal)) {
-    handle_event(self, "unsafe_secret_received", *weak);
+    handle_event(self, lesson::event::unsafe_secret_received, *weak);
     return *weak;
   }
   st.secret = std::move(*normal);
   st.lesson->set_has_secret(true);
   log()->info("{} gave a strong shared secret on the page (its value is never logged)", st.cfg.jid);
-  if (st.live.smp == "failed" || st.live.smp == "aborted") {
+  if (st.live.check == "failed" || st.live.check == "aborted") {
     auto live = st.live;  // that check was about the old secret: the page no longer says it
-    live.smp.clear();
+    live.check.clear();
     set_live(self, std::move(live));
   }
-  handle_event(self, "secret_received");
+  handle_event(self, lesson::event::secret_received);
   return {};
 }
 
-/// The session's start: its OTR conversation and lesson, what a restart changed, the default
-/// secret, and its key from the key pool.
+/// The session's start: its encrypted conversation and the lesson of its plan, what a restart
+/// changed, the default secret, and its key from the key pool.
 void begin(session_ptr self) {
   auto& st = self->state;
-  st.otr = std::make_unique<otr::session>(st.cfg.account, st.cfg.jid, logging::get("otr"));
-  st.lesson = std::make_unique<lesson::lesson>(st.cfg.lesson, crypto_random);
+  st.chat = st.cfg.open ? st.cfg.open(st.cfg.account, st.cfg.jid)
+                        : std::make_unique<otr::session>(st.cfg.account, st.cfg.jid,
+                                                         logging::get("otr"));
+  st.lesson = std::make_unique<lesson::lesson>(*st.cfg.plan, st.cfg.lesson, secrets::system_random);
   if (st.cfg.finished == completion::before)
     st.lesson->resume_completed();  // the student finished before this session: nothing to say
   else if (st.cfg.finished == completion::now)
-    run_effects(self, st.lesson->handle("code_accepted"));  // typed while no session ran
+    run_effects(self, st.lesson->handle(lesson::event::code_accepted));  // typed while no session ran
   if (st.cfg.manager)  // the manager learns each step from the lesson, the first one too
-    self->send(st.cfg.manager, atoms::step_reached_v, st.cfg.jid, st.lesson->step());
+    self->send(st.cfg.manager, atoms::step_reached_v, st.cfg.jid,
+               st.cfg.plan->describe(st.lesson->at()));
   if (st.cfg.restarted) {
     // The student was mid-lesson when the bot restarted: say what that changed.
     log()->info("{} was at {} before the restart: telling them how to go on", st.cfg.jid,
@@ -279,28 +275,30 @@ void begin(session_ptr self) {
       st.secret = *normal;
       st.lesson->set_has_secret(true);
     }
-  // The key comes from the key pool (made ahead on other threads), never made here.
-  if (st.cfg.key_pool) {
+  // A key comes from the key pool (OTR keys, made ahead on other threads), never made here.
+  if (!st.chat->needs_key()) {
+    key_ready(self);
+  } else if (st.cfg.key_pool) {
     self->request(st.cfg.key_pool, caf::infinite, atoms::take_key_v)
       .then(
         [self](otr_key& k) {
-          if (!k.key || !self->state.otr->install_key(*k.key)) {
-            log()->error("no OTR key for {}: ending the session", self->state.cfg.jid);
+          if (!k.key || !self->state.chat->install_key(k.key->text())) {
+            log()->error("no key for {}: ending the session", self->state.cfg.jid);
             self->quit(caf::sec::runtime_error);
             return;
           }
           key_ready(self);
         },
         [self](caf::error& err) {
-          log()->error("no OTR key for {}: {}", self->state.cfg.jid, caf::to_string(err));
+          log()->error("no key for {}: {}", self->state.cfg.jid, caf::to_string(err));
           self->quit(err);
         });
-  } else if (auto key = otr::make_key(st.cfg.account); key && st.otr->install_key(*key)) {
+  } else if (auto key = otr::make_key(st.cfg.account); key && st.chat->install_key(key->text())) {
     key_ready(self);  // tests without a pool: made here, at once
   }
 }
 
-/// A message from the student: the first one starts the lesson; OTR traffic waits for the key.
+/// A message from the student: the first one starts the lesson; protocol traffic waits for the key.
 void on_message(session_ptr self, xmpp::inbound_message& m) {
   auto& s = self->state;
   bool first = s.peer.empty();
@@ -309,15 +307,14 @@ void on_message(session_ptr self, xmpp::inbound_message& m) {
   if (s.cfg.gateway && s.client_asked.size() < 8 && s.client_asked.insert(m.from).second)
     self->send(s.cfg.gateway, xmpp::software_query{m.from});
   if (first)
-    run_effects(self, s.lesson->start({s.cfg.restarted.has_value(), otr::is_otr_traffic(m.body)}));
-  // Plaintext needs no key; OTR traffic (and, to keep the order, all that
+    run_effects(self, s.lesson->start({s.cfg.restarted.has_value(), s.chat->is_traffic(m.body)}));
+  // Plaintext needs no key; protocol traffic (and, to keep the order, all that
   // follows it) waits until the key is ready.
-  if (!s.key_ready && (!s.waiting.empty() || otr::is_otr_traffic(m.body))) {
+  if (!s.key_ready && (!s.waiting.empty() || s.chat->is_traffic(m.body))) {
     s.waiting.push_back(std::move(m.body));
     return;
   }
   receive_message(self, m);
-
 }
 
 /// Which program the student uses (XEP-0092, XEP-0115): the steps come in its words.
@@ -344,16 +341,16 @@ void warn(session_ptr self, std::int64_t seconds) {
 
 }
 
-/// The student's resource went offline: an OTR conversation with it ends, quietly.
+/// The student's resource went offline: an encrypted conversation with it ends, quietly.
 void offline(session_ptr self, const std::string& full_jid) {
   auto& s = self->state;
-  if (full_jid != s.peer || !s.otr->encrypted())
+  if (full_jid != s.peer || !s.chat->encrypted())
     return;
-  // Replies encrypted with this OTR session would be unreadable when
+  // Replies encrypted in this conversation would be unreadable when
   // the student comes back: end it now, quietly.
-  log()->info("{} went offline: ending the OTR session", s.cfg.jid);
+  log()->info("{} went offline: ending the {} session", s.cfg.jid, s.chat->protocol_name());
   s.speech.drop_waiting();
-  carry_out(self, s.otr->end(false), true);
+  carry_out(self, s.chat->end(false), true);
 
 }
 
@@ -373,15 +370,15 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
       return make_error(ec::weak_secret, refused);
     },
     [self](atoms::warn, std::int64_t seconds) { warn(self, seconds); },
-    [self](atoms::code_accepted) { handle_event(self, "code_accepted"); },
+    [self](atoms::code_accepted) { handle_event(self, lesson::event::code_accepted); },
     [self](atoms::sign_out, bool goodbye) {
       // The goodbye goes out before the manager removes the roster item, and
-      // it is the last line: ending OTR sends only its disconnect message
+      // it is the last line: ending encryption sends only its disconnect message
       // (the lesson is over, it explains nothing more).
       if (goodbye)
         say(self, i18n::msg::signed_out);
       flush_typing(self);
-      send_raw(self, self->state.otr->end().to_send);
+      send_raw(self, self->state.chat->end(true).to_send);
       return true;
     },
     [self](atoms::offline, const std::string& full_jid) { offline(self, full_jid); },
@@ -392,7 +389,7 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
     },
     [self](atoms::otr_poll) {
       self->state.poll_scheduled = false;
-      carry_out(self, self->state.otr->poll());
+      carry_out(self, self->state.chat->poll());
     },
   };
 }

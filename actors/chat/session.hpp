@@ -1,17 +1,19 @@
-// One student's session: an actor per whitelisted JID, holding its OTR conversation and its lesson.
+// One student's session: an actor per whitelisted JID, holding its encrypted conversation (behind
+// the e2e seam; OTR today) and the lesson its plan runs.
 #pragma once
 
 #include "actors/contract/interfaces.hpp"
 #include "actors/rules/lesson.hpp"
 #include "actors/rules/voice.hpp"
 #include "i18n/text.hpp"
+#include "transport/e2e/conversation.hpp"
 #include "transport/otr/otr_guard.hpp"
-#include "transport/otr/otr_session.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -19,9 +21,13 @@
 
 namespace otrbot {
 
+/// Opens a student's encrypted conversation (the bot's bare JID, the student's).
+using conversation_maker =
+  std::function<std::unique_ptr<e2e::conversation>(const std::string& account, const std::string& peer)>;
+
 /// What a session started after a restart tells its student: where they were.
 struct restart_notice {
-  std::string step;         ///< their step before the restart
+  std::string step;         ///< their step before the restart (its name, for the log)
   bool had_secret = false;  ///< they had given the shared secret (it must be given again)
   bool code_valid = false;  ///< the code sent before the restart can still be typed
 };
@@ -44,6 +50,9 @@ struct session_config {
   /// The message catalogs (shared, read-only); empty: English only.
   std::shared_ptr<const i18n::catalogs> catalogs;
   lesson::settings lesson;
+  /// The lesson the student follows, and how their conversation is opened (empty: OTR).
+  const lesson::plan* plan = &lesson::otr_plan();
+  conversation_maker open;
   std::string default_secret; ///< testing only: a secret known without the LMS
   bool scheduled_msg_say = false;
   std::int64_t type_speed = 20;  ///< characters per second
@@ -56,19 +65,19 @@ struct session_config {
 struct session_state {
   static constexpr const char* name = "session";
   session_config cfg;
-  std::unique_ptr<otr::session> otr;  ///< the OTR conversation, with this session's own key
+  std::unique_ptr<e2e::conversation> chat;  ///< the encrypted conversation, with its own key
   std::unique_ptr<lesson::lesson> lesson;
   std::set<std::string> client_asked;  ///< full JIDs asked which program they are
   live_progress live;  ///< what the student's page shows live (the manager keeps a copy)
   std::string peer;                     ///< the full JID the student writes from
   std::optional<std::string> secret;    ///< normalised, strong; never logged
-  std::string verified_session;         ///< OTR session id that SMP verified
+  std::string verified_channel;         ///< the encrypted conversation the check verified
   bool key_ready = false;
   std::deque<std::string> waiting;      ///< messages that came before the key
   voice speech;                         ///< lines waiting to be typed, and the echo guard
   bool typing_scheduled = false;
   bool poll_scheduled = false;
-  otr::guard guard;                     ///< bounds what reaches libotr from the student
+  otr::guard guard;                     ///< bounds what reaches the conversation from the student
   bool warned = false;                  ///< warned of the timeout, no sign of life since
 };
 

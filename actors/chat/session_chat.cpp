@@ -19,22 +19,22 @@ void set_live(session_ptr self, live_progress now) {
     self->send(st.cfg.manager, atoms::live_changed_v, st.cfg.jid, st.live);
 }
 
-/// What an OTR event changes on the student's page: encryption and the authentication's state.
-void follow_live(session_ptr self, otr::event e) {
+/// What a conversation's event changes on the student's page: encryption and the check's state.
+void follow_live(session_ptr self, e2e::event e) {
   auto live = self->state.live;
-  using otr::event;
+  using e2e::event;
   switch (e) {
-    case event::otr_enabled: live.encrypted = true; live.smp.clear(); break;  // new keys
-    case event::otr_already_setup: live.encrypted = true; break;
-    case event::otr_disabled: live.encrypted = false; live.smp.clear(); break;
-    case event::smp_started:
-    case event::smp_question_used: live.smp = "running"; break;
-    case event::smp_aborted:  // an abort after a finished check (some clients send one) is no news
-      if (live.smp != "failed" && live.smp != "succeeded")
-        live.smp = "aborted";
+    case event::started: live.encrypted = true; live.check.clear(); break;  // new keys
+    case event::refreshed: live.encrypted = true; break;
+    case event::ended: live.encrypted = false; live.check.clear(); break;
+    case event::check_started:
+    case event::check_question: live.check = "running"; break;
+    case event::check_aborted:  // an abort after a finished check (some clients send one) is no news
+      if (live.check != "failed" && live.check != "succeeded")
+        live.check = "aborted";
       break;
-    case event::correct_secret_received: live.smp = "succeeded"; break;
-    case event::incorrect_secret_received: live.smp = "failed"; break;
+    case event::check_passed: live.check = "succeeded"; break;
+    case event::check_failed: live.check = "failed"; break;
   }
   set_live(self, std::move(live));
 }

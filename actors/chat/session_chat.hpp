@@ -1,5 +1,5 @@
 // Internal to the session actor: the words of its lines, the echo guard's verdict on what comes
-// in, the raw OTR output it sends, and the live progress it reports to the manager. It calls
+// in, the raw protocol output it sends, and the live progress it reports to the manager. It calls
 // nothing back in session.cpp.
 #pragma once
 
@@ -23,16 +23,16 @@ std::string line_of(session_ptr self, i18n::msg id, const i18n::args& extra = {}
 /// The catalogs the session speaks from.
 const i18n::catalogs& catalogs_of(session_ptr self);
 
-/// Sends raw OTR output to the student's resource.
+/// Sends raw protocol output to the student's resource.
 void send_raw(session_ptr self, const std::vector<std::string>& bodies);
 
 /// Whether the student's `text` is answered: not when it is the bot's own lines coming back
 /// (an echo bot, a chat room), from the third in a row on (voice::hear); logged.
 bool answered(session_ptr self, const std::string& text);
 
-/// Tells the manager what the student's page shows live, when it changed; and what an OTR
+/// Tells the manager what the student's page shows live, when it changed; and what a conversation
 /// event changes there.
 void set_live(session_ptr self, live_progress now);
-void follow_live(session_ptr self, otr::event e);
+void follow_live(session_ptr self, e2e::event e);
 
 } // namespace otrbot::session_chat

@@ -69,7 +69,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     [self](atoms::add_jid, const store::whitelist_request& r) { return add_jid(self, r); },
     [self](atoms::claim_jid, jid_claim& c) { return claim_jid(self, c); },
     [self](atoms::remove_jid, const std::string& jid) { return remove_jid(self, jid); },
-    [self](atoms::step_reached, const std::string& jid, const std::string& step) {
+    [self](atoms::step_reached, const std::string& jid, const lti::step_view& step) {
       step_reached(self, jid, step);
     },
     [self](atoms::live_changed, const std::string& jid, live_progress& live) {

@@ -23,6 +23,13 @@ namespace otrbot {
 /// Starts a session actor for the manager; tests put in their own.
 using session_factory = std::function<session_actor(caf::actor_system& sys, session_config)>;
 
+/// The lesson a student follows: its plan, and how their encrypted conversation is opened
+/// (empty: OTR).
+struct lesson_choice {
+  const lesson::plan* plan = &lesson::otr_plan();
+  conversation_maker open;
+};
+
 struct session_manager_config {
   std::map<std::string, std::string> whitelist;  ///< bare JID -> locale
   std::string default_locale = "en_GB";
@@ -39,6 +46,8 @@ struct session_manager_config {
   /// not named, or 0, has no limit (the config's own list is bounded by its file).
   std::map<store::whitelist_source, std::int64_t> max_whitelisted;
   session_factory spawn_session;  ///< empty: the real session actor
+  /// Chooses each student's lesson (empty: the OTR lesson for everyone).
+  std::function<lesson_choice(const std::string& jid)> choose_lesson;
   grade_keeper_actor grades;      ///< told each completion (none in tests that do not grade)
   /// Keeps what must survive a restart (none: everything in memory, as in tests).
   store_actor store;
@@ -62,7 +71,7 @@ struct session_entry {
   std::int64_t last_activity_unix = 0;  ///< for reports
   bool warned = false;
   bool ending = false;  ///< its sign-out is under way: not ended twice
-  std::string step;  ///< the lesson's step, as the session reports it
+  lti::step_view step;  ///< the lesson's step, as the session's plan describes it
   std::int64_t step_since_unix = 0;  ///< when it reached that step (the teacher view's "progress")
   live_progress live;  ///< encryption, fingerprint and authentication, as the session reports them
 };
@@ -80,6 +89,11 @@ struct session_manager_state {
   /// Whitelisted students' full JIDs that are online and got the bot's directed presence.
   std::set<std::string> online;
 };
+
+/// The lesson `bare` follows: the config's choice, the OTR lesson when it has none.
+inline lesson_choice lesson_of(const session_manager_state& st, const std::string& bare) {
+  return st.cfg.choose_lesson ? st.cfg.choose_lesson(bare) : lesson_choice{};
+}
 
 /// Receives what the gateway hears and answers only whitelisted JIDs;
 /// starts a session on a student's first sign of life (presence or

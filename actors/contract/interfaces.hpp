@@ -135,8 +135,8 @@ using session_manager_actor = caf::typed_actor<
   caf::reacts_to<xmpp::inbound_software>,
   /// From a session: its student did something on the refresh list.
   caf::reacts_to<atoms::activity, std::string>,
-  /// From a session: its lesson moved to this step (jid, step).
-  caf::reacts_to<atoms::step_reached, std::string, std::string>,
+  /// From a session: its lesson moved to this step (jid, the step as its plan describes it).
+  caf::reacts_to<atoms::step_reached, std::string, lti::step_view>,
   caf::reacts_to<atoms::live_changed, std::string, live_progress>,
   /// From a session: its student completed the lesson (the registered grade goes out).
   caf::reacts_to<atoms::completed, std::string>,
@@ -162,8 +162,8 @@ using session_manager_actor = caf::typed_actor<
   caf::replies_to<atoms::set_secret, std::string, std::string>::with<bool>,
   /// The code typed on the page (jid, code) -> whether it is right, or ec::no_session.
   caf::replies_to<atoms::check_code, std::string, std::string>::with<bool>,
-  /// The lesson step of a JID's session ("" without one).
-  caf::replies_to<atoms::step, std::string>::with<std::string>,
+  /// The lesson step of a JID (its name is "" when no session runs and it is not completed).
+  caf::replies_to<atoms::step, std::string>::with<lti::step_view>,
   /// What the student's page shows live (the step as above).
   caf::replies_to<atoms::live, std::string>::with<live_progress>,
   /// The whitelist; the running sessions (admin API); their bare JIDs.

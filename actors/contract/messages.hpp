@@ -8,6 +8,7 @@
 
 #include "actors/contract/store_types.hpp"
 #include "lti/pages/jid_claim.hpp"
+#include "lti/pages/step_view.hpp"
 #include "transport/xmpp/xmpp_types.hpp"
 
 #include <caf/all.hpp>
@@ -65,8 +66,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, sign_out, "sign_out")
   /// Manager -> session: the student's resource went offline.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, offline, "offline")
-  /// Manager: (step, jid) -> the step of that JID's session ("" without
-  /// one); (step, jid, step) from a session: its new step.
+  /// Manager: (step, jid) -> the step of that JID's lesson (lti::step_view; named "" without
+  /// a session); step_reached (jid, lti::step_view) from a session: its lesson's new step.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, step, "step")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, step_reached, "step_reach")
   /// Manager: every session -> std::vector<session_info>.
@@ -145,7 +146,7 @@ struct whitelist_entry {
 /// A session as the admin API lists it.
 struct session_info {
   std::string jid;
-  std::string step;
+  lti::step_view step;  ///< as the student's lesson describes it (name "": none running)
   std::string locale;
   std::int64_t last_activity = 0;  ///< Unix time
   std::string client;              ///< the student's chat program, as they know it ("" unknown)
@@ -154,10 +155,10 @@ struct session_info {
 /// What the student's page follows live: the step, whether the chat is encrypted, the bot's
 /// fingerprint in this session, and the last authentication's state.
 struct live_progress {
-  std::string step;         ///< the lesson's step ("" without a session)
+  lti::step_view step;      ///< as the student's lesson describes it (name "": no session)
   bool encrypted = false;
-  std::string fingerprint;  ///< the bot's OTR fingerprint for this student ("" before the key)
-  std::string smp;          ///< "", "running", "succeeded", "failed" or "aborted"
+  std::string fingerprint;  ///< the bot's fingerprint for this student ("" before the key)
+  std::string check;        ///< the check of identities: "", "running", "succeeded", "failed", "aborted"
   std::string client;       ///< the student's chat program ("Profanity"), "" while unknown
   friend bool operator==(const live_progress&, const live_progress&) = default;
 };
@@ -175,6 +176,18 @@ struct roster_snapshot {
   std::vector<xmpp::roster_item> items;
 };
 
+} // namespace otrbot
+
+namespace otrbot::lti {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, step_view& x) {
+  return f(caf::meta::type_name("step_view"), x.name, x.number, x.of, x.line, x.page, x.code_intro,
+           x.done);
+}
+} // namespace otrbot::lti
+
+namespace otrbot {
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, whitelist_entry& x) {
   return f(caf::meta::type_name("whitelist_entry"), x.jid, x.locale);
@@ -188,7 +201,7 @@ typename Inspector::result_type inspect(Inspector& f, session_info& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, live_progress& x) {
-  return f(caf::meta::type_name("live_progress"), x.step, x.encrypted, x.fingerprint, x.smp,
+  return f(caf::meta::type_name("live_progress"), x.step, x.encrypted, x.fingerprint, x.check,
            x.client);
 }
 

@@ -1,6 +1,8 @@
 // The store's rows as plain data: what the store actor hands the other actors (no SQLite here).
 #pragma once
 
+#include "transport/xmpp/jid.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,7 +63,7 @@ inline std::string to_string(whitelist_source s) { return std::string{name(s)}; 
 
 /// A JID to put on the whitelist: who asks, for which language.
 struct whitelist_request {
-  std::string jid;  ///< as the sender parsed it (the session manager checks it again)
+  xmpp::bare_jid jid;  ///< parsed by the sender, at its edge
   std::string locale;
   whitelist_source source = whitelist_source::pages;
   std::string added_by;  ///< the LMS user ("LMS user ..."), "admin API" or "config"

@@ -60,10 +60,10 @@ std::vector<jid_claim>* jid_claims::live(const std::string& jid, std::int64_t no
 }
 
 claim_state jid_claims::claim(jid_claim c, std::int64_t now) {
-  if (auto b = bound_.find(c.jid); b != bound_.end() && b->second == c.visit)
+  if (auto b = bound_.find(c.jid.str()); b != bound_.end() && b->second == c.visit)
     return claim_state::bound;
-  live(c.jid, now);
-  auto& list = waiting_[c.jid];
+  live(c.jid.str(), now);
+  auto& list = waiting_[c.jid.str()];
   auto same = std::find_if(list.begin(), list.end(),
                            [&c](const jid_claim& x) { return x.visit == c.visit; });
   if (same != list.end()) {
@@ -93,9 +93,9 @@ std::optional<jid_claim> jid_claims::prove(const std::string& jid, std::string_v
 }
 
 void jid_claims::unbind(jid_claim c) {
-  if (auto b = bound_.find(c.jid); b != bound_.end() && b->second == c.visit)
+  if (auto b = bound_.find(c.jid.str()); b != bound_.end() && b->second == c.visit)
     bound_.erase(b);
-  auto& list = waiting_[c.jid];
+  auto& list = waiting_[c.jid.str()];
   if (list.size() < max_per_jid)
     list.push_back(std::move(c));
 }

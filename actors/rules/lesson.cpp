@@ -8,7 +8,7 @@ namespace otrbot::lesson {
 namespace {
 
 using i18n::msg;
-using functions = fsm::state_machine<context, std::string>::functions;
+using functions = fsm::state_machine<context, std::string, step, event>::functions;
 
 void line(context& c, msg id, i18n::args args = {}) {
   c.effects.emplace_back(say{id, std::move(args)});
@@ -49,7 +49,7 @@ void start_again(context& c) {
 }
 
 void explain_otr_start(context& c, const std::string&) {
-  if (c.event == "start") {
+  if (c.now == event::start) {
     // After a restart the bot has said what changed already; a student whose client starts
     // OTR by itself (its first message is OTR) needs no Step 1: the next lines follow OTR.
     if (!c.start.restarted)
@@ -58,12 +58,12 @@ void explain_otr_start(context& c, const std::string&) {
       step_one(c);
     return;
   }
-  if (c.event == "otr_disabled" && !c.code.empty()) {
+  if (c.now == event::ended && !c.code.empty()) {
     // Ended after the code was sent: the code proves a verification that happened.
     line(c, msg::otr_ended_code_valid);
     return;
   }
-  if (c.event == "otr_disabled") {
+  if (c.now == event::ended) {
     line(c, msg::otr_ended_early);
     start_again(c);
     return;
@@ -72,7 +72,7 @@ void explain_otr_start(context& c, const std::string&) {
 }
 
 void explain_encryption(context& c, const std::string&) {
-  if (c.event == "secret_leaked") {  // back from a later step: OTR stays on, the secret is gone
+  if (c.now == event::secret_leaked) {  // back from a later step: OTR stays on, the secret is gone
     line(c, msg::secret_typed_in_chat);
     line(c, msg::ask_for_new_secret);
     return;
@@ -80,15 +80,15 @@ void explain_encryption(context& c, const std::string&) {
   line(c, msg::encryption_on);
   line(c, msg::not_enough);
   if (c.has_secret)
-    c.follow_ups.emplace_back("secret_received");
+    c.follow_ups.push_back(event::secret_received);
   else
     line(c, msg::ask_for_secret);
 }
 
 void ask_to_authenticate(context& c, const std::string&) {
-  if (c.event == "incorrect_secret_received")
+  if (c.now == event::check_failed)
     line(c, msg::smp_failed);
-  else if (c.event == "smp_aborted")
+  else if (c.now == event::check_aborted)
     line(c, msg::smp_aborted);
   else if (c.secret_told)
     line(c, msg::secret_still_known);  // a new OTR conversation: the secret is not new
@@ -98,9 +98,9 @@ void ask_to_authenticate(context& c, const std::string&) {
   // The bot starts SMP itself when allowed, but not right after the student
   // cancelled one: they decide when to try again. Then its own line says what
   // to do: telling the student to start it as well would contradict it.
-  if (c.cfg.may_start_smp && c.event != "smp_aborted") {
-    c.effects.emplace_back(start_smp{});
-    c.follow_ups.emplace_back("bot_started_smp");
+  if (c.cfg.may_start_smp && c.now != event::check_aborted) {
+    c.effects.emplace_back(start_check{});
+    c.follow_ups.push_back(event::bot_started_check);
     return;
   }
   step_three(c);
@@ -108,18 +108,18 @@ void ask_to_authenticate(context& c, const std::string&) {
 
 /// Leaving SMP because the secret was typed into the chat: the check under way used it.
 void abort_if_leaked(context& c, const std::string&) {
-  if (c.event == "secret_leaked")
-    c.effects.emplace_back(abort_smp{});
+  if (c.now == event::secret_leaked)
+    c.effects.emplace_back(abort_check{});
 }
 
 void smp_begun(context& c, const std::string&) {
-  if (c.event == "bot_started_smp") {
+  if (c.now == event::bot_started_check) {
     line(c, msg::bot_started_smp);
     return;
   }
-  if (c.event == "smp_question_used")
+  if (c.now == event::check_question)
     line(c, msg::question_mode);
-  c.effects.emplace_back(respond_smp{});
+  c.effects.emplace_back(answer_check{});
 }
 
 void send_the_code(context& c, const std::string&) {
@@ -158,14 +158,14 @@ void secret_leaked(context& c, const std::string&) {
 }
 
 void smp_without_secret(context& c, const std::string&) {
-  c.effects.emplace_back(abort_smp{});
+  c.effects.emplace_back(abort_check{});
   line(c, msg::smp_needs_secret);
 }
 
 void answer_smp(context& c, const std::string&) {
-  if (c.event == "smp_question_used")
+  if (c.now == event::check_question)
     line(c, msg::question_mode);
-  c.effects.emplace_back(respond_smp{});
+  c.effects.emplace_back(answer_check{});
 }
 
 const functions& actions() {
@@ -221,17 +221,18 @@ const functions& handlers() {
 
 } // namespace
 
-lesson::lesson(settings cfg, secrets::random_bytes rng)
-  : ctx_{std::move(cfg), std::move(rng), {}, false, false, false, false, {}, {}, false, {}, {}, {}},
-    machine_{table(), actions(), handlers(), steps::awaiting_otr} {}
+lesson::lesson(const plan& p, settings cfg, secrets::random_bytes rng)
+  : plan_{&p},
+    ctx_{std::move(cfg), std::move(rng), event::start, false, false, false, false, {}, {}, false, {}, {}, {}},
+    machine_{*p.states, actions(), handlers(), p.first} {}
 
 std::vector<effect> lesson::start(start_context how) {
-  if (step() == steps::completed) {
+  if (at() == step::completed) {
     ctx_.greeted = true;
     return {};
   }
   ctx_.start = how;
-  ctx_.event = "start";
+  ctx_.now = event::start;
   machine_.enter(ctx_, {});
   ctx_.follow_ups.clear();
   ctx_.just_greeted = true;
@@ -240,8 +241,8 @@ std::vector<effect> lesson::start(start_context how) {
 }
 
 void lesson::resume_completed() {
-  ctx_.event = "code_accepted";
-  machine_.handle("code_accepted", ctx_, {});
+  ctx_.now = event::code_accepted;
+  machine_.handle(event::code_accepted, ctx_, {});
   ctx_.effects.clear();  // its congratulation was said in the session that completed it
   ctx_.follow_ups.clear();
 }
@@ -252,39 +253,39 @@ std::vector<effect> lesson::client_known(const clients::profile& client) {
   ctx_.client = client;
   if (!ctx_.greeted)
     return {};  // the greeting will use it
-  if (client.id == clients::client::without_otr || step() == steps::awaiting_otr)
+  if (client.id == clients::client::without_otr || at() == step::awaiting_encryption)
     step_one(ctx_);  // (a program without OTR: why this one cannot do the exercise)
-  else if (step() == steps::secret_known)
+  else if (at() == step::secret_known)
     step_three(ctx_);
   return std::exchange(ctx_.effects, {});
 }
 
-std::vector<effect> lesson::handle(const std::string& event, const std::string& detail) {
-  auto before = step();
-  std::vector<std::string> queue{event};
+std::vector<effect> lesson::handle(event e, const std::string& detail) {
+  auto before = at();
+  std::vector<event> queue{e};
   // Follow-ups (an event an action raises) run after the event that raised
   // them; the bound keeps a table mistake from looping forever.
   for (std::size_t i = 0; i < queue.size() && i < 8; ++i) {
-    ctx_.event = queue[i];
-    if (ctx_.event == "otr_enabled" || ctx_.event == "otr_already_setup")
+    ctx_.now = queue[i];
+    if (ctx_.now == event::started || ctx_.now == event::refreshed)
       ctx_.otr_on = true;
-    else if (ctx_.event == "otr_disabled")
+    else if (ctx_.now == event::ended)
       ctx_.otr_on = false;
     machine_.handle(queue[i], ctx_, i == 0 ? detail : std::string{});
-    for (auto& f : ctx_.follow_ups)
-      queue.push_back(std::move(f));
+    for (auto f : ctx_.follow_ups)
+      queue.push_back(f);
     ctx_.follow_ups.clear();
     ctx_.just_greeted = false;
   }
   auto effects = std::exchange(ctx_.effects, {});
-  if (step() != before)
-    effects.insert(effects.begin(), status{before, step(), event});
+  if (at() != before)
+    effects.insert(effects.begin(), status{before, at(), e});
   return effects;
 }
 
-bool refreshes_session(const std::string& event) {
-  return event == "message_received" || event == "otr_enabled" || event == "smp_started" ||
-         event == "smp_aborted" || event == "otr_disabled";
+bool refreshes_session(event e) {
+  return e == event::message_received || e == event::started || e == event::check_started ||
+         e == event::check_aborted || e == event::ended;
 }
 
 } // namespace otrbot::lesson

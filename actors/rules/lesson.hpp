@@ -1,4 +1,5 @@
-// The lesson: a states table run by the state machine engine (pure).
+// The lesson: a plan's states table run by the state machine engine (pure). The OTR plan's
+// table (lesson_table.cpp), by the OTR names of its steps and events:
 //
 //            start                      otr_enabled / otr_already_setup
 //   ----> [awaiting_otr] -------------------------------------------> [encrypted]
@@ -21,7 +22,7 @@
 //   (code_accepted leads to completed from any step once a code was sent:
 //    the verification happened, even if OTR has ended since)
 //
-// Events come from OTR (otr_enabled, otr_disabled, otr_already_setup, smp_started,
+// Events come from the conversation (OTR: otr_enabled, otr_disabled, otr_already_setup, smp_started,
 // smp_question_used, smp_aborted, correct_secret_received, incorrect_secret_received),
 // from chat (message_received; secret_leaked: the shared secret typed into the chat, which
 // leads back from secret_known and smp_in_progress to encrypted, for a new secret) and from
@@ -31,10 +32,10 @@
 #pragma once
 
 #include "actors/rules/clients.hpp"
+#include "actors/rules/lesson_plan.hpp"
 #include "actors/rules/state_machine.hpp"
 #include "i18n/text.hpp"
 #include "transport/base/secrets.hpp"
-#include "transport/otr/otr_events.hpp"
 
 #include <string>
 #include <variant>
@@ -48,19 +49,19 @@ struct say {
   i18n::args args;
   friend bool operator==(const say&, const say&) = default;
 };
-/// Start SMP with the known shared secret (the bot asks first).
-struct start_smp {
-  friend bool operator==(const start_smp&, const start_smp&) = default;
+/// Start the check of identities with the known shared secret (the bot asks first; OTR: SMP).
+struct start_check {
+  friend bool operator==(const start_check&, const start_check&) = default;
 };
-/// Answer the student's SMP with the known shared secret.
-struct respond_smp {
-  friend bool operator==(const respond_smp&, const respond_smp&) = default;
+/// Answer the student's check with the known shared secret.
+struct answer_check {
+  friend bool operator==(const answer_check&, const answer_check&) = default;
 };
-/// Abort the SMP under way.
-struct abort_smp {
-  friend bool operator==(const abort_smp&, const abort_smp&) = default;
+/// Abort the check under way.
+struct abort_check {
+  friend bool operator==(const abort_check&, const abort_check&) = default;
 };
-/// Send the code; only over the OTR session that SMP just verified.
+/// Send the code; only over the encrypted conversation that the check just verified.
 struct send_code {
   std::string code;
   friend bool operator==(const send_code&, const send_code&) = default;
@@ -70,43 +71,33 @@ struct completed {
   friend bool operator==(const completed&, const completed&) = default;
 };
 
-/// The lesson moved from one step to another on `event` (for the log, the
+/// The lesson moved from one step to another on `cause` (for the log, the
 /// session manager and the pages): the lesson's status, as it changes.
 struct status {
-  std::string from;
-  std::string to;
-  std::string event;
+  step from;
+  step to;
+  event cause;
   friend bool operator==(const status&, const status&) = default;
 };
 
-using effect = std::variant<say, start_smp, respond_smp, abort_smp, send_code, completed, status>;
+using effect = std::variant<say, start_check, answer_check, abort_check, send_code, completed, status>;
 
 struct settings {
   bool may_start_smp = false;
   std::string code_format = "XXXX-XXXX";
 };
 
-/// The step names, as the admin API and the LMS pages show them.
-namespace steps {
-inline const std::string awaiting_otr = "awaiting_otr";
-inline const std::string encrypted = "encrypted";
-inline const std::string secret_known = "secret_known";
-inline const std::string smp_in_progress = "smp_in_progress";
-inline const std::string verified = "verified";
-inline const std::string completed = "completed";
-} // namespace steps
-
 /// How the first message of a session came.
 struct start_context {
   bool restarted = false;  ///< the bot restarted mid-lesson and has said so already
-  bool otr_first = false;  ///< it was OTR traffic: the student's client starts OTR by itself
+  bool otr_first = false;  ///< it was protocol traffic: the student's client starts encryption by itself
 };
 
 /// What the lesson's actions see and produce.
 struct context {
   settings cfg;
   secrets::random_bytes rng;
-  std::string event;          ///< the event being handled
+  event now = event::start;   ///< the event being handled
   bool has_secret = false;    ///< whether a (strong) shared secret is known
   bool just_greeted = false;  ///< start() ran and no event came since: its lines answer the first message
   bool otr_on = false;        ///< an OTR conversation is on (what the last OTR event said)
@@ -116,13 +107,15 @@ struct context {
   bool secret_told = false;   ///< the student was told the bot has their secret
   start_context start;        ///< how the session's first message came
   std::vector<effect> effects;
-  std::vector<std::string> follow_ups;  ///< events to handle right after this one
+  std::vector<event> follow_ups;  ///< events to handle right after this one
 };
 
-/// One student's lesson.
+/// One student's lesson, run by a plan.
 class lesson {
 public:
-  lesson(settings cfg, secrets::random_bytes rng);
+  lesson(const plan& p, settings cfg, secrets::random_bytes rng);
+  /// The OTR plan's lesson.
+  lesson(settings cfg, secrets::random_bytes rng) : lesson(otr_plan(), std::move(cfg), std::move(rng)) {}
 
   /// Enters the first step: greeting and how to start OTR. Nothing once the lesson is complete
   /// (the message that started the session gets the reminder that it is done).
@@ -134,10 +127,10 @@ public:
   /// Handles one event (and the events it leads to). `detail` goes with some
   /// events: the reason of unsafe_secret_received. An event the current step
   /// does not expect changes nothing and returns no effects. When the step
-  /// changes, the first effect is the status (from, to, event).
-  std::vector<effect> handle(const std::string& event, const std::string& detail = {});
-  /// Handles what OTR reported (the facade's events, by their lesson names).
-  std::vector<effect> handle(otr::event e) { return handle(std::string{otr::name(e)}); }
+  /// changes, the first effect is the status (from, to, cause).
+  std::vector<effect> handle(event e, const std::string& detail = {});
+  /// Handles what the conversation reported.
+  std::vector<effect> handle(e2e::event e) { return handle(of(e)); }
 
   /// The student's chat program is now known: from then on Steps 1 and 3 are in its words.
   /// Says what changes now: that it cannot do OTR, or the current step in its words.
@@ -146,17 +139,16 @@ public:
   /// Tells the lesson whether a strong shared secret is known (the session keeps it).
   void set_has_secret(bool known) { ctx_.has_secret = known; }
 
-  const std::string& step() const { return machine_.state(); }
-
-  /// The table, for tests and documentation.
-  static const fsm::states_table& table();
+  step at() const { return machine_.state(); }
+  const plan& runs() const noexcept { return *plan_; }
 
 private:
+  const plan* plan_;
   context ctx_;
-  fsm::state_machine<context, std::string> machine_;
+  fsm::state_machine<context, std::string, step, event> machine_;
 };
 
 /// The events that keep a session alive (the reference's refresh list).
-bool refreshes_session(const std::string& event);
+bool refreshes_session(event e);
 
 } // namespace otrbot::lesson

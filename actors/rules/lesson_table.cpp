@@ -1,6 +1,8 @@
-// The lesson's states table: its steps, the events each step expects, and what each handles
-// without changing step (drawn in lesson.hpp).
+// The OTR lesson's plan: its states table (the steps, the events each step expects, and what
+// each handles without changing step; drawn in lesson.hpp), the OTR names of its steps and
+// events, and how the pages describe each step.
 #include "actors/rules/lesson.hpp"
+#include "i18n/mark.hpp"
 
 #include <map>
 #include <string>
@@ -9,7 +11,8 @@ namespace otrbot::lesson {
 
 namespace {
 
-using handler_map = std::map<std::string, std::string>;
+using handler_map = std::map<event, std::string>;
+using enum event;
 
 /// `base` with `more` added (or overriding).
 handler_map with(handler_map base, const handler_map& more) {
@@ -22,102 +25,142 @@ handler_map with(handler_map base, const handler_map& more) {
 /// A new one (otr_enabled: the student's client restarted, or the student
 /// came back after the server restarted) leads back to "encrypted" from the
 /// later steps: its keys are new and not verified yet (a code sent stays valid).
-const handler_map otr_refresh{{"otr_already_setup", "nothing"}};
-const handler_map otr_on = with(otr_refresh, {{"otr_enabled", "nothing"}});
+const handler_map otr_refresh{{refreshed, "nothing"}};
+const handler_map otr_on = with(otr_refresh, {{started, "nothing"}});
 
 /// After verification the lesson only waits for the code (or is done): a
 /// student's SMP is still answered, so that their client completes it;
 /// everything else about secrets changes nothing.
-const handler_map after_verification = with(otr_refresh, {{"secret_received", "nothing"},
-                                                     {"unsafe_secret_received", "nothing"},
-                                                     {"smp_started", "answer_smp"},
-                                                     {"smp_question_used", "answer_smp"},
-                                                     {"smp_aborted", "nothing"},
-                                                     {"correct_secret_received", "nothing"},
-                                                     {"incorrect_secret_received", "verification_lost"},
-                                                     {"secret_leaked", "secret_leaked"}});
+const handler_map after_verification = with(otr_refresh, {{secret_received, "nothing"},
+                                                     {unsafe_secret_received, "nothing"},
+                                                     {check_started, "answer_smp"},
+                                                     {check_question, "answer_smp"},
+                                                     {check_aborted, "nothing"},
+                                                     {check_passed, "nothing"},
+                                                     {check_failed, "verification_lost"},
+                                                     {secret_leaked, "secret_leaked"}});
 
-} // namespace
-
-const fsm::states_table& lesson::table() {
+const table& otr_table() {
   // code_accepted leads to completed from every step once a code was sent.
-  static const fsm::states_table t{
-    {steps::awaiting_otr,
-     {.transitions = {{"otr_enabled", steps::encrypted},
-                      {"otr_already_setup", steps::encrypted},
-                      {"code_accepted", steps::completed}},
+  static const table t{
+    {step::awaiting_encryption,
+     {.transitions = {{started, step::encrypted},
+                      {refreshed, step::encrypted},
+                      {code_accepted, step::completed}},
       .on_enter = {"explain_otr_start"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = {{"message_received", "remind_otr"},
-                  {"secret_received", "secret_before_otr"},
-                  {"unsafe_secret_received", "refuse_secret"},
-                  {"secret_leaked", "secret_leaked"},
-                  {"otr_disabled", "nothing"}}}},
-    {steps::encrypted,
-     {.transitions = {{"secret_received", steps::secret_known},
-                      {"otr_disabled", steps::awaiting_otr},
-                      {"code_accepted", steps::completed}},
+      .handles = {{message_received, "remind_otr"},
+                  {secret_received, "secret_before_otr"},
+                  {unsafe_secret_received, "refuse_secret"},
+                  {secret_leaked, "secret_leaked"},
+                  {ended, "nothing"}}}},
+    {step::encrypted,
+     {.transitions = {{secret_received, step::secret_known},
+                      {ended, step::awaiting_encryption},
+                      {code_accepted, step::completed}},
       .on_enter = {"explain_encryption"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = with(otr_on, {{"message_received", "remind_secret"},
-                               {"unsafe_secret_received", "refuse_secret"},
-                               {"smp_started", "smp_without_secret"},
-                               {"smp_question_used", "smp_without_secret"},
-                               {"smp_aborted", "nothing"}})}},
-    {steps::secret_known,
-     {.transitions = {{"smp_started", steps::smp_in_progress},
-                      {"smp_question_used", steps::smp_in_progress},
-                      {"bot_started_smp", steps::smp_in_progress},
-                      {"secret_leaked", steps::encrypted},
-                      {"correct_secret_received", steps::verified},
-                      {"otr_disabled", steps::awaiting_otr},
-                      {"otr_enabled", steps::encrypted},
-                      {"code_accepted", steps::completed}},
+      .handles = with(otr_on, {{message_received, "remind_secret"},
+                               {unsafe_secret_received, "refuse_secret"},
+                               {check_started, "smp_without_secret"},
+                               {check_question, "smp_without_secret"},
+                               {check_aborted, "nothing"}})}},
+    {step::secret_known,
+     {.transitions = {{check_started, step::checking},
+                      {check_question, step::checking},
+                      {bot_started_check, step::checking},
+                      {secret_leaked, step::encrypted},
+                      {check_passed, step::verified},
+                      {ended, step::awaiting_encryption},
+                      {started, step::encrypted},
+                      {code_accepted, step::completed}},
       .on_enter = {"ask_to_authenticate"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = with(otr_refresh, {{"message_received", "remind_authenticate"},
-                               {"secret_received", "secret_replaced"},
-                               {"unsafe_secret_received", "refuse_secret"},
-                               {"smp_aborted", "nothing"},
-                               {"incorrect_secret_received", "nothing"}})}},
-    {steps::smp_in_progress,
-     {.transitions = {{"correct_secret_received", steps::verified},
-                      {"incorrect_secret_received", steps::secret_known},
-                      {"smp_aborted", steps::secret_known},
-                      {"secret_leaked", steps::encrypted},
-                      {"otr_disabled", steps::awaiting_otr},
-                      {"otr_enabled", steps::encrypted},
-                      {"code_accepted", steps::completed}},
+      .handles = with(otr_refresh, {{message_received, "remind_authenticate"},
+                               {secret_received, "secret_replaced"},
+                               {unsafe_secret_received, "refuse_secret"},
+                               {check_aborted, "nothing"},
+                               {check_failed, "nothing"}})}},
+    {step::checking,
+     {.transitions = {{check_passed, step::verified},
+                      {check_failed, step::secret_known},
+                      {check_aborted, step::secret_known},
+                      {secret_leaked, step::encrypted},
+                      {ended, step::awaiting_encryption},
+                      {started, step::encrypted},
+                      {code_accepted, step::completed}},
       .on_enter = {"smp_begun"},
       .on_leave = {"abort_if_leaked"},
       .allowed_actions = {},
-      .handles = with(otr_refresh, {{"message_received", "remind_smp"},
-                               {"secret_received", "secret_replaced"},
-                               {"unsafe_secret_received", "refuse_secret"},
-                               {"smp_started", "answer_smp"},
-                               {"smp_question_used", "answer_smp"}})}},
-    {steps::verified,
-     {.transitions = {{"code_accepted", steps::completed},
-                      {"otr_disabled", steps::awaiting_otr},
-                      {"otr_enabled", steps::encrypted}},
+      .handles = with(otr_refresh, {{message_received, "remind_smp"},
+                               {secret_received, "secret_replaced"},
+                               {unsafe_secret_received, "refuse_secret"},
+                               {check_started, "answer_smp"},
+                               {check_question, "answer_smp"}})}},
+    {step::verified,
+     {.transitions = {{code_accepted, step::completed},
+                      {ended, step::awaiting_encryption},
+                      {started, step::encrypted}},
       .on_enter = {"send_code"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = with(after_verification, {{"message_received", "remind_code"}})}},
-    {steps::completed,
+      .handles = with(after_verification, {{message_received, "remind_code"}})}},
+    {step::completed,
      {.transitions = {},
       .on_enter = {"congratulate"},
       .on_leave = {},
       .allowed_actions = {},
-      .handles = with(after_verification, {{"message_received", "remind_done"},
-                                           {"otr_enabled", "nothing"},
-                                           {"otr_disabled", "nothing"},
-                                           {"code_accepted", "nothing"}})}},
+      .handles = with(after_verification, {{message_received, "remind_done"},
+                                           {started, "nothing"},
+                                           {ended, "nothing"},
+                                           {code_accepted, "nothing"}})}},
   };
   return t;
+}
+
+} // namespace
+
+const plan& otr_plan() {
+  static const plan p{
+    .id = "otr",
+    .states = &otr_table(),
+    .first = step::awaiting_encryption,
+    .step_names = {"awaiting_otr", "encrypted", "secret_known", "smp_in_progress", "verified",
+                   "completed"},
+    .event_names = {"otr_enabled", "otr_disabled", "otr_already_setup", "smp_started",
+                    "smp_question_used", "smp_aborted", "correct_secret_received",
+                    "incorrect_secret_received", "bot_started_smp", "message_received",
+                    "secret_received", "unsafe_secret_received", "secret_leaked", "code_accepted",
+                    "start"},
+    .steps_shown = 4,
+    .pages = {{
+      {N_("Step 1 of 4: start an encrypted OTR conversation with the bot."), 1, "",
+       N_("First start an encrypted OTR conversation with the bot in your chat program. Then "
+          "authenticate the bot with the same secret; when that succeeds, the bot sends you a "
+          "code over your verified conversation. Type it here.")},
+      {N_("Step 2 of 4: share a secret with the bot on this page."), 2, "/ask_for_secret",
+       N_("Your conversation with the bot is encrypted, but the bot does not have your secret "
+          "yet: enter it again with the link below.")},
+      {N_("Step 3 of 4: authenticate the bot with your secret in your chat program."), 3,
+       "/enter_bot_secret",
+       N_("Now authenticate the bot in your chat program with the same secret. When that "
+          "succeeds, the bot sends you a code over your verified conversation. Type it here.")},
+      {N_("Step 3 of 4: authenticate the bot with your secret in your chat program."), 3,
+       "/enter_bot_secret",
+       N_("Now authenticate the bot in your chat program with the same secret. When that "
+          "succeeds, the bot sends you a code over your verified conversation. Type it here.")},
+      {N_("Step 4 of 4: type the code the bot sent you."), 4, "/enter_bot_secret",
+       N_("The bot has sent you a code over your verified conversation. Type it here.")},
+      // The bar is full: "Step n of 4".
+      {N_("Done: you have completed the exercise."), 4, "/enter_bot_secret",
+       N_("Now authenticate the bot in your chat program with the same secret. When that "
+          "succeeds, the bot sends you a code over your verified conversation. Type it here.")},
+    }},
+  };
+  return p;
 }
 
 } // namespace otrbot::lesson

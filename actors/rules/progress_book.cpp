@@ -1,22 +1,21 @@
 // The session manager's progress records (see progress_book.hpp).
 #include "actors/rules/progress_book.hpp"
 
-#include "actors/rules/lesson.hpp"
+#include "actors/rules/lesson_plan.hpp"
 #include "transport/base/secrets.hpp"
 
 #include <utility>
 
 namespace otrbot {
 
-void progress_book::restore(const store::student& s) {
+void progress_book::restore(const store::student& s, const lesson::plan& plan) {
   auto& r = records_[s.jid];
   r.had_secret = s.had_secret;
   r.code_mac = s.code_mac;
   r.completed = s.completed;
   // Only a step inside the lesson needs explaining: encryption and SMP are gone with the bot.
-  using namespace lesson::steps;
-  if (!s.completed && (s.step == encrypted || s.step == secret_known || s.step == smp_in_progress ||
-                       s.step == verified))
+  auto at = plan.step_named(s.step);
+  if (!s.completed && at && *at != plan.first && *at != lesson::step::completed)
     r.step_before_restart = s.step;
 }
 

@@ -7,6 +7,8 @@
 #include "actors/contract/store_types.hpp"
 
 #include <map>
+#include "actors/rules/lesson_plan.hpp"
+
 #include <optional>
 #include <string>
 
@@ -21,8 +23,8 @@ public:
     bool code_valid = false;  ///< the code sent before the restart can still be typed
   };
 
-  /// Takes in what the store had for a student at start.
-  void restore(const store::student& s);
+  /// Takes in what the store had for a student at start (their step named by `plan`).
+  void restore(const store::student& s, const lesson::plan& plan);
   /// Nothing of the student is kept (whitelisted anew, or removed).
   void forget(const std::string& jid) { records_.erase(jid); }
 

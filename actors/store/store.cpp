@@ -143,8 +143,8 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
   self->state.cfg = std::move(cfg);
   return {
     [self](atoms::st_put_wl, const store::whitelist_request& r) -> caf::result<bool> {
-      return answer<bool>(self, "the whitelisting of " + r.jid, [&](store::database& db) {
-        db.put_whitelist(r.jid, r.locale, r.source, r.added_by, unix_now());
+      return answer<bool>(self, "the whitelisting of " + r.jid.str(), [&](store::database& db) {
+        db.put_whitelist(r.jid.str(), r.locale, r.source, r.added_by, unix_now());
         return true;
       });
     },

@@ -121,7 +121,8 @@ caf::result<web_response> add(web_ptr self, const web_request& r) {
   auto parsed = xmpp::parse_bare_jid(body["jid"].get<std::string>());
   if (!parsed)
     return error_reply(400, "invalid JID: " + parsed.error);
-  auto jid = parsed.value->bare();  // (the bot's own JID is refused by the manager alone)
+  auto id = parsed.bare();  // (the bot's own JID is refused by the manager alone)
+  auto jid = id.str();
   return ask_or<bool>(
     self,
     [self, jid, locale = *locale](bool) {
@@ -139,7 +140,7 @@ caf::result<web_response> add(web_ptr self, const web_request& r) {
       return std::nullopt;
     },
     atoms::add_jid_v,
-    store::whitelist_request{jid, *locale, store::whitelist_source::admin, "admin API"});
+    store::whitelist_request{id, *locale, store::whitelist_source::admin, "admin API"});
 }
 
 /// DELETE of a JID's whitelist entry or session: 204, or 404 with `absent`.
@@ -168,7 +169,7 @@ caf::result<web_response> list_sessions(web_ptr self) {
     [](std::vector<session_info>& list) {
       json out = json::array();
       for (const auto& s : list)
-        out.push_back({{"jid", s.jid}, {"step", s.step}, {"locale", s.locale},
+        out.push_back({{"jid", s.jid}, {"step", s.step.name}, {"locale", s.locale},
                        {"last_activity", s.last_activity}, {"client", s.client}});
       return json_reply(200, out);
     },

@@ -56,15 +56,15 @@ lti::class_row row_of(const web_session& s, const session_info* info,
   row.student = s.lms.person_name.empty() ? s.lms.user_id : s.lms.person_name;
   row.jid = s.jid;
   if (info) {
-    row.lesson_step = info->step;
+    row.lesson = info->step;
     row.client = info->client;
-    if (info->last_activity > 0 && info->step != "completed") {
+    if (info->last_activity > 0 && !info->step.done) {
       row.idle_minutes = std::max<std::int64_t>(0, (now - info->last_activity) / 60);
       row.stuck = row.idle_minutes >= stuck_minutes;
     }
   }
   if (s.lms.gradable()) {
-    row.grade = row.lesson_step == "completed" ? "done" : "none";
+    row.grade = row.lesson.done ? "done" : "none";
     for (const auto& g : open_grades)  // the outbox's pending and failed grades
       if (g.consumer_key == s.lms.consumer_key && g.sourcedid == s.lms.result_sourcedid &&
           g.jid == s.jid && g.id > row.grade_id) {

@@ -14,33 +14,22 @@ using lti::web_request;
 using lti::web_response;
 using lti::web_session;
 
-/// The page whose instructions and form fit a step; "" where the one the student is on fits
-/// (before OTR, every page after the JID does).
-std::string page_for(const std::string& step) {
-  if (step == "encrypted")
-    return "/ask_for_secret";
-  if (step == "secret_known" || step == "smp_in_progress" || step == "verified" ||
-      step == "completed")
-    return "/enter_bot_secret";
-  return {};
-}
-
 web_response json_of(const lti::web_settings& pages, const web_session& s, const live_progress& p) {
   const auto& cats = pages.catalogs ? *pages.catalogs : i18n::source_only();
   auto tr = [&](const char* msgid, const i18n::args& args = {}) {
     return cats.text(s.locale, msgid, args);
   };
   lti::page_view step;
-  lti::describe_visit(s, p.step, step);
-  std::string smp;
-  if (p.smp == "running")
-    smp = tr(N_("The check of your secret is under way in your chat program."));
-  else if (p.smp == "succeeded")
-    smp = tr(N_("Your secret matched: you are talking to the bot, and nobody sits in between."));
-  else if (p.smp == "failed")
-    smp = tr(N_("The check failed: the secrets did not match (a typo, or someone in between)."));
-  else if (p.smp == "aborted")
-    smp = tr(N_("The check was cancelled."));
+  lti::describe_visit(s, p.step.line.empty() ? pages.before_session : p.step, step);
+  std::string check;
+  if (p.check == "running")
+    check = tr(N_("The check of your secret is under way in your chat program."));
+  else if (p.check == "succeeded")
+    check = tr(N_("Your secret matched: you are talking to the bot, and nobody sits in between."));
+  else if (p.check == "failed")
+    check = tr(N_("The check failed: the secrets did not match (a typo, or someone in between)."));
+  else if (p.check == "aborted")
+    check = tr(N_("The check was cancelled."));
   // Where the student's own program shows the fingerprint, in its words when the bot knows it
   // (the menu names are those of pidgin-otr 4.0.2 and Psi+'s OTR plugin 1.4.554).
   std::string where;
@@ -73,11 +62,11 @@ web_response json_of(const lti::web_settings& pages, const web_session& s, const
        : tr(N_("The bot's fingerprint in this session: {fingerprint}. Your chat program shows "
                "the same one, unless someone sits in between."),
             {{"fingerprint", p.fingerprint}}) + " " + where},
-    {"smp", p.smp},
-    {"smp_text", smp},
+    {"check", p.check},
+    {"check_text", check},
     {"client", p.client},
-    {"page", page_for(p.step)},
-    {"done", p.step == "completed"}};
+    {"page", p.step.page},
+    {"done", p.step.done}};
   return {200, lti::body_kind::json, out.dump(), {}, {}, false, false};
 }
 

@@ -38,7 +38,7 @@ caf::result<web_response> show(web_ptr self, page kind, const web_request& r) {
       rp.deliver(lti::show(pages(self), kind, s, {}));
       return;
     }
-    with_step(self, s, [self, rp, kind, s](const std::string& step) mutable {
+    with_step(self, s, [self, rp, kind, s](const lti::step_view& step) mutable {
       rp.deliver(lti::show(pages(self), kind, s, step));
     });
   });
@@ -83,7 +83,7 @@ caf::result<web_response> post_secret(web_ptr self, const web_request& r) {
     if (!may_speak(self, s)) {
       self->state.log->warn("web session of user {} sent more than {} secrets in a minute: refused",
                             logging::printable(s.lms.user_id), lti::max_spoken_per_minute);
-      with_step(self, s, [self, rp, s](const std::string& step) mutable {
+      with_step(self, s, [self, rp, s](const lti::step_view& step) mutable {
         rp.deliver(lti::page_with_error(pages(self), 429, page::ask_for_secret, s, step,
                                         N_("Too many attempts. Wait a minute, then try again.")));
       });
@@ -97,7 +97,7 @@ caf::result<web_response> post_secret(web_ptr self, const web_request& r) {
             pages(self), 409, page::enter_jid, s, {},
             N_("Your session with the bot has ended. Enter your Jabber ID to start again.")));
         } else if (is(e, ec::weak_secret)) {
-          with_step(self, s, [self, rp, s, why = detail_of(e)](const std::string& step) mutable {
+          with_step(self, s, [self, rp, s, why = detail_of(e)](const lti::step_view& step) mutable {
             rp.deliver(lti::page_with_error(pages(self), 400, page::ask_for_secret, s, step,
                                             N_("That secret was refused: {reason}."), why));
           });
@@ -111,14 +111,14 @@ caf::result<web_response> post_secret(web_ptr self, const web_request& r) {
 
 /// The code page's answer to `typed` at the student's `step`.
 void check_code(web_ptr self, reply rp, const web_session& s, const std::string& typed,
-                const std::string& step) {
+                const lti::step_view& step) {
   if (s.wrong_codes >= lti::max_wrong_codes) {
     rp.deliver(lti::page_with_error(
       pages(self), 429, page::enter_bot_secret, s, step,
       N_("Too many wrong codes. Start the exercise again from your course.")));
     return;
   }
-  if (step == "completed") {
+  if (step.done) {
     self->state.log->info("{} completed the exercise (no grade: already sent)", s.jid);
     rp.deliver(lti::redirect(pages(self), "/enter_bot_secret", s));
     return;
@@ -155,7 +155,7 @@ void check_code(web_ptr self, reply rp, const web_session& s, const std::string&
 caf::result<web_response> post_code(web_ptr self, const web_request& r) {
   return form_with_jid(self, r, [self](reply rp, const web_session& s, const lti::params& form) {
     with_step(self, s, [self, rp, s, typed = lti::value_of(form, "bot_secret")](
-                         const std::string& step) mutable { check_code(self, rp, s, typed, step); });
+                         const lti::step_view& step) mutable { check_code(self, rp, s, typed, step); });
   });
 }
 
@@ -247,16 +247,16 @@ std::variant<web_session, web_response> require(web_ptr self, const web_request&
   return it->second;
 }
 
-void with_step(web_ptr self, const web_session& s, std::function<void(const std::string&)> next) {
+void with_step(web_ptr self, const web_session& s, std::function<void(const lti::step_view&)> next) {
   if (s.jid.empty()) {
-    next(std::string{});
+    next({});
     return;
   }
   ask(
-    self, [next](std::string& step) { next(step); },
+    self, [next](lti::step_view& step) { next(step); },
     [self, next](caf::error& e) {
       self->state.log->warn("no lesson step from the session manager: {}", caf::to_string(e));
-      next(std::string{});
+      next({});
     },
     atoms::step_v, s.jid);
 }

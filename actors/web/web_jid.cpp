@@ -28,7 +28,7 @@ const lti::web_settings& pages(web_ptr self) { return self->state.cfg.pages; }
 /// The JID page again, with what was typed and why it was refused.
 void refuse_jid(web_ptr self, reply rp, const web_session& s, const std::string& typed, int status,
                 const char* msgid, const std::string& arg = {}, const char* arg_name = "reason") {
-  with_step(self, s, [=](const std::string& step) mutable {
+  with_step(self, s, [=](const lti::step_view& step) mutable {
     auto v = lti::view(pages(self), page::enter_jid, &s, step);
     v.jid = typed;
     v.error = msgid;
@@ -92,8 +92,9 @@ void refused_by_manager(web_ptr self, reply rp, const web_session& s, const std:
 
 /// JID entered by a visit of someone who proved it already: whitelisted at once, as before
 /// there were proofs (a relaunch from the course, a second device's page).
-void add_proved(web_ptr self, reply rp, web_session s, const std::string& jid,
+void add_proved(web_ptr self, reply rp, web_session s, const xmpp::bare_jid& id,
                 const std::string& typed) {
+  const auto& jid = id.str();
   ask(
     self,
     [self, rp, s, jid](bool) mutable {
@@ -106,7 +107,7 @@ void add_proved(web_ptr self, reply rp, web_session s, const std::string& jid,
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
     [self, rp, s, typed](caf::error& e) { refused_by_manager(self, rp, s, typed, e); },
-    atoms::add_jid_v, store::whitelist_request{jid, s.locale, store::whitelist_source::pages, lti::visitor(s)});
+    atoms::add_jid_v, store::whitelist_request{id, s.locale, store::whitelist_source::pages, lti::visitor(s)});
 }
 
 /// The JID claimed for the visit: the page then shows the word to send from it.
@@ -192,7 +193,8 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
                parsed.error);
     return rp;
   }
-  auto jid = parsed.value->bare();  // (the bot's own JID is refused by the manager alone)
+  auto id = parsed.bare();  // (the bot's own JID is refused by the manager alone)
+  const auto& jid = id.str();
   // One student, one Jabber ID: a visit cannot make the bot invite anyone
   // else, nor take over another student's JID (their secret, their grade).
   if (!s.jid.empty() && s.jid != jid) {
@@ -224,7 +226,7 @@ caf::result<web_response> post_jid(web_ptr self, const web_request& r) {
     return rp;
   }
   if (jids_of(self, s, true, false).contains(jid))
-    add_proved(self, rp, s, jid, typed);
+    add_proved(self, rp, s, id, typed);
   else
     claim(self, rp, s, jid, typed);
   return rp;

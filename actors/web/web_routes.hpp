@@ -44,7 +44,7 @@ void update(web_ptr self, const std::string& id, Change change) {
 
 /// The lesson step of the session's student ("" without a JID, or when the
 /// manager does not answer in time), then `next(step)`.
-void with_step(web_ptr self, const lti::web_session& s, std::function<void(const std::string&)> next);
+void with_step(web_ptr self, const lti::web_session& s, std::function<void(const lti::step_view&)> next);
 
 /// The visit as it is now: when its JID waits for its proof, the manager is asked (which also
 /// renews the claim, say after a restart) whether the word came; once it did, the visit has

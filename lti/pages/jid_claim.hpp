@@ -2,6 +2,8 @@
 // the message between the web actor and the session manager).
 #pragma once
 
+#include "transport/xmpp/jid.hpp"
+
 #include <cstdint>
 #include <string>
 
@@ -21,7 +23,7 @@ struct grade_job {
 
 /// One visit's claim on a Jabber ID, waiting for its proof.
 struct jid_claim {
-  std::string jid;      ///< the bare JID claimed
+  xmpp::bare_jid jid;   ///< the bare JID claimed (parsed by the web actor)
   std::string visit;    ///< the web session's id
   std::string word;     ///< what a message from the JID must carry (jid_proof on the page)
   std::string locale;   ///< the student's language, for the whitelist

@@ -32,12 +32,12 @@ button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; bac
 {{^has_session}}<a class="button" id="start_again" href="/">{{start_again}}</a>{{/has_session}}{{/start_again_shown}}</div>{{/development}}
 <main id="main" data-step="{{lesson_step}}">
 <h1>{{title}}</h1>
-{{#show_step}}<p class="step" id="step"><progress max="4" value="{{step_number}}"></progress><br><span id="step_text">{{step}}</span></p>{{/show_step}}
+{{#show_step}}<p class="step" id="step"><progress max="{{step_of}}" value="{{step_number}}"></progress><br><span id="step_text">{{step}}</span></p>{{/show_step}}
 {{#has_error}}<p class="error" id="error" role="alert">{{error}}</p>{{/has_error}}
 {{{content}}}
 </main>
 {{#live}}<div id="live" class="live" aria-live="polite" data-progress="/progress?s={{token}}" data-token="{{token}}">
-<p id="live_encryption"></p><p id="live_fingerprint"></p><p id="live_smp"></p></div>{{/live}}
+<p id="live_encryption"></p><p id="live_fingerprint"></p><p id="live_check"></p></div>{{/live}}
 {{#has_script}}<script src="/static/progress.js" defer></script>{{/has_script}}
 </body>
 </html>

@@ -46,10 +46,10 @@ data class_rows(const page_view& v, const i18n::catalogs& cats) {
     page_view step;
     if (r.jid.empty())
       row.set("step", tr(N_("Not started: no Jabber ID yet")));
-    else if (r.lesson_step.empty())
+    else if (r.lesson.name.empty())
       row.set("step", tr(N_("No chat with the bot running")));
     else {
-      describe_step(r.lesson_step, true, step);
+      describe_step(r.lesson, true, step);
       row.set("step", tr(step.step.c_str()));
     }
     row.set("stuck", flag(r.stuck));
@@ -77,44 +77,19 @@ data class_rows(const page_view& v, const i18n::catalogs& cats) {
   return list;
 }
 
-/// What the code page asks of the student at their step of the lesson.
-const char* code_page_intro(const std::string& step) {
-  if (step.empty() || step == "awaiting_otr")
-    return N_("First start an encrypted OTR conversation with the bot in your chat program. Then "
-              "authenticate the bot with the same secret; when that succeeds, the bot sends you a "
-              "code over your verified conversation. Type it here.");
-  if (step == "encrypted")
-    return N_("Your conversation with the bot is encrypted, but the bot does not have your secret "
-              "yet: enter it again with the link below.");
-  if (step == "verified")
-    return N_("The bot has sent you a code over your verified conversation. Type it here.");
-  return N_("Now authenticate the bot in your chat program with the same secret. When that "
-            "succeeds, the bot sends you a code over your verified conversation. Type it here.");
-}
-
 } // namespace
 
-void describe_step(const std::string& s, bool has_jid, page_view& v) {
+void describe_step(const step_view& at, bool has_jid, page_view& v) {
+  v.step_of = at.of;
+  v.code_intro = at.code_intro;
+  v.lesson_step = at.name;
   if (!has_jid) {
     v.step = N_("Step 0 of 4: tell the bot your Jabber ID.");
     v.step_number = 0;
-  } else if (s.empty() || s == "awaiting_otr") {
-    v.step = N_("Step 1 of 4: start an encrypted OTR conversation with the bot.");
-    v.step_number = 1;
-  } else if (s == "encrypted") {
-    v.step = N_("Step 2 of 4: share a secret with the bot on this page.");
-    v.step_number = 2;
-  } else if (s == "secret_known" || s == "smp_in_progress") {
-    v.step = N_("Step 3 of 4: authenticate the bot with your secret in your chat program.");
-    v.step_number = 3;
-  } else if (s == "verified") {
-    v.step = N_("Step 4 of 4: type the code the bot sent you.");
-    v.step_number = 4;
-  } else {
-    v.step = N_("Done: you have completed the exercise.");
-    v.step_number = 4;  // the bar is full: "Step n of 4"
+    return;
   }
-  v.lesson_step = s;
+  v.step = at.line;
+  v.step_number = at.number;
 }
 
 namespace {
@@ -242,7 +217,7 @@ std::string render(const page_view& v) {
       title = v.completed ? tr(N_("Exercise complete")) : tr(N_("The bot's code"));
       d.set("done", tr(N_("Well done! You have completed the exercise: you set up an encrypted "
                           "conversation and checked that you talked to the bot.")));
-      d.set("intro", tr(code_page_intro(v.lesson_step)));
+      d.set("intro", tr(v.code_intro.c_str()));
       d.set("label", tr(N_("The code from the bot")));
       d.set("button", tr(N_("Check the code")));
       d.set("other_secret", tr(N_("Enter another secret")));
@@ -287,6 +262,7 @@ std::string render(const page_view& v) {
   d.set("csrf", v.csrf);
   d.set("step", v.step.empty() ? std::string{} : tr(v.step.c_str()));
   d.set("step_number", std::to_string(v.step_number));
+  d.set("step_of", std::to_string(v.step_of));
   // A teacher's page and the LTI 1.3 handoff show no step.
   d.set("show_step", flag(v.kind != page::class_view && v.kind != page::handoff));
   // The pages after the JID follow the lesson live (progress.js; without script, a reload).

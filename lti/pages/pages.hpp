@@ -3,6 +3,7 @@
 
 #include "i18n/catalog.hpp"
 #include "i18n/text.hpp"
+#include "lti/pages/step_view.hpp"
 
 #include <cstdint>
 #include <map>
@@ -19,7 +20,7 @@ enum class page { index, enter_jid, jid_entered, ask_for_secret, enter_bot_secre
 struct class_row {
   std::string student;      ///< the LMS's name for them, else its user id
   std::string jid;          ///< "" before they entered one
-  std::string lesson_step;  ///< the session's step, "completed", or "" (no session running)
+  step_view lesson;        ///< their step (name "": no session running, not completed)
   std::int64_t idle_minutes = -1;  ///< since their last sign of life; -1: no session running
   bool stuck = false;       ///< no progress for the view's stuck_minutes
   std::string grade;        ///< "" (not a graded launch), "none" (not yet), "pending", "done", "failed"
@@ -40,7 +41,9 @@ struct page_view {
   std::string csrf;               ///< the form's CSRF token
   std::string step;               ///< where the student is in the lesson (a msgid)
   std::string lesson_step;        ///< the lesson's step name ("" before the bot has a session)
-  int step_number = 0;            ///< 0..4 for the progress bar
+  int step_number = 0;            ///< the progress bar's value, 0 (the JID) to step_of
+  int step_of = 4;                ///< the progress bar's maximum
+  std::string code_intro;         ///< a msgid: what the code page asks at the student's step
   std::string jid;                ///< the student's JID, once entered (or claimed)
   std::string proof_word;         ///< the word the claimed JID must send ("" once proved)
   std::string typed_code;         ///< a refused code, shown again to be corrected
@@ -63,7 +66,8 @@ struct page_view {
 
 std::string render(const page_view& view);
 
-/// The sentence (a msgid) and number that describe a lesson step on the pages.
-void describe_step(const std::string& lesson_step, bool has_jid, page_view& view);
+/// Puts a lesson step's line (a msgid), number and code-page intro into `view`; before the JID is
+/// known, Step 0.
+void describe_step(const step_view& at, bool has_jid, page_view& view);
 
 } // namespace otrbot::lti

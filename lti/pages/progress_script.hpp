@@ -74,7 +74,7 @@ constexpr std::string_view progress_script = R"js('use strict';
         set('step_text', p.step_text);
         set('live_encryption', p.encryption_text);
         set('live_fingerprint', p.fingerprint_text);
-        set('live_smp', p.smp_text);
+        set('live_check', p.check_text);
         live.setAttribute('data-step', p.step || '');
         if (!p.done) setTimeout(poll, 2000);
       })

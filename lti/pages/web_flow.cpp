@@ -45,7 +45,7 @@ std::string signed_uri(const conf::lti_settings& lti, const web_request& r) {
   return base_string_uri(scheme, host, r.path);
 }
 
-page_view view(const web_settings& cfg, page kind, const web_session* s, const std::string& step) {
+page_view view(const web_settings& cfg, page kind, const web_session* s, const step_view& step) {
   page_view v;
   v.kind = kind;
   v.catalogs = cfg.catalogs.get();
@@ -64,8 +64,8 @@ page_view view(const web_settings& cfg, page kind, const web_session* s, const s
     v.csrf = s->csrf;
     v.jid = s->jid;
     v.instructor = s->lms.instructor && !s->lms.learner;
-    describe_visit(*s, step, v);
-    v.completed = step == "completed";
+    describe_visit(*s, step.line.empty() ? cfg.before_session : step, v);
+    v.completed = step.done;
   }
   return v;
 }
@@ -104,13 +104,16 @@ std::string visitor(const web_session& s) {
 }
 
 jid_claim claim_of(const web_session& s) {
-  jid_claim c{s.claim_jid, s.id, s.claim_word, s.locale, visitor(s), s.lms.gradable(), {}, s.claim_expires};
+  // The claimed JID was parsed when it was typed; it comes back from the stored visit as text.
+  auto parsed = xmpp::parse_bare_jid(s.claim_jid);
+  jid_claim c{parsed ? parsed.bare() : xmpp::bare_jid{}, s.id, s.claim_word, s.locale, visitor(s),
+              s.lms.gradable(), {}, s.claim_expires};
   if (c.graded)
     c.grade = grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0};
   return c;
 }
 
-void describe_visit(const web_session& s, const std::string& step, page_view& v) {
+void describe_visit(const web_session& s, const step_view& step, page_view& v) {
   describe_step(step, !s.jid.empty(), v);
   if (has_claim(s)) {
     v.jid = s.claim_jid;
@@ -120,7 +123,7 @@ void describe_visit(const web_session& s, const std::string& step, page_view& v)
   }
 }
 
-web_response show(const web_settings& cfg, page kind, const web_session& s, const std::string& step) {
+web_response show(const web_settings& cfg, page kind, const web_session& s, const step_view& step) {
   bool waiting = has_claim(s);
   if (kind != page::enter_jid && s.jid.empty() && !(waiting && kind == page::jid_entered))
     return redirect(cfg, waiting ? "/jid_entered" : "/enter_jid", s);
@@ -128,7 +131,7 @@ web_response show(const web_settings& cfg, page kind, const web_session& s, cons
 }
 
 web_response page_with_error(const web_settings& cfg, int status, page kind, const web_session& s,
-                             const std::string& step, const char* msgid, const std::string& reason) {
+                             const step_view& step, const char* msgid, const std::string& reason) {
   auto v = view(cfg, kind, &s, step);
   v.error = msgid;
   if (!reason.empty())
@@ -137,7 +140,7 @@ web_response page_with_error(const web_settings& cfg, int status, page kind, con
 }
 
 std::optional<web_response> refuse_code_format(const web_settings& cfg, const web_session& s,
-                                               const std::string& step, const std::string& typed) {
+                                               const step_view& step, const std::string& typed) {
   auto problem = secrets::code_format_problem(cfg.code_format, typed);
   if (!problem)
     return std::nullopt;

@@ -51,6 +51,9 @@ struct web_settings {
   std::shared_ptr<const i18n::catalogs> catalogs;
   std::string token_key;  ///< signs the session tokens (derived from the store's key)
   std::string csp;        ///< the pages' Content-Security-Policy (content_security_policy)
+  /// What the pages show while the session manager has not said a student's step (it did not
+  /// answer): the first step of the lesson (runclient fills it in from the lesson's plan).
+  step_view before_session;
 };
 
 /// The pages' Content-Security-Policy: nothing but their own style (and
@@ -72,9 +75,9 @@ std::string token_of(const web_request& r, const params& form);
 /// header (X-Forwarded-Proto/Host with trust_forwarded_headers).
 std::string signed_uri(const conf::lti_settings& lti, const web_request& r);
 
-/// A page `kind` for `s` (nullptr: no web session) at the lesson step `step`
-/// ("" before the bot has a session for the student).
-page_view view(const web_settings& cfg, page kind, const web_session* s, const std::string& step);
+/// A page `kind` for `s` (nullptr: no web session) at the lesson step `step` (as the student's
+/// lesson describes it; without a line, cfg.before_session).
+page_view view(const web_settings& cfg, page kind, const web_session* s, const step_view& step);
 
 /// A rendered page.
 web_response html(int status, const page_view& v);
@@ -94,7 +97,7 @@ bool has_claim(const web_session& s);
 
 /// The step line and number of visit `s` at the lesson step `step`: Step 0 asks for the JID, or
 /// for its proof while one is claimed (the word then goes on the page too).
-void describe_visit(const web_session& s, const std::string& step, page_view& v);
+void describe_visit(const web_session& s, const step_view& step, page_view& v);
 
 /// Who a visit is, for the whitelist's record ("LMS user <id> (<consumer>)").
 std::string visitor(const web_session& s);
@@ -107,16 +110,16 @@ bool claim_waiting(const web_session& s, std::int64_t now);
 
 /// What GET of a page shows: the page, or a redirect while no JID is known (to /jid_entered,
 /// which shows the word to send, while one waits for its proof; else to /enter_jid).
-web_response show(const web_settings& cfg, page kind, const web_session& s, const std::string& step);
+web_response show(const web_settings& cfg, page kind, const web_session& s, const step_view& step);
 
 /// The code page refusing what cannot be a code at all (length, characters),
 /// with the typed text kept; nullopt when it has the form of a code.
 std::optional<web_response> refuse_code_format(const web_settings& cfg, const web_session& s,
-                                               const std::string& step, const std::string& typed);
+                                               const step_view& step, const std::string& typed);
 
 /// A page of `kind` with an error (a msgid, with {reason} when given).
 web_response page_with_error(const web_settings& cfg, int status, page kind, const web_session& s,
-                             const std::string& step, const char* msgid,
+                             const step_view& step, const char* msgid,
                              const std::string& reason = {});
 
 } // namespace otrbot::lti

@@ -9,7 +9,6 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/rand.h>
 
 #include <stdexcept>
 #include <vector>
@@ -45,16 +44,12 @@ std::optional<std::string_view> checked_payload(std::string_view text, std::stri
 
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> buf(bytes);
-  if (RAND_bytes(buf.data(), static_cast<int>(buf.size())) != 1)
-    throw std::runtime_error("no random bytes available");
+  secrets::system_random(buf.data(), buf.size());
   return to_hex(buf.data(), buf.size());
 }
 
 std::string random_word(std::size_t letters) {
-  return secrets::make_code(std::string(letters, 'X'), [](std::uint8_t* out, std::size_t n) {
-    if (RAND_bytes(out, static_cast<int>(n)) != 1)
-      throw std::runtime_error("no random bytes available");
-  });
+  return secrets::make_code(std::string(letters, 'X'), secrets::system_random);
 }
 
 std::string make_token(std::string_view id, std::int64_t expiry, std::string_view key) {

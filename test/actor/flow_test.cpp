@@ -161,7 +161,7 @@ CAF_TEST(one student message goes manager then session then two lines to the gat
   auto session = session_of("alice@x.org");
   expect((xmpp::inbound_message), from(manager).to(session));
   // The lesson's first step, told by the session as it starts.
-  expect((atoms::step_reached, std::string, std::string), from(session).to(manager).with(_, _, "awaiting_otr"));
+  expect((atoms::step_reached, std::string, lti::step_view), from(session).to(manager).with(_, _, lesson::otr_plan().describe(lesson::step::awaiting_encryption)));
   // Its key is ready (made inline here): the fingerprint the student's page shows.
   expect((atoms::live_changed, std::string, live_progress), from(session).to(manager));
   // Which program the student's resource is (XEP-0092): asked once, the steps then use its words.
@@ -218,7 +218,7 @@ CAF_TEST(one launch then JID then secret then code go through web and manager an
   expect((atoms::claim_jid, jid_claim), from(web).to(manager));
   expect((claim_state), from(manager).to(web).with(claim_state::bound));
   expect((atoms::step, std::string), from(web).to(manager));
-  expect((std::string), from(manager).to(web));
+  expect((lti::step_view), from(manager).to(web));
   auto bound_page = answer();
   CAF_CHECK_EQUAL(bound_page.status, 200);
   CAF_CHECK(bound_page.body.find("jid_proof") == std::string::npos);
@@ -239,7 +239,7 @@ CAF_TEST(one launch then JID then secret then code go through web and manager an
   self->send(web, post("/enter_bot_secret", {{"bot_secret", "zzzz zzzz"}}));
   expect((lti::web_request), from(self).to(web));
   expect((atoms::step, std::string), from(web).to(manager));
-  expect((std::string), from(manager).to(web));
+  expect((lti::step_view), from(manager).to(web));
   expect((atoms::check_code, std::string, std::string), from(web).to(manager));
   expect((bool), from(manager).to(web).with(false));
   auto refused = answer();

@@ -76,7 +76,7 @@ CAF_TEST(a write that fails is kept in order and retried until it is stored) {
   run();
   // A request meanwhile is refused, not claimed: the earlier writes come first.
   self->send(keeper, atoms::st_put_wl_v,
-             store::whitelist_request{"bob@x.org", "nl_NL", store::whitelist_source::admin, "admin API"});
+             store::whitelist_request{xmpp::parse_bare_jid("bob@x.org").bare(), "nl_NL", store::whitelist_source::admin, "admin API"});
   run();
   bool refused = false;
   self->receive([](bool) { CAF_FAIL("claimed while the store could not write"); },
@@ -91,7 +91,7 @@ CAF_TEST(a write that fails is kept in order and retried until it is stored) {
   CAF_CHECK(db->students()[0].had_secret);
   // Now the request goes through.
   self->send(keeper, atoms::st_put_wl_v,
-             store::whitelist_request{"bob@x.org", "nl_NL", store::whitelist_source::admin, "admin API"});
+             store::whitelist_request{xmpp::parse_bare_jid("bob@x.org").bare(), "nl_NL", store::whitelist_source::admin, "admin API"});
   run();
   expect((bool), from(keeper).to(self).with(true));
   CAF_CHECK_EQUAL(db->students().size(), 2u);

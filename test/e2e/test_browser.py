@@ -119,7 +119,7 @@ def test_the_page_follows_the_lesson_live_without_a_reload(prosody, run_bot, tmp
             await s.wait_otr("smp_success")
             await s.read_until("encrypted", "Here is your proof")
             p.wait.until(lambda d: "Step 4 of 4" in p.text("#step"))
-            assert "Your secret matched" in p.text("#live_smp")
+            assert "Your secret matched" in p.text("#live_check")
             await s.logout()
         asyncio.run(chat())
         # All of it happened on the same page: no navigation, no reload.
@@ -169,14 +169,14 @@ def test_the_instructions_and_the_form_follow_the_step_without_a_reload(prosody,
             s.authenticate("not the same words")
             await s.wait_otr("smp_failed")
             # (potr sends an SMP abort after the failure: the page still says it failed)
-            p.wait.until(lambda d: "The check failed" in p.text("#live_smp"))
+            p.wait.until(lambda d: "The check failed" in p.text("#live_check"))
             # A new secret: the failure was about the old one and is no longer shown.
             p.click_to("#main a[href^='/ask_for_secret']", "/ask_for_secret")
             p.fill("#secret", "four green frogs singing")
             p.click_to("button[type=submit]", "/enter_bot_secret")
             await s.read_until("encrypted", "Step 3:")
             p.wait.until(lambda d: "is encrypted with OTR" in p.text("#live_encryption"))
-            assert p.text("#live_smp") == ""
+            assert p.text("#live_check") == ""
             code_page = driver.find_element(p.by.TAG_NAME, "html")
             # OTR ended: Step 1's words below "Step 1 of 4", on the same page.
             s.end_otr()

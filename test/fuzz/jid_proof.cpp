@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::abort();
   // A claim with that word binds only when the message carries it.
   otrbot::jid_claims claims;
-  claims.claim({"dave@example.org", "visit", word, "en_GB", "LMS user", false, {}, 100}, 0);
+  claims.claim({otrbot::xmpp::bare_jid{otrbot::xmpp::jid{"dave", "example.org", ""}}, "visit", word, "en_GB", "LMS user", false, {}, 100}, 0);
   if (claims.prove("dave@example.org", body, 1).has_value() != otrbot::carries_word(body, word))
     std::abort();
   return 0;

@@ -3,6 +3,7 @@
 
 #include "i18n/mark.hpp"
 
+#include <openssl/rand.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
@@ -11,6 +12,7 @@
 #include <array>
 #include <cctype>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 namespace otrbot::secrets {
@@ -147,6 +149,11 @@ std::optional<code_problem> code_format_problem(std::string_view format, std::st
                              "that look alike"),
                           length, count};
   return std::nullopt;
+}
+
+void system_random(std::uint8_t* out, std::size_t n) {
+  if (RAND_bytes(out, static_cast<int>(n)) != 1)
+    throw std::runtime_error("no random bytes available");
 }
 
 } // namespace otrbot::secrets

@@ -22,6 +22,10 @@ std::optional<std::string> weakness(std::string_view normalised);
 /// Fills `out` with cryptographically random bytes.
 using random_bytes = std::function<void(std::uint8_t* out, std::size_t n)>;
 
+/// The random_bytes of production: OpenSSL's generator; throws std::runtime_error when it has
+/// no randomness to give.
+void system_random(std::uint8_t* out, std::size_t n);
+
 /// The alphabet of the code: A-Z and 2-9 without look-alikes (0 O 1 I).
 constexpr std::string_view code_alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 

@@ -2,6 +2,7 @@
 // trampolines with opdata = the session, collecting what one call into libotr produced.
 #pragma once
 
+#include "transport/otr/otr_guard.hpp"
 #include "transport/otr/otr_session.hpp"
 
 // libotr's headers depend on each other's order (proto.h first), and not all
@@ -58,6 +59,7 @@ struct session::impl {
   bool has_key = false;
   unsigned timer_interval = 0;
   ConnContext* current = nullptr;  // the instance the student talks from
+  guard bounds;                    // what reaches libotr from the student
   // Collected during one call into libotr:
   outcome out;
   bool need_abort = false;
@@ -74,7 +76,7 @@ struct session::impl {
 
   void happened(event e) {
     if (std::find(out.events.begin(), out.events.end(), e) == out.events.end() ||
-        e == event::smp_started || e == event::smp_question_used)
+        e == event::check_started || e == event::check_question)
       out.events.push_back(e);
   }
 
@@ -119,19 +121,19 @@ struct session::impl {
     auto* me = self(op);
     me->current = c;
     me->log->info("private conversation with {} started (OTR v{})", me->peer, c->protocol_version);
-    me->happened(event::otr_enabled);
+    me->happened(event::started);
   }
   static void gone_insecure(void* op, ConnContext*) {
     auto* me = self(op);
     me->log->info("private conversation with {} ended", me->peer);
     me->went_insecure = true;
-    me->happened(event::otr_disabled);
+    me->happened(event::ended);
   }
   static void still_secure(void* op, ConnContext* c, int) {
     auto* me = self(op);
     me->current = c;
     me->log->info("private conversation with {} refreshed", me->peer);
-    me->happened(event::otr_already_setup);
+    me->happened(event::refreshed);
   }
   static int max_message_size(void*, ConnContext*) { return max_fragment; }
   static const char* account_name(void*, const char* account, const char*) { return account; }
@@ -159,17 +161,17 @@ struct session::impl {
     auto* me = self(op);
     me->current = c;
     switch (e) {
-      case OTRL_SMPEVENT_ASK_FOR_SECRET: me->happened(event::smp_started); break;
-      case OTRL_SMPEVENT_ASK_FOR_ANSWER: me->happened(event::smp_question_used); break;
-      case OTRL_SMPEVENT_SUCCESS: me->happened(event::correct_secret_received); break;
-      case OTRL_SMPEVENT_FAILURE: me->happened(event::incorrect_secret_received); break;
-      case OTRL_SMPEVENT_ABORT: me->happened(event::smp_aborted); break;
+      case OTRL_SMPEVENT_ASK_FOR_SECRET: me->happened(event::check_started); break;
+      case OTRL_SMPEVENT_ASK_FOR_ANSWER: me->happened(event::check_question); break;
+      case OTRL_SMPEVENT_SUCCESS: me->happened(event::check_passed); break;
+      case OTRL_SMPEVENT_FAILURE: me->happened(event::check_failed); break;
+      case OTRL_SMPEVENT_ABORT: me->happened(event::check_aborted); break;
       case OTRL_SMPEVENT_CHEATED:
       case OTRL_SMPEVENT_ERROR:
         me->log->warn("SMP with {} went wrong ({}): aborted", me->peer,
                       e == OTRL_SMPEVENT_CHEATED ? "cheating detected" : "protocol error");
         me->need_abort = true;
-        me->happened(event::smp_aborted);
+        me->happened(event::check_aborted);
         break;
       default: break;
     }
@@ -179,7 +181,7 @@ struct session::impl {
     auto* me = self(op);
     if (e == OTRL_MSGEVENT_RCVDMSG_UNENCRYPTED) {
       // libotr hands the plaintext over here, not as the received message.
-      me->out.plaintext_during_otr = true;
+      me->out.plaintext_during_encryption = true;
       if (message)
         me->out.text = message;
     }

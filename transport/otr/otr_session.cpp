@@ -81,11 +81,11 @@ session::~session() {
 
 bool session::has_key() const noexcept { return impl_->has_key; }
 
-unsigned session::timer_interval() const noexcept { return impl_->timer_interval; }
+unsigned session::poll_interval() const noexcept { return impl_->timer_interval; }
 
-bool session::install_key(const private_key& key) {
+bool session::install_key(const std::string& key_text) {
   // libotr reads keys from a FILE* it can fstat: an anonymous memory file.
-  const auto& text = key.text();
+  const auto& text = key_text;
   impl_->has_key = false;
   auto f = memory_file();
   if (!f || std::fwrite(text.data(), 1, text.size(), f.get()) != text.size() ||
@@ -106,6 +106,10 @@ std::string session::fingerprint() const {
 
 outcome session::receive(const std::string& message) {
   auto& m = *impl_;
+  if (auto refused = m.bounds.admit(message); refused != refusal::none) {
+    m.log->warn("OTR with {}: a message was dropped before libotr ({})", m.peer, describe(refused));
+    return {};
+  }
   char* newmessage = nullptr;
   OtrlTLV* tlvs = nullptr;
   ConnContext* ctx = nullptr;
@@ -116,7 +120,7 @@ outcome session::receive(const std::string& message) {
     m.current = ctx;
   if (tlvs && otrl_tlv_find(tlvs, OTRL_TLV_DISCONNECTED)) {
     m.went_insecure = true;
-    m.happened(event::otr_disabled);
+    m.happened(event::ended);
   }
   if (!internal)
     m.out.text = newmessage ? std::string{newmessage} : message;
@@ -144,7 +148,7 @@ outcome session::send(const std::string& text) {
 }
 
 outcome session::send_private(const std::string& text, const std::string& sid, bool& sent) {
-  sent = encrypted() && !sid.empty() && session_id() == sid;
+  sent = encrypted() && !sid.empty() && channel() == sid;
   if (!sent) {
     impl_->log->warn("not sending private content to {}: the verified OTR session is gone",
                      impl_->peer);
@@ -155,7 +159,7 @@ outcome session::send_private(const std::string& text, const std::string& sid, b
   return out;
 }
 
-outcome session::start_smp(const std::string& secret) {
+outcome session::start_check(const std::string& secret) {
   auto& m = *impl_;
   if (auto* c = m.context(); c && c->msgstate == OTRL_MSGSTATE_ENCRYPTED)
     otrl_message_initiate_smp(m.us, &m.ops, &m, c,
@@ -164,7 +168,7 @@ outcome session::start_smp(const std::string& secret) {
   return m.take();
 }
 
-outcome session::respond_smp(const std::string& secret) {
+outcome session::answer_check(const std::string& secret) {
   auto& m = *impl_;
   if (auto* c = m.context(); c && c->msgstate == OTRL_MSGSTATE_ENCRYPTED)
     otrl_message_respond_smp(m.us, &m.ops, &m, c,
@@ -173,7 +177,7 @@ outcome session::respond_smp(const std::string& secret) {
   return m.take();
 }
 
-outcome session::abort_smp() {
+outcome session::abort_check() {
   auto& m = *impl_;
   if (auto* c = m.context(); c && c->msgstate == OTRL_MSGSTATE_ENCRYPTED)
     otrl_message_abort_smp(m.us, &m.ops, &m, c);
@@ -193,7 +197,7 @@ outcome session::end(bool tell_peer) {
   }
   m.current = nullptr;
   if (was_private)
-    m.happened(event::otr_disabled);
+    m.happened(event::ended);
   return m.take();
 }
 
@@ -208,7 +212,7 @@ bool session::encrypted() const {
   return c && c->msgstate == OTRL_MSGSTATE_ENCRYPTED;
 }
 
-std::string session::session_id() const {
+std::string session::channel() const {
   auto* c = impl_->context();
   if (!c || c->msgstate != OTRL_MSGSTATE_ENCRYPTED)
     return {};

@@ -1,6 +1,7 @@
 // One student's OTR conversation over libotr 4.1: its own user state and key, no CAF.
 #pragma once
 
+#include "transport/e2e/conversation.hpp"
 #include "transport/otr/otr_events.hpp"
 
 #include <memory>
@@ -20,20 +21,8 @@ namespace otrbot::otr {
 /// thread-safe). Returns false when libotr's version does not fit.
 bool initialize();
 
-/// What one call into libotr produced, in order.
-struct outcome {
-  /// Stanza bodies to send to the student (OTR protocol messages, encrypted
-  /// data, or plaintext), in order.
-  std::vector<std::string> to_send;
-  /// What happened, in order (each at most once, but SMP starts).
-  std::vector<event> events;
-  /// What the student wrote, decrypted when it came encrypted; nullopt for
-  /// OTR protocol messages.
-  std::optional<std::string> text;
-  /// The text arrived in plaintext while OTR was on (the student's client
-  /// lost or left the encrypted session).
-  bool plaintext_during_otr = false;
-};
+/// What one call into libotr produced, in order (the seam's words).
+using outcome = e2e::outcome;
 
 /// A fresh private key (DSA-1024) for one account, as libotr's key-file text.
 /// Made on any thread, installed into exactly one session, wiped when dropped.
@@ -79,46 +68,50 @@ std::optional<private_key> make_key(const std::string& account,
                                     const key_domain* domain = nullptr);
 
 /// One OTR conversation between the bot (`account`) and one student (`peer`,
-/// a bare JID). Not thread-safe: one actor owns it.
-class session {
+/// a bare JID): the seam's first implementation (the check of identities is SMP). Not
+/// thread-safe: one actor owns it.
+class session final : public e2e::conversation {
 public:
   session(std::string account, std::string peer, std::shared_ptr<spdlog::logger> log);
-  ~session();
+  ~session() override;
   session(const session&) = delete;
   session& operator=(const session&) = delete;
 
-  /// Takes this key (made for `account`) as the bot's key in this session.
-  bool install_key(const private_key& key);
+  std::string_view protocol_name() const noexcept override { return "OTR"; }
+  bool is_traffic(std::string_view body) const override { return is_otr_traffic(body); }
+
+  bool needs_key() const noexcept override { return true; }
+  /// Takes this key (made for `account`, libotr's key-file text) as the bot's key.
+  bool install_key(const std::string& key_text) override;
+  bool install_key(const private_key& key) { return install_key(key.text()); }
   bool has_key() const noexcept;
   /// The bot's fingerprint in this session ("ABCD1234 ..."), once the key exists.
-  std::string fingerprint() const;
+  std::string fingerprint() const override;
 
-  /// A message from the student (full JID `from`).
-  outcome receive(const std::string& message);
-  /// Text for the student: encrypted when OTR is on, else plaintext.
-  outcome send(const std::string& text);
-  /// Text that may only travel encrypted, on the OTR session `session_id`:
-  /// nothing is sent otherwise (and `sent` says so).
-  outcome send_private(const std::string& text, const std::string& session_id, bool& sent);
+  outcome receive(const std::string& message) override;
+  outcome send(const std::string& text) override;
+  /// Text that may only travel encrypted, on the OTR session `session_id`.
+  outcome send_private(const std::string& text, const std::string& session_id,
+                       bool& sent) override;
 
-  outcome start_smp(const std::string& secret);
-  outcome respond_smp(const std::string& secret);
-  outcome abort_smp();
+  /// SMP (OTR v3 spec) with the shared secret.
+  outcome start_check(const std::string& secret) override;
+  outcome answer_check(const std::string& secret) override;
+  outcome abort_check() override;
   /// Ends the OTR session and returns to plaintext. With `tell_peer`, a
   /// disconnect message goes to the student; without, nothing is sent (the
   /// student went offline, or their client already lost the session).
-  outcome end(bool tell_peer = true);
-  /// libotr's periodic clean-up (see timer_interval()).
-  outcome poll();
+  outcome end(bool tell_peer) override;
+  /// libotr's periodic clean-up (see poll_interval()).
+  outcome poll() override;
+  /// Seconds between polls that libotr asked for; 0: no polling needed.
+  unsigned poll_interval() const noexcept override;
 
-  /// Whether the conversation is encrypted now.
-  bool encrypted() const;
+  bool encrypted() const override;
   /// The current OTR session's id (hex); empty when not encrypted.
-  std::string session_id() const;
+  std::string channel() const override;
   /// The OTR protocol version in use (2 or 3), 0 when not encrypted.
   unsigned protocol_version() const;
-  /// Seconds between polls that libotr asked for; 0: no polling needed.
-  unsigned timer_interval() const noexcept;
 
   struct impl;
 

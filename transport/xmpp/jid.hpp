@@ -20,11 +20,34 @@ struct jid {
   friend bool operator==(const jid&, const jid&) = default;
 };
 
+/// A bare JID, made only from a parsed one: what crosses from the edge that parsed it (the pages,
+/// the admin API, the settings) to the session manager, which needs not parse it again. Empty
+/// only when default-made (message types must be).
+class bare_jid {
+public:
+  bare_jid() = default;
+  explicit bare_jid(const jid& parsed) : text_(parsed.bare()) {}
+  const std::string& str() const noexcept { return text_; }
+  bool empty() const noexcept { return text_.empty(); }
+  friend bool operator==(const bare_jid&, const bare_jid&) = default;
+  friend auto operator<=>(const bare_jid&, const bare_jid&) = default;
+  /// CAF renders (and could copy) it by its text.
+  template <class Inspector>
+  friend typename Inspector::result_type inspect(Inspector& f, bare_jid& x) {
+    return f(x.text_);
+  }
+
+private:
+  std::string text_;
+};
+
 /// The outcome of parsing: a JID, or why the text is not one.
 struct jid_result {
   std::optional<jid> value;
   std::string error;  ///< empty on success
   explicit operator bool() const noexcept { return value.has_value(); }
+  /// The parsed JID's bare form (call only when parsing succeeded).
+  bare_jid bare() const { return bare_jid{*value}; }
 };
 
 /// Parses and prepares a JID: nodeprep for the localpart, nameprep (and

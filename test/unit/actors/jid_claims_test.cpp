@@ -12,7 +12,7 @@ namespace {
 
 jid_claim claim(const std::string& visit, const std::string& word, std::int64_t now,
                 const std::string& jid = "dave@example.org") {
-  return {jid, visit, word, "en_GB", "LMS user " + visit, false, {}, now + claim_lifetime};
+  return {otrbot::xmpp::parse_bare_jid(jid).bare(), visit, word, "en_GB", "LMS user " + visit, false, {}, now + claim_lifetime};
 }
 
 } // namespace

@@ -32,7 +32,7 @@ TEST_CASE("progress book: a restart mid-lesson is told once; a lesson done, neve
   s.step = "smp_in_progress";
   s.had_secret = true;
   progress_book b;
-  b.restore(s);
+  b.restore(s, otrbot::lesson::otr_plan());
   CHECK(b.had_secret("a@x.org"));
   auto notice = b.take_restart_notice("a@x.org", false);
   REQUIRE(notice);
@@ -44,12 +44,12 @@ TEST_CASE("progress book: a restart mid-lesson is told once; a lesson done, neve
   s.jid = "b@x.org";
   s.step = "verified";
   s.code_mac = "mac";
-  b.restore(s);
+  b.restore(s, otrbot::lesson::otr_plan());
   CHECK_FALSE(b.take_restart_notice("b@x.org", true));  // finishing: nothing to start again
   CHECK_FALSE(b.take_restart_notice("b@x.org", false));
 
   s.jid = "c@x.org";
   s.step = "awaiting_otr";  // nothing of the lesson was lost
-  b.restore(s);
+  b.restore(s, otrbot::lesson::otr_plan());
   CHECK_FALSE(b.take_restart_notice("c@x.org", false));
 }

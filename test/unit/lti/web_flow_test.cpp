@@ -3,6 +3,16 @@
 #include "lti/wire/token.hpp"
 
 #include <catch2/catch.hpp>
+#include "actors/rules/lesson_plan.hpp"
+
+namespace {
+/// The OTR lesson's description of a step, by its name ("" : no session yet), as the session
+/// manager hands it to the pages.
+otrbot::lti::step_view otr_step(std::string_view name) {
+  const auto& plan = otrbot::lesson::otr_plan();
+  return plan.describe(name.empty() ? std::nullopt : plan.step_named(name));
+}
+} // namespace
 
 using namespace otrbot::lti;
 
@@ -43,7 +53,7 @@ TEST_CASE("web flow: a page before the JID is known redirects to the JID form, w
 }
 
 TEST_CASE("web flow: a page shows the student's step") {
-  auto r = show(settings(), page::enter_bot_secret, visit("s@example.org"), "verified");
+  auto r = show(settings(), page::enter_bot_secret, visit("s@example.org"), otr_step("verified"));
   CHECK(r.status == 200);
   CHECK(r.kind == body_kind::html);
   CHECK(r.body.find("Step 4 of 4") != std::string::npos);
@@ -82,8 +92,8 @@ TEST_CASE("web flow: the signed URL is the public URL, else from Host (forwarded
 TEST_CASE("web flow: what cannot be a code is refused with the reason and kept in the field") {
   auto cfg = settings();
   auto s = visit("s@example.org");
-  CHECK_FALSE(refuse_code_format(cfg, s, "verified", "pl2f a3zr"));
-  auto r = refuse_code_format(cfg, s, "verified", "PL2F-A3Z");
+  CHECK_FALSE(refuse_code_format(cfg, s, otr_step("verified"), "pl2f a3zr"));
+  auto r = refuse_code_format(cfg, s, otr_step("verified"), "PL2F-A3Z");
   REQUIRE(r);
   CHECK(r->status == 400);
   CHECK(r->body.find("That cannot be the code: the code has 8 letters and digits, and you typed 7.") !=
@@ -124,7 +134,7 @@ TEST_CASE("web flow: a JID waiting for its proof shows the word to send, and eve
   // Proved: the "Add the bot" page, without the word.
   s.jid = "dave@example.org";
   s.claim_jid.clear();
-  auto bound = show(cfg, page::jid_entered, s, "awaiting_otr");
+  auto bound = show(cfg, page::jid_entered, s, otr_step("awaiting_otr"));
   CHECK(bound.body.find("jid_proof") == std::string::npos);
   CHECK(bound.body.find(R"(id="next")") != std::string::npos);
 }

@@ -16,15 +16,20 @@ TEST_CASE("otr events: queries, protocol and data messages and the whitespace ta
   CHECK_FALSE(otr::is_otr_traffic(""));
 }
 
-TEST_CASE("otr events: the lesson hears the facade's events by their names") {
+TEST_CASE("otr events: the lesson hears the facade's events, named by the OTR plan") {
   lesson::lesson l{{false, "XXXX-XXXX"}, [](std::uint8_t* o, std::size_t n) { std::fill(o, o + n, 0); }};
   l.start();
-  l.handle(otr::event::otr_enabled);
-  CHECK(l.step() == lesson::steps::encrypted);
-  l.handle(otr::event::otr_disabled);
-  CHECK(l.step() == lesson::steps::awaiting_otr);
-  for (auto e : {otr::event::otr_enabled, otr::event::otr_disabled, otr::event::otr_already_setup,
-                 otr::event::smp_started, otr::event::smp_question_used, otr::event::smp_aborted,
-                 otr::event::correct_secret_received, otr::event::incorrect_secret_received})
-    CHECK_FALSE(otr::name(e).empty());
+  l.handle(otr::event::started);
+  CHECK(l.at() == lesson::step::encrypted);
+  l.handle(otr::event::ended);
+  CHECK(l.at() == lesson::step::awaiting_encryption);
+  const auto& plan = lesson::otr_plan();
+  CHECK(plan.name(lesson::of(otr::event::started)) == "otr_enabled");
+  CHECK(plan.name(lesson::of(otr::event::ended)) == "otr_disabled");
+  CHECK(plan.name(lesson::of(otr::event::refreshed)) == "otr_already_setup");
+  CHECK(plan.name(lesson::of(otr::event::check_started)) == "smp_started");
+  CHECK(plan.name(lesson::of(otr::event::check_question)) == "smp_question_used");
+  CHECK(plan.name(lesson::of(otr::event::check_aborted)) == "smp_aborted");
+  CHECK(plan.name(lesson::of(otr::event::check_passed)) == "correct_secret_received");
+  CHECK(plan.name(lesson::of(otr::event::check_failed)) == "incorrect_secret_received");
 }

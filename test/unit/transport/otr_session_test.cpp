@@ -109,9 +109,9 @@ TEST_CASE("the student's OTR v3 query starts an encrypted session on both sides"
   peer bot{"bot@x.org", "s@x.org"};
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  CHECK(saw(bot, event::otr_enabled));
+  CHECK(saw(bot, event::started));
   CHECK(bot.otr.protocol_version() == 3);
-  CHECK(bot.otr.session_id() == student.otr.session_id());
+  CHECK(bot.otr.channel() == student.otr.channel());
   // What the bot sends now is encrypted, and the student reads it.
   auto out = bot.otr.send("secret lesson");
   REQUIRE_FALSE(out.to_send.empty());
@@ -127,11 +127,11 @@ TEST_CASE("SMP with the same secret succeeds on both sides") {
   peer bot{"bot@x.org", "s@x.org"};
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  exchange(student, bot, student.otr.start_smp("purple tractor"));
-  REQUIRE(saw(bot, event::smp_started));
-  exchange(bot, student, bot.otr.respond_smp("purple tractor"));
-  CHECK(saw(bot, event::correct_secret_received));
-  CHECK(saw(student, event::correct_secret_received));
+  exchange(student, bot, student.otr.start_check("purple tractor"));
+  REQUIRE(saw(bot, event::check_started));
+  exchange(bot, student, bot.otr.answer_check("purple tractor"));
+  CHECK(saw(bot, event::check_passed));
+  CHECK(saw(student, event::check_passed));
 }
 
 TEST_CASE("keys made in a shared DSA domain are fresh key pairs: each its own fingerprint, "
@@ -148,11 +148,11 @@ TEST_CASE("keys made in a shared DSA domain are fresh key pairs: each its own fi
   CHECK(a->text().find("(private-key") != std::string::npos);
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  CHECK(saw(bot, event::otr_enabled));
-  exchange(student, bot, student.otr.start_smp("purple tractor"));
-  exchange(bot, student, bot.otr.respond_smp("purple tractor"));
-  CHECK(saw(bot, event::correct_secret_received));
-  CHECK(saw(student, event::correct_secret_received));
+  CHECK(saw(bot, event::started));
+  exchange(student, bot, student.otr.start_check("purple tractor"));
+  exchange(bot, student, bot.otr.answer_check("purple tractor"));
+  CHECK(saw(bot, event::check_passed));
+  CHECK(saw(student, event::check_passed));
   // The student's client shows the key this session installed.
   CHECK_FALSE(bot.otr.fingerprint().empty());
 }
@@ -161,20 +161,20 @@ TEST_CASE("SMP with another secret fails on both sides") {
   peer bot{"bot@x.org", "s@x.org"};
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  exchange(student, bot, student.otr.start_smp("purple tractor"));
-  exchange(bot, student, bot.otr.respond_smp("green tractor"));
-  CHECK(saw(bot, event::incorrect_secret_received));
-  CHECK_FALSE(saw(bot, event::correct_secret_received));
+  exchange(student, bot, student.otr.start_check("purple tractor"));
+  exchange(bot, student, bot.otr.answer_check("green tractor"));
+  CHECK(saw(bot, event::check_failed));
+  CHECK_FALSE(saw(bot, event::check_passed));
 }
 
 TEST_CASE("SMP started by the bot, and SMP aborted by the student") {
   peer bot{"bot@x.org", "s@x.org"};
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  exchange(bot, student, bot.otr.start_smp("purple tractor"));
-  REQUIRE(saw(student, event::smp_started));
-  exchange(student, bot, student.otr.abort_smp());
-  CHECK(saw(bot, event::smp_aborted));
+  exchange(bot, student, bot.otr.start_check("purple tractor"));
+  REQUIRE(saw(student, event::check_started));
+  exchange(student, bot, student.otr.abort_check());
+  CHECK(saw(bot, event::check_aborted));
 }
 
 TEST_CASE("private content goes only over the session it was meant for") {
@@ -184,7 +184,7 @@ TEST_CASE("private content goes only over the session it was meant for") {
   CHECK(bot.otr.send_private("CODE", "", sent).to_send.empty());
   CHECK_FALSE(sent);
   start_otr(bot, student);
-  auto sid = bot.otr.session_id();
+  auto sid = bot.otr.channel();
   exchange(bot, student, bot.otr.send_private("CODE-1234", sid, sent));
   CHECK(sent);
   CHECK(student.texts.back() == "CODE-1234");
@@ -196,8 +196,8 @@ TEST_CASE("the student ending OTR: the bot sees otr_disabled and speaks plaintex
   peer bot{"bot@x.org", "s@x.org"};
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  exchange(student, bot, student.otr.end());
-  CHECK(saw(bot, event::otr_disabled));
+  exchange(student, bot, student.otr.end(true));
+  CHECK(saw(bot, event::ended));
   CHECK_FALSE(bot.otr.encrypted());
   auto out = bot.otr.send("back in plaintext");
   REQUIRE(out.to_send.size() == 1);
@@ -211,7 +211,7 @@ TEST_CASE("a plaintext message during OTR is reported as such") {
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
   auto out = bot.otr.receive("I lost my OTR session");
-  CHECK(out.plaintext_during_otr);
+  CHECK(out.plaintext_during_encryption);
   REQUIRE(out.text);
   CHECK(*out.text == "I lost my OTR session");
 }
@@ -231,11 +231,11 @@ TEST_CASE("the bot ending OTR sends a disconnect and returns to plaintext") {
   peer bot{"bot@x.org", "s@x.org"};
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  auto out = bot.otr.end();
-  CHECK(std::find(out.events.begin(), out.events.end(), event::otr_disabled) != out.events.end());
+  auto out = bot.otr.end(true);
+  CHECK(std::find(out.events.begin(), out.events.end(), event::ended) != out.events.end());
   CHECK_FALSE(bot.otr.encrypted());
   exchange(bot, student, out);
-  CHECK(saw(student, event::otr_disabled));
+  CHECK(saw(student, event::ended));
 }
 
 TEST_CASE("long messages are fragmented to fit XMPP servers and reassembled by the peer") {
@@ -255,7 +255,7 @@ TEST_CASE("libotr's timer is requested once OTR runs, and polling is harmless") 
   peer bot{"bot@x.org", "s@x.org"};
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  CHECK(bot.otr.timer_interval() > 0);
+  CHECK(bot.otr.poll_interval() > 0);
   auto out = bot.otr.poll();
   CHECK(out.to_send.empty());
   CHECK(bot.otr.encrypted());
@@ -267,6 +267,6 @@ TEST_CASE("ending OTR quietly sends nothing") {
   start_otr(bot, student);
   auto out = bot.otr.end(false);
   CHECK(out.to_send.empty());
-  CHECK(std::find(out.events.begin(), out.events.end(), event::otr_disabled) != out.events.end());
+  CHECK(std::find(out.events.begin(), out.events.end(), event::ended) != out.events.end());
   CHECK_FALSE(bot.otr.encrypted());
 }

@@ -1,0 +1,85 @@
+// An end-to-end encrypted conversation with one student, whatever its protocol: the seam a
+// session holds it through. The libotr facade (transport/otr) is the first implementation;
+// the actor tests run a second, made-up protocol through the same seam (test/actor). Pure: no
+// CAF, no I/O.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace otrbot::e2e {
+
+/// What happens in an encrypted conversation, in words every protocol has: it starts, it ends,
+/// and the student checks the bot's identity (OTR: SMP with a shared secret).
+enum class event : std::uint8_t {
+  started,         ///< an encrypted conversation started (new keys, not verified yet)
+  ended,           ///< it ended (either side), or went back to plaintext
+  refreshed,       ///< the student started it again while it was on: the same keys
+  check_started,   ///< the student started checking the bot with the shared secret
+  check_question,  ///< the same, with a question the bot answers with the secret
+  check_aborted,   ///< the check was cancelled (or failed in protocol)
+  check_passed,    ///< both sides proved they hold the same secret
+  check_failed,    ///< the secrets differ
+};
+
+/// What one call into a conversation produced, in order.
+struct outcome {
+  /// Message bodies to send to the student (protocol messages, encrypted data or plaintext).
+  std::vector<std::string> to_send;
+  /// What happened, in order.
+  std::vector<event> events;
+  /// What the student wrote, decrypted when it came encrypted; nullopt for protocol traffic.
+  std::optional<std::string> text;
+  /// The text came in plaintext while the conversation was encrypted (the student's client lost
+  /// or left it).
+  bool plaintext_during_encryption = false;
+};
+
+/// One student's encrypted conversation with the bot. Not thread-safe: one actor owns it.
+class conversation {
+public:
+  virtual ~conversation() = default;
+
+  /// The protocol's name for people ("OTR"), for the log.
+  virtual std::string_view protocol_name() const noexcept = 0;
+  /// Whether a message body is this protocol's traffic rather than plain words (it waits for
+  /// the bot's key, and it tells that the student's client starts encryption by itself).
+  virtual bool is_traffic(std::string_view body) const = 0;
+
+  /// Whether the bot's key for this conversation must come from the key pool first.
+  virtual bool needs_key() const noexcept = 0;
+  /// Takes a key from the key pool (its key-file text); false when it does not fit.
+  virtual bool install_key(const std::string& key_text) = 0;
+  /// The bot's fingerprint in this conversation, once it has its key ("" before).
+  virtual std::string fingerprint() const = 0;
+
+  /// A message body from the student.
+  virtual outcome receive(const std::string& body) = 0;
+  /// Text for the student: encrypted when the conversation is, else plaintext.
+  virtual outcome send(const std::string& text) = 0;
+  /// Text that may only travel encrypted, in the conversation `channel` (channel()): nothing is
+  /// sent otherwise, and `sent` says so.
+  virtual outcome send_private(const std::string& text, const std::string& channel, bool& sent) = 0;
+
+  /// The check of identities with the shared secret: the bot starts it, answers the student's,
+  /// or cancels the one under way.
+  virtual outcome start_check(const std::string& secret) = 0;
+  virtual outcome answer_check(const std::string& secret) = 0;
+  virtual outcome abort_check() = 0;
+
+  /// Ends encryption and returns to plaintext; with `tell_peer`, the student's client is told.
+  virtual outcome end(bool tell_peer) = 0;
+  /// The protocol's periodic clean-up, every poll_interval() seconds (0: none).
+  virtual outcome poll() = 0;
+  virtual unsigned poll_interval() const noexcept = 0;
+
+  /// Whether the conversation is encrypted now.
+  virtual bool encrypted() const = 0;
+  /// This encrypted conversation's id ("" when not encrypted): what a check verified.
+  virtual std::string channel() const = 0;
+};
+
+} // namespace otrbot::e2e
