@@ -217,8 +217,8 @@ int runclient(const runclient_options& opts) {
     gk.store = store;
     gk.outcomes = outcomes;
     for (const auto& st : stored.students)  // each student's latest graded launch
-      if (!st.removed && !st.outcome_url.empty() && !st.sourcedid.empty())
-        gk.restored[st.jid] = grade_job{st.outcome_url, st.sourcedid, st.consumer_key, 1.0};
+      if (!st.removed && st.graded)
+        gk.restored[st.jid] = grade_job{*st.graded, 1.0};
     auto grades = sys.spawn(grade_keeper, std::move(gk));
     session_manager_config mc;
     mc.grades = grades;

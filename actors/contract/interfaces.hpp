@@ -67,9 +67,8 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atoms::st_grade_of, std::int64_t>::with<store::grade>,
   caf::replies_to<atoms::st_grades>::with<std::vector<store::grade>>,
   caf::reacts_to<atoms::st_web, store::web_session_row>,
-  /// An LTI 1.3 platform (issuer, client_id, lti13::encode_platform): registered, or a
-  /// deployment recorded.
-  caf::reacts_to<atoms::lti13_platform, std::string, std::string, std::string>,
+  /// An LTI 1.3 platform: registered, or a deployment recorded (kept as JSON).
+  caf::reacts_to<atoms::lti13_platform, lti13::platform>,
   caf::reacts_to<atoms::st_retry>>;
 
 /// The grade sender (actors/lms/outcomes.cpp), on a thread of its own (blocking HTTP): works through
@@ -80,8 +79,8 @@ using outcomes_actor = caf::typed_actor<
   caf::reacts_to<atoms::grade, store::grade>,
   /// An admin's retry: send this stored grade now (also a failed one).
   caf::reacts_to<atoms::retry, store::grade>,
-  /// An LTI 1.3 platform registered while the bot runs (lti13::encode_platform).
-  caf::reacts_to<atoms::lti13_platform, std::string>>;
+  /// An LTI 1.3 platform registered while the bot runs.
+  caf::reacts_to<atoms::lti13_platform, lti13::platform>>;
 
 /// One student's session (actors/chat/session.cpp): their OTR conversation and lesson.
 using session_actor = caf::typed_actor<

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "actors/contract/store_types.hpp"
+#include "lti/lti13/lti13.hpp"
 #include "lti/pages/jid_claim.hpp"
 #include "lti/pages/step_view.hpp"
 #include "transport/xmpp/xmpp_types.hpp"
@@ -101,7 +102,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Store: (jid, step, had_secret) a student's step; (jid, mac) their code's HMAC.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_step, "st_step")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_code, "st_code")
-  /// Store: (jid, url, sourcedid, consumer key) the latest graded launch of a student.
+  /// Store: (jid, grade_job) the latest graded launch of a student.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_outcome, "st_outcome")
   /// Store: (jid, how) a completion.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_done, "st_done")
@@ -184,7 +185,28 @@ typename Inspector::result_type inspect(Inspector& f, step_view& x) {
   return f(caf::meta::type_name("step_view"), x.name, x.number, x.of, x.line, x.page, x.code_intro,
            x.done);
 }
+
+/// A grade target crosses as the variant it is; rendered (and, were it ever read back, made
+/// again) through the text columns it is kept in.
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, grade_target& x) {
+  auto c = columns_of(x);
+  return f(caf::meta::type_name("grade_target"), c.url, c.sourcedid, c.consumer_key,
+           caf::meta::load_callback([&]() -> caf::error {
+             x = target_of(c);
+             return caf::none;
+           }));
+}
 } // namespace otrbot::lti
+
+namespace otrbot::lti13 {
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, platform& x) {
+  return f(caf::meta::type_name("platform"), x.issuer, x.client_id, x.auth_login_url,
+           x.auth_token_url, x.key_set_url, x.deployment_ids, x.fixed_deployments, x.source,
+           x.configuration_host, x.grade_hosts);
+}
+} // namespace otrbot::lti13
 
 namespace otrbot {
 
@@ -207,7 +229,7 @@ typename Inspector::result_type inspect(Inspector& f, live_progress& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, grade_job& x) {
-  return f(caf::meta::type_name("grade_job"), x.outcome_url, x.sourcedid, x.consumer_key, x.score);
+  return f(caf::meta::type_name("grade_job"), x.target, x.score);
 }
 
 /// A claim's word is a secret of its visit: rendered without it.
@@ -232,8 +254,7 @@ namespace otrbot::store {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, grade& x) {
-  return f(caf::meta::type_name("grade"), x.id, x.jid, x.outcome_url, x.sourcedid, x.consumer_key,
-           x.score, x.state, x.attempts, x.created_at, x.next_attempt_at, x.done_at, x.last_error);
+  return f(caf::meta::type_name("grade"), x.id, x.jid, x.target, x.score, x.state, x.attempts, x.created_at, x.next_attempt_at, x.done_at, x.last_error);
 }
 
 template <class Inspector>

@@ -1,6 +1,7 @@
 // The store's rows as plain data: what the store actor hands the other actors (no SQLite here).
 #pragma once
 
+#include "lti/wire/grade_target.hpp"
 #include "transport/xmpp/jid.hpp"
 
 #include <cstdint>
@@ -81,14 +82,14 @@ struct student {
   bool had_secret = false;    ///< a shared secret was given (it is not kept)
   std::string code_mac;       ///< HMAC of the code sent after verification ("" none)
   bool completed = false;
-  std::string outcome_url, sourcedid, consumer_key;  ///< the latest graded launch
+  std::optional<lti::grade_target> graded;  ///< where the latest graded launch's grade goes
 };
 
 /// A grade in the outbox.
 struct grade {
   std::int64_t id = 0;
   std::string jid;
-  std::string outcome_url, sourcedid, consumer_key;
+  lti::grade_target target;
   double score = 1.0;
   grade_state state = grade_state::pending;
   std::int32_t attempts = 0;

@@ -46,18 +46,18 @@ std::string client::token_for(const lti13::platform& p, std::chrono::seconds tim
   return token->value;
 }
 
-bool client::send(const store::grade& g, std::chrono::seconds timeout, std::atomic<bool>* stopping,
-                  std::string& why, bool& final) {
+bool client::send(const lti::ags_line_item& to, double score, std::chrono::seconds timeout,
+                  std::atomic<bool>* stopping, std::string& why, bool& final) {
   final = false;
-  auto id = lti13::parse_grade_key(g.consumer_key);
-  auto it = id ? cfg_.platforms.find(*id) : cfg_.platforms.end();
+  auto it = cfg_.platforms.find({to.issuer, to.client_id});
   if (it == cfg_.platforms.end()) {
-    why = "the LTI 1.3 platform of " + g.consumer_key + " is no longer registered";
+    why = "the LTI 1.3 platform " + to.issuer + " (client " + to.client_id +
+          ") is no longer registered";
     final = true;
     return false;
   }
   const auto& p = it->second;
-  auto url = scores_url(g.outcome_url);
+  auto url = scores_url(to.url);
   auto destination = http::checked_destination(url, cfg_.allow_private_urls, why);
   if (destination.empty()) {
     final = true;
@@ -70,7 +70,7 @@ bool client::send(const store::grade& g, std::chrono::seconds timeout, std::atom
   auto answer = http::perform(
     {.method = "POST",
      .url = url,
-     .body = score_body(g.sourcedid, g.score, millis),
+     .body = score_body(to.user_id, score, millis),
      .headers = {std::string{"Content-Type: "} + score_media_type, "Authorization: Bearer " + token},
      .pinned = destination,
      .timeout = timeout,
@@ -80,7 +80,7 @@ bool client::send(const store::grade& g, std::chrono::seconds timeout, std::atom
     return false;
   }
   if (answer.status == 401 || answer.status == 403)
-    tokens_.erase(*id);  // the next attempt asks for a new token
+    tokens_.erase(it->first);  // the next attempt asks for a new token
   if (answer.status < 200 || answer.status > 299) {
     why = "the platform answered HTTP " + std::to_string(answer.status) + " to the score";
     return false;

@@ -3,7 +3,7 @@
 // own thread.
 #pragma once
 
-#include "actors/contract/store_types.hpp"
+#include "lti/wire/grade_target.hpp"
 #include "lti/lti13/ags.hpp"
 #include "lti/lti13/lti13.hpp"
 
@@ -34,11 +34,11 @@ public:
     tokens_.erase({p.issuer, p.client_id});
   }
 
-  /// One attempt for grade `g` (its consumer_key a lti13::grade_key): true when the platform
-  /// took the score. Otherwise `why`, and `final` when no retry can help (no such platform, a
-  /// line item where grades may not go).
-  bool send(const store::grade& g, std::chrono::seconds timeout, std::atomic<bool>* stopping,
-            std::string& why, bool& final);
+  /// One attempt for a score on line item `to`: true when the platform took it. Otherwise
+  /// `why`, and `final` when no retry can help (no such platform, a line item where grades may
+  /// not go).
+  bool send(const lti::ags_line_item& to, double score, std::chrono::seconds timeout,
+            std::atomic<bool>* stopping, std::string& why, bool& final);
 
 private:
   /// A token for `p` (cached), or "" and `why`.

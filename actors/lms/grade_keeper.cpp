@@ -23,19 +23,18 @@ void send_grade(keeper_ptr self, const std::string& jid) {
   }
   store::grade g;
   g.jid = jid;
-  g.outcome_url = it->second.outcome_url;
-  g.sourcedid = it->second.sourcedid;
-  g.consumer_key = it->second.consumer_key;
+  g.target = it->second.target;
   g.score = it->second.score;
   g.state = store::grade_state::pending;
   g.created_at = unix_now();  // the give-up clock starts
   st.targets.erase(it);  // one grade per launch
   if (!st.cfg.store) {
-    log()->info("{} completed the exercise: sending the grade to {}", jid, g.outcome_url);
+    log()->info("{} completed the exercise: sending the grade to {}", jid, lti::url_of(g.target));
     self->send(st.cfg.outcomes, atoms::grade_v, std::move(g));
     return;
   }
-  log()->info("{} completed the exercise: the grade for {} goes into the outbox", jid, g.outcome_url);
+  log()->info("{} completed the exercise: the grade for {} goes into the outbox", jid,
+              lti::url_of(g.target));
   // The store answers once the grade is on disk (it retries until it is).
   self->request(st.cfg.store, caf::infinite, atoms::st_grade_v, g)
     .then(

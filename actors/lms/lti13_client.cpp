@@ -57,7 +57,7 @@ caf::expected<std::string> json_exchange(const lti13_client_config& cfg, http::r
 }
 
 /// Dynamic registration, blocking: the configuration, its checks, the registration request.
-caf::expected<std::string> register_tool(const lti13_client_config& cfg, const std::string& config_url,
+caf::expected<lti13::platform> register_tool(const lti13_client_config& cfg, const std::string& config_url,
                                          const std::string& token, const std::string& request) {
   http::request get;
   get.url = config_url;
@@ -92,7 +92,7 @@ caf::expected<std::string> register_tool(const lti13_client_config& cfg, const s
     "registered with the {}platform {} as client {}",
     config->product_family_code.empty() ? "" : logging::printable(config->product_family_code) + " ",
     logging::printable(platform->issuer), logging::printable(platform->client_id));
-  return lti13::encode_platform(*platform);
+  return *platform;
 }
 
 /// One blocking job on a thread of its own; answers once, then ends.
@@ -105,7 +105,7 @@ caf::behavior worker(caf::event_based_actor* self, lti13_client_config cfg) {
       return json_exchange(cfg, req, "the platform's key set", allow_private);
     },
     [self, cfg](atoms::register_tool, const std::string& config_url, const std::string& token,
-                const std::string& request) -> caf::result<std::string> {
+                const std::string& request) -> caf::result<lti13::platform> {
       self->quit();
       return register_tool(cfg, config_url, token, request);
     },
@@ -166,11 +166,11 @@ lti13_client_actor::behavior_type lti13_client(lti13_client_actor::pointer self,
       return rp;
     },
     [=](atoms::register_tool, const std::string& config_url, const std::string& token,
-        const std::string& request) -> caf::result<std::string> {
+        const std::string& request) -> caf::result<lti13::platform> {
       auto job = self->home_system().spawn<caf::detached>(worker, cfg);
-      auto rp = self->make_response_promise<std::string>();
+      auto rp = self->make_response_promise<lti13::platform>();
       self->request(job, job_timeout, atoms::register_tool_v, config_url, token, request)
-        .then([rp](std::string& platform) mutable { rp.deliver(std::move(platform)); },
+        .then([rp](lti13::platform& platform) mutable { rp.deliver(std::move(platform)); },
               [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
       return rp;
     },

@@ -21,8 +21,8 @@ using lti13_client_actor = caf::typed_actor<
   /// address); or ec::lms_unreachable.
   caf::replies_to<atoms::key_set, std::string, std::string, bool>::with<std::string>,
   /// (configuration URL, registration token, registration request JSON) -> the platform
-  /// registered (lti13::encode_platform), or ec::lms_unreachable with why.
-  caf::replies_to<atoms::register_tool, std::string, std::string, std::string>::with<std::string>>;
+  /// registered, or ec::lms_unreachable with why.
+  caf::replies_to<atoms::register_tool, std::string, std::string, std::string>::with<lti13::platform>>;
 
 struct lti13_client_config {
   std::chrono::seconds timeout{15};

@@ -23,15 +23,16 @@ namespace {
 
 
 /// One attempt: true when the LMS confirmed the grade.
-bool send_once(const store::grade& job, const std::string& secret, const std::string& destination,
-               std::chrono::seconds timeout, std::atomic<bool>* stopping, std::string& why) {
-  auto body = lti::replace_result_request(lti::random_hex(8), job.sourcedid, job.score);
+bool send_once(const lti::lti11_outcome& to, double score, const std::string& secret,
+               const std::string& destination, std::chrono::seconds timeout,
+               std::atomic<bool>* stopping, std::string& why) {
+  auto body = lti::replace_result_request(lti::random_hex(8), to.sourcedid, score);
   auto now = unix_now();
   auto auth = "Authorization: " +
-              lti::authorization_header("POST", job.outcome_url, body, job.consumer_key,
+              lti::authorization_header("POST", to.url, body, to.consumer_key,
                                         secret, lti::random_hex(16), now);
   auto answer = http::perform({.method = "POST",
-                               .url = job.outcome_url,
+                               .url = to.url,
                                .body = body,
                                .headers = {"Content-Type: application/xml", auth},
                                .pinned = destination,
@@ -95,28 +96,30 @@ struct sender {
   }
 
   /// One attempt at an LTI 1.1 grade (Basic Outcomes).
-  bool send_lti11(store::grade& g, std::string& why, bool& final) {
-    auto secret = cfg.consumers.find(g.consumer_key);
+  bool send_lti11(const lti::lti11_outcome& to, double score, std::string& why, bool& final) {
+    auto secret = cfg.consumers.find(to.consumer_key);
     if (secret == cfg.consumers.end()) {
-      why = "consumer " + g.consumer_key + " is no longer in lti.consumers";
+      why = "consumer " + to.consumer_key + " is no longer in lti.consumers";
       return false;
     }
-    auto destination = http::checked_destination(g.outcome_url, cfg.allow_private.contains(g.consumer_key), why);
+    auto destination = http::checked_destination(to.url, cfg.allow_private.contains(to.consumer_key), why);
     if (destination.empty()) {
       final = true;
       return false;
     }
-    return send_once(g, secret->second, destination, cfg.request_timeout, cfg.stopping.get(), why);
+    return send_once(to, score, secret->second, destination, cfg.request_timeout,
+                     cfg.stopping.get(), why);
   }
 
   void attempt(store::grade g) {
     auto log = logging::get("lti");
     std::string why;
     bool final = false, ok = false;
-    if (!lti13::parse_grade_key(g.consumer_key))
-      ok = send_lti11(g, why, final);
+    if (const auto* to = std::get_if<lti::lti11_outcome>(&g.target))
+      ok = send_lti11(*to, g.score, why, final);
     else if (ags)
-      ok = ags->send(g, cfg.request_timeout, cfg.stopping.get(), why, final);
+      ok = ags->send(std::get<lti::ags_line_item>(g.target), g.score, cfg.request_timeout,
+                     cfg.stopping.get(), why, final);
     else
       why = "LTI 1.3 is not set up ([lti13])";
     if (final) {
@@ -127,7 +130,7 @@ struct sender {
     auto now = unix_now();
     if (ok) {
       log->info("grade {} of {:.1f} for {} accepted by {} (attempt {})", g.id, g.score, g.jid,
-                g.outcome_url, g.attempts);
+                lti::url_of(g.target), g.attempts);
       g.state = store::grade_state::done;
       g.last_error.clear();
       finished.insert(g.id);
@@ -138,7 +141,7 @@ struct sender {
     if (now - g.created_at >= cfg.give_up_after.count()) {
       log->error("grade {} for {} not delivered to {} after {} attempts over {} s: {}; given up "
                  "(an admin can retry it: POST /admin/grades/{}/retry)",
-                 g.id, g.jid, g.outcome_url, g.attempts, now - g.created_at, why, g.id);
+                 g.id, g.jid, lti::url_of(g.target), g.attempts, now - g.created_at, why, g.id);
       g.state = store::grade_state::failed;
       finished.insert(g.id);
       record(g);
@@ -149,7 +152,7 @@ struct sender {
     g.state = store::grade_state::pending;
     g.next_attempt_at = now + delay.count();
     log->warn("grade {} for {} not delivered to {} ({}); attempt {} in {} s", g.id, g.jid,
-              g.outcome_url, why, g.attempts + 1, delay.count());
+              lti::url_of(g.target), why, g.attempts + 1, delay.count());
     record(g);
     self->delayed_send(self, delay, atoms::grade_v, std::move(g));
   }
@@ -177,10 +180,10 @@ outcomes_actor::behavior_type outcomes_sender(outcomes_actor::pointer self, outc
     s->ags = std::make_unique<ags::client>(*s->cfg.lti13);
   return {
     [s](atoms::grade, store::grade& g) { s->consider(std::move(g)); },
-    [s](atoms::lti13_platform, const std::string& platform) {
+    [s](atoms::lti13_platform, const lti13::platform& p) {
       // A platform registered while the bot runs: its grades can go out.
-      if (auto p = lti13::decode_platform(platform); p && s->ags)
-        s->ags->add_platform(*p);
+      if (s->ags)
+        s->ags->add_platform(p);
     },
     [s](atoms::retry, store::grade& g) {
       // An admin's retry: now, and with a new give-up time.

@@ -168,7 +168,7 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
     },
     [self](atoms::st_outcome, const std::string& jid, const grade_job& g) {
       write(self, "the grade address of " + jid, [=, now = unix_now()](store::database& db) {
-        db.put_outcome(jid, g.outcome_url, g.sourcedid, g.consumer_key, now);
+        db.put_outcome(jid, g.target, now);
       });
     },
     [self](atoms::st_done, const std::string& jid, const std::string& how) {
@@ -199,10 +199,10 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
         db.put_web_session(row, unix_now());
       });
     },
-    [self](atoms::lti13_platform, const std::string& issuer, const std::string& client_id,
-           const std::string& data) {
-      write(self, "an LTI 1.3 platform", [issuer, client_id, data](store::database& db) {
-        db.put_lti13_platform(issuer, client_id, data);
+    [self](atoms::lti13_platform, const lti13::platform& p) {
+      // Kept as JSON (text at the SQLite edge only).
+      write(self, "an LTI 1.3 platform", [p](store::database& db) {
+        db.put_lti13_platform(p.issuer, p.client_id, lti13::encode_platform(p));
       });
     },
     [self](atoms::st_retry) {

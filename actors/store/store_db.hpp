@@ -54,8 +54,7 @@ public:
   void remove_whitelist(const std::string& jid, std::int64_t now);
   void put_step(const std::string& jid, const std::string& step, bool had_secret, std::int64_t now);
   void put_code_mac(const std::string& jid, const std::string& mac, std::int64_t now);
-  void put_outcome(const std::string& jid, const std::string& url, const std::string& sourcedid,
-                   const std::string& consumer_key, std::int64_t now);
+  void put_outcome(const std::string& jid, const lti::grade_target& target, std::int64_t now);
   void record_completion(const std::string& jid, const std::string& how, std::int64_t now);
 
   /// True (and remembered) when (consumer, nonce) was not seen since

@@ -20,13 +20,14 @@ student read_student(SQLite::Statement& q) {
   s.had_secret = q.getColumn(7).getInt() != 0;
   s.code_mac = q.getColumn(8).getString();
   s.completed = q.getColumn(9).getInt() != 0;
-  s.outcome_url = q.getColumn(10).getString();
-  s.sourcedid = q.getColumn(11).getString();
-  s.consumer_key = q.getColumn(12).getString();
+  lti::grade_columns graded{q.getColumn(10).getString(), q.getColumn(11).getString(),
+                            q.getColumn(12).getString()};
+  if (!graded.url.empty() && !graded.sourcedid.empty())
+    s.graded = lti::target_of(graded);
   return s;
 }
 
-constexpr const char* grade_columns =
+constexpr const char* grade_fields =
   "id, jid, outcome_url, sourcedid, consumer_key, score, state, attempts, created_at, "
   "next_attempt_at, done_at, last_error";
 
@@ -34,9 +35,8 @@ grade read_grade(SQLite::Statement& q) {
   grade g;
   g.id = q.getColumn(0).getInt64();
   g.jid = q.getColumn(1).getString();
-  g.outcome_url = q.getColumn(2).getString();
-  g.sourcedid = q.getColumn(3).getString();
-  g.consumer_key = q.getColumn(4).getString();
+  g.target = lti::target_of(
+    {q.getColumn(2).getString(), q.getColumn(3).getString(), q.getColumn(4).getString()});
   g.score = q.getColumn(5).getDouble();
   // A state this version does not know is shown as given up on: an admin sees it and may retry.
   g.state = grade_state_of(q.getColumn(6).getString()).value_or(grade_state::failed);
@@ -129,14 +129,14 @@ void database::put_code_mac(const std::string& jid, const std::string& mac, std:
   q.exec();
 }
 
-void database::put_outcome(const std::string& jid, const std::string& url,
-                           const std::string& sourcedid, const std::string& consumer_key,
+void database::put_outcome(const std::string& jid, const lti::grade_target& target,
                            std::int64_t now) {
   SQLite::Statement q(*db_, "UPDATE students SET outcome_url = ?, sourcedid = ?, consumer_key = ?, "
                             "updated_at = ? WHERE jid = ?");
-  q.bind(1, url);
-  q.bind(2, sourcedid);
-  q.bind(3, consumer_key);
+  auto c = lti::columns_of(target);
+  q.bind(1, c.url);
+  q.bind(2, c.sourcedid);
+  q.bind(3, c.consumer_key);
   q.bind(4, now);
   q.bind(5, jid);
   q.exec();
@@ -226,10 +226,11 @@ std::optional<std::int64_t> database::enqueue_grade(const grade& g, std::int64_t
   SQLite::Statement q(*db_,
                       "INSERT OR IGNORE INTO grades (jid, outcome_url, sourcedid, consumer_key, "
                       "score, state, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)");
+  auto c = lti::columns_of(g.target);
   q.bind(1, g.jid);
-  q.bind(2, g.outcome_url);
-  q.bind(3, g.sourcedid);
-  q.bind(4, g.consumer_key);
+  q.bind(2, c.url);
+  q.bind(3, c.sourcedid);
+  q.bind(4, c.consumer_key);
   q.bind(5, g.score);
   q.bind(6, now);
   q.bind(7, now);
@@ -254,7 +255,7 @@ void database::grade_attempted(const grade& g, std::int64_t now) {
 std::vector<grade> database::grades(const std::vector<grade_state>& states) const {
   std::vector<grade> out;
   for (const auto& state : states) {
-    SQLite::Statement q(*db_, std::string{"SELECT "} + grade_columns +
+    SQLite::Statement q(*db_, std::string{"SELECT "} + grade_fields +
                                 " FROM grades WHERE state = ? ORDER BY id");
     q.bind(1, std::string{name(state)});
     while (q.executeStep())
@@ -264,7 +265,7 @@ std::vector<grade> database::grades(const std::vector<grade_state>& states) cons
 }
 
 std::optional<grade> database::grade_by_id(std::int64_t id) const {
-  SQLite::Statement q(*db_, std::string{"SELECT "} + grade_columns + " FROM grades WHERE id = ?");
+  SQLite::Statement q(*db_, std::string{"SELECT "} + grade_fields + " FROM grades WHERE id = ?");
   q.bind(1, id);
   if (!q.executeStep())
     return std::nullopt;

@@ -66,7 +66,7 @@ lti::class_row row_of(const web_session& s, const session_info* info,
   if (s.lms.gradable()) {
     row.grade = row.lesson.done ? "done" : "none";
     for (const auto& g : open_grades)  // the outbox's pending and failed grades
-      if (g.consumer_key == s.lms.consumer_key && g.sourcedid == s.lms.result_sourcedid &&
+      if (lti::same_result(g.target, s.lms.target()) &&
           g.jid == s.jid && g.id > row.grade_id) {
         row.grade = std::string{store::name(g.state)};
         row.grade_id = g.id;
@@ -155,8 +155,7 @@ caf::result<web_response> class_resend(web_ptr self, const web_request& r) {
       [self, rp, teacher, students](store::grade& g) mutable {
         // Only a grade of this instructor's own students, and one not accepted yet.
         bool theirs = std::any_of(students.begin(), students.end(), [&](const web_session& s) {
-          return s.lms.consumer_key == g.consumer_key && s.lms.result_sourcedid == g.sourcedid &&
-                 s.jid == g.jid;
+          return lti::same_result(s.lms.target(), g.target) && s.jid == g.jid;
         });
         if (!theirs || g.state == store::grade_state::done) {
           rp.deliver(lti::error_page(self->state.cfg.pages, 404, N_("There is no such grade.")));

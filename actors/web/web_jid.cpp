@@ -103,7 +103,7 @@ void add_proved(web_ptr self, reply rp, web_session s, const xmpp::bare_jid& id,
                             logging::printable(s.lms.user_id), jid);
       if (s.lms.gradable() && self->state.cfg.grades)
         self->send(self->state.cfg.grades, atoms::grade_when_done_v, jid,
-                   grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0});
+                   grade_job{s.lms.target(), 1.0});
       rp.deliver(lti::redirect(pages(self), "/jid_entered", s));
     },
     [self, rp, s, typed](caf::error& e) { refused_by_manager(self, rp, s, typed, e); },

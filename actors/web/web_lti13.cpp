@@ -105,7 +105,10 @@ std::string login_again(const std::string& base, const lti13::login_request& l) 
 /// A verified launch's last checks (the nonce in the store), then the visit's first page.
 void finish_launch(web_ptr self, reply rp, lti13::verified_launch v, const std::string& nonce) {
   auto& st = self->state;
-  auto id = lti13::parse_grade_key(v.launch.consumer_key).value_or(lti13::platform_id{});
+  // The launch's platform: its grade target names it (an AGS line item's issuer and client).
+  auto target = v.launch.target();
+  const auto* line = std::get_if<lti::ags_line_item>(&target);
+  auto id = line ? lti13::platform_id{line->issuer, line->client_id} : lti13::platform_id{};
   auto locale = pages(self).catalogs->best_match(v.launch.locale, pages(self).default_locale);
   auto nonce_key = "lti13 " + id.first;
   if (!st.nonces.first_use(nonce_key, nonce, unix_now())) {
@@ -120,8 +123,7 @@ void finish_launch(web_ptr self, reply rp, lti13::verified_launch v, const std::
       st.log->info("LTI 1.3: a new deployment {} of platform {} (client {}) recorded",
                    logging::printable(v.deployment_id), id.first, id.second);
       if (st.cfg.store)
-        self->send(st.cfg.store, atoms::lti13_platform_v, id.first, id.second,
-                   lti13::encode_platform(it->second));
+        self->send(st.cfg.store, atoms::lti13_platform_v, it->second);
     }
   }
   st.log->info("LTI 1.3 launch from {} (user {}, roles {}{}{})", id.first,

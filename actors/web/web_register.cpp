@@ -86,13 +86,9 @@ void register_with(web_ptr self, caf::typed_response_promise<web_response> rp, l
   self->request(lti13_cfg(self).client, std::chrono::seconds{40}, atoms::register_tool_v,
                 config_url, token, registration::registration_request(tool))
     .then(
-      [self, rp](std::string& encoded) mutable {
+      [self, rp](lti13::platform& registered) mutable {
         auto& st = self->state;
-        auto p = lti13::decode_platform(encoded);
-        if (!p) {
-          rp.deliver(failed(self, N_("the platform's answer was incomplete")));
-          return;
-        }
+        auto* p = &registered;
         if (auto why = registration::conflict(lti13_cfg(self).platforms, *p); !why.empty()) {
           st.log->warn("LTI 1.3 registration refused: {} (the invite is used up)",
                        logging::printable(why));
@@ -107,9 +103,9 @@ void register_with(web_ptr self, caf::typed_response_promise<web_response> rp, l
                      logging::printable(p->issuer), logging::printable(p->client_id),
                      logging::printable(p->configuration_host));
         if (st.cfg.store)
-          self->send(st.cfg.store, atoms::lti13_platform_v, p->issuer, p->client_id, encoded);
+          self->send(st.cfg.store, atoms::lti13_platform_v, *p);
         if (st.cfg.outcomes)
-          self->send(st.cfg.outcomes, atoms::lti13_platform_v, encoded);
+          self->send(st.cfg.outcomes, atoms::lti13_platform_v, *p);
         rp.deliver(handoff(self, 200, "close", {}, {}));
       },
       [self, rp, inv](caf::error& e) mutable {

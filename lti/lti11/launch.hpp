@@ -1,6 +1,7 @@
 // LTI 1.1 basic launch validation: OAuth signature, time window, nonces, required fields, roles (pure).
 #pragma once
 
+#include "lti/wire/grade_target.hpp"
 #include "lti/wire/oauth1.hpp"
 
 #include <cstdint>
@@ -28,6 +29,8 @@ struct launch {
   bool instructor = false;
   /// Whether a grade goes back: a learner launch with both outcome fields.
   bool gradable() const { return learner && !outcome_url.empty() && !result_sourcedid.empty(); }
+  /// Where its grade goes (an LTI 1.3 launch keeps its AGS line item in the same fields).
+  grade_target target() const { return target_of({outcome_url, result_sourcedid, consumer_key}); }
 };
 
 /// Why a launch was refused: the HTTP status and a message for the page and the log.

@@ -132,19 +132,6 @@ std::optional<platform> decode_platform(const std::string& text) {
   return p;
 }
 
-std::string grade_key(const std::string& issuer, const std::string& client_id) {
-  return "lti13 " + issuer + " " + client_id;
-}
-
-std::optional<platform_id> parse_grade_key(const std::string& key) {
-  if (!key.starts_with("lti13 "))
-    return std::nullopt;
-  auto space = key.find(' ', 6);
-  if (space == std::string::npos || space == 6 || space + 1 == key.size())
-    return std::nullopt;
-  return platform_id{key.substr(6, space - 6), key.substr(space + 1)};
-}
-
 const platform* find_platform(const platforms& all, const std::string& issuer,
                               const std::string& client_id) {
   if (!client_id.empty()) {
@@ -289,7 +276,7 @@ launch_check validate_id_token(const jose::compact& token, const platform& p, co
   l.user_id = str(c, "sub");
   if (l.user_id.empty())
     return refuse(400, N_("the token names no user (sub)"));
-  l.consumer_key = grade_key(p.issuer, p.client_id);
+  l.consumer_key = lti::lti13_consumer_key(p.issuer, p.client_id);
   l.resource_link_id = str(*link, "id");
   l.person_name = str(c, "name");
   if (l.person_name.empty())

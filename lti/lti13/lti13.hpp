@@ -46,10 +46,6 @@ bool on_platform_host(const platform& p, const std::string& url);
 std::string encode_platform(const platform& p);
 std::optional<platform> decode_platform(const std::string& json);
 
-/// The consumer key under which an LTI 1.3 launch's grade is kept in the outbox:
-/// "lti13 <issuer> <client_id>" (an issuer is a URL: it has no space).
-std::string grade_key(const std::string& issuer, const std::string& client_id);
-std::optional<platform_id> parse_grade_key(const std::string& consumer_key);
 
 /// The platform for a login or launch: by (issuer, client_id), or by issuer alone when it has
 /// one registration only. nullptr when none (or ambiguous).
@@ -86,7 +82,7 @@ constexpr std::int64_t max_token_lifetime = 24 * 3600;
 
 /// What a valid id_token says.
 struct verified_launch {
-  lti::launch launch;  ///< consumer_key = grade_key(...), outcome_url = the AGS line item
+  lti::launch launch;  ///< consumer_key = lti13_consumer_key(...), outcome_url = the AGS line item
   std::string deployment_id;
   std::string target_link_uri;  ///< where the platform meant the launch to go ("" when not said)
   bool new_deployment = false;  ///< not among the platform's known deployments (recorded)

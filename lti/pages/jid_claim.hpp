@@ -2,6 +2,7 @@
 // the message between the web actor and the session manager).
 #pragma once
 
+#include "lti/wire/grade_target.hpp"
 #include "transport/xmpp/jid.hpp"
 
 #include <cstdint>
@@ -12,12 +13,10 @@ namespace otrbot {
 /// Seconds a claim waits for its proof.
 constexpr std::int64_t claim_lifetime = 3600;
 
-/// Where a student's grade goes (LTI 1.1 Basic Outcomes): the launch's outcome
-/// service. The consumer's secret is not in it: the grade sender looks it up.
+/// A student's grade and where it goes (an LTI 1.1 outcome or an AGS line item). No secret is
+/// in it: the grade sender looks the consumer's or the platform's up.
 struct grade_job {
-  std::string outcome_url;
-  std::string sourcedid;
-  std::string consumer_key;
+  lti::grade_target target;
   double score = 1.0;
 };
 

@@ -109,7 +109,7 @@ jid_claim claim_of(const web_session& s) {
   jid_claim c{parsed ? parsed.bare() : xmpp::bare_jid{}, s.id, s.claim_word, s.locale, visitor(s),
               s.lms.gradable(), {}, s.claim_expires};
   if (c.graded)
-    c.grade = grade_job{s.lms.outcome_url, s.lms.result_sourcedid, s.lms.consumer_key, 1.0};
+    c.grade = grade_job{s.lms.target(), 1.0};
   return c;
 }
 

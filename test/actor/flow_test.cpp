@@ -34,7 +34,7 @@ xmpp_gateway_actor::behavior_type quiet_gateway(xmpp_gateway_actor::pointer, std
 
 outcomes_actor::behavior_type quiet_outcomes(outcomes_actor::pointer, std::string) {
   return {[](atoms::grade, store::grade&) {}, [](atoms::retry, store::grade&) {},
-          [](atoms::lti13_platform, const std::string&) {}};
+          [](atoms::lti13_platform, const lti13::platform&) {}};
 }
 
 std::int64_t now() {

@@ -26,9 +26,10 @@ using fakes::sent_log;
 /// Stands in for the grade sender: writes down every grade it is asked to send.
 outcomes_actor::behavior_type recording_outcomes(outcomes_actor::pointer, sent_log log) {
   return {[log](atoms::grade, store::grade& job) {
-             log->push_back("grade " + job.sourcedid + " to " + job.outcome_url);
+             auto c = lti::columns_of(job.target);
+             log->push_back("grade " + c.sourcedid + " to " + c.url);
            },
-           [](atoms::retry, store::grade&) {}, [](atoms::lti13_platform, const std::string&) {}};
+           [](atoms::retry, store::grade&) {}, [](atoms::lti13_platform, const lti13::platform&) {}};
 }
 
 /// A session that fails on its first message, as a bug would make it.
@@ -421,7 +422,7 @@ CAF_TEST(the grade registered for a student goes out once when their lesson comp
   // The web side registers the graded launch with the grade keeper; the manager tells it of
   // each completion.
   self->send(grades, atoms::grade_when_done_v, std::string{"alice@x.org"},
-             grade_job{"https://lms.example/outcomes", "sid-1", "key", 1.0});
+             grade_job{lti::lti11_outcome{"https://lms.example/outcomes", "sid-1", "key"}, 1.0});
   self->send(manager, atoms::completed_v, std::string{"bob@x.org"});  // bob has no graded launch
   run();
   CAF_CHECK(sent->empty());

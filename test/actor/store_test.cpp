@@ -101,9 +101,7 @@ CAF_TEST(a new grade is answered only once it is on disk) {
   lock();
   store::grade g;
   g.jid = "alice@x.org";
-  g.outcome_url = "https://lms.example/outcomes";
-  g.sourcedid = "sid-1";
-  g.consumer_key = "key";
+  g.target = lti::lti11_outcome{"https://lms.example/outcomes", "sid-1", "key"};
   g.created_at = 5;
   self->send(keeper, atoms::st_grade_v, g);
   run();

@@ -34,9 +34,7 @@ std::string read_all(const std::string& path) {
 grade a_grade(const std::string& sourcedid) {
   grade g;
   g.jid = "alice@x.org";
-  g.outcome_url = "https://lms.example/outcomes";
-  g.sourcedid = sourcedid;
-  g.consumer_key = "key";
+  g.target = otrbot::lti::lti11_outcome{"https://lms.example/outcomes", sourcedid, "key"};
   return g;
 }
 
@@ -51,7 +49,7 @@ TEST_CASE("the store keeps the whitelist, progress and completions across a reop
     db.put_whitelist("carol@x.org", "nl_NL", whitelist_source::pages, "LMS user 7", 101);
     db.put_step("alice@x.org", "secret_known", true, 102);
     db.put_code_mac("alice@x.org", "ab12", 103);
-    db.put_outcome("alice@x.org", "https://lms/o", "sid", "key", 104);
+    db.put_outcome("alice@x.org", otrbot::lti::lti11_outcome{"https://lms/o", "sid", "key"}, 104);
     db.record_completion("bob@x.org", "the code on the page", 105);
   }
   auto db = database::open(path);
@@ -65,7 +63,9 @@ TEST_CASE("the store keeps the whitelist, progress and completions across a reop
   CHECK(all[0].step == "secret_known");
   CHECK(all[0].had_secret);
   CHECK(all[0].code_mac == "ab12");
-  CHECK(all[0].outcome_url == "https://lms/o");
+  REQUIRE(all[0].graded);
+  CHECK(*all[0].graded == otrbot::lti::grade_target{otrbot::lti::lti11_outcome{"https://lms/o", "sid", "key"}});
+  CHECK_FALSE(all[1].graded);
   CHECK(all[1].completed);
   CHECK(all[1].step == "completed");
   CHECK(all[2].locale == "nl_NL");

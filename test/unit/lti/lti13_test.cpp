@@ -199,10 +199,19 @@ TEST_CASE("the login's redirect carries the OIDC request; platforms are found by
 }
 
 TEST_CASE("grade keys and platforms round-trip") {
-  auto key = lti13::grade_key("https://lms.example.org", "client 1");
-  CHECK(lti13::parse_grade_key(key) == lti13::platform_id{"https://lms.example.org", "client 1"});
-  CHECK_FALSE(lti13::parse_grade_key("course-key"));
-  CHECK_FALSE(lti13::parse_grade_key("lti13 https://lms.example.org"));
+  // A grade target is kept in text columns; an AGS line item under "lti13 <issuer> <client>".
+  lti::grade_target ags = lti::ags_line_item{"https://lms.example.org/li/1", "u-7",
+                                             "https://lms.example.org", "client 1"};
+  CHECK(lti::columns_of(ags).consumer_key == "lti13 https://lms.example.org client 1");
+  CHECK(lti::target_of(lti::columns_of(ags)) == ags);
+  lti::grade_target outcome = lti::lti11_outcome{"https://lms.example.org/o", "s-1", "course-key"};
+  CHECK(lti::target_of(lti::columns_of(outcome)) == outcome);
+  // A key that only looks like an LTI 1.3 one is an LTI 1.1 consumer's.
+  CHECK(std::holds_alternative<lti::lti11_outcome>(
+    lti::target_of({"https://x.org/o", "s", "lti13 https://lms.example.org"})));
+  CHECK(lti::same_result(ags, lti::ags_line_item{"https://lms.example.org/li/2", "u-7",
+                                                  "https://lms.example.org", "client 1"}));
+  CHECK_FALSE(lti::same_result(ags, outcome));
   auto p = test_platform();
   p.source = "registered";
   auto back = lti13::decode_platform(lti13::encode_platform(p));
