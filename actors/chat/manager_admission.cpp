@@ -210,8 +210,7 @@ caf::result<claim_state> claim_jid(manager_ptr self, jid_claim& c) {
 
 }
 
-caf::result<bool> remove_jid(manager_ptr self, const std::string& jid) {
-  auto bare = xmpp::bare_of(jid);
+caf::result<bool> remove_jid(manager_ptr self, const std::string& bare) {
   if (!self->state.cfg.whitelist.contains(bare))
     return false;
   if (!self->state.cfg.store) {

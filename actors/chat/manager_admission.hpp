@@ -29,7 +29,7 @@ caf::result<bool> add_jid(manager_ptr self, const store::whitelist_request& r);
 caf::result<claim_state> claim_jid(manager_ptr self, jid_claim& c);
 
 /// Removes `jid` from the whitelist (answered once the removal is stored) and ends its session.
-caf::result<bool> remove_jid(manager_ptr self, const std::string& jid);
+caf::result<bool> remove_jid(manager_ptr self, const std::string& bare);
 
 /// On the manager's tick: claims past their hour go, with the rates of JIDs that only claimed.
 void sweep(manager_ptr self);

@@ -72,9 +72,10 @@ std::optional<std::string> whitelist_full(const session_manager_state& st, const
 }
 
 std::vector<session_info> class_status(const session_manager_state& st,
-                                       const std::vector<std::string>& jids) {
+                                       const std::vector<xmpp::bare_jid>& bare_jids) {
   std::vector<session_info> out;
-  for (const auto& jid : jids) {
+  for (const auto& b : bare_jids) {
+    const auto& jid = b.str();
     session_info info{jid, lesson_of(st, jid).plan->describe(std::nullopt), {}, 0, {}};
     if (st.progress.completed(jid))
       info.step = lesson_of(st, jid).plan->describe(lesson::step::completed);
@@ -97,8 +98,7 @@ live_progress live_of(const session_manager_state& st, const std::string& bare) 
   return out;
 }
 
-caf::result<bool> set_secret(manager_ptr self, const std::string& jid, const std::string& secret) {
-  auto bare = xmpp::bare_of(jid);
+caf::result<bool> set_secret(manager_ptr self, const std::string& bare, const std::string& secret) {
   if (!self->state.cfg.whitelist.contains(bare))
     return make_error(ec::unknown_jid);
   // The session answers true, or ec::weak_secret with the reason.
@@ -113,8 +113,7 @@ caf::result<bool> set_secret(manager_ptr self, const std::string& jid, const std
   return rp;
 }
 
-caf::result<bool> check_code(manager_ptr self, const std::string& jid, const std::string& code) {
-  auto bare = xmpp::bare_of(jid);
+caf::result<bool> check_code(manager_ptr self, const std::string& bare, const std::string& code) {
   if (stored_code_matches(self, bare, code)) {
     // The code went out over a verified session, perhaps before a
     // restart or before that session ended: it still proves it. The
@@ -155,8 +154,7 @@ void step_reached(manager_ptr self, const std::string& jid, const lti::step_view
     self->send(st.cfg.store, atoms::st_step_v, jid, step.name, st.progress.had_secret(jid));
 }
 
-lti::step_view step_of(const session_manager_state& st, const std::string& jid) {
-  auto bare = xmpp::bare_of(jid);
+lti::step_view step_of(const session_manager_state& st, const std::string& bare) {
   const auto& plan = *lesson_of(st, bare).plan;
   // A completion stays, across sessions and restarts.
   if (st.progress.completed(bare))

@@ -30,7 +30,7 @@ void restore(session_manager_state& st);
 /// Per JID: its step ("completed" once done) and when it got there (in last_activity; 0 and
 /// "" without a session): the teacher view.
 std::vector<session_info> class_status(const session_manager_state& st,
-                                       const std::vector<std::string>& jids);
+                                       const std::vector<xmpp::bare_jid>& bare_jids);
 
 /// What `bare`'s page shows live: the running session's report, with the step as above.
 live_progress live_of(const session_manager_state& st, const std::string& bare);
@@ -42,12 +42,12 @@ std::optional<std::string> whitelist_full(const session_manager_state& st, const
 
 /// The page's secret for `jid`, handed to its session (started for it): true, or the
 /// session's ec::weak_secret with the reason; ec::unknown_jid when not whitelisted.
-caf::result<bool> set_secret(manager_ptr self, const std::string& jid, const std::string& secret);
+caf::result<bool> set_secret(manager_ptr self, const std::string& bare, const std::string& secret);
 
 /// The one place a typed code is decided: right when it is the last code sent to `jid` (its
 /// HMAC; also after a restart or after the session ended), then the completion is kept and
 /// the session told (one started to say it when none runs). ec::no_session before any code.
-caf::result<bool> check_code(manager_ptr self, const std::string& jid, const std::string& code);
+caf::result<bool> check_code(manager_ptr self, const std::string& bare, const std::string& code);
 
 /// The session sent `code` over the verified channel: its HMAC replaces the last one.
 void code_sent(manager_ptr self, const std::string& jid, const std::string& code);
@@ -56,7 +56,7 @@ void code_sent(manager_ptr self, const std::string& jid, const std::string& code
 void step_reached(manager_ptr self, const std::string& jid, const lti::step_view& step);
 
 /// The step the pages show for `jid`: "completed" once done, else its session's, else "".
-lti::step_view step_of(const session_manager_state& st, const std::string& jid);
+lti::step_view step_of(const session_manager_state& st, const std::string& bare);
 
 /// The running sessions, for the admin API.
 std::vector<session_info> session_list(const session_manager_state& st);

@@ -119,8 +119,7 @@ void terminate(manager_ptr self, const std::string& jid, const char* why, bool r
     .then([finish](bool) { finish(); }, [finish](caf::error&) { finish(); });
 }
 
-bool end_if_running(manager_ptr self, const std::string& jid, const char* why) {
-  auto bare = xmpp::bare_of(jid);
+bool end_if_running(manager_ptr self, const std::string& bare, const char* why) {
   if (!self->state.sessions.contains(bare))
     return false;
   terminate(self, bare, why);

@@ -32,7 +32,7 @@ void terminate(manager_ptr self, const std::string& jid, const char* why,
                bool removal_stored = false, bool goodbye = true);
 
 /// Ends the session of `jid` (any resource) as on timeout; false when it has none.
-bool end_if_running(manager_ptr self, const std::string& jid, const char* why);
+bool end_if_running(manager_ptr self, const std::string& bare, const char* why);
 
 /// Warns idle students, ends those idle too long (completed ones quietly).
 void check_timeouts(manager_ptr self);

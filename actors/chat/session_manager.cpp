@@ -60,15 +60,16 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       sweep(self);
       self->delayed_send(self, self->state.cfg.check_interval, atoms::tick_v);
     },
-    [self](atoms::set_secret, const std::string& jid, const std::string& secret) {
-      return set_secret(self, jid, secret);
+    // The web side's JIDs come parsed (xmpp::bare_jid): looked up as they are.
+    [self](atoms::set_secret, const xmpp::bare_jid& jid, const std::string& secret) {
+      return set_secret(self, jid.str(), secret);
     },
-    [self](atoms::check_code, const std::string& jid, const std::string& code) {
-      return check_code(self, jid, code);
+    [self](atoms::check_code, const xmpp::bare_jid& jid, const std::string& code) {
+      return check_code(self, jid.str(), code);
     },
     [self](atoms::add_jid, const store::whitelist_request& r) { return add_jid(self, r); },
     [self](atoms::claim_jid, jid_claim& c) { return claim_jid(self, c); },
-    [self](atoms::remove_jid, const std::string& jid) { return remove_jid(self, jid); },
+    [self](atoms::remove_jid, const xmpp::bare_jid& jid) { return remove_jid(self, jid.str()); },
     [self](atoms::step_reached, const std::string& jid, const lti::step_view& step) {
       step_reached(self, jid, step);
     },
@@ -76,17 +77,17 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       if (auto it = self->state.sessions.find(jid); it != self->state.sessions.end())
         it->second.live = std::move(live);
     },
-    [self](atoms::live, const std::string& jid) { return live_of(self->state, xmpp::bare_of(jid)); },
-    [self](atoms::step, const std::string& jid) { return step_of(self->state, jid); },
+    [self](atoms::live, const xmpp::bare_jid& jid) { return live_of(self->state, jid.str()); },
+    [self](atoms::step, const xmpp::bare_jid& jid) { return step_of(self->state, jid.str()); },
     [self](atoms::session_list) { return session_list(self->state); },
-    [self](atoms::class_status, const std::vector<std::string>& jids) {
+    [self](atoms::class_status, const std::vector<xmpp::bare_jid>& jids) {
       return class_status(self->state, jids);
     },
-    [self](atoms::end_session, const std::string& jid) {
-      return end_if_running(self, jid, "ended by the admin API");
+    [self](atoms::end_session, const xmpp::bare_jid& jid) {
+      return end_if_running(self, jid.str(), "ended by the admin API");
     },
-    [self](atoms::start_over, const std::string& jid) {
-      return end_if_running(self, jid, "development mode: the student starts again");
+    [self](atoms::start_over, const xmpp::bare_jid& jid) {
+      return end_if_running(self, jid.str(), "development mode: the student starts again");
     },
     [self](atoms::whitelist) {
       std::vector<whitelist_entry> out;

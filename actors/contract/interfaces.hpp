@@ -153,23 +153,23 @@ using session_manager_actor = caf::typed_actor<
   /// ec::invalid_jid, ec::whitelist_full. Asked again with the same visit: renewed.
   caf::replies_to<atoms::claim_jid, jid_claim>::with<claim_state>,
   /// Remove a JID from the whitelist and end its session -> false when it was not whitelisted.
-  caf::replies_to<atoms::remove_jid, std::string>::with<bool>,
+  caf::replies_to<atoms::remove_jid, xmpp::bare_jid>::with<bool>,
   /// End a JID's session as on timeout -> false when it has none.
-  caf::replies_to<atoms::end_session, std::string>::with<bool>,
-  caf::replies_to<atoms::start_over, std::string>::with<bool>,
+  caf::replies_to<atoms::end_session, xmpp::bare_jid>::with<bool>,
+  caf::replies_to<atoms::start_over, xmpp::bare_jid>::with<bool>,
   /// The shared secret from the page (jid, secret) -> true, or ec::unknown_jid / ec::weak_secret.
-  caf::replies_to<atoms::set_secret, std::string, std::string>::with<bool>,
+  caf::replies_to<atoms::set_secret, xmpp::bare_jid, std::string>::with<bool>,
   /// The code typed on the page (jid, code) -> whether it is right, or ec::no_session.
-  caf::replies_to<atoms::check_code, std::string, std::string>::with<bool>,
+  caf::replies_to<atoms::check_code, xmpp::bare_jid, std::string>::with<bool>,
   /// The lesson step of a JID (its name is "" when no session runs and it is not completed).
-  caf::replies_to<atoms::step, std::string>::with<lti::step_view>,
+  caf::replies_to<atoms::step, xmpp::bare_jid>::with<lti::step_view>,
   /// What the student's page shows live (the step as above).
-  caf::replies_to<atoms::live, std::string>::with<live_progress>,
+  caf::replies_to<atoms::live, xmpp::bare_jid>::with<live_progress>,
   /// The whitelist; the running sessions (admin API); their bare JIDs.
   caf::replies_to<atoms::whitelist>::with<std::vector<whitelist_entry>>,
   caf::replies_to<atoms::session_list>::with<std::vector<session_info>>,
   /// The teacher view: per JID its step and when it got there (last_activity), "completed".
-  caf::replies_to<atoms::class_status, std::vector<std::string>>::with<std::vector<session_info>>,
+  caf::replies_to<atoms::class_status, std::vector<xmpp::bare_jid>>::with<std::vector<session_info>>,
   caf::replies_to<atoms::sessions>::with<std::vector<std::string>>>;
 
 } // namespace otrbot

@@ -148,9 +148,11 @@ template <class Atom>
 caf::result<web_response> remove(web_ptr self, const std::string& encoded_jid, Atom what,
                                  const char* absent) {
   bool ok = true;
-  auto jid = lti::percent_decode(encoded_jid, false, ok);
-  if (!ok)
-    jid.clear();
+  auto text = lti::percent_decode(encoded_jid, false, ok);
+  auto parsed = xmpp::parse_bare_jid(ok ? text : std::string{});
+  if (!parsed)
+    return error_reply(404, absent);  // not a JID: neither whitelisted nor in a session
+  auto jid = parsed.bare();
   return ask_then<bool>(
     self,
     [absent](bool done) {

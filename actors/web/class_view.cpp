@@ -100,10 +100,10 @@ caf::result<web_response> class_view(web_ptr self, const web_request& r) {
     return *early;
   auto teacher = std::get<web_session>(found);
   auto students = class_of(self, teacher);
-  std::vector<std::string> jids;
+  std::vector<xmpp::bare_jid> jids;
   for (const auto& s : students)
     if (!s.jid.empty())
-      jids.push_back(s.jid);
+      jids.push_back(jid_of(s));
   auto rp = self->make_response_promise<web_response>();
   auto timeout = self->state.cfg.manager_timeout;
   self->request(self->state.cfg.manager, timeout, atoms::class_status_v, jids)

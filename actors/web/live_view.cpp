@@ -85,7 +85,7 @@ caf::result<web_response> live_view(web_ptr self, const web_request& r) {
       rp.deliver(json_of(self->state.cfg.pages, s, {}));
       return;
     }
-    self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, atoms::live_v, s.jid)
+    self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, atoms::live_v, jid_of(s))
       .then([self, rp, s](live_progress& p) mutable { rp.deliver(json_of(self->state.cfg.pages, s, p)); },
             [self, rp](caf::error& e) mutable {
               self->state.log->warn("no live progress from the session manager: {}", caf::to_string(e));

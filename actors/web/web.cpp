@@ -105,7 +105,7 @@ caf::result<web_response> post_secret(web_ptr self, const web_request& r) {
           rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
         }
       },
-      atoms::set_secret_v, s.jid, lti::value_of(form, "secret"));
+      atoms::set_secret_v, jid_of(s), lti::value_of(form, "secret"));
   });
 }
 
@@ -149,7 +149,7 @@ void check_code(web_ptr self, reply rp, const web_session& s, const std::string&
       }
       rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
     },
-    atoms::check_code_v, s.jid, typed);
+    atoms::check_code_v, jid_of(s), typed);
 }
 
 caf::result<web_response> post_code(web_ptr self, const web_request& r) {
@@ -185,7 +185,7 @@ caf::result<web_response> start_again(web_ptr self, const web_request& r) {
     [self, rp](caf::error& e) mutable {
       rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
     },
-    atoms::start_over_v, s.jid);
+    atoms::start_over_v, jid_of(s));
   return rp;
 }
 
@@ -247,6 +247,11 @@ std::variant<web_session, web_response> require(web_ptr self, const web_request&
   return it->second;
 }
 
+xmpp::bare_jid jid_of(const web_session& s) {
+  auto parsed = xmpp::parse_bare_jid(s.jid);
+  return parsed ? parsed.bare() : xmpp::bare_jid{};
+}
+
 void with_step(web_ptr self, const web_session& s, std::function<void(const lti::step_view&)> next) {
   if (s.jid.empty()) {
     next({});
@@ -258,7 +263,7 @@ void with_step(web_ptr self, const web_session& s, std::function<void(const lti:
       self->state.log->warn("no lesson step from the session manager: {}", caf::to_string(e));
       next({});
     },
-    atoms::step_v, s.jid);
+    atoms::step_v, jid_of(s));
 }
 
 web_response unavailable(web_ptr self, const caf::error& e, const char* msgid) {

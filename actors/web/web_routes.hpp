@@ -46,6 +46,10 @@ void update(web_ptr self, const std::string& id, Change change) {
 /// manager does not answer in time), then `next(step)`.
 void with_step(web_ptr self, const lti::web_session& s, std::function<void(const lti::step_view&)> next);
 
+/// The visit's JID as the session manager takes it: parsed when it was typed, and again here
+/// from the stored visit (empty when the visit has none).
+xmpp::bare_jid jid_of(const lti::web_session& s);
+
 /// The visit as it is now: when its JID waits for its proof, the manager is asked (which also
 /// renews the claim, say after a restart) whether the word came; once it did, the visit has
 /// its JID. An expired claim is dropped. Then `next(visit)`.

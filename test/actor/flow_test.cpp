@@ -217,7 +217,7 @@ CAF_TEST(one launch then JID then secret then code go through web and manager an
   expect((lti::web_request), from(self).to(web));
   expect((atoms::claim_jid, jid_claim), from(web).to(manager));
   expect((claim_state), from(manager).to(web).with(claim_state::bound));
-  expect((atoms::step, std::string), from(web).to(manager));
+  expect((atoms::step, xmpp::bare_jid), from(web).to(manager));
   expect((lti::step_view), from(manager).to(web));
   auto bound_page = answer();
   CAF_CHECK_EQUAL(bound_page.status, 200);
@@ -227,7 +227,7 @@ CAF_TEST(one launch then JID then secret then code go through web and manager an
   // the student too; the manager notes that a secret was given and answers.
   self->send(web, post("/ask_for_secret", {{"secret", "purple tractor 42"}}));
   expect((lti::web_request), from(self).to(web));
-  expect((atoms::set_secret, std::string, std::string), from(web).to(manager));
+  expect((atoms::set_secret, xmpp::bare_jid, std::string), from(web).to(manager));
   auto session = session_of("carol@x.org");
   expect((atoms::set_secret, std::string), from(manager).to(session));
   expect((xmpp::outbound_message), from(session).to(gateway));
@@ -238,9 +238,9 @@ CAF_TEST(one launch then JID then secret then code go through web and manager an
   // A code of the right form but not the right one: the step, then the check.
   self->send(web, post("/enter_bot_secret", {{"bot_secret", "zzzz zzzz"}}));
   expect((lti::web_request), from(self).to(web));
-  expect((atoms::step, std::string), from(web).to(manager));
+  expect((atoms::step, xmpp::bare_jid), from(web).to(manager));
   expect((lti::step_view), from(manager).to(web));
-  expect((atoms::check_code, std::string, std::string), from(web).to(manager));
+  expect((atoms::check_code, xmpp::bare_jid, std::string), from(web).to(manager));
   expect((bool), from(manager).to(web).with(false));
   auto refused = answer();
   CAF_CHECK_EQUAL(refused.status, 400);

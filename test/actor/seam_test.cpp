@@ -20,6 +20,8 @@ using namespace otrbot;
 
 namespace {
 
+const xmpp::bare_jid alice = xmpp::parse_bare_jid("alice@x.org").bare();
+
 std::string reversed(std::string text) {
   std::reverse(text.begin(), text.end());
   return text;
@@ -194,7 +196,7 @@ struct fixture : test_coordinator_fixture<> {
     return out;
   }
 
-  lti::step_view step() { return ask<lti::step_view>(atoms::step_v, std::string{"alice@x.org"}); }
+  lti::step_view step() { return ask<lti::step_view>(atoms::step_v, alice); }
 
   /// What the bot sent last, as the student's mirror client reads it.
   std::string last_read() {
@@ -219,18 +221,18 @@ CAF_TEST(a student whose lesson is another protocol goes from hello to the code 
 
   from("~M:hello");  // protocol traffic: no key wait, this protocol needs none
   CAF_CHECK_EQUAL(step().name, "mirrored");
-  auto live = ask<live_progress>(atoms::live_v, std::string{"alice@x.org"});
+  auto live = ask<live_progress>(atoms::live_v, alice);
   CAF_CHECK(live.encrypted);
   CAF_CHECK_EQUAL(live.fingerprint, "MIRROR-1");
   CAF_CHECK(sent->back().find("~M:") != std::string::npos);  // the lesson's lines go mirrored
 
-  CAF_CHECK(ask<bool>(atoms::set_secret_v, std::string{"alice@x.org"},
+  CAF_CHECK(ask<bool>(atoms::set_secret_v, alice,
                       std::string{"purple tractor seven"}));
   CAF_CHECK_EQUAL(step().name, "mirror_secret");
 
   from("~M?purple tractor seven");
   CAF_CHECK_EQUAL(step().name, "mirror_verified");
-  CAF_CHECK_EQUAL(ask<live_progress>(atoms::live_v, std::string{"alice@x.org"}).check, "succeeded");
+  CAF_CHECK_EQUAL(ask<live_progress>(atoms::live_v, alice).check, "succeeded");
   // The code went out over the verified mirror conversation only.
   std::smatch code;
   std::string said;
@@ -242,7 +244,7 @@ CAF_TEST(a student whose lesson is another protocol goes from hello to the code 
     return line.find(code.str()) != std::string::npos;  // never in plaintext
   }));
 
-  CAF_CHECK(ask<bool>(atoms::check_code_v, std::string{"alice@x.org"}, code.str()));
+  CAF_CHECK(ask<bool>(atoms::check_code_v, alice, code.str()));
   auto done = step();
   CAF_CHECK_EQUAL(done.name, "mirror_done");
   CAF_CHECK(done.done);
@@ -250,7 +252,7 @@ CAF_TEST(a student whose lesson is another protocol goes from hello to the code 
 
   // The teacher view and the pages describe it by the plan's words, knowing no protocol.
   auto rows = ask<std::vector<session_info>>(atoms::class_status_v,
-                                             std::vector<std::string>{"alice@x.org"});
+                                             std::vector<xmpp::bare_jid>{alice});
   CAF_REQUIRE_EQUAL(rows.size(), 1u);
   CAF_CHECK_EQUAL(rows[0].step.name, "mirror_done");
   lti::page_view page;
@@ -263,14 +265,14 @@ CAF_TEST(a student whose lesson is another protocol goes from hello to the code 
 CAF_TEST(a failed check leads back through the plan and says nothing in plaintext) {
   from("hello");
   from("~M:hello");
-  CAF_CHECK(ask<bool>(atoms::set_secret_v, std::string{"alice@x.org"},
+  CAF_CHECK(ask<bool>(atoms::set_secret_v, alice,
                       std::string{"purple tractor seven"}));
   from("~M?green tractor nine");
   CAF_CHECK_EQUAL(step().name, "mirror_secret");
-  CAF_CHECK_EQUAL(ask<live_progress>(atoms::live_v, std::string{"alice@x.org"}).check, "failed");
+  CAF_CHECK_EQUAL(ask<live_progress>(atoms::live_v, alice).check, "failed");
   from("~M.");  // the student ends the mirror conversation
   CAF_CHECK_EQUAL(step().name, "no_mirror");
-  CAF_CHECK(!ask<live_progress>(atoms::live_v, std::string{"alice@x.org"}).encrypted);
+  CAF_CHECK(!ask<live_progress>(atoms::live_v, alice).encrypted);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

@@ -23,6 +23,12 @@ const bool otr_ready = otr::initialize();
 using fakes::recording_gateway;
 using fakes::sent_log;
 
+/// A JID as the web side hands it over: parsed.
+xmpp::bare_jid bare(const std::string& jid) {
+  auto parsed = xmpp::parse_bare_jid(jid);
+  return parsed ? parsed.bare() : xmpp::bare_jid{};
+}
+
 /// Stands in for the grade sender: writes down every grade it is asked to send.
 outcomes_actor::behavior_type recording_outcomes(outcomes_actor::pointer, sent_log log) {
   return {[log](atoms::grade, store::grade& job) {
@@ -130,7 +136,7 @@ struct fixture : test_coordinator_fixture<> {
 
   /// The page's answer to a typed code: "right", "wrong" or "no session".
   std::string code(const std::string& jid, const std::string& typed) {
-    self->send(manager, atoms::check_code_v, jid, typed);
+    self->send(manager, atoms::check_code_v, bare(jid), typed);
     run();
     std::string r = "no answer";
     self->receive([&](bool ok) { r = ok ? "right" : "wrong"; },
@@ -253,7 +259,7 @@ CAF_TEST(removing a JID ends its session and says goodbye) {
   start();
   from("alice@x.org/r", "hi");
   sent->clear();
-  self->send(manager, atoms::remove_jid_v, std::string{"alice@x.org"});
+  self->send(manager, atoms::remove_jid_v, bare("alice@x.org"));
   run();
   bool removed = false;
   self->receive([&](bool b) { removed = b; }, caf::after(std::chrono::seconds(0)) >> [] {});
@@ -303,7 +309,7 @@ CAF_TEST(an idle session is warned then refreshed by activity then ended after t
 CAF_TEST(the shared secret from the page is refused for an unknown JID or when weak) {
   start();
   auto secret = [&](const std::string& jid, const std::string& value) {
-    self->send(manager, atoms::set_secret_v, jid, value);
+    self->send(manager, atoms::set_secret_v, bare(jid), value);
     run();
     std::string out = "no answer";
     self->receive([&](bool) { out = ""; },
@@ -324,7 +330,7 @@ CAF_TEST(the shared secret from the page is refused for an unknown JID or when w
 
 CAF_TEST(a code for a JID without a session is not known and a wrong code is not correct) {
   start();
-  self->send(manager, atoms::check_code_v, std::string{"alice@x.org"}, std::string{"ABCD-EFGH"});
+  self->send(manager, atoms::check_code_v, bare("alice@x.org"), std::string{"ABCD-EFGH"});
   run();
   std::string r = "no answer";
   self->receive([&](bool ok) { r = ok ? "right" : "wrong"; },
@@ -332,7 +338,7 @@ CAF_TEST(a code for a JID without a session is not known and a wrong code is not
                 caf::after(std::chrono::seconds(0)) >> [] {});
   CAF_CHECK_EQUAL(r, "no session");
   from("alice@x.org/r", "hi");
-  self->send(manager, atoms::check_code_v, std::string{"alice@x.org"}, std::string{"ABCD-EFGH"});
+  self->send(manager, atoms::check_code_v, bare("alice@x.org"), std::string{"ABCD-EFGH"});
   run();
   self->receive([&](bool ok) { r = ok ? "right" : "wrong"; },
                 [&](caf::error&) { r = "other"; }, caf::after(std::chrono::seconds(0)) >> [] {});
@@ -403,7 +409,7 @@ CAF_TEST(a student whitelisted again after removal gets a fresh session) {
   start();
   from("alice@x.org/r", "hi");
   auto first = sessions();
-  self->send(manager, atoms::remove_jid_v, std::string{"alice@x.org"});
+  self->send(manager, atoms::remove_jid_v, bare("alice@x.org"));
   run();
   self->receive([](bool) {}, caf::after(std::chrono::seconds(0)) >> [] {});
   CAF_CHECK(sessions().empty());
