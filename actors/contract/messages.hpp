@@ -182,7 +182,7 @@ struct roster_snapshot {
 namespace otrbot::lti {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, step_view& x) {
-  return f(caf::meta::type_name("step_view"), x.name, x.number, x.of, x.line, x.page, x.code_intro,
+  return f(caf::meta::type_name("step_view"), x.lesson, x.name, x.number, x.of, x.line, x.page, x.code_intro,
            x.done);
 }
 

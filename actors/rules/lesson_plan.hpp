@@ -60,6 +60,18 @@ struct step_page {
   const char* code_intro;  ///< msgid: what the code page asks of the student here
 };
 
+/// What the live progress says about the conversation, in the words of the lesson's protocol.
+struct live_words {
+  const char* encrypted;  ///< msgid: the chat is encrypted (with this protocol)
+  /// msgid: where a program the bot does not know shows the bot's fingerprint.
+  const char* fingerprint_anywhere;
+  /// Program name -> msgid: where that program shows it ({client}: the program's name).
+  std::array<std::pair<std::string_view, const char*>, 5> fingerprint_in;
+
+  /// The msgid that says where `client` shows the bot's fingerprint.
+  const char* fingerprint_where(std::string_view client) const;
+};
+
 /// One protocol's lesson.
 struct plan {
   std::string_view id;     ///< "otr"
@@ -69,6 +81,7 @@ struct plan {
   std::array<std::string_view, event_count> event_names;  ///< log
   int steps_shown;  ///< how many steps the pages count (Step 0, the JID, is the pages' own)
   std::array<step_page, step_count> pages;
+  live_words live;
 
   std::string_view name(step s) const { return step_names[static_cast<std::size_t>(s)]; }
   std::string_view name(event e) const { return event_names[static_cast<std::size_t>(e)]; }
@@ -82,5 +95,8 @@ struct plan {
 
 /// The OTR lesson (lesson_table.cpp): OTR, then SMP with the secret given on the page.
 const plan& otr_plan();
+
+/// The plan with this id among the bot's lessons; the default (OTR) lesson for any other id.
+const plan& plan_named(std::string_view id);
 
 } // namespace otrbot::lesson

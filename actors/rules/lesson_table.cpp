@@ -159,6 +159,22 @@ const plan& otr_plan() {
        N_("Now authenticate the bot in your chat program with the same secret. When that "
           "succeeds, the bot sends you a code over your verified conversation. Type it here.")},
     }},
+    // Where each program shows the bot's fingerprint (the menu names are those of pidgin-otr
+    // 4.0.2 and Psi+'s OTR plugin 1.4.554).
+    .live = {
+      N_("Your chat with the bot is encrypted with OTR."),
+      N_("Your chat program shows it in its OTR or encryption details (Profanity: /otr "
+         "theirfp; mcabber: /otr fingerprint .; Pidgin: Known fingerprints in the OTR "
+         "plugin's settings; Psi: Authenticate contact, Fingerprint verification)."),
+      {{{"Profanity", N_("In Profanity, /otr theirfp shows it.")},
+        {"mcabber", N_("In mcabber, /otr fingerprint . shows it (the dot stands for this contact).")},
+        {"Pidgin", N_("In Pidgin, the OTR plugin's list of Known fingerprints shows it (Tools, "
+                      "Plugins, Off-the-Record Messaging, Configure Plugin).")},
+        {"Psi", N_("In {client}, click the OTR button in this chat window, choose Authenticate "
+                   "contact, then Fingerprint verification.")},
+        {"Psi+", N_("In {client}, click the OTR button in this chat window, choose Authenticate "
+                    "contact, then Fingerprint verification.")}}},
+    },
   };
   return p;
 }

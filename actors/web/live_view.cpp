@@ -2,6 +2,7 @@
 // step, whether the chat is encrypted, the bot's fingerprint for this session, and the state of
 // the authentication, each as a sentence in the student's language.
 #include "actors/log/logging.hpp"
+#include "actors/rules/lesson_plan.hpp"
 #include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 
@@ -30,30 +31,16 @@ web_response json_of(const lti::web_settings& pages, const web_session& s, const
     check = tr(N_("The check failed: the secrets did not match (a typo, or someone in between)."));
   else if (p.check == "aborted")
     check = tr(N_("The check was cancelled."));
-  // Where the student's own program shows the fingerprint, in its words when the bot knows it
-  // (the menu names are those of pidgin-otr 4.0.2 and Psi+'s OTR plugin 1.4.554).
-  std::string where;
-  if (p.client == "Profanity")
-    where = tr(N_("In Profanity, /otr theirfp shows it."));
-  else if (p.client == "mcabber")
-    where = tr(N_("In mcabber, /otr fingerprint . shows it (the dot stands for this contact)."));
-  else if (p.client == "Pidgin")
-    where = tr(N_("In Pidgin, the OTR plugin's list of Known fingerprints shows it (Tools, "
-                  "Plugins, Off-the-Record Messaging, Configure Plugin)."));
-  else if (p.client == "Psi" || p.client == "Psi+")
-    where = tr(N_("In {client}, click the OTR button in this chat window, choose Authenticate "
-                  "contact, then Fingerprint verification."),
-               {{"client", p.client}});
-  else
-    where = tr(N_("Your chat program shows it in its OTR or encryption details (Profanity: /otr "
-                  "theirfp; mcabber: /otr fingerprint .; Pidgin: Known fingerprints in the OTR "
-                  "plugin's settings; Psi: Authenticate contact, Fingerprint verification)."));
+  // Where the student's own program shows the fingerprint, in its words when the bot knows it,
+  // and the encryption in the words of the student's lesson.
+  const auto& words = lesson::plan_named(p.step.lesson).live;
+  auto where = tr(words.fingerprint_where(p.client), {{"client", p.client}});
   nlohmann::json out{
     {"step", step.lesson_step},
     {"step_number", step.step_number},
     {"step_text", tr(step.step.c_str())},
     {"encrypted", p.encrypted},
-    {"encryption_text", p.encrypted ? tr(N_("Your chat with the bot is encrypted with OTR."))
+    {"encryption_text", p.encrypted ? tr(words.encrypted)
                                     : tr(N_("Your chat with the bot is not encrypted."))},
     {"fingerprint", p.fingerprint},
     {"fingerprint_text",
@@ -65,6 +52,7 @@ web_response json_of(const lti::web_settings& pages, const web_session& s, const
     {"check", p.check},
     {"check_text", check},
     {"client", p.client},
+    {"lesson", p.step.lesson},
     {"page", p.step.page},
     {"done", p.step.done}};
   return {200, lti::body_kind::json, out.dump(), {}, {}, false, false};

@@ -9,6 +9,7 @@ namespace otrbot::lti {
 /// Where a student is in their lesson, as the pages show it. The lesson's plan fills it in
 /// (actors/rules/lesson_plan): the pages know no protocol.
 struct step_view {
+  std::string lesson;      ///< which lesson the student takes (its plan's id: "otr")
   std::string name;        ///< the step's name in the plan ("awaiting_otr"), "" without a session
   int number = 1;          ///< the progress bar's value (0 is the JID, the pages' own step)
   int of = 4;              ///< how many steps the bar counts

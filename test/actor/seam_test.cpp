@@ -147,6 +147,7 @@ const lesson::plan& mirror_plan() {
                {"Mirror 3 of 3: check the bot.", 3, "/enter_bot_secret", "Check the bot."},
                {"Mirror 3 of 3: type the code.", 3, "/enter_bot_secret", "Type the code."},
                {"Mirror: done.", 3, "/enter_bot_secret", "Done."}}},
+    .live = {"Mirrored.", "Your mirror shows it.", {}},
   };
   return p;
 }
@@ -255,6 +256,7 @@ CAF_TEST(a student whose lesson is another protocol goes from hello to the code 
                                              std::vector<xmpp::bare_jid>{alice});
   CAF_REQUIRE_EQUAL(rows.size(), 1u);
   CAF_CHECK_EQUAL(rows[0].step.name, "mirror_done");
+  CAF_CHECK_EQUAL(rows[0].step.lesson, "mirror");  // the teacher view says which lesson
   lti::page_view page;
   lti::describe_step(rows[0].step, true, page);
   CAF_CHECK_EQUAL(page.step, "Mirror: done.");
