@@ -470,3 +470,13 @@ TEST_CASE("a program without OTR is told kindly, instead of Step 1") {
   CHECK(lines(l.client_known({clients::client::profanity, "Profanity"})) ==
         std::vector<msg>{msg::start_otr_profanity});
 }
+
+TEST_CASE("the OTR plan says in its words where each program shows the bot's fingerprint") {
+  const auto& words = otr_plan().live;
+  CHECK(std::string{words.fingerprint_where("Profanity")} == "In Profanity, /otr theirfp shows it.");
+  CHECK(std::string{words.fingerprint_where("Psi+")}.find("{client}") != std::string::npos);
+  CHECK(words.fingerprint_where("Gajim") == words.fingerprint_anywhere);
+  CHECK(words.fingerprint_where("") == words.fingerprint_anywhere);
+  CHECK(&plan_named("otr") == &otr_plan());
+  CHECK(otr_plan().describe(step::verified).lesson == "otr");
+}

@@ -138,3 +138,16 @@ TEST_CASE("web flow: a JID waiting for its proof shows the word to send, and eve
   CHECK(bound.body.find("jid_proof") == std::string::npos);
   CHECK(bound.body.find(R"(id="next")") != std::string::npos);
 }
+
+TEST_CASE("web flow: a page the manager did not describe shows the lesson's first step") {
+  auto cfg = settings();
+  cfg.before_session = otr_step("");
+  auto s = visit("s@example.org");
+  auto v = view(cfg, page::index, &s, {});
+  CHECK(v.step == "Step 1 of 4: start an encrypted OTR conversation with the bot.");
+  CHECK(v.step_number == 1);
+  CHECK(v.lesson_step.empty());  // no step name: the page's data-step stays ""
+  auto described = view(cfg, page::index, &s, otr_step("encrypted"));
+  CHECK(described.step_number == 2);
+  CHECK(described.lesson_step == "encrypted");
+}

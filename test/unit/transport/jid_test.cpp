@@ -76,3 +76,17 @@ TEST_CASE("a domain with an empty part between dots is no domain") {
   CHECK_FALSE(parse_jid("example.o.."));
   CHECK_FALSE(parse_bare_jid("x@a.b.."));
 }
+
+TEST_CASE("a bare_jid is made only from a parsed JID: its prepared bare form") {
+  auto parsed = parse_bare_jid("Alice@EXAMPLE.org");
+  REQUIRE(parsed);
+  auto bare = parsed.bare();
+  CHECK(bare.str() == "alice@example.org");
+  CHECK_FALSE(bare.empty());
+  CHECK(bare == bare_jid{jid{"alice", "example.org", ""}});
+  CHECK(bare_jid{}.empty());  // only a default-made one (a message type must be) is empty
+  // A full JID's bare form drops the resource.
+  auto full = parse_jid("alice@example.org/phone");
+  REQUIRE(full);
+  CHECK(full.bare().str() == "alice@example.org");
+}
