@@ -1,6 +1,7 @@
 // The lesson's actions and handlers, and the lesson object over its table (lesson_table.cpp).
 #include "actors/rules/lesson.hpp"
 
+#include <iterator>
 #include <map>
 #include <utility>
 
@@ -277,10 +278,15 @@ std::vector<effect> lesson::handle(event e, const std::string& detail) {
     ctx_.follow_ups.clear();
     ctx_.just_greeted = false;
   }
-  auto effects = std::exchange(ctx_.effects, {});
-  if (at() != before)
-    effects.insert(effects.begin(), status{before, at(), e});
-  return effects;
+  if (at() == before)
+    return std::exchange(ctx_.effects, {});
+  // The status first, then what the step said and did.
+  std::vector<effect> out;
+  out.reserve(ctx_.effects.size() + 1);
+  out.emplace_back(std::in_place_type<status>, before, at(), e);
+  std::move(ctx_.effects.begin(), ctx_.effects.end(), std::back_inserter(out));
+  ctx_.effects.clear();
+  return out;
 }
 
 bool refreshes_session(event e) {
