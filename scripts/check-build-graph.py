@@ -22,7 +22,7 @@ INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z0-9_]+/(?:[a-z0-9_]+/)?[a-z0-9_]+
 # The layers, lowest first. A folder with subfolders keeps no source of its own.
 LAYERS = {
     "i18n": [],
-    "transport": ["base", "net", "log", "e2e", "otr", "xmpp"],
+    "transport": ["base", "net", "log", "e2e", "otr", "omemo", "xmpp"],
     "conf": [],
     "lti": ["wire", "lti11", "lti13", "pages"],
     "actors": ["contract", "log", "rules", "store", "chat", "lms", "web", "app"],

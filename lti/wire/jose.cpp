@@ -2,6 +2,7 @@
 #include "lti/wire/jose.hpp"
 
 #include "lti/wire/json_members.hpp"
+#include "transport/base/base64.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -60,11 +61,7 @@ std::optional<nlohmann::json> json_part(std::string_view part) {
 } // namespace
 
 std::string base64url_encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
+  auto out = base64::encode(bytes);
   while (!out.empty() && out.back() == '=')
     out.pop_back();
   std::replace(out.begin(), out.end(), '+', '-');
@@ -84,20 +81,9 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
       return std::nullopt;  // '=', '+', '/', whitespace: not base64url as JOSE writes it
   }
-  std::size_t padding = (4 - standard.size() % 4) % 4;
-  standard.append(padding, '=');
-  std::string out(standard.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(standard.data()),
-                          static_cast<int>(standard.size()));
-  if (n < 0)
-    return std::nullopt;
-  out.resize(static_cast<std::size_t>(n) - padding);
-  // Stray bits in the last character: another text for the same bytes. Refused, so that a
-  // token has one spelling.
-  if (base64url_encode(out) != text)
-    return std::nullopt;
-  return out;
+  standard.append((4 - standard.size() % 4) % 4, '=');
+  // Stray bits in the last character are refused there: a token has one spelling.
+  return base64::decode(standard);
 }
 
 key generate_rsa(int bits) {

@@ -1,6 +1,7 @@
 // The bot's picture: a PNG's signature and IHDR (PNG spec 5.2, 11.2.2), hashed and encoded by
 // OpenSSL.
 #include "transport/xmpp/avatar.hpp"
+#include "transport/base/base64.hpp"
 #include "transport/base/hex.hpp"
 
 #include <openssl/evp.h>
@@ -28,15 +29,6 @@ std::string sha1_hex(std::string_view bytes) {
   return to_hex(md.data(), len);
 }
 
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
-  return out;
-}
-
 } // namespace
 
 std::optional<avatar> make_avatar(std::string_view png, std::string& error) {
@@ -61,7 +53,7 @@ std::optional<avatar> make_avatar(std::string_view png, std::string& error) {
   }
   a.png = std::string{png};
   a.sha1_hex = sha1_hex(png);
-  a.base64 = base64(png);
+  a.base64 = base64::encode(png);
   if (a.sha1_hex.empty()) {
     error = "OpenSSL could not hash the picture";
     return std::nullopt;
