@@ -283,7 +283,7 @@ std::vector<effect> lesson::handle(event e, const std::string& detail) {
   // The status first, then what the step said and did.
   std::vector<effect> out;
   out.reserve(ctx_.effects.size() + 1);
-  out.emplace_back(std::in_place_type<status>, before, at(), e);
+  out.emplace_back(status{before, at(), e});
   std::move(ctx_.effects.begin(), ctx_.effects.end(), std::back_inserter(out));
   ctx_.effects.clear();
   return out;
