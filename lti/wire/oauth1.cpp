@@ -1,5 +1,6 @@
 // OAuth 1.0a signatures with liboauth's HMAC-SHA1 and constant-time comparison.
 #include "lti/wire/oauth1.hpp"
+#include "transport/base/base64.hpp"
 #include "transport/base/hex.hpp"
 
 #include <cstddef>  // oauth.h uses size_t without including it
@@ -19,21 +20,6 @@ struct c_free {
   void operator()(char* p) const noexcept { std::free(p); }
 };
 using c_string = std::unique_ptr<char, c_free>;
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-std::string base64(const unsigned char* data, std::size_t n) {
-  c_string out{oauth_encode_base64(static_cast<int>(n), data)};
-  return out ? std::string{out.get()} : std::string{};
-}
 
 } // namespace
 
@@ -168,7 +154,7 @@ std::size_t count_of(const params& all, std::string_view name) {
 std::string body_hash(std::string_view body) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
-  return base64(digest, sizeof digest);
+  return base64::encode({reinterpret_cast<const char*>(digest), sizeof digest});
 }
 
 std::string authorization_header(std::string_view method, std::string_view url,

@@ -18,6 +18,17 @@ inline void append_hex(std::string& out, unsigned char byte, bool upper = false)
   out.push_back(digits[byte & 0xf]);
 }
 
+/// The value of one hex digit (either case), -1 for any other character.
+constexpr int hex_value(char c) {
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
 /// `n` bytes as 2n lower-case hex digits.
 inline std::string to_hex(const unsigned char* bytes, std::size_t n) {
   std::string out;

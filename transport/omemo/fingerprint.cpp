@@ -12,16 +12,6 @@ constexpr std::size_t digits = 2 * key_bytes;
 
 bool separator(char c) { return c == ' ' || c == '\t' || c == '-' || c == ':'; }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 } // namespace
 
 std::optional<fingerprint> fingerprint::of_key(std::string_view public_key) {
