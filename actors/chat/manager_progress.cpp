@@ -76,12 +76,11 @@ std::vector<session_info> class_status(const session_manager_state& st,
   std::vector<session_info> out;
   for (const auto& b : bare_jids) {
     const auto& jid = b.str();
-    session_info info{jid, lesson_of(st, jid).plan->describe(std::nullopt), {}, 0, {}};
-    if (st.progress.completed(jid))
-      info.step = lesson_of(st, jid).plan->describe(lesson::step::completed);
-    else if (auto it = st.sessions.find(jid); it != st.sessions.end())
-      info = {jid, it->second.step, {}, it->second.step_since_unix,  // progress, not chatter
-              it->second.live.client};
+    session_info info{jid, step_of(st, jid), {}, 0, {}};
+    if (auto it = st.sessions.find(jid); it != st.sessions.end() && !st.progress.completed(jid)) {
+      info.last_activity = it->second.step_since_unix;  // progress, not chatter
+      info.client = it->second.live.client;
+    }
     out.push_back(std::move(info));
   }
   return out;
@@ -89,12 +88,9 @@ std::vector<session_info> class_status(const session_manager_state& st,
 
 live_progress live_of(const session_manager_state& st, const std::string& bare) {
   live_progress out;
-  out.step = step_of(st, bare);
-  if (auto it = st.sessions.find(bare); it != st.sessions.end()) {
-    auto step = std::move(out.step);
+  if (auto it = st.sessions.find(bare); it != st.sessions.end())
     out = it->second.live;
-    out.step = std::move(step);
-  }
+  out.step = step_of(st, bare);
   return out;
 }
 

@@ -7,7 +7,6 @@
 #include "actors/rules/voice.hpp"
 #include "i18n/text.hpp"
 #include "transport/e2e/conversation.hpp"
-#include "transport/otr/otr_guard.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -77,7 +76,6 @@ struct session_state {
   voice speech;                         ///< lines waiting to be typed, and the echo guard
   bool typing_scheduled = false;
   bool poll_scheduled = false;
-  otr::guard guard;                     ///< bounds what reaches the conversation from the student
   bool warned = false;                  ///< warned of the timeout, no sign of life since
 };
 
