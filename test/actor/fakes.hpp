@@ -3,6 +3,8 @@
 
 #include "actors/contract/interfaces.hpp"
 
+#include <caf/test/dsl.hpp>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,5 +34,18 @@ inline xmpp_gateway_actor::behavior_type recording_gateway(xmpp_gateway_actor::p
     [](xmpp::software_query&) {},  // nobody answers: the steps stay generic
   };
 }
+
+/// A fixture around a session manager under CAF's test coordinator. Timers fire only when a
+/// test moves the clock (advance_time), not on run(): the manager's timeout check re-arms itself
+/// forever. The base destructor runs every pending timer: the manager is stopped first.
+struct manager_fixture : test_coordinator_fixture<> {
+  bool trigger_timeout() override { return false; }
+  ~manager_fixture() override {
+    if (manager)
+      self->send_exit(manager, caf::exit_reason::kill);
+    run();
+  }
+  session_manager_actor manager;
+};
 
 } // namespace otrbot::fakes

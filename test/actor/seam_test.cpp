@@ -152,16 +152,8 @@ const lesson::plan& mirror_plan() {
   return p;
 }
 
-struct fixture : test_coordinator_fixture<> {
-  bool trigger_timeout() override { return false; }
-  ~fixture() override {
-    if (manager)
-      self->send_exit(manager, caf::exit_reason::kill);
-    run();
-  }
-
+struct fixture : fakes::manager_fixture {
   fakes::sent_log sent = std::make_shared<std::vector<std::string>>();
-  session_manager_actor manager;
   std::shared_ptr<int> opened = std::make_shared<int>(0);  ///< mirror conversations opened
 
   fixture() {

@@ -56,23 +56,11 @@ session_actor::behavior_type failing_session(session_actor::pointer self, std::s
   };
 }
 
-struct fixture : test_coordinator_fixture<> {
-  // Timers fire only when a test moves the clock (advance_time), not on run():
-  // the manager's timeout check re-arms itself forever.
-  bool trigger_timeout() override { return false; }
-
-  // The base destructor runs every pending timer: stop the manager first.
-  ~fixture() override {
-    if (manager)
-      self->send_exit(manager, caf::exit_reason::kill);
-    run();
-  }
-
+struct fixture : fakes::manager_fixture {
   sent_log sent = std::make_shared<std::vector<std::string>>();
   xmpp_gateway_actor gateway;
   outcomes_actor outcomes;
   grade_keeper_actor grades;
-  session_manager_actor manager;
 
   bool directed = false;                 ///< set before start(): record directed presences
   std::string code_key;                  ///< set before start(): codes are kept as HMACs
