@@ -21,7 +21,7 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects);
 /// Tells the manager (and the log) the lesson's new step, by the names of the student's plan.
 void report(session_ptr self, const lesson::status& change) {
   auto& st = self->state;
-  const auto& plan = *st.cfg.plan;
+  const auto& plan = st.lesson->runs();  // the plan it was made with
   log()->info("{}: {} -> {} ({})", st.cfg.jid, plan.name(change.from), plan.name(change.to),
               plan.name(change.cause));
   if (st.cfg.manager)
@@ -259,7 +259,7 @@ void begin(session_ptr self) {
     run_effects(self, st.lesson->handle(lesson::event::code_accepted));  // typed while no session ran
   if (st.cfg.manager)  // the manager learns each step from the lesson, the first one too
     self->send(st.cfg.manager, atoms::step_reached_v, st.cfg.jid,
-               st.cfg.plan->describe(st.lesson->at()));
+               st.lesson->runs().describe(st.lesson->at()));
   if (st.cfg.restarted) {
     // The student was mid-lesson when the bot restarted: say what that changed.
     log()->info("{} was at {} before the restart: telling them how to go on", st.cfg.jid,
