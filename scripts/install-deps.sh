@@ -11,6 +11,8 @@ build_packages=(
   liboauth-dev libicu-dev libspdlog-dev libfmt-dev catch2 libtomlplusplus-dev libcli11-dev
   libkainjow-mustache-dev nlohmann-json3-dev libpugixml-dev libcurl4-openssl-dev
   libsqlite3-dev libsqlitecpp-dev
+  # OMEMO: the Signal ratchet (GPLv3, which the bot's licence allows) and QR codes' modules
+  libomemo-c-dev libqrencode-dev
 )
 packages=(
   "${build_packages[@]}"
@@ -25,6 +27,8 @@ packages=(
   python3-lxml
   # the test LTI 1.3 platform: JWTs and RSA keys by libraries we did not write
   python3-jwt python3-cryptography
+  # the OMEMO student: Syndace's libraries (oldmemo needs xmlschema but does not declare it)
+  python3-omemo python3-oldmemo python3-xmlschema
   # real OTR clients, driven in tmux
   profanity mcabber tmux
   # the pages in a real browser: Debian's Chromium, driven through chromium-driver by Selenium
