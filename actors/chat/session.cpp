@@ -182,7 +182,7 @@ bool typed_the_secret(session_ptr self, const std::string& text) {
 void receive_message(session_ptr self, xmpp::inbound_message& m) {
   auto& st = self->state;
   st.peer = m.from;
-  auto out = st.chat->receive(m.body);
+  auto out = st.chat->receive({m.body, m.element});
   if (out.plaintext_during_encryption) {
     // The student writes in plaintext while we think the conversation is encrypted: their
     // client lost it (a restart, a new client). Replies they cannot read would be useless:
@@ -216,7 +216,8 @@ void key_ready(session_ptr self) {
   live.fingerprint = st.chat->fingerprint();
   set_live(self, std::move(live));
   while (!st.waiting.empty()) {
-    xmpp::inbound_message m{st.peer, std::move(st.waiting.front())};
+    xmpp::inbound_message m{st.peer, std::move(st.waiting.front().body),
+                            std::move(st.waiting.front().element)};
     st.waiting.pop_front();
     receive_message(self, m);
   }
@@ -307,11 +308,11 @@ void on_message(session_ptr self, xmpp::inbound_message& m) {
   if (s.cfg.gateway && s.client_asked.size() < 8 && s.client_asked.insert(m.from).second)
     self->send(s.cfg.gateway, xmpp::software_query{m.from});
   if (first)
-    run_effects(self, s.lesson->start({s.cfg.restarted.has_value(), s.chat->is_traffic(m.body)}));
+    run_effects(self, s.lesson->start({s.cfg.restarted.has_value(), s.chat->is_traffic({m.body, m.element})}));
   // Plaintext needs no key; protocol traffic (and, to keep the order, all that
   // follows it) waits until the key is ready.
-  if (!s.key_ready && (!s.waiting.empty() || s.chat->is_traffic(m.body))) {
-    s.waiting.push_back(std::move(m.body));
+  if (!s.key_ready && (!s.waiting.empty() || s.chat->is_traffic({m.body, m.element}))) {
+    s.waiting.push_back({std::move(m.body), std::move(m.element)});
     return;
   }
   receive_message(self, m);

@@ -72,7 +72,7 @@ struct session_state {
   std::optional<std::string> secret;    ///< normalised, strong; never logged
   std::string verified_channel;         ///< the encrypted conversation the check verified
   bool key_ready = false;
-  std::deque<std::string> waiting;      ///< messages that came before the key
+  std::deque<e2e::wire> waiting;        ///< messages that came before the key
   voice speech;                         ///< lines waiting to be typed, and the echo guard
   bool typing_scheduled = false;
   bool poll_scheduled = false;

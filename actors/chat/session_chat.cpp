@@ -39,11 +39,11 @@ void follow_live(session_ptr self, e2e::event e) {
   set_live(self, std::move(live));
 }
 
-void send_raw(session_ptr self, const std::vector<std::string>& bodies) {
+void send_raw(session_ptr self, const std::vector<e2e::wire>& messages) {
   auto& st = self->state;
   auto to = st.peer.empty() ? st.cfg.jid : st.peer;
-  for (const auto& b : bodies)
-    self->send(st.cfg.gateway, xmpp::outbound_message{to, b});
+  for (const auto& m : messages)
+    self->send(st.cfg.gateway, xmpp::outbound_message{to, m.body, m.element});
 }
 
 const i18n::catalogs& catalogs_of(session_ptr self) {

@@ -24,7 +24,7 @@ std::string line_of(session_ptr self, i18n::msg id, const i18n::args& extra = {}
 const i18n::catalogs& catalogs_of(session_ptr self);
 
 /// Sends raw protocol output to the student's resource.
-void send_raw(session_ptr self, const std::vector<std::string>& bodies);
+void send_raw(session_ptr self, const std::vector<e2e::wire>& messages);
 
 /// Whether the student's `text` is answered: not when it is the bot's own lines coming back
 /// (an echo bot, a chat room), from the third in a row on (voice::hear); logged.

@@ -289,7 +289,8 @@ namespace otrbot::xmpp {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_message& x) {
   // The body is a student's words: it never goes into a string rendering.
-  return f(caf::meta::type_name("inbound_message"), x.from, caf::meta::omittable(), x.body);
+  return f(caf::meta::type_name("inbound_message"), x.from, caf::meta::omittable(), x.body,
+           caf::meta::omittable(), x.element);
 }
 
 template <class Inspector>
@@ -314,7 +315,8 @@ typename Inspector::result_type inspect(Inspector& f, roster_item& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, outbound_message& x) {
-  return f(caf::meta::type_name("outbound_message"), x.to, caf::meta::omittable(), x.body);
+  return f(caf::meta::type_name("outbound_message"), x.to, caf::meta::omittable(), x.body,
+           caf::meta::omittable(), x.element);
 }
 
 template <class Inspector>

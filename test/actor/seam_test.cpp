@@ -33,17 +33,18 @@ std::string reversed(std::string text) {
 class mirror final : public e2e::conversation {
 public:
   std::string_view protocol_name() const noexcept override { return "Mirror"; }
-  bool is_traffic(std::string_view body) const override { return body.starts_with("~M"); }
+  bool is_traffic(const e2e::wire& m) const override { return m.body.starts_with("~M"); }
   bool needs_key() const noexcept override { return false; }
   bool install_key(const std::string&) override { return false; }
   std::string fingerprint() const override { return "MIRROR-1"; }
 
-  e2e::outcome receive(const std::string& body) override {
+  e2e::outcome receive(const e2e::wire& m) override {
+    const std::string& body = m.body;
     e2e::outcome out;
     if (body == "~M:hello") {
       on_ = true;
       ++channel_;
-      out.to_send.push_back("~M:welcome");
+      out.to_send.push_back({"~M:welcome", {}});
       out.events.push_back(e2e::event::started);
     } else if (body.starts_with("~M?")) {
       asked_ = body.substr(3);
@@ -60,7 +61,7 @@ public:
     return out;
   }
   e2e::outcome send(const std::string& text) override {
-    return {{on_ ? "~M:" + reversed(text) : text}, {}, {}, false};
+    return {{{on_ ? "~M:" + reversed(text) : text, {}}}, {}, {}, false};
   }
   e2e::outcome send_private(const std::string& text, const std::string& channel_id,
                             bool& sent) override {
@@ -72,17 +73,17 @@ public:
     // (A double compares in the open; a real protocol never sees the other side's secret.)
     bool same = asked_ == secret;
     asked_.clear();
-    return {{same ? "~M=ok" : "~M=no"}, {same ? e2e::event::check_passed : e2e::event::check_failed},
+    return {{{same ? "~M=ok" : "~M=no", {}}}, {same ? e2e::event::check_passed : e2e::event::check_failed},
             {}, false};
   }
   e2e::outcome abort_check() override {
     asked_.clear();
-    return {{"~M=abort"}, {e2e::event::check_aborted}, {}, false};
+    return {{{"~M=abort", {}}}, {e2e::event::check_aborted}, {}, false};
   }
   e2e::outcome end(bool tell_peer) override {
     e2e::outcome out;
     if (on_ && tell_peer)
-      out.to_send.push_back("~M.");
+      out.to_send.push_back({"~M.", {}});
     if (on_)
       out.events.push_back(e2e::event::ended);
     on_ = false;

@@ -25,10 +25,19 @@ enum class event : std::uint8_t {
   check_failed,    ///< the secrets differ
 };
 
+/// One message as it travels: its body and, for a protocol that carries its data in an element
+/// of its own (OMEMO's <encrypted>), that element's XML ("" for none; the body is then only
+/// the fallback text for programs without the protocol, never the student's words).
+struct wire {
+  std::string body;
+  std::string element;
+  friend bool operator==(const wire&, const wire&) = default;
+};
+
 /// What one call into a conversation produced, in order.
 struct outcome {
-  /// Message bodies to send to the student (protocol messages, encrypted data or plaintext).
-  std::vector<std::string> to_send;
+  /// Messages to send to the student (protocol messages, encrypted data or plaintext).
+  std::vector<wire> to_send;
   /// What happened, in order.
   std::vector<event> events;
   /// What the student wrote, decrypted when it came encrypted; nullopt for protocol traffic.
@@ -45,9 +54,9 @@ public:
 
   /// The protocol's name for people ("OTR"), for the log.
   virtual std::string_view protocol_name() const noexcept = 0;
-  /// Whether a message body is this protocol's traffic rather than plain words (it waits for
-  /// the bot's key, and it tells that the student's client starts encryption by itself).
-  virtual bool is_traffic(std::string_view body) const = 0;
+  /// Whether a message is this protocol's traffic rather than plain words (it waits for the
+  /// bot's key, and it tells that the student's client starts encryption by itself).
+  virtual bool is_traffic(const wire& message) const = 0;
 
   /// Whether the bot's key for this conversation must come from the key pool first.
   virtual bool needs_key() const noexcept = 0;
@@ -56,8 +65,8 @@ public:
   /// The bot's fingerprint in this conversation, once it has its key ("" before).
   virtual std::string fingerprint() const = 0;
 
-  /// A message body from the student.
-  virtual outcome receive(const std::string& body) = 0;
+  /// A message from the student.
+  virtual outcome receive(const wire& message) = 0;
   /// Text for the student: encrypted when the conversation is, else plaintext.
   virtual outcome send(const std::string& text) = 0;
   /// Text that may only travel encrypted, in the conversation `channel` (channel()): nothing is

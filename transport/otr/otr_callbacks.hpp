@@ -111,7 +111,7 @@ struct session::impl {
   }
   static int is_logged_in(void*, const char*, const char*, const char*) { return 1; }
   static void inject_message(void* op, const char*, const char*, const char*, const char* msg) {
-    self(op)->out.to_send.emplace_back(msg);
+    self(op)->out.to_send.push_back({msg, {}});
   }
   static void update_context_list(void*) {}
   static void new_fingerprint(void*, OtrlUserState, const char*, const char*, const char*,

@@ -104,8 +104,15 @@ std::string session::fingerprint() const {
   return fp;
 }
 
-outcome session::receive(const std::string& message) {
+outcome session::receive(const e2e::wire& in) {
   auto& m = *impl_;
+  if (!in.element.empty()) {
+    // Another protocol's message (OMEMO): its body is only a fallback text, not the student's
+    // words, and nothing of it is OTR's.
+    m.log->debug("OTR with {}: a message of another protocol is not OTR's", m.peer);
+    return {};
+  }
+  const std::string& message = in.body;
   if (auto refused = m.bounds.admit(message); refused != refusal::none) {
     m.log->warn("OTR with {}: a message was dropped before libotr ({})", m.peer, describe(refused));
     return {};
@@ -140,9 +147,9 @@ outcome session::send(const std::string& text) {
   if (err)
     m.log->warn("OTR refused to send to {}: {}", m.peer, gcry_strerror(err));
   else if (!newmessage)
-    m.out.to_send.push_back(text);  // plaintext, unchanged
+    m.out.to_send.push_back({text, {}});  // plaintext, unchanged
   else if (*newmessage)
-    m.out.to_send.emplace_back(newmessage);  // encrypted (or its last fragment)
+    m.out.to_send.push_back({newmessage, {}});  // encrypted (or its last fragment)
   otrl_message_free(newmessage);
   return m.take();
 }

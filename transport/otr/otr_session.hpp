@@ -78,7 +78,9 @@ public:
   session& operator=(const session&) = delete;
 
   std::string_view protocol_name() const noexcept override { return "OTR"; }
-  bool is_traffic(std::string_view body) const override { return is_otr_traffic(body); }
+  bool is_traffic(const e2e::wire& m) const override {
+    return m.element.empty() && is_otr_traffic(m.body);
+  }
 
   bool needs_key() const noexcept override { return true; }
   /// Takes this key (made for `account`, libotr's key-file text) as the bot's key.
@@ -88,7 +90,7 @@ public:
   /// The bot's fingerprint in this session ("ABCD1234 ..."), once the key exists.
   std::string fingerprint() const override;
 
-  outcome receive(const std::string& message) override;
+  outcome receive(const e2e::wire& message) override;
   outcome send(const std::string& text) override;
   /// Text that may only travel encrypted, on the OTR session `session_id`.
   outcome send_private(const std::string& text, const std::string& session_id,

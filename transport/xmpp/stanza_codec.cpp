@@ -11,6 +11,8 @@
 namespace otrbot::xmpp {
 namespace {
 
+constexpr const char* ns_legacy_omemo = "eu.siacs.conversations.axolotl";
+
 bool is(const char* value, const char* expected) { return value && std::strcmp(value, expected) == 0; }
 
 /// Whether a message is a carbon or forwarded copy (see stanza_rules.hpp).
@@ -31,14 +33,22 @@ inbound_event decode_message(xmpp_ctx_t* ctx, xmpp_stanza_t* stanza, const char*
     return ignored{std::string{"a message of type "} + type};
   if (copied(stanza))
     return ignored{"a carbon copy or forwarded message"};
+  std::string element;
+  if (auto* encrypted = xmpp_stanza_get_child_by_name_and_ns(stanza, "encrypted", ns_legacy_omemo)) {
+    char* xml = nullptr;
+    std::size_t len = 0;
+    if (xmpp_stanza_to_text(encrypted, &xml, &len) == XMPP_EOK && xml) {
+      element.assign(xml, len);
+      xmpp_free(ctx, xml);
+    }
+  }
   char* body = xmpp_message_get_body(stanza);
-  if (!body)
-    return ignored{"a message without a body"};
-  std::string text{body};
-  xmpp_free(ctx, body);
-  if (text.empty())
-    return ignored{"a message with an empty body"};
-  return inbound_message{from, std::move(text)};
+  std::string text{body ? body : ""};
+  if (body)
+    xmpp_free(ctx, body);
+  if (text.empty() && element.empty())
+    return ignored{body ? "a message with an empty body" : "a message without a body"};
+  return inbound_message{from, std::move(text), std::move(element)};
 }
 
 } // namespace
@@ -59,6 +69,25 @@ inbound_event decode(xmpp_ctx_t* ctx, xmpp_stanza_t* stanza) {
     return p;
   }
   return ignored{std::string{"a <"} + (name ? name : "?") + "/> stanza"};
+}
+
+bool add_encrypted(xmpp_ctx_t* ctx, xmpp_stanza_t* message, const std::string& xml) {
+  xmpp_stanza_t* element = xmpp_stanza_new_from_string(ctx, xml.c_str());
+  if (!element)
+    return false;
+  xmpp_stanza_add_child_ex(message, element, 0);  // the message takes it
+  auto hint = [&](const char* name, const char* ns) {
+    xmpp_stanza_t* child = xmpp_stanza_new(ctx);
+    xmpp_stanza_set_name(child, name);
+    xmpp_stanza_set_ns(child, ns);
+    xmpp_stanza_add_child_ex(message, child, 0);
+    return child;
+  };
+  hint("store", "urn:xmpp:hints");
+  auto* eme = hint("encryption", "urn:xmpp:eme:0");
+  xmpp_stanza_set_attribute(eme, "namespace", ns_legacy_omemo);
+  xmpp_stanza_set_attribute(eme, "name", "OMEMO");
+  return true;
 }
 
 } // namespace otrbot::xmpp

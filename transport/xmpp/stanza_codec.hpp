@@ -24,4 +24,10 @@ using inbound_event = std::variant<ignored, inbound_message, inbound_presence>;
 /// libstrophe context that owns `stanza`.
 inbound_event decode(_xmpp_ctx_t* ctx, _xmpp_stanza_t* stanza);
 
+/// Adds an encrypted element (legacy OMEMO's <encrypted>, as XML text) to an outgoing message,
+/// with the hints that go with it: store it (XEP-0334, for offline storage and archives) and
+/// which encryption it is (XEP-0380, for programs without OMEMO). False when `xml` is not one
+/// well-formed element (nothing is added then).
+bool add_encrypted(_xmpp_ctx_t* ctx, _xmpp_stanza_t* message, const std::string& xml);
+
 } // namespace otrbot::xmpp

@@ -7,10 +7,13 @@
 namespace otrbot::xmpp {
 
 /// A chat message from someone (already filtered: no carbons, no forwards,
-/// no errors, and a non-empty body).
+/// no errors, and a non-empty body or an encrypted element).
 struct inbound_message {
   std::string from;  ///< full JID as received
   std::string body;
+  /// A legacy OMEMO <encrypted> element's XML, when the message carries one (its body is then
+  /// only the fallback text of the sender's program).
+  std::string element{};
   friend bool operator==(const inbound_message&, const inbound_message&) = default;
 };
 
@@ -49,6 +52,10 @@ struct roster_item {
 struct outbound_message {
   std::string to;
   std::string body;
+  /// An element to carry (XML; legacy OMEMO's <encrypted>), "" for none. With one, the body is
+  /// the fallback text, and the message asks to be stored (XEP-0334) and names its encryption
+  /// (XEP-0380).
+  std::string element{};
   friend bool operator==(const outbound_message&, const outbound_message&) = default;
 };
 

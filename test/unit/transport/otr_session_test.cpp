@@ -38,7 +38,7 @@ void exchange(peer& a, peer& b, outcome from_a) {
   std::deque<std::pair<bool, std::string>> wire;  // (to b?, message)
   auto queue = [&](bool to_b, outcome& o, peer& who) {
     for (auto& m : o.to_send)
-      wire.emplace_back(to_b, m);
+      wire.emplace_back(to_b, m.body);
     who.events.insert(who.events.end(), o.events.begin(), o.events.end());
     if (o.text)
       who.texts.push_back(*o.text);
@@ -48,7 +48,7 @@ void exchange(peer& a, peer& b, outcome from_a) {
     auto [to_b, msg] = wire.front();
     wire.pop_front();
     auto& receiver = to_b ? b : a;
-    auto out = receiver.otr.receive(msg);
+    auto out = receiver.otr.receive({msg, {}});
     queue(!to_b, out, receiver);
   }
   REQUIRE(wire.empty());
@@ -61,7 +61,7 @@ bool saw(const peer& p, otrbot::otr::event e) {
 /// The student (b) starts OTR v3 with the query message.
 void start_otr(peer& bot, peer& student) {
   outcome query;
-  query.to_send.push_back("?OTRv3?");
+  query.to_send.push_back({"?OTRv3?", {}});
   exchange(student, bot, query);
   REQUIRE(bot.otr.encrypted());
   REQUIRE(student.otr.encrypted());
@@ -101,7 +101,7 @@ TEST_CASE("plaintext first: a message goes out unchanged and without a whitespac
   peer bot{"bot@x.org", "s@x.org"};
   auto out = bot.otr.send("hello");
   REQUIRE(out.to_send.size() == 1);
-  CHECK(out.to_send[0] == "hello");
+  CHECK(out.to_send[0].body == "hello");
   CHECK_FALSE(bot.otr.encrypted());
 }
 
@@ -115,7 +115,7 @@ TEST_CASE("the student's OTR v3 query starts an encrypted session on both sides"
   // What the bot sends now is encrypted, and the student reads it.
   auto out = bot.otr.send("secret lesson");
   REQUIRE_FALSE(out.to_send.empty());
-  CHECK(out.to_send[0].rfind("?OTR:", 0) == 0);
+  CHECK(out.to_send[0].body.rfind("?OTR:", 0) == 0);
   exchange(bot, student, out);
   CHECK(student.texts.back() == "secret lesson");
   // And the student's encrypted words come back decrypted.
@@ -201,7 +201,7 @@ TEST_CASE("the student ending OTR: the bot sees otr_disabled and speaks plaintex
   CHECK_FALSE(bot.otr.encrypted());
   auto out = bot.otr.send("back in plaintext");
   REQUIRE(out.to_send.size() == 1);
-  CHECK(out.to_send[0] == "back in plaintext");
+  CHECK(out.to_send[0].body == "back in plaintext");
   // ... and the student can start OTR again.
   start_otr(bot, student);
 }
@@ -210,7 +210,7 @@ TEST_CASE("a plaintext message during OTR is reported as such") {
   peer bot{"bot@x.org", "s@x.org"};
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  auto out = bot.otr.receive("I lost my OTR session");
+  auto out = bot.otr.receive({"I lost my OTR session", {}});
   CHECK(out.plaintext_during_encryption);
   REQUIRE(out.text);
   CHECK(*out.text == "I lost my OTR session");
@@ -220,8 +220,8 @@ TEST_CASE("a malformed OTR message is survived") {
   peer bot{"bot@x.org", "s@x.org"};
   peer student{"s@x.org", "bot@x.org"};
   start_otr(bot, student);
-  bot.otr.receive("?OTR:AAMDbroken!!!.");
-  bot.otr.receive("?OTR|00000000|00000000,00001,00002,half,");
+  bot.otr.receive({"?OTR:AAMDbroken!!!.", {}});
+  bot.otr.receive({"?OTR|00000000|00000000,00001,00002,half,", {}});
   CHECK(bot.otr.encrypted());
   exchange(student, bot, student.otr.send("still here"));
   CHECK(bot.texts.back() == "still here");
@@ -245,7 +245,7 @@ TEST_CASE("long messages are fragmented to fit XMPP servers and reassembled by t
   std::string text(40'000, 'y');
   auto out = bot.otr.send(text);
   CHECK(out.to_send.size() >= 3);
-  for (const auto& fragment : out.to_send)
+  for (const auto& [fragment, element] : out.to_send)
     CHECK(fragment.size() <= 16 * 1024);
   exchange(bot, student, out);
   CHECK(student.texts.back() == text);
