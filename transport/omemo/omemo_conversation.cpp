@@ -1,0 +1,158 @@
+#include "transport/omemo/omemo_conversation.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace otrbot::omemo {
+
+using e2e::event;
+
+conversation::conversation(std::shared_ptr<own_device> real, std::uint32_t decoy,
+                           std::string student, peer_record record,
+                           std::shared_ptr<spdlog::logger> log)
+  : real_(real), decoy_(decoy), cipher_(std::move(real), std::move(student), std::move(record)),
+    log_(std::move(log)) {}
+
+std::string conversation::fingerprint() const { return real_->fp().grouped(); }
+
+bool conversation::verified_now() const {
+  if (!on_ || !known_ || !passed_)
+    return false;
+  auto it = devices_.find(*known_);
+  return it != devices_.end() && !it->second.to_decoy;
+}
+
+std::string conversation::channel() const {
+  if (!verified_now())
+    return {};
+  return "omemo:" + std::to_string(*known_) + ":" + devices_.at(*known_).identity.hex();
+}
+
+e2e::outcome conversation::receive(const e2e::wire& m) {
+  e2e::outcome out;
+  if (m.element.empty()) {
+    if (!m.body.empty())
+      out.text = m.body;
+    out.plaintext_during_encryption = on_;
+    return out;
+  }
+  std::string why;
+  auto e = parse_encrypted(m.element, why);
+  if (!e) {
+    log_->warn("OMEMO with {}: a message that is not legacy OMEMO was dropped ({})",
+               cipher_.jid(), why);
+    return out;
+  }
+  auto is = [&](std::uint32_t id) {
+    return std::any_of(e->keys.begin(), e->keys.end(), [&](const auto& k) { return k.rid == id; });
+  };
+  const bool to_decoy = is(decoy_);
+  if (!is(real_->id())) {
+    // The student's program does not trust the bot's real device: the bot cannot read it.
+    log_->info("OMEMO with {}: a message not encrypted to the bot's device{}", cipher_.jid(),
+               to_decoy ? " (only to the decoy)" : "");
+    out.events.push_back(event::check_question);
+    return out;
+  }
+  auto got = cipher_.open(*e, why);
+  if (!got) {
+    log_->warn("OMEMO with {}: a message from device {} does not decrypt ({})", cipher_.jid(),
+               e->sid, why);
+    return out;
+  }
+  if (!on_) {
+    on_ = true;
+    out.events.push_back(event::started);
+  }
+  auto it = devices_.find(got->device);
+  const bool first = it == devices_.end();
+  if (!first && !(it->second.identity == got->identity) && known_ == got->device) {
+    // The device the student verified shows another identity now: it is not that device.
+    log_->warn("OMEMO with {}: device {} changed its identity key", cipher_.jid(), got->device);
+    known_.reset();
+    passed_ = false;
+    out.events.push_back(event::check_failed);
+  }
+  const bool was_to_decoy = !first && it->second.to_decoy;
+  devices_.insert_or_assign(got->device, device_state{got->identity, to_decoy});
+  if (to_decoy && (first || !was_to_decoy))
+    out.events.push_back(event::check_aborted);
+  if (known_ == got->device && !to_decoy && !passed_) {
+    passed_ = true;
+    out.events.push_back(event::check_passed);
+  }
+  out.text = std::move(got->text);
+  return out;
+}
+
+e2e::outcome conversation::send(const std::string& text) {
+  e2e::outcome out;
+  if (!on_) {
+    out.to_send.push_back({text, {}});
+    return out;
+  }
+  std::vector<std::uint32_t> to;
+  for (const auto& [id, state] : devices_)
+    to.push_back(id);
+  std::vector<std::uint32_t> skipped;
+  auto e = cipher_.seal(text, to, skipped);
+  if (!e) {
+    log_->warn("OMEMO with {}: no session to send over: a line was not sent", cipher_.jid());
+    return out;
+  }
+  out.to_send.push_back({fallback, render(*e)});
+  return out;
+}
+
+e2e::outcome conversation::send_private(const std::string& text, const std::string& channel_id,
+                                        bool& sent) {
+  sent = !channel_id.empty() && channel_id == channel();
+  if (!sent) {
+    log_->warn("not sending private content to {}: the verified OMEMO device is gone",
+               cipher_.jid());
+    return {};
+  }
+  std::vector<std::uint32_t> skipped;
+  auto e = cipher_.seal(text, {*known_}, skipped);  // to that device alone
+  sent = e.has_value();
+  if (!e)
+    return {};
+  e2e::outcome out;
+  out.to_send.push_back({fallback, render(*e)});
+  return out;
+}
+
+e2e::outcome conversation::start_check(const std::string& typed) {
+  e2e::outcome out;
+  std::string why;
+  auto fp = fingerprint::parse(typed, why);
+  auto match = std::find_if(devices_.begin(), devices_.end(),
+                            [&](const auto& d) { return fp && d.second.identity == *fp; });
+  if (match == devices_.end()) {
+    known_.reset();
+    passed_ = false;
+    out.events.push_back(event::check_failed);
+    return out;
+  }
+  known_ = match->first;
+  passed_ = false;
+  out.events.push_back(event::check_started);
+  if (!match->second.to_decoy) {
+    passed_ = true;
+    out.events.push_back(event::check_passed);
+  }
+  return out;
+}
+
+e2e::outcome conversation::end(bool) {
+  // OMEMO has no message that ends it: the student's program simply stops encrypting.
+  e2e::outcome out;
+  if (on_)
+    out.events.push_back(event::ended);
+  on_ = false;
+  passed_ = false;
+  return out;
+}
+
+} // namespace otrbot::omemo

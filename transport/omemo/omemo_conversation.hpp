@@ -1,0 +1,86 @@
+// One student's OMEMO conversation behind the seam (e2e::conversation), legacy OMEMO. OMEMO has
+// no SMP: the check of identities is two halves, one for each side.
+//  - The student verifies the bot: the bot's account shows two devices, the real one and a
+//    decoy it never uses; the student's program must encrypt to the real one and not to the
+//    decoy (the <key rid>s of each message say which of the bot's devices it trusts).
+//  - The bot verifies the student: the student types their own device's fingerprint on the
+//    page (the "secret" of start_check); it must be the identity of a device that wrote to the
+//    bot, in the session the bot decrypts from.
+// The events, in OMEMO's meaning:
+//   started        a message decrypted: encryption is on
+//   ended          plaintext came while it was on, or end()
+//   check_started  the typed fingerprint is that of a device that wrote (the bot knows it)
+//   check_failed   the typed fingerprint matches none of them (or the device's identity changed)
+//   check_aborted  a message was encrypted to the decoy as well: the student still trusts it
+//   check_question a message was not encrypted to the bot's real device (it is not trusted)
+//   check_passed   both halves hold for one device: the verified channel is that device
+// The code then goes to that device alone. Not thread-safe: one actor owns it.
+#pragma once
+
+#include "transport/e2e/conversation.hpp"
+#include "transport/omemo/peer_cipher.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace spdlog {
+class logger;
+}
+
+namespace otrbot::omemo {
+
+class conversation final : public e2e::conversation {
+public:
+  /// `real`: the bot's device; `decoy`: the id of the device it shows and never uses.
+  conversation(std::shared_ptr<own_device> real, std::uint32_t decoy, std::string student,
+               peer_record record, std::shared_ptr<spdlog::logger> log);
+
+  std::string_view protocol_name() const noexcept override { return "OMEMO"; }
+  bool is_traffic(const e2e::wire& m) const override { return !m.element.empty(); }
+  bool needs_key() const noexcept override { return false; }
+  bool install_key(const std::string&) override { return false; }
+  /// The bot's real device's fingerprint, in 8 groups of 8.
+  std::string fingerprint() const override;
+
+  e2e::outcome receive(const e2e::wire& message) override;
+  e2e::outcome send(const std::string& text) override;
+  e2e::outcome send_private(const std::string& text, const std::string& channel,
+                            bool& sent) override;
+  /// The student's fingerprint as typed on the page (any format fingerprint::parse takes).
+  e2e::outcome start_check(const std::string& typed) override;
+  e2e::outcome answer_check(const std::string& typed) override { return start_check(typed); }
+  e2e::outcome abort_check() override { return {}; }
+  e2e::outcome end(bool tell_peer) override;
+  e2e::outcome poll() override { return {}; }
+  unsigned poll_interval() const noexcept override { return 0; }
+  bool encrypted() const override { return on_; }
+  /// "omemo:<device id>:<its fingerprint>" once both halves hold, else "".
+  std::string channel() const override;
+
+  /// The sessions and identities to keep (the store saves them).
+  const peer_record& record() const noexcept { return cipher_.record(); }
+  /// The fallback body of every encrypted message, for programs without OMEMO.
+  static constexpr const char* fallback =
+    "This message is encrypted with OMEMO, which your chat program does not support.";
+
+private:
+  struct device_state {
+    omemo::fingerprint identity;
+    bool to_decoy = false;  ///< its last message was encrypted to the decoy as well
+  };
+  bool verified_now() const;
+  void trust_changed(e2e::outcome& out, std::uint32_t device, bool to_decoy, bool first);
+
+  std::shared_ptr<own_device> real_;
+  std::uint32_t decoy_;
+  peer_cipher cipher_;
+  std::shared_ptr<spdlog::logger> log_;
+  bool on_ = false;
+  std::map<std::uint32_t, device_state> devices_;  ///< the student's devices that wrote
+  std::optional<std::uint32_t> known_;             ///< the device whose fingerprint was typed
+  bool passed_ = false;                            ///< check_passed was reported
+};
+
+} // namespace otrbot::omemo
