@@ -205,6 +205,52 @@ std::string_view pattern(msg id) {
              "{seconds, plural, one {# second} other {# seconds}}.");
     case msg::status_line:
       return N_("I teach you to chat securely with OTR: start on the page for {project_name}.");
+    case msg::greeting_omemo:
+      return N_("Hello! I am {bot_title}, a tutor for {project_name}: together we will set up a "
+             "private, verified chat with OMEMO encryption, which your chat program already has.");
+    case msg::how_to_start_omemo:
+      return N_("Step 1: switch on OMEMO encryption for our chat. In your chat program, look for a "
+             "padlock or shield in this chat window and choose OMEMO. Then write me a message. "
+             "(Type \"help\" at any time to see what to do next.)");
+    case msg::start_omemo_profanity:
+      return N_("Step 1 in Profanity: type /omemo gen (once: it makes your device's keys), then "
+             "/omemo clear_device_list (once: it makes Profanity announce your device), then "
+             "/omemo start in this chat window, and write me a message.");
+    case msg::omemo_on:
+      return N_("Well done: our chat is now encrypted with OMEMO. But your program encrypted to my "
+             "devices without checking whose they are: someone in the middle could have slipped "
+             "in a device of their own.");
+    case msg::omemo_verify_bot:
+      return N_("Step 2: my account shows two devices, and only one of them is really mine. The "
+             "page for {project_name} shows its fingerprint and a QR code. Compare the "
+             "fingerprints in your program (or scan the code), verify that device, and switch the "
+             "other one off (distrust it). Then write me again.");
+    case msg::omemo_type_fingerprint:
+      return N_("Step 3: so that I know your device too, type its own fingerprint on the page for "
+             "{project_name}. The page says where your program shows it.");
+    case msg::omemo_decoy_trusted:
+      return N_("Your program still encrypts to my second device, which is not mine: whoever has "
+             "it could read along. Switch that device off (distrust it) and write me again.");
+    case msg::omemo_bot_untrusted:
+      return N_("I could not read your last message: your program did not encrypt it to my real "
+             "device. Verify it with the fingerprint on the page for {project_name}, then write "
+             "me again.");
+    case msg::omemo_device_known:
+      return N_("The fingerprint you typed on the page is that of the device you write from: now "
+             "I know your device.");
+    case msg::omemo_fingerprint_mismatch:
+      return N_("The fingerprint you typed on the page is not that of any device you wrote to me "
+             "from. Check it in your program and type it again. If it is right, someone in the "
+             "middle may be passing our messages on: tell your teacher.");
+    case msg::omemo_fingerprint_noted:
+      return N_("I have the fingerprint you typed on the page: I will check it as soon as you "
+             "write to me with OMEMO switched on.");
+    case msg::omemo_verified:
+      return N_("Both of us are verified: your program encrypts only to my real device, and I know "
+             "yours. The code comes to that one device alone.");
+    case msg::omemo_ended_early:
+      return N_("You switched OMEMO off before we were done: everything you write now can be read "
+             "by the servers in between.");
   }
   return "";
 }

@@ -62,6 +62,20 @@ enum class msg {
   start_otr_miranda, authenticate_miranda,
   client_without_otr,     ///< {client} cannot do OTR: which programs can
   status_line,            ///< the bot's XMPP status: what it is (in the default locale)
+  // The OMEMO lesson (legacy OMEMO; its check is a fingerprint each way, not a secret).
+  greeting_omemo,         ///< first words to a student who takes the OMEMO lesson
+  how_to_start_omemo,     ///< step 1: switch OMEMO on (any program)
+  start_omemo_profanity,  ///< step 1 in Profanity's commands (and its device list quirk)
+  omemo_on,               ///< OMEMO is on, but the student's program trusted the bot unchecked
+  omemo_verify_bot,       ///< step 2: two devices, the real one on the page; verify, switch off the other
+  omemo_type_fingerprint, ///< step 3: type your own device's fingerprint on the page
+  omemo_decoy_trusted,    ///< the student's program still encrypts to the decoy
+  omemo_bot_untrusted,    ///< a message not encrypted to the bot's real device: unreadable
+  omemo_device_known,     ///< the typed fingerprint matches the device the student writes from
+  omemo_fingerprint_mismatch,  ///< it matches no device that wrote: a typo, or someone in the middle
+  omemo_fingerprint_noted,     ///< a fingerprint came before OMEMO: it is checked once OMEMO is on
+  omemo_verified,         ///< both sides verified: the code goes to that device alone
+  omemo_ended_early,      ///< OMEMO was switched off before the lesson was complete
 };
 
 /// `values` with the format strings that the settings leave unset or empty

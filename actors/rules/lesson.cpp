@@ -135,6 +135,58 @@ void congratulate(context& c, const std::string&) {
   c.effects.emplace_back(completed{});
 }
 
+// -- the OMEMO lesson's actions ------------------------------------------------
+
+/// Step 1 of the OMEMO lesson in the student's program's words (or the generic ones).
+void omemo_step_one(context& c) {
+  line(c, c.client.id == clients::client::profanity ? msg::start_omemo_profanity
+                                                    : msg::how_to_start_omemo);
+}
+
+void explain_omemo_start(context& c, const std::string&) {
+  if (c.now == event::start) {
+    if (!c.start.restarted)
+      line(c, msg::greeting_omemo);
+    if (!c.start.otr_first)  // (its first message was OMEMO: its program has it on already)
+      omemo_step_one(c);
+    return;
+  }
+  if (c.now == event::ended && !c.code.empty()) {
+    line(c, msg::otr_ended_code_valid);
+    return;
+  }
+  if (c.now == event::ended)
+    line(c, msg::omemo_ended_early);
+  omemo_step_one(c);
+}
+
+/// OMEMO is on: why that is not enough, and both halves of the check. A fingerprint the page
+/// gave before is checked at once.
+void explain_omemo_trust(context& c, const std::string&) {
+  if (c.now == event::check_failed) {  // back from "the bot knows your device"
+    line(c, msg::omemo_fingerprint_mismatch);
+    return;
+  }
+  line(c, msg::omemo_on);
+  line(c, msg::omemo_verify_bot);
+  line(c, msg::omemo_type_fingerprint);
+  if (c.has_secret)
+    c.effects.emplace_back(start_check{});
+}
+
+/// The typed fingerprint is the student's device; the decoy is what is left.
+void omemo_device_known(context& c, const std::string&) {
+  line(c, msg::omemo_device_known);
+  line(c, msg::omemo_decoy_trusted);
+}
+
+void omemo_send_code(context& c, const std::string&) {
+  line(c, msg::omemo_verified);
+  c.code = secrets::make_code(c.cfg.code_format, c.rng);
+  c.effects.emplace_back(send_code{c.code});
+  line(c, msg::enter_code);
+}
+
 // -- handlers: events a step handles without moving -----------------------------
 
 void nothing(context&, const std::string&) {}
@@ -178,6 +230,10 @@ const functions& actions() {
     {"send_code", send_the_code},
     {"congratulate", congratulate},
     {"abort_if_leaked", abort_if_leaked},
+    {"explain_omemo_start", explain_omemo_start},
+    {"explain_omemo_trust", explain_omemo_trust},
+    {"omemo_device_known", omemo_device_known},
+    {"omemo_send_code", omemo_send_code},
   };
   return f;
 }
@@ -209,6 +265,7 @@ const functions& handlers() {
        line(c, c.otr_on ? msg::done : msg::done_otr_ended);
      }},
     {"verification_lost", reminder(msg::verification_lost)},
+    {"remind_enter_code", reminder(msg::enter_code)},
     {"secret_leaked", secret_leaked},
     {"refuse_secret", refuse_secret},
     {"secret_before_otr", secret_before_otr},
@@ -216,6 +273,23 @@ const functions& handlers() {
     {"smp_without_secret", smp_without_secret},
     {"answer_smp", answer_smp},
     {"nothing", nothing},
+    {"remind_omemo", [](context& c, const std::string&) {
+       if (c.just_greeted)
+         return;
+       if (c.code.empty())
+         omemo_step_one(c);
+       else
+         line(c, msg::otr_ended_code_valid);
+     }},
+    {"remind_omemo_trust", [](context& c, const std::string&) {
+       line(c, msg::omemo_verify_bot);
+       line(c, msg::omemo_type_fingerprint);
+     }},
+    {"check_fingerprint", [](context& c, const std::string&) { c.effects.emplace_back(start_check{}); }},
+    {"fingerprint_noted", reminder(msg::omemo_fingerprint_noted)},
+    {"omemo_decoy", reminder(msg::omemo_decoy_trusted)},
+    {"omemo_untrusted", reminder(msg::omemo_bot_untrusted)},
+    {"omemo_mismatch", reminder(msg::omemo_fingerprint_mismatch)},
   };
   return f;
 }
@@ -254,10 +328,14 @@ std::vector<effect> lesson::client_known(const clients::profile& client) {
   ctx_.client = client;
   if (!ctx_.greeted)
     return {};  // the greeting will use it
-  if (client.id == clients::client::without_otr || at() == step::awaiting_encryption)
+  if (plan_->id == "omemo") {
+    if (at() == step::awaiting_encryption)
+      omemo_step_one(ctx_);  // (the OMEMO lesson is for programs without OTR: no Step 3 in words)
+  } else if (client.id == clients::client::without_otr || at() == step::awaiting_encryption) {
     step_one(ctx_);  // (a program without OTR: why this one cannot do the exercise)
-  else if (at() == step::secret_known)
+  } else if (at() == step::secret_known) {
     step_three(ctx_);
+  }
   return std::exchange(ctx_.effects, {});
 }
 

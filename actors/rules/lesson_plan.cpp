@@ -39,8 +39,7 @@ const char* live_words::fingerprint_where(std::string_view client) const {
 }
 
 const plan& plan_named(std::string_view id) {
-  (void)id;  // one lesson so far: OTR (the OMEMO lesson joins it here)
-  return otr_plan();
+  return id == omemo_plan().id ? omemo_plan() : otr_plan();
 }
 
 lti::step_view plan::describe(std::optional<step> at) const {

@@ -96,6 +96,9 @@ struct plan {
 /// The OTR lesson (lesson_table.cpp): OTR, then SMP with the secret given on the page.
 const plan& otr_plan();
 
+/// The OMEMO lesson (lesson_table_omemo.cpp): legacy OMEMO, then a fingerprint each way.
+const plan& omemo_plan();
+
 /// The plan with this id among the bot's lessons; the default (OTR) lesson for any other id.
 const plan& plan_named(std::string_view id);
 

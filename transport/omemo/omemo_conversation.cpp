@@ -136,12 +136,8 @@ e2e::outcome conversation::start_check(const std::string& typed) {
     return out;
   }
   known_ = match->first;
-  passed_ = false;
-  out.events.push_back(event::check_started);
-  if (!match->second.to_decoy) {
-    passed_ = true;
-    out.events.push_back(event::check_passed);
-  }
+  passed_ = !match->second.to_decoy;
+  out.events.push_back(passed_ ? event::check_passed : event::check_started);
   return out;
 }
 

@@ -9,11 +9,13 @@
 // The events, in OMEMO's meaning:
 //   started        a message decrypted: encryption is on
 //   ended          plaintext came while it was on, or end()
-//   check_started  the typed fingerprint is that of a device that wrote (the bot knows it)
+//   check_started  the typed fingerprint is that of a device that wrote (the bot knows it),
+//                  whose last message was encrypted to the decoy too
 //   check_failed   the typed fingerprint matches none of them (or the device's identity changed)
 //   check_aborted  a message was encrypted to the decoy as well: the student still trusts it
 //   check_question a message was not encrypted to the bot's real device (it is not trusted)
-//   check_passed   both halves hold for one device: the verified channel is that device
+//   check_passed   both halves hold for one device: the verified channel is that device (in
+//                  place of check_started when the typed fingerprint completes the check)
 // The code then goes to that device alone. Not thread-safe: one actor owns it.
 #pragma once
 
