@@ -128,6 +128,14 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
         [&](xmpp::roster_change& r) { more = true; deliver(std::move(r)); },
         // Only while online: the answer matters for the conversation under way.
         [&](xmpp::software_query& q) { more = true; client->send(q); },
+        [&](xmpp::pep_item& item) {
+          more = true;
+          // The next login publishes the current items from the settings: keep those current.
+          for (auto& known : cfg.client.pep_items)
+            if (known.node == item.node)
+              known = item;
+          client->send(item);
+        },
         [&](atoms::stop) { running = false; },
         caf::after(wait) >> [] {});
       wait = 0ms;

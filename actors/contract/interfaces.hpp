@@ -34,7 +34,10 @@ using xmpp_gateway_actor = caf::typed_actor<
   /// Add or remove a roster item.
   caf::reacts_to<xmpp::roster_change>,
   /// Ask a student's client which software it is (XEP-0092; the answer goes to the manager).
-  caf::reacts_to<xmpp::software_query>>;
+  caf::reacts_to<xmpp::software_query>,
+  /// Publish (again) an item to the bot's own PEP nodes, readable by anyone (OMEMO's bundle
+  /// after a prekey was used; only while online: each login publishes the current ones).
+  caf::reacts_to<xmpp::pep_item>>;
 
 /// The key pool (actors/chat/key_pool.cpp): fresh OTR keys made ahead by its key makers.
 using key_pool_actor = caf::typed_actor<

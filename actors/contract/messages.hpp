@@ -304,6 +304,11 @@ typename Inspector::result_type inspect(Inspector& f, software_query& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pep_item& x) {
+  return f(caf::meta::type_name("pep_item"), x.node, x.item_id, x.payload_xml);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_software& x) {
   return f(caf::meta::type_name("inbound_software"), x.from, x.name, x.caps_node);
 }

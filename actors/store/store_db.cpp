@@ -25,7 +25,7 @@ namespace {
 
 /// The schema, one forward migration per version (user_version counts them).
 /// Never edit a released step: add the next one.
-const std::array<const char*, 3> migrations{
+const std::array<const char*, 4> migrations{
   // 1: the first schema.
   R"sql(
 CREATE TABLE students (
@@ -95,6 +95,20 @@ CREATE TABLE lti13_invites_used (
   expires INTEGER NOT NULL,
   used_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql",
+  // 4: OMEMO: the bot's two devices (the real one and the decoy), each student's sessions with
+  // the bot (actors/store/omemo_records.hpp), and the lesson a course chose for a student.
+  R"sql(
+CREATE TABLE omemo_devices (
+  role TEXT PRIMARY KEY CHECK (role IN ('real', 'decoy')),
+  data TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE omemo_peers (
+  jid        TEXT PRIMARY KEY,
+  data       TEXT NOT NULL,
+  updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE students ADD COLUMN lesson TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

@@ -11,6 +11,7 @@
 #include "actors/contract/store_types.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -79,6 +80,14 @@ public:
 
   /// LTI 1.3 platforms as stored (lti13::encode_platform's JSON), and one stored or replaced.
   std::vector<std::string> lti13_platforms() const;
+
+  /// The bot's OMEMO devices by role ("real", "decoy") and each student's OMEMO sessions (bare
+  /// JID ->), as actors/store/omemo_records.hpp writes them. A whitelist removal forgets the
+  /// student's sessions.
+  std::map<std::string, std::string> omemo_devices() const;
+  void put_omemo_device(const std::string& role, const std::string& data);
+  std::map<std::string, std::string> omemo_peers() const;
+  void put_omemo_peer(const std::string& jid, const std::string& data, std::int64_t now);
   void put_lti13_platform(const std::string& issuer, const std::string& client_id,
                           const std::string& data);
 

@@ -104,10 +104,15 @@ ON CONFLICT (jid) DO UPDATE SET
 }
 
 void database::remove_whitelist(const std::string& jid, std::int64_t now) {
+  SQLite::Transaction t(*db_);
   SQLite::Statement q(*db_, "UPDATE students SET removed = 1, updated_at = ? WHERE jid = ?");
   q.bind(1, now);
   q.bind(2, jid);
   q.exec();
+  SQLite::Statement sessions(*db_, "DELETE FROM omemo_peers WHERE jid = ?");
+  sessions.bind(1, jid);
+  sessions.exec();
+  t.commit();
 }
 
 void database::put_step(const std::string& jid, const std::string& step, bool had_secret,

@@ -32,6 +32,7 @@ inline xmpp_gateway_actor::behavior_type recording_gateway(xmpp_gateway_actor::p
       log->push_back(std::string{"roster "} + (r.remove ? "remove " : "add ") + r.jid);
     },
     [](xmpp::software_query&) {},  // nobody answers: the steps stay generic
+    [log](xmpp::pep_item& i) { log->push_back("publish " + i.node); },
   };
 }
 

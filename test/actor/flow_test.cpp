@@ -29,6 +29,7 @@ xmpp_gateway_actor::behavior_type quiet_gateway(xmpp_gateway_actor::pointer, std
     [](xmpp::outbound_presence&) {},
     [](xmpp::roster_change&) {},
     [](xmpp::software_query&) {},
+    [](xmpp::pep_item&) {},
   };
 }
 

@@ -146,6 +146,13 @@ void xmpp_client::send(const roster_change& r) {
   xmpp_send(m.conn, iq.get());
 }
 
+void xmpp_client::send(const pep_item& item) {
+  auto& m = *impl_;
+  if (!m.conn || !m.is_online)
+    return;
+  m.publish_pep(item, false);
+}
+
 void xmpp_client::send(const software_query& q) {
   auto& m = *impl_;
   if (!m.conn || !m.is_online)

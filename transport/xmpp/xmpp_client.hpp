@@ -32,6 +32,8 @@ struct client_options {
   identity me;
   /// false: log in only (otrbot check-config), publishing nothing.
   bool publish_identity = true;
+  /// Published (readable by anyone) at each login: the OMEMO device list and bundles.
+  std::vector<pep_item> pep_items;
 };
 
 /// Callbacks, all called on the thread that calls run_once().
@@ -72,6 +74,9 @@ public:
   /// Asks for the software version (XEP-0092); the answer comes as software(), with an empty
   /// name when the client refused or does not know the request.
   void send(const software_query& q);
+  /// Publishes (or publishes again) an item to one of the bot's PEP nodes, readable by anyone;
+  /// the outcome is logged.
+  void send(const pep_item& item);
 
   /// Closes the stream politely; disconnected(failure::none, ...) follows.
   void disconnect();

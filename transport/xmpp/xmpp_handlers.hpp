@@ -4,6 +4,7 @@
 
 #include "transport/xmpp/attempt_notes.hpp"
 #include "transport/xmpp/jid.hpp"
+#include "transport/xmpp/pep.hpp"
 #include "transport/xmpp/stanza_codec.hpp"
 #include "transport/xmpp/xmpp_client.hpp"
 #include "transport/xmpp/xmpp_identity.hpp"
@@ -51,6 +52,9 @@ struct xmpp_client::impl {
   attempt_notes notes;  // what the log and the TLS layer told us during this attempt
   int roster_seq = 0;
   std::map<std::string, std::string> publishing;  ///< iq id -> what it publishes
+  /// iq id -> the PEP item it publishes, and whether its node was reconfigured for it already.
+  std::map<std::string, std::pair<pep_item, bool>> pep_publishing;
+  std::map<std::string, std::pair<pep_item, bool>> pep_configuring;  ///< iq id -> item to publish next
 
   static void on_log(void* self, xmpp_log_level_t level, const char* area, const char* msg) {
     auto* me = static_cast<impl*>(self);
@@ -76,8 +80,11 @@ struct xmpp_client::impl {
       xmpp_handler_add(c, &impl::on_presence, nullptr, "presence", nullptr, me);
       xmpp_handler_add(c, &impl::on_iq, nullptr, "iq", nullptr, me);
       me->request_roster();
-      if (me->opts.publish_identity)
+      if (me->opts.publish_identity) {
         me->publish_identity();
+        for (const auto& item : me->opts.pep_items)
+          me->publish_pep(item, false);
+      }
       const char* bound = xmpp_conn_get_bound_jid(c);
       if (me->events.connected)
         me->events.connected(bound ? bound : me->opts.jid);
@@ -127,6 +134,75 @@ struct xmpp_client::impl {
       send_checked(avatar_metadata_publish(ctx.get(), id("avatar"), *opts.me.picture),
                    "the avatar's metadata (XEP-0084)");
     }
+  }
+
+  /// Publishes an item readable by anyone; after `precondition-not-met` (the node exists with
+  /// another access model) the node is configured to open, then the item published again, once.
+  void publish_pep(const pep_item& item, bool configured) {
+    auto id = "pep" + std::to_string(++roster_seq);
+    auto iq = pep_publish_open(ctx.get(), id, item);
+    if (!iq) {
+      log->error("a PEP item for {} is not well-formed XML: not published", item.node);
+      return;
+    }
+    pep_publishing[id] = {item, configured};
+    xmpp_id_handler_add(conn, &impl::on_pep_result, id.c_str(), this);
+    xmpp_send(conn, iq.get());
+  }
+
+  /// The condition of an error reply (its first child element that is not <text/>).
+  static std::string error_condition(xmpp_stanza_t* stanza) {
+    auto* error = xmpp_stanza_get_child_by_name(stanza, "error");
+    for (auto* c = error ? xmpp_stanza_get_children(error) : nullptr; c; c = xmpp_stanza_get_next(c))
+      if (xmpp_stanza_is_tag(c) && std::strcmp(xmpp_stanza_get_name(c), "text") != 0)
+        return xmpp_stanza_get_name(c);
+    return "an error";
+  }
+
+  static int on_pep_result(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto* me = static_cast<impl*>(self);
+    const char* id = xmpp_stanza_get_id(stanza);
+    auto it = me->pep_publishing.find(id ? id : "");
+    if (it == me->pep_publishing.end())
+      return 0;
+    auto [item, configured] = it->second;
+    me->pep_publishing.erase(it);
+    const char* type = xmpp_stanza_get_type(stanza);
+    if (!type || std::strcmp(type, "error") != 0) {
+      me->log->info("published {}", item.node);
+      return 0;
+    }
+    auto condition = error_condition(stanza);
+    // XEP-0060 7.1.5: <conflict/> with pubsub's <precondition-not-met/> beside it.
+    auto* error = xmpp_stanza_get_child_by_name(stanza, "error");
+    bool precondition = error && xmpp_stanza_get_child_by_name(error, "precondition-not-met");
+    if (precondition && !configured) {
+      auto conf_id = "pepconf" + std::to_string(++me->roster_seq);
+      me->pep_configuring[conf_id] = {item, true};
+      xmpp_id_handler_add(me->conn, &impl::on_pep_configured, conf_id.c_str(), me);
+      xmpp_send(me->conn, pep_configure_open(me->ctx.get(), conf_id, item.node).get());
+      me->log->info("{} exists with another access model: configuring it to open", item.node);
+      return 0;
+    }
+    me->log->warn("the server did not publish {}: {}", item.node, condition);
+    return 0;
+  }
+
+  static int on_pep_configured(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto* me = static_cast<impl*>(self);
+    const char* id = xmpp_stanza_get_id(stanza);
+    auto it = me->pep_configuring.find(id ? id : "");
+    if (it == me->pep_configuring.end())
+      return 0;
+    auto item = it->second.first;
+    me->pep_configuring.erase(it);
+    const char* type = xmpp_stanza_get_type(stanza);
+    if (type && std::strcmp(type, "error") == 0) {
+      me->log->warn("the server did not configure {}: {}", item.node, error_condition(stanza));
+      return 0;
+    }
+    me->publish_pep(item, true);
+    return 0;
   }
 
   static int on_publish_result(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {

@@ -74,6 +74,15 @@ struct roster_change {
   friend bool operator==(const roster_change&, const roster_change&) = default;
 };
 
+/// An item the bot publishes to one of its own PEP nodes (XEP-0163), readable by anyone: OMEMO's
+/// device list and bundles.
+struct pep_item {
+  std::string node;
+  std::string item_id;
+  std::string payload_xml;  ///< one element
+  friend bool operator==(const pep_item&, const pep_item&) = default;
+};
+
 /// Why a connection ended or could not be made.
 enum class failure {
   /// No failure: a clean disconnect we asked for.
