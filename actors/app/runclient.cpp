@@ -4,6 +4,7 @@
 #include "actors/app/exit_code.hpp"
 #include "actors/app/startup.hpp"
 #include "actors/chat/key_pool.hpp"
+#include "actors/chat/omemo_keyring.hpp"
 #include "actors/chat/session_manager.hpp"
 #include "actors/chat/xmpp_gateway.hpp"
 #include "actors/contract/errors.hpp"
@@ -139,6 +140,18 @@ int runclient(const runclient_options& opts) {
   log->info("store {}: {} student(s), {} grade(s) waiting to be sent, {} open web page(s)",
             s.store.path, stored.students.size(), stored.pending_grades.size(),
             stored.web_sessions.size());
+  // The bot's OMEMO devices (made and kept on the first start) and the students' sessions.
+  std::shared_ptr<omemo_keyring> keyring;
+  try {
+    std::string why;
+    keyring = omemo_keyring::load(*stored.db, why);
+    if (!keyring)
+      return fail(as_int(exit_code::store_unusable), why);
+  } catch (const std::exception& e) {
+    return fail(as_int(exit_code::store_unusable), std::string{"OMEMO keys: "} + e.what());
+  }
+  log->info("OMEMO device {} (fingerprint {}), decoy device {}", keyring->real().id(),
+            keyring->real().fp().grouped(), keyring->decoy().id());
 
   std::optional<lti13::setup> lti13;
   if (s.lti13.enabled) {
@@ -198,6 +211,13 @@ int runclient(const runclient_options& opts) {
     }
 
     auto store = sys.spawn<caf::detached>(store_keeper, store_config{stored.db});
+    omemo_keyring::sinks omemo_sinks;
+    omemo_sinks.keep_peer = [store](const std::string& jid, const std::string& record) {
+      caf::anon_send(store, atoms::st_om_peer_v, jid, record);
+    };
+    omemo_sinks.keep_device = [store](const std::string& role, const std::string& record) {
+      caf::anon_send(store, atoms::st_om_dev_v, role, record);
+    };
     auto stopping = std::make_shared<std::atomic<bool>>(false);
     outcomes_config oc;
     oc.store = store;
@@ -256,6 +276,16 @@ int runclient(const runclient_options& opts) {
           mc.restored_claims.push_back(lti::claim_of(*ws));
         visits.push_back(std::move(*ws));
       }
+    // The OMEMO lesson for students whose program has OMEMO and no OTR; OTR's for the others.
+    mc.choose_lesson = [keyring](const std::string&, bool omemo_client) {
+      if (!omemo_client)
+        return lesson_choice{};
+      return lesson_choice{&lesson::omemo_plan(),
+                           [keyring](const std::string&, const std::string& student) {
+                             return keyring->open(student);
+                           }};
+    };
+    mc.forget_student = [keyring](const std::string& jid) { keyring->forget(jid); };
     auto manager = sys.spawn(session_manager, std::move(mc));
 
     xmpp_gateway_config gc;
@@ -264,7 +294,12 @@ int runclient(const runclient_options& opts) {
     gc.client.me.status = i18n::text(*catalogs, i18n::msg::status_line, s.bot.default_locale,
                                      sd.format_strings);
     gc.manager = manager;
+    gc.client.pep_items = keyring->pep_items();
     auto gateway = caf::actor_cast<xmpp_gateway_actor>(sys.spawn(xmpp_gateway, std::move(gc)));
+    omemo_sinks.publish = [gateway](xmpp::pep_item item) {
+      caf::anon_send(gateway, std::move(item));
+    };
+    keyring->set_sinks(std::move(omemo_sinks));
     caf::anon_send(manager, atoms::gateway_v, gateway);
     caf::anon_send(gateway, atoms::start_v);
 

@@ -6,6 +6,7 @@
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "actors/rules/clients.hpp"
 #include "actors/rules/roster_policy.hpp"
 #include "transport/base/unix_time.hpp"
 #include "transport/xmpp/jid.hpp"
@@ -15,6 +16,7 @@ namespace otrbot::manager_admission {
 using manager_sessions::carry_out;
 using manager_sessions::session_for;
 using manager_sessions::terminate;
+using manager_sessions::omemo_client;
 using manager_sessions::to_session;
 
 namespace {
@@ -113,6 +115,8 @@ bool proves_claim(manager_ptr self, const std::string& bare, xmpp::inbound_messa
           }
           if (claim.graded && self->state.cfg.grades)
             self->send(self->state.cfg.grades, atoms::grade_when_done_v, bare, claim.grade);
+          if (!m.element.empty())  // an OMEMO message: the student's program speaks it
+            omemo_client(self, bare);
           to_session(self, bare, std::move(m));
         });
   return true;
@@ -135,6 +139,8 @@ void on_presence(manager_ptr self, xmpp::inbound_presence& p) {
   if (!ok)
     return;
   if (p.type == "available") {
+    if (clients::identify("", p.caps_node).id == clients::client::without_otr)
+      omemo_client(self, bare);  // before the session starts: its lesson is OMEMO's
     auto session = session_for(self, bare);  // its key is made while the student reads
     if (!p.caps_node.empty())
       self->send(session, xmpp::inbound_software{p.from, {}, p.caps_node});
@@ -165,6 +171,8 @@ void on_message(manager_ptr self, xmpp::inbound_message& m) {
                 bare);
     return;
   }
+  if (!m.element.empty())  // an OMEMO message: the student's program speaks it
+    omemo_client(self, bare);
   to_session(self, bare, std::move(m));
 
 }

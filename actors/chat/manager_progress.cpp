@@ -50,6 +50,10 @@ void restore(session_manager_state& st) {
     st.cfg.whitelist[s.jid] = s.locale;
     if (s.source != store::whitelist_source::config)
       st.source_of[s.jid] = s.source;
+    // A step only the OMEMO lesson has: the student took that lesson before the restart.
+    if (!s.step.empty() && !lesson_of(st, s.jid).plan->step_named(s.step) &&
+        lesson::omemo_plan().step_named(s.step))
+      st.omemo_clients.insert(s.jid);
     st.progress.restore(s, *lesson_of(st, s.jid).plan);
   }
   st.cfg.restored.clear();

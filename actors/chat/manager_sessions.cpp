@@ -97,6 +97,9 @@ void terminate(manager_ptr self, const std::string& jid, const char* why, bool r
       self->send(self->state.cfg.grades, atoms::grade_gone_v, jid);
     self->state.rates.erase(jid);
     self->state.claims.forget(jid);
+    self->state.omemo_clients.erase(jid);
+    if (self->state.cfg.forget_student)
+      self->state.cfg.forget_student(jid);
     std::erase_if(self->state.online,
                   [&jid](const std::string& full) { return xmpp::bare_of(full) == jid; });
     if (self->state.cfg.store && !removal_stored)
@@ -165,6 +168,29 @@ void to_session(manager_ptr self, const std::string& bare, xmpp::inbound_message
   if (self->state.online.insert(m.from).second)
     carry_out(self, {{}, {{m.from, "available", ""}}});
   self->send(session_for(self, bare), std::move(m));
+}
+
+void omemo_client(manager_ptr self, const std::string& bare) {
+  auto& st = self->state;
+  if (!st.omemo_clients.insert(bare).second)
+    return;
+  auto choice = lesson_of(st, bare);
+  auto it = st.sessions.find(bare);
+  if (it == st.sessions.end() || it->second.step.lesson == choice.plan->id || it->second.ending)
+    return;
+  if (it->second.step.number > 1) {
+    log()->info("{} uses a program with OMEMO, but is past step 1 of the {} lesson: it goes on",
+                bare, it->second.step.lesson);
+    return;
+  }
+  log()->info("{} uses a program with OMEMO and without OTR: the {} lesson replaces the {} one",
+              bare, choice.plan->id, it->second.step.lesson);
+  auto old = it->second.actor;
+  st.owners.erase(old.address());
+  st.sessions.erase(it);
+  self->demonitor(old.address());
+  self->send_exit(old, caf::exit_reason::user_shutdown);
+  session_for(self, bare);
 }
 
 void session_down(manager_ptr self, const caf::down_msg& dm) {

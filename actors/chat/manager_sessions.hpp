@@ -42,6 +42,11 @@ void check_timeouts(manager_ptr self);
 /// accepted its request).
 void to_session(manager_ptr self, const std::string& bare, xmpp::inbound_message m);
 
+/// The student's program speaks OMEMO and has no OTR: their lesson is chosen again. A session
+/// still at its lesson's first step under another lesson is replaced (quietly: nothing of it
+/// reached the student beyond its first step's words).
+void omemo_client(manager_ptr self, const std::string& bare);
+
 /// A session ended: forgotten (logged as a failure when it failed).
 void session_down(manager_ptr self, const caf::down_msg& dm);
 

@@ -8,6 +8,7 @@
 #include "actors/log/logging.hpp"
 #include "i18n/mark.hpp"
 #include "transport/base/secrets.hpp"
+#include "transport/omemo/fingerprint.hpp"
 #include "transport/otr/otr_session.hpp"
 
 #include <algorithm>
@@ -166,7 +167,7 @@ void handle_event(session_ptr self, lesson::event event, const std::string& deta
 /// secret no more) and the lesson says why that was a mistake (and asks for a new one).
 bool typed_the_secret(session_ptr self, const std::string& text) {
   auto& st = self->state;
-  if (!st.secret)
+  if (!st.secret || st.cfg.plan->fingerprint_check)
     return false;
   auto normal = secrets::normalise(text);
   if (!normal || !secrets::constant_time_equal(*normal, *st.secret))
@@ -223,8 +224,27 @@ void key_ready(session_ptr self) {
   }
 }
 
+/// The student's device fingerprint from the page (the OMEMO lesson): its form is checked; it is
+/// public, so neither its strength nor the chat is watched for it.
+std::string accept_fingerprint(session_ptr self, const std::string& raw) {
+  auto& st = self->state;
+  std::string why;
+  auto fp = omemo::fingerprint::parse(raw, why);
+  if (!fp) {
+    handle_event(self, lesson::event::unsafe_secret_received, why);
+    return why;
+  }
+  st.secret = fp->hex();
+  st.lesson->set_has_secret(true);
+  log()->info("{} gave their device's fingerprint on the page: {}", st.cfg.jid, fp->grouped());
+  handle_event(self, lesson::event::secret_received);
+  return {};
+}
+
 std::string accept_secret(session_ptr self, const std::string& raw) {
   auto& st = self->state;
+  if (st.cfg.plan->fingerprint_check)
+    return accept_fingerprint(self, raw);
   auto normal = secrets::normalise(raw);
   if (!normal) {
     handle_event(self, lesson::event::unsafe_secret_received, N_("it is not valid text"));

@@ -61,6 +61,9 @@ using store_actor = caf::typed_actor<
   caf::replies_to<atoms::st_del_wl, std::string>::with<bool>,
   caf::reacts_to<atoms::st_step, std::string, std::string, bool>,
   caf::reacts_to<atoms::st_code, std::string, std::string>,
+  /// OMEMO: a student's sessions (bare JID, record), one of the bot's devices (role, record).
+  caf::reacts_to<atoms::st_om_peer, std::string, std::string>,
+  caf::reacts_to<atoms::st_om_dev, std::string, std::string>,
   caf::reacts_to<atoms::st_outcome, std::string, grade_job>,
   caf::reacts_to<atoms::st_done, std::string, std::string>,
   caf::replies_to<atoms::st_nonce, std::string, std::string, std::int64_t>::with<bool>,

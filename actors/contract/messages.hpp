@@ -102,6 +102,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Store: (jid, step, had_secret) a student's step; (jid, mac) their code's HMAC.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_step, "st_step")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_code, "st_code")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_om_peer, "st_om_peer")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_om_dev, "st_om_dev")
   /// Store: (jid, grade_job) the latest graded launch of a student.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_outcome, "st_outcome")
   /// Store: (jid, how) a completion.

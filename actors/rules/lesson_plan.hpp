@@ -82,6 +82,9 @@ struct plan {
   int steps_shown;  ///< how many steps the pages count (Step 0, the JID, is the pages' own)
   std::array<step_page, step_count> pages;
   live_words live;
+  /// What the page gives the check: false, a shared secret (never typed into the chat, strong);
+  /// true, the student's device fingerprint (public, checked for its form).
+  bool fingerprint_check = false;
 
   std::string_view name(step s) const { return step_names[static_cast<std::size_t>(s)]; }
   std::string_view name(event e) const { return event_names[static_cast<std::size_t>(e)]; }

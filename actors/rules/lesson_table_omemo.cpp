@@ -161,6 +161,7 @@ const plan& omemo_plan() {
                          "the bot's fingerprints, and /omemo fingerprint alone shows your own.")},
         {"", nullptr}, {"", nullptr}, {"", nullptr}, {"", nullptr}}},
     },
+    .fingerprint_check = true,
   };
   return p;
 }

@@ -162,6 +162,15 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
         db.put_step(jid, step, had_secret, now);
       });
     },
+    [self](atoms::st_om_peer, const std::string& jid, const std::string& record) {
+      write(self, "the OMEMO sessions of " + jid, [=, now = unix_now()](store::database& db) {
+        db.put_omemo_peer(jid, record, now);
+      });
+    },
+    [self](atoms::st_om_dev, const std::string& role, const std::string& record) {
+      write(self, "the bot's OMEMO " + role + " device",
+            [=](store::database& db) { db.put_omemo_device(role, record); });
+    },
     [self](atoms::st_code, const std::string& jid, const std::string& mac) {
       write(self, "the code's HMAC for " + jid,
             [=, now = unix_now()](store::database& db) { db.put_code_mac(jid, mac, now); });

@@ -10,9 +10,9 @@ using e2e::event;
 
 conversation::conversation(std::shared_ptr<own_device> real, std::uint32_t decoy,
                            std::string student, peer_record record,
-                           std::shared_ptr<spdlog::logger> log)
+                           std::shared_ptr<spdlog::logger> log, keep_fn keep)
   : real_(real), decoy_(decoy), cipher_(std::move(real), std::move(student), std::move(record)),
-    log_(std::move(log)) {}
+    log_(std::move(log)), keep_(std::move(keep)) {}
 
 std::string conversation::fingerprint() const { return real_->fp().grouped(); }
 
@@ -61,6 +61,7 @@ e2e::outcome conversation::receive(const e2e::wire& m) {
                e->sid, why);
     return out;
   }
+  kept();
   if (!on_) {
     on_ = true;
     out.events.push_back(event::started);
@@ -101,6 +102,7 @@ e2e::outcome conversation::send(const std::string& text) {
     log_->warn("OMEMO with {}: no session to send over: a line was not sent", cipher_.jid());
     return out;
   }
+  kept();
   out.to_send.push_back({fallback, render(*e)});
   return out;
 }
@@ -118,6 +120,7 @@ e2e::outcome conversation::send_private(const std::string& text, const std::stri
   sent = e.has_value();
   if (!e)
     return {};
+  kept();
   e2e::outcome out;
   out.to_send.push_back({fallback, render(*e)});
   return out;

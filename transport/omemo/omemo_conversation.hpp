@@ -22,6 +22,7 @@
 #include "transport/e2e/conversation.hpp"
 #include "transport/omemo/peer_cipher.hpp"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,9 +36,12 @@ namespace otrbot::omemo {
 
 class conversation final : public e2e::conversation {
 public:
+  /// Called with the sessions after every change (a message opened or sealed): to keep them.
+  using keep_fn = std::function<void(const peer_record&)>;
+
   /// `real`: the bot's device; `decoy`: the id of the device it shows and never uses.
   conversation(std::shared_ptr<own_device> real, std::uint32_t decoy, std::string student,
-               peer_record record, std::shared_ptr<spdlog::logger> log);
+               peer_record record, std::shared_ptr<spdlog::logger> log, keep_fn keep = {});
 
   std::string_view protocol_name() const noexcept override { return "OMEMO"; }
   bool is_traffic(const e2e::wire& m) const override { return !m.element.empty(); }
@@ -73,12 +77,17 @@ private:
     bool to_decoy = false;  ///< its last message was encrypted to the decoy as well
   };
   bool verified_now() const;
+  void kept() const {
+    if (keep_)
+      keep_(cipher_.record());
+  }
   void trust_changed(e2e::outcome& out, std::uint32_t device, bool to_decoy, bool first);
 
   std::shared_ptr<own_device> real_;
   std::uint32_t decoy_;
   peer_cipher cipher_;
   std::shared_ptr<spdlog::logger> log_;
+  keep_fn keep_;
   bool on_ = false;
   std::map<std::uint32_t, device_state> devices_;  ///< the student's devices that wrote
   std::optional<std::uint32_t> known_;             ///< the device whose fingerprint was typed

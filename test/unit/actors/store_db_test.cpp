@@ -70,7 +70,7 @@ TEST_CASE("the store keeps the whitelist, progress and completions across a reop
   CHECK(all[1].step == "completed");
   CHECK(all[2].locale == "nl_NL");
   CHECK(all[2].added_by == "LMS user 7");
-  CHECK(database::schema_version() == 3);
+  CHECK(database::schema_version() == 4);
 }
 
 TEST_CASE("LTI 1.3 platforms are kept by (issuer, client_id), the latest write winning") {
