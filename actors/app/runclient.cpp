@@ -372,6 +372,9 @@ int runclient(const runclient_options& opts) {
     if (lti13_http)
       caf::anon_send_exit(lti13_http, caf::exit_reason::user_shutdown);
     caf::anon_send_exit(store, caf::exit_reason::user_shutdown);
+    // The keyring outlives the actor system: its handles to the store and the gateway go first
+    // (a detached actor's thread waits until its last handle is gone).
+    keyring->set_sinks({});
   }  // the actor system waits here for every actor to finish
   auto [code, line] = end;
   if (!line.empty())
