@@ -1,6 +1,8 @@
 // The web actor: routing, web sessions, and the student's pages (JID, secret, code).
 #include "actors/web/web.hpp"
 
+#include <algorithm>
+
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
@@ -13,6 +15,8 @@
 #include "transport/xmpp/jid.hpp"
 
 #include <caf/all.hpp>
+
+#include <algorithm>
 
 #include <set>
 #include <variant>
@@ -99,13 +103,21 @@ caf::result<web_response> post_secret(web_ptr self, const web_request& r) {
         } else if (is(e, ec::weak_secret)) {
           with_step(self, s, [self, rp, s, why = detail_of(e)](const lti::step_view& step) mutable {
             rp.deliver(lti::page_with_error(pages(self), 400, page::ask_for_secret, s, step,
-                                            N_("That secret was refused: {reason}."), why));
+                                            step.lesson == "omemo"
+                                              ? N_("That fingerprint was refused: {reason}.")
+                                              : N_("That secret was refused: {reason}."),
+                                            why));
           });
         } else {
           rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
         }
       },
-      atoms::set_secret_v, jid_of(s), lti::value_of(form, "secret"));
+      // The OMEMO lesson's page gives the student's device fingerprint in place of a secret.
+      atoms::set_secret_v, jid_of(s),
+      lti::value_of(form, std::any_of(form.begin(), form.end(),
+                                      [](const auto& kv) { return kv.first == "device_fingerprint"; })
+                            ? "device_fingerprint"
+                            : "secret"));
   });
 }
 

@@ -66,13 +66,23 @@ inline constexpr const char* jid_entered_page = R"({{#proof}}<p>{{proof_intro}}<
 <ol><li>{{item1}}</li><li>{{item2}}</li><li>{{item3}}</li></ol>
 <a class="button" id="next" href="/ask_for_secret?s={{token}}">{{button}}</a>{{/proof}})";
 
-inline constexpr const char* ask_for_secret_page = R"(<p>{{intro}}</p>
+inline constexpr const char* ask_for_secret_page = R"({{#omemo}}<p>{{omemo_intro}}</p>
+<p class="fingerprint">{{fp_label}} <code id="bot_fingerprint">{{bot_fingerprint}}</code></p>
+<figure>{{{bot_qr}}}<figcaption>{{scan}}</figcaption></figure>
+<form method="post" action="/ask_for_secret">
+<input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
+<p id="fp_where">{{fp_where}}</p>
+<label for="device_fingerprint">{{fp_field}}</label>
+<input type="text" id="device_fingerprint" name="device_fingerprint" autocomplete="off" spellcheck="false" required aria-describedby="fp_where">
+<button type="submit">{{fp_button}}</button>
+</form>{{/omemo}}
+{{^omemo}}<p>{{intro}}</p>
 <form method="post" action="/ask_for_secret">
 <input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
 <label for="secret">{{label}}</label>
 <input type="password" id="secret" name="secret" autocomplete="off" required minlength="8">
 <button type="submit">{{button}}</button>
-</form>)";
+</form>{{/omemo}})";
 
 inline constexpr const char* enter_bot_secret_page = R"({{#completed}}<p id="done">{{done}}</p>{{/completed}}
 {{^completed}}<p>{{intro}}</p>

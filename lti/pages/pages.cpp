@@ -3,6 +3,7 @@
 #include "lti/pages/pages.hpp"
 
 #include "lti/pages/page_templates.hpp"
+#include "lti/pages/qr_svg.hpp"
 
 #include "i18n/text.hpp"
 
@@ -205,6 +206,28 @@ std::string render(const page_view& v) {
       break;
     case page::ask_for_secret:
       content = ask_for_secret_page;
+      if (v.lesson == "omemo") {
+        title = tr(N_("Verify each other's devices"));
+        d.set("omemo", flag(true));
+        d.set("omemo_intro", tr(N_("The bot's account shows two devices, and only this one is really "
+                                   "the bot's. In your chat program, compare this fingerprint with "
+                                   "the bot's devices, verify the one that matches, and switch the "
+                                   "other one off (distrust it).")));
+        d.set("fp_label", tr(N_("The bot's fingerprint:")));
+        d.set("bot_fingerprint", v.bot_fingerprint);
+        d.set("bot_qr", qr_svg(v.verify_uri, "bot_qr",
+                               tr(N_("QR code of the bot's device, to scan with your phone"))));
+        d.set("scan", tr(N_("On a phone (Conversations, Monal), scan this code to verify the "
+                            "bot's device.")));
+        d.set("fp_where", tr(N_("Then type your own device's fingerprint here, so that the bot "
+                                "knows your device: your chat program shows it in your account's "
+                                "encryption settings (Profanity: /omemo fingerprint). Spaces, "
+                                "dashes and upper case do not matter.")));
+        d.set("fp_field", tr(N_("Your device's fingerprint")));
+        d.set("fp_button", tr(N_("Give the fingerprint to the bot")));
+        break;
+      }
+      d.set("omemo", flag(false));
       title = tr(N_("Share a secret"));
       d.set("intro", tr(N_("Think of a secret that only you know: a few words nobody could guess "
                            "(at least 8 characters). Type it here, never in the chat. The bot "
@@ -220,7 +243,8 @@ std::string render(const page_view& v) {
       d.set("intro", tr(v.code_intro.c_str()));
       d.set("label", tr(N_("The code from the bot")));
       d.set("button", tr(N_("Check the code")));
-      d.set("other_secret", tr(N_("Enter another secret")));
+      d.set("other_secret", v.lesson == "omemo" ? tr(N_("Type your fingerprint again"))
+                                                : tr(N_("Enter another secret")));
       break;
     case page::class_view:
       content = class_page;

@@ -64,8 +64,12 @@ page_view view(const web_settings& cfg, page kind, const web_session* s, const s
     v.csrf = s->csrf;
     v.jid = s->jid;
     v.instructor = s->lms.instructor && !s->lms.learner;
-    describe_visit(*s, step.line.empty() ? cfg.before_session : step, v);
+    const auto& at = step.line.empty() ? cfg.before_session : step;
+    describe_visit(*s, at, v);
     v.completed = step.done;
+    v.lesson = at.lesson.empty() ? std::string{"otr"} : at.lesson;
+    v.bot_fingerprint = cfg.omemo_fingerprint;
+    v.verify_uri = cfg.omemo_uri;
   }
   return v;
 }

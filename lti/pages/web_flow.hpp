@@ -54,6 +54,9 @@ struct web_settings {
   /// What the pages show while the session manager has not said a student's step (it did not
   /// answer): the first step of the lesson (runclient fills it in from the lesson's plan).
   step_view before_session;
+  /// OMEMO: the bot's real device's fingerprint (8 groups of 8) and the URI that verifies it.
+  std::string omemo_fingerprint;
+  std::string omemo_uri;
 };
 
 /// The pages' Content-Security-Policy: nothing but their own style (and
