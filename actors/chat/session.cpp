@@ -198,11 +198,16 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
     return;
   }
   auto text = out.text;
+  // Words that came with the message that began encryption or completed the check (OMEMO has
+  // no message without words for either): the lines of the step it led to answer them.
+  const bool began = std::any_of(out.events.begin(), out.events.end(), [](e2e::event e) {
+    return e == e2e::event::started || e == e2e::event::check_passed;
+  });
   carry_out(self, std::move(out));
   if (text) {
     if (st.cfg.log_user_msgs)
       log()->info("{} wrote: {}", st.cfg.jid, *text);
-    if (!answered(self, *text) || typed_the_secret(self, *text))
+    if (!answered(self, *text) || typed_the_secret(self, *text) || began)
       return;
     handle_event(self, lesson::event::message_received);
   }

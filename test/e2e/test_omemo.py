@@ -1,0 +1,121 @@
+"""The OMEMO lesson, taken by a student we did not write: python-omemo and python-oldmemo over
+slixmpp (omemo_student.py), on the real server, from an LTI launch to the grade. The bot's account
+shows two devices; the page shows the real one; the student's program first trusts both (as
+Conversations, Dino and Gajim do), types a fingerprint of no device of theirs, then their own,
+switches the decoy off, and gets the code on that one device."""
+import asyncio
+import re
+import xml.etree.ElementTree as ET
+
+from harness import fresh_account
+from lms import (OutcomeService, WebStudent, enter_jid, launch_params, prove, sign, web_bot, PW)
+from omemo_peer import fingerprint as fp_of
+from omemo_student import omemo_student
+
+CODE = re.compile(r"^Here is your proof, sent over our verified channel: ([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})$")
+
+
+def profanity_style(hex64):
+    """As Profanity prints a fingerprint: upper case, groups of 8 with dashes."""
+    return "-".join(hex64[i:i + 8] for i in range(0, 64, 8)).upper()
+
+
+def page_fingerprint(web):
+    m = re.search(r'<code id="bot_fingerprint">([0-9a-f ]+)</code>', web.last.text)
+    assert m, web.last.text
+    grouped = m.group(1)
+    assert re.fullmatch(r"([0-9a-f]{8} ){7}[0-9a-f]{8}", grouped), grouped
+    return grouped.replace(" ", "")
+
+
+def page_qr(web):
+    m = re.search(r'(<svg [^>]*id="bot_qr".*?</svg>)', web.last.text, re.S)
+    assert m, "no QR code on the page"
+    svg = ET.fromstring(m.group(1))  # strict XML
+    assert svg.get("role") == "img" and svg.get("aria-label")
+    assert svg.find("{http://www.w3.org/2000/svg}path").get("d").startswith("M")
+    return svg
+
+
+async def lesson(prosody, student, bot_jid, web, bot):
+    s = await omemo_student(prosody, student, PW, bot_jid)
+    devices = await s.omemo.devices(bot_jid)
+    assert len(devices) == 2, devices  # the real device and the decoy
+    my_id, my_fp = await s.omemo.own_fingerprint()
+
+    rids = await s.say("hello")
+    assert sorted(rids) == sorted(devices), "blind trust encrypts to both of the bot's devices"
+    await s.read_until("plain", "Hello! I am OTR Bot, a tutor for")
+    await s.expect("encrypted", "Well done: our chat is now encrypted with OMEMO")
+    await s.expect("encrypted", "Step 2: my account shows two devices")
+    await s.expect("encrypted", "Step 3: so that I know your device too")
+    bot.wait_for_log(r"the omemo lesson replaces the otr one")
+
+    # The page: the real device's fingerprint, and its QR code.
+    web.get("/ask_for_secret")
+    assert web.step().startswith("Step 2 of 4"), web.step()
+    shown = page_fingerprint(web)
+    page_qr(web)
+    real = [d for d, (fp, _) in devices.items() if fp == shown]
+    assert len(real) == 1, (shown, devices)
+    real = real[0]
+    decoy = next(d for d in devices if d != real)
+
+    # A fingerprint of no device that wrote: refused in the chat, with the man in the middle named.
+    other = "0123456789abcdef" * 4
+    web.post("/ask_for_secret", device_fingerprint=other)
+    await s.expect("encrypted", "The fingerprint you typed on the page is not that of any device")
+
+    # Its own fingerprint, as Profanity prints it: known, but the decoy is still trusted.
+    web.post("/ask_for_secret", device_fingerprint=profanity_style(my_fp))
+    await s.expect("encrypted", "The fingerprint you typed on the page is that of the device")
+    await s.expect("encrypted", "Your program still encrypts to my second device")
+    await s.say("still here")
+    await s.expect("encrypted", "Your program still encrypts to my second device")
+
+    # The decoy switched off, the real device verified: the code comes to this device alone.
+    await s.omemo.trust(bot_jid, decoy, "distrusted")
+    await s.omemo.trust(bot_jid, real, "trusted")
+    rids = await s.say("done: I switched the other device off")
+    assert rids == [real], rids
+    await s.expect("encrypted", "Both of us are verified")
+    kind, text, keys = await s.expect("encrypted", "Here is your proof")
+    assert keys == [my_id], "the code went to other devices too: %r" % keys
+    code = CODE.match(text).group(1)
+    await s.expect("encrypted", "Step 4: type this code")
+    return s, code, my_fp
+
+
+def test_an_omemo_student_takes_the_whole_lesson_and_is_graded_once(prosody, run_bot):
+    lms = OutcomeService()
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    try:
+        web = WebStudent(base)
+        r = web.launch(sign(base + "/", launch_params(outcome_url=lms.url, sourcedid="omemo-1")))
+        assert r.status_code == 200, r.text
+        enter_jid(web, student)
+        prove(web, student)
+
+        async def chat_and_pages():
+            s, code, my_fp = await lesson(prosody, student, bot_jid, web, bot)
+            r = web.post("/enter_bot_secret", bot_secret=code)
+            assert web.last.status_code == 200 and 'id="done"' in r.text, web.error()
+            # The last line of the lesson, read in the chat.
+            await s.expect("encrypted", "You entered the right code")
+            await s.logout()
+            return code, my_fp
+
+        try:
+            code, my_fp = asyncio.run(chat_and_pages())
+        except BaseException:
+            print("\n".join(l for l in bot.log.splitlines() if " debug " not in l))
+            raise
+        assert lms.wait_for(1) == [(True, True, "omemo-1", "1.0")]
+        web.post("/enter_bot_secret", bot_secret=code)
+        bot.wait_for_log(r"completed the exercise \(no grade: already sent\)")
+        assert len(lms.requests) == 1
+        assert code not in bot.log
+        bot.wait_for_log(r"published eu\.siacs\.conversations\.axolotl\.devicelist")
+    finally:
+        lms.close()
