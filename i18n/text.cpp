@@ -248,6 +248,10 @@ std::string_view pattern(msg id) {
     case msg::omemo_verified:
       return N_("Both of us are verified: your program encrypts only to my real device, and I know "
              "yours. The code comes to that one device alone.");
+    case msg::restarted_omemo:
+      return N_("I was restarted. I kept my OMEMO keys and our sessions, so your program needs "
+             "nothing new; if you had typed your device's fingerprint on the page for "
+             "{project_name}, type it there again.");
     case msg::omemo_ended_early:
       return N_("You switched OMEMO off before we were done: everything you write now can be read "
              "by the servers in between.");

@@ -290,10 +290,11 @@ void begin(session_ptr self) {
     // The student was mid-lesson when the bot restarted: say what that changed.
     log()->info("{} was at {} before the restart: telling them how to go on", st.cfg.jid,
                 st.cfg.restarted->step);
-    say(self, i18n::msg::restarted);
+    const bool omemo = st.cfg.plan->fingerprint_check;  // its keys outlive a restart
+    say(self, omemo ? i18n::msg::restarted_omemo : i18n::msg::restarted);
     if (st.cfg.restarted->code_valid)
       say(self, i18n::msg::restarted_code);
-    else if (st.cfg.restarted->had_secret && st.cfg.default_secret.empty())
+    else if (!omemo && st.cfg.restarted->had_secret && st.cfg.default_secret.empty())
       say(self, i18n::msg::restarted_secret);
   }
   if (!st.cfg.default_secret.empty())

@@ -7,10 +7,14 @@ import asyncio
 import re
 import xml.etree.ElementTree as ET
 
+import requests
+
 from harness import fresh_account
-from lms import (OutcomeService, WebStudent, enter_jid, launch_params, prove, sign, web_bot, PW)
-from omemo_peer import fingerprint as fp_of
+from lms import OutcomeService, WebStudent, enter_jid, launch_params, prove, sign, web_bot, PW
 from omemo_student import omemo_student
+from otr_peer import otr_student
+from student import lesson_bot, to_encrypted, verify
+from test_durability import AUTH, Durable
 
 CODE = re.compile(r"^Here is your proof, sent over our verified channel: ([A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4})$")
 
@@ -119,3 +123,66 @@ def test_an_omemo_student_takes_the_whole_lesson_and_is_graded_once(prosody, run
         bot.wait_for_log(r"published eu\.siacs\.conversations\.axolotl\.devicelist")
     finally:
         lms.close()
+
+
+DEVICE_LINE = r"OMEMO device (\d+) \(fingerprint ([0-9a-f ]+)\), decoy device (\d+)"
+
+
+def test_the_bots_devices_and_sessions_survive_kill_9_and_a_removal_forgets_them(prosody, run_bot, tmp_path):
+    """Losing the bot's OMEMO keys would make every student verify again: after kill -9 the bot
+    has the same devices, and the student's session goes on without a new key exchange. Removing
+    the student from the whitelist forgets their sessions, in the store too."""
+    student = fresh_account(prosody, "student")
+    d = Durable(prosody, run_bot, tmp_path, whitelist=(student,))
+    bot = d.start()
+    bot.wait_for_log(DEVICE_LINE)
+    first = re.search(DEVICE_LINE, bot.log).groups()
+
+    async def lesson_across_a_restart():
+        nonlocal bot
+        s = await omemo_student(prosody, student, PW, d.jid)
+        await s.say("hello")
+        await s.read_until("encrypted", "Step 3: so that I know your device too")
+        await asyncio.to_thread(d.wait_rows, "SELECT count(*) FROM omemo_peers", [(1,)])
+        bot.kill()
+        bot = await asyncio.to_thread(d.start)
+        bot.wait_for_log(DEVICE_LINE)
+        again = re.search(DEVICE_LINE, bot.log).groups()
+        assert again == first, "the bot's OMEMO devices changed across a restart"
+        rids = await s.say("back again")
+        assert len(rids) == 2
+        lines = await s.read_until("encrypted", "Step 3: so that I know")
+        # The notice comes as the session starts, before the student's message turned OMEMO on
+        # in it: in plaintext (it holds nothing private); everything after it is encrypted.
+        assert lines[0][0] == "plain" and lines[0][1].startswith(
+            "I was restarted. I kept my OMEMO keys"), lines
+        assert all(kind == "encrypted" for kind, _, _ in lines[1:]), lines
+        assert "does not decrypt" not in bot.log
+        r = await asyncio.to_thread(requests.delete, d.base + "/admin/whitelist/" + student,
+                                    headers=AUTH, timeout=30)
+        assert r.status_code == 204, r.text
+        await asyncio.to_thread(d.wait_rows, "SELECT count(*) FROM omemo_peers", [(0,)])
+        await s.logout()
+
+    asyncio.run(lesson_across_a_restart())
+
+
+def test_an_otr_student_and_an_omemo_student_at_once_each_with_their_own_lesson(prosody, run_bot):
+    otr_jid = fresh_account(prosody, "student")
+    omemo_jid = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, [otr_jid, omemo_jid])
+
+    async def both():
+        otr = await otr_student(prosody, otr_jid, PW, bot_jid)
+        om = await omemo_student(prosody, omemo_jid, PW, bot_jid)
+        await om.say("hello")
+        await to_encrypted(otr)
+        await om.read_until("encrypted", "Step 3: so that I know your device too")
+        code = await verify(otr)
+        assert code
+        await otr.logout()
+        await om.logout()
+
+    asyncio.run(both())
+    bot.wait_for_log(re.escape(omemo_jid) + r": awaiting_omemo -> omemo_encrypted")
+    bot.wait_for_log(re.escape(otr_jid) + r": smp_in_progress -> verified")
