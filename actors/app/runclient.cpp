@@ -277,8 +277,10 @@ int runclient(const runclient_options& opts) {
         visits.push_back(std::move(*ws));
       }
     // The OMEMO lesson for students whose program has OMEMO and no OTR; OTR's for the others.
-    mc.choose_lesson = [keyring](const std::string&, bool omemo_client) {
-      if (!omemo_client)
+    mc.choose_lesson = [keyring](const std::string&, const std::string& requested,
+                                 bool omemo_client) {
+      // The course's choice, else auto: OMEMO for a program that speaks it and not OTR.
+      if (requested == "otr" || (requested.empty() && !omemo_client))
         return lesson_choice{};
       return lesson_choice{&lesson::omemo_plan(),
                            [keyring](const std::string&, const std::string& student) {

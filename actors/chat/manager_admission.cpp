@@ -17,6 +17,7 @@ using manager_sessions::carry_out;
 using manager_sessions::session_for;
 using manager_sessions::terminate;
 using manager_sessions::omemo_client;
+using manager_sessions::lesson_requested;
 using manager_sessions::to_session;
 
 namespace {
@@ -115,6 +116,7 @@ bool proves_claim(manager_ptr self, const std::string& bare, xmpp::inbound_messa
           }
           if (claim.graded && self->state.cfg.grades)
             self->send(self->state.cfg.grades, atoms::grade_when_done_v, bare, claim.grade);
+          lesson_requested(self, bare, claim.lesson);
           if (!m.element.empty())  // an OMEMO message: the student's program speaks it
             omemo_client(self, bare);
           to_session(self, bare, std::move(m));

@@ -50,6 +50,8 @@ void restore(session_manager_state& st) {
     st.cfg.whitelist[s.jid] = s.locale;
     if (s.source != store::whitelist_source::config)
       st.source_of[s.jid] = s.source;
+    if (!s.lesson.empty())
+      st.requested_lesson[s.jid] = s.lesson;
     // A step only the OMEMO lesson has: the student took that lesson before the restart.
     if (!s.step.empty() && !lesson_of(st, s.jid).plan->step_named(s.step) &&
         lesson::omemo_plan().step_named(s.step))

@@ -98,6 +98,7 @@ void terminate(manager_ptr self, const std::string& jid, const char* why, bool r
     self->state.rates.erase(jid);
     self->state.claims.forget(jid);
     self->state.omemo_clients.erase(jid);
+    self->state.requested_lesson.erase(jid);
     if (self->state.cfg.forget_student)
       self->state.cfg.forget_student(jid);
     std::erase_if(self->state.online,
@@ -170,20 +171,22 @@ void to_session(manager_ptr self, const std::string& bare, xmpp::inbound_message
   self->send(session_for(self, bare), std::move(m));
 }
 
-void omemo_client(manager_ptr self, const std::string& bare) {
+namespace {
+
+/// The student's lesson may have changed: a session still at the first step of another lesson
+/// is replaced (quietly: nothing of it reached the student beyond its first step's words).
+void choose_again(manager_ptr self, const std::string& bare) {
   auto& st = self->state;
-  if (!st.omemo_clients.insert(bare).second)
-    return;
   auto choice = lesson_of(st, bare);
   auto it = st.sessions.find(bare);
   if (it == st.sessions.end() || it->second.step.lesson == choice.plan->id || it->second.ending)
     return;
   if (it->second.step.number > 1) {
-    log()->info("{} uses a program with OMEMO, but is past step 1 of the {} lesson: it goes on",
-                bare, it->second.step.lesson);
+    log()->info("{} is past step 1 of the {} lesson: it goes on in it", bare,
+                it->second.step.lesson);
     return;
   }
-  log()->info("{} uses a program with OMEMO and without OTR: the {} lesson replaces the {} one",
+  log()->info("{}: the {} lesson replaces the {} one (its program, or its course, chose it)",
               bare, choice.plan->id, it->second.step.lesson);
   auto old = it->second.actor;
   st.owners.erase(old.address());
@@ -191,6 +194,28 @@ void omemo_client(manager_ptr self, const std::string& bare) {
   self->demonitor(old.address());
   self->send_exit(old, caf::exit_reason::user_shutdown);
   session_for(self, bare);
+}
+
+} // namespace
+
+void omemo_client(manager_ptr self, const std::string& bare) {
+  if (self->state.omemo_clients.insert(bare).second)
+    choose_again(self, bare);
+}
+
+void lesson_requested(manager_ptr self, const std::string& bare, const std::string& lesson) {
+  auto& st = self->state;
+  auto it = st.requested_lesson.find(bare);
+  if (it == st.requested_lesson.end() ? lesson.empty() : it->second == lesson)
+    return;
+  if (lesson.empty())
+    st.requested_lesson.erase(bare);
+  else
+    st.requested_lesson[bare] = lesson;
+  if (st.cfg.store)
+    self->send(st.cfg.store, atoms::st_lesson_v, bare, lesson);
+  log()->info("{}'s course chose the {} lesson", bare, lesson.empty() ? "auto" : lesson);
+  choose_again(self, bare);
 }
 
 void session_down(manager_ptr self, const caf::down_msg& dm) {

@@ -47,6 +47,10 @@ void to_session(manager_ptr self, const std::string& bare, xmpp::inbound_message
 /// reached the student beyond its first step's words).
 void omemo_client(manager_ptr self, const std::string& bare);
 
+/// The lesson the student's course chose ("otr", "omemo", "" for auto): kept (in the store too),
+/// and the student's lesson chosen again as omemo_client() does.
+void lesson_requested(manager_ptr self, const std::string& bare, const std::string& lesson);
+
 /// A session ended: forgotten (logged as a failure when it failed).
 void session_down(manager_ptr self, const caf::down_msg& dm);
 

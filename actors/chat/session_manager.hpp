@@ -46,9 +46,12 @@ struct session_manager_config {
   /// not named, or 0, has no limit (the config's own list is bounded by its file).
   std::map<store::whitelist_source, std::int64_t> max_whitelisted;
   session_factory spawn_session;  ///< empty: the real session actor
-  /// Chooses each student's lesson (empty: the OTR lesson for everyone); `omemo_client`: the
-  /// student's program speaks OMEMO and has no OTR (its caps, or an OMEMO message it sent).
-  std::function<lesson_choice(const std::string& jid, bool omemo_client)> choose_lesson;
+  /// Chooses each student's lesson (empty: the OTR lesson for everyone): `requested` is what
+  /// their course chose ("otr", "omemo", "" for auto); `omemo_client`, that the student's
+  /// program speaks OMEMO and has no OTR (its caps, or an OMEMO message it sent).
+  std::function<lesson_choice(const std::string& jid, const std::string& requested,
+                              bool omemo_client)>
+    choose_lesson;
   /// Called when a student is removed from the whitelist (their OMEMO sessions are forgotten).
   std::function<void(const std::string& jid)> forget_student;
   grade_keeper_actor grades;      ///< told each completion (none in tests that do not grade)
@@ -93,12 +96,17 @@ struct session_manager_state {
   std::set<std::string> online;
   /// Students whose program speaks OMEMO without OTR (what choose_lesson is told).
   std::set<std::string> omemo_clients;
+  /// The lesson each student's course chose (absent: auto).
+  std::map<std::string, std::string> requested_lesson;
 };
 
 /// The lesson `bare` follows: the config's choice, the OTR lesson when it has none.
 inline lesson_choice lesson_of(const session_manager_state& st, const std::string& bare) {
-  return st.cfg.choose_lesson ? st.cfg.choose_lesson(bare, st.omemo_clients.contains(bare))
-                              : lesson_choice{};
+  if (!st.cfg.choose_lesson)
+    return {};
+  auto it = st.requested_lesson.find(bare);
+  return st.cfg.choose_lesson(bare, it == st.requested_lesson.end() ? std::string{} : it->second,
+                              st.omemo_clients.contains(bare));
 }
 
 /// Receives what the gateway hears and answers only whitelisted JIDs;

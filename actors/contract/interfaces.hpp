@@ -64,6 +64,8 @@ using store_actor = caf::typed_actor<
   /// OMEMO: a student's sessions (bare JID, record), one of the bot's devices (role, record).
   caf::reacts_to<atoms::st_om_peer, std::string, std::string>,
   caf::reacts_to<atoms::st_om_dev, std::string, std::string>,
+  /// The lesson a course chose for a student (bare JID, "otr" | "omemo" | "" for auto).
+  caf::reacts_to<atoms::st_lesson, std::string, std::string>,
   caf::reacts_to<atoms::st_outcome, std::string, grade_job>,
   caf::reacts_to<atoms::st_done, std::string, std::string>,
   caf::replies_to<atoms::st_nonce, std::string, std::string, std::int64_t>::with<bool>,

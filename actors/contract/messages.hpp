@@ -104,6 +104,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_code, "st_code")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_om_peer, "st_om_peer")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_om_dev, "st_om_dev")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_lesson, "st_lesson")
   /// Store: (jid, grade_job) the latest graded launch of a student.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_outcome, "st_outcome")
   /// Store: (jid, how) a completion.
@@ -238,7 +239,7 @@ typename Inspector::result_type inspect(Inspector& f, grade_job& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, jid_claim& x) {
   return f(caf::meta::type_name("jid_claim"), x.jid, x.visit, caf::meta::omittable(), x.word,
-           x.locale, x.by, x.graded, x.grade, x.expires);
+           x.locale, x.by, x.graded, x.grade, x.expires, x.lesson);
 }
 
 inline std::string to_string(claim_state x) {

@@ -83,6 +83,7 @@ struct student {
   std::string code_mac;       ///< HMAC of the code sent after verification ("" none)
   bool completed = false;
   std::optional<lti::grade_target> graded;  ///< where the latest graded launch's grade goes
+  std::string lesson;    ///< the lesson the course chose: "otr", "omemo", "" (auto)
 };
 
 /// A grade in the outbox.

@@ -167,6 +167,11 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
         db.put_omemo_peer(jid, record, now);
       });
     },
+    [self](atoms::st_lesson, const std::string& jid, const std::string& lesson) {
+      write(self, "the lesson of " + jid, [=, now = unix_now()](store::database& db) {
+        db.put_lesson(jid, lesson, now);
+      });
+    },
     [self](atoms::st_om_dev, const std::string& role, const std::string& record) {
       write(self, "the bot's OMEMO " + role + " device",
             [=](store::database& db) { db.put_omemo_device(role, record); });

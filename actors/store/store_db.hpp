@@ -54,6 +54,8 @@ public:
                      const std::string& added_by, std::int64_t now);
   void remove_whitelist(const std::string& jid, std::int64_t now);
   void put_step(const std::string& jid, const std::string& step, bool had_secret, std::int64_t now);
+  /// The lesson a course chose for the student ("otr", "omemo", "" for auto).
+  void put_lesson(const std::string& jid, const std::string& lesson, std::int64_t now);
   void put_code_mac(const std::string& jid, const std::string& mac, std::int64_t now);
   void put_outcome(const std::string& jid, const lti::grade_target& target, std::int64_t now);
   void record_completion(const std::string& jid, const std::string& how, std::int64_t now);

@@ -40,4 +40,12 @@ void database::put_omemo_peer(const std::string& jid, const std::string& data, s
   q.exec();
 }
 
+void database::put_lesson(const std::string& jid, const std::string& lesson, std::int64_t now) {
+  SQLite::Statement q(*db_, "UPDATE students SET lesson = ?, updated_at = ? WHERE jid = ? AND removed = 0");
+  q.bind(1, lesson);
+  q.bind(2, now);
+  q.bind(3, jid);
+  q.exec();
+}
+
 } // namespace otrbot::store

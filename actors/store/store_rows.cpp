@@ -24,6 +24,7 @@ student read_student(SQLite::Statement& q) {
                             q.getColumn(12).getString()};
   if (!graded.url.empty() && !graded.sourcedid.empty())
     s.graded = lti::target_of(graded);
+  s.lesson = q.getColumn(13).getString();
   return s;
 }
 
@@ -53,7 +54,7 @@ grade read_grade(SQLite::Statement& q) {
 std::vector<student> database::students() const {
   SQLite::Statement q(*db_,
                       "SELECT jid, locale, source, added_by, added_at, removed, step, had_secret, "
-                      "code_mac, completed, outcome_url, sourcedid, consumer_key FROM students "
+                      "code_mac, completed, outcome_url, sourcedid, consumer_key, lesson FROM students "
                       "ORDER BY jid");
   std::vector<student> out;
   while (q.executeStep())

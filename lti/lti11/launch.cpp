@@ -125,7 +125,19 @@ launch_result validate_launch(std::string_view base_uri, const params& all,
     l.outcome_url = url;
   l.result_sourcedid = value_of(all, "lis_result_sourcedid");
   set_roles(l, value_of(all, "roles"));
+  auto lesson = lesson_of_custom(value_of(all, "custom_lesson"));
+  if (!lesson)
+    return refuse(400, N_("the custom parameter lesson must be otr, omemo or auto"));
+  l.lesson = *lesson;
   return {std::move(l), std::nullopt};
+}
+
+std::optional<std::string> lesson_of_custom(std::string_view value) {
+  if (value.empty() || value == "auto")
+    return std::string{};
+  if (value == "otr" || value == "omemo")
+    return std::string{value};
+  return std::nullopt;
 }
 
 void set_roles(launch& l, std::string_view roles) {

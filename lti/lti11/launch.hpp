@@ -25,6 +25,8 @@ struct launch {
   std::string outcome_url;            ///< lis_outcome_service_url
   std::string result_sourcedid;       ///< lis_result_sourcedid
   std::set<std::string> roles;        ///< normalised: Learner, Instructor, ...
+  /// The lesson the course chose (custom parameter `lesson`): "otr", "omemo", "" for auto.
+  std::string lesson;
   bool learner = false;
   bool instructor = false;
   /// Whether a grade goes back: a learner launch with both outcome fields.
@@ -32,6 +34,10 @@ struct launch {
   /// Where its grade goes (an LTI 1.3 launch keeps its AGS line item in the same fields).
   grade_target target() const { return target_of({outcome_url, result_sourcedid, consumer_key}); }
 };
+
+/// The custom parameter `lesson` as a launch keeps it: "otr", "omemo", or "" (auto, also when
+/// absent or empty); nullopt for any other value (the launch is refused).
+std::optional<std::string> lesson_of_custom(std::string_view value);
 
 /// Why a launch was refused: the HTTP status and a message for the page and the log.
 struct launch_error {

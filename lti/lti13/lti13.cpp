@@ -287,6 +287,13 @@ launch_check validate_id_token(const jose::compact& token, const platform& p, co
   if (auto* presentation = claim_object(c, "launch_presentation"))
     l.return_url = str(*presentation, "return_url");
   lti::set_roles(l, roles_text(*roles));
+  std::string chosen;
+  if (auto* custom = claim_object(c, "custom"))
+    chosen = str(*custom, "lesson");
+  auto lesson = lti::lesson_of_custom(chosen);
+  if (!lesson)
+    return refuse(400, N_("the custom parameter lesson must be otr, omemo or auto"));
+  l.lesson = *lesson;
   // A grade goes back when the platform offers a line item and lets the tool post scores to it.
   if (auto* ags = object(c, ags_endpoint_claim)) {
     auto scopes = ags->find("scope");

@@ -30,6 +30,7 @@ struct jid_claim {
   bool graded = false;  ///< a graded learner launch: `grade` goes out on completion
   grade_job grade;
   std::int64_t expires = 0;  ///< Unix time
+  std::string lesson{};      ///< the lesson the course chose: "otr", "omemo", "" (auto)
 };
 
 /// The answer to a claim.

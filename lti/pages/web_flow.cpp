@@ -111,7 +111,7 @@ jid_claim claim_of(const web_session& s) {
   // The claimed JID was parsed when it was typed; it comes back from the stored visit as text.
   auto parsed = xmpp::parse_bare_jid(s.claim_jid);
   jid_claim c{parsed ? parsed.bare() : xmpp::bare_jid{}, s.id, s.claim_word, s.locale, visitor(s),
-              s.lms.gradable(), {}, s.claim_expires};
+              s.lms.gradable(), {}, s.claim_expires, s.lms.lesson};
   if (c.graded)
     c.grade = grade_job{s.lms.target(), 1.0};
   return c;

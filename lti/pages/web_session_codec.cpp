@@ -16,7 +16,7 @@ std::string encode_session(const web_session& s) {
            {"locale", l.locale},               {"return_url", l.return_url},
            {"outcome_url", l.outcome_url},     {"result_sourcedid", l.result_sourcedid},
            {"roles", l.roles},                 {"learner", l.learner},
-           {"instructor", l.instructor}};
+           {"instructor", l.instructor},       {"lesson", l.lesson}};
   json out{{"v", 1},           {"id", s.id},         {"csrf", s.csrf},
            {"jid", s.jid},     {"locale", s.locale}, {"wrong_codes", s.wrong_codes},
            {"expires", s.expires}, {"lms", lms}};
@@ -63,6 +63,8 @@ std::optional<web_session> decode_session(const std::string& text) {
     s.lms.roles = l.at("roles").get<std::set<std::string>>();
     s.lms.learner = l.at("learner").get<bool>();
     s.lms.instructor = l.at("instructor").get<bool>();
+    // (not in sessions stored before the OMEMO lesson: auto)
+    s.lms.lesson = lesson_of_custom(json_members::string_member(l, "lesson")).value_or("");
     return s;
   } catch (const json::exception&) {
     return std::nullopt;

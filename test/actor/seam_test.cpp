@@ -162,7 +162,7 @@ struct fixture : fakes::manager_fixture {
     mc.whitelist = {{"alice@x.org", "en_GB"}};
     mc.session_defaults.account = "bot@x.org";
     mc.session_defaults.format_strings = {{"bot_title", "Tutor"}, {"project_name", "CS101"}};
-    mc.choose_lesson = [opened = opened](const std::string&, bool) {
+    mc.choose_lesson = [opened = opened](const std::string&, const std::string&, bool) {
       return lesson_choice{&mirror_plan(), [opened](const std::string&, const std::string&) {
                              ++*opened;
                              return std::make_unique<mirror>();
