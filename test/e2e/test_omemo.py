@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ET
 import requests
 
 from harness import fresh_account
-from lms import OutcomeService, WebStudent, enter_jid, launch_params, prove, sign, web_bot, PW
+from lms import (OutcomeService, WebStudent, enter_jid, launch_params, proof_of, prove, send_word,
+                 sign, web_bot, PW)
 from omemo_student import omemo_student
 from otr_peer import otr_student
 from student import lesson_bot, to_encrypted, verify
@@ -190,3 +191,25 @@ def test_an_otr_student_and_an_omemo_student_at_once_each_with_their_own_lesson(
     asyncio.run(both())
     bot.wait_for_log(re.escape(omemo_jid) + r": awaiting_omemo -> omemo_encrypted")
     bot.wait_for_log(re.escape(otr_jid) + r": smp_in_progress -> verified")
+
+
+def test_a_course_that_chose_omemo_teaches_it_from_the_first_word(prosody, run_bot):
+    """The LTI custom parameter lesson=omemo: the lesson is OMEMO's before the student's program
+    said anything about itself; any value but otr, omemo or auto is refused at the launch."""
+    student = fresh_account(prosody, "student")
+    bot, bot_jid, base = web_bot(prosody, run_bot)
+    web = WebStudent(base)
+    r = web.launch(sign(base + "/", launch_params(custom_lesson="omemo")))
+    assert r.status_code == 200, r.text
+    enter_jid(web, student)
+    bot_jid_shown, word = proof_of(web)
+    first = asyncio.run(send_word(student, bot_jid_shown, word))
+    assert first.startswith("Hello! I am OTR Bot, a tutor for"), first
+    web.get("/jid_entered")
+    assert web.step().startswith("Step 1 of 4: switch on OMEMO encryption"), web.step()
+    bot.wait_for_log(re.escape(student) + r"'s course chose the omemo lesson")
+
+    refused = WebStudent(base).launch(sign(base + "/", launch_params(user="student-2",
+                                                                     custom_lesson="both")))
+    assert refused.status_code == 400
+    assert "the custom parameter lesson must be otr, omemo or auto" in refused.text

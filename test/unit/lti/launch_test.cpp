@@ -149,3 +149,23 @@ TEST_CASE("an instructor launch, or one without outcome fields, gets no grade") 
     validate_launch(url, signed_launch({{"lis_result_sourcedid", ""}}, now, "b"), consumers, now, nonces);
   CHECK_FALSE(no_outcome.value->gradable());
 }
+
+TEST_CASE("the custom parameter lesson chooses the lesson; any other value is refused") {
+  nonce_store nonces;
+  CHECK(validate_launch(url, signed_launch(), consumers, now, nonces).value->lesson.empty());
+  auto omemo = validate_launch(url, signed_launch({{"custom_lesson", "omemo"}}, now, "l1"),
+                               consumers, now, nonces);
+  REQUIRE(omemo.value);
+  CHECK(omemo.value->lesson == "omemo");
+  auto otr = validate_launch(url, signed_launch({{"custom_lesson", "otr"}}, now, "l2"), consumers,
+                             now, nonces);
+  CHECK(otr.value->lesson == "otr");
+  auto automatic = validate_launch(url, signed_launch({{"custom_lesson", "auto"}}, now, "l3"),
+                                   consumers, now, nonces);
+  CHECK(automatic.value->lesson.empty());
+  auto bad = validate_launch(url, signed_launch({{"custom_lesson", "OMEMO!"}}, now, "l4"),
+                             consumers, now, nonces);
+  REQUIRE(bad.error);
+  CHECK(bad.error->status == 400);
+  CHECK(bad.error->message == "the custom parameter lesson must be otr, omemo or auto");
+}
