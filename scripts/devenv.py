@@ -72,14 +72,14 @@ class Prosody:
 
     def __init__(self, directory, accounts, tls_max=None, port=None, stanza_limit=None,
                  cert_host=DOMAIN, minimal=False, log_level="debug", plain_accounts=False,
-                 offline=False):
+                 offline=False, extra_modules=()):
         self.dir = os.path.abspath(directory)
         self.accounts = dict(accounts)  # "user@localhost" -> password
         self.port = port or free_port()
         self.tls_max = tls_max  # e.g. "tlsv1_2" to cap the server's TLS version
         self.stanza_limit = stanza_limit
         self.cert_host = cert_host  # another name makes a certificate that does not fit
-        self.modules = self.MINIMAL_MODULES if minimal else self.USUAL_MODULES
+        self.modules = (self.MINIMAL_MODULES if minimal else self.USUAL_MODULES) + tuple(extra_modules)
         self.log_level = log_level
         # Benchmarks: thousands of accounts written straight into Prosody's plain
         # storage (prosodyctl takes a second each); tests keep hashed passwords.

@@ -34,6 +34,17 @@ def prosody(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def prosody_pep(tmp_path_factory):
+    """A Prosody with no optional module but PEP (what OMEMO needs of a server)."""
+    server = devenv.Prosody(str(tmp_path_factory.mktemp("prosody-pep")), ACCOUNTS, minimal=True,
+                            extra_modules=("pep",))
+    server.prepare()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def prosody_minimal(tmp_path_factory):
     """A Prosody with no optional module (no mod_carbons: carbons hints reach the bot)."""
     server = devenv.Prosody(str(tmp_path_factory.mktemp("prosody-minimal")), ACCOUNTS, minimal=True)

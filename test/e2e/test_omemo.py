@@ -7,6 +7,7 @@ import asyncio
 import re
 import xml.etree.ElementTree as ET
 
+import pytest
 import requests
 
 from harness import fresh_account
@@ -91,7 +92,10 @@ async def lesson(prosody, student, bot_jid, web, bot):
     return s, code, my_fp
 
 
-def test_an_omemo_student_takes_the_whole_lesson_and_is_graded_once(prosody, run_bot):
+@pytest.mark.parametrize("server", ["prosody", "prosody_pep"])
+def test_an_omemo_student_takes_the_whole_lesson_and_is_graded_once(server, request, run_bot):
+    """On the usual Prosody, and on one with no optional module but PEP."""
+    prosody = request.getfixturevalue(server)
     lms = OutcomeService()
     student = fresh_account(prosody, "student")
     bot, bot_jid, base = web_bot(prosody, run_bot)
