@@ -19,26 +19,8 @@ using namespace session_chat;
 
 void run_effects(session_ptr self, std::vector<lesson::effect> effects);
 
-/// Tells the manager (and the log) the lesson's new step, by the names of the student's plan.
-void report(session_ptr self, const lesson::status& change) {
-  auto& st = self->state;
-  const auto& plan = st.lesson->runs();  // the plan it was made with
-  log()->info("{}: {} -> {} ({})", st.cfg.jid, plan.name(change.from), plan.name(change.to),
-              plan.name(change.cause));
-  if (st.cfg.manager)
-    self->send(st.cfg.manager, atoms::step_reached_v, st.cfg.jid, plan.describe(change.to));
-}
 void handle_event(session_ptr self, lesson::event event, const std::string& detail = {});
 void carry_out(session_ptr self, e2e::outcome out, bool quiet = false);
-
-void schedule_poll(session_ptr self) {
-  auto& st = self->state;
-  auto interval = st.chat ? st.chat->poll_interval() : 0u;
-  if (interval > 0 && !st.poll_scheduled) {
-    st.poll_scheduled = true;
-    self->delayed_send(self, std::chrono::seconds{interval}, atoms::otr_poll_v);
-  }
-}
 
 /// Sends the first waiting line through the conversation (encrypted when it is).
 void type_one(session_ptr self) {

@@ -78,4 +78,22 @@ bool answered(session_ptr self, const std::string& text) {
   return false;
 }
 
+void report(session_ptr self, const lesson::status& change) {
+  auto& st = self->state;
+  const auto& plan = st.lesson->runs();  // the plan it was made with
+  log()->info("{}: {} -> {} ({})", st.cfg.jid, plan.name(change.from), plan.name(change.to),
+              plan.name(change.cause));
+  if (st.cfg.manager)
+    self->send(st.cfg.manager, atoms::step_reached_v, st.cfg.jid, plan.describe(change.to));
+}
+
+void schedule_poll(session_ptr self) {
+  auto& st = self->state;
+  auto interval = st.chat ? st.chat->poll_interval() : 0u;
+  if (interval > 0 && !st.poll_scheduled) {
+    st.poll_scheduled = true;
+    self->delayed_send(self, std::chrono::seconds{interval}, atoms::otr_poll_v);
+  }
+}
+
 } // namespace otrbot::session_chat

@@ -35,4 +35,10 @@ bool answered(session_ptr self, const std::string& text);
 void set_live(session_ptr self, live_progress now);
 void follow_live(session_ptr self, e2e::event e);
 
+/// Tells the manager (and the log) the lesson's new step, by the names of the student's plan.
+void report(session_ptr self, const lesson::status& change);
+
+/// Schedules the conversation's periodic clean-up (its poll_interval), once at a time.
+void schedule_poll(session_ptr self);
+
 } // namespace otrbot::session_chat

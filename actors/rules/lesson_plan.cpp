@@ -38,6 +38,12 @@ const char* live_words::fingerprint_where(std::string_view client) const {
   return fingerprint_anywhere;
 }
 
+handler_map with(handler_map base, const handler_map& more) {
+  for (const auto& [e, handler] : more)
+    base[e] = handler;
+  return base;
+}
+
 const plan& plan_named(std::string_view id) {
   return id == omemo_plan().id ? omemo_plan() : otr_plan();
 }

@@ -10,6 +10,7 @@
 #include "transport/e2e/conversation.hpp"
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,11 @@ std::string_view to_string(step s);
 std::string_view to_string(event e);
 
 using table = fsm::basic_states_table<step, event>;
+
+/// What a step handles without moving (event -> handler name), as the tables write it.
+using handler_map = std::map<event, std::string>;
+/// `base` with `more` added (or overriding): the tables build steps' handlers from shared sets.
+handler_map with(handler_map base, const handler_map& more);
 
 /// How the pages describe a step.
 struct step_page {

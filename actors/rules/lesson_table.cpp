@@ -11,15 +11,8 @@ namespace otrbot::lesson {
 
 namespace {
 
-using handler_map = std::map<event, std::string>;
 using enum event;
 
-/// `base` with `more` added (or overriding).
-handler_map with(handler_map base, const handler_map& more) {
-  for (const auto& [event, handler] : more)
-    base[event] = handler;
-  return base;
-}
 
 /// Once OTR is on, a refresh of the same conversation (libotr's still_secure) changes nothing.
 /// A new one (otr_enabled: the student's client restarted, or the student

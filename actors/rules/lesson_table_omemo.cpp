@@ -25,14 +25,8 @@ namespace otrbot::lesson {
 
 namespace {
 
-using handler_map = std::map<event, std::string>;
 using enum event;
 
-handler_map with(handler_map base, const handler_map& more) {
-  for (const auto& [e, handler] : more)
-    base[e] = handler;
-  return base;
-}
 
 /// What every step takes calmly: a refresh, the secret rules of OTR (a fingerprint is public).
 const handler_map calm{{refreshed, "nothing"}, {secret_leaked, "nothing"},

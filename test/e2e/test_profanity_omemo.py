@@ -1,16 +1,20 @@
 """The OMEMO lesson with a real client: Profanity 0.13.1 (libsignal-protocol-c) in tmux, on a
 Prosody with no optional module but PEP, launched by a course that chose OMEMO, graded by a
-strict test LMS. Profanity trusts nothing until told (/omemo trust): the student trusts the
+strict test LMS (on the usual Prosody too). Profanity trusts nothing until told (/omemo trust): the student trusts the
 bot's real device, whose fingerprint the page shows, and never the decoy."""
 import re
+
+import pytest
 
 from harness import fresh_account
 from lms import OutcomeService, WebStudent, enter_jid, launch_params, sign, web_bot, PW
 from profanity import Profanity
 
 
-def test_a_profanity_student_takes_the_omemo_lesson(prosody_pep, run_bot, tmp_path):
-    server = prosody_pep
+@pytest.mark.parametrize("server_name", ["prosody", "prosody_pep"])
+def test_a_profanity_student_takes_the_omemo_lesson(server_name, request, run_bot, tmp_path):
+    """On the usual Prosody, and on one with no optional module but PEP."""
+    server = request.getfixturevalue(server_name)
     lms = OutcomeService()
     student = fresh_account(server, "profanity")
     bot, bot_jid, base = web_bot(server, run_bot)

@@ -1,6 +1,7 @@
 // The OMEMO lesson's plan: its table step by step, by the OMEMO names of its events, and the
 // words and effects of each step (the conversation's events are omemo_conversation.hpp's).
 #include "actors/rules/lesson.hpp"
+#include "test/unit/actors/lesson_effects.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,29 +11,12 @@ using i18n::msg;
 
 namespace {
 
-void zeros(std::uint8_t* out, std::size_t n) { std::fill(out, out + n, 0); }
+using testing::has;
+using testing::lines;
 
-lesson::lesson make() { return lesson::lesson{omemo_plan(), {false, "XXXX-XXXX"}, zeros}; }
+lesson::lesson make() { return lesson::lesson{omemo_plan(), {false, "XXXX-XXXX"}, testing::zeros}; }
 
-event ev(std::string_view name) {
-  auto e = omemo_plan().event_named(name);
-  REQUIRE(e);
-  return *e;
-}
-
-std::vector<msg> lines(const std::vector<effect>& effects) {
-  std::vector<msg> out;
-  for (const auto& e : effects)
-    if (auto* s = std::get_if<say>(&e))
-      out.push_back(s->id);
-  return out;
-}
-
-template <class T>
-bool has(const std::vector<effect>& effects) {
-  return std::any_of(effects.begin(), effects.end(),
-                     [](const effect& e) { return std::holds_alternative<T>(e); });
-}
+event ev(std::string_view name) { return testing::event_of(omemo_plan(), name); }
 
 } // namespace
 

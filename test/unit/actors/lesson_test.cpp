@@ -1,6 +1,7 @@
 // The lesson's states table, transition by transition, and the effects each one asks for.
 #include "actors/contract/timeouts.hpp"
 #include "actors/rules/lesson.hpp"
+#include "test/unit/actors/lesson_effects.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -12,32 +13,16 @@ using i18n::msg;
 
 namespace {
 
-void zeros(std::uint8_t* out, std::size_t n) { std::fill(out, out + n, 0); }
+using testing::has;
+using testing::lines;
+using testing::zeros;
 
 lesson::lesson make(bool may_start_smp = false) {
   return lesson::lesson{{may_start_smp, "XXXX-XXXX"}, zeros};
 }
 
 /// An event by its OTR name (the plan's names are part of what is tested).
-event ev(std::string_view name) {
-  auto e = otr_plan().event_named(name);
-  REQUIRE(e);
-  return *e;
-}
-
-std::vector<msg> lines(const std::vector<effect>& effects) {
-  std::vector<msg> out;
-  for (const auto& e : effects)
-    if (auto* s = std::get_if<say>(&e))
-      out.push_back(s->id);
-  return out;
-}
-
-template <class T>
-bool has(const std::vector<effect>& effects) {
-  return std::any_of(effects.begin(), effects.end(),
-                     [](const effect& e) { return std::holds_alternative<T>(e); });
-}
+event ev(std::string_view name) { return testing::event_of(otr_plan(), name); }
 
 /// A lesson moved to `step` along the happy path.
 lesson::lesson at(step target, bool may_start_smp = false) {
