@@ -73,6 +73,12 @@ struct live_words {
   const char* fingerprint_anywhere;
   /// Program name -> msgid: where that program shows it ({client}: the program's name).
   std::array<std::pair<std::string_view, const char*>, 5> fingerprint_in;
+  /// msgids: the check of identities under way, passed, failed, and cancelled (OMEMO: the
+  /// decoy still trusted), in this protocol's words.
+  const char* check_running;
+  const char* check_succeeded;
+  const char* check_failed;
+  const char* check_aborted;
 
   /// The msgid that says where `client` shows the bot's fingerprint.
   const char* fingerprint_where(std::string_view client) const;

@@ -167,6 +167,10 @@ const plan& otr_plan() {
                    "contact, then Fingerprint verification.")},
         {"Psi+", N_("In {client}, click the OTR button in this chat window, choose Authenticate "
                     "contact, then Fingerprint verification.")}}},
+      N_("The check of your secret is under way in your chat program."),
+      N_("Your secret matched: you are talking to the bot, and nobody sits in between."),
+      N_("The check failed: the secrets did not match (a typo, or someone in between)."),
+      N_("The check was cancelled."),
     },
   };
   return p;

@@ -154,6 +154,11 @@ const plan& omemo_plan() {
       {{{"Profanity", N_("In Profanity, /omemo fingerprint followed by the bot's address shows "
                          "the bot's fingerprints, and /omemo fingerprint alone shows your own.")},
         {"", nullptr}, {"", nullptr}, {"", nullptr}, {"", nullptr}}},
+      N_("The check of your devices is under way: the chat says what is left to do."),
+      N_("You and the bot have verified each other's devices: nobody sits in between."),
+      N_("The fingerprint you typed is not that of a device you wrote from (a typo, or someone "
+         "in between)."),
+      N_("Your chat program still encrypts to the bot's second device: switch that device off."),
     },
     .fingerprint_check = true,
   };

@@ -22,18 +22,18 @@ web_response json_of(const lti::web_settings& pages, const web_session& s, const
   };
   lti::page_view step;
   lti::describe_visit(s, p.step.line.empty() ? pages.before_session : p.step, step);
+  // The check, where the student's own program shows the fingerprint (in its words when the
+  // bot knows it) and the encryption, in the words of the student's lesson.
+  const auto& words = lesson::plan_named(p.step.lesson).live;
   std::string check;
   if (p.check == "running")
-    check = tr(N_("The check of your secret is under way in your chat program."));
+    check = tr(words.check_running);
   else if (p.check == "succeeded")
-    check = tr(N_("Your secret matched: you are talking to the bot, and nobody sits in between."));
+    check = tr(words.check_succeeded);
   else if (p.check == "failed")
-    check = tr(N_("The check failed: the secrets did not match (a typo, or someone in between)."));
+    check = tr(words.check_failed);
   else if (p.check == "aborted")
-    check = tr(N_("The check was cancelled."));
-  // Where the student's own program shows the fingerprint, in its words when the bot knows it,
-  // and the encryption in the words of the student's lesson.
-  const auto& words = lesson::plan_named(p.step.lesson).live;
+    check = tr(words.check_aborted);
   auto where = tr(words.fingerprint_where(p.client), {{"client", p.client}});
   nlohmann::json out{
     {"step", step.lesson_step},

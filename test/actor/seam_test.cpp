@@ -148,7 +148,7 @@ const lesson::plan& mirror_plan() {
                {"Mirror 3 of 3: check the bot.", 3, "/enter_bot_secret", "Check the bot."},
                {"Mirror 3 of 3: type the code.", 3, "/enter_bot_secret", "Type the code."},
                {"Mirror: done.", 3, "/enter_bot_secret", "Done."}}},
-    .live = {"Mirrored.", "Your mirror shows it.", {}},
+    .live = {"Mirrored.", "Your mirror shows it.", {}, "Checking.", "Checked.", "Wrong.", "Stopped."},
   };
   return p;
 }

@@ -89,6 +89,12 @@ async def lesson(prosody, student, bot_jid, web, bot):
     assert keys == [my_id], "the code went to other devices too: %r" % keys
     code = CODE.match(text).group(1)
     await s.expect("encrypted", "Step 4: type this code")
+    # What the page follows live says it in OMEMO's words.
+    live = web.http.get(web.base + "/progress", params={"s": web.token}, timeout=30).json()
+    assert live["lesson"] == "omemo" and live["encrypted"], live
+    assert live["encryption_text"] == "Your chat with the bot is encrypted with OMEMO.", live
+    assert live["check"] == "succeeded", live
+    assert live["check_text"].startswith("You and the bot have verified each other's devices"), live
     return s, code, my_fp
 
 
