@@ -3,8 +3,10 @@
 # the load generator, then runs scripts/bench.py: N simulated libotr students (C++, worker
 # processes) through the whole lesson against the real bot and a private Prosody, with the
 # libotr floor measured in the same run; then the LTI launch benchmark (scripts/bench-lti.sh).
-# Usage: scripts/bench.sh [SCENARIO ...] [--pool N]   SCENARIO: lessons:N:RAMP_S | idle:N | lti
-#   no scenario: lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti
+# Usage: scripts/bench.sh [SCENARIO ...] [--pool N]
+#   SCENARIO: lessons:N:RAMP_S | idle:N | lti | omemo[:N] (scripts/bench-omemo.py: N OMEMO and N
+#   OTR lessons of Python students, one after another, the bot's CPU and memory per lesson)
+#   no scenario: lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti omemo:20
 # The students' OTR keys are made once and kept in build/bench-keys.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,14 +15,22 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" \
   --target otrbot otrbot_catalogs otrbot_bench_students otrbot_bench_floor
 args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti)
-lti=0 rest=()
+[ ${#args[@]} -gt 0 ] || args=(lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti omemo:20)
+lti=0 omemo=() rest=()
 for a in "${args[@]}"; do
-  if [ "$a" = lti ]; then lti=1; else rest+=("$a"); fi
+  case "$a" in
+    lti) lti=1 ;;
+    omemo) omemo+=(20) ;;
+    omemo:*) omemo+=("${a#omemo:}") ;;
+    *) rest+=("$a") ;;
+  esac
 done
 if [ ${#rest[@]} -gt 0 ]; then
   /usr/bin/python3 scripts/bench.py "${rest[@]}"
 fi
+for n in "${omemo[@]}"; do
+  /usr/bin/python3 scripts/bench-omemo.py "$PWD/build/release/actors/otrbot" --lessons "$n"
+done
 if [ "$lti" = 1 ]; then
   scripts/bench-lti.sh "$PWD/build/release/actors/otrbot"
 fi

@@ -11,13 +11,8 @@
 namespace otrbot {
 namespace {
 
-constexpr const char* devicelist_node = "eu.siacs.conversations.axolotl.devicelist";
-std::string bundle_node(std::uint32_t id) {
-  return "eu.siacs.conversations.axolotl.bundles:" + std::to_string(id);
-}
-
 xmpp::pep_item bundle_item(const omemo::own_device& d) {
-  return {bundle_node(d.id()), "current", omemo::render(d.published())};
+  return {omemo::bundle_node(d.id()), "current", omemo::render(d.published())};
 }
 
 std::int64_t now_seconds() {
@@ -111,7 +106,7 @@ void omemo_keyring::forget(const std::string& student) {
 }
 
 std::vector<xmpp::pep_item> omemo_keyring::pep_items() const {
-  return {{devicelist_node, "current", omemo::render_device_list({real_->id(), decoy_->id()})},
+  return {{std::string{omemo::devicelist_node}, "current", omemo::render_device_list({real_->id(), decoy_->id()})},
           bundle_item(*real_), bundle_item(*decoy_)};
 }
 

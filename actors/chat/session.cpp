@@ -72,6 +72,9 @@ void carry_out(session_ptr self, e2e::outcome out, bool quiet) {
   auto& st = self->state;
   if (!quiet)
     send_raw(self, out.to_send);
+  if (st.cfg.gateway)
+    for (auto& node : out.lookups)
+      self->send(st.cfg.gateway, xmpp::pep_query{st.cfg.jid, std::move(node)});
   for (auto e : out.events) {
     follow_live(self, e);
     if (e == e2e::event::check_passed)
@@ -372,6 +375,7 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
   return {
     [self](xmpp::inbound_message& m) { on_message(self, m); },
     [self](xmpp::inbound_software& software) { on_software(self, software); },
+    [self](xmpp::inbound_pep& p) { carry_out(self, self->state.chat->found(p.node, p.payload_xml)); },
     [self](atoms::set_secret, const std::string& secret) -> caf::result<bool> {
       auto refused = accept_secret(self, secret);
       if (refused.empty())

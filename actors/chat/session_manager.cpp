@@ -49,6 +49,10 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
       if (auto it = self->state.sessions.find(xmpp::bare_of(s.from)); it != self->state.sessions.end())
         self->send(it->second.actor, std::move(s));
     },
+    [self](xmpp::inbound_pep& p) {
+      if (auto it = self->state.sessions.find(p.from); it != self->state.sessions.end())
+        self->send(it->second.actor, std::move(p));
+    },
     [self](xmpp::inbound_message& m) { on_message(self, m); },
     [self](atoms::activity, const std::string& jid) { note_activity(self, jid); },
     [self](atoms::completed, const std::string& jid) { complete(self, jid, "the code on the page"); },

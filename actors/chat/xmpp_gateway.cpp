@@ -71,6 +71,7 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
   events.message = [&](xmpp::inbound_message m) { self->send(cfg.manager, std::move(m)); };
   events.presence = [&](xmpp::inbound_presence p) { self->send(cfg.manager, std::move(p)); };
   events.software = [&](xmpp::inbound_software s) { self->send(cfg.manager, std::move(s)); };
+  events.pep = [&](xmpp::inbound_pep p) { self->send(cfg.manager, std::move(p)); };
   events.disconnected = [&](xmpp::failure why, const std::string& detail) {
     if (why == xmpp::failure::none) {
       log->info("disconnected");
@@ -128,6 +129,7 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
         [&](xmpp::roster_change& r) { more = true; deliver(std::move(r)); },
         // Only while online: the answer matters for the conversation under way.
         [&](xmpp::software_query& q) { more = true; client->send(q); },
+        [&](xmpp::pep_query& q) { more = true; client->send(q); },
         [&](xmpp::pep_item& item) {
           more = true;
           // The next login publishes the current items from the settings: keep those current.

@@ -37,7 +37,10 @@ using xmpp_gateway_actor = caf::typed_actor<
   caf::reacts_to<xmpp::software_query>,
   /// Publish (again) an item to the bot's own PEP nodes, readable by anyone (OMEMO's bundle
   /// after a prekey was used; only while online: each login publishes the current ones).
-  caf::reacts_to<xmpp::pep_item>>;
+  caf::reacts_to<xmpp::pep_item>,
+  /// Read the newest item of a student's PEP node (OMEMO's device list and bundles; the answer
+  /// goes to the manager, for that student's session).
+  caf::reacts_to<xmpp::pep_query>>;
 
 /// The key pool (actors/chat/key_pool.cpp): fresh OTR keys made ahead by its key makers.
 using key_pool_actor = caf::typed_actor<
@@ -96,6 +99,8 @@ using session_actor = caf::typed_actor<
   caf::reacts_to<xmpp::inbound_message>,
   /// What the student's client is (its name or caps node): the steps use its own words.
   caf::reacts_to<xmpp::inbound_software>,
+  /// What the student's account publishes (an answer to the session's pep_query).
+  caf::reacts_to<xmpp::inbound_pep>,
   /// The shared secret from the page -> true, or ec::weak_secret (the reason, a msgid).
   caf::replies_to<atoms::set_secret, std::string>::with<bool>,
   /// The code typed on the page -> whether it is the code of the latest verification.
@@ -138,8 +143,10 @@ using session_manager_actor = caf::typed_actor<
   /// A presence, and a chat message, from anyone (only whitelisted JIDs get an answer).
   caf::reacts_to<xmpp::inbound_presence>,
   caf::reacts_to<xmpp::inbound_message>,
-  /// The gateway: a client's answer to a software query (for that student's session).
+  /// The gateway: a client's answer to a software query, and an account's published item (for
+  /// that student's session).
   caf::reacts_to<xmpp::inbound_software>,
+  caf::reacts_to<xmpp::inbound_pep>,
   /// From a session: its student did something on the refresh list.
   caf::reacts_to<atoms::activity, std::string>,
   /// From a session: its lesson moved to this step (jid, the step as its plan describes it).

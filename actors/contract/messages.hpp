@@ -312,6 +312,17 @@ typename Inspector::result_type inspect(Inspector& f, pep_item& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pep_query& x) {
+  return f(caf::meta::type_name("pep_query"), x.to, x.node);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, inbound_pep& x) {
+  return f(caf::meta::type_name("inbound_pep"), x.from, x.node, caf::meta::omittable(),
+           x.payload_xml);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_software& x) {
   return f(caf::meta::type_name("inbound_software"), x.from, x.name, x.caps_node);
 }

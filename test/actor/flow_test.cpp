@@ -30,6 +30,7 @@ xmpp_gateway_actor::behavior_type quiet_gateway(xmpp_gateway_actor::pointer, std
     [](xmpp::roster_change&) {},
     [](xmpp::software_query&) {},
     [](xmpp::pep_item&) {},
+    [](xmpp::pep_query&) {},
   };
 }
 

@@ -46,6 +46,7 @@ session_actor::behavior_type failing_session(session_actor::pointer self, std::s
       self->quit(caf::sec::runtime_error);
     },
     [](xmpp::inbound_software&) {},
+    [](xmpp::inbound_pep&) {},
     [](atoms::set_secret, std::string&) { return false; },
     [](atoms::warn, std::int64_t) {},
     [](atoms::code_accepted) {},

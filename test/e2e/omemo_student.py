@@ -73,6 +73,7 @@ class OmemoStudent(harness.Student):
         self.bot_jid = bot_jid
         self.omemo = None
         self.chat = asyncio.Queue()  # (kind "encrypted" | "plain" | "unreadable", text, keys)
+        self.element_of = {}  # text read -> the <encrypted> element (XML) it came in
 
     def _message(self, msg):
         if msg["type"] not in ("chat", "normal"):
@@ -92,6 +93,7 @@ class OmemoStudent(harness.Student):
             self.chat.put_nowait(("unreadable", repr(e), rids))
             return
         if text is not None:  # (a key transport message carries no text)
+            self.element_of[text] = xml
             self.chat.put_nowait(("encrypted", text, rids))
 
     async def start_omemo(self, policy="blind"):

@@ -45,6 +45,9 @@ struct outcome {
   /// The text came in plaintext while the conversation was encrypted (the student's client lost
   /// or left it).
   bool plaintext_during_encryption = false;
+  /// What the protocol needs to read from the student's account (PEP nodes: OMEMO's device list
+  /// and bundles); each answer goes to found().
+  std::vector<std::string> lookups{};
 };
 
 /// One student's encrypted conversation with the bot. Not thread-safe: one actor owns it.
@@ -81,6 +84,14 @@ public:
 
   /// Ends encryption and returns to plaintext; with `tell_peer`, the student's client is told.
   virtual outcome end(bool tell_peer) = 0;
+  /// The newest item of a node asked for in `lookups` (one element, as XML; "" when the account
+  /// has none or the server refused). Protocols that ask for nothing take none.
+  virtual outcome found(const std::string& node, const std::string& item_xml) {
+    (void)node;
+    (void)item_xml;
+    return {};
+  }
+
   /// The protocol's periodic clean-up, every poll_interval() seconds (0: none).
   virtual outcome poll() = 0;
   virtual unsigned poll_interval() const noexcept = 0;

@@ -65,6 +65,7 @@ e2e::outcome conversation::receive(const e2e::wire& m) {
   if (!on_) {
     on_ = true;
     out.events.push_back(event::started);
+    out.lookups.emplace_back(devicelist_node);  // the student's other devices read along
   }
   auto it = devices_.find(got->device);
   const bool first = it == devices_.end();
@@ -96,6 +97,9 @@ e2e::outcome conversation::send(const std::string& text) {
   std::vector<std::uint32_t> to;
   for (const auto& [id, state] : devices_)
     to.push_back(id);
+  for (auto id : listed_)
+    if (!devices_.contains(id) && cipher_.has_session(id))
+      to.push_back(id);
   std::vector<std::uint32_t> skipped;
   auto e = cipher_.seal(text, to, skipped);
   if (!e) {
@@ -142,6 +146,54 @@ e2e::outcome conversation::start_check(const std::string& typed) {
   passed_ = !match->second.to_decoy;
   out.events.push_back(passed_ ? event::check_passed : event::check_started);
   return out;
+}
+
+e2e::outcome conversation::found(const std::string& node, const std::string& item_xml) {
+  e2e::outcome out;
+  if (node == devicelist_node)
+    listed(out, item_xml);
+  else if (auto device = bundle_device(node); device && asked_.contains(*device))
+    bundle_found(*device, item_xml);
+  return out;
+}
+
+void conversation::listed(e2e::outcome& out, const std::string& xml) {
+  std::string why;
+  auto list = xml.empty() ? std::nullopt : parse_device_list(xml, why);
+  if (!list) {
+    // Profanity 0.13.1 on Prosody 0.12 publishes none: the devices that wrote still read.
+    log_->info("OMEMO with {}: no device list to read{}{}", cipher_.jid(), why.empty() ? "" : ": ",
+               why);
+    return;
+  }
+  listed_.clear();
+  for (auto id : *list) {
+    if (listed_.size() == max_listed)
+      break;
+    listed_.insert(id);
+    if (!devices_.contains(id) && !cipher_.has_session(id) && asked_.insert(id).second)
+      out.lookups.push_back(bundle_node(id));
+  }
+  log_->info("OMEMO with {}: the account lists {} device(s)", cipher_.jid(), listed_.size());
+}
+
+void conversation::bundle_found(std::uint32_t device, const std::string& xml) {
+  std::string why;
+  auto b = xml.empty() ? std::nullopt : parse_bundle(xml, why);
+  if (!b) {
+    log_->info("OMEMO with {}: no usable bundle for device {}{}{}", cipher_.jid(), device,
+               why.empty() ? "" : ": ", why);
+    return;
+  }
+  if (devices_.contains(device) || cipher_.has_session(device))
+    return;  // it wrote meanwhile: its own message built the session
+  if (!cipher_.start_session(device, *b, why)) {
+    log_->warn("OMEMO with {}: the bundle of device {} is refused ({})", cipher_.jid(), device, why);
+    return;
+  }
+  kept();
+  log_->info("OMEMO with {}: a session with listed device {}, built from its bundle", cipher_.jid(),
+             device);
 }
 
 e2e::outcome conversation::end(bool) {

@@ -16,7 +16,10 @@
 //   check_question a message was not encrypted to the bot's real device (it is not trusted)
 //   check_passed   both halves hold for one device: the verified channel is that device (in
 //                  place of check_started when the typed fingerprint completes the check)
-// The code then goes to that device alone. Not thread-safe: one actor owns it.
+// The code then goes to that device alone. Every other line goes to each device that wrote and
+// to each device the student's account lists (read when encryption starts: the bot does not
+// subscribe to device list notifications), with a session built from its bundle: a device the
+// server injected reads that chatter and never the code. Not thread-safe: one actor owns it.
 #pragma once
 
 #include "transport/e2e/conversation.hpp"
@@ -26,6 +29,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace spdlog {
@@ -59,6 +63,8 @@ public:
   e2e::outcome answer_check(const std::string& typed) override { return start_check(typed); }
   e2e::outcome abort_check() override { return {}; }
   e2e::outcome end(bool tell_peer) override;
+  /// The student's device list, or a bundle of a listed device (asked for in lookups).
+  e2e::outcome found(const std::string& node, const std::string& item_xml) override;
   e2e::outcome poll() override { return {}; }
   unsigned poll_interval() const noexcept override { return 0; }
   bool encrypted() const override { return on_; }
@@ -67,6 +73,8 @@ public:
 
   /// The sessions and identities to keep (the store saves them).
   const peer_record& record() const noexcept { return cipher_.record(); }
+  /// The most listed devices the bot builds sessions with (a list is bounded at max_devices).
+  static constexpr std::size_t max_listed = 16;
   /// The fallback body of every encrypted message, for programs without OMEMO.
   static constexpr const char* fallback =
     "This message is encrypted with OMEMO, which your chat program does not support.";
@@ -81,7 +89,8 @@ private:
     if (keep_)
       keep_(cipher_.record());
   }
-  void trust_changed(e2e::outcome& out, std::uint32_t device, bool to_decoy, bool first);
+  void listed(e2e::outcome& out, const std::string& xml);
+  void bundle_found(std::uint32_t device, const std::string& xml);
 
   std::shared_ptr<own_device> real_;
   std::uint32_t decoy_;
@@ -90,6 +99,8 @@ private:
   keep_fn keep_;
   bool on_ = false;
   std::map<std::uint32_t, device_state> devices_;  ///< the student's devices that wrote
+  std::set<std::uint32_t> listed_;                 ///< the devices the student's account lists
+  std::set<std::uint32_t> asked_;                  ///< listed devices whose bundle was asked for
   std::optional<std::uint32_t> known_;             ///< the device whose fingerprint was typed
   bool passed_ = false;                            ///< check_passed was reported
 };

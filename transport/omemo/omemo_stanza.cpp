@@ -58,6 +58,16 @@ pugi::xml_node new_root(pugi::xml_document& doc, const char* name) {
 
 } // namespace
 
+std::string bundle_node(std::uint32_t device) {
+  return std::string{bundles_prefix} + std::to_string(device);
+}
+
+std::optional<std::uint32_t> bundle_device(std::string_view node) {
+  if (!node.starts_with(bundles_prefix))
+    return std::nullopt;
+  return parse_device_id(node.substr(bundles_prefix.size()));
+}
+
 std::optional<std::uint32_t> parse_device_id(std::string_view text) {
   if (text.empty() || text.size() > 10 || (text.size() > 1 && text.front() == '0'))
     return std::nullopt;

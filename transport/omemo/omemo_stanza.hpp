@@ -67,4 +67,11 @@ std::string render(const bundle& b);
 /// A device id as XEP-0384 allows it: decimal, 1 to 2^31 - 1.
 std::optional<std::uint32_t> parse_device_id(std::string_view text);
 
+/// The PEP nodes: an account's device list, and each device's bundle.
+inline constexpr std::string_view devicelist_node = "eu.siacs.conversations.axolotl.devicelist";
+inline constexpr std::string_view bundles_prefix = "eu.siacs.conversations.axolotl.bundles:";
+std::string bundle_node(std::uint32_t device);
+/// The device whose bundle node this is; nullopt for another node.
+std::optional<std::uint32_t> bundle_device(std::string_view node);
+
 } // namespace otrbot::omemo

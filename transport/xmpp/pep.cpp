@@ -1,5 +1,7 @@
 #include "transport/xmpp/pep.hpp"
 
+#include <cstring>
+
 namespace otrbot::xmpp {
 namespace {
 
@@ -57,6 +59,41 @@ stanza_ptr pep_configure_open(xmpp_ctx_t* ctx, const std::string& id, const std:
   add(pubsub.get(), configure);
   add(iq.get(), pubsub);
   return iq;
+}
+
+stanza_ptr pep_items_get(xmpp_ctx_t* ctx, const std::string& id, const pep_query& q) {
+  stanza_ptr iq{xmpp_iq_new(ctx, "get", id.c_str())};
+  xmpp_stanza_set_to(iq.get(), q.to.c_str());
+  auto pubsub = element(ctx, "pubsub", ns_pubsub);
+  auto items = element(ctx, "items");
+  xmpp_stanza_set_attribute(items.get(), "node", q.node.c_str());
+  xmpp_stanza_set_attribute(items.get(), "max_items", "1");
+  add(pubsub.get(), items);
+  add(iq.get(), pubsub);
+  return iq;
+}
+
+std::string pep_first_payload(xmpp_ctx_t* ctx, xmpp_stanza_t* result, std::size_t limit) {
+  const char* type = xmpp_stanza_get_type(result);
+  if (!type || std::strcmp(type, "result") != 0)
+    return {};
+  auto* pubsub = xmpp_stanza_get_child_by_ns(result, ns_pubsub);
+  auto* items = pubsub ? xmpp_stanza_get_child_by_name(pubsub, "items") : nullptr;
+  auto* item = items ? xmpp_stanza_get_child_by_name(items, "item") : nullptr;
+  xmpp_stanza_t* payload = nullptr;
+  for (auto* c = item ? xmpp_stanza_get_children(item) : nullptr; c && !payload;
+       c = xmpp_stanza_get_next(c))
+    if (xmpp_stanza_is_tag(c))
+      payload = c;
+  if (!payload)
+    return {};
+  char* buf = nullptr;
+  std::size_t len = 0;
+  if (xmpp_stanza_to_text(payload, &buf, &len) != XMPP_EOK || !buf)
+    return {};
+  std::string xml = len <= limit ? std::string{buf, len} : std::string{};
+  xmpp_free(ctx, buf);
+  return xml;
 }
 
 } // namespace otrbot::xmpp

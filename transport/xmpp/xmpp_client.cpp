@@ -56,6 +56,11 @@ bool xmpp_client::connect() {
   m.release_pending = false;
   m.closing = false;
   m.notes.clear();
+  // The answers awaited on the last connection will not come.
+  m.publishing.clear();
+  m.pep_publishing.clear();
+  m.pep_configuring.clear();
+  m.pep_fetching.clear();
   certfail_owner = &m;
   m.conn = xmpp_conn_new(m.ctx.get());
   long flags = XMPP_CONN_FLAG_DISABLE_SM;
@@ -151,6 +156,13 @@ void xmpp_client::send(const pep_item& item) {
   if (!m.conn || !m.is_online)
     return;
   m.publish_pep(item, false);
+}
+
+void xmpp_client::send(const pep_query& q) {
+  auto& m = *impl_;
+  if (!m.conn || !m.is_online)
+    return;
+  m.fetch_pep(q);
 }
 
 void xmpp_client::send(const software_query& q) {

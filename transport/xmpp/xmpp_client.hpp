@@ -44,6 +44,7 @@ struct client_events {
   std::function<void(inbound_presence)> presence;
   std::function<void(std::vector<roster_item>)> roster;
   std::function<void(inbound_software)> software;  ///< an answer to a software_query
+  std::function<void(inbound_pep)> pep;            ///< an answer to a pep_query
 };
 
 /// One XMPP client connection at a time. Not thread-safe: one thread owns it
@@ -77,6 +78,9 @@ public:
   /// Publishes (or publishes again) an item to one of the bot's PEP nodes, readable by anyone;
   /// the outcome is logged.
   void send(const pep_item& item);
+  /// Reads the newest item of another account's PEP node; the answer comes as pep() (with an
+  /// empty payload when there is none).
+  void send(const pep_query& q);
 
   /// Closes the stream politely; disconnected(failure::none, ...) follows.
   void disconnect();

@@ -55,6 +55,11 @@ struct xmpp_client::impl {
   /// iq id -> the PEP item it publishes, and whether its node was reconfigured for it already.
   std::map<std::string, std::pair<pep_item, bool>> pep_publishing;
   std::map<std::string, std::pair<pep_item, bool>> pep_configuring;  ///< iq id -> item to publish next
+  std::map<std::string, pep_query> pep_fetching;  ///< iq id -> what it reads
+  /// At most this many reads wait for their answer (a student's device list and bundles).
+  static constexpr std::size_t max_pep_fetching = 512;
+  /// A payload larger than this is not read (a bundle of 100 prekeys is ~10 KiB).
+  static constexpr std::size_t max_pep_payload = 64 * 1024;
 
   static void on_log(void* self, xmpp_log_level_t level, const char* area, const char* msg) {
     auto* me = static_cast<impl*>(self);
@@ -185,6 +190,41 @@ struct xmpp_client::impl {
       return 0;
     }
     me->log->warn("the server did not publish {}: {}", item.node, condition);
+    return 0;
+  }
+
+  void fetch_pep(const pep_query& q) {
+    if (pep_fetching.size() >= max_pep_fetching) {
+      log->warn("too many PEP reads under way: {} of {} not read", q.node, q.to);
+      if (events.pep)
+        events.pep(inbound_pep{q.to, q.node, {}});
+      return;
+    }
+    auto id = "fetch" + std::to_string(++roster_seq);
+    auto iq = pep_items_get(ctx.get(), id, q);
+    pep_fetching[id] = q;
+    xmpp_id_handler_add(conn, &impl::on_pep_fetched, id.c_str(), this);
+    xmpp_send(conn, iq.get());
+  }
+
+  /// The answer to fetch_pep, only from the account asked (anyone may send a result with a
+  /// guessed id).
+  static int on_pep_fetched(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    auto* me = static_cast<impl*>(self);
+    const char* id = xmpp_stanza_get_id(stanza);
+    auto it = me->pep_fetching.find(id ? id : "");
+    if (it == me->pep_fetching.end())
+      return 0;
+    const char* from = xmpp_stanza_get_from(stanza);
+    if (!from || bare_of(from) != it->second.to) {
+      me->log->warn("a PEP answer from another account than asked was ignored");
+      return 1;  // keep waiting for the real answer
+    }
+    inbound_pep got{it->second.to, it->second.node,
+                    pep_first_payload(me->ctx.get(), stanza, max_pep_payload)};
+    me->pep_fetching.erase(it);
+    if (me->events.pep)
+      me->events.pep(std::move(got));
     return 0;
   }
 

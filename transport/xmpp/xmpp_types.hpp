@@ -83,6 +83,23 @@ struct pep_item {
   friend bool operator==(const pep_item&, const pep_item&) = default;
 };
 
+/// Read the newest item of a PEP node of another account (XEP-0060 6.5.7: max_items 1): a
+/// student's OMEMO device list or a device's bundle.
+struct pep_query {
+  std::string to;  ///< the account's bare JID
+  std::string node;
+  friend bool operator==(const pep_query&, const pep_query&) = default;
+};
+
+/// The answer to a pep_query: the item's payload (one element, as XML), "" when the node has
+/// no item, does not exist, or the server refused.
+struct inbound_pep {
+  std::string from;  ///< the account asked (the query's `to`)
+  std::string node;
+  std::string payload_xml;
+  friend bool operator==(const inbound_pep&, const inbound_pep&) = default;
+};
+
 /// Why a connection ended or could not be made.
 enum class failure {
   /// No failure: a clean disconnect we asked for.

@@ -178,3 +178,61 @@ TEST_CASE("a message the student's program did not encrypt to the bot's device i
   CHECK_FALSE(out.text);
   CHECK_FALSE(s.chat.encrypted());
 }
+
+TEST_CASE("the devices the student's account lists read along; the code still goes to one") {
+  setup s;
+  device laptop{*s.bot, *s.decoy};   // the student's other device: it never writes
+  device mallory{*s.bot, *s.decoy};  // one the server added to the list, with its own bundle
+  auto first = s.chat.receive(s.phone.says("from the phone", s.real()));
+  REQUIRE(first.events == std::vector<event>{event::started});
+  REQUIRE(first.lookups == std::vector<std::string>{std::string{devicelist_node}});
+  // Nothing more is asked while encryption stays on.
+  CHECK(s.chat.receive(s.phone.says("again", s.real())).lookups.empty());
+
+  auto list = s.chat.found(std::string{devicelist_node},
+                           render_device_list({s.phone.own->id(), laptop.own->id(), mallory.own->id()}));
+  std::vector<std::string> asked{bundle_node(laptop.own->id()), bundle_node(mallory.own->id())};
+  std::sort(asked.begin(), asked.end());
+  std::sort(list.lookups.begin(), list.lookups.end());
+  CHECK(list.lookups == asked);  // the phone wrote: its session exists, its bundle is not needed
+
+  // A bundle nobody asked for, or one that is not a bundle, builds nothing.
+  auto stranger = own_device::generate();
+  CHECK(s.chat.found(bundle_node(stranger->id()), render(stranger->published())).to_send.empty());
+  CHECK(s.chat.found(bundle_node(laptop.own->id()), "<bundle/>").to_send.empty());
+  CHECK(s.chat.found(bundle_node(laptop.own->id()), render(laptop.own->published())).to_send.empty());
+  CHECK(s.chat.found(bundle_node(mallory.own->id()), render(mallory.own->published())).to_send.empty());
+
+  auto line = s.chat.send("hello, all your devices");
+  REQUIRE(line.to_send.size() == 1);
+  std::string why;
+  auto e = parse_encrypted(line.to_send[0].element, why);
+  REQUIRE(e);
+  CHECK(e->keys.size() == 3);
+  CHECK_FALSE(std::any_of(e->keys.begin(), e->keys.end(),
+                          [&](const auto& k) { return k.rid == stranger->id(); }));
+  CHECK(s.phone.reads(line.to_send[0]) == "hello, all your devices");
+  CHECK(laptop.reads(line.to_send[0]) == "hello, all your devices");
+  CHECK(mallory.reads(line.to_send[0]) == "hello, all your devices");
+
+  // The injected device never wrote: its fingerprint is no proof. The phone's is.
+  CHECK(s.chat.start_check(mallory.own->fp().hex()).events == std::vector<event>{event::check_failed});
+  CHECK(s.chat.start_check(laptop.own->fp().hex()).events == std::vector<event>{event::check_failed});
+  REQUIRE(s.chat.start_check(s.phone.own->fp().hex()).events == std::vector<event>{event::check_passed});
+  bool sent = false;
+  auto code = s.chat.send_private("CODE-7", s.chat.channel(), sent);
+  REQUIRE(sent);
+  CHECK(s.phone.reads(code.to_send[0]) == "CODE-7");
+  CHECK_FALSE(laptop.reads(code.to_send[0]));
+  CHECK_FALSE(mallory.reads(code.to_send[0]));
+}
+
+TEST_CASE("no device list (as Profanity on Prosody 0.12 publishes none): the devices that wrote read") {
+  setup s;
+  REQUIRE(s.chat.receive(s.phone.says("hi", s.real())).text);
+  CHECK(s.chat.found(std::string{devicelist_node}, "").lookups.empty());
+  CHECK(s.chat.found(std::string{devicelist_node}, "<list xmlns='x'/>").lookups.empty());
+  auto line = s.chat.send("still readable");
+  REQUIRE(line.to_send.size() == 1);
+  CHECK(s.phone.reads(line.to_send[0]) == "still readable");
+}
