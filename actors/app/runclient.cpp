@@ -317,6 +317,7 @@ int runclient(const runclient_options& opts) {
     hc.pages.token_key = store::derive_key(stored.key, "web tokens");
     hc.pages.csp = lti::content_security_policy(s.lti);
     hc.pages.before_session = lesson::otr_plan().describe(std::nullopt);  // the default lesson
+    hc.pages.first_steps["omemo"] = lesson::omemo_plan().describe(std::nullopt);
     hc.pages.omemo_fingerprint = keyring->real().fp().grouped();
     hc.pages.omemo_uri = omemo::verification_uri(acc->jid, keyring->real().id(), keyring->real().fp());
     hc.restored = std::move(visits);

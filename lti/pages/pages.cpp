@@ -186,8 +186,17 @@ std::string render(const page_view& v) {
                            "Profanity type /sub allow, in mcabber the /event ... accept line it "
                            "shows you);")));
       d.set("item2", tr(N_("say hello to {bot_jid}: it will tell you what to do;")));
-      d.set("item3", tr(N_("start an encrypted OTR conversation with it.")));
-      d.set("button", tr(N_("I have started OTR")));
+      if (v.lesson == "omemo") {
+        d.set("item3", tr(N_("switch on OMEMO encryption in your chat with it.")));
+        d.set("button", tr(N_("I have switched on OMEMO")));
+      } else if (v.lesson == "otr") {
+        d.set("item3", tr(N_("start an encrypted OTR conversation with it.")));
+        d.set("button", tr(N_("I have started OTR")));
+      } else {
+        d.set("item3", tr(N_("start an encrypted conversation with it: OTR or OMEMO, whichever "
+                             "your program has (the bot tells you how).")));
+        d.set("button", tr(N_("I have started encryption")));
+      }
       d.set("proof", flag(!v.proof_word.empty()));
       d.set("proof_word", v.proof_word);
       d.set("proof_intro", tr(N_("Show the bot that {jid} is yours: from that account, send "

@@ -44,7 +44,7 @@ struct page_view {
   int step_number = 0;            ///< the progress bar's value, 0 (the JID) to step_of
   int step_of = 4;                ///< the progress bar's maximum
   std::string code_intro;         ///< a msgid: what the code page asks at the student's step
-  std::string lesson = "otr";     ///< the student's lesson ("otr", "omemo")
+  std::string lesson = "otr";     ///< the student's lesson ("otr", "omemo"; "auto": not known yet)
   std::string bot_fingerprint;    ///< OMEMO: the bot's real device, 8 groups of 8 hex digits
   std::string verify_uri;         ///< OMEMO: what a phone scans to verify that device
   std::string jid;                ///< the student's JID, once entered (or claimed)

@@ -64,10 +64,17 @@ page_view view(const web_settings& cfg, page kind, const web_session* s, const s
     v.csrf = s->csrf;
     v.jid = s->jid;
     v.instructor = s->lms.instructor && !s->lms.learner;
-    const auto& at = step.line.empty() ? cfg.before_session : step;
+    auto chosen = cfg.first_steps.find(s->lms.lesson);
+    const auto& at = !step.line.empty()                ? step
+                     : chosen != cfg.first_steps.end() ? chosen->second
+                                                       : cfg.before_session;
     describe_visit(*s, at, v);
     v.completed = step.done;
-    v.lesson = at.lesson.empty() ? std::string{"otr"} : at.lesson;
+    // Before the bot has a session, the lesson is the course's choice, or not known yet.
+    if (!step.line.empty() && !at.lesson.empty())
+      v.lesson = at.lesson;
+    else
+      v.lesson = s->lms.lesson.empty() ? std::string{"auto"} : s->lms.lesson;
     v.bot_fingerprint = cfg.omemo_fingerprint;
     v.verify_uri = cfg.omemo_uri;
   }

@@ -11,6 +11,7 @@
 #include "lti/pages/web_types.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,6 +55,8 @@ struct web_settings {
   /// What the pages show while the session manager has not said a student's step (it did not
   /// answer): the first step of the lesson (runclient fills it in from the lesson's plan).
   step_view before_session;
+  /// The same for a course that chose another lesson (lesson id -> its first step).
+  std::map<std::string, step_view> first_steps;
   /// OMEMO: the bot's real device's fingerprint (8 groups of 8) and the URI that verifies it.
   std::string omemo_fingerprint;
   std::string omemo_uri;

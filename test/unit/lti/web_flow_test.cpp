@@ -151,3 +151,33 @@ TEST_CASE("web flow: a page the manager did not describe shows the lesson's firs
   CHECK(described.step_number == 2);
   CHECK(described.lesson_step == "encrypted");
 }
+
+TEST_CASE("web flow: before the bot has a session, the pages speak of the lesson the course chose") {
+  auto cfg = settings();
+  cfg.before_session = otr_step("");
+  step_view omemo_first;
+  omemo_first.lesson = "omemo";
+  omemo_first.line = "Step 1 of 4: switch on OMEMO encryption in your chat with the bot.";
+  omemo_first.number = 1;
+  cfg.first_steps["omemo"] = omemo_first;
+  auto s = visit("s@example.org");
+
+  s.lms.lesson = "omemo";
+  auto chosen = show(cfg, page::jid_entered, s, {});
+  CHECK(chosen.body.find("switch on OMEMO encryption in your chat with it.") != std::string::npos);
+  CHECK(chosen.body.find("I have switched on OMEMO") != std::string::npos);
+  CHECK(chosen.body.find("I have started OTR") == std::string::npos);
+  CHECK(view(cfg, page::index, &s, {}).step == omemo_first.line);
+
+  s.lms.lesson = "otr";
+  auto otr = show(cfg, page::jid_entered, s, {});
+  CHECK(otr.body.find("start an encrypted OTR conversation with it.") != std::string::npos);
+  CHECK(otr.body.find("I have started OTR") != std::string::npos);
+
+  s.lms.lesson.clear();  // auto: the student's program decides
+  auto any = show(cfg, page::jid_entered, s, {});
+  CHECK(any.body.find("OTR or OMEMO, whichever your program has") != std::string::npos);
+  CHECK(any.body.find("I have started encryption") != std::string::npos);
+  // Once the bot has a session, its lesson is the one its step names.
+  CHECK(view(cfg, page::jid_entered, &s, otr_step("awaiting_otr")).lesson == "otr");
+}
