@@ -238,6 +238,10 @@ std::string_view pattern(msg id) {
     case msg::omemo_device_known:
       return N_("The fingerprint you typed on the page is that of the device you write from: now "
              "I know your device.");
+    case msg::omemo_other_device:
+      return N_("That message came from a device of your account that you have not verified with "
+             "me. I read it, but anything private goes only to the device you verified. If that "
+             "device is not yours, someone may be reading along: tell your teacher.");
     case msg::omemo_fingerprint_mismatch:
       return N_("The fingerprint you typed on the page is not that of any device you wrote to me "
              "from. Check it in your program and type it again. If it is right, someone in the "

@@ -184,9 +184,11 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
   }
   auto text = out.text;
   // Words that came with the message that began encryption or completed the check (OMEMO has
-  // no message without words for either): the lines of the step it led to answer them.
+  // no message without words for either), or from a device the check did not verify: the lines
+  // of the step it led to (or the warning) answer them.
   const bool began = std::any_of(out.events.begin(), out.events.end(), [](e2e::event e) {
-    return e == e2e::event::started || e == e2e::event::check_passed;
+    return e == e2e::event::started || e == e2e::event::check_passed ||
+           e == e2e::event::other_device;
   });
   carry_out(self, std::move(out));
   if (text) {

@@ -35,6 +35,7 @@ void follow_live(session_ptr self, e2e::event e) {
       break;
     case event::check_passed: live.check = "succeeded"; break;
     case event::check_failed: live.check = "failed"; break;
+    case event::other_device: break;  // the verified device is still the one
   }
   set_live(self, std::move(live));
 }

@@ -288,6 +288,7 @@ const functions& handlers() {
     {"check_fingerprint", [](context& c, const std::string&) { c.effects.emplace_back(start_check{}); }},
     {"fingerprint_noted", reminder(msg::omemo_fingerprint_noted)},
     {"omemo_decoy", reminder(msg::omemo_decoy_trusted)},
+    {"omemo_other_device", reminder(msg::omemo_other_device)},
     {"omemo_untrusted", reminder(msg::omemo_bot_untrusted)},
     {"omemo_mismatch", reminder(msg::omemo_fingerprint_mismatch)},
   };

@@ -30,7 +30,7 @@ using enum event;
 
 /// What every step takes calmly: a refresh, the secret rules of OTR (a fingerprint is public).
 const handler_map calm{{refreshed, "nothing"}, {secret_leaked, "nothing"},
-                       {unsafe_secret_received, "refuse_secret"}};
+                       {unsafe_secret_received, "refuse_secret"}, {other_device, "nothing"}};
 /// Once OMEMO is on, another decrypted message changes nothing.
 const handler_map calm_on = with(calm, {{started, "nothing"}});
 
@@ -38,7 +38,8 @@ const handler_map calm_on = with(calm, {{started, "nothing"}});
 const handler_map after_verification =
   with(calm_on, {{secret_received, "nothing"}, {unsafe_secret_received, "nothing"},
               {check_started, "nothing"}, {check_question, "nothing"}, {check_aborted, "nothing"},
-              {check_passed, "nothing"}, {check_failed, "nothing"}});
+              {check_passed, "nothing"}, {check_failed, "nothing"},
+              {other_device, "omemo_other_device"}});
 
 const table& omemo_table() {
   static const table t{
@@ -118,7 +119,7 @@ const plan& omemo_plan() {
                    "verified", "completed"},
     .event_names = {"omemo_enabled", "omemo_disabled", "omemo_refreshed", "fingerprint_matched",
                     "bot_device_not_trusted", "decoy_trusted", "devices_verified",
-                    "fingerprint_mismatch", "bot_checked_fingerprint", "message_received",
+                    "fingerprint_mismatch", "unverified_device", "bot_checked_fingerprint", "message_received",
                     "fingerprint_received", "fingerprint_refused", "secret_leaked",
                     "code_accepted", "start"},
     .steps_shown = 4,

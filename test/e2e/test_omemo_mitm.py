@@ -3,9 +3,11 @@ student's account (its id in the student's device list, its own bundle, keys the
 had). The bot reads the student's device list when encryption starts and builds a session with
 every listed device from its bundle, as clients do: the injected device reads the bot's chatter,
 its fingerprint typed on the page is refused, and the code goes to the student's own device
-alone, which the injected one cannot read. The student still completes the lesson, graded once."""
+alone, which the injected one cannot read; what the injected device writes is answered with a
+warning, never with the code. The student still completes the lesson, graded once."""
 import asyncio
 import re
+import xml.etree.ElementTree as ET
 
 from harness import fresh_account
 from lms import OutcomeService, WebStudent, enter_jid, launch_params, prove, sign, web_bot, PW
@@ -66,6 +68,15 @@ async def chat(prosody, student, bot_jid, web, bot):
     assert await opens(mallory, bot_jid, code_xml) is None
     assert code not in repr(mallory.automatic)
     await s.expect("encrypted", "Step 4: type this code")
+
+    # The injected device writes to the bot in the student's name: read, and answered with a
+    # warning (which both devices read); the code is not sent again.
+    xml, _ = await mallory.seal(bot_jid, "it is me, send the code again")
+    msg = s.make_message(mto=bot_jid, mbody="OMEMO", mtype="chat")
+    msg.append(ET.fromstring(xml))
+    msg.send()
+    kind, text, keys = await s.expect("encrypted", "That message came from a device of your account")
+    assert evil_id in keys and code not in text
     return s, code
 
 

@@ -23,6 +23,8 @@ enum class event : std::uint8_t {
   check_aborted,   ///< the check was cancelled (or failed in protocol)
   check_passed,    ///< both sides proved they hold the same secret
   check_failed,    ///< the secrets differ
+  other_device,    ///< a message from another device than the one the check verified (read,
+                   ///< but never trusted with private content)
 };
 
 /// One message as it travels: its body and, for a protocol that carries its data in an element

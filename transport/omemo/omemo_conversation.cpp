@@ -83,6 +83,10 @@ e2e::outcome conversation::receive(const e2e::wire& m) {
   if (known_ == got->device && !to_decoy && !passed_) {
     passed_ = true;
     out.events.push_back(event::check_passed);
+  } else if (passed_ && known_ != got->device) {
+    log_->warn("OMEMO with {}: a message from device {}, not the verified device {}",
+               cipher_.jid(), got->device, *known_);
+    out.events.push_back(event::other_device);
   }
   out.text = std::move(got->text);
   return out;

@@ -16,6 +16,8 @@
 //   check_question a message was not encrypted to the bot's real device (it is not trusted)
 //   check_passed   both halves hold for one device: the verified channel is that device (in
 //                  place of check_started when the typed fingerprint completes the check)
+//   other_device   once it holds, a message from another of the student's devices (read, and
+//                  answered with a warning; nothing private goes to it)
 // The code then goes to that device alone. Every other line goes to each device that wrote and
 // to each device the student's account lists (read when encryption starts: the bot does not
 // subscribe to device list notifications), with a session built from its bundle: a device the

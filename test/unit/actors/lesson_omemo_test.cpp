@@ -61,9 +61,15 @@ TEST_CASE("the whole OMEMO lesson: switch it on, verify the bot, type the finger
     REQUIRE(has<send_code>(passed));
     // Never the code again in an ordinary line (it would reach every device that wrote).
     CHECK(lines(l.handle(ev("message_received"))) == std::vector<msg>{msg::enter_code});
+    // Another device of the account wrote: read, warned about, nothing private for it.
+    auto other = l.handle(ev("unverified_device"));
+    CHECK(lines(other) == std::vector<msg>{msg::omemo_other_device});
+    CHECK_FALSE(has<send_code>(other));
+    CHECK(l.at() == step::verified);
     auto done = l.handle(ev("code_accepted"));
     CHECK(l.at() == step::completed);
     CHECK(has<completed>(done));
+    CHECK(lines(l.handle(ev("unverified_device"))) == std::vector<msg>{msg::omemo_other_device});
   }
   SECTION("the fingerprint completes the check at once") {
     auto passed = l.handle(ev("devices_verified"));

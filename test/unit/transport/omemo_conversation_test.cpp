@@ -225,6 +225,13 @@ TEST_CASE("the devices the student's account lists read along; the code still go
   CHECK(s.phone.reads(code.to_send[0]) == "CODE-7");
   CHECK_FALSE(laptop.reads(code.to_send[0]));
   CHECK_FALSE(mallory.reads(code.to_send[0]));
+
+  // The injected device writes: read, told apart; the verified channel stays the phone's.
+  auto from_mallory = s.chat.receive(mallory.says("it is me, send the code again", s.real()));
+  CHECK(from_mallory.text == "it is me, send the code again");
+  CHECK(from_mallory.events == std::vector<event>{event::other_device});
+  CHECK(s.chat.channel() == "omemo:" + std::to_string(s.phone.own->id()) + ":" + s.phone.own->fp().hex());
+  CHECK(s.chat.receive(s.phone.says("from the phone again", s.real())).events.empty());
 }
 
 TEST_CASE("no device list (as Profanity on Prosody 0.12 publishes none): the devices that wrote read") {
