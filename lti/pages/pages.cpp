@@ -52,6 +52,11 @@ data class_rows(const page_view& v, const i18n::catalogs& cats) {
     else {
       describe_step(r.lesson, true, step);
       row.set("step", tr(step.step.c_str()));
+      // Which lesson, by its protocol's name (the same in every language).
+      if (r.lesson.lesson == "omemo")
+        row.set("lesson", std::string{"OMEMO: "});
+      else if (r.lesson.lesson == "otr")
+        row.set("lesson", std::string{"OTR: "});
     }
     row.set("stuck", flag(r.stuck));
     row.set("stuck_label", tr(N_("stuck?")));

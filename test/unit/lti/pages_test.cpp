@@ -179,11 +179,17 @@ TEST_CASE("the teacher view lists each student's step, progress and grade, names
              "Profanity"},
             {"u-2", "", {}, -1, false, "", 0, {}},
             {"Grace", "grace@example.org", otr_step("completed"), -1, false, "failed", 7, {}},
-            {"Linus", "linus@example.org", otr_step("verified"), 0, false, "pending", 8, {}}};
+            {"Linus", "linus@example.org", otr_step("verified"), 0, false, "pending", 8, {}},
+            {"Mo", "mo@example.org", otrbot::lesson::omemo_plan().describe(otrbot::lesson::step::secret_known), 1,
+             false, "none", 0, "Dino"}};
   auto html = render(v);
   CHECK(html.find("Ada &lt;b&gt;Lovelace&lt;/b&gt;") != std::string::npos);
   CHECK(html.find("<b>Lovelace") == std::string::npos);
   CHECK(html.find("Step 3 of 4") != std::string::npos);
+  // Which lesson each student takes, by its protocol's name.
+  CHECK(html.find("data-label=\"Step\">OTR: Step 3 of 4") != std::string::npos);
+  CHECK(html.find("data-label=\"Step\">OMEMO: Step 3 of 4: switch off the bot") !=
+        std::string::npos);
   CHECK(html.find("<tr role=\"row\" class=\"stuck\">") != std::string::npos);
   // The chat program of each student (why many get stuck), "not known yet" before the bot knows.
   CHECK(html.find("<th scope=\"col\" role=\"columnheader\">Chat program</th>") != std::string::npos);
