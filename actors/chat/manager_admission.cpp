@@ -152,6 +152,25 @@ void on_presence(manager_ptr self, xmpp::inbound_presence& p) {
 
 }
 
+void on_software(manager_ptr self, xmpp::inbound_software& s) {
+  auto& st = self->state;
+  auto bare = xmpp::bare_of(s.from);
+  auto it = st.sessions.find(bare);
+  if (it == st.sessions.end())
+    return;
+  auto before = it->second.actor.address();
+  if (clients::identify(s.name, s.caps_node).id == clients::client::without_otr)
+    omemo_client(self, bare);  // may replace the session: the name goes to the one that runs
+  it = st.sessions.find(bare);
+  if (it == st.sessions.end())
+    return;
+  // The answer came to the student's first words (the bot asks then): a replacing session
+  // greets them in its own lesson's words at once.
+  if (it->second.actor.address() != before)
+    self->send(it->second.actor, xmpp::inbound_message{s.from, {}, {}});
+  self->send(it->second.actor, std::move(s));
+}
+
 void on_message(manager_ptr self, xmpp::inbound_message& m) {
   auto bare = xmpp::bare_of(m.from);
   if (own(self->state, bare)) {

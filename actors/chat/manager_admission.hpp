@@ -22,6 +22,10 @@ void on_presence(manager_ptr self, xmpp::inbound_presence& p);
 /// message that carries its word binds the claim first; everyone else gets nothing.
 void on_message(manager_ptr self, xmpp::inbound_message& m);
 
+/// A student's program named itself (XEP-0092): one with OMEMO and no OTR gets the OMEMO lesson
+/// (a session still at its first step is replaced); the session hears the name either way.
+void on_software(manager_ptr self, xmpp::inbound_software& s);
+
 /// Whitelists `jid` for `source` (the pages, the admin API) once the store keeps it.
 caf::result<bool> add_jid(manager_ptr self, const store::whitelist_request& r);
 

@@ -45,10 +45,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     },
     [self](roster_snapshot& r) { carry_out(self, sync_roster(whitelisted(self->state), r.items)); },
     [self](xmpp::inbound_presence& p) { on_presence(self, p); },
-    [self](xmpp::inbound_software& s) {
-      if (auto it = self->state.sessions.find(xmpp::bare_of(s.from)); it != self->state.sessions.end())
-        self->send(it->second.actor, std::move(s));
-    },
+    [self](xmpp::inbound_software& s) { on_software(self, s); },
     [self](xmpp::inbound_pep& p) {
       if (auto it = self->state.sessions.find(p.from); it != self->state.sessions.end())
         self->send(it->second.actor, std::move(p));
