@@ -317,6 +317,17 @@ def through_the_pages(web, student_jid, secret=SECRET):
     give_secret(web, secret)
 
 
+def proved_visit(base, student_jid, **params):
+    """A student's visit from a launch with `params` (launch_params'), their JID typed and
+    proved: the page is at Step 1."""
+    web = WebStudent(base)
+    r = web.launch(sign(base + "/", launch_params(**params)))
+    assert r.status_code == 200, r.text
+    enter_jid(web, student_jid)
+    prove(web, student_jid)
+    return web
+
+
 def enter_jid(web, student_jid):
     """The JID typed on the page: it waits for the word the page shows; returns (bot, word)."""
     r = web.get("/enter_jid")

@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from harness import fresh_account
-from lms import (OutcomeService, WebStudent, enter_jid, launch_params, proof_of, prove, send_word,
-                 sign, web_bot, PW)
+from lms import (OutcomeService, WebStudent, enter_jid, launch_params, proof_of, proved_visit,
+                 send_word, sign, web_bot, PW)
 from omemo_student import omemo_student
 from otr_peer import otr_student
 from student import lesson_bot, to_encrypted, verify
@@ -106,11 +106,7 @@ def test_an_omemo_student_takes_the_whole_lesson_and_is_graded_once(server, requ
     student = fresh_account(prosody, "student")
     bot, bot_jid, base = web_bot(prosody, run_bot)
     try:
-        web = WebStudent(base)
-        r = web.launch(sign(base + "/", launch_params(outcome_url=lms.url, sourcedid="omemo-1")))
-        assert r.status_code == 200, r.text
-        enter_jid(web, student)
-        prove(web, student)
+        web = proved_visit(base, student, outcome_url=lms.url, sourcedid="omemo-1")
 
         async def chat_and_pages():
             s, code, my_fp = await lesson(prosody, student, bot_jid, web, bot)

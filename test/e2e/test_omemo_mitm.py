@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from harness import fresh_account
-from lms import OutcomeService, WebStudent, enter_jid, launch_params, prove, sign, web_bot, PW
+from lms import OutcomeService, proved_visit, web_bot, PW
 from omemo_peer import StudentOmemo
 from omemo_student import Pep, omemo_student
 from test_omemo import CODE, page_fingerprint
@@ -85,11 +85,7 @@ def test_a_device_the_server_injects_reads_chatter_but_never_the_code(prosody, r
     student = fresh_account(prosody, "student")
     bot, bot_jid, base = web_bot(prosody, run_bot)
     try:
-        web = WebStudent(base)
-        r = web.launch(sign(base + "/", launch_params(outcome_url=lms.url, sourcedid="mitm-1")))
-        assert r.status_code == 200, r.text
-        enter_jid(web, student)
-        prove(web, student)
+        web = proved_visit(base, student, outcome_url=lms.url, sourcedid="mitm-1")
 
         async def lesson():
             s, code = await chat(prosody, student, bot_jid, web, bot)

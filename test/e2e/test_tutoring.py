@@ -3,7 +3,7 @@ check after a good one, OTR ended once the code was sent. A python-potr student,
 import asyncio
 
 from harness import fresh_account, make_student
-from lms import WebStudent, enter_jid, launch_params, prove, sign, web_bot
+from lms import proved_visit, web_bot
 from otr_peer import otr_student
 from student import LESSON_SECRET as SECRET, PW, lesson_bot, to_encrypted, verify
 
@@ -58,6 +58,19 @@ def test_a_failed_check_after_a_good_one_and_otr_ended_after_the_code(prosody, r
     asyncio.run(scenario())
 
 
+async def gajim_says_hello(prosody, student, bot_jid, last):
+    """A student whose program answers the version request as Gajim (and sends no caps) says
+    hello; the bot's lines up to the first that starts with `last`. Returns (student, lines)."""
+    s = make_student(student, PW, prosody)
+    s.register_plugin("xep_0092", pconfig={"software_name": "Gajim", "version": "1.8.4"})
+    await s.login(prosody.port)
+    s.send_message(mto=bot_jid, mbody="hello", mtype="chat")
+    got = []
+    while not got or not got[-1].startswith(last):
+        got.append((await s.next_message())["body"])
+    return s, got
+
+
 def test_a_program_known_by_its_version_answer_to_have_no_otr_gets_the_omemo_lesson(prosody, run_bot):
     """No caps in its presence; XEP-0092 says Gajim (OMEMO, no OTR): the OTR lesson that began at
     the first words gives way to the OMEMO lesson, which greets the student at once."""
@@ -65,13 +78,7 @@ def test_a_program_known_by_its_version_answer_to_have_no_otr_gets_the_omemo_les
     bot, bot_jid = lesson_bot(prosody, run_bot, (student,))
 
     async def scenario():
-        s = make_student(student, PW, prosody)
-        s.register_plugin("xep_0092", pconfig={"software_name": "Gajim", "version": "1.8.4"})
-        await s.login(prosody.port)
-        s.send_message(mto=bot_jid, mbody="hello", mtype="chat")
-        got = []
-        while not got or not got[-1].startswith("Step 1: switch on OMEMO encryption"):
-            got.append((await s.next_message())["body"])
+        s, got = await gajim_says_hello(prosody, student, bot_jid, "Step 1: switch on OMEMO encryption")
         assert got[0].startswith("Hello! I am OTR Bot")
         assert any("with OMEMO encryption, which your chat program already has" in g for g in got)
         assert not any(g.startswith("Your chat program, Gajim, cannot do OTR") for g in got), got
@@ -85,19 +92,10 @@ def test_a_program_known_by_its_version_answer_to_have_no_otr_gets_the_omemo_les
 def test_a_course_that_chose_otr_tells_a_program_without_it_which_programs_can(prosody, run_bot):
     student = fresh_account(prosody, "student")
     bot, bot_jid, base = web_bot(prosody, run_bot)
-    web = WebStudent(base)
-    assert web.launch(sign(base + "/", launch_params(custom_lesson="otr"))).status_code == 200
-    enter_jid(web, student)
-    prove(web, student)
+    proved_visit(base, student, custom_lesson="otr")
 
     async def scenario():
-        s = make_student(student, PW, prosody)
-        s.register_plugin("xep_0092", pconfig={"software_name": "Gajim", "version": "1.8.4"})
-        await s.login(prosody.port)
-        s.send_message(mto=bot_jid, mbody="hello", mtype="chat")
-        got = []
-        while not got or not got[-1].startswith("Your chat program"):
-            got.append((await s.next_message())["body"])
+        s, got = await gajim_says_hello(prosody, student, bot_jid, "Your chat program")
         assert got[-1].startswith("Your chat program, Gajim, cannot do OTR, so this exercise "
                                   "cannot be done with it. On a computer, Pidgin")
         s.send_message(mto=bot_jid, mbody="help", mtype="chat")  # the reminder says the same

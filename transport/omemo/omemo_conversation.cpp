@@ -48,6 +48,8 @@ e2e::outcome conversation::receive(const e2e::wire& m) {
     return std::any_of(e->keys.begin(), e->keys.end(), [&](const auto& k) { return k.rid == id; });
   };
   const bool to_decoy = is(decoy_);
+  if (!e->payload && !is(real_->id()))
+    return out;  // a key transport message for other devices: housekeeping, not the student's
   if (!is(real_->id())) {
     // The student's program does not trust the bot's real device: the bot cannot read it.
     log_->info("OMEMO with {}: a message not encrypted to the bot's device{}", cipher_.jid(),
@@ -62,6 +64,14 @@ e2e::outcome conversation::receive(const e2e::wire& m) {
     return out;
   }
   kept();
+  if (!got->text) {
+    // A key transport message (Gajim sends one to each device it builds a session with, the
+    // decoy included, before the student's first words): it moves the session on, and says
+    // nothing of what the student's program trusts, since it goes to chosen devices only.
+    log_->debug("OMEMO with {}: a key transport message from device {}", cipher_.jid(),
+                got->device);
+    return out;
+  }
   if (!on_) {
     on_ = true;
     out.events.push_back(event::started);

@@ -243,3 +243,32 @@ TEST_CASE("no device list (as Profanity on Prosody 0.12 publishes none): the dev
   REQUIRE(line.to_send.size() == 1);
   CHECK(s.phone.reads(line.to_send[0]) == "still readable");
 }
+
+TEST_CASE("a key transport message moves the session on and says nothing of trust") {
+  // Gajim sends one to each device it builds a session with (the decoy alone first) before the
+  // student's first words: neither is the student's words, nor a sign of what their program
+  // trusts.
+  setup s;
+  auto transport = [&](std::vector<std::uint32_t> to) {
+    std::vector<std::uint32_t> skipped;
+    auto e = s.phone.cipher.seal("", to, skipped);
+    REQUIRE(e);
+    e->payload.reset();
+    return e2e::wire{"", render(*e)};
+  };
+  auto to_decoy = s.chat.receive(transport({s.decoy->id()}));
+  CHECK(to_decoy.events.empty());
+  CHECK_FALSE(to_decoy.text);
+  auto to_real = s.chat.receive(transport(s.real()));
+  CHECK(to_real.events.empty());
+  CHECK_FALSE(to_real.text);
+  CHECK_FALSE(s.chat.encrypted());
+  // The student's first words, to both devices as a blind-trusting program sends them.
+  auto first = s.chat.receive(s.phone.says("hello", s.both()));
+  CHECK(first.text == "hello");
+  CHECK(first.events == (std::vector<event>{event::started, event::check_aborted}));
+  // Once the check holds, a key transport to the real device alone does not complete it.
+  s.chat.start_check(s.phone.own->fp().hex());
+  CHECK(s.chat.receive(transport(s.real())).events.empty());
+  CHECK(s.chat.channel().empty());
+}
