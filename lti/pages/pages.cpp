@@ -234,10 +234,11 @@ std::string render(const page_view& v) {
         d.set("scan", tr(N_("On a phone (Conversations, Monal), scan this code to verify the "
                             "bot's device.")));
         d.set("fp_where", tr(N_("Then type your own device's fingerprint here, so that the bot "
-                                "knows your device. Your chat program shows it with your account: "
-                                "in Dino under Accounts, your account, OMEMO, \"Own fingerprint\"; "
-                                "in Conversations in your account's details; in Profanity type "
-                                "/omemo fingerprint. Spaces, dashes and upper case do not matter.")));
+                                "knows your device. Your chat program shows it: in Dino under "
+                                "Accounts, your account, OMEMO, \"Own fingerprint\"; in Gajim with "
+                                "the shield beside the message field, \"Own Fingerprint\"; in "
+                                "Conversations in your account's details; in Profanity type /omemo "
+                                "fingerprint. Spaces, dashes and upper case do not matter.")));
         d.set("fp_field", tr(N_("Your device's fingerprint")));
         d.set("fp_button", tr(N_("Give the fingerprint to the bot")));
         break;
