@@ -238,6 +238,10 @@ std::string_view pattern(msg id) {
     case msg::omemo_device_known:
       return N_("The fingerprint you typed on the page is that of the device you write from: now "
              "I know your device.");
+    case msg::omemo_unreadable:
+      return N_("I could not decrypt your last message: our encrypted session was out of step "
+             "(after a restart, or a new installation of your program). I have started a new "
+             "one: please send your message again.");
     case msg::omemo_other_device:
       return N_("That message came from a device of your account that you have not verified with "
              "me. I read it, but anything private goes only to the device you verified. If that "

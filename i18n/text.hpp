@@ -76,6 +76,7 @@ enum class msg {
   omemo_fingerprint_noted,     ///< a fingerprint came before OMEMO: it is checked once OMEMO is on
   omemo_verified,         ///< both sides verified: the code goes to that device alone
   omemo_other_device,     ///< a message from a device of the student's that was not verified
+  omemo_unreadable,       ///< a message did not decrypt: a new session was started, send it again
   omemo_ended_early,      ///< OMEMO was switched off before the lesson was complete
   restarted_omemo,        ///< the bot restarted: its OMEMO keys and sessions were kept ({project_name})
 };

@@ -35,7 +35,8 @@ void follow_live(session_ptr self, e2e::event e) {
       break;
     case event::check_passed: live.check = "succeeded"; break;
     case event::check_failed: live.check = "failed"; break;
-    case event::other_device: break;  // the verified device is still the one
+    case event::other_device:  // the verified device is still the one
+    case event::unreadable: break;
   }
   set_live(self, std::move(live));
 }

@@ -12,7 +12,7 @@ std::string_view to_string(step s) {
 std::string_view to_string(event e) {
   static constexpr std::array<std::string_view, event_count> names{
     "started", "ended", "refreshed", "check_started", "check_question", "check_aborted",
-    "check_passed", "check_failed", "other_device", "bot_started_check", "message_received", "secret_received",
+    "check_passed", "check_failed", "other_device", "unreadable", "bot_started_check", "message_received", "secret_received",
     "unsafe_secret_received", "secret_leaked", "code_accepted", "start"};
   return names.at(static_cast<std::size_t>(e));
 }

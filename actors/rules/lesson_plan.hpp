@@ -33,7 +33,7 @@ inline constexpr std::size_t step_count = 6;
 /// session's and the LMS's.
 enum class event : std::uint8_t {
   started, ended, refreshed, check_started, check_question, check_aborted, check_passed,
-  check_failed, other_device,
+  check_failed, other_device, unreadable,
   bot_started_check,       ///< the bot started the check itself (lesson setting may_start_smp)
   message_received,        ///< the student wrote words (not the secret)
   secret_received,         ///< a strong shared secret came from the page
@@ -42,7 +42,7 @@ enum class event : std::uint8_t {
   code_accepted,           ///< the manager accepted the code typed on the page
   start,                   ///< the session's first message (no table names it: it enters step 1)
 };
-inline constexpr std::size_t event_count = 16;
+inline constexpr std::size_t event_count = 17;
 
 /// The conversation's event as the lesson hears it.
 constexpr event of(e2e::event e) { return static_cast<event>(static_cast<std::uint8_t>(e)); }

@@ -18,7 +18,8 @@ using enum event;
 /// A new one (otr_enabled: the student's client restarted, or the student
 /// came back after the server restarted) leads back to "encrypted" from the
 /// later steps: its keys are new and not verified yet (a code sent stays valid).
-const handler_map otr_refresh{{refreshed, "nothing"}, {other_device, "nothing"}};  // (OMEMO's)
+const handler_map otr_refresh{{refreshed, "nothing"},  // and two events only OMEMO has
+                               {other_device, "nothing"}, {unreadable, "nothing"}};
 const handler_map otr_on = with(otr_refresh, {{started, "nothing"}});
 
 /// After verification the lesson only waits for the code (or is done): a
@@ -125,7 +126,7 @@ const plan& otr_plan() {
                    "completed"},
     .event_names = {"otr_enabled", "otr_disabled", "otr_already_setup", "smp_started",
                     "smp_question_used", "smp_aborted", "correct_secret_received",
-                    "incorrect_secret_received", "other_device", "bot_started_smp", "message_received",
+                    "incorrect_secret_received", "other_device", "unreadable", "bot_started_smp", "message_received",
                     "secret_received", "unsafe_secret_received", "secret_leaked", "code_accepted",
                     "start"},
     .steps_shown = 4,

@@ -30,7 +30,8 @@ using enum event;
 
 /// What every step takes calmly: a refresh, the secret rules of OTR (a fingerprint is public).
 const handler_map calm{{refreshed, "nothing"}, {secret_leaked, "nothing"},
-                       {unsafe_secret_received, "refuse_secret"}, {other_device, "nothing"}};
+                       {unsafe_secret_received, "refuse_secret"}, {other_device, "nothing"},
+                       {unreadable, "omemo_unreadable"}};
 /// Once OMEMO is on, another decrypted message changes nothing.
 const handler_map calm_on = with(calm, {{started, "nothing"}});
 
@@ -119,7 +120,7 @@ const plan& omemo_plan() {
                    "verified", "completed"},
     .event_names = {"omemo_enabled", "omemo_disabled", "omemo_refreshed", "fingerprint_matched",
                     "bot_device_not_trusted", "decoy_trusted", "devices_verified",
-                    "fingerprint_mismatch", "unverified_device", "bot_checked_fingerprint", "message_received",
+                    "fingerprint_mismatch", "unverified_device", "session_repaired", "bot_checked_fingerprint", "message_received",
                     "fingerprint_received", "fingerprint_refused", "secret_leaked",
                     "code_accepted", "start"},
     .steps_shown = 4,

@@ -6,6 +6,8 @@ import asyncio
 import xml.etree.ElementTree as ET
 
 from slixmpp.exceptions import IqError
+from slixmpp.xmlstream.handler import Callback
+from slixmpp.xmlstream.matcher import MatchXPath
 
 import harness
 from omemo_peer import NS, Pubsub, StudentOmemo, device_list_xml, devices_of
@@ -72,8 +74,17 @@ class OmemoStudent(harness.Student):
         super().__init__(jid, password, ca_file)
         self.bot_jid = bot_jid
         self.omemo = None
-        self.chat = asyncio.Queue()  # (kind "encrypted" | "plain" | "unreadable", text, keys)
+        # (kind "encrypted" | "plain" | "unreadable" | "transport", text, keys); "transport": a
+        # key transport message (no text), once this student's OMEMO has taken its session
+        self.chat = asyncio.Queue()
         self.element_of = {}  # text read -> the <encrypted> element (XML) it came in
+        # slixmpp's "message" event needs a <body>: a key transport message has none.
+        self.register_handler(Callback("OMEMO without a body", MatchXPath(
+            "{jabber:client}message/{%s}encrypted" % NS), self._bodiless))
+
+    def _bodiless(self, msg):
+        if not msg["body"]:
+            self._message(msg)
 
     def _message(self, msg):
         if msg["type"] not in ("chat", "normal"):
@@ -92,9 +103,11 @@ class OmemoStudent(harness.Student):
         except Exception as e:  # not for this device, or it does not decrypt: seen, not read
             self.chat.put_nowait(("unreadable", repr(e), rids))
             return
-        if text is not None:  # (a key transport message carries no text)
-            self.element_of[text] = xml
-            self.chat.put_nowait(("encrypted", text, rids))
+        if text is None:  # a key transport message carries no text
+            self.chat.put_nowait(("transport", "", rids))
+            return
+        self.element_of[text] = xml
+        self.chat.put_nowait(("encrypted", text, rids))
 
     async def start_omemo(self, policy="blind"):
         self.omemo = await StudentOmemo.make(self.boundjid.bare, Pep(self), policy)

@@ -50,7 +50,9 @@ def test_an_instructor_sees_the_class_and_sends_a_refused_grade_again(prosody, r
         other.launch(sign(base + "/", launch_params(user="student-3", resource_link_id="elsewhere")))
 
         listed = rows(teacher.get("/class").text)
-        assert ("Ada <b>Lovelace</b>", ada, "Step 1 of 4: start an encrypted OTR conversation with the bot.",
+        # The lesson's name first (OTR or OMEMO), then the step.
+        assert ("Ada <b>Lovelace</b>", ada,
+                "OTR: Step 1 of 4: start an encrypted OTR conversation with the bot.",
                 "just now", "Not yet") in listed, listed
         assert ("Bob Late", "-", "Not started: no Jabber ID yet", "-",
                 "No grade (not a graded launch)") in listed, listed

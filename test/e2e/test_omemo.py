@@ -4,7 +4,10 @@ shows two devices; the page shows the real one; the student's program first trus
 Conversations, Dino and Gajim do), types a fingerprint of no device of theirs, then their own,
 switches the decoy off, and gets the code on that one device."""
 import asyncio
+import os
 import re
+import shutil
+import sqlite3
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -173,6 +176,50 @@ def test_the_bots_devices_and_sessions_survive_kill_9_and_a_removal_forgets_them
 
     try:
         asyncio.run(lesson_across_a_restart())
+    except BaseException:
+        print(bot.log[-20000:])
+        raise
+
+
+def test_a_store_restored_from_an_older_backup_puts_the_session_back_in_step(prosody, run_bot, tmp_path):
+    """A school restores yesterday's backup (or a kill -9 loses the newest writes): the bot's
+    copy of the student's session is older than the student's. Their next message does not
+    decrypt; the bot starts a new session from the student's bundle, announces it with a key
+    transport message, asks for the message again, and the conversation goes on encrypted."""
+    student = fresh_account(prosody, "student")
+    d = Durable(prosody, run_bot, tmp_path, whitelist=(student,))
+    bot = d.start()
+    backup = str(tmp_path / "backup.db")
+
+    async def restored():
+        nonlocal bot
+        s = await omemo_student(prosody, student, PW, d.jid)
+        await s.say("hello")
+        await s.read_until("encrypted", "Step 3: so that I know your device too")
+        await asyncio.to_thread(d.wait_rows, "SELECT count(*) FROM omemo_peers", [(1,)])
+        with sqlite3.connect(d.db) as live, sqlite3.connect(backup) as copy:
+            live.backup(copy)  # the backup, taken while the bot runs (WAL)
+        for words in ("one more", "and another"):  # both sides' ratchets move on
+            await s.say(words)
+            await s.read_until("encrypted", "Step 3: so that I know your device too")
+        bot.stop()
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(d.db + suffix):
+                os.remove(d.db + suffix)
+        shutil.copy(backup, d.db)
+        bot = await asyncio.to_thread(d.start)
+        await s.say("after the restore")
+        lines = await s.read_until("plain", "I could not decrypt your last message: our encrypted session")
+        if not any(kind == "transport" for kind, _, _ in lines):  # the new session, taken
+            await s.read_until("transport", "")
+        bot.wait_for_log(r"a new session with device \d+, which was out of step")
+        await s.say("after the restore, again")
+        lines = await s.read_until("encrypted", "Step 3: so that I know your device too")
+        assert all(kind == "encrypted" for kind, _, _ in lines), lines
+        await s.logout()
+
+    try:
+        asyncio.run(restored())
     except BaseException:
         print(bot.log[-20000:])
         raise

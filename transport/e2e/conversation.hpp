@@ -25,6 +25,8 @@ enum class event : std::uint8_t {
   check_failed,    ///< the secrets differ
   other_device,    ///< a message from another device than the one the check verified (read,
                    ///< but never trusted with private content)
+  unreadable,      ///< a message for the bot did not decrypt: the conversation was out of step
+                   ///< and a new one has been started (the student should send it again)
 };
 
 /// One message as it travels: its body and, for a protocol that carries its data in an element

@@ -61,6 +61,10 @@ e2e::outcome conversation::receive(const e2e::wire& m) {
   if (!got) {
     log_->warn("OMEMO with {}: a message from device {} does not decrypt ({})", cipher_.jid(),
                e->sid, why);
+    // Out of step (the bot lost its latest state to a kill -9, or the student's program its
+    // own): a new session from the device's bundle, once at a time, puts both back in step.
+    if (e->payload && repairing_.insert(e->sid).second)
+      out.lookups.push_back(bundle_node(e->sid));
     return out;
   }
   kept();
@@ -111,9 +115,11 @@ e2e::outcome conversation::send(const std::string& text) {
   std::vector<std::uint32_t> to;
   for (const auto& [id, state] : devices_)
     to.push_back(id);
-  for (auto id : listed_)
-    if (!devices_.contains(id) && cipher_.has_session(id))
-      to.push_back(id);
+  for (const auto& ids : {listed_, repaired_})
+    for (auto id : ids)
+      if (!devices_.contains(id) && cipher_.has_session(id) &&
+          std::find(to.begin(), to.end(), id) == to.end())
+        to.push_back(id);
   std::vector<std::uint32_t> skipped;
   auto e = cipher_.seal(text, to, skipped);
   if (!e) {
@@ -166,9 +172,34 @@ e2e::outcome conversation::found(const std::string& node, const std::string& ite
   e2e::outcome out;
   if (node == devicelist_node)
     listed(out, item_xml);
-  else if (auto device = bundle_device(node); device && asked_.contains(*device))
+  else if (auto device = bundle_device(node); device && repairing_.contains(*device))
+    repair(out, *device, item_xml);
+  else if (device && asked_.contains(*device))
     bundle_found(*device, item_xml);
   return out;
+}
+
+void conversation::repair(e2e::outcome& out, std::uint32_t device, const std::string& xml) {
+  repairing_.erase(device);
+  std::string why;
+  auto b = xml.empty() ? std::nullopt : parse_bundle(xml, why);
+  std::vector<std::uint32_t> skipped;
+  std::optional<omemo::encrypted> hello;
+  if (b && cipher_.start_session(device, *b, why))
+    hello = cipher_.seal("", {device}, skipped);
+  if (!hello) {
+    log_->warn("OMEMO with {}: the session with device {} cannot be started again ({})",
+               cipher_.jid(), device, why.empty() ? "no bundle" : why);
+    return;
+  }
+  kept();
+  repaired_.insert(device);
+  // A key transport message: the student's program takes the new session from it.
+  hello->payload.reset();
+  out.to_send.push_back({"", render(*hello)});
+  log_->info("OMEMO with {}: a new session with device {}, which was out of step", cipher_.jid(),
+             device);
+  out.events.push_back(event::unreadable);
 }
 
 void conversation::listed(e2e::outcome& out, const std::string& xml) {

@@ -18,6 +18,9 @@
 //                  place of check_started when the typed fingerprint completes the check)
 //   other_device   once it holds, a message from another of the student's devices (read, and
 //                  answered with a warning; nothing private goes to it)
+//   unreadable     a message did not decrypt (the bot or the student's program lost its latest
+//                  state): a new session was started from the device's bundle, announced with
+//                  a key transport message; the student should send it again
 // The code then goes to that device alone. Every other line goes to each device that wrote and
 // to each device the student's account lists (read when encryption starts: the bot does not
 // subscribe to device list notifications), with a session built from its bundle: a device the
@@ -93,6 +96,7 @@ private:
   }
   void listed(e2e::outcome& out, const std::string& xml);
   void bundle_found(std::uint32_t device, const std::string& xml);
+  void repair(e2e::outcome& out, std::uint32_t device, const std::string& xml);
 
   std::shared_ptr<own_device> real_;
   std::uint32_t decoy_;
@@ -103,6 +107,8 @@ private:
   std::map<std::uint32_t, device_state> devices_;  ///< the student's devices that wrote
   std::set<std::uint32_t> listed_;                 ///< the devices the student's account lists
   std::set<std::uint32_t> asked_;                  ///< listed devices whose bundle was asked for
+  std::set<std::uint32_t> repairing_;  ///< devices whose message did not decrypt: bundle asked for
+  std::set<std::uint32_t> repaired_;   ///< devices with a session started again since
   std::optional<std::uint32_t> known_;             ///< the device whose fingerprint was typed
   bool passed_ = false;                            ///< check_passed was reported
 };

@@ -108,7 +108,8 @@ void xmpp_client::send(const outbound_message& msg) {
   if (!m.is_online)
     return;
   stanza_ptr s{xmpp_message_new(m.ctx.get(), "chat", msg.to.c_str(), nullptr)};
-  xmpp_message_set_body(s.get(), msg.body.c_str());
+  if (!msg.body.empty() || msg.element.empty())  // (an element alone: a key transport message)
+    xmpp_message_set_body(s.get(), msg.body.c_str());
   if (!msg.element.empty() && !add_encrypted(m.ctx.get(), s.get(), msg.element)) {
     m.log->error("an encrypted element to {} does not parse: the message is not sent", msg.to);
     return;

@@ -62,6 +62,9 @@ TEST_CASE("the whole OMEMO lesson: switch it on, verify the bot, type the finger
     // Never the code again in an ordinary line (it would reach every device that wrote).
     CHECK(lines(l.handle(ev("message_received"))) == std::vector<msg>{msg::enter_code});
     // Another device of the account wrote: read, warned about, nothing private for it.
+    // A message that did not decrypt: the new session is announced, the step stays.
+    CHECK(lines(l.handle(ev("session_repaired"))) == std::vector<msg>{msg::omemo_unreadable});
+    CHECK(l.at() == step::verified);
     auto other = l.handle(ev("unverified_device"));
     CHECK(lines(other) == std::vector<msg>{msg::omemo_other_device});
     CHECK_FALSE(has<send_code>(other));

@@ -272,3 +272,39 @@ TEST_CASE("a key transport message moves the session on and says nothing of trus
   CHECK(s.chat.receive(transport(s.real())).events.empty());
   CHECK(s.chat.channel().empty());
 }
+
+TEST_CASE("out of step (the bot lost its latest state): a new session from the bundle, announced") {
+  setup s;
+  REQUIRE(s.chat.receive(s.phone.says("one", s.real())).text);
+  REQUIRE(s.phone.reads(s.chat.send("reply").to_send[0]) == "reply");
+  auto two = s.phone.says("two", s.real());  // a new ratchet key of the phone's
+  const auto before = s.chat.record();  // what a kill -9 leaves: the state before it
+  REQUIRE(s.chat.receive(two).text);     // the bot answers with a new ratchet key of its own
+  REQUIRE(s.phone.reads(s.chat.send("reply 2").to_send[0]) == "reply 2");
+
+  conversation restarted{s.bot, s.decoy->id(), student_jid, before,
+                         std::make_shared<spdlog::logger>("t", std::make_shared<spdlog::sinks::null_sink_mt>())};
+  auto lost = restarted.receive(s.phone.says("three", s.real()));
+  CHECK_FALSE(lost.text);
+  CHECK(lost.events.empty());
+  REQUIRE(lost.lookups == std::vector<std::string>{bundle_node(s.phone.own->id())});
+  // Asked once while the bundle is on its way.
+  CHECK(restarted.receive(s.phone.says("three again", s.real())).lookups.empty());
+
+  auto repaired = restarted.found(bundle_node(s.phone.own->id()), render(s.phone.own->published()));
+  CHECK(repaired.events == std::vector<event>{event::unreadable});
+  REQUIRE(repaired.to_send.size() == 1);
+  CHECK(repaired.to_send[0].body.empty());  // a key transport message: nothing to show
+  std::string why;
+  auto transport = parse_encrypted(repaired.to_send[0].element, why);
+  REQUIRE(transport);
+  CHECK_FALSE(transport->payload);
+  CHECK(transport->keys.size() == 1);
+  CHECK_FALSE(s.phone.reads(repaired.to_send[0]));  // read: the phone takes the new session
+
+  auto again = restarted.receive(s.phone.says("four", s.real()));
+  CHECK(again.text == "four");
+  auto line = restarted.send("back in step");
+  REQUIRE(line.to_send.size() == 1);
+  CHECK(s.phone.reads(line.to_send[0]) == "back in step");
+}
