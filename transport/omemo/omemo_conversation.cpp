@@ -183,6 +183,15 @@ void conversation::repair(e2e::outcome& out, std::uint32_t device, const std::st
   repairing_.erase(device);
   std::string why;
   auto b = xml.empty() ? std::nullopt : parse_bundle(xml, why);
+  // The device keeps its identity: a bundle with another one (the server's, in the student's
+  // name) would take over a device the student may have verified. Never.
+  auto known = cipher_.identity_of(device);
+  if (b && known && !(fingerprint::of_key(b->identity_key) == known)) {
+    log_->warn("OMEMO with {}: the bundle of device {} shows another identity key than its "
+               "messages: no new session",
+               cipher_.jid(), device);
+    return;
+  }
   std::vector<std::uint32_t> skipped;
   std::optional<omemo::encrypted> hello;
   if (b && cipher_.start_session(device, *b, why))

@@ -308,3 +308,29 @@ TEST_CASE("out of step (the bot lost its latest state): a new session from the b
   REQUIRE(line.to_send.size() == 1);
   CHECK(s.phone.reads(line.to_send[0]) == "back in step");
 }
+
+TEST_CASE("a message that does not decrypt never lets another identity take over a verified device") {
+  // The server sends garbage in the name of the student's verified device and swaps that
+  // device's bundle for one of its own: the bot keeps the device's session and its code channel.
+  setup s;
+  REQUIRE(s.chat.receive(s.phone.says("hello", s.real())).text);
+  REQUIRE(s.chat.start_check(s.phone.own->fp().hex()).events == std::vector<event>{event::check_passed});
+  const auto channel = s.chat.channel();
+
+  std::string why;
+  auto forged = parse_encrypted(s.phone.says("x", s.real()).element, why);
+  REQUIRE(forged);
+  forged->keys[0].data[forged->keys[0].data.size() / 2] ^= 0x55;  // does not decrypt
+  auto lost = s.chat.receive({"", render(*forged)});
+  REQUIRE(lost.lookups == std::vector<std::string>{bundle_node(s.phone.own->id())});
+
+  auto mallory = own_device::generate();
+  auto swapped = s.chat.found(bundle_node(s.phone.own->id()), render(mallory->published()));
+  CHECK(swapped.to_send.empty());
+  CHECK(swapped.events.empty());
+  CHECK(s.chat.channel() == channel);
+  bool sent = false;
+  auto code = s.chat.send_private("CODE-5", s.chat.channel(), sent);
+  REQUIRE(sent);
+  CHECK(s.phone.reads(code.to_send[0]) == "CODE-5");
+}
