@@ -46,6 +46,8 @@ inline constexpr std::size_t event_count = 17;
 
 /// The conversation's event as the lesson hears it.
 constexpr event of(e2e::event e) { return static_cast<event>(static_cast<std::uint8_t>(e)); }
+static_assert(of(e2e::event::unreadable) == event::unreadable,
+              "the conversation's events come first in the lesson's, in the same order");
 
 /// The names in the code (engine errors, tests): the enumerators' own.
 std::string_view to_string(step s);
