@@ -74,7 +74,7 @@ def test_an_instructor_sees_the_class_and_sends_a_refused_grade_again(prosody, r
         bot.wait_for_log(r"grade \d+ for \S+ not delivered to \S+ \(the LMS answered HTTP 500\)")
         view = teacher.get("/class")
         listed = rows(view.text)
-        assert ("Ada <b>Lovelace</b>", ada, "Done: you have completed the exercise.", "-",
+        assert ("Ada <b>Lovelace</b>", ada, "OTR: Done: you have completed the exercise.", "-",
                 "Being sent to the LMS Send again") in listed, listed
         grade_id = re.search(r'name="grade" value="(\d+)"', view.text).group(1)
 
@@ -93,7 +93,7 @@ def test_an_instructor_sees_the_class_and_sends_a_refused_grade_again(prosody, r
         bot.wait_for_log(r"teacher view: grade %s for %s is sent again now" % (grade_id, re.escape(ada)))
         bot.wait_for_log(r"grade %s of 1\.0 for \S+ accepted" % grade_id)
         listed = rows(teacher.get("/class").text)
-        assert ("Ada <b>Lovelace</b>", ada, "Done: you have completed the exercise.", "-",
+        assert ("Ada <b>Lovelace</b>", ada, "OTR: Done: you have completed the exercise.", "-",
                 "Accepted by the LMS") in listed, listed
         assert SECRET not in bot.log
     finally:
