@@ -9,6 +9,7 @@
 #include "actors/rules/clients.hpp"
 #include "actors/rules/roster_policy.hpp"
 #include "transport/base/unix_time.hpp"
+#include "transport/omemo/omemo_stanza.hpp"
 #include "transport/xmpp/jid.hpp"
 
 namespace otrbot::manager_admission {
@@ -143,6 +144,10 @@ void on_presence(manager_ptr self, xmpp::inbound_presence& p) {
   if (p.type == "available") {
     if (clients::identify("", p.caps_node).id == clients::client::without_otr)
       omemo_client(self, bare);  // before the session starts: its lesson is OMEMO's
+    else if (new_resource && st.gateway && !st.omemo_clients.contains(bare))
+      // A program we cannot name may still publish an OMEMO device list (XEP-0384): read it (and
+      // again at the first words, in case it publishes it only after its presence).
+      self->send(st.gateway, xmpp::pep_query{bare, std::string{omemo::devicelist_node}});
     auto session = session_for(self, bare);  // its key is made while the student reads
     if (!p.caps_node.empty())
       self->send(session, xmpp::inbound_software{p.from, {}, p.caps_node});
@@ -152,23 +157,45 @@ void on_presence(manager_ptr self, xmpp::inbound_presence& p) {
 
 }
 
+namespace {
+
+/// The student's program has OMEMO: their lesson becomes OMEMO's unless their course chose
+/// another. A session it replaces after the student's first words (its lesson had begun) leaves
+/// them waiting: the new one greets them at once, in its own lesson's words.
+void has_omemo(manager_ptr self, const std::string& bare, const std::string& from) {
+  auto& st = self->state;
+  auto it = st.sessions.find(bare);
+  const bool begun = it != st.sessions.end() && it->second.heard;
+  const auto before = it != st.sessions.end() ? it->second.actor.address() : caf::actor_addr{};
+  omemo_client(self, bare);
+  it = st.sessions.find(bare);
+  if (begun && it != st.sessions.end() && it->second.actor.address() != before)
+    self->send(it->second.actor, xmpp::inbound_message{from, {}, {}});
+}
+
+} // namespace
+
 void on_software(manager_ptr self, xmpp::inbound_software& s) {
   auto& st = self->state;
   auto bare = xmpp::bare_of(s.from);
-  auto it = st.sessions.find(bare);
-  if (it == st.sessions.end())
+  if (!st.sessions.contains(bare))
     return;
-  auto before = it->second.actor.address();
   if (clients::identify(s.name, s.caps_node).id == clients::client::without_otr)
-    omemo_client(self, bare);  // may replace the session: the name goes to the one that runs
-  it = st.sessions.find(bare);
-  if (it == st.sessions.end())
+    has_omemo(self, bare, s.from);  // may replace the session: the name goes to the one that runs
+  if (auto it = st.sessions.find(bare); it != st.sessions.end())
+    self->send(it->second.actor, std::move(s));
+}
+
+void on_published(manager_ptr self, xmpp::inbound_pep& p) {
+  auto& st = self->state;
+  if (!st.sessions.contains(p.from))
     return;
-  // The answer came to the student's first words (the bot asks then): a replacing session
-  // greets them in its own lesson's words at once.
-  if (it->second.actor.address() != before)
-    self->send(it->second.actor, xmpp::inbound_message{s.from, {}, {}});
-  self->send(it->second.actor, std::move(s));
+  std::string why;
+  if (p.node == omemo::devicelist_node && !p.payload_xml.empty())
+    if (auto list = omemo::parse_device_list(p.payload_xml, why); list && !list->empty())
+      has_omemo(self, p.from, p.from);  // an OMEMO device list: the program speaks OMEMO
+  if (auto it = st.sessions.find(p.from); it != st.sessions.end())
+    self->send(it->second.actor, std::move(p));
 }
 
 void on_message(manager_ptr self, xmpp::inbound_message& m) {
@@ -192,8 +219,13 @@ void on_message(manager_ptr self, xmpp::inbound_message& m) {
                 bare);
     return;
   }
-  if (!m.element.empty())  // an OMEMO message: the student's program speaks it
+  if (!m.element.empty()) {  // an OMEMO message: the student's program speaks it
     omemo_client(self, bare);
+  } else if (auto it = st.sessions.find(bare); st.gateway && !st.omemo_clients.contains(bare) &&
+                                                (it == st.sessions.end() || !it->second.heard)) {
+    // The first words: a device list the program published after its presence came is there now.
+    self->send(st.gateway, xmpp::pep_query{bare, std::string{omemo::devicelist_node}});
+  }
   to_session(self, bare, std::move(m));
 
 }

@@ -26,6 +26,10 @@ void on_message(manager_ptr self, xmpp::inbound_message& m);
 /// (a session still at its first step is replaced); the session hears the name either way.
 void on_software(manager_ptr self, xmpp::inbound_software& s);
 
+/// What a student's account publishes (an answer to a PEP read): an OMEMO device list makes the
+/// lesson OMEMO's, as on_software; the session gets the item either way.
+void on_published(manager_ptr self, xmpp::inbound_pep& p);
+
 /// Whitelists `jid` for `source` (the pages, the admin API) once the store keeps it.
 caf::result<bool> add_jid(manager_ptr self, const store::whitelist_request& r);
 

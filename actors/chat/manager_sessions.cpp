@@ -74,8 +74,8 @@ session_actor session_for(manager_ptr self, const std::string& jid, completion d
     sc.restarted = restart_notice{notice->step, notice->had_secret, notice->code_valid};
   auto s = st.cfg.spawn_session(self->system(), std::move(sc));
   self->monitor(s);
-  st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, {},
-                                         unix_now(), {}});
+  st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, false,
+                                         {}, unix_now(), {}});
   st.owners.emplace(s.address(), jid);
   log()->info("session started for {}", jid);
   return s;
@@ -168,7 +168,9 @@ void check_timeouts(manager_ptr self) {
 void to_session(manager_ptr self, const std::string& bare, xmpp::inbound_message m) {
   if (self->state.online.insert(m.from).second)
     carry_out(self, {{}, {{m.from, "available", ""}}});
-  self->send(session_for(self, bare), std::move(m));
+  auto session = session_for(self, bare);
+  self->state.sessions.at(bare).heard = true;
+  self->send(session, std::move(m));
 }
 
 namespace {

@@ -46,10 +46,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     [self](roster_snapshot& r) { carry_out(self, sync_roster(whitelisted(self->state), r.items)); },
     [self](xmpp::inbound_presence& p) { on_presence(self, p); },
     [self](xmpp::inbound_software& s) { on_software(self, s); },
-    [self](xmpp::inbound_pep& p) {
-      if (auto it = self->state.sessions.find(p.from); it != self->state.sessions.end())
-        self->send(it->second.actor, std::move(p));
-    },
+    [self](xmpp::inbound_pep& p) { on_published(self, p); },
     [self](xmpp::inbound_message& m) { on_message(self, m); },
     [self](atoms::activity, const std::string& jid) { note_activity(self, jid); },
     [self](atoms::completed, const std::string& jid) { complete(self, jid, "the code on the page"); },

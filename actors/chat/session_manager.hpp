@@ -77,6 +77,7 @@ struct session_entry {
   std::int64_t last_activity_unix = 0;  ///< for reports
   bool warned = false;
   bool ending = false;  ///< its sign-out is under way: not ended twice
+  bool heard = false;   ///< a message of the student's reached it (their lesson has begun)
   lti::step_view step;  ///< the lesson's step, as the session's plan describes it
   std::int64_t step_since_unix = 0;  ///< when it reached that step (the teacher view's "progress")
   live_progress live;  ///< encryption, fingerprint and authentication, as the session reports them

@@ -157,6 +157,10 @@ CAF_TEST(one student message goes manager then session then two lines to the gat
   CAF_REQUIRE(otr_ready);
   self->send(manager, xmpp::inbound_message{"alice@x.org/phone", "hello"});
   expect((xmpp::inbound_message), from(self).to(manager));
+  // The first words of a program the bot cannot name yet: does its account publish an OMEMO
+  // device list (then its lesson is OMEMO's)?
+  expect((xmpp::pep_query), from(manager).to(gateway)
+                              .with(xmpp::pep_query{"alice@x.org", "eu.siacs.conversations.axolotl.devicelist"}));
   // A resource the bot had not seen online: it learns that the bot is online (directed presence).
   expect((xmpp::outbound_presence), from(manager).to(gateway)
                                       .with(xmpp::outbound_presence{"alice@x.org/phone", "available", ""}));

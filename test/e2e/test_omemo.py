@@ -154,6 +154,9 @@ def test_the_bots_devices_and_sessions_survive_kill_9_and_a_removal_forgets_them
         await s.say("hello")
         await s.read_until("encrypted", "Step 3: so that I know your device too")
         await asyncio.to_thread(d.wait_rows, "SELECT count(*) FROM omemo_peers", [(1,)])
+        # The step too (written without waiting for the disk): after the restart it is what
+        # the bot tells the student about.
+        await d.wait_step(student, ["omemo_encrypted"])
         bot.kill()
         bot = await asyncio.to_thread(d.start)
         bot.wait_for_log(DEVICE_LINE)
@@ -197,6 +200,7 @@ def test_a_store_restored_from_an_older_backup_puts_the_session_back_in_step(pro
         await s.say("hello")
         await s.read_until("encrypted", "Step 3: so that I know your device too")
         await asyncio.to_thread(d.wait_rows, "SELECT count(*) FROM omemo_peers", [(1,)])
+        await d.wait_step(student, ["omemo_encrypted"])  # the restart notice tells of it
         with sqlite3.connect(d.db) as live, sqlite3.connect(backup) as copy:
             live.backup(copy)  # the backup, taken while the bot runs (WAL)
         for words in ("one more", "and another"):  # both sides' ratchets move on
@@ -269,3 +273,25 @@ def test_a_course_that_chose_omemo_teaches_it_from_the_first_word(prosody, run_b
                                                                      custom_lesson="both")))
     assert refused.status_code == 400
     assert "the custom parameter lesson must be otr, omemo or auto" in refused.text
+
+
+def test_a_program_that_only_publishes_an_omemo_device_list_gets_the_omemo_lesson(prosody, run_bot):
+    """No caps, no version answer, plaintext words: the device list its account publishes
+    (XEP-0384) tells the bot the program speaks OMEMO."""
+    student = fresh_account(prosody, "student")
+    bot, bot_jid = lesson_bot(prosody, run_bot, [student])
+
+    async def unnamed():
+        s = await omemo_student(prosody, student, PW, bot_jid)  # its device list is published
+        s.say_plain("hello")
+        lines = await s.read_until("plain", "Step 1: switch on OMEMO encryption")
+        assert any("with OMEMO encryption, which your chat program already has" in t
+                   for _, t, _ in lines), lines
+        await s.logout()
+
+    try:
+        asyncio.run(unnamed())
+    except BaseException:
+        print(bot.log[-20000:])
+        raise
+    bot.wait_for_log(re.escape(student) + r": the omemo lesson replaces the otr one")
