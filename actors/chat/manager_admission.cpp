@@ -25,6 +25,15 @@ namespace {
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
 
+/// Asks whether the student's account publishes an OMEMO device list (XEP-0384): a program the
+/// bot cannot name may still speak OMEMO. The answer comes to on_published. Not asked again once
+/// the student's program is known to have OMEMO.
+void read_device_list(manager_ptr self, const std::string& bare) {
+  auto& st = self->state;
+  if (st.gateway && !st.omemo_clients.contains(bare))
+    self->send(st.gateway, xmpp::pep_query{bare, std::string{omemo::devicelist_node}});
+}
+
 /// The bot's own account: never a student (it would talk to itself).
 bool own(const session_manager_state& st, const std::string& bare) {
   return !st.cfg.session_defaults.account.empty() && bare == st.cfg.session_defaults.account;
@@ -144,10 +153,8 @@ void on_presence(manager_ptr self, xmpp::inbound_presence& p) {
   if (p.type == "available") {
     if (clients::identify("", p.caps_node).id == clients::client::without_otr)
       omemo_client(self, bare);  // before the session starts: its lesson is OMEMO's
-    else if (new_resource && st.gateway && !st.omemo_clients.contains(bare))
-      // A program we cannot name may still publish an OMEMO device list (XEP-0384): read it (and
-      // again at the first words, in case it publishes it only after its presence).
-      self->send(st.gateway, xmpp::pep_query{bare, std::string{omemo::devicelist_node}});
+    else if (new_resource)
+      read_device_list(self, bare);  // (and again at the first words: it may come after this)
     auto session = session_for(self, bare);  // its key is made while the student reads
     if (!p.caps_node.empty())
       self->send(session, xmpp::inbound_software{p.from, {}, p.caps_node});
@@ -221,10 +228,8 @@ void on_message(manager_ptr self, xmpp::inbound_message& m) {
   }
   if (!m.element.empty()) {  // an OMEMO message: the student's program speaks it
     omemo_client(self, bare);
-  } else if (auto it = st.sessions.find(bare); st.gateway && !st.omemo_clients.contains(bare) &&
-                                                (it == st.sessions.end() || !it->second.heard)) {
-    // The first words: a device list the program published after its presence came is there now.
-    self->send(st.gateway, xmpp::pep_query{bare, std::string{omemo::devicelist_node}});
+  } else if (auto it = st.sessions.find(bare); it == st.sessions.end() || !it->second.heard) {
+    read_device_list(self, bare);  // the first words: a list published after the presence is there
   }
   to_session(self, bare, std::move(m));
 

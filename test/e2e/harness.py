@@ -231,6 +231,16 @@ async def await_log(bot, pattern, after=0):
     return await asyncio.get_running_loop().run_in_executor(None, bot.wait_for_log, pattern, after)
 
 
+def run_showing_log(coro, log_of):
+    """asyncio.run(coro); when it fails, the bot's log (`log_of()`, read then: the test may have
+    restarted the bot) is printed without its debug lines before the failure goes on."""
+    try:
+        return asyncio.run(coro)
+    except BaseException:
+        print("\n".join(l for l in log_of().splitlines() if " debug " not in l)[-20000:])
+        raise
+
+
 def rss_kib(pid):
     with open("/proc/%d/status" % pid) as f:
         for line in f:

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 
-from harness import fresh_account
+from harness import fresh_account, run_showing_log
 from lms import (OutcomeService, WebStudent, enter_jid, launch_params, proof_of, proved_visit,
                  send_word, sign, web_bot, PW)
 from omemo_student import omemo_student
@@ -120,11 +120,7 @@ def test_an_omemo_student_takes_the_whole_lesson_and_is_graded_once(server, requ
             await s.logout()
             return code, my_fp
 
-        try:
-            code, my_fp = asyncio.run(chat_and_pages())
-        except BaseException:
-            print("\n".join(l for l in bot.log.splitlines() if " debug " not in l))
-            raise
+        code, my_fp = run_showing_log(chat_and_pages(), lambda: bot.log)
         assert lms.wait_for(1) == [(True, True, "omemo-1", "1.0")]
         web.post("/enter_bot_secret", bot_secret=code)
         bot.wait_for_log(r"completed the exercise \(no grade: already sent\)")
@@ -177,11 +173,7 @@ def test_the_bots_devices_and_sessions_survive_kill_9_and_a_removal_forgets_them
         await asyncio.to_thread(d.wait_rows, "SELECT count(*) FROM omemo_peers", [(0,)])
         await s.logout()
 
-    try:
-        asyncio.run(lesson_across_a_restart())
-    except BaseException:
-        print(bot.log[-20000:])
-        raise
+    run_showing_log(lesson_across_a_restart(), lambda: bot.log)  # (the bot after the restart)
 
 
 def test_a_store_restored_from_an_older_backup_puts_the_session_back_in_step(prosody, run_bot, tmp_path):
@@ -225,11 +217,7 @@ def test_a_store_restored_from_an_older_backup_puts_the_session_back_in_step(pro
         assert all(kind == "encrypted" for kind, _, _ in lines), lines
         await s.logout()
 
-    try:
-        asyncio.run(restored())
-    except BaseException:
-        print(bot.log[-20000:])
-        raise
+    run_showing_log(restored(), lambda: bot.log)
 
 
 def test_an_otr_student_and_an_omemo_student_at_once_each_with_their_own_lesson(prosody, run_bot):
@@ -289,9 +277,5 @@ def test_a_program_that_only_publishes_an_omemo_device_list_gets_the_omemo_lesso
                    for _, t, _ in lines), lines
         await s.logout()
 
-    try:
-        asyncio.run(unnamed())
-    except BaseException:
-        print(bot.log[-20000:])
-        raise
+    run_showing_log(unnamed(), lambda: bot.log)
     bot.wait_for_log(re.escape(student) + r": the omemo lesson replaces the otr one")

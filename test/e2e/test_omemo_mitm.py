@@ -9,7 +9,7 @@ import asyncio
 import re
 import xml.etree.ElementTree as ET
 
-from harness import fresh_account
+from harness import fresh_account, run_showing_log
 from lms import OutcomeService, proved_visit, web_bot, PW
 from omemo_peer import StudentOmemo
 from omemo_student import Pep, omemo_student
@@ -95,11 +95,7 @@ def test_a_device_the_server_injects_reads_chatter_but_never_the_code(prosody, r
             await s.logout()
             return code
 
-        try:
-            code = asyncio.run(lesson())
-        except BaseException:
-            print("\n".join(l for l in bot.log.splitlines() if " debug " not in l))
-            raise
+        code = run_showing_log(lesson(), lambda: bot.log)
         assert lms.wait_for(1) == [(True, True, "mitm-1", "1.0")]
         assert code not in bot.log
     finally:
