@@ -24,17 +24,39 @@ std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
 
 } // namespace
 
-void complete(manager_ptr self, const std::string& jid, const std::string& how) {
+namespace {
+
+/// The completion in memory, the grade keeper told, and (`tell_session`) the student's running
+/// session, so that they read the congratulation: once it is stored (or there is no store).
+void completed_now(manager_ptr self, const std::string& jid, const std::string& how,
+                   bool tell_session) {
   auto& st = self->state;
-  if (st.progress.complete(jid)) {
+  bool first = st.progress.complete(jid);
+  if (first)
     log()->info("{} completed the exercise ({})", jid, how);
-    if (st.cfg.store)
-      self->send(st.cfg.store, atoms::st_done_v, jid, how);
-  }
   // The grade keeper sends the grade of a graded launch, once per launch (also a launch made
   // after an earlier completion).
   if (st.cfg.grades)
     self->send(st.cfg.grades, atoms::completed_v, jid);
+  if (!first || !tell_session)
+    return;
+  if (auto it = st.sessions.find(jid); it != st.sessions.end())
+    self->send(it->second.actor, atoms::code_accepted_v);
+  else if (st.cfg.whitelist.contains(jid))
+    session_for(self, jid, completion::now);
+}
+
+} // namespace
+
+void complete(manager_ptr self, const std::string& jid, const std::string& how) {
+  auto& st = self->state;
+  if (st.cfg.store && !st.progress.completed(jid))
+    self->request(st.cfg.store, caf::infinite, atoms::st_done_v, jid, how)
+      .then([](bool) {},
+            [jid](caf::error& e) {  // kept by the store and retried until it is on disk
+              log()->error("the completion of {} is not on disk yet: {}", jid, caf::to_string(e));
+            });
+  completed_now(self, jid, how, false);
 }
 
 bool stored_code_matches(manager_ptr self, const std::string& jid, const std::string& code) {
@@ -121,15 +143,27 @@ caf::result<bool> check_code(manager_ptr self, const std::string& bare, const st
     // restart or before that session ended: it still proves it. The
     // session is told, so that the student reads the congratulation.
     log()->info("{} typed the right code on the page", bare);
-    auto it = self->state.sessions.find(bare);
-    bool running = it != self->state.sessions.end();
-    bool first = !self->state.progress.completed(bare);
-    complete(self, bare, running ? "the code on the page" : "the code on the page, after the session ended");
-    if (first && running)
-      self->send(it->second.actor, atoms::code_accepted_v);
-    else if (first && self->state.cfg.whitelist.contains(bare))
-      session_for(self, bare, completion::now);
-    return true;
+    bool running = self->state.sessions.contains(bare);
+    std::string how = running ? "the code on the page" : "the code on the page, after the session ended";
+    if (!self->state.cfg.store || self->state.progress.completed(bare)) {
+      completed_now(self, bare, how, true);
+      return true;
+    }
+    // The page says "done" only once the completion is on disk: a kill -9 after it loses
+    // nothing the student was told (the grade follows it, see enqueue_missing_grades).
+    auto rp = self->make_response_promise<bool>();
+    self->request(self->state.cfg.store, std::chrono::seconds{5}, atoms::st_done_v, bare, how)
+      .then(
+        [self, rp, bare, how](bool) mutable {
+          completed_now(self, bare, how, true);
+          rp.deliver(true);
+        },
+        [rp, bare](caf::error& e) mutable {
+          log()->error("the completion of {} could not be stored yet (kept, retried): {}", bare,
+                       caf::to_string(e));
+          rp.deliver(make_error(ec::not_stored, "the completion is not on disk yet"));
+        });
+    return rp;
   }
   // Not it. Without a session and without a code ever sent, there is nothing to type yet.
   if (!self->state.progress.code_went_out(bare) && !self->state.sessions.contains(bare))

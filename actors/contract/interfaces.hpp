@@ -70,7 +70,8 @@ using store_actor = caf::typed_actor<
   /// The lesson a course chose for a student (bare JID, "otr" | "omemo" | "" for auto).
   caf::reacts_to<atoms::st_lesson, std::string, std::string>,
   caf::reacts_to<atoms::st_outcome, std::string, grade_job>,
-  caf::reacts_to<atoms::st_done, std::string, std::string>,
+  /// A completion: answered once on disk, or at once with ec::not_stored (kept and retried).
+  caf::replies_to<atoms::st_done, std::string, std::string>::with<bool>,
   caf::replies_to<atoms::st_nonce, std::string, std::string, std::int64_t>::with<bool>,
   caf::replies_to<atoms::st_invite, std::string, std::int64_t, bool>::with<bool>,
   caf::replies_to<atoms::st_grade, store::grade>::with<std::int64_t>,
@@ -80,7 +81,9 @@ using store_actor = caf::typed_actor<
   caf::reacts_to<atoms::st_web, store::web_session_row>,
   /// An LTI 1.3 platform: registered, or a deployment recorded (kept as JSON).
   caf::reacts_to<atoms::lti13_platform, lti13::platform>,
-  caf::reacts_to<atoms::st_retry>>;
+  caf::reacts_to<atoms::st_retry>,
+  /// Time to checkpoint the WAL into the database (and truncate it).
+  caf::reacts_to<atoms::st_ckpt>>;
 
 /// The grade sender (actors/lms/outcomes.cpp), on a thread of its own (blocking HTTP): works through
 /// the store's grade outbox.

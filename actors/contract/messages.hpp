@@ -120,6 +120,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Store: (row) a web session; its own timer: retry failed writes.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_web, "st_web")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_retry, "st_retry")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_ckpt, "st_ckpt")
   /// Outcomes: (id) send this stored grade now (an admin's retry).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, retry, "retry")
   /// Outcomes, store: (platform as JSON) an LTI 1.3 platform registered while the bot runs.

@@ -16,6 +16,7 @@ enum class grade_state : std::uint8_t {
   pending,  ///< being sent (retried with backoff)
   done,     ///< accepted by the LMS
   failed,   ///< given up on; an admin or the teacher may send it again
+  held,     ///< not on disk yet (the store refused the write: a full disk); never in a row
 };
 
 /// Who put a JID on the whitelist.
@@ -31,6 +32,7 @@ constexpr std::string_view name(grade_state s) {
     case grade_state::pending: return "pending";
     case grade_state::done: return "done";
     case grade_state::failed: return "failed";
+    case grade_state::held: return "held";
   }
   return "failed";
 }

@@ -32,6 +32,7 @@ void drain(store_ptr self) {
     try {
       w.run(*st.cfg.db);
     } catch (const std::exception& e) {
+      st.last_error = e.what();
       log()->error("still cannot store {} ({}); {} write(s) waiting, retrying", w.what, e.what(),
                    st.pending.size());
       schedule_retry(self);
@@ -50,6 +51,7 @@ void write(store_ptr self, std::string what, std::function<void(store::database&
       run(*st.cfg.db);
       return;
     } catch (const std::exception& e) {
+      st.last_error = e.what();
       log()->error("could not store {} ({}); retrying", what, e.what());
     }
   }
@@ -84,13 +86,55 @@ caf::result<bool> use_invite(store_ptr self, const std::string& id, std::int64_t
 
 /// A new grade into the outbox: its id (0 when that launch has one already), answered once it
 /// is on disk, however many retries that takes: a grade is never sent before it is stored, and
-/// never dropped.
+/// never dropped. Until then it is "held", visible to the admin API and the teacher view.
 caf::result<std::int64_t> enqueue_grade(store_ptr self, const store::grade& g) {
   auto rp = self->make_response_promise<std::int64_t>();
-  write(self, "a grade for " + g.jid, [g, rp](store::database& db) mutable {
+  auto& st = self->state;
+  auto key = st.next_held++;
+  st.held[key] = g;
+  write(self, "a grade for " + g.jid, [self, key, g, rp](store::database& db) mutable {
     rp.deliver(db.enqueue_grade(g, g.created_at).value_or(0));
+    self->state.held.erase(key);
   });
   return rp;
+}
+
+/// A completion: true once on disk; else ec::not_stored at once, and the write is kept (in
+/// order) and retried, so that a later answer finds it stored (recording one twice is harmless).
+caf::result<bool> completion(store_ptr self, const std::string& jid, const std::string& how) {
+  auto& st = self->state;
+  drain(self);
+  auto run = [jid, how, now = unix_now()](store::database& db) { db.record_completion(jid, how, now); };
+  if (st.pending.empty()) {
+    try {
+      run(*st.cfg.db);
+      return true;
+    } catch (const std::exception& e) {
+      st.last_error = e.what();
+      log()->error("could not store the completion of {} ({}); retrying", jid, e.what());
+    }
+  }
+  st.pending.push_back({"the completion of " + jid, run});
+  schedule_retry(self);
+  return make_error(ec::not_stored, st.last_error.empty() ? "earlier writes are still waiting"
+                                                          : st.last_error);
+}
+
+/// The WAL into the database, and truncated: on purpose, so that it does not keep its
+/// largest size for ever. A reader (a backup) or a full disk only postpones it.
+void checkpoint(store_ptr self) {
+  auto& st = self->state;
+  try {
+    auto r = st.cfg.db->checkpoint();
+    if (r.busy)
+      log()->info("WAL checkpoint postponed: a reader (a backup?) is using the store");
+    else
+      log()->debug("WAL checkpoint: {} page(s) copied into the database, the WAL truncated",
+                   r.checkpointed);
+  } catch (const std::exception& e) {
+    log()->warn("WAL checkpoint failed ({}); trying again later", e.what());
+  }
+  self->delayed_send(self, st.cfg.checkpoint_every, atoms::st_ckpt_v);
 }
 
 caf::result<store::grade> grade_of(store_ptr self, std::int64_t id) {
@@ -108,7 +152,14 @@ caf::result<store::grade> grade_of(store_ptr self, std::int64_t id) {
 caf::result<std::vector<store::grade>> open_grades(store_ptr self) {
   drain(self);
   try {
-    return self->state.cfg.db->grades({store::grade_state::pending, store::grade_state::failed});
+    auto out =
+      self->state.cfg.db->grades({store::grade_state::pending, store::grade_state::failed});
+    for (const auto& [key, g] : self->state.held) {
+      out.push_back(g);
+      out.back().state = store::grade_state::held;
+      out.back().last_error = self->state.last_error;
+    }
+    return out;
   } catch (const std::exception& e) {
     return make_error(ec::not_stored, e.what());
   }
@@ -128,6 +179,9 @@ opened_store open_store(const std::string& path, const std::string& key_file,
   auto now = unix_now();
   try {
     out.db->seed(seed, now);
+    if (int n = out.db->enqueue_missing_grades(now); n > 0)
+      log()->warn("{} completion(s) had no grade in the outbox (the bot was stopped between the "
+                  "two writes): their grades are sent now", n);
     out.students = out.db->students();
     out.pending_grades = out.db->grades({store::grade_state::pending});
     out.web_sessions = out.db->web_sessions(now);
@@ -141,6 +195,8 @@ opened_store open_store(const std::string& path, const std::string& key_file,
 store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_state> self,
                                         store_config cfg) {
   self->state.cfg = std::move(cfg);
+  if (self->state.cfg.checkpoint_every.count() > 0)
+    self->delayed_send(self, self->state.cfg.checkpoint_every, atoms::st_ckpt_v);
   return {
     [self](atoms::st_put_wl, const store::whitelist_request& r) -> caf::result<bool> {
       return answer<bool>(self, "the whitelisting of " + r.jid.str(), [&](store::database& db) {
@@ -186,9 +242,7 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
       });
     },
     [self](atoms::st_done, const std::string& jid, const std::string& how) {
-      write(self, "the completion of " + jid, [=, now = unix_now()](store::database& db) {
-        db.record_completion(jid, how, now);
-      });
+      return completion(self, jid, how);
     },
     [self](atoms::st_nonce, const std::string& consumer, const std::string& nonce,
            std::int64_t now) -> caf::result<bool> {
@@ -223,6 +277,7 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
       self->state.retry_scheduled = false;
       drain(self);
     },
+    [self](atoms::st_ckpt) { checkpoint(self); },
   };
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,6 +21,9 @@ struct store_config {
   std::shared_ptr<store::database> db;  ///< opened (and migrated) at start
   std::chrono::milliseconds retry_every{2000};  ///< a failed write is tried again after this
   std::int64_t nonce_window = 600;  ///< seconds a nonce is remembered (twice the launch window)
+  /// The WAL is copied into the database and truncated this often (SQLite's own checkpoints
+  /// never shrink it); 0: never.
+  std::chrono::milliseconds checkpoint_every{std::chrono::minutes{5}};
 };
 
 /// A write that failed, kept in order to be tried again.
@@ -33,6 +37,11 @@ struct store_state {
   store_config cfg;
   std::deque<pending_write> pending;  ///< writes not on disk yet, oldest first
   bool retry_scheduled = false;
+  std::string last_error;  ///< why the newest failed write failed (for held grades)
+  /// Grades not on disk yet (the disk refused them), by a number of their own: shown to the
+  /// admin API and the teacher view as "held" until stored.
+  std::map<std::uint64_t, store::grade> held;
+  std::uint64_t next_held = 0;
 };
 
 /// What the store holds at start, read before any actor runs.

@@ -138,16 +138,17 @@ void migrate(SQLite::Database& db, const std::string& path) {
 
 } // namespace
 
-database::database(std::unique_ptr<SQLite::Database> db, int lock_fd)
-    : db_(std::move(db)), lock_fd_(lock_fd) {}
+database::database(std::unique_ptr<SQLite::Database> db, int lock_fd, int busy_timeout_ms)
+    : db_(std::move(db)), lock_fd_(lock_fd), busy_timeout_ms_(busy_timeout_ms) {}
 database::database(database&& o) noexcept
-  : db_(std::move(o.db_)), lock_fd_(o.lock_fd_), last_sweep_(o.last_sweep_),
-    last_nonce_sweep_(o.last_nonce_sweep_) {
+  : db_(std::move(o.db_)), lock_fd_(o.lock_fd_), busy_timeout_ms_(o.busy_timeout_ms_),
+    last_sweep_(o.last_sweep_), last_nonce_sweep_(o.last_nonce_sweep_) {
   o.lock_fd_ = -1;
 }
 database& database::operator=(database&& o) noexcept {
   std::swap(db_, o.db_);
   std::swap(lock_fd_, o.lock_fd_);
+  std::swap(busy_timeout_ms_, o.busy_timeout_ms_);
   std::swap(last_sweep_, o.last_sweep_);
   std::swap(last_nonce_sweep_, o.last_nonce_sweep_);
   return *this;
@@ -156,6 +157,20 @@ database::~database() {
   db_.reset();
   if (lock_fd_ >= 0)
     ::close(lock_fd_);  // also releases the lock
+}
+
+database::checkpoint_result database::checkpoint() {
+  auto* h = db_->getHandle();
+  int frames = 0, done = 0;
+  // No busy wait: a reader (sqlite3's .backup) makes it busy, and the next one goes on.
+  sqlite3_busy_timeout(h, 0);
+  int rc = sqlite3_wal_checkpoint_v2(h, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &frames, &done);
+  sqlite3_busy_timeout(h, busy_timeout_ms_);
+  if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+    return {true, frames, done};
+  if (rc != SQLITE_OK)
+    throw SQLite::Exception(h, rc);
+  return {false, frames, done};
 }
 
 int database::schema_version() { return static_cast<int>(migrations.size()); }
@@ -232,7 +247,7 @@ database database::open(const std::string& path, int busy_timeout_ms) {
                        "): check the file's and its directory's permissions and free space");
     throw open_error("store " + path + ": " + what);
   }
-  return database(std::move(db), fd);
+  return database(std::move(db), fd, busy_timeout_ms);
 }
 
 std::vector<std::string> make_private(const std::vector<std::string>& paths) {

@@ -58,7 +58,20 @@ public:
   void put_lesson(const std::string& jid, const std::string& lesson, std::int64_t now);
   void put_code_mac(const std::string& jid, const std::string& mac, std::int64_t now);
   void put_outcome(const std::string& jid, const lti::grade_target& target, std::int64_t now);
+  /// Records a completion once: a second call for a completed student changes nothing.
   void record_completion(const std::string& jid, const std::string& how, std::int64_t now);
+  /// A pending grade for each completed, whitelisted student whose stored launch has none (a
+  /// kill -9 between the completion's write and the grade's): how many were added.
+  int enqueue_missing_grades(std::int64_t now);
+
+  /// What a WAL checkpoint did: `busy` when a reader (a backup) kept it from finishing.
+  struct checkpoint_result {
+    bool busy = false;
+    int wal_frames = 0, checkpointed = 0;
+  };
+  /// Copies the WAL into the database and truncates it to nothing, without waiting for
+  /// readers (a backup that is reading makes it `busy`: it is tried again later).
+  checkpoint_result checkpoint();
 
   /// True (and remembered) when (consumer, nonce) was not seen since
   /// now - window; older nonces are forgotten.
@@ -99,9 +112,10 @@ public:
   void release_invite(const std::string& id);
 
 private:
-  database(std::unique_ptr<SQLite::Database> db, int lock_fd);
+  database(std::unique_ptr<SQLite::Database> db, int lock_fd, int busy_timeout_ms);
   std::unique_ptr<SQLite::Database> db_;
   int lock_fd_ = -1;
+  int busy_timeout_ms_ = 5000;
   std::int64_t last_sweep_ = 0;  ///< when expired web sessions were last removed
   std::int64_t last_nonce_sweep_ = 0;  ///< when old nonces were last removed
 };

@@ -151,10 +151,13 @@ void database::put_outcome(const std::string& jid, const lti::grade_target& targ
 void database::record_completion(const std::string& jid, const std::string& how,
                                  std::int64_t now) {
   SQLite::Transaction t(*db_);
-  SQLite::Statement c(*db_, "INSERT INTO completions (jid, at, how) VALUES (?, ?, ?)");
+  // Once: a completion retried after the disk refused it, or typed again, is not a second one.
+  SQLite::Statement c(*db_, "INSERT INTO completions (jid, at, how) SELECT ?, ?, ? WHERE NOT EXISTS "
+                            "(SELECT 1 FROM students WHERE jid = ? AND completed = 1)");
   c.bind(1, jid);
   c.bind(2, now);
   c.bind(3, how);
+  c.bind(4, jid);
   c.exec();
   SQLite::Statement s(*db_, "UPDATE students SET completed = 1, step = 'completed', updated_at = ? "
                             "WHERE jid = ?");
@@ -162,6 +165,17 @@ void database::record_completion(const std::string& jid, const std::string& how,
   s.bind(2, jid);
   s.exec();
   t.commit();
+}
+
+int database::enqueue_missing_grades(std::int64_t now) {
+  // The grades table's UNIQUE (consumer_key, outcome_url, sourcedid) keeps a launch's grade one.
+  SQLite::Statement q(*db_, "INSERT OR IGNORE INTO grades (jid, outcome_url, sourcedid, "
+                            "consumer_key, score, state, created_at, next_attempt_at) "
+                            "SELECT jid, outcome_url, sourcedid, consumer_key, 1.0, 'pending', ?, ? "
+                            "FROM students WHERE completed = 1 AND removed = 0 AND outcome_url <> ''");
+  q.bind(1, now);
+  q.bind(2, now);
+  return q.exec();
 }
 
 namespace {

@@ -66,10 +66,10 @@ lti::class_row row_of(const web_session& s, const session_info* info,
   if (s.lms.gradable()) {
     row.grade = row.lesson.done ? "done" : "none";
     for (const auto& g : open_grades)  // the outbox's pending and failed grades
-      if (lti::same_result(g.target, s.lms.target()) &&
-          g.jid == s.jid && g.id > row.grade_id) {
-        row.grade = std::string{store::name(g.state)};
-        row.grade_id = g.id;
+      if (lti::same_result(g.target, s.lms.target()) && g.jid == s.jid &&
+          (g.id > row.grade_id || g.state == store::grade_state::held)) {
+        row.grade = std::string{store::name(g.state)};  // held: not stored yet (listed last)
+        row.grade_id = std::max(row.grade_id, g.id);
       }
   }
   return row;

@@ -159,6 +159,15 @@ void check_code(web_ptr self, reply rp, const web_session& s, const std::string&
           N_("The bot has no lesson running for you: say hello to it first.")));
         return;
       }
+      if (is(e, ec::not_stored)) {  // the right code; the completion waits for the disk
+        self->state.log->error("the completion of {} is not on disk yet; the page says so",
+                               s.jid);
+        rp.deliver(lti::page_with_error(
+          pages(self), 503, page::enter_bot_secret, s, step,
+          N_("That is the right code, but the bot could not record it just now. The code stays "
+             "valid: try again in a minute.")));
+        return;
+      }
       rp.deliver(unavailable(self, e, N_("The bot did not answer; try again.")));
     },
     atoms::check_code_v, jid_of(s), typed);

@@ -70,7 +70,8 @@ data class_rows(const page_view& v, const i18n::catalogs& cats) {
       {"none", N_("Not yet")},
       {"pending", N_("Being sent to the LMS")},
       {"done", N_("Accepted by the LMS")},
-      {"failed", N_("Not accepted: the LMS refused it or could not be reached")}};
+      {"failed", N_("Not accepted: the LMS refused it or could not be reached")},
+      {"held", N_("Held: the bot cannot store it yet (is its disk full?); it is sent once stored")}};
     auto g = grades.find(r.grade);
     row.set("grade", tr(g == grades.end() ? grades.at("") : g->second));
     row.set("resend", flag(r.grade_id > 0 && (r.grade == "pending" || r.grade == "failed")));

@@ -119,4 +119,87 @@ CAF_TEST(a new grade is answered only once it is on disk) {
   expect((std::int64_t), from(keeper).to(self).with(0));
 }
 
+CAF_TEST(a grade the disk refuses is listed as held until it is stored) {
+  lock();
+  store::grade g;
+  g.jid = "alice@x.org";
+  g.target = lti::lti11_outcome{"https://lms.example/outcomes", "sid-held", "key"};
+  g.created_at = 5;
+  self->send(keeper, atoms::st_grade_v, g);
+  run();
+  self->send(keeper, atoms::st_grades_v);
+  run();
+  std::vector<store::grade> listed;
+  self->receive([&](std::vector<store::grade>& v) { listed = std::move(v); },
+                [](std::int64_t) { CAF_FAIL("answered before the grade was stored"); });
+  CAF_REQUIRE_EQUAL(listed.size(), 1u);
+  CAF_CHECK(listed[0].state == store::grade_state::held);
+  CAF_CHECK_EQUAL(listed[0].id, 0);
+  CAF_CHECK(!listed[0].last_error.empty());  // why: SQLite's own words ("database is locked")
+  unlock();
+  sched.trigger_timeouts();
+  run();
+  expect((std::int64_t), from(keeper).to(self).with(1));
+  self->send(keeper, atoms::st_grades_v);
+  run();
+  self->receive([&](std::vector<store::grade>& v) { listed = std::move(v); });
+  CAF_REQUIRE_EQUAL(listed.size(), 1u);
+  CAF_CHECK(listed[0].state == store::grade_state::pending);  // in the outbox now
+}
+
+CAF_TEST(a completion is answered once on disk and recorded once) {
+  lock();
+  self->send(keeper, atoms::st_done_v, std::string{"alice@x.org"}, std::string{"the code"});
+  run();
+  bool refused = false;
+  self->receive([](bool) { CAF_FAIL("claimed while the store could not write"); },
+                [&](caf::error& e) { refused = is(e, ec::not_stored); });
+  CAF_CHECK(refused);
+  unlock();
+  sched.trigger_timeouts();  // the kept write lands by itself
+  run();
+  CAF_CHECK(db->students()[0].completed);
+  // The page asked again: answered at once, and still one completion.
+  self->send(keeper, atoms::st_done_v, std::string{"alice@x.org"}, std::string{"the code"});
+  run();
+  expect((bool), from(keeper).to(self).with(true));
+  sqlite3* reader = nullptr;
+  CAF_REQUIRE_EQUAL(sqlite3_open(path().c_str(), &reader), SQLITE_OK);
+  sqlite3_stmt* q = nullptr;
+  sqlite3_prepare_v2(reader, "SELECT COUNT(*) FROM completions", -1, &q, nullptr);
+  CAF_REQUIRE_EQUAL(sqlite3_step(q), SQLITE_ROW);
+  CAF_CHECK_EQUAL(sqlite3_column_int(q, 0), 1);
+  sqlite3_finalize(q);
+  sqlite3_close(reader);
+}
+
+CAF_TEST(a completion whose grade was lost gets its grade at the next start) {
+  db->put_outcome("alice@x.org", lti::lti11_outcome{"https://lms.example/o", "sid-2", "key"}, 3);
+  db->record_completion("alice@x.org", "the code", 4);
+  CAF_CHECK_EQUAL(db->enqueue_missing_grades(9), 1);
+  CAF_CHECK_EQUAL(db->enqueue_missing_grades(10), 0);  // one grade per launch
+  auto pending = db->grades({store::grade_state::pending});
+  CAF_REQUIRE_EQUAL(pending.size(), 1u);
+  CAF_CHECK_EQUAL(pending[0].jid, "alice@x.org");
+  CAF_CHECK_EQUAL(lti::url_of(pending[0].target), "https://lms.example/o");
+}
+
+CAF_TEST(a checkpoint empties the WAL and a reader only postpones it) {
+  for (int i = 0; i < 50; ++i)
+    db->put_step("alice@x.org", "step-" + std::to_string(i), false, i);
+  auto wal = path() + "-wal";
+  CAF_REQUIRE_GREATER(std::filesystem::file_size(wal), 0u);
+  sqlite3* reader = nullptr;  // a backup in the middle of reading
+  CAF_REQUIRE_EQUAL(sqlite3_open(path().c_str(), &reader), SQLITE_OK);
+  sqlite3_exec(reader, "BEGIN", nullptr, nullptr, nullptr);
+  sqlite3_exec(reader, "SELECT COUNT(*) FROM students", nullptr, nullptr, nullptr);
+  CAF_CHECK(db->checkpoint().busy);
+  sqlite3_exec(reader, "COMMIT", nullptr, nullptr, nullptr);
+  sqlite3_close(reader);
+  auto r = db->checkpoint();
+  CAF_CHECK(!r.busy);
+  CAF_CHECK_EQUAL(std::filesystem::file_size(wal), 0u);
+  CAF_CHECK_EQUAL(step_of("alice@x.org"), "step-49");
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
