@@ -59,6 +59,11 @@ void complete(manager_ptr self, const std::string& jid, const std::string& how) 
   completed_now(self, jid, how, false);
 }
 
+void completion_stored(manager_ptr self, const std::string& jid) {
+  if (!self->state.progress.completed(jid))
+    completed_now(self, jid, "the code on the page, stored after a retry", true);
+}
+
 bool stored_code_matches(manager_ptr self, const std::string& jid, const std::string& code) {
   auto& st = self->state;
   return st.progress.code_went_out(jid) &&

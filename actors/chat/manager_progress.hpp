@@ -19,6 +19,9 @@ using manager_ptr = session_manager_actor::stateful_pointer<session_manager_stat
 /// The student completed: kept in the store (once), and the grade keeper told (its grade, if
 /// their launch is graded, goes into the outbox before the grade sender gets it).
 void complete(manager_ptr self, const std::string& jid, const std::string& how);
+/// A completion the disk had refused landed: the student completes now (congratulated in the
+/// chat, graded) unless they completed meanwhile.
+void completion_stored(manager_ptr self, const std::string& jid);
 
 /// Whether `code` is the last code sent to `jid`, as the store keeps it
 /// (also after a restart, and after the session ended); constant time.

@@ -53,6 +53,7 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
     [self](atoms::code_sent, const std::string& jid, const std::string& code) {
       code_sent(self, jid, code);
     },
+    [self](atoms::st_done, const std::string& jid) { completion_stored(self, jid); },
     [self](atoms::tick) {
       check_timeouts(self);
       sweep(self);

@@ -70,7 +70,8 @@ using store_actor = caf::typed_actor<
   /// The lesson a course chose for a student (bare JID, "otr" | "omemo" | "" for auto).
   caf::reacts_to<atoms::st_lesson, std::string, std::string>,
   caf::reacts_to<atoms::st_outcome, std::string, grade_job>,
-  /// A completion: answered once on disk, or at once with ec::not_stored (kept and retried).
+  /// A completion: answered once on disk, or at once with ec::not_stored (kept and retried; the
+  /// asker gets (st_done, jid) when it lands).
   caf::replies_to<atoms::st_done, std::string, std::string>::with<bool>,
   caf::replies_to<atoms::st_nonce, std::string, std::string, std::int64_t>::with<bool>,
   caf::replies_to<atoms::st_invite, std::string, std::int64_t, bool>::with<bool>,
@@ -159,6 +160,9 @@ using session_manager_actor = caf::typed_actor<
   caf::reacts_to<atoms::completed, std::string>,
   /// From a session: the code went out over the verified session (jid, its HMAC).
   caf::reacts_to<atoms::code_sent, std::string, std::string>,
+  /// From the store: a completion the disk had refused is on disk now (the page was told to try
+  /// again; the student is congratulated and graded without it).
+  caf::reacts_to<atoms::st_done, std::string>,
   /// Its own timer: check the timeouts.
   caf::reacts_to<atoms::tick>,
   /// Whitelist a JID with a locale, saying who asked (source, added_by) -> true once stored,

@@ -104,17 +104,23 @@ caf::result<std::int64_t> enqueue_grade(store_ptr self, const store::grade& g) {
 caf::result<bool> completion(store_ptr self, const std::string& jid, const std::string& how) {
   auto& st = self->state;
   drain(self);
-  auto run = [jid, how, now = unix_now()](store::database& db) { db.record_completion(jid, how, now); };
+  auto now = unix_now();
   if (st.pending.empty()) {
     try {
-      run(*st.cfg.db);
+      st.cfg.db->record_completion(jid, how, now);
       return true;
     } catch (const std::exception& e) {
       st.last_error = e.what();
       log()->error("could not store the completion of {} ({}); retrying", jid, e.what());
     }
   }
-  st.pending.push_back({"the completion of " + jid, run});
+  // The asker (the session manager) hears when it lands.
+  auto asker = caf::actor_cast<session_manager_actor>(self->current_sender());
+  st.pending.push_back({"the completion of " + jid, [=](store::database& db) {
+                          db.record_completion(jid, how, now);
+                          if (asker)
+                            caf::anon_send(asker, atoms::st_done_v, jid);
+                        }});
   schedule_retry(self);
   return make_error(ec::not_stored, st.last_error.empty() ? "earlier writes are still waiting"
                                                           : st.last_error);

@@ -156,9 +156,12 @@ CAF_TEST(a completion is answered once on disk and recorded once) {
                 [&](caf::error& e) { refused = is(e, ec::not_stored); });
   CAF_CHECK(refused);
   unlock();
-  sched.trigger_timeouts();  // the kept write lands by itself
+  sched.trigger_timeouts();  // the kept write lands by itself, and the asker hears of it
   run();
   CAF_CHECK(db->students()[0].completed);
+  std::string landed;
+  self->receive([&](atoms::st_done, const std::string& jid) { landed = jid; });
+  CAF_CHECK_EQUAL(landed, "alice@x.org");
   // The page asked again: answered at once, and still one completion.
   self->send(keeper, atoms::st_done_v, std::string{"alice@x.org"}, std::string{"the code"});
   run();
