@@ -206,6 +206,7 @@ class OutcomeService:
         self.requests = []               # (valid_signature, body_hash_ok, sourcedid, score)
         self.accepted = []               # the sourcedids answered with success
         self.refused = []                # why a request's XML was answered with failure
+        self.mode = "ok"                 # "error": HTTP 500 to all; "silent": no answer at all
         self.cond = threading.Condition()
         service = self
 
@@ -215,6 +216,13 @@ class OutcomeService:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with service.cond:  # "silent": holds the request, then drops it unanswered
+                    if service.mode == "silent":
+                        service.cond.wait_for(lambda: service.mode != "silent")
+                        self.close_connection = True
+                        return
+                    if service.mode == "error":
+                        service.failures.insert(0, 500)
                 url = "http://%s:%d%s" % (host, service.port, self.path)
                 auth = self.headers.get("Authorization", "")
                 try:
@@ -269,7 +277,13 @@ class OutcomeService:
                 raise AssertionError("the LMS got %d grade requests, not %d" % (len(self.requests), count))
             return list(self.requests)
 
+    def set_mode(self, mode):
+        with self.cond:
+            self.mode = mode
+            self.cond.notify_all()
+
     def close(self):
+        self.set_mode("ok")
         self.server.shutdown()
 
 
