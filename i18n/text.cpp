@@ -238,6 +238,10 @@ std::string_view pattern(msg id) {
     case msg::omemo_device_known:
       return N_("The fingerprint you typed on the page is that of the device you write from: now "
              "I know your device.");
+    case msg::otr_unreadable:
+      return N_("I could not read your last encrypted message: no encrypted conversation with you "
+             "is running on my side (a message may have been lost on the way). Start OTR with me "
+             "again (end it first if your program still shows it), then write again.");
     case msg::omemo_unreadable:
       return N_("I could not decrypt your last message: our encrypted session was out of step "
              "(after a restart, or a new installation of your program). I have started a new "

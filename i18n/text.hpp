@@ -79,6 +79,7 @@ enum class msg {
   omemo_unreadable,       ///< a message did not decrypt: a new session was started, send it again
   omemo_ended_early,      ///< OMEMO was switched off before the lesson was complete
   restarted_omemo,        ///< the bot restarted: its OMEMO keys and sessions were kept ({project_name})
+  otr_unreadable,         ///< an OTR message the bot could not read: its conversation is not running
 };
 
 /// `values` with the format strings that the settings leave unset or empty

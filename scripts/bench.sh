@@ -6,6 +6,9 @@
 # Usage: scripts/bench.sh [SCENARIO ...] [--pool N]
 #   SCENARIO: lessons:N:RAMP_S | idle:N | lti | omemo[:N] (scripts/bench-omemo.py: N OMEMO and N
 #   OTR lessons of Python students, one after another, the bot's CPU and memory per lesson)
+#   | soak:MINUTES:RATE (scripts/soak.py: RATE students a second for MINUTES, faults now and
+#   then; the bot's RSS, descriptors, threads, store and WAL every 2 minutes; build/soak.png)
+#   | chaos (scripts/chaos.py: 100 students per fault, the fault table and the invariants)
 #   no scenario: lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti omemo:20
 # The students' OTR keys are made once and kept in build/bench-keys.
 set -euo pipefail
@@ -16,12 +19,14 @@ cmake --build --preset release -j "$(nproc)" \
   --target otrbot otrbot_catalogs otrbot_bench_students otrbot_bench_floor
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti omemo:20)
-lti=0 omemo=() rest=()
+lti=0 omemo=() rest=() soaks=() chaos=0
 for a in "${args[@]}"; do
   case "$a" in
     lti) lti=1 ;;
     omemo) omemo+=(20) ;;
     omemo:*) omemo+=("${a#omemo:}") ;;
+    soak:*:*) soaks+=("${a#soak:}") ;;
+    chaos) chaos=1 ;;
     *) rest+=("$a") ;;
   esac
 done
@@ -33,4 +38,11 @@ for n in "${omemo[@]}"; do
 done
 if [ "$lti" = 1 ]; then
   scripts/bench-lti.sh "$PWD/build/release/actors/otrbot"
+fi
+for s in "${soaks[@]}"; do
+  /usr/bin/python3 scripts/soak.py --binary "$PWD/build/release/actors/otrbot" \
+    --minutes "${s%%:*}" --rate "${s#*:}" --png "$PWD/build/soak.png"
+done
+if [ "$chaos" = 1 ]; then
+  /usr/bin/python3 scripts/chaos.py --binary "$PWD/build/release/actors/otrbot"
 fi

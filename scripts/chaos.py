@@ -97,10 +97,10 @@ class Run:
         self.admin_added = []  # JIDs the admin API answered 201 for
         self.students = []
 
-    async def setup(self):
+    async def setup(self, names):
+        """Prosody with an account per name in `names`, the proxy, the LMS, the bot."""
         a = self.args
         self.disk = chaos_faults.SmallDisk(os.path.join(self.tmp, "disk"), a.disk_mib)
-        names = ["r%ds%03d" % (r, i) for r in range(len(a.faults)) for i in range(a.students)]
         accounts = {n + "@localhost": chaos_students.PASSWORD for n in names}
         self.bot_jid = "bot@localhost"
         accounts[self.bot_jid] = chaos_students.PASSWORD
@@ -218,6 +218,9 @@ syslog = false
         for s in students:
             for p in s.problems:
                 print("  %s: %s" % (s.jid, p), flush=True)
+            if a.verbose and (s.repeated or any(w == "nudge" for _, w in s.events)):
+                print("  %s: %s" % (s.jid, "; ".join("%+.1f %s" % (t - began, w)
+                                                       for t, w in s.events)), flush=True)
         return row
 
     async def later(self, delay, coro):
@@ -271,7 +274,8 @@ async def main_async(args):
     with tempfile.TemporaryDirectory(prefix="otrbot-chaos-") as tmp:
         run = Run(args, tmp)
         try:
-            await run.setup()
+            await run.setup(["r%ds%03d" % (r, i) for r in range(len(args.faults))
+                             for i in range(args.students)])
             print("%d students per round over %g s, the fault at %g s, faults of %g s"
                   % (args.students, args.ramp, args.fault_at, args.fault_seconds))
             print("%-10s %9s %9s %7s %8s %8s %9s %7s %6s" % (
@@ -302,6 +306,8 @@ def main():
                    help="how long the LMS and the disk stay broken")
     p.add_argument("--timeout", type=float, default=300, help="seconds a round may take")
     p.add_argument("--disk-mib", type=int, default=16)
+    p.add_argument("--verbose", action="store_true",
+                   help="the timeline of each student who had to nudge or read a line twice")
     p.add_argument("--keep-logs", help="a folder to copy the bot's logs to")
     p.add_argument("faults", nargs="*", default=list(FAULTS), metavar="FAULT",
                    help="of %s (default: all, in that order)" % ", ".join(FAULTS))

@@ -23,17 +23,19 @@ from student import CODE  # noqa: E402
 PASSWORD = "chaos-pw-1"
 NUDGE_S = 20       # a person says something when the bot has been silent this long
 CODE_AGAIN_S = 5   # and types the code again this long after the page could not record it
+KEYS = 100         # OTR keys made for the students (a soak's thousands share them)
 
 
 class _Account(otr_peer._Account):
     """A student's OTR account whose key is made once for the whole run (keygen is not what
-    the harness measures), not at every login."""
+    the harness measures), not at every login; students share a pool of KEYS keys."""
     keys = {}
 
     def loadPrivkey(self):
-        key = self.keys.get(self.name)
+        slot = self.student.person.index % KEYS
+        key = self.keys.get(slot)
         if key is None:
-            key = self.keys[self.name] = potr.compatcrypto.generateDefaultKey()
+            key = self.keys[slot] = potr.compatcrypto.generateDefaultKey()
         return key
 
 
@@ -83,7 +85,7 @@ class Student:
         self.verified = False  # SMP succeeded in the current OTR conversation
         self.seen = set()      # (kind, text) of this OTR conversation, to find lines sent twice
         self.offline = asyncio.Event()
-        self.otr_started = 0.0
+        self.otr_started = self.secret_at = self.smp_at = 0.0
         self.repeated = 0      # lines that came twice in one OTR conversation (a figure)
 
     def note(self, what):
@@ -124,8 +126,12 @@ class Student:
         return proof[1]
 
     async def give_secret(self):
-        await self.page(lambda: self.web.post("/ask_for_secret", secret=self.secret))
-        self.note("secret given")
+        self.secret_at = time.monotonic()
+        r = await self.page(lambda: self.web.post("/ask_for_secret", secret=self.secret))
+        if self.web.last.url.split("?")[0].endswith("/enter_bot_secret"):
+            self.note("secret given")
+        else:  # a person reads the page and tries again when the bot asks again
+            self.note("secret refused (%d): %s" % (r.status_code, self.web.error()))
 
     async def type_code(self):
         while not self.page_done:
@@ -175,6 +181,7 @@ class Student:
         key = (kind, text)
         if key in self.seen and kind == "encrypted":
             self.repeated += 1
+            self.note("twice: " + text[:40])
         self.seen.add(key)
         if "Here is your proof" in text:
             m = CODE.match(text)
@@ -185,11 +192,20 @@ class Student:
                 asyncio.ensure_future(self.type_code())
         elif "Congratulations" in text:
             self.chat_done = True
-        elif "enter yours on the page" in text:
+        elif "enter yours on the page" in text or (text.startswith("Step 2: think of a secret")
+                                                    and time.monotonic() - self.secret_at > 5):
             await self.give_secret()
+        elif text.startswith("The authentication is running") and \
+                time.monotonic() - self.smp_at > NUDGE_S:
+            # Our check hangs (a message of it was lost): a person cancels it and starts again.
+            # (It starts again when the bot says the check was cancelled and asks for it.)
+            self.note("SMP cancelled")
+            self.smp_at = time.monotonic()
+            self.client.abort_smp()
         elif "still valid: type it on the page" in text and self.code:
             asyncio.ensure_future(self.type_code())
         elif kind == "encrypted" and text.startswith("Step 3: authenticate me"):
+            self.smp_at = time.monotonic()
             self.client.authenticate(self.secret)
         elif "start OTR with me again" in text:
             self.start_otr()

@@ -33,6 +33,8 @@ packages=(
   profanity mcabber tmux
   # the pages in a real browser: Debian's Chromium, driven through chromium-driver by Selenium
   chromium chromium-driver python3-selenium
+  # the soak's curve (scripts/soak.py draws docs/soak.png)
+  gnuplot-nox
   # the deployment test (scripts/compose-test.sh): real containers with rootful podman
   podman runc podman-compose netavark aardvark-dns iptables catatonit debootstrap
 )

@@ -290,6 +290,7 @@ const functions& handlers() {
     {"omemo_decoy", reminder(msg::omemo_decoy_trusted)},
     {"omemo_other_device", reminder(msg::omemo_other_device)},
     {"omemo_unreadable", reminder(msg::omemo_unreadable)},
+    {"otr_unreadable", reminder(msg::otr_unreadable)},
     {"omemo_untrusted", reminder(msg::omemo_bot_untrusted)},
     {"omemo_mismatch", reminder(msg::omemo_fingerprint_mismatch)},
   };

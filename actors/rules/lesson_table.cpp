@@ -18,8 +18,10 @@ using enum event;
 /// A new one (otr_enabled: the student's client restarted, or the student
 /// came back after the server restarted) leads back to "encrypted" from the
 /// later steps: its keys are new and not verified yet (a code sent stays valid).
-const handler_map otr_refresh{{refreshed, "nothing"},  // and two events only OMEMO has
-                               {other_device, "nothing"}, {unreadable, "nothing"}};
+/// A message the bot could not read (the student's client thinks a conversation runs that the
+/// bot does not have: a message of its start was lost on the way) is answered: start again.
+const handler_map otr_refresh{{refreshed, "nothing"}, {unreadable, "otr_unreadable"},
+                               {other_device, "nothing"}};  // (an event only OMEMO has)
 const handler_map otr_on = with(otr_refresh, {{started, "nothing"}});
 
 /// After verification the lesson only waits for the code (or is done): a
@@ -48,6 +50,7 @@ const table& otr_table() {
                   {secret_received, "secret_before_otr"},
                   {unsafe_secret_received, "refuse_secret"},
                   {secret_leaked, "secret_leaked"},
+                  {unreadable, "otr_unreadable"},
                   {ended, "nothing"}}}},
     {step::encrypted,
      {.transitions = {{secret_received, step::secret_known},

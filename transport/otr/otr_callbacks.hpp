@@ -179,6 +179,10 @@ struct session::impl {
   static void handle_msg_event(void* op, OtrlMessageEvent e, ConnContext*, const char* message,
                                gcry_error_t err) {
     auto* me = self(op);
+    // The student's client encrypts in a conversation the bot does not have (a message of its
+    // start was lost on the way) or cannot read: the lesson tells them to start again.
+    if (e == OTRL_MSGEVENT_RCVDMSG_NOT_IN_PRIVATE || e == OTRL_MSGEVENT_RCVDMSG_UNREADABLE)
+      me->happened(event::unreadable);
     if (e == OTRL_MSGEVENT_RCVDMSG_UNENCRYPTED) {
       // libotr hands the plaintext over here, not as the received message.
       me->out.plaintext_during_encryption = true;

@@ -77,6 +77,17 @@ TEST_CASE("awaiting OTR: every later message gets the instructions (help too)") 
   CHECK(l.at() == step::awaiting_encryption);
 }
 
+TEST_CASE("an encrypted message the bot cannot read: start OTR again (its start was lost)") {
+  // Before OTR (the student's last message of the start was lost: their client thinks it runs).
+  auto l = at(step::awaiting_encryption);
+  CHECK(lines(l.handle(ev("unreadable"))) == std::vector<msg>{msg::otr_unreadable});
+  CHECK(l.at() == step::awaiting_encryption);
+  // With OTR on, the same answer, and the step stays.
+  auto k = at(step::secret_known);
+  CHECK(lines(k.handle(ev("unreadable"))) == std::vector<msg>{msg::otr_unreadable});
+  CHECK(k.at() == step::secret_known);
+}
+
 TEST_CASE("awaiting OTR after OTR ended: the first message gets the instructions again") {
   auto l = at(step::encrypted);
   l.handle(ev("otr_disabled"));
