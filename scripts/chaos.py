@@ -105,7 +105,8 @@ class Run:
         self.bot_jid = "bot@localhost"
         accounts[self.bot_jid] = chaos_students.PASSWORD
         self.prosody = devenv.Prosody(os.path.join(self.tmp, "prosody"), accounts,
-                                      log_level="warn", plain_accounts=True, offline=True)
+                                      log_level="warn", plain_accounts=True, offline=True,
+                                      extra_modules=("smacks",) if a.smacks else ())
         self.prosody.prepare()
         self.prosody.start()
         self.proxy = chaos_faults.Proxy(self.prosody.port)
@@ -218,7 +219,8 @@ syslog = false
         for s in students:
             for p in s.problems:
                 print("  %s: %s" % (s.jid, p), flush=True)
-            if a.verbose and (s.repeated or any(w == "nudge" for _, w in s.events)):
+            if not s.page_done or (a.verbose and (s.repeated or any(w == "nudge"
+                                                                      for _, w in s.events))):
                 print("  %s: %s" % (s.jid, "; ".join("%+.1f %s" % (t - began, w)
                                                        for t, w in s.events)), flush=True)
         return row
@@ -306,6 +308,8 @@ def main():
                    help="how long the LMS and the disk stay broken")
     p.add_argument("--timeout", type=float, default=300, help="seconds a round may take")
     p.add_argument("--disk-mib", type=int, default=16)
+    p.add_argument("--smacks", action="store_true",
+                   help="Prosody with mod_smacks (XEP-0198 stream management)")
     p.add_argument("--verbose", action="store_true",
                    help="the timeline of each student who had to nudge or read a line twice")
     p.add_argument("--keep-logs", help="a folder to copy the bot's logs to")

@@ -41,18 +41,16 @@ xmpp_client::xmpp_client(client_options opts, client_events events,
 }
 
 xmpp_client::~xmpp_client() {
-  if (impl_->conn)
-    xmpp_conn_release(impl_->conn);
+  impl_->release_conn();
+  if (impl_->sm)
+    xmpp_free_sm_state(impl_->sm);
   if (certfail_owner == impl_.get())
     certfail_owner = nullptr;
 }
 
 bool xmpp_client::connect() {
   auto& m = *impl_;
-  if (m.conn) {
-    xmpp_conn_release(m.conn);
-    m.conn = nullptr;
-  }
+  m.release_conn();
   m.release_pending = false;
   m.closing = false;
   m.notes.clear();
@@ -63,7 +61,12 @@ bool xmpp_client::connect() {
   m.pep_fetching.clear();
   certfail_owner = &m;
   m.conn = xmpp_conn_new(m.ctx.get());
-  long flags = XMPP_CONN_FLAG_DISABLE_SM;
+  // XEP-0198 where the server offers it (Prosody's mod_smacks): after a cut connection the
+  // session is resumed, and what either side had not acknowledged is sent again.
+  if (m.sm && xmpp_conn_set_sm_state(m.conn, m.sm) != XMPP_EOK)
+    xmpp_free_sm_state(m.sm);
+  m.sm = nullptr;
+  long flags = 0;
   if (!m.opts.enable_tls)
     flags |= XMPP_CONN_FLAG_DISABLE_TLS;
   else if (m.opts.direct_tls)
@@ -93,8 +96,7 @@ void xmpp_client::run_once(std::chrono::milliseconds timeout) {
   if (m.conn && !m.release_pending)
     xmpp_run_once(m.ctx.get(), static_cast<unsigned long>(timeout.count()));
   if (m.release_pending && m.conn) {
-    xmpp_conn_release(m.conn);
-    m.conn = nullptr;
+    m.release_conn();
     m.release_pending = false;
   }
 }

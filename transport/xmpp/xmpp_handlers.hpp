@@ -48,6 +48,22 @@ struct xmpp_client::impl {
   xmpp_conn_t* conn = nullptr;
   bool is_online = false;
   bool release_pending = false;  // a disconnected conn to free outside its handler
+  /// XEP-0198: the stream management state of the last connection (what the server has not
+  /// acknowledged, and how to resume), carried to the next one; null without it.
+  xmpp_sm_state_t* sm = nullptr;
+
+  /// Frees the connection, keeping its stream management state for the next one.
+  void release_conn() {
+    if (!conn)
+      return;
+    if (auto* state = xmpp_conn_get_sm_state(conn)) {
+      if (sm)
+        xmpp_free_sm_state(sm);
+      sm = state;
+    }
+    xmpp_conn_release(conn);
+    conn = nullptr;
+  }
   bool closing = false;          // we asked for the disconnect
   attempt_notes notes;  // what the log and the TLS layer told us during this attempt
   int roster_seq = 0;
