@@ -74,6 +74,10 @@ class Proxy:
         await asyncio.gather(pump(reader, up_w), pump(up_r, writer))
         self.pairs.discard(pair)
 
+    def close(self):
+        self.server.close()
+        self.cut()
+
     def cut(self):
         for a, b in list(self.pairs):
             for w in (a, b):

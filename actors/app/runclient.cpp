@@ -292,6 +292,7 @@ int runclient(const runclient_options& opts) {
 
     xmpp_gateway_config gc;
     gc.client = client_options_for(config);
+    gc.client.resource = "otrbot";  // (check-config logs in with one the server picks)
     gc.client.me = std::get<xmpp::identity>(made);
     gc.client.me.status = i18n::text(*catalogs, i18n::msg::status_line, s.bot.default_locale,
                                      sd.format_strings);

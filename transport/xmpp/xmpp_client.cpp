@@ -74,7 +74,8 @@ bool xmpp_client::connect() {
   else
     flags |= XMPP_CONN_FLAG_MANDATORY_TLS;
   xmpp_conn_set_flags(m.conn, flags);
-  xmpp_conn_set_jid(m.conn, m.opts.jid.c_str());
+  auto jid = m.opts.resource.empty() ? m.opts.jid : m.opts.jid + "/" + m.opts.resource;
+  xmpp_conn_set_jid(m.conn, jid.c_str());
   xmpp_conn_set_pass(m.conn, m.opts.password.c_str());
   if (!m.opts.ca_file.empty())
     xmpp_conn_set_cafile(m.conn, m.opts.ca_file.c_str());

@@ -19,6 +19,10 @@ namespace otrbot::xmpp {
 
 struct client_options {
   std::string jid;        ///< bare JID of the bot
+  /// The resource to bind (empty: the server picks one). The bot keeps one across restarts, so
+  /// that after a kill -9 its new login replaces the old session at once: a server with XEP-0198
+  /// would otherwise keep that one (and what clients send to its full JID) for minutes.
+  std::string resource;
   std::string password;
   std::string host;       ///< empty: the JID's domain (SRV lookup by libstrophe)
   unsigned short port = 5222;
