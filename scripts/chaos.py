@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import collections
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -265,6 +264,14 @@ syslog = false
                 broken.append("%d secret(s) or code(s) in %s" % (len(found), path))
         return broken
 
+    async def report_invariants(self):
+        """Checks and prints the invariants; returns the breaches."""
+        broken = await self.blocking(self.invariants)
+        print("\ninvariants: %s" % ("all hold" if not broken else "%d broken" % len(broken)))
+        for b in broken:
+            print("  " + b)
+        return broken
+
     def close(self):
         self.bot.stop()
         self.lms.close()
@@ -286,10 +293,7 @@ async def main_async(args):
             rows = []
             for k, fault in enumerate(args.faults):
                 rows.append(await run.round(k, fault))
-            broken = await run.blocking(run.invariants)
-            print("\ninvariants: %s" % ("all hold" if not broken else "%d broken" % len(broken)))
-            for b in broken:
-                print("  " + b)
+            broken = await run.report_invariants()
             if args.keep_logs:
                 for path in run.bot.logs:
                     shutil.copy(path, args.keep_logs)

@@ -49,7 +49,7 @@ async def soak(args, run):
     tasks = [asyncio.ensure_future(run.later(i / args.rate, s.lesson()))
              for i, s in enumerate(students)]
     faults = asyncio.ensure_future(now_and_then(args, run, start))
-    rows, last_done = [], 0
+    rows = []
     print("%6s %9s %5s %7s %10s %9s %9s %9s %8s" % (
         "min", "RSS KiB", "fds", "threads", "store KiB", "WAL KiB", "lessons/s", "p99 s",
         "open"), flush=True)
@@ -110,10 +110,7 @@ async def main_async(args):
         run = chaos.Run(args, tmp)
         try:
             rows = await soak(args, run)
-            broken = await run.blocking(run.invariants)
-            print("\ninvariants: %s" % ("all hold" if not broken else "%d broken" % len(broken)))
-            for b in broken:
-                print("  " + b)
+            broken = await run.report_invariants()
             if args.png and rows:
                 draw(rows, args.png)
             return 1 if broken else 0

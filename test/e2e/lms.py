@@ -305,9 +305,11 @@ def web_bot(prosody, run_bot, whitelist=(), env=None, **kw):
     return bot, bot_jid, "http://127.0.0.1:%d" % port
 
 
-async def do_lesson_in_chat(prosody, student_jid, bot_jid, secret=SECRET, say_encrypted=None):
+async def do_lesson_in_chat(prosody, student_jid, bot_jid, secret=SECRET, say_encrypted=None,
+                            stay_online=False):
     """The student's chat side, once the page has the secret: OTR, SMP, the code (and, before
-    SMP, `say_encrypted` typed inside OTR, when given)."""
+    SMP, `say_encrypted` typed inside OTR, when given). `stay_online`: (the student, the code),
+    still logged in, for what the test reads next."""
     s = await otr_student(prosody, student_jid, PW, bot_jid)
     s.say("hello")
     await s.read_until("plain", "Step 1:")
@@ -320,6 +322,8 @@ async def do_lesson_in_chat(prosody, student_jid, bot_jid, secret=SECRET, say_en
     await s.wait_otr("smp_success")
     lines = await s.read_until("encrypted", "Here is your proof")
     code = CODE.match(lines[-1][1]).group(1)
+    if stay_online:
+        return s, code
     await s.logout()
     return code
 

@@ -13,9 +13,7 @@ import requests
 
 from harness import fresh_account
 from lms import FAST_RETRIES, OutcomeService, WebStudent, launch_params, sign
-from lms import SECRET, through_the_pages
-from otr_peer import otr_student
-from student import CODE, PW
+from lms import do_lesson_in_chat, through_the_pages
 from test_class_view import rows
 from test_durability import AUTH, Durable, launched
 
@@ -32,22 +30,6 @@ def small_disk(tmp_path):
                     "failed (run the tests as root, as scripts/test.sh does): " + r.stderr.strip())
     yield where
     subprocess.run(["umount", "-l", str(where)], check=False)
-
-
-async def lesson_up_to_the_code(prosody, jid, bot_jid):
-    """OTR, SMP with the page's secret, the code: the student stays online for what follows."""
-    s = await otr_student(prosody, jid, PW, bot_jid)
-    s.say("hello")
-    await s.read_until("plain", "Step 1:")
-    s.start_otr()
-    await s.wait_otr("encrypted")
-    await s.read_until("encrypted", "Step 3: authenticate me")
-    s.authenticate(SECRET)
-    await s.wait_otr("smp_success")
-    lines = await s.read_until("encrypted", "Step 4: type this code")
-    code = [CODE.match(text) for _, text in lines if CODE.match(text)]
-    assert code, lines
-    return s, code[0].group(1)
 
 
 def fill(disk):
@@ -87,7 +69,7 @@ def test_a_full_disk_refuses_clearly_loses_nothing_and_the_bot_catches_up(
 
         # A lesson under way goes on: its steps wait in memory, in order.
         loop = asyncio.new_event_loop()
-        s, code = loop.run_until_complete(lesson_up_to_the_code(prosody, ada, d.jid))
+        s, code = loop.run_until_complete(do_lesson_in_chat(prosody, ada, d.jid, stay_online=True))
         bot.wait_for_log(r"could not store the step of %s .*full" % ada)
         # The right code: the page says so, and that the bot could not record it yet.
         r = web.post("/enter_bot_secret", bot_secret=code)
