@@ -130,6 +130,13 @@ class Student:
         r = await self.page(lambda: self.web.post("/ask_for_secret", secret=self.secret))
         if self.web.last.url.split("?")[0].endswith("/enter_bot_secret"):
             self.note("secret given")
+            return
+        proof = proof_of(self.web)
+        if proof and self.client:
+            # The page asks for its word again (the bot lost the page's binding to a kill -9
+            # before storing it): a person sends it again, then gives the secret.
+            self.note("word again")
+            self.say("hello " + proof[1])
         else:  # a person reads the page and tries again when the bot asks again
             self.note("secret refused (%d): %s" % (r.status_code, self.web.error()))
 

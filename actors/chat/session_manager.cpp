@@ -29,9 +29,22 @@ session_manager(session_manager_actor::stateful_pointer<session_manager_state> s
   self->state.cfg = std::move(cfg);
   if (self->state.cfg.code_key.empty())  // no store: the codes' HMACs live as long as the run
     self->state.cfg.code_key = lti::random_hex(32);
+  // Who proved each JID through the pages (the whitelist's record): a restored visit of that
+  // LMS user on that JID was bound before the restart, even if its page did not store it yet.
+  std::map<std::string, std::string> proved_by;
+  for (const auto& s : self->state.cfg.restored)
+    if (!s.removed && s.source == store::whitelist_source::pages)
+      proved_by[s.jid] = s.added_by;
   restore(self->state);
-  for (auto& c : self->state.cfg.restored_claims)
+  for (auto& c : self->state.cfg.restored_claims) {
+    auto jid = c.jid.str();
+    auto word = c.word;
+    auto it = proved_by.find(jid);
+    bool proved = it != proved_by.end() && it->second == c.by;
     self->state.claims.claim(std::move(c), unix_now());
+    if (proved)
+      self->state.claims.prove(jid, word, unix_now());
+  }
   self->state.cfg.restored_claims.clear();
   self->set_down_handler([self](caf::down_msg& dm) { session_down(self, dm); });
   self->delayed_send(self, self->state.cfg.check_interval, atoms::tick_v);

@@ -6,6 +6,7 @@
 #include "actors/contract/messages.hpp"
 #include "actors/store/store_db.hpp"
 
+#include "transport/base/unix_time.hpp"
 #include "transport/otr/otr_session.hpp"
 #include "test/actor/fakes.hpp"
 
@@ -66,11 +67,13 @@ struct fixture : fakes::manager_fixture {
   bool directed = false;                 ///< set before start(): record directed presences
   std::string code_key;                  ///< set before start(): codes are kept as HMACs
   std::vector<store::student> restored;  ///< set before start(): what a store had
+  std::vector<jid_claim> restored_claims;  ///< set before start(): the stored visits' claims
 
   void start(session_factory factory = {}, bool typed = false) {
     session_manager_config mc;
     mc.code_key = code_key;
     mc.restored = restored;
+    mc.restored_claims = restored_claims;
     mc.session_defaults.scheduled_msg_say = typed;
     mc.session_defaults.type_speed = 50;
     mc.whitelist = {{"alice@x.org", "en_GB"}, {"bob@x.org", "nl_NL"}};
@@ -492,6 +495,35 @@ CAF_TEST(a code typed after a restart congratulates the student in their languag
   CAF_CHECK(sent->at(0).find("You have completed the exercise") != std::string::npos);
   CAF_CHECK_EQUAL(code("bob@x.org", "WXYZ-2345"), "right");  // still right, told once
   CAF_CHECK_EQUAL(sent->size(), 1u);
+}
+
+CAF_TEST(a visit whose proof was stored in the whitelist but not on its page is bound after a restart) {
+  // bob proved his JID through the pages (the whitelist records it), and the bot was killed
+  // before his page's session stored the binding: his visit comes back with its old claim.
+  store::student bob;
+  bob.jid = "bob@x.org";
+  bob.locale = "nl_NL";
+  bob.source = store::whitelist_source::pages;
+  bob.added_by = "LMS user u1 (key)";
+  restored = {bob};
+  auto claim_of = [](std::string visit, std::string by) {
+    jid_claim c;
+    c.jid = xmpp::parse_bare_jid("bob@x.org").bare();
+    c.visit = std::move(visit);
+    c.word = "WORD" + c.visit;
+    c.by = std::move(by);
+    c.expires = otrbot::unix_now() + 3600;
+    return c;
+  };
+  restored_claims = {claim_of("v1", "LMS user u1 (key)")};
+  start();
+  self->send(manager, atoms::claim_jid_v, claim_of("v1", "LMS user u1 (key)"));
+  run();
+  expect((claim_state), from(manager).to(self).with(claim_state::bound));
+  // Someone else's visit on his JID still has to bring the word from his account.
+  self->send(manager, atoms::claim_jid_v, claim_of("v2", "LMS user u2 (key)"));
+  run();
+  expect((claim_state), from(manager).to(self).with(claim_state::pending));
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()
