@@ -20,16 +20,19 @@ from test_durability import AUTH, Durable, launched
 
 @pytest.fixture
 def small_disk(tmp_path):
-    """A 4 MiB tmpfs of its own (needs root, as scripts/test.sh runs): fails loudly otherwise."""
+    """A 4 MiB tmpfs of its own, owned by whoever runs the tests (mounting needs root, or sudo
+    as scripts/test.sh uses it): fails loudly when it cannot be made."""
     where = tmp_path / "disk"
     where.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "otrbot-full-disk",
-                        str(where)], capture_output=True, text=True)
+    root = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    options = "size=4m,mode=0700,uid=%d,gid=%d" % (os.getuid(), os.getgid())
+    r = subprocess.run(root + ["mount", "-t", "tmpfs", "-o", options, "otrbot-full-disk",
+                               str(where)], capture_output=True, text=True)
     if r.returncode != 0:
         pytest.fail("a full-disk test needs a filesystem of its own, and mounting a tmpfs "
-                    "failed (run the tests as root, as scripts/test.sh does): " + r.stderr.strip())
+                    "failed (run the tests as root, or with sudo): " + r.stderr.strip())
     yield where
-    subprocess.run(["umount", "-l", str(where)], check=False)
+    subprocess.run(root + ["umount", "-l", str(where)], check=False)
 
 
 def fill(disk):
