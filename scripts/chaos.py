@@ -127,6 +127,9 @@ scheduled_msg_say = false
 max_messages_per_minute = 0
 [lti]
 listen = "127.0.0.1:{self.web_port}"
+# Every student comes from 127.0.0.1 here: no per-address limits (as the LTI benchmark).
+max_connections_per_address = 0
+max_requests_per_address_per_minute = 0
 [lti.consumers."test-consumer"]
 secret = "test-consumer-secret"
 allow_private_outcome_urls = true

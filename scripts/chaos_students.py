@@ -103,7 +103,7 @@ class Student:
         for attempt in range(tries):
             try:
                 r = await loop.run_in_executor(None, fn, *args)
-                if r is not None and r.status_code in (502, 503) and attempt + 1 < tries:
+                if r is not None and r.status_code in (429, 502, 503) and attempt + 1 < tries:
                     await asyncio.sleep(CODE_AGAIN_S)
                     continue
                 return r
@@ -267,8 +267,8 @@ class Student:
             # The page shows Step 1 once the word came from the account: then the secret.
             while True:
                 await self.page(self.web.get, "/jid_entered")
-                if proof_of(self.web) is None:
-                    break
+                if proof_of(self.web) is None and (self.web.step() or "").startswith("Step"):
+                    break  # bound: the page shows the lesson's step, not the word
                 await asyncio.sleep(0.5)
             self.whitelisted = True
             await self.give_secret()
