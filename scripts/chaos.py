@@ -276,10 +276,15 @@ syslog = false
         return broken
 
     def close(self):
-        self.bot.stop()
-        self.lms.close()
-        self.prosody.stop()
-        self.disk.close()
+        """Stops what set-up started, however far it got."""
+        if hasattr(self, "bot"):
+            self.bot.stop()
+        if hasattr(self, "lms"):
+            self.lms.close()
+        if hasattr(self, "prosody"):
+            self.prosody.stop()
+        if hasattr(self, "disk"):
+            self.disk.close()
 
 
 async def main_async(args):

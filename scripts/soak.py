@@ -129,6 +129,8 @@ def main():
     p.add_argument("--timeout", type=float, default=300)
     p.add_argument("--disk-mib", type=int, default=64)
     p.add_argument("--png", help="draw the curve into this PNG (gnuplot)")
+    p.add_argument("--smacks", action="store_true",
+                   help="Prosody with mod_smacks (XEP-0198 stream management)")
     args = p.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     sys.exit(asyncio.run(main_async(args)))
