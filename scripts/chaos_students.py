@@ -280,3 +280,5 @@ class Student:
         finally:
             if self.client:
                 self.client.disconnect()
+            if getattr(self, "web", None):
+                self.web.http.close()  # the tab is closed: its kept-alive connection too
