@@ -248,7 +248,7 @@ class Student:
                 elif value in ("smp_failed", "smp_abort"):
                     self.note("SMP " + value)
                 elif value in ("otr-error", "unreadable", "finished"):
-                    self.start_otr()
+                    self.start_otr(unless_recent=True)  # once, as a person would
                 continue
             await self.react(kind, value)
 

@@ -64,6 +64,9 @@ struct session::impl {
   outcome out;
   bool need_abort = false;
   bool went_insecure = false;
+  /// The student was told that a message could not be read: not again until a conversation
+  /// starts (after a restart of either side, stale messages come in a burst).
+  bool told_unreadable = false;
 
   static impl* self(void* opdata) { return static_cast<impl*>(opdata); }
 
@@ -120,6 +123,7 @@ struct session::impl {
   static void gone_secure(void* op, ConnContext* c) {
     auto* me = self(op);
     me->current = c;
+    me->told_unreadable = false;
     me->log->info("private conversation with {} started (OTR v{})", me->peer, c->protocol_version);
     me->happened(event::started);
   }
@@ -181,8 +185,11 @@ struct session::impl {
     auto* me = self(op);
     // The student's client encrypts in a conversation the bot does not have (a message of its
     // start was lost on the way) or cannot read: the lesson tells them to start again.
-    if (e == OTRL_MSGEVENT_RCVDMSG_NOT_IN_PRIVATE || e == OTRL_MSGEVENT_RCVDMSG_UNREADABLE)
+    if ((e == OTRL_MSGEVENT_RCVDMSG_NOT_IN_PRIVATE || e == OTRL_MSGEVENT_RCVDMSG_UNREADABLE) &&
+        !me->told_unreadable) {
+      me->told_unreadable = true;
       me->happened(event::unreadable);
+    }
     if (e == OTRL_MSGEVENT_RCVDMSG_UNENCRYPTED) {
       // libotr hands the plaintext over here, not as the received message.
       me->out.plaintext_during_encryption = true;
