@@ -213,7 +213,11 @@ class Student:
             asyncio.ensure_future(self.type_code())
         elif kind == "encrypted" and text.startswith("Step 3: authenticate me"):
             self.smp_at = time.monotonic()
-            self.client.authenticate(self.secret)
+            try:
+                self.client.authenticate(self.secret)
+            except potr.context.NotEncryptedError:
+                # OTR ended meanwhile (a newer start crossed this one): start again, once.
+                self.start_otr(unless_recent=True)
         elif "start OTR with me again" in text:
             self.start_otr()
         elif kind != "encrypted" and "OTR" in text and not self.chat_done:
@@ -276,7 +280,7 @@ class Student:
             self.finished = time.monotonic()
             self.note("finished")
         except Exception as e:  # noqa: BLE001  (reported per student, never hidden)
-            self.problems.append("gave up: %s" % e)
+            self.problems.append("gave up: %r" % e)
         finally:
             if self.client:
                 self.client.disconnect()
