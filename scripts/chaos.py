@@ -310,30 +310,39 @@ async def main_async(args):
             run.close()
 
 
+def common_arguments(p, disk_mib, fault_seconds):
+    """What the harness and the soak both take: the bot, Prosody's modules, the store's disk."""
+    p.add_argument("--binary", default=os.path.join(ROOT, "build", "release", "actors", "otrbot"))
+    p.add_argument("--smacks", action="store_true",
+                   help="Prosody with mod_smacks (XEP-0198 stream management)")
+    p.add_argument("--disk-mib", type=int, default=disk_mib)
+    p.add_argument("--fault-seconds", type=float, default=fault_seconds,
+                   help="how long the LMS and the disk stay broken")
+    p.add_argument("--timeout", type=float, default=300, help="seconds students may take")
+
+
+def run_main(coro):
+    """Runs the harness; SIGTERM (a timeout) cleans up as ^C does: the bot, Prosody, the mount."""
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    sys.exit(asyncio.run(coro))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--binary", default=os.path.join(ROOT, "build", "release", "actors", "otrbot"))
+    common_arguments(p, disk_mib=16, fault_seconds=60)
     p.add_argument("--students", type=int, default=100)
     p.add_argument("--ramp", type=float, default=20, help="seconds over which they arrive")
     p.add_argument("--fault-at", type=float, default=15, help="seconds into the round")
-    p.add_argument("--fault-seconds", type=float, default=60,
-                   help="how long the LMS and the disk stay broken")
-    p.add_argument("--timeout", type=float, default=300, help="seconds a round may take")
-    p.add_argument("--disk-mib", type=int, default=16)
-    p.add_argument("--smacks", action="store_true",
-                   help="Prosody with mod_smacks (XEP-0198 stream management)")
     p.add_argument("--verbose", action="store_true",
                    help="the timeline of each student who had to nudge or read a line twice")
     p.add_argument("--keep-logs", help="a folder to copy the bot's logs to")
     p.add_argument("faults", nargs="*", default=list(FAULTS), metavar="FAULT",
                    help="of %s (default: all, in that order)" % ", ".join(FAULTS))
     args = p.parse_args()
-    # SIGTERM (a timeout, ^C's cousin) cleans up as ^C does: the bot, Prosody and the mount go.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     bad = [f for f in args.faults if f not in FAULTS]
     if bad:
         p.error("unknown fault(s) %s" % bad)
-    sys.exit(asyncio.run(main_async(args)))
+    run_main(main_async(args))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ of that interval; at the end the invariants of the fault harness, and the curve 
 import argparse
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -120,20 +119,14 @@ async def main_async(args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--binary", default=os.path.join(ROOT, "build", "release", "actors", "otrbot"))
+    chaos.common_arguments(p, disk_mib=64, fault_seconds=30)
     p.add_argument("--minutes", type=float, default=60)
     p.add_argument("--rate", type=float, default=0.5, help="students arriving per second")
     p.add_argument("--every", type=float, default=120, help="seconds between printed rows")
     p.add_argument("--fault-every", type=float, default=600)
-    p.add_argument("--fault-seconds", type=float, default=30)
-    p.add_argument("--timeout", type=float, default=300)
-    p.add_argument("--disk-mib", type=int, default=64)
     p.add_argument("--png", help="draw the curve into this PNG (gnuplot)")
-    p.add_argument("--smacks", action="store_true",
-                   help="Prosody with mod_smacks (XEP-0198 stream management)")
     args = p.parse_args()
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    sys.exit(asyncio.run(main_async(args)))
+    chaos.run_main(main_async(args))
 
 
 if __name__ == "__main__":
