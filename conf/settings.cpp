@@ -331,6 +331,20 @@ load_result parse_settings(const std::string& toml_text, const std::string& sour
       s.admin_token = read_secret(r, "token", secrets).value_or("");
       r.finish();
     }
+    if (auto* t = top.table("metrics")) {
+      table_reader r(*t, "metrics");
+      r.string("listen", s.metrics_listen);
+      r.finish();
+      if (!s.metrics_listen.empty()) {
+        auto where = net::parse_host_port(s.metrics_listen);
+        if (!where)
+          refuse(r.key("listen"), "\"" + s.metrics_listen + "\" is not host:port (or \"\": off)");
+        auto pages = net::parse_host_port(s.lti.listen);
+        if (pages && pages->port == where->port)
+          refuse(r.key("listen"), "must be another port than lti.listen's: the metrics are "
+                                  "never served with the pages");
+      }
+    }
     if (auto* t = top.table("log")) {
       table_reader r(*t, "log");
       read_log(r, s.log);

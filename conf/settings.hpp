@@ -136,6 +136,9 @@ struct settings {
   lti_settings lti;
   lti13_settings lti13;
   std::string admin_token;  ///< empty: admin API off
+  /// [metrics] listen: where GET /metrics (Prometheus's text format) is served, on its own
+  /// address, never with the pages; empty: off.
+  std::string metrics_listen;
   log_settings log;
   store_settings store;
   grade_settings grades;

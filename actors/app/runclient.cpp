@@ -17,11 +17,13 @@
 #include "actors/store/store.hpp"
 #include "actors/rules/lesson_plan.hpp"
 #include "actors/web/http_gateway.hpp"
+#include "actors/web/metrics_server.hpp"
 #include "conf/advice.hpp"
 #include "conf/settings.hpp"
 #include "i18n/catalog_files.hpp"
 #include "i18n/text.hpp"
 #include "lti/pages/web_flow.hpp"
+#include "transport/base/bot_metrics.hpp"
 #include "lti/pages/web_session_codec.hpp"
 #include "lti/wire/token.hpp"
 #include "transport/base/unix_time.hpp"
@@ -348,8 +350,15 @@ int runclient(const runclient_options& opts) {
       watched[lti13_http.address()] = "LTI 1.3 client";
     for (const auto& [addr, name] : watched)
       root->monitor(caf::actor_cast<caf::actor>(addr));
+    metrics_server metrics;
+    metrics::bot().build_info.with({OTRBOT_VERSION}).set(1);
+    std::string metrics_err;
+    if (!s.metrics_listen.empty())
+      metrics_err = metrics.start(s.metrics_listen);
     if (auto err = web.start(); !err.empty()) {
       end = {as_int(exit_code::bad_setting), "bad setting lti.listen: " + err};
+    } else if (!metrics_err.empty()) {
+      end = {as_int(exit_code::bad_setting), "bad setting metrics.listen: " + metrics_err};
     } else {
       if (!s.lti.enabled)
         log->warn("lti.enabled = false: DEVELOPMENT MODE, the pages work without an LMS launch");
@@ -368,6 +377,7 @@ int runclient(const runclient_options& opts) {
           }
         });
     }
+    metrics.stop();
     web.stop();
     caf::anon_send(gateway, atoms::stop_v);
     caf::anon_send(manager, atoms::stop_v);  // it ends every session first: nothing waits

@@ -3,6 +3,7 @@
 
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "transport/base/bot_metrics.hpp"
 #include "transport/otr/otr_session.hpp"
 
 #include <sys/resource.h>
@@ -71,6 +72,8 @@ void failed(pool_ptr self, key_maker_actor maker, const caf::error& err) {
 /// the pool holds plus the sessions waiting.
 void make_more(pool_ptr self) {
   auto& st = self->state;
+  metrics::bot().key_pool_keys.get().set(static_cast<std::int64_t>(st.ready.size()));
+  metrics::bot().key_pool_waiters.get().set(static_cast<std::int64_t>(st.waiting.size()));
   if (st.retry_armed)
     return;
   while (!st.idle.empty() &&

@@ -6,6 +6,7 @@
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
 #include "actors/store/store_db.hpp"
+#include "transport/base/bot_metrics.hpp"
 #include "transport/base/unix_time.hpp"
 #include "transport/xmpp/jid.hpp"
 
@@ -185,11 +186,36 @@ void code_sent(manager_ptr self, const std::string& jid, const std::string& code
     self->send(st.cfg.store, atoms::st_code_v, jid, mac);
 }
 
+namespace {
+
+/// A session's move from the step it was at to `next`, for the metrics.
+void count_step(const session_entry& e, const lti::step_view& next) {
+  auto& m = metrics::bot();
+  const bool first = e.step.name.empty();  // the session's first report
+  if (!first && e.step.name != next.name)
+    m.step_seconds.with({e.step.lesson, e.step.name})
+      .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - e.step_since_steady)
+                 .count());
+  if (e.step.name == next.name)
+    return;
+  if (first && next.done)
+    return;  // a lesson completed before this session
+  if (first)
+    m.lessons_started.with({next.lesson}).inc();
+  m.steps_reached.with({next.lesson, next.name}).inc();
+  if (next.done)
+    m.lessons_completed.with({next.lesson}).inc();
+}
+
+} // namespace
+
 void step_reached(manager_ptr self, const std::string& jid, const lti::step_view& step) {
   auto& st = self->state;
   if (auto it = st.sessions.find(jid); it != st.sessions.end() && it->second.step != step) {
+    count_step(it->second, step);
     it->second.step = step;
     it->second.step_since_unix = unix_now();
+    it->second.step_since_steady = std::chrono::steady_clock::now();
   }
   if (st.cfg.store)
     self->send(st.cfg.store, atoms::st_step_v, jid, step.name, st.progress.had_secret(jid));

@@ -5,6 +5,7 @@
 #include "actors/contract/timeouts.hpp"
 #include "actors/log/logging.hpp"
 #include "i18n/text.hpp"
+#include "transport/base/bot_metrics.hpp"
 #include "transport/base/unix_time.hpp"
 #include "transport/xmpp/jid.hpp"
 
@@ -14,6 +15,17 @@ namespace otrbot::manager_sessions {
 namespace {
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("manager"); }
+
+/// The sessions-open gauge, after a session came or went.
+void count_open(const session_manager_state& st) {
+  metrics::bot().sessions_open.get().set(static_cast<std::int64_t>(st.sessions.size()));
+}
+
+/// A session that ends before its lesson is complete leaves it at its step.
+void count_abandoned(const session_entry& e) {
+  if (!e.step.done && !e.step.name.empty())
+    metrics::bot().lessons_abandoned.with({e.step.lesson, e.step.name}).inc();
+}
 
 } // namespace
 
@@ -25,7 +37,9 @@ void forget(manager_ptr self, const std::string& jid) {
     st.owners.erase(it->second.actor.address());
     self->demonitor(it->second.actor.address());
     self->send_exit(it->second.actor, caf::exit_reason::user_shutdown);
+    count_abandoned(it->second);
     st.sessions.erase(it);
+    count_open(st);
   }
 }
 
@@ -77,6 +91,7 @@ session_actor session_for(manager_ptr self, const std::string& jid, completion d
   st.sessions.emplace(jid, session_entry{s, self->clock().now(), unix_now(), false, false, false,
                                          {}, unix_now(), {}});
   st.owners.emplace(s.address(), jid);
+  count_open(st);
   log()->info("session started for {}", jid);
   return s;
 }
@@ -192,7 +207,7 @@ void choose_again(manager_ptr self, const std::string& bare) {
               bare, choice.plan->id, it->second.step.lesson);
   auto old = it->second.actor;
   st.owners.erase(old.address());
-  st.sessions.erase(it);
+  st.sessions.erase(it);  // (a lesson replaced at its first step: not abandoned)
   self->demonitor(old.address());
   self->send_exit(old, caf::exit_reason::user_shutdown);
   session_for(self, bare);
@@ -227,7 +242,11 @@ void session_down(manager_ptr self, const caf::down_msg& dm) {
     return;
   auto jid = it->second;
   st.owners.erase(it);
-  st.sessions.erase(jid);
+  if (auto s = st.sessions.find(jid); s != st.sessions.end()) {
+    count_abandoned(s->second);
+    st.sessions.erase(s);
+  }
+  count_open(st);
   if (dm.reason)
     log()->error("the session for {} failed and was removed: {}", jid, caf::to_string(dm.reason));
   else
@@ -254,6 +273,7 @@ void stop(manager_ptr self) {
   }
   st.sessions.clear();
   st.owners.clear();
+  count_open(st);
   self->quit();
 
 }

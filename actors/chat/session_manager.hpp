@@ -81,6 +81,7 @@ struct session_entry {
   lti::step_view step;  ///< the lesson's step, as the session's plan describes it
   std::int64_t step_since_unix = 0;  ///< when it reached that step (the teacher view's "progress")
   live_progress live;  ///< encryption, fingerprint and authentication, as the session reports them
+  std::chrono::steady_clock::time_point step_since_steady{};  ///< the same, for the step's duration
 };
 
 struct session_manager_state {

@@ -6,6 +6,7 @@
 #include "lti/lti11/outcome.hpp"
 #include "lti/wire/oauth1.hpp"
 #include "lti/wire/token.hpp"
+#include "transport/base/bot_metrics.hpp"
 #include "transport/base/unix_time.hpp"
 #include "transport/net/address.hpp"
 #include "transport/net/dns.hpp"
@@ -122,12 +123,15 @@ struct sender {
                      cfg.stopping.get(), why, final);
     else
       why = "LTI 1.3 is not set up ([lti13])";
+    auto& attempts = metrics::bot().grade_deliveries;
     if (final) {
+      attempts.with({"refused"}).inc();
       refuse(g, why);
       return;
     }
     ++g.attempts;
     auto now = unix_now();
+    attempts.with({ok ? "delivered" : "failed"}).inc();
     if (ok) {
       log->info("grade {} of {:.1f} for {} accepted by {} (attempt {})", g.id, g.score, g.jid,
                 lti::url_of(g.target), g.attempts);

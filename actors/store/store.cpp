@@ -4,6 +4,7 @@
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "transport/base/bot_metrics.hpp"
 #include "transport/base/unix_time.hpp"
 
 #include <chrono>
@@ -15,6 +16,28 @@ using store_ptr = store_actor::stateful_pointer<store_state>;
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("store"); }
 
+/// Runs one write and times it (failed attempts too), for the metrics.
+template <class F>
+decltype(auto) timed(F& run, store::database& db) {
+  struct clock_it {
+    std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+    ~clock_it() { metrics::bot().store_write_seconds.get().observe_since(t0); }
+  } timer;
+  return run(db);
+}
+
+/// The outbox's depth by state, for the metrics: after each change to it.
+void count_outbox(store_ptr self) {
+  auto& st = self->state;
+  auto& m = metrics::bot().grade_outbox;
+  m.with({"held"}).set(static_cast<std::int64_t>(st.held.size()));
+  try {
+    m.with({"pending"}).set(st.cfg.db->grade_count(store::grade_state::pending));
+    m.with({"failed"}).set(st.cfg.db->grade_count(store::grade_state::failed));
+  } catch (const std::exception& e) {
+    log()->debug("the outbox could not be counted: {}", e.what());
+  }
+}
 
 void schedule_retry(store_ptr self) {
   auto& st = self->state;
@@ -29,8 +52,9 @@ void drain(store_ptr self) {
   auto& st = self->state;
   while (!st.pending.empty()) {
     auto& w = st.pending.front();
+    metrics::bot().store_write_retries.get().inc();
     try {
-      w.run(*st.cfg.db);
+      timed(w.run, *st.cfg.db);
     } catch (const std::exception& e) {
       st.last_error = e.what();
       log()->error("still cannot store {} ({}); {} write(s) waiting, retrying", w.what, e.what(),
@@ -48,7 +72,7 @@ void write(store_ptr self, std::string what, std::function<void(store::database&
   auto& st = self->state;
   if (st.pending.empty()) {
     try {
-      run(*st.cfg.db);
+      timed(run, *st.cfg.db);
       return;
     } catch (const std::exception& e) {
       st.last_error = e.what();
@@ -66,7 +90,7 @@ caf::result<T> answer(store_ptr self, const std::string& what, F run) {
   if (!self->state.pending.empty())
     return make_error(ec::not_stored, "earlier writes are still waiting");
   try {
-    return run(*self->state.cfg.db);
+    return timed(run, *self->state.cfg.db);
   } catch (const std::exception& e) {
     log()->error("could not store {}: {}", what, e.what());
     return make_error(ec::not_stored, e.what());
@@ -96,6 +120,7 @@ caf::result<std::int64_t> enqueue_grade(store_ptr self, const store::grade& g) {
     rp.deliver(db.enqueue_grade(g, g.created_at).value_or(0));
     self->state.held.erase(key);
   });
+  count_outbox(self);
   return rp;
 }
 
@@ -107,7 +132,8 @@ caf::result<bool> completion(store_ptr self, const std::string& jid, const std::
   auto now = unix_now();
   if (st.pending.empty()) {
     try {
-      st.cfg.db->record_completion(jid, how, now);
+      auto record = [&](store::database& db) { db.record_completion(jid, how, now); };
+      timed(record, *st.cfg.db);
       return true;
     } catch (const std::exception& e) {
       st.last_error = e.what();
@@ -203,6 +229,8 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
   self->state.cfg = std::move(cfg);
   if (self->state.cfg.checkpoint_every.count() > 0)
     self->delayed_send(self, self->state.cfg.checkpoint_every, atoms::st_ckpt_v);
+  if (self->state.cfg.db)
+    count_outbox(self);
   return {
     [self](atoms::st_put_wl, const store::whitelist_request& r) -> caf::result<bool> {
       return answer<bool>(self, "the whitelisting of " + r.jid.str(), [&](store::database& db) {
@@ -265,6 +293,7 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
             [g, now = unix_now()](store::database& db) {
               db.grade_attempted(g, now);
             });
+      count_outbox(self);
     },
     [self](atoms::st_grade_of, std::int64_t id) { return grade_of(self, id); },
     [self](atoms::st_grades) { return open_grades(self); },
@@ -282,6 +311,7 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
     [self](atoms::st_retry) {
       self->state.retry_scheduled = false;
       drain(self);
+      count_outbox(self);
     },
     [self](atoms::st_ckpt) { checkpoint(self); },
   };

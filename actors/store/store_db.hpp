@@ -86,6 +86,8 @@ public:
   void grade_attempted(const grade& g, std::int64_t now);
   /// Grades in these states ("pending", "failed", "done"), oldest first.
   std::vector<grade> grades(const std::vector<grade_state>& states) const;
+  /// How many grades are in that state (the metrics' outbox depth).
+  std::int64_t grade_count(grade_state state) const;
   std::optional<grade> grade_by_id(std::int64_t id) const;
 
   std::vector<web_session_row> web_sessions(std::int64_t now) const;

@@ -284,6 +284,12 @@ std::vector<grade> database::grades(const std::vector<grade_state>& states) cons
   return out;
 }
 
+std::int64_t database::grade_count(grade_state state) const {
+  SQLite::Statement q(*db_, "SELECT count(*) FROM grades WHERE state = ?");
+  q.bind(1, std::string{name(state)});
+  return q.executeStep() ? q.getColumn(0).getInt64() : 0;
+}
+
 std::optional<grade> database::grade_by_id(std::int64_t id) const {
   SQLite::Statement q(*db_, std::string{"SELECT "} + grade_fields + " FROM grades WHERE id = ?");
   q.bind(1, id);

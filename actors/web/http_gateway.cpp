@@ -9,6 +9,7 @@
 #include "lti/pages/lti13_script.hpp"
 #include "lti/pages/progress_script.hpp"
 #include "lti/pages/routes.hpp"
+#include "transport/base/bot_metrics.hpp"
 #include "transport/net/address.hpp"
 
 #include <caf/all.hpp>
@@ -124,18 +125,37 @@ void write(Http::ResponseWriter& res, const lti::web_response& r, const std::str
   }
 }
 
+/// A request's route and arrival, counted with its status when it is answered (metrics).
+struct served {
+  std::string_view route;  ///< routes.hpp's name, or "not_found"
+  std::chrono::steady_clock::time_point since = std::chrono::steady_clock::now();
+
+  void count(int status) const {
+    auto& m = metrics::bot();
+    m.http_requests.with({std::string{route}, std::to_string(status)}).inc();
+    m.http_seconds.with({std::string{route}}).observe_since(since);
+    const char* version = route == "launch" ? "1.1" : route == "lti13_launch" ? "1.3" : nullptr;
+    if (version)
+      m.lti_launches.with({version, status < 400 ? "accepted" : "refused"}).inc();
+  }
+};
+
 /// A short-lived actor per request: asks the web actor and writes its answer
 /// (or, when none comes in time, the page that says so). Everything it needs
 /// comes as spawn arguments (CAF 0.17 mis-handles spawning without any).
 void respond(caf::event_based_actor* self, web_actor web,
              std::shared_ptr<Http::ResponseWriter> writer,
-             std::shared_ptr<const lti::web_settings> pages, lti::web_request r) {
+             std::shared_ptr<const lti::web_settings> pages, lti::web_request r, served counted) {
   self->request(web, web_timeout, std::move(r))
-    .then([writer, pages](lti::web_response& answer) { write(*writer, answer, pages->csp); },
-          [writer, pages](caf::error& e) {
+    .then([writer, pages, counted](lti::web_response& answer) {
+            write(*writer, answer, pages->csp);
+            counted.count(answer.status);
+          },
+          [writer, pages, counted](caf::error& e) {
             logging::get("lti")->error("no answer for a web request: {}", caf::to_string(e));
             write(*writer, lti::error_page(*pages, 503, N_("The bot did not answer; try again.")),
                   pages->csp);
+            counted.count(503);
           });
 }
 
@@ -150,10 +170,10 @@ struct http_gateway::impl {
 
   /// Hands the request to the web actor from a short-lived actor that writes
   /// the answer when it comes; the Pistache thread returns at once.
-  void forward(const Rest::Request& req, Http::ResponseWriter res) {
+  void forward(const Rest::Request& req, Http::ResponseWriter res, served counted) {
     lti::answer_pending(res);
     cfg.system->spawn(respond, web, std::make_shared<Http::ResponseWriter>(std::move(res)), pages,
-                      decode(req));
+                      decode(req), counted);
   }
 
   /// One handler for every request: the route table (lti/pages/routes.hpp) says whether it is
@@ -161,12 +181,16 @@ struct http_gateway::impl {
   void routes() {
     router.addNotFoundHandler([this](const Rest::Request& q, Http::ResponseWriter r) {
       auto m = lti::match_route(Http::methodString(q.method()), q.resource());
-      if (m && lti::answered_here(m->route))
+      served counted{m ? lti::route_name(m->route) : std::string_view{"not_found"}};
+      if (m && lti::answered_here(m->route)) {
         answer_here(m->route, q.method() == Http::Method::Head, r);
-      else if (auto allowed = m ? std::string{} : lti::allowed_methods(q.resource()); !allowed.empty())
+        counted.count(200);
+      } else if (auto allowed = m ? std::string{} : lti::allowed_methods(q.resource()); !allowed.empty()) {
         not_allowed(allowed, r);
-      else
-        forward(q, std::move(r));
+        served{"method_not_allowed", counted.since}.count(405);
+      } else {
+        forward(q, std::move(r), counted);
+      }
       return Rest::Route::Result::Ok;
     });
   }

@@ -1,6 +1,7 @@
 #include "actors/web/http_guard.hpp"
 
 #include "actors/log/logging.hpp"
+#include "transport/base/bot_metrics.hpp"
 #include "transport/base/unix_time.hpp"
 
 #include <pistache/peer.h>
@@ -72,6 +73,7 @@ void close_connection(const std::shared_ptr<Tcp::Peer>& peer, bool reading = tru
 void refuse(const std::shared_ptr<Tcp::Peer>& peer, connection& c, int status, const std::string& why) {
   const bool reading = status != 503;  // a connection over the limit holds no descriptor
   c.refused = true;
+  metrics::bot().http_requests.with({"refused_before_parsing", std::to_string(status)}).inc();
   const std::string body = why + "\n";
   std::string head = "HTTP/1.1 " + std::to_string(status) + " " + std::string{reason_phrase(status)} +
                      "\r\nContent-Type: text/plain; charset=utf-8\r\nX-Content-Type-Options: nosniff"

@@ -73,6 +73,40 @@ std::optional<matched_route> match_route(std::string_view method, std::string_vi
   return std::nullopt;
 }
 
+std::string_view route_name(route r) {
+  switch (r) {
+    case route::is_up: return "is_up";
+    case route::progress_js: return "progress_js";
+    case route::lti13_js: return "lti13_js";
+    case route::launch: return "launch";
+    case route::dev_index: return "dev_index";
+    case route::show_enter_jid: return "show_enter_jid";
+    case route::show_jid_entered: return "show_jid_entered";
+    case route::show_secret: return "show_secret";
+    case route::show_code: return "show_code";
+    case route::post_jid: return "post_jid";
+    case route::post_secret: return "post_secret";
+    case route::post_code: return "post_code";
+    case route::start_again: return "start_again";
+    case route::live_view: return "live_view";
+    case route::lti13_login: return "lti13_login";
+    case route::lti13_launch: return "lti13_launch";
+    case route::lti13_jwks: return "lti13_jwks";
+    case route::lti13_register: return "lti13_register";
+    case route::class_view: return "class_view";
+    case route::class_resend: return "class_resend";
+    case route::admin_whitelist: return "admin_whitelist";
+    case route::admin_whitelist_add: return "admin_whitelist_add";
+    case route::admin_whitelist_remove: return "admin_whitelist_remove";
+    case route::admin_sessions: return "admin_sessions";
+    case route::admin_session_end: return "admin_session_end";
+    case route::admin_grades: return "admin_grades";
+    case route::admin_grade_retry: return "admin_grade_retry";
+    case route::admin_invite: return "admin_invite";
+  }
+  return "unknown";
+}
+
 std::string allowed_methods(std::string_view path) {
   std::string out;
   for (const auto& e : table) {

@@ -57,6 +57,9 @@ std::optional<matched_route> match_route(std::string_view method, std::string_vi
 /// another method is answered 405 with this as its Allow header.
 std::string allowed_methods(std::string_view path);
 
+/// The route's name in the metrics ("launch", "show_code", "admin_grades", ...).
+std::string_view route_name(route r);
+
 /// Whether the HTTP adapter answers this route itself, without the web actor.
 constexpr bool answered_here(route r) {
   return r == route::is_up || r == route::progress_js || r == route::lti13_js;

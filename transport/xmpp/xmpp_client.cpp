@@ -117,7 +117,7 @@ void xmpp_client::send(const outbound_message& msg) {
     m.log->error("an encrypted element to {} does not parse: the message is not sent", msg.to);
     return;
   }
-  xmpp_send(m.conn, s.get());
+  send_counted(m.conn, s.get());
 }
 
 void xmpp_client::send(const outbound_presence& p) {
@@ -133,7 +133,7 @@ void xmpp_client::send(const outbound_presence& p) {
     add_text_child(m.ctx.get(), s.get(), "status", p.status);
   if (p.type.empty() || p.type == "available")
     decorate_available(m.ctx.get(), s.get(), m.opts.me);
-  xmpp_send(m.conn, s.get());
+  send_counted(m.conn, s.get());
 }
 
 void xmpp_client::send(const roster_change& r) {
@@ -152,7 +152,7 @@ void xmpp_client::send(const roster_change& r) {
     xmpp_stanza_set_attribute(item.get(), "subscription", "remove");
   xmpp_stanza_add_child(query.get(), item.get());
   xmpp_stanza_add_child(iq.get(), query.get());
-  xmpp_send(m.conn, iq.get());
+  send_counted(m.conn, iq.get());
 }
 
 void xmpp_client::send(const pep_item& item) {
@@ -181,7 +181,7 @@ void xmpp_client::send(const software_query& q) {
   xmpp_stanza_set_ns(query.get(), ns_version);
   xmpp_stanza_add_child(iq.get(), query.get());
   xmpp_id_handler_add(m.conn, &impl::on_version_result, id.c_str(), impl_.get());
-  xmpp_send(m.conn, iq.get());
+  send_counted(m.conn, iq.get());
 }
 
 void xmpp_client::disconnect() {

@@ -2,6 +2,7 @@
 // what the server sends (stanzas, connection events, libstrophe's log) into client_events.
 #pragma once
 
+#include "transport/base/bot_metrics.hpp"
 #include "transport/xmpp/attempt_notes.hpp"
 #include "transport/xmpp/jid.hpp"
 #include "transport/xmpp/pep.hpp"
@@ -19,6 +20,18 @@
 #include <string>
 
 namespace otrbot::xmpp {
+
+inline metrics::counter& stanzas_in() {
+  static auto& c = metrics::bot().xmpp_stanzas.with({"in"});
+  return c;
+}
+
+/// xmpp_send, counted (metrics).
+inline void send_counted(xmpp_conn_t* conn, xmpp_stanza_t* stanza) {
+  static auto& out = metrics::bot().xmpp_stanzas.with({"out"});
+  out.inc();
+  xmpp_send(conn, stanza);
+}
 
 struct ctx_free {
   void operator()(xmpp_ctx_t* c) const noexcept { xmpp_ctx_free(c); }
@@ -47,6 +60,7 @@ struct xmpp_client::impl {
   std::unique_ptr<xmpp_ctx_t, ctx_free> ctx;
   xmpp_conn_t* conn = nullptr;
   bool is_online = false;
+  bool connected_before = false;  ///< a later connection is a reconnect (metrics)
   bool release_pending = false;  // a disconnected conn to free outside its handler
   /// XEP-0198: the stream management state of the last connection (what the server has not
   /// acknowledged, and how to resume), carried to the next one; null without it.
@@ -95,6 +109,9 @@ struct xmpp_client::impl {
                       xmpp_stream_error_t* stream_error, void* self) {
     auto* me = static_cast<impl*>(self);
     if (status == XMPP_CONN_CONNECT) {
+      if (me->connected_before)
+        metrics::bot().xmpp_reconnects.get().inc();
+      me->connected_before = true;
       me->is_online = true;
       me->notes.online();
       xmpp_handler_add(c, &impl::on_message, nullptr, "message", nullptr, me);
@@ -135,7 +152,7 @@ struct xmpp_client::impl {
     xmpp_stanza_set_ns(query.get(), ns_roster);
     xmpp_stanza_add_child(iq.get(), query.get());
     xmpp_id_handler_add(conn, &impl::on_roster_result, id.c_str(), this);
-    xmpp_send(conn, iq.get());
+    send_counted(conn, iq.get());
   }
 
   /// The vCard (XEP-0054, with XEP-0153's photo) and the PEP avatar (XEP-0084): a server
@@ -145,7 +162,7 @@ struct xmpp_client::impl {
       std::string id = xmpp_stanza_get_id(iq.get());
       publishing[id] = what;
       xmpp_id_handler_add(conn, &impl::on_publish_result, id.c_str(), this);
-      xmpp_send(conn, iq.get());
+      send_counted(conn, iq.get());
     };
     auto id = [this](const char* kind) { return kind + std::to_string(++roster_seq); };
     send_checked(vcard_set(ctx.get(), id("vcard"), opts.me), "the vCard (XEP-0054)");
@@ -168,7 +185,7 @@ struct xmpp_client::impl {
     }
     pep_publishing[id] = {item, configured};
     xmpp_id_handler_add(conn, &impl::on_pep_result, id.c_str(), this);
-    xmpp_send(conn, iq.get());
+    send_counted(conn, iq.get());
   }
 
   /// The condition of an error reply (its first child element that is not <text/>).
@@ -201,7 +218,7 @@ struct xmpp_client::impl {
       auto conf_id = "pepconf" + std::to_string(++me->roster_seq);
       me->pep_configuring[conf_id] = {item, true};
       xmpp_id_handler_add(me->conn, &impl::on_pep_configured, conf_id.c_str(), me);
-      xmpp_send(me->conn, pep_configure_open(me->ctx.get(), conf_id, item.node).get());
+      send_counted(me->conn, pep_configure_open(me->ctx.get(), conf_id, item.node).get());
       me->log->info("{} exists with another access model: configuring it to open", item.node);
       return 0;
     }
@@ -220,7 +237,7 @@ struct xmpp_client::impl {
     auto iq = pep_items_get(ctx.get(), id, q);
     pep_fetching[id] = q;
     xmpp_id_handler_add(conn, &impl::on_pep_fetched, id.c_str(), this);
-    xmpp_send(conn, iq.get());
+    send_counted(conn, iq.get());
   }
 
   /// The answer to fetch_pep, only from the account asked (anyone may send a result with a
@@ -348,13 +365,20 @@ struct xmpp_client::impl {
   }
   // One handler function per stanza name: libstrophe keeps a function (with
   // the same user data) only once, whatever names it was added for.
-  static int on_message(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) { return on_stanza(c, s, self); }
-  static int on_presence(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) { return on_stanza(c, s, self); }
+  static int on_message(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) {
+    stanzas_in().inc();
+    return on_stanza(c, s, self);
+  }
+  static int on_presence(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) {
+    stanzas_in().inc();
+    return on_stanza(c, s, self);
+  }
 
   /// RFC 6121 2.1.6 roster pushes are acknowledged; XEP-0199 pings answered;
   /// any other request gets service-unavailable (RFC 6120 8.4), the same for
   /// everyone, so nothing tells a stranger whether they are whitelisted.
   static int on_iq(xmpp_conn_t* c, xmpp_stanza_t* stanza, void* self) {
+    stanzas_in().inc();
     auto* me = static_cast<impl*>(self);
     const char* type = xmpp_stanza_get_type(stanza);
     if (!type || (std::strcmp(type, "get") != 0 && std::strcmp(type, "set") != 0))
@@ -365,29 +389,29 @@ struct xmpp_client::impl {
       if (from_server_or_self) {
         // Built by hand: xmpp_stanza_reply() gives nothing for a push without 'from'.
         stanza_ptr reply{xmpp_iq_new(me->ctx.get(), "result", xmpp_stanza_get_id(stanza))};
-        xmpp_send(c, reply.get());
+        send_counted(c, reply.get());
       }
       return 1;
     }
     // Who the bot is (XEP-0030, XEP-0092): the same answer for everyone.
     if (std::strcmp(type, "get") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_disco_info)) {
-      xmpp_send(c, disco_info_answer(me->ctx.get(), stanza, me->opts.me).get());
+      send_counted(c, disco_info_answer(me->ctx.get(), stanza, me->opts.me).get());
       return 1;
     }
     if (std::strcmp(type, "get") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_version)) {
-      xmpp_send(c, version_answer(me->ctx.get(), stanza, me->opts.me).get());
+      send_counted(c, version_answer(me->ctx.get(), stanza, me->opts.me).get());
       return 1;
     }
     if (std::strcmp(type, "get") == 0 && xmpp_stanza_get_child_by_ns(stanza, ns_ping)) {
       stanza_ptr reply{xmpp_iq_new(me->ctx.get(), "result", xmpp_stanza_get_id(stanza))};
       if (from)
         xmpp_stanza_set_to(reply.get(), from);
-      xmpp_send(c, reply.get());
+      send_counted(c, reply.get());
       return 1;
     }
     stanza_ptr err{xmpp_stanza_reply_error(stanza, "cancel", "service-unavailable", nullptr)};
     if (err)
-      xmpp_send(c, err.get());
+      send_counted(c, err.get());
     return 1;
   }
 };

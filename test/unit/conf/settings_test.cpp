@@ -212,6 +212,9 @@ TEST_CASE("numbers, formats and addresses are checked") {
   CHECK(error_key("[bot]\nbot_secret_format = \"XX-XX\"\n") == "bot.bot_secret_format");
   CHECK(error_key("[lti]\nlisten = \"5000\"\n") == "lti.listen");
   CHECK(error_key("[lti]\npublic_url = \"ftp://x\"\n") == "lti.public_url");
+  CHECK(error_key("[metrics]\nlisten = \"9464\"\n") == "metrics.listen");
+  CHECK(error_key("[metrics]\nlisten = \"127.0.0.1:5000\"\n") == "metrics.listen");  // lti.listen's
+  CHECK(error_key("[metrics]\nport = 9464\n") == "metrics.port");
   CHECK(error_key("[log]\nlevel = \"loud\"\n") == "log.level");
   CHECK(error_key("[log]\nsyslog_address = \"nowhere\"\n") == "log.syslog_address");
   CHECK(load("[log]\nlevel = \"DEBUG\"\nsyslog_address = \"127.0.0.1:514\"\n"));
