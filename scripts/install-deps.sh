@@ -31,6 +31,8 @@ packages=(
   python3-omemo python3-oldmemo python3-xmlschema
   # real OTR clients, driven in tmux
   profanity mcabber tmux
+  # an independent parser of the bot's Prometheus metrics (GET /metrics)
+  python3-prometheus-client
   # the pages in a real browser: Debian's Chromium, driven through chromium-driver by Selenium
   chromium chromium-driver python3-selenium
   # the soak's curve (scripts/soak.py draws docs/soak.png)

@@ -11,11 +11,12 @@ import subprocess
 import pytest
 import requests
 
-from harness import fresh_account
+from harness import devenv, fresh_account
 from lms import FAST_RETRIES, OutcomeService, WebStudent, launch_params, sign
 from lms import do_lesson_in_chat, through_the_pages
 from test_class_view import rows
 from test_durability import AUTH, Durable, launched
+from test_metrics import moved, scrape
 
 
 @pytest.fixture
@@ -51,7 +52,10 @@ def fill(disk):
 def test_a_full_disk_refuses_clearly_loses_nothing_and_the_bot_catches_up(
         prosody, run_bot, small_disk):
     lms = OutcomeService()
-    d = Durable(prosody, run_bot, small_disk, tail=FAST_RETRIES)
+    metrics_port = devenv.free_port()
+    metrics = "http://127.0.0.1:%d/metrics" % metrics_port
+    d = Durable(prosody, run_bot, small_disk,
+                tail=FAST_RETRIES + '\n[metrics]\nlisten = "127.0.0.1:%d"\n' % metrics_port)
     bot = d.start()
     try:
         ada = fresh_account(prosody, "ada")
@@ -59,6 +63,7 @@ def test_a_full_disk_refuses_clearly_loses_nothing_and_the_bot_catches_up(
         through_the_pages(web, ada)
         teacher = WebStudent(d.base)
         teacher.launch(sign(d.base + "/", launch_params(user="teacher-1", roles="Instructor")))
+        before, _ = scrape(metrics)
         filler = fill(small_disk)
 
         # What needs the disk is refused, with a clear error, and nothing is claimed.
@@ -114,6 +119,10 @@ def test_a_full_disk_refuses_clearly_loses_nothing_and_the_bot_catches_up(
                           timeout=30)
         assert r.status_code == 201, r.text
         assert d.query("SELECT COUNT(*) FROM students WHERE jid = ?", newcomer) == [(1,)]
+        # The metrics counted the writes tried again (an admin's alert on them catches a full disk).
+        after, _ = scrape(metrics)
+        assert moved(before, after, "otrbot_store_write_retries_total") >= 2
+        assert moved(before, after, "otrbot_grade_delivery_attempts_total", result="delivered") == 1
     finally:
         lms.close()
 
