@@ -263,6 +263,7 @@ int runclient(const runclient_options& opts) {
     mc.warning_timeout = std::chrono::seconds{s.bot.warning_timeout};
     mc.session_timeout = std::chrono::seconds{s.bot.session_timeout};
     mc.check_interval = std::chrono::seconds{s.bot.timeout_check_interval};
+    mc.stuck_after = std::chrono::minutes{s.lti.stuck_after_minutes};
     mc.max_messages_per_minute = s.bot.max_messages_per_minute;
     mc.max_whitelisted = {{store::whitelist_source::pages, s.bot.max_whitelisted_from_pages},
                           {store::whitelist_source::admin, s.bot.max_whitelisted_from_admin}};

@@ -150,10 +150,13 @@ void check_timeouts(manager_ptr self) {
   auto now = self->clock().now();
   std::vector<std::string> ending;
   std::vector<std::string> finished;  // completed: ended without a warning or a goodbye
+  std::int64_t stuck = 0;
   for (auto& [jid, entry] : st.sessions) {
     if (entry.ending)
       continue;
     auto idle = std::chrono::duration_cast<std::chrono::seconds>(now - entry.last_activity);
+    if (!st.progress.completed(jid) && idle >= st.cfg.stuck_after)
+      ++stuck;
     if (st.progress.completed(jid)) {
       if (idle >= st.cfg.session_timeout)
         finished.push_back(jid);
@@ -174,6 +177,7 @@ void check_timeouts(manager_ptr self) {
       case timeout_action::none: break;
     }
   }
+  metrics::bot().students_stuck.get().set(stuck);
   for (const auto& jid : ending)
     terminate(self, jid, "inactive");
   for (const auto& jid : finished)

@@ -38,6 +38,9 @@ struct session_manager_config {
   std::chrono::seconds warning_timeout{1500};
   std::chrono::seconds session_timeout{1800};
   std::chrono::seconds check_interval{60};
+  /// A student idle this long before completing counts as stuck (metrics; the teacher view's
+  /// lti.stuck_after_minutes).
+  std::chrono::seconds stuck_after{600};
   /// A JID that sends more than this many messages in a minute is not
   /// answered until it has been quiet for a minute (no person types that
   /// fast; an echo bot or a script does). 0: no limit.

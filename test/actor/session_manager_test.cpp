@@ -6,6 +6,7 @@
 #include "actors/contract/messages.hpp"
 #include "actors/store/store_db.hpp"
 
+#include "transport/base/bot_metrics.hpp"
 #include "transport/base/unix_time.hpp"
 #include "transport/otr/otr_session.hpp"
 #include "test/actor/fakes.hpp"
@@ -69,6 +70,8 @@ struct fixture : fakes::manager_fixture {
   std::vector<store::student> restored;  ///< set before start(): what a store had
   std::vector<jid_claim> restored_claims;  ///< set before start(): the stored visits' claims
 
+  std::chrono::seconds stuck_after{600};
+
   void start(session_factory factory = {}, bool typed = false) {
     session_manager_config mc;
     mc.code_key = code_key;
@@ -83,6 +86,7 @@ struct fixture : fakes::manager_fixture {
     mc.warning_timeout = std::chrono::seconds{100};
     mc.session_timeout = std::chrono::seconds{200};
     mc.check_interval = std::chrono::seconds{10};
+    mc.stuck_after = stuck_after;
     mc.spawn_session = std::move(factory);
     outcomes = sys.spawn(recording_outcomes, sent);
     mc.grades = grades = sys.spawn(grade_keeper, grade_keeper_config{{}, outcomes, {}});
@@ -264,6 +268,32 @@ CAF_TEST(removing a JID ends its session and says goodbye) {
   sent->clear();
   from("alice@x.org/r", "hello?");
   CAF_CHECK(sent->empty());
+}
+
+CAF_TEST(a student idle for stuck_after before completing is counted as stuck until they write) {
+  stuck_after = std::chrono::seconds{50};
+  start();
+  auto& stuck = metrics::bot().students_stuck.get();
+  auto& abandoned = metrics::bot().lessons_abandoned;
+  from("alice@x.org/r", "hi");
+  advance_time(std::chrono::seconds{40});
+  run();
+  CAF_CHECK_EQUAL(stuck.value(), 0);
+  advance_time(std::chrono::seconds{20});
+  run();
+  CAF_CHECK_EQUAL(stuck.value(), 1);
+  from("alice@x.org/r", "sorry, I was away");
+  advance_time(std::chrono::seconds{10});
+  run();
+  CAF_CHECK_EQUAL(stuck.value(), 0);
+  // Ended by the timeout before completing: abandoned at its step.
+  auto before = abandoned.with({"otr", "awaiting_otr"}).value();
+  for (int i = 0; i < 21; ++i) {
+    advance_time(std::chrono::seconds{10});
+    run();
+  }
+  CAF_CHECK(sessions().empty());
+  CAF_CHECK_EQUAL(abandoned.with({"otr", "awaiting_otr"}).value(), before + 1);
 }
 
 CAF_TEST(an idle session is warned then refreshed by activity then ended after the timeout) {

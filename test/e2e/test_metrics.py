@@ -25,7 +25,7 @@ FAMILIES = {
     "otrbot_lessons_started": "counter", "otrbot_lessons_completed": "counter",
     "otrbot_lessons_abandoned": "counter", "otrbot_lesson_steps_reached": "counter",
     "otrbot_lesson_step_duration_seconds": "histogram", "otrbot_smp_outcomes": "counter",
-    "otrbot_sessions_open": "gauge", "otrbot_key_pool_keys": "gauge",
+    "otrbot_sessions_open": "gauge", "otrbot_students_stuck": "gauge", "otrbot_key_pool_keys": "gauge",
     "otrbot_key_pool_waiters": "gauge", "otrbot_grade_outbox": "gauge",
     "otrbot_grade_delivery_attempts": "counter", "otrbot_lti_launches": "counter",
     "otrbot_http_requests": "counter", "otrbot_http_request_duration_seconds": "histogram",

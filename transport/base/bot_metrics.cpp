@@ -21,6 +21,9 @@ bot_metrics::bot_metrics(registry& r)
                                "Socialist Millionaire checks (OTR's shared-secret verification) by result.",
                                {"result"})),
     sessions_open(r.add_gauge("otrbot_sessions_open", "Student sessions running now.")),
+    students_stuck(r.add_gauge("otrbot_students_stuck",
+                               "Students idle for lti.stuck_after_minutes or longer before completing "
+                               "their lesson (as the teacher view marks them), at the last timeout check.")),
     key_pool_keys(r.add_gauge("otrbot_key_pool_keys", "OTR keys made ahead and ready.")),
     key_pool_waiters(r.add_gauge("otrbot_key_pool_waiters", "Sessions waiting for an OTR key.")),
     grade_outbox(r.add_gauge("otrbot_grade_outbox",

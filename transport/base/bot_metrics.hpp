@@ -16,6 +16,7 @@ struct bot_metrics {
   family<histogram>& step_seconds;     ///< how long students stayed at {step}
   family<counter>& smp_outcomes;       ///< {result}: succeeded, failed, aborted
   family<gauge>& sessions_open;
+  family<gauge>& students_stuck;    ///< idle for lti.stuck_after_minutes before completing
   family<gauge>& key_pool_keys;     ///< OTR keys made ahead, ready
   family<gauge>& key_pool_waiters;  ///< sessions waiting for a key
   // the grades
