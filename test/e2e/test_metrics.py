@@ -170,3 +170,20 @@ def test_each_metric_moves_when_its_event_happens(prosody, run_bot):
     assert m("otrbot_xmpp_stanzas_total", direction="out") > 10
     assert m("otrbot_store_write_duration_seconds_count") > 5
     assert "not the secret" not in bot.log
+
+
+def test_the_grafana_dashboard_asks_only_for_metrics_the_bot_has():
+    import json
+    import re
+    with open(os.path.join(ROOT, "docs", "grafana-dashboard.json")) as f:
+        dashboard = json.load(f)
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    titles = {p["title"] for p in dashboard["panels"]}
+    assert {"Lessons per minute", "Students stuck", "Grades not delivered"} <= titles
+    names = set(re.findall(r"\botrbot_[a-z_]+", " ".join(exprs)))
+    known = set()
+    for family, kind in FAMILIES.items():
+        suffixes = {"counter": ["_total"], "gauge": [""],
+                    "histogram": ["_bucket", "_sum", "_count"]}[kind]
+        known |= {family + s for s in suffixes}
+    assert names and names <= known, names - known
