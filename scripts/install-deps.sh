@@ -39,6 +39,8 @@ packages=(
   gnuplot-nox
   # the deployment test (scripts/compose-test.sh): real containers with rootful podman
   podman runc podman-compose netavark aardvark-dns iptables catatonit debootstrap
+  # the Debian package's checks (scripts/package-test.sh)
+  lintian
 )
 case "${1:-all}" in
   build) packages=("${build_packages[@]}") ;;
@@ -52,15 +54,30 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+# Node.js's npm for axe-core (below); a machine whose nodejs package ships npm already keeps it.
+if [ "${1:-all}" = all ] && ! command -v npm >/dev/null; then
+  missing+=(npm)
 fi
 
-echo "install-deps: installing ${missing[*]}"
 sudo=()
 if [ "$(id -u)" -ne 0 ]; then
   sudo=(sudo)
 fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# axe-core, the accessibility rules the browser tests run in each page: not in Debian, so from
+# the npm registry, at the version test/e2e/package-lock.json pins (npm ci checks its hash).
+if [ "${1:-all}" = all ]; then
+  e2e="$(dirname "$0")/../test/e2e"
+  want=$(sed -n 's/.*"axe-core": "\(.*\)".*/\1/p' "$e2e/package.json")
+  have=$(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$e2e/node_modules/axe-core/package.json" 2>/dev/null | head -1)
+  if [ "$have" != "$want" ]; then
+    echo "install-deps: installing axe-core $want (npm ci in test/e2e)"
+    (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+fi

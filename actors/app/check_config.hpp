@@ -11,6 +11,10 @@ struct check_options {
   /// The bot runs already (the container's health check): its own pages must answer on
   /// lti.listen; the XMPP login, the store and the listen address are not tried again.
   bool running = false;
+  /// Only what the settings say and the files they name (the settings, the catalogs, the
+  /// store's folder, the LTI 1.3 key): no server is reached and no port bound (the systemd
+  /// unit's ExecStartPre).
+  bool offline = false;
 };
 
 /// Prints one line per check ("ok", "FAIL" or "skip", its name, what was found) on stdout and

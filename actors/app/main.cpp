@@ -61,9 +61,14 @@ int main(int argc, char** argv) {
   check_config->add_option("-c,--config", check.config_path,
                            "Settings file (default: $OTRBOT_CONFIG, else conf/otrbot.toml)");
   check_config->add_option("-j,--jid", check.jid, "Account to check (default: xmpp.default_account)");
-  check_config->add_flag("--running", check.running,
+  auto* running_flag = check_config->add_flag("--running", check.running,
                          "The bot runs: check that its pages answer on lti.listen instead of "
                          "logging in and binding again (a health check)");
+  check_config
+    ->add_flag("--offline", check.offline,
+               "Check only the settings and the files they name: no server is reached, no port "
+               "bound (the systemd unit runs this before the bot)")
+    ->excludes(running_flag);
 
   otrbot::invite_options invite;
   auto* lti13_invite = app.add_subcommand(

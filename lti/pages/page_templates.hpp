@@ -17,11 +17,13 @@ body { font-family: system-ui, sans-serif; max-width: 42rem; margin: 2rem auto; 
 h1 { font-size: 1.5rem; } .step { background: #eef3fb; border-left: 4px solid #2f5fb3; padding: .5rem 1rem; }
 progress { width: 100%; } input, button { max-width: 100%; } form.inline { display: inline; } .error { background: #fdecea; border-left: 4px solid #b3261e; padding: .5rem 1rem; }
 .proof code { font-size: 1.75rem; letter-spacing: .15em; background: #eef3fb; padding: .25rem .75rem; border-radius: 4px; }
+figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; } code { overflow-wrap: anywhere; }
 .dev { background: #fff4d6; border: 2px dashed #a66a00; padding: .5rem 1rem; }
 .live { border-left: 4px solid #5b7a3a; padding: 0 1rem; } .live p:empty { display: none; }
 .wide { overflow-x: auto; } @media (max-width: 40rem) { #class thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); } #class, #class tbody, #class tr, #class td { display: block; } #class tr { border-bottom: 2px solid #ccd3e0; padding: .25rem 0; } #class td { border: 0; overflow-wrap: anywhere; } #class td::before { content: attr(data-label) ": "; font-weight: 600; } }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; vertical-align: top; padding: .25rem .5rem; border-bottom: 1px solid #ccd3e0; } tr.stuck { background: #fff4d6; }
 label { display: block; font-weight: 600; margin-top: 1rem; } input[type=text], input[type=password] { width: 100%; padding: .5rem; font-size: 1rem; }
+:focus-visible { outline: 3px solid #1d2433; outline-offset: 2px; } .button:focus-visible, button:focus-visible { outline-color: #1d2433; box-shadow: 0 0 0 5px #fff; }
 button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; background: #2f5fb3; color: #fff; border: 0; border-radius: 4px; text-decoration: none; display: inline-block; }
 </style>{{/has_css}}
 </head>
@@ -31,7 +33,7 @@ button, .button { margin-top: 1rem; padding: .5rem 1.25rem; font-size: 1rem; bac
 {{#start_again_shown}}{{#has_session}}<form method="post" action="/start_again" class="inline"><input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="start_again">{{start_again}}</button></form>{{/has_session}}
 {{^has_session}}<a class="button" id="start_again" href="/">{{start_again}}</a>{{/has_session}}{{/start_again_shown}}</div>{{/development}}
 <main id="main" data-step="{{lesson_step}}">
-<h1>{{title}}</h1>
+<h1 id="title">{{title}}</h1>
 {{#show_step}}<p class="step" id="step"><progress max="{{step_of}}" value="{{step_number}}"></progress><br><span id="step_text">{{step}}</span></p>{{/show_step}}
 {{#has_error}}<p class="error" id="error" role="alert">{{error}}</p>{{/has_error}}
 {{{content}}}
@@ -52,7 +54,7 @@ inline constexpr const char* enter_jid_page = R"(<p>{{intro}}</p>
 <form method="post" action="/enter_jid">
 <input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
 <label for="jid">{{label}}</label>
-<input type="text" id="jid" name="jid" value="{{jid}}" placeholder="{{placeholder}}" autocomplete="username" required>
+<input type="text" id="jid" name="jid" value="{{jid}}" placeholder="{{placeholder}}" autocomplete="username" required{{#has_error}} aria-invalid="true" aria-describedby="error"{{/has_error}}>
 <button type="submit">{{button}}</button>
 </form>)";
 
@@ -73,14 +75,14 @@ inline constexpr const char* ask_for_secret_page = R"({{#omemo}}<p>{{omemo_intro
 <input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
 <p id="fp_where">{{fp_where}}</p>
 <label for="device_fingerprint">{{fp_field}}</label>
-<input type="text" id="device_fingerprint" name="device_fingerprint" autocomplete="off" spellcheck="false" required aria-describedby="fp_where">
+<input type="text" id="device_fingerprint" name="device_fingerprint" autocomplete="off" spellcheck="false" required aria-describedby="{{#has_error}}error {{/has_error}}fp_where"{{#has_error}} aria-invalid="true"{{/has_error}}>
 <button type="submit">{{fp_button}}</button>
 </form>{{/omemo}}
 {{^omemo}}<p>{{intro}}</p>
 <form method="post" action="/ask_for_secret">
 <input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
 <label for="secret">{{label}}</label>
-<input type="password" id="secret" name="secret" autocomplete="off" required minlength="8">
+<input type="password" id="secret" name="secret" autocomplete="off" required minlength="8"{{#has_error}} aria-invalid="true" aria-describedby="error"{{/has_error}}>
 <button type="submit">{{button}}</button>
 </form>{{/omemo}})";
 
@@ -89,7 +91,7 @@ inline constexpr const char* enter_bot_secret_page = R"({{#completed}}<p id="don
 <form method="post" action="/enter_bot_secret">
 <input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}">
 <label for="bot_secret">{{label}}</label>
-<input type="text" id="bot_secret" name="bot_secret" value="{{typed_code}}" autocomplete="off" required placeholder="XXXX-XXXX">
+<input type="text" id="bot_secret" name="bot_secret" value="{{typed_code}}" autocomplete="off" required placeholder="XXXX-XXXX"{{#has_error}} aria-invalid="true" aria-describedby="error"{{/has_error}}>
 <button type="submit">{{button}}</button>
 </form>
 <p><a href="/ask_for_secret?s={{token}}">{{other_secret}}</a></p>{{/completed}})";
@@ -97,7 +99,7 @@ inline constexpr const char* enter_bot_secret_page = R"({{#completed}}<p id="don
 inline constexpr const char* error_page = R"(<p>{{intro}}</p>)";
 
 inline constexpr const char* class_page = R"(<p>{{intro}}</p>
-{{#has_rows}}<div class="wide"><table id="class" role="table">
+{{#has_rows}}<div class="wide" tabindex="0" role="region" aria-labelledby="title"><table id="class" role="table">
 <thead role="rowgroup"><tr role="row"><th scope="col" role="columnheader">{{h_student}}</th><th scope="col" role="columnheader">{{h_jid}}</th><th scope="col" role="columnheader">{{h_client}}</th><th scope="col" role="columnheader">{{h_step}}</th><th scope="col" role="columnheader">{{h_active}}</th><th scope="col" role="columnheader">{{h_grade}}</th></tr></thead>
 <tbody role="rowgroup">{{#rows}}<tr role="row"{{#stuck}} class="stuck"{{/stuck}}><td role="cell" data-label="{{h_student}}">{{student}}</td><td role="cell" data-label="{{h_jid}}">{{jid}}</td><td role="cell" data-label="{{h_client}}">{{client}}</td><td role="cell" data-label="{{h_step}}">{{lesson}}{{step}}{{#stuck}} <strong>{{stuck_label}}</strong>{{/stuck}}</td><td role="cell" data-label="{{h_active}}">{{active}}</td><td role="cell" data-label="{{h_grade}}">{{grade}}{{#resend}}
 <form method="post" action="/class/resend" class="inline"><input type="hidden" name="s" value="{{token}}"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="grade" value="{{grade_id}}"><button type="submit">{{resend_label}}</button></form>{{/resend}}</td></tr>
@@ -113,7 +115,7 @@ inline constexpr const char* handoff_page = R"(<p id="handoff_text">{{intro}}</p
 {{#is_put}}<noscript><a class="button" href="{{next}}">{{button}}</a></noscript>{{/is_put}}
 {{#is_register}}<form id="register_form" method="post" action="/lti13/register"><input type="hidden" name="openid_configuration" value="{{openid_configuration}}"><input type="hidden" name="registration_token" value="{{registration_token}}">
 <label for="invite">{{label}}</label>
-<input type="text" id="invite" name="invite" autocomplete="off" spellcheck="false" required>
+<input type="text" id="invite" name="invite" autocomplete="off" spellcheck="false" required{{#has_error}} aria-invalid="true" aria-describedby="error"{{/has_error}}>
 <button type="submit">{{button}}</button>
 </form>{{/is_register}}
 {{#is_window}}<a class="button" id="new_window" href="{{window_url}}" target="_blank" rel="noopener">{{button}}</a>{{/is_window}}

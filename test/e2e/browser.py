@@ -1,6 +1,9 @@
 """A real headless Chromium (Debian's chromium, driven through Debian's chromium-driver by
-python3-selenium), and the pages as a student sees them in it: each checked at a phone's width
-and a laptop's for horizontal overflow, screenshots in build/e2e-artifacts/."""
+python3-selenium), and the pages as a student sees them in it: each audited by axe-core
+(WCAG 2.0 and 2.1, A and AA: no violation), its language set, and checked at 320 px (WCAG's
+reflow width), a phone's 390 px, a laptop's 1280 px and at 200 % zoom for horizontal overflow;
+screenshots in build/e2e-artifacts/, axe-core's result per page in
+build/e2e-artifacts/axe-results.txt."""
 import asyncio
 import html
 import os
@@ -15,7 +18,35 @@ from lms import launch_params, send_word, sign
 ARTIFACTS = os.environ.get("OTRBOT_ARTIFACTS", os.path.join(ROOT, "build", "e2e-artifacts"))
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
-WIDTHS = (390, 1280)
+WIDTHS = (320, 390, 1280)
+AXE = os.path.join(ROOT, "test", "e2e", "node_modules", "axe-core", "axe.min.js")
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUN = """
+const tags = arguments[0], done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+  .then(r => done({version: axe.version, passes: r.passes.length, incomplete: r.incomplete.length,
+                   violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                     nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}))}))
+  .catch(e => done({version: '?', passes: 0, incomplete: 0,
+                    violations: [{id: 'axe-error', help: String(e), nodes: []}]}));
+"""
+
+
+def axe_audit(driver, name):
+    """axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now: the violations (none
+    expected); one line per page in build/e2e-artifacts/axe-results.txt."""
+    if not os.path.exists(AXE):
+        pytest.fail("axe-core is needed in test/e2e/node_modules: run scripts/install-deps.sh")
+    with open(AXE) as f:
+        driver.execute_script(f.read())
+    driver.set_script_timeout(TIMEOUT)
+    r = driver.execute_async_script(AXE_RUN, WCAG)
+    lang = driver.execute_script("return document.documentElement.lang")
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with open(os.path.join(ARTIFACTS, "axe-results.txt"), "a") as f:
+        f.write("%-40s lang=%-3s axe-core %s: %d violation(s), %d rule(s) passed, %d to check by hand\n"
+                % (name, lang, r["version"], len(r["violations"]), r["passes"], r["incomplete"]))
+    return r["violations"]
 
 
 def artifacts(name):
@@ -100,15 +131,23 @@ class Pages:
     def prove(self, jid):
         """The word the page shows, sent from `jid`'s account as the page says: the page moves
         on to the "Add the bot" page by itself (progress.js), without a reload."""
-        assert "Step 0 of 4" in self.text("#step")
+        assert self.el("#step progress").get_attribute("value") == "0"  # (in any language)
         word = self.text("#jid_proof")
         link = self.el("#proof_link").get_attribute("href")
         assert link.startswith("xmpp:") and link.endswith("?message;body=" + word), link
         page = self.d.find_element(self.by.TAG_NAME, "html")
         asyncio.run(send_word(jid, link[len("xmpp:"):link.index("?")], word))
-        self.wait.until(lambda d: "Step 1 of 4" in self.text("#step"))
+        self.wait.until(lambda d: self.progress() == "1")
         self.el("#next")
         assert not gone(page)  # the same document: swapped in place
+
+    def progress(self):
+        """The progress bar's value, read again when the page's <main> was swapped meanwhile."""
+        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+        try:
+            return self.d.find_element(self.by.CSS_SELECTOR, "#step progress").get_attribute("value")
+        except (NoSuchElementException, StaleElementReferenceException):
+            return None
 
     def click_to(self, css, url_part):
         """Clicks and waits for the page at `url_part` to be loaded."""
@@ -118,16 +157,22 @@ class Pages:
         self.wait.until(self.ec.url_contains(url_part))
         self.el("#step")
 
-    def check_widths(self, name):
-        """No horizontal scrolling at either width; a screenshot of each."""
-        for width in WIDTHS:
+    def check_widths(self, name, lang="en"):
+        """The page's audit: axe-core finds no WCAG A/AA violation, its language is `lang`, and
+        it needs no horizontal scrolling at 320, 390 and 1280 px nor at 200 % zoom; a
+        screenshot at each width."""
+        violations = axe_audit(self.d, name)
+        assert violations == [], "%s: axe-core found %s" % (name, violations)
+        assert self.d.execute_script("return document.documentElement.lang") == lang, name
+        for width, scale in [(w, 1) for w in WIDTHS] + [(640, 2)]:  # 1280 px at 200 %
             self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-                "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500})
+                "width": width, "height": 900, "deviceScaleFactor": scale, "mobile": width < 500})
             scroll, client = self.d.execute_script(
                 "const e = document.documentElement; return [e.scrollWidth, e.clientWidth];")
-            self.d.save_screenshot(os.path.join(self.out, "%s-%d.png" % (name, width)))
-            assert scroll <= client, "%s overflows at %d px: scrollWidth %d > clientWidth %d" % (
-                name, width, scroll, client)
+            shot = "%s-%d.png" % (name, width) if scale == 1 else "%s-zoom200.png" % name
+            self.d.save_screenshot(os.path.join(self.out, shot))
+            assert scroll <= client, "%s overflows at %d px (x%d): scrollWidth %d > clientWidth %d" % (
+                name, width, scale, scroll, client)
         self.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
