@@ -18,19 +18,19 @@ install(FILES ${PROJECT_SOURCE_DIR}/conf/otrbot.sample.toml DESTINATION ${CMAKE_
 install(FILES ${OTRBOT_DEB_DIR}/otrbot.service DESTINATION /lib/systemd/system
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
 
-# Debian's documentation files: the copyright, a compressed changelog and manual page
-# (gzip -9n: reproducible).
+# Debian's documentation files: the copyright, a compressed changelog (changelog.gz: a native
+# package's name) and manual page (gzip -9n: reproducible).
 find_program(GZIP gzip REQUIRED)
-configure_file(${OTRBOT_DEB_DIR}/changelog.in ${PROJECT_BINARY_DIR}/debian/changelog.Debian @ONLY)
-add_custom_command(OUTPUT ${PROJECT_BINARY_DIR}/debian/changelog.Debian.gz ${PROJECT_BINARY_DIR}/debian/otrbot.1.gz
-  COMMAND ${GZIP} -9nf ${PROJECT_BINARY_DIR}/debian/changelog.Debian
+configure_file(${OTRBOT_DEB_DIR}/changelog.in ${PROJECT_BINARY_DIR}/debian/changelog @ONLY)
+add_custom_command(OUTPUT ${PROJECT_BINARY_DIR}/debian/changelog.gz ${PROJECT_BINARY_DIR}/debian/otrbot.1.gz
+  COMMAND ${GZIP} -9nf ${PROJECT_BINARY_DIR}/debian/changelog
   COMMAND ${CMAKE_COMMAND} -E copy ${OTRBOT_DEB_DIR}/otrbot.1 ${PROJECT_BINARY_DIR}/debian/otrbot.1
   COMMAND ${GZIP} -9nf ${PROJECT_BINARY_DIR}/debian/otrbot.1
   DEPENDS ${OTRBOT_DEB_DIR}/changelog.in ${OTRBOT_DEB_DIR}/otrbot.1)
-add_custom_target(otrbot_debian_docs ALL DEPENDS ${PROJECT_BINARY_DIR}/debian/changelog.Debian.gz
+add_custom_target(otrbot_debian_docs ALL DEPENDS ${PROJECT_BINARY_DIR}/debian/changelog.gz
                                                  ${PROJECT_BINARY_DIR}/debian/otrbot.1.gz)
 set(doc ${CMAKE_INSTALL_DATADIR}/doc/otrbot)
-install(FILES ${OTRBOT_DEB_DIR}/copyright ${PROJECT_BINARY_DIR}/debian/changelog.Debian.gz
+install(FILES ${OTRBOT_DEB_DIR}/copyright ${PROJECT_BINARY_DIR}/debian/changelog.gz
         ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${doc})
 install(FILES ${PROJECT_SOURCE_DIR}/docs/operations.md ${PROJECT_SOURCE_DIR}/docs/settings.md
         ${PROJECT_SOURCE_DIR}/docs/grafana-dashboard.json DESTINATION ${doc})
@@ -42,11 +42,12 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "otrbot developers <otrbot@example.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "XMPP tutor for end-to-end encryption and verification")
 set(CPACK_PACKAGE_DESCRIPTION
-  "A chat bot for a course: a student launched from the course's learning management system
-(LTI 1.1 or 1.3) gives the bot their Jabber ID, starts an encrypted conversation with it in
-their own chat program (OTR or OMEMO), verifies it (a shared secret, or fingerprints and QR
-codes), and proves it with a code the bot sends over the verified conversation; the course
-then gets a grade. Runs as a hardened systemd service.")
+  "A chat bot for a course: a student launched from the course's LMS (LTI 1.1
+or 1.3) gives the bot their Jabber ID, starts an encrypted conversation with
+it in their own chat program (OTR or OMEMO), verifies it (a shared secret,
+or fingerprints and QR codes), and proves it with a code the bot sends over
+the verified conversation; the course then gets a grade. Runs as a hardened
+systemd service.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

@@ -41,32 +41,32 @@ cp "$pkg/security.txt" "$state/security.txt"
 # systemd as the container's init: the unit as a school's server runs it.
 podman run -d --name "$name" --systemd=always --network none "$image" /lib/systemd/systemd >/dev/null ||
   die "podman cannot boot systemd in a container here"
-in() { podman exec "$name" "$@"; }
+on() { podman exec "$name" "$@"; }
 wait_for() {  # a command that succeeds once the event happened; 60 s at most
   local i
   for i in $(seq 1 600); do
-    if in sh -c "$1" >/dev/null 2>&1; then return 0; fi
+    if on sh -c "$1" >/dev/null 2>&1; then return 0; fi
     sleep 0.1
   done
   return 1
 }
 wait_for 'systemctl is-system-running --wait; true' || true
-in systemctl start otrbot.service || { in journalctl -u otrbot --no-pager | tail -30; die "systemctl start otrbot"; }
+on systemctl start otrbot.service || { on journalctl -u otrbot --no-pager | tail -30; die "systemctl start otrbot"; }
 wait_for 'curl -fsS http://127.0.0.1:5000/is_up' ||
-  { in journalctl -u otrbot --no-pager | tail -30; die "the pages did not answer under the unit"; }
-user=$(in ps -o user= -C otrbot | head -1)
+  { on journalctl -u otrbot --no-pager | tail -30; die "the pages did not answer under the unit"; }
+user=$(on ps -o user= -C otrbot | head -1)
 [ "$user" = otrbot ] || die "the bot runs as '$user', not otrbot"
-in curl -fsS http://127.0.0.1:9464/metrics | grep -q '^otrbot_build_info{version=' ||
+on curl -fsS http://127.0.0.1:9464/metrics | grep -q '^otrbot_build_info{version=' ||
   die "no metrics on 127.0.0.1:9464 under the unit"
-in journalctl -u otrbot --no-pager | grep -q 'otrbot started as bot@localhost' ||
+on journalctl -u otrbot --no-pager | grep -q 'otrbot started as bot@localhost' ||
   die "the bot's lines are not in the journal"
 say "ok: systemctl start otrbot: running as otrbot with the unit's hardening, pages and metrics answer, lines in the journal"
 # A bad setting: the unit fails at ExecStartPre with exit 3 and is not restarted.
-in sh -c 'printf "\n[nonsense]\nkey = 1\n" >>/etc/otrbot/otrbot.toml'
-in systemctl restart otrbot.service 2>/dev/null && die "a bad setting did not stop the unit"
+on sh -c 'printf "\n[nonsense]\nkey = 1\n" >>/etc/otrbot/otrbot.toml'
+on systemctl restart otrbot.service 2>/dev/null && die "a bad setting did not stop the unit"
 wait_for '! systemctl is-active --quiet otrbot.service' || die "the unit stays active with a bad setting"
-restarts=$(in systemctl show -p NRestarts --value otrbot.service)
-in journalctl -u otrbot --no-pager | grep -q 'nonsense' || die "the journal does not name the bad key"
+restarts=$(on systemctl show -p NRestarts --value otrbot.service)
+on journalctl -u otrbot --no-pager | grep -q 'nonsense' || die "the journal does not name the bad key"
 [ "$restarts" = 0 ] || die "the unit was restarted $restarts time(s) after a bad setting"
 say "ok: a bad setting: the unit stops at check-config (the journal names the key), restarted $restarts times"
 podman rm -f "$name" >/dev/null

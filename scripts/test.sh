@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: unit (Catch2), actor
-# (CAF's deterministic scheduler) and end-to-end (the real otrbot against a
-# private Prosody that the tests start on 127.0.0.1, a python-potr student, an
-# oauthlib-signed LMS, and the pages in Debian's headless Chromium through
-# chromium-driver and python3-selenium), then the docker-compose deployment in real containers
-# (scripts/compose-test.sh, rootful podman), then fuzzes every parser of outside input for a
-# bounded time (scripts/fuzz.sh). Everything comes from Debian 12's
-# packages. Non-zero on any failure. Screenshots of the pages: build/e2e-artifacts/.
+# Installs what is missing, builds, and runs every test: unit (Catch2), actor (CAF's
+# deterministic scheduler) and end-to-end (the real otrbot against a private Prosody that the
+# tests start on 127.0.0.1, a python-potr student, an oauthlib-signed LMS, and the pages in
+# Debian's headless Chromium through chromium-driver and python3-selenium, audited by axe-core),
+# then the docker-compose deployment in real containers (scripts/compose-test.sh, rootful
+# podman), the Debian package (scripts/package-test.sh: lintian, installed and its unit started
+# by systemd in a fresh Debian 12 container), then fuzzes every parser of outside input for a
+# bounded time (scripts/fuzz.sh). Everything comes from Debian 12's packages but axe-core (npm,
+# pinned). Non-zero on any failure. Screenshots of the pages: build/e2e-artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,9 @@ export OTRBOT_BINARY="$PWD/build/$preset/actors/otrbot"
 
 echo "== the docker-compose deployment with real containers (rootful podman)"
 scripts/compose-test.sh
+
+echo "== the Debian package: lintian, apt install in a fresh Debian 12 container, its systemd unit"
+scripts/package-test.sh
 
 echo "== fuzzing every parser of outside input (libFuzzer, bounded time)"
 scripts/fuzz.sh

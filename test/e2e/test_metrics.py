@@ -187,3 +187,30 @@ def test_the_grafana_dashboard_asks_only_for_metrics_the_bot_has():
                     "histogram": ["_bucket", "_sum", "_count"]}[kind]
         known |= {family + s for s in suffixes}
     assert names and names <= known, names - known
+
+
+def test_lti13_launches_are_counted_by_result(prosody, run_bot):
+    from platform13 import Platform, lti13_section
+    from tool13 import Login
+    platform = Platform()
+    try:
+        bot_jid = fresh_account(prosody, "bot")
+        web_port, metrics_port = devenv.free_port(), devenv.free_port()
+        metrics = "http://127.0.0.1:%d/metrics" % metrics_port
+        bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, web_port=web_port,
+                                 tail=lti13_section(platform) +
+                                 '\n[metrics]\nlisten = "127.0.0.1:%d"\n' % metrics_port))
+        bot.wait_for_log(r"metrics on http://127\.0\.0\.1:%d/metrics" % metrics_port)
+        base = "http://127.0.0.1:%d" % web_port
+        platform.tool_jwks_url = base + "/lti13/jwks"
+        before, _ = scrape(metrics)
+        login = Login(base, platform)
+        assert login.launch(platform.sign(platform.claims(login.nonce))).status_code == 200
+        other = Login(base, platform)
+        assert other.launch(platform.sign(platform.claims("not the login's nonce"))).status_code >= 400
+        after, _ = scrape(metrics)
+    finally:
+        platform.close()
+    assert moved(before, after, "otrbot_lti_launches_total", version="1.3", result="accepted") == 1
+    assert moved(before, after, "otrbot_lti_launches_total", version="1.3", result="refused") == 1
+    assert moved(before, after, "otrbot_http_requests_total", route="lti13_login", status="302") == 2
