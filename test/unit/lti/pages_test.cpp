@@ -166,7 +166,7 @@ TEST_CASE("a student's page holds what follows the step in <main>, marked with i
   CHECK(html.find("id=\"live\"") > end);
   CHECK(html.find("data-token=\"tok\"") > end);
   v.completed = true;  // done: its own heading, not "The bot's code"
-  CHECK(render(v).find("<h1>Exercise complete</h1>") != std::string::npos);
+  CHECK(render(v).find("<h1 id=\"title\">Exercise complete</h1>") != std::string::npos);
 }
 
 TEST_CASE("the teacher view lists each student's step, progress and grade, names escaped") {
