@@ -60,6 +60,8 @@ on curl -fsS http://127.0.0.1:9464/metrics | grep -q '^otrbot_build_info{version
   die "no metrics on 127.0.0.1:9464 under the unit"
 on journalctl -u otrbot --no-pager | grep -q 'otrbot started as bot@localhost' ||
   die "the bot's lines are not in the journal"
+on journalctl -u otrbot --no-pager | grep -q 'not writing to /dev/log as well' ||
+  die "under the unit the bot still writes to /dev/log beside the journal (each line twice)"
 say "ok: systemctl start otrbot: running as otrbot with the unit's hardening, pages and metrics answer, lines in the journal"
 # A bad setting: the unit fails at ExecStartPre with exit 3 and is not restarted.
 on sh -c 'printf "\n[nonsense]\nkey = 1\n" >>/etc/otrbot/otrbot.toml'

@@ -4,6 +4,11 @@
 
 #include "transport/log/syslog_sink.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -24,6 +29,15 @@ registry& reg() {
   return r;
 }
 
+/// Whether stderr is the journal's stream (systemd sets JOURNAL_STREAM to its device:inode).
+bool stderr_is_journal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  struct stat st {};
+  if (!stream || ::fstat(STDERR_FILENO, &st) != 0)
+    return false;
+  return std::string{stream} == std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+}
+
 } // namespace
 
 std::vector<std::string> setup(const conf::log_settings& s) {
@@ -36,7 +50,10 @@ std::vector<std::string> setup(const conf::log_settings& s) {
   console->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
   std::vector<spdlog::sink_ptr> sinks{console};
   auto lowest = console_level;
-  if (s.syslog) {
+  // Under systemd the console goes to the journal, which hands every line to syslog itself:
+  // writing to /dev/log as well would put each line there twice.
+  const bool journal = s.syslog && s.syslog_address == "/dev/log" && stderr_is_journal();
+  if (s.syslog && !journal) {
     std::string error;
     if (auto sys = syslog_sink::open(s.syslog_address, "otrbot", error)) {
       sys->set_level(syslog_level);
@@ -52,6 +69,9 @@ std::vector<std::string> setup(const conf::log_settings& s) {
   r.sinks = std::move(sinks);
   r.level = lowest;
   spdlog::drop_all();
+  if (journal)
+    get("log")->info("the console goes to the journal, which passes it on to syslog: not writing "
+                     "to /dev/log as well");
   return warnings;
 }
 
