@@ -4,9 +4,13 @@
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "transport/base/bot_metrics.hpp"
 #include "transport/net/backoff.hpp"
+#include "transport/xmpp/jid.hpp"
 
 #include <deque>
+#include <map>
+#include <set>
 #include <random>
 #include <variant>
 
@@ -25,6 +29,35 @@ constexpr std::pair<xmpp::failure, ec> fatal_kinds[] = {
   {xmpp::failure::cert_untrusted, ec::xmpp_cert_untrusted},
   {xmpp::failure::tls_policy, ec::xmpp_tls_policy},
   {xmpp::failure::tls_unavailable, ec::xmpp_tls_unavailable},
+};
+
+/// The bot's own answer time: from a student's message reaching the gateway to the next message
+/// to that student leaving it (what the student waits for, less the network), into
+/// otrbot_xmpp_reply_seconds{kind}: "first" for a JID's first answer since the start, "answer"
+/// for the others. Messages nobody answers (strangers) are forgotten after a while.
+class reply_clock {
+public:
+  void heard(const std::string& full) {
+    auto bare = xmpp::bare_of(full);
+    auto now = clock::now();
+    if (waiting_.size() > 20000)
+      std::erase_if(waiting_, [now](const auto& w) { return now - w.second > 5min; });
+    waiting_.try_emplace(std::move(bare), now);
+  }
+  void answered(const std::string& to) {
+    auto it = waiting_.find(xmpp::bare_of(to));
+    if (it == waiting_.end())
+      return;
+    const bool first = answered_.insert(it->first).second;
+    (first ? first_ : answer_).observe_since(it->second);
+    waiting_.erase(it);
+  }
+
+private:
+  std::map<std::string, clock::time_point> waiting_;
+  std::set<std::string> answered_;
+  metrics::histogram& first_ = metrics::bot().xmpp_reply_seconds.with({"first"});
+  metrics::histogram& answer_ = metrics::bot().xmpp_reply_seconds.with({"answer"});
 };
 
 } // namespace
@@ -68,7 +101,11 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
   events.roster = [&](std::vector<xmpp::roster_item> items) {
     self->send(cfg.manager, roster_snapshot{std::move(items)});
   };
-  events.message = [&](xmpp::inbound_message m) { self->send(cfg.manager, std::move(m)); };
+  reply_clock replies;
+  events.message = [&](xmpp::inbound_message m) {
+    replies.heard(m.from);
+    self->send(cfg.manager, std::move(m));
+  };
   events.presence = [&](xmpp::inbound_presence p) { self->send(cfg.manager, std::move(p)); };
   events.software = [&](xmpp::inbound_software s) { self->send(cfg.manager, std::move(s)); };
   events.pep = [&](xmpp::inbound_pep p) { self->send(cfg.manager, std::move(p)); };
@@ -92,6 +129,9 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
   client = std::make_unique<xmpp::xmpp_client>(cfg.client, std::move(events), log);
 
   auto deliver = [&](auto&& m) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(m)>, xmpp::outbound_message>)
+      if (client->online())
+        replies.answered(m.to);
     if (client->online())
       client->send(m);
     else if (outbox.size() < max_pending)

@@ -30,6 +30,7 @@ FAMILIES = {
     "otrbot_grade_delivery_attempts": "counter", "otrbot_lti_launches": "counter",
     "otrbot_http_requests": "counter", "otrbot_http_request_duration_seconds": "histogram",
     "otrbot_xmpp_reconnects": "counter", "otrbot_xmpp_stanzas": "counter",
+    "otrbot_xmpp_reply_seconds": "histogram",
     "otrbot_store_write_duration_seconds": "histogram", "otrbot_store_write_retries": "counter",
     "otrbot_build_info": "gauge",
 }
@@ -169,6 +170,8 @@ def test_each_metric_moves_when_its_event_happens(prosody, run_bot):
     assert m("otrbot_xmpp_stanzas_total", direction="in") > 10
     assert m("otrbot_xmpp_stanzas_total", direction="out") > 10
     assert m("otrbot_store_write_duration_seconds_count") > 5
+    assert m("otrbot_xmpp_reply_seconds_count", kind="first") == 2  # the two students
+    assert m("otrbot_xmpp_reply_seconds_count", kind="answer") >= 3
     assert "not the secret" not in bot.log
 
 

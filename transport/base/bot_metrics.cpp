@@ -43,6 +43,11 @@ bot_metrics::bot_metrics(registry& r)
                                   "Connections to the XMPP server after the first.")),
     xmpp_stanzas(r.add_counter("otrbot_xmpp_stanzas_total", "XMPP stanzas received and sent.",
                                {"direction"})),
+    xmpp_reply_seconds(r.add_histogram(
+      "otrbot_xmpp_reply_seconds",
+      "Time from a student's message reaching the bot to the bot's next message to them leaving it "
+      "(first: a JID's first answer since the start).",
+      latency_bounds(), {"kind"})),
     store_write_seconds(r.add_histogram("otrbot_store_write_duration_seconds",
                                         "Time the store took to write one change to disk.",
                                         latency_bounds())),

@@ -29,6 +29,7 @@ struct bot_metrics {
   // XMPP
   family<counter>& xmpp_reconnects;
   family<counter>& xmpp_stanzas;       ///< {direction}: in, out
+  family<histogram>& xmpp_reply_seconds;  ///< {kind}: first, answer (the bot's own answer time)
   // the store
   family<histogram>& store_write_seconds;
   family<counter>& store_write_retries;
