@@ -19,7 +19,7 @@ command -v lintian >/dev/null || die "lintian is missing: run scripts/install-de
 deb=$(scripts/package.sh | tail -1)
 [ -f "$deb" ] || die "scripts/package.sh made no package"
 say "built $deb ($(du -h "$deb" | cut -f1))"
-lintian --no-tag-display-limit --display-info "$deb" >build/package/lintian.txt 2>&1 || true
+lintian --tag-display-limit 0 --display-info "$deb" >build/package/lintian.txt 2>&1 || true
 if grep -q '^E: ' build/package/lintian.txt; then
   cat build/package/lintian.txt
   die "lintian found errors"
