@@ -54,7 +54,8 @@ wait_for 'systemctl is-system-running --wait; true' || true
 on systemctl start otrbot.service || { on journalctl -u otrbot --no-pager | tail -30; die "systemctl start otrbot"; }
 wait_for 'curl -fsS http://127.0.0.1:5000/is_up' ||
   { on journalctl -u otrbot --no-pager | tail -30; die "the pages did not answer under the unit"; }
-user=$(on ps -o user= -C otrbot | head -1)
+pid=$(on systemctl show -p MainPID --value otrbot.service)
+user=$(on stat -c %U "/proc/$pid")
 [ "$user" = otrbot ] || die "the bot runs as '$user', not otrbot"
 on curl -fsS http://127.0.0.1:9464/metrics | grep -q '^otrbot_build_info{version=' ||
   die "no metrics on 127.0.0.1:9464 under the unit"

@@ -64,12 +64,14 @@ std::vector<std::string> setup(const conf::log_settings& s) {
                          "); set log.syslog_address, or log.syslog = false");
     }
   }
-  auto& r = reg();
-  std::lock_guard guard{r.mtx};
-  r.sinks = std::move(sinks);
-  r.level = lowest;
-  spdlog::drop_all();
-  if (journal)
+  {
+    auto& r = reg();
+    std::lock_guard guard{r.mtx};
+    r.sinks = std::move(sinks);
+    r.level = lowest;
+    spdlog::drop_all();
+  }
+  if (journal)  // (get() takes the registry's lock)
     get("log")->info("the console goes to the journal, which passes it on to syslog: not writing "
                      "to /dev/log as well");
   return warnings;

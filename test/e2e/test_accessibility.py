@@ -12,26 +12,19 @@ import urllib.parse
 import pytest
 
 from browser import ARTIFACTS, Pages, browser, gone, launch_page
-from harness import TIMEOUT, bot_config, devenv, fresh_account
+from harness import TIMEOUT, fresh_account
 from lms import PW, SECRET, OutcomeService, do_lesson_in_chat, launch_params, sign
 from otr_peer import otr_student
-from platform13 import Platform, lti13_section
+import test_lti13_browser as lti13_browser
+from platform13 import Platform
 
 LANGUAGES = {"en_GB": ("en", "en-GB"), "de_DE": ("de", "de-DE"), "nl_NL": ("nl", "nl-NL")}
 
 
 def start_bot(prosody, run_bot, locale, platform):
-    bot_jid = fresh_account(prosody, "bot")
-    port = devenv.free_port()
-    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, web_port=port,
-                             extra='default_locale = "%s"' % locale,
-                             lti_extra='frame_ancestors = ["%s"]' % platform.issuer,
-                             tail=lti13_section(platform)))
-    bot.wait_for_log(r"web pages on http://127\.0\.0\.1:%d/" % port)
-    bot.wait_for_log(r"\[manager\] online")
-    base = "http://127.0.0.1:%d" % port
-    platform.tool_jwks_url = base + "/lti13/jwks"
-    return bot, bot_jid, base
+    """A bot whose default language is `locale`, with LTI 1.3 for `platform`, framed by it."""
+    return lti13_browser.start_bot(prosody, run_bot, platform, [platform.issuer],
+                                   extra='default_locale = "%s"' % locale)
 
 
 async def lesson_in_any_language(prosody, student, bot_jid):
@@ -49,6 +42,18 @@ async def lesson_in_any_language(prosody, student, bot_jid):
         if code and kind == "encrypted":
             await s.logout()
             return code.group(0)
+
+
+def send(p, css, value, url_part):
+    """`value` typed into `css` and the form sent: the page at `url_part` comes."""
+    p.fill(css, value)
+    p.click_to("button[type=submit]", url_part)
+
+
+def refused(p, css, value, url_part):
+    """`value` sent from `css`: the same page comes back with the error tied to the field."""
+    send(p, css, value, url_part)
+    field_tied_to_error(p, css)
 
 
 def field_tied_to_error(p, css):
@@ -80,34 +85,25 @@ def test_every_page_passes_axe_core_in_every_language(prosody, run_bot, tmp_path
         audit("01-index")
         p.click_to("#start", "/enter_jid")
         audit("02-enter-jid")
-        p.fill("#jid", "not a jid")
-        p.click_to("button[type=submit]", "/enter_jid")
-        field_tied_to_error(p, "#jid")
+        refused(p, "#jid", "not a jid", "/enter_jid")
         audit("03-enter-jid-error")
-        p.fill("#jid", student)
-        p.click_to("button[type=submit]", "/jid_entered")
+        send(p, "#jid", student, "/jid_entered")
         audit("04-jid-proof")
         p.prove(student)
         audit("05-jid-entered")
         p.click_to("#next", "/ask_for_secret")
         audit("06-secret")
-        p.fill("#secret", "aaaabbbb")
-        p.click_to("button[type=submit]", "/ask_for_secret")
-        field_tied_to_error(p, "#secret")
+        refused(p, "#secret", "aaaabbbb", "/ask_for_secret")
         audit("07-secret-error")
-        p.fill("#secret", SECRET)
-        p.click_to("button[type=submit]", "/enter_bot_secret")
+        send(p, "#secret", SECRET, "/enter_bot_secret")
         assert p.el("#live").get_attribute("aria-live") == "polite"
         audit("08-code-step-1")
         code = asyncio.run(lesson_in_any_language(prosody, student, bot_jid))
         p.wait.until(lambda d: p.progress() == "4" and p.has("#bot_secret"))
         audit("09-code-step-4")
-        p.fill("#bot_secret", "ABC")
-        p.click_to("button[type=submit]", "/enter_bot_secret")
-        field_tied_to_error(p, "#bot_secret")
+        refused(p, "#bot_secret", "ABC", "/enter_bot_secret")
         audit("10-code-error")
-        p.fill("#bot_secret", code)
-        p.click_to("button[type=submit]", "/enter_bot_secret")
+        send(p, "#bot_secret", code, "/enter_bot_secret")
         p.el("#done")
         audit("11-done")
 
@@ -115,15 +111,12 @@ def test_every_page_passes_axe_core_in_every_language(prosody, run_bot, tmp_path
         p.launch(str(tmp_path / "omemo.html"), base,
                  launch_params(user="student-2", locale=tag, custom_lesson="omemo"))
         p.click_to("#start", "/enter_jid")
-        p.fill("#jid", omemo_student)
-        p.click_to("button[type=submit]", "/jid_entered")
+        send(p, "#jid", omemo_student, "/jid_entered")
         p.prove(omemo_student)
         p.click_to("#next", "/ask_for_secret")
         p.el("#bot_fingerprint")
         audit("12-omemo-fingerprints")
-        p.fill("#device_fingerprint", "0123 4567")
-        p.click_to("button[type=submit]", "/ask_for_secret")
-        field_tied_to_error(p, "#device_fingerprint")
+        refused(p, "#device_fingerprint", "0123 4567", "/ask_for_secret")
         assert "fp_where" in p.el("#device_fingerprint").get_attribute("aria-describedby")
         audit("13-omemo-fingerprint-error")
 

@@ -17,12 +17,13 @@ from lms import PW, SECRET, do_lesson_in_chat
 NO_COOKIES = {"profile.default_content_setting_values.cookies": 2}
 
 
-def start_bot(prosody, run_bot, platform, frame_ancestors=()):
+def start_bot(prosody, run_bot, platform, frame_ancestors=(), extra=""):
+    """A bot with LTI 1.3 for `platform`, online; `extra`: more of its [bot] table."""
     bot_jid = fresh_account(prosody, "bot")
     port = devenv.free_port()
     lti_extra = "frame_ancestors = [%s]" % ", ".join('"%s"' % o for o in frame_ancestors)
     bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, web_port=port, lti_extra=lti_extra,
-                             tail=lti13_section(platform)))
+                             extra=extra, tail=lti13_section(platform)))
     bot.wait_for_log(r"web pages on http://127\.0\.0\.1:%d/" % port)
     bot.wait_for_log(r"\[manager\] online")
     base = "http://127.0.0.1:%d" % port

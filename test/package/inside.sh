@@ -78,7 +78,8 @@ secret = "package-test-secret"
 [metrics]
 listen = "127.0.0.1:9464"
 [log]
-syslog = false
+syslog = true
+syslog_address = "/dev/log"
 TOML
 chown root:otrbot /etc/otrbot/otrbot.toml && chmod 0640 /etc/otrbot/otrbot.toml
 runuser -u otrbot -- otrbot check-config --offline --config /etc/otrbot/otrbot.toml >/dev/null ||

@@ -151,11 +151,9 @@ template class family<counter>;
 template class family<gauge>;
 template class family<histogram>;
 
-family<counter>& registry::add_counter(std::string name, std::string help,
-                                       std::vector<std::string> labels) {
+template <class M>
+family<M>& registry::add(std::unique_ptr<family<M>> f) {
   std::lock_guard lock{mutex_};
-  auto f = std::make_unique<family<counter>>(std::move(name), std::move(help), kind::counter,
-                                             std::move(labels));
   auto& ref = *f;
   families_.push_back(std::move(f));
   if (ref.label_count() == 0)
@@ -163,29 +161,23 @@ family<counter>& registry::add_counter(std::string name, std::string help,
   return ref;
 }
 
+family<counter>& registry::add_counter(std::string name, std::string help,
+                                       std::vector<std::string> labels) {
+  return add(std::make_unique<family<counter>>(std::move(name), std::move(help), kind::counter,
+                                               std::move(labels)));
+}
+
 family<gauge>& registry::add_gauge(std::string name, std::string help,
                                    std::vector<std::string> labels) {
-  std::lock_guard lock{mutex_};
-  auto f = std::make_unique<family<gauge>>(std::move(name), std::move(help), kind::gauge,
-                                           std::move(labels));
-  auto& ref = *f;
-  families_.push_back(std::move(f));
-  if (ref.label_count() == 0)
-    ref.get();  // shown as 0 before its first event
-  return ref;
+  return add(std::make_unique<family<gauge>>(std::move(name), std::move(help), kind::gauge,
+                                             std::move(labels)));
 }
 
 family<histogram>& registry::add_histogram(std::string name, std::string help,
                                            std::vector<double> bounds,
                                            std::vector<std::string> labels) {
-  std::lock_guard lock{mutex_};
-  auto f = std::make_unique<family<histogram>>(std::move(name), std::move(help), kind::histogram,
-                                               std::move(labels), std::move(bounds));
-  auto& ref = *f;
-  families_.push_back(std::move(f));
-  if (ref.label_count() == 0)
-    ref.get();  // shown as 0 before its first event
-  return ref;
+  return add(std::make_unique<family<histogram>>(std::move(name), std::move(help), kind::histogram,
+                                                 std::move(labels), std::move(bounds)));
 }
 
 std::string registry::render() const {

@@ -113,6 +113,8 @@ public:
   std::string render() const;
 
 private:
+  template <class M>
+  family<M>& add(std::unique_ptr<family<M>> f);
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<family_base>> families_;
 };
