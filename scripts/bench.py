@@ -115,6 +115,7 @@ class Setup:
         self.jids = ["bot@localhost"] if shards == 1 else \
             ["bot%d@localhost" % k for k in range(shards)]
         accounts = {jid: PASSWORD for jid in self.jids}
+        self.metrics_ports = [devenv.free_port() for _ in self.jids]
         accounts.update({"s%05d@localhost" % i: PASSWORD for i in range(students)})
         self.prosody = devenv.Prosody(os.path.join(tmp, "prosody"), accounts,
                                       log_level="warn", plain_accounts=True)
@@ -142,6 +143,8 @@ session_timeout = 86400
 key_pool = {pool}
 worker_threads = {args.threads}
 {whitelist}
+[metrics]
+listen = "127.0.0.1:{self.metrics_ports[k]}"
 [lti]
 listen = "127.0.0.1:{devenv.free_port()}"
 [lti.consumers."bench"]
@@ -248,6 +251,7 @@ def lessons(args, count, ramp, shards=1):
                     rows.append(line.rstrip("\n").split("\t"))
             gen.wait()
             wall = time.monotonic() - (started or time.monotonic())
+            bot_side = own_latency(s.metrics_ports[0])
             if perf:
                 perf.send_signal(2)
                 perf.wait()
@@ -269,6 +273,48 @@ def lessons(args, count, ramp, shards=1):
     print("session start (created -> its key installed, from the bot's log): p50 %.0f ms, "
           "p99 %.0f ms, max %.0f ms" % (percentile(starts, 50), percentile(starts, 99),
                                         max(starts, default=float("nan"))))
+    for kind, (count, p50, p99) in sorted(bot_side.items()):
+        print("bot-side %-6s (a student's message in -> the bot's next message to them out, its "
+              "own /metrics%s): %d, p50 %.0f ms, p99 %.0f ms"
+              % (kind, "" if shards == 1 else ", bot 0", count, p50, p99))
+
+
+def own_latency(port):
+    """The bot's own answer times from its /metrics (otrbot_xmpp_reply_seconds): {kind: (count,
+    p50 ms, p99 ms)}, quantiles interpolated in the buckets as Prometheus's histogram_quantile."""
+    from prometheus_client.parser import text_string_to_metric_families
+    import urllib.request
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=30) as r:
+        text = r.read().decode()
+    buckets = {}
+    for family in text_string_to_metric_families(text):
+        if family.name != "otrbot_xmpp_reply_seconds":
+            continue
+        for sample in family.samples:
+            if sample.name.endswith("_bucket"):
+                buckets.setdefault(sample.labels["kind"], []).append(
+                    (float(sample.labels["le"]), sample.value))
+    out = {}
+    for kind, bs in buckets.items():
+        bs.sort()
+        total = bs[-1][1]
+        out[kind] = (int(total),) + tuple(bucket_quantile(bs, q) * 1000 for q in (0.5, 0.99))
+    return out
+
+
+def bucket_quantile(buckets, q):
+    """histogram_quantile over sorted (upper bound, cumulative count) pairs."""
+    total = buckets[-1][1]
+    if total == 0:
+        return float("nan")
+    rank, lower, below = q * total, 0.0, 0.0
+    for bound, count in buckets:
+        if count >= rank:
+            if bound == float("inf"):
+                return lower
+            return lower + (bound - lower) * (rank - below) / max(count - below, 1e-9)
+        lower, below = bound, count
+    return lower
 
 
 STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*"
