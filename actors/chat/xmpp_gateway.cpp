@@ -102,6 +102,7 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
     self->send(cfg.manager, roster_snapshot{std::move(items)});
   };
   reply_clock replies;
+  auto last_out = clock::time_point{};  // the last message out: the loop's pace (below)
   events.message = [&](xmpp::inbound_message m) {
     replies.heard(m.from);
     self->send(cfg.manager, std::move(m));
@@ -152,8 +153,11 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
       log->info("connecting to {}:{} as {}", where, cfg.client.port, cfg.client.jid);
       client->connect();
     }
+    // libstrophe waits on its socket alone: a message the actors send meanwhile waits until
+    // run_once returns. While the bot is busy (something went out in the last second) it waits
+    // 1 ms at most, so an answer leaves at once; idle, 20 ms (no busy loop).
     if (!client->idle())
-      client->run_once(20ms);
+      client->run_once(clock::now() - last_out < 1s ? 1ms : 20ms);
     // While idle, wait on the mailbox until the next attempt is due.
     auto wait = client->idle()
                   ? std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -164,7 +168,11 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
     while (running && more) {
       more = false;
       self->receive(
-        [&](xmpp::outbound_message& m) { more = true; deliver(std::move(m)); },
+        [&](xmpp::outbound_message& m) {
+          more = true;
+          last_out = clock::now();
+          deliver(std::move(m));
+        },
         [&](xmpp::outbound_presence& p) { more = true; deliver(std::move(p)); },
         [&](xmpp::roster_change& r) { more = true; deliver(std::move(r)); },
         // Only while online: the answer matters for the conversation under way.
