@@ -75,7 +75,10 @@ fi
 if [ "${1:-all}" = all ]; then
   e2e="$(dirname "$0")/../test/e2e"
   want=$(sed -n 's/.*"axe-core": "\(.*\)".*/\1/p' "$e2e/package.json")
-  have=$(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$e2e/node_modules/axe-core/package.json" 2>/dev/null | head -1)
+  have=""  # (none yet on a new machine)
+  if [ -f "$e2e/node_modules/axe-core/package.json" ]; then
+    have=$(sed -n 's/.*"version": "\(.*\)".*/\1/p' "$e2e/node_modules/axe-core/package.json" | head -1)
+  fi
   if [ "$have" != "$want" ]; then
     echo "install-deps: installing axe-core $want (npm ci in test/e2e)"
     (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
