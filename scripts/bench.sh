@@ -9,6 +9,8 @@
 #   | soak:MINUTES:RATE (scripts/soak.py: RATE students a second for MINUTES, faults now and
 #   then; the bot's RSS, descriptors, threads, store and WAL every 2 minutes; build/soak.png)
 #   | chaos (scripts/chaos.py: 100 students per fault, the fault table and the invariants)
+#   | instructions[:N[:M]] (scripts/bench-instructions.py: the bot's instructions per lesson and
+#   per LTI 1.1 launch under valgrind's callgrind, beside libotr's floor; N lessons, M launches)
 #   no scenario: lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti omemo:20
 # The students' OTR keys are made once and kept in build/bench-keys.
 set -euo pipefail
@@ -19,7 +21,7 @@ cmake --build --preset release -j "$(nproc)" \
   --target otrbot otrbot_catalogs otrbot_bench_students otrbot_bench_floor
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti omemo:20)
-lti=0 omemo=() rest=() soaks=() chaos=0
+lti=0 omemo=() rest=() soaks=() chaos=0 counts=()
 for a in "${args[@]}"; do
   case "$a" in
     lti) lti=1 ;;
@@ -27,6 +29,8 @@ for a in "${args[@]}"; do
     omemo:*) omemo+=("${a#omemo:}") ;;
     soak:*:*) soaks+=("${a#soak:}") ;;
     chaos) chaos=1 ;;
+    instructions) counts+=("20:200") ;;
+    instructions:*) counts+=("${a#instructions:}") ;;
     *) rest+=("$a") ;;
   esac
 done
@@ -42,6 +46,11 @@ fi
 for s in "${soaks[@]}"; do
   /usr/bin/python3 scripts/soak.py --binary "$PWD/build/release/actors/otrbot" \
     --minutes "${s%%:*}" --rate "${s#*:}" --png "$PWD/build/soak.png"
+done
+for c in "${counts[@]}"; do
+  n=${c%%:*} m=200
+  [ "$c" = "${c#*:}" ] || m=${c#*:}
+  /usr/bin/python3 scripts/bench-instructions.py --lessons "$n" --launches "$m"
 done
 if [ "$chaos" = 1 ]; then
   /usr/bin/python3 scripts/chaos.py --binary "$PWD/build/release/actors/otrbot"

@@ -35,8 +35,8 @@ packages=(
   python3-prometheus-client
   # the pages in a real browser: Debian's Chromium, driven through chromium-driver by Selenium
   chromium chromium-driver python3-selenium
-  # the soak's curve (scripts/soak.py draws docs/soak.png)
-  gnuplot-nox
+  # the soak's curve (scripts/soak.py draws docs/soak.png); the benchmark's instruction counts
+  gnuplot-nox valgrind
   # the deployment test (scripts/compose-test.sh): real containers with rootful podman
   podman runc podman-compose netavark aardvark-dns iptables catatonit debootstrap
   # the Debian package's checks (scripts/package-test.sh)

@@ -32,6 +32,13 @@ axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violatio
 """
 
 
+# axe-core's results of this run only (the file is written anew by each pytest session).
+try:
+    os.remove(os.path.join(ARTIFACTS, "axe-results.txt"))
+except FileNotFoundError:
+    pass
+
+
 def axe_audit(driver, name):
     """axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now: the violations (none
     expected); one line per page in build/e2e-artifacts/axe-results.txt."""
@@ -44,7 +51,7 @@ def axe_audit(driver, name):
     lang = driver.execute_script("return document.documentElement.lang")
     os.makedirs(ARTIFACTS, exist_ok=True)
     with open(os.path.join(ARTIFACTS, "axe-results.txt"), "a") as f:
-        f.write("%-40s lang=%-3s axe-core %s: %d violation(s), %d rule(s) passed, %d to check by hand\n"
+        f.write("%-48s lang=%-3s axe-core %s: %d violation(s), %d rule(s) passed, %d to check by hand\n"
                 % (name, lang, r["version"], len(r["violations"]), r["passes"], r["incomplete"]))
     return r["violations"]
 
@@ -161,7 +168,7 @@ class Pages:
         """The page's audit: axe-core finds no WCAG A/AA violation, its language is `lang`, and
         it needs no horizontal scrolling at 320, 390 and 1280 px nor at 200 % zoom; a
         screenshot at each width."""
-        violations = axe_audit(self.d, name)
+        violations = axe_audit(self.d, "%s/%s" % (os.path.basename(self.out), name))
         assert violations == [], "%s: axe-core found %s" % (name, violations)
         assert self.d.execute_script("return document.documentElement.lang") == lang, name
         for width, scale in [(w, 1) for w in WIDTHS] + [(640, 2)]:  # 1280 px at 200 %
