@@ -25,7 +25,6 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (the private Prosody, the bot's settings, the load generator)
-import devenv  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 
@@ -57,7 +56,7 @@ def dump(pid, out_prefix, label):
     """Dumps the bot's counters now (callgrind_control) and returns that dump's Ir."""
     before = set(os.listdir(os.path.dirname(out_prefix)))
     subprocess.run(["callgrind_control", "--dump=" + label, str(pid)], check=True,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # the dump file appears once the bot's next block runs
         new = [f for f in set(os.listdir(os.path.dirname(out_prefix))) - before
@@ -123,7 +122,7 @@ def main():
         if subprocess.run(["which", tool], stdout=subprocess.DEVNULL).returncode:
             sys.exit("bench-instructions: %s is missing: run scripts/install-deps.sh" % tool)
     # bench.Setup's settings, the bot under callgrind (its counters zeroed once it is settled).
-    args.threads, args.workers, args.timeout = 0, 0, 3600
+    args.threads, args.workers, args.timeout, args.settle = 0, 0, 3600, settled
     real = args.binary
     with tempfile.TemporaryDirectory(prefix="otrbot-bench-cg-") as tmp:
         out = os.path.join(tmp, "callgrind.out")
@@ -143,7 +142,7 @@ def main():
             pid = s.bot.pid
             settled(s.pids)
             subprocess.run(["callgrind_control", "--zero", str(pid)], check=True,
-                           stdout=subprocess.DEVNULL)
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             gen = subprocess.run(s.students_cmd(args.lessons, max(1.0, args.lessons / 2.0)),
                                  stdout=subprocess.PIPE, text=True, env=s.students_env())
             rows = [line.split("\t") for line in gen.stdout.splitlines() if line.startswith("S\t")]

@@ -7,7 +7,6 @@
 #include "actors/contract/timeouts.hpp"
 #include "actors/log/logging.hpp"
 #include "i18n/mark.hpp"
-#include "transport/base/bot_metrics.hpp"
 #include "transport/base/secrets.hpp"
 #include "transport/omemo/fingerprint.hpp"
 #include "transport/otr/otr_session.hpp"
@@ -22,16 +21,6 @@ void run_effects(session_ptr self, std::vector<lesson::effect> effects);
 
 void handle_event(session_ptr self, lesson::event event, const std::string& detail = {});
 void carry_out(session_ptr self, e2e::outcome out, bool quiet = false);
-
-/// The shared-secret checks' outcomes, for the metrics.
-void count_check(e2e::event e) {
-  const char* result = e == e2e::event::check_passed   ? "succeeded"
-                       : e == e2e::event::check_failed  ? "failed"
-                       : e == e2e::event::check_aborted ? "aborted"
-                                                        : nullptr;
-  if (result)
-    metrics::bot().smp_outcomes.with({result}).inc();
-}
 
 /// Sends the first waiting line through the conversation (encrypted when it is).
 void type_one(session_ptr self) {
@@ -88,7 +77,6 @@ void carry_out(session_ptr self, e2e::outcome out, bool quiet) {
       self->send(st.cfg.gateway, xmpp::pep_query{st.cfg.jid, std::move(node)});
   for (auto e : out.events) {
     follow_live(self, e);
-    count_check(e);
     if (e == e2e::event::check_passed)
       st.verified_channel = st.chat->channel();
     // Lines still waiting to be typed were meant for the encrypted

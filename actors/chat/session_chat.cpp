@@ -2,12 +2,27 @@
 
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "transport/base/bot_metrics.hpp"
 
 #include <algorithm>
 
 namespace otrbot::session_chat {
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("session"); }
+
+namespace {
+
+/// The shared-secret checks' outcomes, for the metrics.
+void count_check(e2e::event e) {
+  const char* result = e == e2e::event::check_passed   ? "succeeded"
+                       : e == e2e::event::check_failed  ? "failed"
+                       : e == e2e::event::check_aborted ? "aborted"
+                                                        : nullptr;
+  if (result)
+    metrics::bot().smp_outcomes.with({result}).inc();
+}
+
+} // namespace
 
 /// Tells the manager what the student's page shows live, when it changed.
 void set_live(session_ptr self, live_progress now) {
@@ -19,8 +34,10 @@ void set_live(session_ptr self, live_progress now) {
     self->send(st.cfg.manager, atoms::live_changed_v, st.cfg.jid, st.live);
 }
 
-/// What a conversation's event changes on the student's page: encryption and the check's state.
+/// What a conversation's event changes on the student's page: encryption and the check's state
+/// (and the metrics: the shared-secret checks' outcomes).
 void follow_live(session_ptr self, e2e::event e) {
+  count_check(e);
   auto live = self->state.live;
   using e2e::event;
   switch (e) {
