@@ -48,6 +48,8 @@ public:
     auto it = waiting_.find(xmpp::bare_of(to));
     if (it == waiting_.end())
       return;
+    if (answered_.size() > 100000)
+      answered_.clear();  // (bounded: a JID answered long ago may count as "first" once more)
     const bool first = answered_.insert(it->first).second;
     (first ? first_ : answer_).observe_since(it->second);
     waiting_.erase(it);
