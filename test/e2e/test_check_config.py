@@ -60,6 +60,25 @@ def test_no_server_at_the_address_is_exit_9(prosody, tmp_path):
     assert lines["xmpp login"][0] == "FAIL" and lines["xmpp login"][1].startswith("no XMPP server answered at 127.0.0.1:")
 
 
+def test_offline_asks_no_server_and_still_stops_bad_settings(prosody, tmp_path):
+    """The systemd unit's ExecStartPre: nobody at the address is no failure there (the bot connects
+    when the server is back), its listen address is not bound, and a bad setting is still exit 3;
+    --running and --offline exclude each other."""
+    busy = devenv.free_port()
+    cfg = bot_config(prosody, web_port=busy).replace("port = %d" % prosody.port,
+                                                     "port = %d" % devenv.free_port())
+    code, lines = check(tmp_path, cfg + store_section(tmp_path / "s.db"), "--offline")
+    assert code == 0, lines
+    assert list(lines) == ["settings", "avatar", "catalogs", "store", "xmpp login", "lti listen"]
+    assert lines["xmpp login"][0] == "skip" and lines["lti listen"][0] == "skip"
+    code, lines = check(tmp_path, '[xmpp]\ndefault_account = "bot@localhost"\nnot_a_key = 1\n',
+                        "--offline")
+    assert code == 3 and lines["settings"][0] == "FAIL"
+    r = subprocess.run([BINARY, "check-config", "--offline", "--running"], capture_output=True,
+                       text=True, timeout=TIMEOUT)
+    assert r.returncode == 2 and "excludes" in r.stderr + r.stdout
+
+
 def test_bad_settings_are_one_failing_line_with_exit_3(tmp_path):
     code, lines = check(tmp_path, '[xmpp]\ndefault_account = "bot@localhost"\nnot_a_key = 1\n')
     assert code == 3
