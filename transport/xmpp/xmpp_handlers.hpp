@@ -2,11 +2,11 @@
 // what the server sends (stanzas, connection events, libstrophe's log) into client_events.
 #pragma once
 
-#include "transport/base/bot_metrics.hpp"
 #include "transport/xmpp/attempt_notes.hpp"
 #include "transport/xmpp/jid.hpp"
 #include "transport/xmpp/pep.hpp"
 #include "transport/xmpp/stanza_codec.hpp"
+#include "transport/xmpp/stanza_count.hpp"
 #include "transport/xmpp/xmpp_client.hpp"
 #include "transport/xmpp/xmpp_identity.hpp"
 
@@ -20,18 +20,6 @@
 #include <string>
 
 namespace otrbot::xmpp {
-
-inline metrics::counter& stanzas_in() {
-  static auto& c = metrics::bot().xmpp_stanzas.with({"in"});
-  return c;
-}
-
-/// xmpp_send, counted (metrics).
-inline void send_counted(xmpp_conn_t* conn, xmpp_stanza_t* stanza) {
-  static auto& out = metrics::bot().xmpp_stanzas.with({"out"});
-  out.inc();
-  xmpp_send(conn, stanza);
-}
 
 struct ctx_free {
   void operator()(xmpp_ctx_t* c) const noexcept { xmpp_ctx_free(c); }
@@ -349,6 +337,7 @@ struct xmpp_client::impl {
   /// RFC 6121 4 and 5: presences and chat messages, decoded by stanza_codec
   /// (carbons and forwards are copies, not words sent to the bot: ignored).
   static int on_stanza(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
+    stanzas_in().inc();
     auto* me = static_cast<impl*>(self);
     auto event = decode(me->ctx.get(), stanza);
     if (auto* m = std::get_if<inbound_message>(&event)) {
@@ -365,14 +354,8 @@ struct xmpp_client::impl {
   }
   // One handler function per stanza name: libstrophe keeps a function (with
   // the same user data) only once, whatever names it was added for.
-  static int on_message(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) {
-    stanzas_in().inc();
-    return on_stanza(c, s, self);
-  }
-  static int on_presence(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) {
-    stanzas_in().inc();
-    return on_stanza(c, s, self);
-  }
+  static int on_message(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) { return on_stanza(c, s, self); }
+  static int on_presence(xmpp_conn_t* c, xmpp_stanza_t* s, void* self) { return on_stanza(c, s, self); }
 
   /// RFC 6121 2.1.6 roster pushes are acknowledged; XEP-0199 pings answered;
   /// any other request gets service-unavailable (RFC 6120 8.4), the same for
