@@ -15,7 +15,8 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import devenv  # noqa: E402
-from bench_metrics import own_latency  # noqa: E402
+from bench_metrics import histograms, own_latency  # noqa: E402
+from bench_pages import PageProbe  # noqa: E402
 
 SECRET = "correct horse battery"
 PASSWORD = "bench-pw-1"
@@ -104,7 +105,7 @@ class Setup:
 
     def __init__(self, args, tmp, students, pool, shards=1):
         self.args, self.tmp, self.students = args, tmp, students
-        self.prosody, self.bots, self.logs = None, [], []
+        self.prosody, self.bots, self.logs, self.configs = None, [], [], []
         try:
             self._start(students, pool, shards)
         except BaseException:
@@ -117,9 +118,11 @@ class Setup:
             ["bot%d@localhost" % k for k in range(shards)]
         accounts = {jid: PASSWORD for jid in self.jids}
         self.metrics_ports = [devenv.free_port() for _ in self.jids]
+        self.web_ports = [devenv.free_port() for _ in self.jids]
         accounts.update({"s%05d@localhost" % i: PASSWORD for i in range(students)})
         self.prosody = devenv.Prosody(os.path.join(tmp, "prosody"), accounts,
-                                      log_level="warn", plain_accounts=True)
+                                      log_level="warn", plain_accounts=True,
+                                      roster_storage=getattr(args, "roster_storage", None))
         self.prosody.prepare()
         self.prosody.start()
         server0, started = cpu_ms(self.prosody.proc.pid), time.monotonic()
@@ -147,7 +150,9 @@ worker_threads = {args.threads}
 [metrics]
 listen = "127.0.0.1:{self.metrics_ports[k]}"
 [lti]
-listen = "127.0.0.1:{devenv.free_port()}"
+listen = "127.0.0.1:{self.web_ports[k]}"
+max_requests_per_address_per_minute = 0
+max_connections_per_address = 0
 [lti.consumers."bench"]
 secret = "bench-secret"
 [store]
@@ -156,22 +161,38 @@ path = "{tmp}/bot{k}.db"
 level = "info"
 syslog = false
 """)
-            log_path = os.path.join(tmp, "bot%d.log" % k)
+            self.configs.append(config)
+        self._login(pool, started, server0, "a subscription per whitelisted student, %d"
+                    % students)
+
+    def _login(self, pool, started, server0, what):
+        """Starts the bots, waits until they are online (and their key pools full) and the
+        roster sync is over; prints the time and Prosody's CPU since `started`/`server0`."""
+        self.bots, self.logs = [], []
+        for k, config in enumerate(self.configs):
+            log_path = os.path.join(self.tmp, "bot%d.log" % k)
+            out = open(log_path, "ab")
             self.logs.append(LogWatch(log_path))
-            self.bots.append(subprocess.Popen([args.binary, "runclient", "--config", config],
-                                              stdout=open(log_path, "wb"),
-                                              stderr=subprocess.STDOUT))
+            self.logs[-1].offset = out.tell()  # what an earlier run of the bot wrote is not read
+            self.bots.append(subprocess.Popen([self.args.binary, "runclient", "--config", config],
+                                              stdout=out, stderr=subprocess.STDOUT))
         for bot, log in zip(self.bots, self.logs):
             log.wait("[manager] online", 1, bot)
             if pool:
                 log.wait("key pool full", 1, bot)
         # the roster sync for the whitelist (args.settle: another way to wait, for a bot under
         # valgrind, whose idle loop alone is over quiet's threshold)
-        (getattr(args, "settle", None) or quiet)(self.pids + [self.prosody.proc.pid])
-        print("the bot's login and roster sync (a subscription per whitelisted student, %d): "
-              "%.1f s, Prosody's CPU %.1f s" % (students, time.monotonic() - started,
-                                                (cpu_ms(self.prosody.proc.pid) - server0) / 1e3))
+        (getattr(self.args, "settle", None) or quiet)(self.pids + [self.prosody.proc.pid])
+        print("the bot's login and roster sync (%s): %.1f s, Prosody's CPU %.1f s"
+              % (what, time.monotonic() - started,
+                 (cpu_ms(self.prosody.proc.pid) - server0) / 1e3))
         self.bot, self.log = self.bots[0], self.logs[0]
+
+    def login_again(self, pool):
+        """Stops the bots and starts them again: a login with the roster the first one left."""
+        self.stop_bots()
+        self._login(pool, time.monotonic(), cpu_ms(self.prosody.proc.pid),
+                    "again, the roster unchanged")
 
     @property
     def pids(self):
@@ -199,6 +220,11 @@ syslog = false
                     SSL_CERT_DIR=os.path.join(self.tmp, "no-cert-dir"))
 
     def close(self):
+        self.stop_bots()
+        if self.prosody:
+            self.prosody.stop()
+
+    def stop_bots(self):
         for bot in self.bots:
             if bot.poll() is None:
                 bot.terminate()
@@ -207,8 +233,6 @@ syslog = false
                 bot.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 bot.kill()
-        if self.prosody:
-            self.prosody.stop()
 
 
 def floor(args, lessons=20):
@@ -242,6 +266,7 @@ def lessons(args, count, ramp, shards=1):
                 perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-o", args.perf]
                                         + who, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
+            probe = PageProbe(s.web_ports[0]).start() if args.pages else None
             gen = subprocess.Popen(s.students_cmd(count, ramp), stdout=subprocess.PIPE, text=True,
                                    env=s.students_env())
             rows = []
@@ -254,7 +279,11 @@ def lessons(args, count, ramp, shards=1):
                     rows.append(line.rstrip("\n").split("\t"))
             gen.wait()
             wall = time.monotonic() - (started or time.monotonic())
+            pages = probe.stop() if probe else None
             bot_side = own_latency(s.metrics_ports[0])
+            crypto = histograms(s.metrics_ports[0], "otrbot_crypto_job_seconds", "phase")
+            served = histograms(s.metrics_ports[0], "otrbot_http_request_duration_seconds",
+                                "route")
             if perf:
                 perf.send_signal(2)
                 perf.wait()
@@ -280,6 +309,14 @@ def lessons(args, count, ramp, shards=1):
         print("bot-side %-6s (a student's message in -> the bot's next message to them out, its "
               "own /metrics%s): %d, p50 %.0f ms, p99 %.0f ms"
               % (kind, "" if shards == 1 else ", bot 0", count, p50, p99))
+    for phase, (count, p50, p99) in sorted(crypto.items()):
+        print("bot-side crypto %-6s (AKE and SMP calls on the cryptography threads): %d, "
+              "p50 %.0f ms, p99 %.0f ms" % (phase, count, p50, p99))
+    if pages is not None:
+        n, p50, p99 = served.get("launch", (0, float("nan"), float("nan")))
+        print("pages: %d LTI launches at 10/s during the run (%d failed): the client's p50 %.0f ms, "
+              "p99 %.0f ms; bot-side service p50 %.0f ms, p99 %.0f ms"
+              % (len(pages), probe.failed, percentile(pages, 50), percentile(pages, 99), p50, p99))
 
 
 STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*"
@@ -364,6 +401,26 @@ def idle(args, count, ramp):
                                       (per - base["libotr_idle_bytes"]) / 1024))
 
 
+def login(args, count):
+    """The bot's login with `count` whitelisted students, then again with the roster it left,
+    for each of Prosody's roster storages: Prosody's CPU for each, side by side."""
+    print("\n== the bot's login with %d whitelisted students (key_pool = 0)" % count)
+    storages = ("internal", "sql")
+    if count > 2000:  # its cost grows with the square of the roster: 45 s of CPU for 1,000
+        print("Prosody's roster storage: internal: not measured past 2,000 students")
+        storages = ("sql",)
+    for storage in storages:
+        print("Prosody's roster storage: %s" % storage)
+        args.roster_storage = storage
+        with tempfile.TemporaryDirectory(prefix="otrbot-bench-") as tmp:
+            s = Setup(args, tmp, count, 0)
+            try:
+                s.login_again(0)
+            finally:
+                s.close()
+    args.roster_storage = None
+
+
 def main():
     build = os.path.join(ROOT, "build", "release")
     p = argparse.ArgumentParser(description=__doc__)
@@ -382,6 +439,10 @@ def main():
     p.add_argument("--timeout", type=float, default=600, help="seconds a student waits")
     p.add_argument("--threads", type=int, default=0,
                    help="the bot's [bot] worker_threads (0: its default)")
+    p.add_argument("--pages", action="store_true",
+                   help="lessons: LTI launches at 10/s during the run, timed (client and bot)")
+    p.add_argument("--roster-storage", choices=("internal", "sql"),
+                   help="Prosody's storage for rosters (default: Prosody's own, internal)")
     p.add_argument("--perf", help="record the bot with perf into this file during each run")
     p.add_argument("--perf-all", action="store_true", help="with --perf: the whole machine")
     p.add_argument("--workers", type=int, default=0,
@@ -399,6 +460,8 @@ def main():
         kind, *nums = sc.split(":")
         if kind == "lessons" and len(nums) in (2, 3):
             lessons(args, int(nums[0]), float(nums[1]), int(nums[2]) if len(nums) == 3 else 1)
+        elif kind == "login" and len(nums) == 1:
+            login(args, int(nums[0]))
         elif kind == "idle" and len(nums) in (1, 2):
             idle(args, int(nums[0]), float(nums[1]) if len(nums) == 2 else 100)
         else:

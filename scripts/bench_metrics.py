@@ -6,16 +6,21 @@ import urllib.request
 def own_latency(port):
     """The bot's own answer times from its /metrics (otrbot_xmpp_reply_seconds): {kind: (count,
     p50 ms, p99 ms)}, quantiles interpolated in the buckets as Prometheus's histogram_quantile."""
+    return histograms(port, "otrbot_xmpp_reply_seconds", "kind")
+
+
+def histograms(port, name, label):
+    """One histogram family of the bot's /metrics: {value of `label`: (count, p50 ms, p99 ms)}."""
     from prometheus_client.parser import text_string_to_metric_families
     with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=30) as r:
         text = r.read().decode()
     buckets = {}
     for family in text_string_to_metric_families(text):
-        if family.name != "otrbot_xmpp_reply_seconds":
+        if family.name != name:
             continue
         for sample in family.samples:
             if sample.name.endswith("_bucket"):
-                buckets.setdefault(sample.labels["kind"], []).append(
+                buckets.setdefault(sample.labels[label], []).append(
                     (float(sample.labels["le"]), sample.value))
     out = {}
     for kind, bs in buckets.items():

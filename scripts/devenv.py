@@ -72,7 +72,7 @@ class Prosody:
 
     def __init__(self, directory, accounts, tls_max=None, port=None, stanza_limit=None,
                  cert_host=DOMAIN, minimal=False, log_level="debug", plain_accounts=False,
-                 offline=False, extra_modules=()):
+                 offline=False, extra_modules=(), roster_storage=None):
         self.dir = os.path.abspath(directory)
         self.accounts = dict(accounts)  # "user@localhost" -> password
         self.port = port or free_port()
@@ -87,6 +87,9 @@ class Prosody:
         # Prosody keeps messages for accounts that are offline (mod_offline, on by default in
         # Prosody) only when asked here: the tests' servers leave it off unless a test needs it.
         self.offline = offline
+        # "sql": rosters in Prosody's SQL storage (SQLite, lua-dbi-sqlite3), which writes one
+        # item per change; None or "internal": Prosody's default file per roster.
+        self.roster_storage = roster_storage
         self.proc = None
         self.ca_crt = None
 
@@ -112,6 +115,9 @@ class Prosody:
         if self.stanza_limit:
             limit = "c2s_stanza_size_limit = %d\n" % self.stanza_limit
         modules = ", ".join('"%s"' % m for m in self.modules)
+        if self.roster_storage == "sql":
+            limit += ('storage = { roster = "sql" }\n'
+                      'sql = { driver = "SQLite3", database = "prosody.sqlite" }\n')
         with open(self.config_path, "w") as f:
             f.write(f"""-- Written by otrbot's scripts/devenv.py: a private test server.
 run_as_root = true

@@ -3,6 +3,7 @@
 
 #include "actors/app/exit_code.hpp"
 #include "actors/app/startup.hpp"
+#include "actors/chat/crypto_pool.hpp"
 #include "actors/chat/key_pool.hpp"
 #include "actors/chat/omemo_keyring.hpp"
 #include "actors/chat/session_manager.hpp"
@@ -200,8 +201,11 @@ int runclient(const runclient_options& opts) {
       log->warn("test hook: key generation waits for {}", *gate);
       kc.before_key = held_while_exists(*gate, "key generation held");
     }
-    // Detached: it answers at once even when every scheduler thread is busy with SMP.
+    // Detached: it answers at once even when every scheduler thread is busy.
     auto keys = sys.spawn<caf::detached>(key_pool, std::move(kc));
+    // The sessions' AKE and SMP arithmetic, on threads below the scheduler's, which serve.
+    auto crypto = sys.spawn<caf::detached>(
+      crypto_pool, crypto_pool_config{std::max(1u, std::thread::hardware_concurrency()), 5, true});
 
     auto dir = s.bot.locales_dir.empty() ? std::string{OTRBOT_LOCALES_DIR} : s.bot.locales_dir;
     auto catalogs = std::make_shared<const i18n::catalogs>(i18n::load_catalogs(dir, "en_GB"));
@@ -250,6 +254,7 @@ int runclient(const runclient_options& opts) {
     mc.default_locale = s.bot.default_locale;
     auto& sd = mc.session_defaults;
     sd.key_pool = keys;
+    sd.crypto = crypto;
     sd.account = acc->jid;
     sd.catalogs = catalogs;
     for (const auto& [k, v] : s.bot.format_strings)
@@ -344,7 +349,8 @@ int runclient(const runclient_options& opts) {
     caf::scoped_actor root{sys};
     std::map<caf::actor_addr, std::string> watched{
       {gateway.address(), "XMPP gateway"}, {manager.address(), "session manager"},
-      {keys.address(), "key pool"}, {outcomes.address(), "grade sender"},
+      {keys.address(), "key pool"}, {crypto.address(), "crypto pool"},
+      {outcomes.address(), "grade sender"},
       {store.address(), "store"}, {grades.address(), "grade keeper"},
       {web.web_handle().address(), "web actor"}};
     if (lti13_http)

@@ -4,11 +4,8 @@
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
 #include "transport/base/bot_metrics.hpp"
+#include "transport/base/thread_priority.hpp"
 #include "transport/otr/otr_session.hpp"
-
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -22,15 +19,6 @@ namespace {
 using pool_ptr = key_pool_actor::stateful_pointer<key_pool_state>;
 
 std::shared_ptr<spdlog::logger> log() { return logging::get("otr"); }
-
-/// Lowers the calling thread's priority (Linux: nice is per thread).
-void lower_priority(int nice) {
-  if (nice <= 0)
-    return;
-  auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-  if (::setpriority(PRIO_PROCESS, tid, nice) != 0)
-    log()->debug("key maker: priority unchanged (setpriority failed)");
-}
 
 void make_more(pool_ptr self);
 
@@ -101,7 +89,8 @@ key_maker_actor::behavior_type key_maker(key_maker_actor::pointer, key_pool_conf
   return {
     [cfg, st = std::make_shared<maker_state>()](atoms::make_key) -> caf::result<otr_key> {
       if (!std::exchange(st->lowered, true))
-        lower_priority(cfg.nice);  // here: this is the maker's own thread
+        if (!lower_this_thread(cfg.nice))  // here: this is the maker's own thread
+          log()->debug("key maker: priority unchanged (setpriority failed)");
       if (cfg.before_key)
         cfg.before_key();
       if (!st->domain || st->used >= keys_per_domain) {

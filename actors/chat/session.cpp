@@ -1,6 +1,8 @@
 // The session actor: decode, hand to the encrypted conversation and the lesson, carry out the effects.
 #include "actors/chat/session.hpp"
 #include "actors/chat/session_chat.hpp"
+#include "actors/chat/session_effects.hpp"
+#include "actors/chat/session_turns.hpp"
 
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
@@ -16,137 +18,8 @@
 namespace otrbot {
 namespace {
 using namespace session_chat;
-
-void run_effects(session_ptr self, std::vector<lesson::effect> effects);
-
-void handle_event(session_ptr self, lesson::event event, const std::string& detail = {});
-void carry_out(session_ptr self, e2e::outcome out, bool quiet = false);
-
-/// Sends the first waiting line through the conversation (encrypted when it is).
-void type_one(session_ptr self) {
-  auto& st = self->state;
-  auto line = st.speech.next();
-  if (!line)
-    return;
-  if (line->is_private) {
-    bool sent = false;
-    auto out = st.chat->send_private(line->text, line->session_id, sent);
-    if (sent)
-      log()->info("sent the code to {} over the verified {} conversation", st.cfg.jid,
-                  st.chat->protocol_name());
-    carry_out(self, std::move(out));
-  } else {
-    carry_out(self, st.chat->send(line->text));
-  }
-}
-
-/// Types every waiting line now.
-void flush_typing(session_ptr self) {
-  while (self->state.speech.waiting())
-    type_one(self);
-}
-
-/// The next waiting line appears after its length / type_speed, as a person types.
-void schedule_typing(session_ptr self) {
-  auto& st = self->state;
-  if (st.typing_scheduled || !st.speech.waiting())
-    return;
-  if (!st.cfg.scheduled_msg_say) {
-    flush_typing(self);
-    return;
-  }
-  st.typing_scheduled = true;
-  self->delayed_send(self, st.speech.typing_time(st.cfg.type_speed), atoms::type_next_v);
-}
-
-/// Says `id` (through the student's catalog): queued for typing; a line already waiting is not
-/// queued again, and the queue is bounded whatever happens.
-void say(session_ptr self, i18n::msg id, const i18n::args& extra = {}) {
-  auto& st = self->state;
-  if (!st.speech.say(line_of(self, id, extra)))
-    log()->debug("{}: a line is not queued again (lines are waiting)", st.cfg.jid);
-  schedule_typing(self);
-}
-
-void carry_out(session_ptr self, e2e::outcome out, bool quiet) {
-  auto& st = self->state;
-  if (!quiet)
-    send_raw(self, out.to_send);
-  if (st.cfg.gateway)
-    for (auto& node : out.lookups)
-      self->send(st.cfg.gateway, xmpp::pep_query{st.cfg.jid, std::move(node)});
-  for (auto e : out.events) {
-    follow_live(self, e);
-    if (e == e2e::event::check_passed)
-      st.verified_channel = st.chat->channel();
-    // Lines still waiting to be typed were meant for the encrypted
-    // conversation: they do not go out in plaintext once it has ended.
-    if (e == e2e::event::ended)
-      st.speech.drop_waiting();
-    if (quiet) {
-      // The student is gone: nothing is said, and the step they will see on
-      // the page stays the last one reported (after the code was sent, that
-      // is "type the code", which stays valid). Issue 14 revisits this.
-      st.lesson->handle(e);
-      continue;
-    }
-    handle_event(self, lesson::of(e));
-  }
-  schedule_poll(self);
-}
-
-void run_effects(session_ptr self, std::vector<lesson::effect> effects) {
-  auto& st = self->state;
-  for (auto& fx : effects) {
-    if (auto* s = std::get_if<lesson::say>(&fx)) {
-      say(self, s->id, s->args);
-    } else if (std::holds_alternative<lesson::start_check>(fx)) {
-      flush_typing(self);  // the explanation arrives before the check's request
-      if (st.secret) {
-        auto live = st.live;
-        live.check = "running";
-        set_live(self, std::move(live));
-        carry_out(self, st.chat->start_check(*st.secret));
-      }
-    } else if (std::holds_alternative<lesson::answer_check>(fx)) {
-      if (st.secret)
-        carry_out(self, st.chat->answer_check(*st.secret));
-      else
-        carry_out(self, st.chat->abort_check());
-    } else if (std::holds_alternative<lesson::abort_check>(fx)) {
-      carry_out(self, st.chat->abort_check());
-    } else if (auto* c = std::get_if<lesson::send_code>(&fx)) {
-      auto args = st.cfg.format_strings;
-      args["code"] = c->code;
-      st.speech.say_private(i18n::text(catalogs_of(self), i18n::msg::your_code, st.cfg.locale, args),
-                            st.verified_channel);
-      schedule_typing(self);
-      // Kept (as an HMAC) so the code can be checked after a restart too.
-      if (st.cfg.manager)
-        self->send(st.cfg.manager, atoms::code_sent_v, st.cfg.jid, c->code);
-    } else if (auto* change = std::get_if<lesson::status>(&fx)) {
-      report(self, *change);
-    } else if (std::holds_alternative<lesson::completed>(fx)) {
-      log()->info("{} completed the lesson", st.cfg.jid);
-      if (st.cfg.manager)
-        self->send(st.cfg.manager, atoms::completed_v, st.cfg.jid);
-    }
-  }
-}
-
-void handle_event(session_ptr self, lesson::event event, const std::string& detail) {
-  auto& st = self->state;
-  bool refresh = lesson::refreshes_session(event);
-  if (refresh && st.warned) {
-    // After a warning, a sign of life is acknowledged before anything else is said.
-    st.warned = false;
-    say(self, i18n::msg::session_refreshed);
-  }
-  auto effects = st.lesson->handle(event, detail);
-  if (refresh && st.cfg.manager)
-    self->send(st.cfg.manager, atoms::activity_v, st.cfg.jid);
-  run_effects(self, std::move(effects));
-}
+using namespace session_effects;
+using session_turns::in_turn;
 
 /// Whether `text` is the shared secret, typed into the chat. Then it is forgotten (it is a
 /// secret no more) and the lesson says why that was a mistake (and asks for a new one).
@@ -165,10 +38,9 @@ bool typed_the_secret(session_ptr self, const std::string& text) {
   return true;
 }
 
-void receive_message(session_ptr self, xmpp::inbound_message& m) {
+/// What the conversation made of a message from the student: its events, its words.
+void received(session_ptr self, e2e::outcome out) {
   auto& st = self->state;
-  st.peer = m.from;
-  auto out = st.chat->receive({m.body, m.element});
   if (out.plaintext_during_encryption) {
     // The student writes in plaintext while we think the conversation is encrypted: their
     // client lost it (a restart, a new client). Replies they cannot read would be useless:
@@ -177,9 +49,12 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
                 st.chat->protocol_name(), st.chat->protocol_name());
     auto text = out.text;
     carry_out(self, std::move(out));
-    carry_out(self, st.chat->end(false));
-    if (text && answered(self, *text) && !typed_the_secret(self, *text))
-      handle_event(self, lesson::event::message_received);
+    in_turn(self, false, [](e2e::conversation& c) { return c.end(false); },
+            [self, text](e2e::outcome ended) {
+              carry_out(self, std::move(ended));
+              if (text && answered(self, *text) && !typed_the_secret(self, *text))
+                handle_event(self, lesson::event::message_received);
+            });
     return;
   }
   auto text = out.text;
@@ -200,14 +75,27 @@ void receive_message(session_ptr self, xmpp::inbound_message& m) {
   }
 }
 
+void receive_message(session_ptr self, xmpp::inbound_message& m) {
+  auto& st = self->state;
+  st.peer = m.from;
+  e2e::wire w{std::move(m.body), std::move(m.element)};
+  bool costly = st.chat->costly(w);
+  in_turn(self, costly, [w = std::move(w)](e2e::conversation& c) { return c.receive(w); },
+          [self](e2e::outcome out) { received(self, std::move(out)); });
+}
+
 void key_ready(session_ptr self) {
   auto& st = self->state;
   st.key_ready = true;
-  log()->info("{} key ready for {}: fingerprint {}", st.chat->protocol_name(), st.cfg.jid,
-              st.chat->fingerprint());
-  auto live = st.live;
-  live.fingerprint = st.chat->fingerprint();
-  set_live(self, std::move(live));
+  session_turns::after_calls(self, [self] {
+    auto& s = self->state;
+    auto fingerprint = s.chat->fingerprint();
+    log()->info("{} key ready for {}: fingerprint {}", s.chat->protocol_name(), s.cfg.jid,
+                fingerprint);
+    auto live = s.live;
+    live.fingerprint = std::move(fingerprint);
+    set_live(self, std::move(live));
+  });
   while (!st.waiting.empty()) {
     xmpp::inbound_message m{st.peer, std::move(st.waiting.front().body),
                             std::move(st.waiting.front().element)};
@@ -358,13 +246,14 @@ void warn(session_ptr self, std::int64_t seconds) {
 /// The student's resource went offline: an encrypted conversation with it ends, quietly.
 void offline(session_ptr self, const std::string& full_jid) {
   auto& s = self->state;
-  if (full_jid != s.peer || !s.chat->encrypted())
+  if (full_jid != s.peer || !s.view.encrypted)
     return;
   // Replies encrypted in this conversation would be unreadable when
   // the student comes back: end it now, quietly.
   log()->info("{} went offline: ending the {} session", s.cfg.jid, s.chat->protocol_name());
   s.speech.drop_waiting();
-  carry_out(self, s.chat->end(false), true);
+  in_turn(self, false, [](e2e::conversation& c) { return c.end(false); },
+          [self](e2e::outcome out) { carry_out(self, std::move(out), true); });
 
 }
 
@@ -377,7 +266,13 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
   return {
     [self](xmpp::inbound_message& m) { on_message(self, m); },
     [self](xmpp::inbound_software& software) { on_software(self, software); },
-    [self](xmpp::inbound_pep& p) { carry_out(self, self->state.chat->found(p.node, p.payload_xml)); },
+    [self](xmpp::inbound_pep& p) {
+      in_turn(self, false,
+              [node = std::move(p.node), xml = std::move(p.payload_xml)](e2e::conversation& c) {
+                return c.found(node, xml);
+              },
+              [self](e2e::outcome out) { carry_out(self, std::move(out)); });
+    },
     [self](atoms::set_secret, const std::string& secret) -> caf::result<bool> {
       auto refused = accept_secret(self, secret);
       if (refused.empty())
@@ -393,7 +288,8 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
       if (goodbye)
         say(self, i18n::msg::signed_out);
       flush_typing(self);
-      send_raw(self, self->state.chat->end(true).to_send);
+      in_turn(self, false, [](e2e::conversation& c) { return c.end(true); },
+              [self](e2e::outcome out) { send_raw(self, out.to_send); });
       return true;
     },
     [self](atoms::offline, const std::string& full_jid) { offline(self, full_jid); },
@@ -404,7 +300,8 @@ session_actor::behavior_type session(session_actor::stateful_pointer<session_sta
     },
     [self](atoms::otr_poll) {
       self->state.poll_scheduled = false;
-      carry_out(self, self->state.chat->poll());
+      in_turn(self, false, [](e2e::conversation& c) { return c.poll(); },
+              [self](e2e::outcome out) { carry_out(self, std::move(out)); });
     },
   };
 }

@@ -43,6 +43,7 @@ struct session_config {
   std::string locale;         ///< the student's language
   xmpp_gateway_actor gateway;    ///< where stanzas go
   key_pool_actor key_pool;       ///< where the private key comes from (empty: made inline, tests)
+  crypto_pool_actor crypto;      ///< where costly calls run (empty: on the session's thread)
   session_manager_actor manager; ///< told about activity, steps and completion
   std::string account;        ///< the bot's bare JID
   i18n::args format_strings;
@@ -61,10 +62,23 @@ struct session_config {
   completion finished = completion::no;
 };
 
+/// What the session reads of its conversation, as the last call into it left it (the
+/// conversation itself is only touched through session_turns, in turn).
+struct chat_view {
+  std::string channel;         ///< conversation::channel()
+  bool encrypted = false;      ///< conversation::encrypted()
+  unsigned poll_interval = 0;  ///< conversation::poll_interval()
+};
+
 struct session_state {
   static constexpr const char* name = "session";
   session_config cfg;
-  std::unique_ptr<e2e::conversation> chat;  ///< the encrypted conversation, with its own key
+  /// The encrypted conversation, with its own key. Shared: a call on the cryptography threads
+  /// keeps it alive should the session end meanwhile.
+  std::shared_ptr<e2e::conversation> chat;
+  chat_view view;
+  bool chat_busy = false;                        ///< a call runs on the cryptography threads
+  std::deque<std::function<void()>> chat_queue;  ///< calls made meanwhile, in order
   std::unique_ptr<lesson::lesson> lesson;
   std::set<std::string> client_asked;  ///< full JIDs asked which program they are
   live_progress live;  ///< what the student's page shows live (the manager keeps a copy)

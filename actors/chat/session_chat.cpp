@@ -108,7 +108,7 @@ void report(session_ptr self, const lesson::status& change) {
 
 void schedule_poll(session_ptr self) {
   auto& st = self->state;
-  auto interval = st.chat ? st.chat->poll_interval() : 0u;
+  auto interval = st.view.poll_interval;
   if (interval > 0 && !st.poll_scheduled) {
     st.poll_scheduled = true;
     self->delayed_send(self, std::chrono::seconds{interval}, atoms::otr_poll_v);

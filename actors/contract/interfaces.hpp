@@ -6,6 +6,7 @@
 //                        '-- outbound_*, roster_change -------------'    |     | step, claim_jid,    grade v   | grade_when_done
 //                        '-- outbound_message -- [session x N] ----------'     | set_secret, check_code  [outcomes] |
 //                                                    '--take_key--> [key_pool] |  (key makers: one thread per core)
+//                                                    '--crypto_job-> [crypto_pool] (one thread per core, below serving)
 //   browser/LMS <-> [http_gateway] --web_request--> [web] ---------------------'-------------------------------'
 //                                                   (web: actors/web/web.hpp)
 #pragma once
@@ -55,6 +56,15 @@ using key_pool_actor = caf::typed_actor<
 using key_maker_actor = caf::typed_actor<
   /// Make one key -> the key, or an error.
   caf::replies_to<atoms::make_key>::with<otr_key>>;
+
+/// The crypto pool (actors/chat/crypto_pool.cpp): the sessions' public-key arithmetic (OTR's
+/// AKE and SMP), on threads of its own at a priority below serving, first come, first served.
+using crypto_pool_actor = caf::typed_actor<
+  /// Run this call -> true once it ran.
+  caf::replies_to<crypto_job>::with<bool>>;
+
+/// A cryptography thread (actors/chat/crypto_pool.cpp): one per core.
+using crypto_worker_actor = caf::typed_actor<caf::replies_to<crypto_job>::with<bool>>;
 
 /// The store (actors/store/store.cpp), on a thread of its own (blocking SQLite): the one owner of
 /// the database. Requests are answered once the write is on disk (or with an error); the

@@ -14,6 +14,7 @@
 
 #include <caf/all.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -176,6 +177,13 @@ struct otr_key {
   std::shared_ptr<const otr::private_key> key;
 };
 
+/// Work for the cryptography threads (actors/chat/crypto_pool.hpp): one call into one
+/// session's encrypted conversation, which waits for it. Between actors of this process only,
+/// rendered by its name alone, like otr_key.
+struct crypto_job {
+  std::function<void()> run;
+};
+
 /// The bot's roster as the server sent it after login.
 struct roster_snapshot {
   std::vector<xmpp::roster_item> items;
@@ -279,6 +287,11 @@ namespace otrbot {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, otr_key&) {
   return f(caf::meta::type_name("otr_key"));
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, crypto_job&) {
+  return f(caf::meta::type_name("crypto_job"));
 }
 
 template <class Inspector>

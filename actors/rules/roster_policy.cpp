@@ -10,7 +10,7 @@ xmpp_actions sync_roster(const std::set<std::string>& whitelist,
   xmpp_actions out;
   // RFC 6121 4.2: initial presence, after the roster was retrieved. Until
   // it is sent the server treats the bot as unavailable and keeps messages
-  // and subscription requests from it.
+  // and subscription requests from it. It reaches every student subscribed to the bot.
   out.presences.push_back({"", "available", ""});
   std::map<std::string, const xmpp::roster_item*> by_jid;
   for (const auto& item : roster)
@@ -18,18 +18,22 @@ xmpp_actions sync_roster(const std::set<std::string>& whitelist,
   for (const auto& item : roster)
     if (!whitelist.contains(item.jid))
       out.roster.push_back({item.jid, true});
+  // Only what differs from the roster found is changed: each change is a write of the server's
+  // roster storage (Prosody's default storage rewrites the whole roster for each).
   for (const auto& jid : whitelist) {
     auto it = by_jid.find(jid);
-    if (it == by_jid.end())
-      out.roster.push_back({jid, false});
-    const auto& sub = it == by_jid.end() ? std::string{} : it->second->subscription;
-    bool subscribed = sub == "to" || sub == "both";
-    bool asked = it != by_jid.end() && it->second->ask_subscribe;
-    if (sub != "from" && sub != "both")
-      out.presences.push_back({jid, "subscribed", ""});  // pre-approval (RFC 6121 3.4)
-    if (!subscribed && !asked)
+    if (it == by_jid.end()) {
+      for (auto& p : welcome(jid).presences)
+        out.presences.push_back(std::move(p));
+      continue;
+    }
+    const auto& sub = it->second->subscription;
+    if (sub != "to" && sub != "both" && !it->second->ask_subscribe)
       out.presences.push_back({jid, "subscribe", ""});
-    out.presences.push_back({jid, "available", ""});
+    // The initial presence reaches "from" and "both"; the others see the bot online by a
+    // directed presence. Their pre-approval was made with the item, and it lasts (RFC 6121 3.4).
+    if (sub != "from" && sub != "both")
+      out.presences.push_back({jid, "available", ""});
   }
   return out;
 }
@@ -37,8 +41,10 @@ xmpp_actions sync_roster(const std::set<std::string>& whitelist,
 xmpp_actions welcome(const std::string& jid) {
   // The student's own request, should their program send one, is approved ahead (RFC 6121
   // 3.4 pre-approval): Prosody otherwise answers it with an `unavailable` from the bot, and
-  // Profanity ends OTR on it. A server without pre-approval ignores the `subscribed`.
-  return {{{jid, false}}, {{jid, "subscribed", ""}, {jid, "subscribe", ""}, {jid, "available", ""}}};
+  // Profanity ends OTR on it. A server without pre-approval ignores the `subscribed`. No roster
+  // set: the pre-approval, or else the subscription request, makes the item (RFC 6121 3.1.2,
+  // 3.4), and every change is one more write of the server's roster storage.
+  return {{}, {{jid, "subscribed", ""}, {jid, "subscribe", ""}, {jid, "available", ""}}};
 }
 
 xmpp_actions farewell(const std::string& jid, const std::string& status) {

@@ -9,9 +9,9 @@
 
 namespace otrbot {
 
-/// What to send to the XMPP server, in this order: new roster items first (a roster set
-/// rewrites the item, and Prosody then forgets a pre-approval made before it), then the
-/// presences, then the removals (a farewell must arrive before the roster item goes).
+/// What to send to the XMPP server, in this order: roster items to add (none today: presences
+/// make them), the presences, then the removals (a farewell must arrive before the roster item
+/// goes).
 struct xmpp_actions {
   std::vector<xmpp::roster_change> roster;
   std::vector<xmpp::outbound_presence> presences;
@@ -19,14 +19,16 @@ struct xmpp_actions {
 };
 
 /// After login: send initial presence, drop roster items that are not whitelisted (RFC 6121 2.5
-/// removal also cancels their subscriptions), add and ask a subscription
-/// from whitelisted JIDs that lack one, pre-approve the subscription of those not subscribed
-/// to the bot, and appear online to each whitelisted JID with a directed presence.
+/// removal also cancels their subscriptions), welcome whitelisted JIDs missing from the roster,
+/// ask a subscription from those in it who have neither given one nor been asked, and appear
+/// online by a directed presence to those the initial presence does not reach. Nothing else:
+/// a login with an unchanged roster writes nothing in the server's storage.
 xmpp_actions sync_roster(const std::set<std::string>& whitelist,
                          const std::vector<xmpp::roster_item>& roster);
 
-/// A JID whitelisted at run time: roster item, pre-approval of the student's own subscription
-/// request (RFC 6121 3.4), the bot's subscription request, presence.
+/// A JID whitelisted at run time (or found missing from the roster at login): pre-approval of
+/// the student's own subscription request (RFC 6121 3.4, which makes the roster item), the
+/// bot's subscription request, presence.
 xmpp_actions welcome(const std::string& jid);
 
 /// A JID leaving the whitelist: a directed unavailable presence whose status

@@ -3,6 +3,7 @@
 // the code. Neither of them, nor the pages' step line, knows the protocol: they learn its steps
 // from its plan. libotr is never touched (otr::initialize is not even called).
 #define CAF_SUITE seam
+#include "actors/chat/crypto_pool.hpp"
 #include "actors/chat/session_manager.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/rules/lesson_plan.hpp"
@@ -32,8 +33,12 @@ std::string reversed(std::string text) {
 /// ends it. It needs no key from the key pool.
 class mirror final : public e2e::conversation {
 public:
+  /// `costly`: its traffic and its checks are costly, as OTR's are (the crypto pool runs them).
+  explicit mirror(bool costly = false) : costly_(costly) {}
   std::string_view protocol_name() const noexcept override { return "Mirror"; }
   bool is_traffic(const e2e::wire& m) const override { return m.body.starts_with("~M"); }
+  bool costly(const e2e::wire& m) const override { return costly_ && is_traffic(m); }
+  bool costly_checks() const noexcept override { return costly_; }
   bool needs_key() const noexcept override { return false; }
   bool install_key(const std::string&) override { return false; }
   std::string fingerprint() const override { return "MIRROR-1"; }
@@ -95,6 +100,7 @@ public:
   std::string channel() const override { return on_ ? "mirror-" + std::to_string(channel_) : ""; }
 
 private:
+  bool costly_ = false;
   bool on_ = false;
   int channel_ = 0;
   std::string asked_;
@@ -157,15 +163,19 @@ struct fixture : fakes::manager_fixture {
   fakes::sent_log sent = std::make_shared<std::vector<std::string>>();
   std::shared_ptr<int> opened = std::make_shared<int>(0);  ///< mirror conversations opened
 
-  fixture() {
+  explicit fixture(bool with_crypto_pool = false) {
     session_manager_config mc;
+    if (with_crypto_pool)  // two workers on the test's scheduler: no threads of their own
+      mc.session_defaults.crypto = sys.spawn(crypto_pool, crypto_pool_config{2, 0, false});
     mc.whitelist = {{"alice@x.org", "en_GB"}};
     mc.session_defaults.account = "bot@x.org";
     mc.session_defaults.format_strings = {{"bot_title", "Tutor"}, {"project_name", "CS101"}};
-    mc.choose_lesson = [opened = opened](const std::string&, const std::string&, bool) {
-      return lesson_choice{&mirror_plan(), [opened](const std::string&, const std::string&) {
+    mc.choose_lesson = [opened = opened, with_crypto_pool](const std::string&, const std::string&,
+                                                           bool) {
+      return lesson_choice{&mirror_plan(), [opened, with_crypto_pool](const std::string&,
+                                                                      const std::string&) {
                              ++*opened;
-                             return std::make_unique<mirror>();
+                             return std::make_unique<mirror>(with_crypto_pool);
                            }};
     };
     auto gateway = sys.spawn(fakes::recording_gateway, sent, false);
@@ -202,9 +212,12 @@ struct fixture : fakes::manager_fixture {
 
 } // namespace
 
-CAF_TEST_FIXTURE_SCOPE(seam_tests, fixture)
-
-CAF_TEST(a student whose lesson is another protocol goes from hello to the code through the seam) {
+/// The whole mirror lesson, from hello to the code, with every check the seam promises.
+static void whole_lesson(fixture& f) {
+  auto& sent = f.sent;
+  auto step = [&f] { return f.step(); };
+  auto from = [&f](const std::string& body) { f.from(body); };
+  auto& opened = f.opened;
   // Before any session: the mirror lesson's first step, unnamed (no session runs).
   CAF_CHECK_EQUAL(step().line, "Mirror 1 of 3: say hello in mirror.");
   CAF_CHECK_EQUAL(step().name, "");
@@ -215,18 +228,18 @@ CAF_TEST(a student whose lesson is another protocol goes from hello to the code 
 
   from("~M:hello");  // protocol traffic: no key wait, this protocol needs none
   CAF_CHECK_EQUAL(step().name, "mirrored");
-  auto live = ask<live_progress>(atoms::live_v, alice);
+  auto live = f.ask<live_progress>(atoms::live_v, alice);
   CAF_CHECK(live.encrypted);
   CAF_CHECK_EQUAL(live.fingerprint, "MIRROR-1");
   CAF_CHECK(sent->back().find("~M:") != std::string::npos);  // the lesson's lines go mirrored
 
-  CAF_CHECK(ask<bool>(atoms::set_secret_v, alice,
+  CAF_CHECK(f.ask<bool>(atoms::set_secret_v, alice,
                       std::string{"purple tractor seven"}));
   CAF_CHECK_EQUAL(step().name, "mirror_secret");
 
   from("~M?purple tractor seven");
   CAF_CHECK_EQUAL(step().name, "mirror_verified");
-  CAF_CHECK_EQUAL(ask<live_progress>(atoms::live_v, alice).check, "succeeded");
+  CAF_CHECK_EQUAL(f.ask<live_progress>(atoms::live_v, alice).check, "succeeded");
   // The code went out over the verified mirror conversation only.
   std::smatch code;
   std::string said;
@@ -238,14 +251,14 @@ CAF_TEST(a student whose lesson is another protocol goes from hello to the code 
     return line.find(code.str()) != std::string::npos;  // never in plaintext
   }));
 
-  CAF_CHECK(ask<bool>(atoms::check_code_v, alice, code.str()));
+  CAF_CHECK(f.ask<bool>(atoms::check_code_v, alice, code.str()));
   auto done = step();
   CAF_CHECK_EQUAL(done.name, "mirror_done");
   CAF_CHECK(done.done);
-  CAF_CHECK(last_read().find("Congratulations") != std::string::npos);
+  CAF_CHECK(f.last_read().find("Congratulations") != std::string::npos);
 
   // The teacher view and the pages describe it by the plan's words, knowing no protocol.
-  auto rows = ask<std::vector<session_info>>(atoms::class_status_v,
+  auto rows = f.ask<std::vector<session_info>>(atoms::class_status_v,
                                              std::vector<xmpp::bare_jid>{alice});
   CAF_REQUIRE_EQUAL(rows.size(), 1u);
   CAF_CHECK_EQUAL(rows[0].step.name, "mirror_done");
@@ -255,6 +268,12 @@ CAF_TEST(a student whose lesson is another protocol goes from hello to the code 
   CAF_CHECK_EQUAL(page.step, "Mirror: done.");
   CAF_CHECK_EQUAL(page.step_of, 3);
   CAF_CHECK_EQUAL(*opened, 1);
+}
+
+CAF_TEST_FIXTURE_SCOPE(seam_tests, fixture)
+
+CAF_TEST(a student whose lesson is another protocol goes from hello to the code through the seam) {
+  whole_lesson(*this);
 }
 
 CAF_TEST(a failed check leads back through the plan and says nothing in plaintext) {
@@ -268,6 +287,32 @@ CAF_TEST(a failed check leads back through the plan and says nothing in plaintex
   from("~M.");  // the student ends the mirror conversation
   CAF_CHECK_EQUAL(step().name, "no_mirror");
   CAF_CHECK(!ask<live_progress>(atoms::live_v, alice).encrypted);
+}
+
+CAF_TEST_FIXTURE_SCOPE_END()
+
+struct crypto_fixture : fixture {
+  crypto_fixture() : fixture(true) {}
+};
+
+CAF_TEST_FIXTURE_SCOPE(seam_crypto_tests, crypto_fixture)
+
+CAF_TEST(with its costly calls on the crypto pool the lesson goes the same way and in the same order) {
+  // Each message of the protocol and each check runs on the pool while the session waits; the
+  // lines the lesson says meanwhile go out after what the call sent, as they do without a pool.
+  whole_lesson(*this);
+  auto welcome = std::find_if(sent->begin(), sent->end(), [](const std::string& line) {
+    return line.ends_with(": ~M:welcome");
+  });
+  CAF_REQUIRE(welcome != sent->end());
+  auto ok = std::find_if(sent->begin(), sent->end(), [](const std::string& line) {
+    return line.ends_with(": ~M=ok");
+  });
+  CAF_REQUIRE(ok != sent->end());
+  CAF_CHECK(welcome < ok);
+  // The line after the check's answer is the lesson's, mirrored: the code came after the answer.
+  CAF_REQUIRE(ok + 1 != sent->end());
+  CAF_CHECK((ok + 1)->find("~M:") != std::string::npos);
 }
 
 CAF_TEST_FIXTURE_SCOPE_END()

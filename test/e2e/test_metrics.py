@@ -26,7 +26,8 @@ FAMILIES = {
     "otrbot_lessons_abandoned": "counter", "otrbot_lesson_steps_reached": "counter",
     "otrbot_lesson_step_duration_seconds": "histogram", "otrbot_smp_outcomes": "counter",
     "otrbot_sessions_open": "gauge", "otrbot_students_stuck": "gauge", "otrbot_key_pool_keys": "gauge",
-    "otrbot_key_pool_waiters": "gauge", "otrbot_grade_outbox": "gauge",
+    "otrbot_key_pool_waiters": "gauge", "otrbot_crypto_job_seconds": "histogram",
+    "otrbot_crypto_jobs_waiting": "gauge", "otrbot_grade_outbox": "gauge",
     "otrbot_grade_delivery_attempts": "counter", "otrbot_lti_launches": "counter",
     "otrbot_http_requests": "counter", "otrbot_http_request_duration_seconds": "histogram",
     "otrbot_xmpp_reconnects": "counter", "otrbot_xmpp_stanzas": "counter",
@@ -159,6 +160,11 @@ def test_each_metric_moves_when_its_event_happens(prosody, run_bot):
     assert m("otrbot_lesson_step_duration_seconds_count", lesson="otr", step="awaiting_otr") >= 1
     assert m("otrbot_smp_outcomes_total", result="succeeded") == 1
     assert m("otrbot_smp_outcomes_total", result="failed") == 1
+    # The AKE and SMP messages of two lessons went through the cryptography threads.
+    ran = m("otrbot_crypto_job_seconds_count", phase="run")
+    assert ran >= 8
+    assert m("otrbot_crypto_job_seconds_count", phase="queued") == ran
+    assert value(after, "otrbot_crypto_jobs_waiting") == 0
     assert m("otrbot_grade_delivery_attempts_total", result="failed") == 1
     assert m("otrbot_grade_delivery_attempts_total", result="delivered") == 1
     assert value(after, "otrbot_grade_outbox", state="pending") == 0

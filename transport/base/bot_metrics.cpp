@@ -26,6 +26,12 @@ bot_metrics::bot_metrics(registry& r)
                                "their lesson (as the teacher view marks them), at the last timeout check.")),
     key_pool_keys(r.add_gauge("otrbot_key_pool_keys", "OTR keys made ahead and ready.")),
     key_pool_waiters(r.add_gauge("otrbot_key_pool_waiters", "Sessions waiting for an OTR key.")),
+    crypto_seconds(r.add_histogram("otrbot_crypto_job_seconds",
+                                   "The sessions' public-key arithmetic (OTR's AKE and SMP) on the "
+                                   "cryptography threads: time queued for a thread, and time run.",
+                                   latency_bounds(), {"phase"})),
+    crypto_waiting(r.add_gauge("otrbot_crypto_jobs_waiting",
+                               "Calls waiting for a cryptography thread.")),
     grade_outbox(r.add_gauge("otrbot_grade_outbox",
                              "Grades in the outbox not delivered, by state (pending: to be sent or retried; held: "
                              "not stored yet; failed: given up, an admin may retry).",

@@ -19,6 +19,8 @@ struct bot_metrics {
   family<gauge>& students_stuck;    ///< idle for lti.stuck_after_minutes before completing
   family<gauge>& key_pool_keys;     ///< OTR keys made ahead, ready
   family<gauge>& key_pool_waiters;  ///< sessions waiting for a key
+  family<histogram>& crypto_seconds;  ///< {phase}: queued (waiting for a thread), run
+  family<gauge>& crypto_waiting;      ///< jobs waiting for a cryptography thread
   // the grades
   family<gauge>& grade_outbox;         ///< {state}: pending, held, failed (what is not delivered)
   family<counter>& grade_deliveries;   ///< {result}: delivered, failed (retried later), refused (never)

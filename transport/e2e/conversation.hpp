@@ -65,6 +65,15 @@ public:
   /// bot's key, and it tells that the student's client starts encryption by itself).
   virtual bool is_traffic(const wire& message) const = 0;
 
+  /// Whether receiving `message` may cost public-key arithmetic (OTR: its AKE, its SMP, new DH
+  /// keys), and whether the check's own steps do: the session then makes the call on the
+  /// cryptography threads, below the priority of serving students. Pure: only the message is read.
+  virtual bool costly(const wire& message) const {
+    (void)message;
+    return false;
+  }
+  virtual bool costly_checks() const noexcept { return false; }
+
   /// Whether the bot's key for this conversation must come from the key pool first.
   virtual bool needs_key() const noexcept = 0;
   /// Takes a key from the key pool (its key-file text); false when it does not fit.

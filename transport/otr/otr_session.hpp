@@ -82,6 +82,10 @@ public:
     return m.element.empty() && is_otr_traffic(m.body);
   }
 
+  /// Every OTR message may be: the AKE's, SMP's (inside data messages), a data message's new DH key.
+  bool costly(const e2e::wire& m) const override { return is_traffic(m); }
+  bool costly_checks() const noexcept override { return true; }
+
   bool needs_key() const noexcept override { return true; }
   /// Takes this key (made for `account`, libotr's key-file text) as the bot's key.
   bool install_key(const std::string& key_text) override;
