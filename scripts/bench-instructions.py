@@ -16,6 +16,7 @@ Usage: scripts/bench.sh instructions[:N[:M]]   (default 20 lessons, 200 launches
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -117,6 +118,8 @@ def main():
                    default=os.path.join(build, "test", "bench", "otrbot_bench_students"))
     p.add_argument("--floor-binary", default=os.path.join(build, "test", "bench", "otrbot_bench_floor"))
     p.add_argument("--keys", default=os.path.join(ROOT, "build", "bench-keys"))
+    p.add_argument("--keep", help="copy callgrind's dumps into this folder (callgrind_annotate "
+                                   "reads where the instructions went)")
     args = p.parse_args()
     for tool in ("valgrind", "callgrind_control"):
         if subprocess.run(["which", tool], stdout=subprocess.DEVNULL).returncode:
@@ -160,6 +163,11 @@ def main():
             per_launch = dump(pid, out, "launches") / args.launches
         finally:
             s.close()
+            if args.keep:
+                os.makedirs(args.keep, exist_ok=True)
+                for name in os.listdir(tmp):
+                    if name.startswith("callgrind.out"):
+                        shutil.copy(os.path.join(tmp, name), args.keep)
     floor_lesson, floor_key = floor(args, min(args.lessons, 10))
     print("bot: %.1f M instructions per lesson (its key included), %.2f M per LTI 1.1 launch"
           % (per_lesson / 1e6, per_launch / 1e6))

@@ -210,7 +210,10 @@ syslog = false
                "--keys", self.args.keys, "--secret", SECRET, "--students", str(count),
                "--ramp", str(ramp), "--workers", str(self.args.workers or max(4, (count + 49) // 50)),
                "--timeout", str(self.args.timeout)]
-        return cmd + (["--idle"] if idle else [])
+        cmd += ["--idle"] if idle else []
+        if getattr(self.args, "students_nice", 0):  # as if on the students' own devices
+            cmd = ["nice", "-n", str(self.args.students_nice)] + cmd
+        return cmd
 
     def students_env(self):
         # libstrophe makes an OpenSSL context per connection and loads OpenSSL's default
@@ -251,9 +254,10 @@ def floor(args, lessons=20):
 
 
 def lessons(args, count, ramp, shards=1):
-    print("\n== %d students over %g s (key_pool = %d, typing off%s)"
+    print("\n== %d students over %g s (key_pool = %d, typing off%s%s)"
           % (count, ramp, args.pool, ", %d bot processes and accounts" % shards
-             if shards > 1 else ""))
+             if shards > 1 else "", ", the students at nice %d" % args.students_nice
+             if args.students_nice else ""))
     with tempfile.TemporaryDirectory(prefix="otrbot-bench-") as tmp:
         s = Setup(args, tmp, count, args.pool, shards)
         try:
@@ -405,8 +409,9 @@ def login(args, count):
     """The bot's login with `count` whitelisted students, then again with the roster it left,
     for each of Prosody's roster storages: Prosody's CPU for each, side by side."""
     print("\n== the bot's login with %d whitelisted students (key_pool = 0)" % count)
-    storages = ("internal", "sql")
-    if count > 2000:  # its cost grows with the square of the roster: 45 s of CPU for 1,000
+    wanted = args.roster_storage
+    storages = (wanted,) if wanted else ("internal", "sql")
+    if count > 2000 and "internal" in storages:  # it grows with the square of the roster
         print("Prosody's roster storage: internal: not measured past 2,000 students")
         storages = ("sql",)
     for storage in storages:
@@ -418,7 +423,7 @@ def login(args, count):
                 s.login_again(0)
             finally:
                 s.close()
-    args.roster_storage = None
+    args.roster_storage = wanted
 
 
 def main():
@@ -441,6 +446,9 @@ def main():
                    help="the bot's [bot] worker_threads (0: its default)")
     p.add_argument("--pages", action="store_true",
                    help="lessons: LTI launches at 10/s during the run, timed (client and bot)")
+    p.add_argument("--students-nice", type=int, default=0,
+                   help="run the simulated students at this nice value (their libotr work "
+                        "below the bot's, as on their own devices; default 0: beside it)")
     p.add_argument("--roster-storage", choices=("internal", "sql"),
                    help="Prosody's storage for rosters (default: Prosody's own, internal)")
     p.add_argument("--perf", help="record the bot with perf into this file during each run")

@@ -140,6 +140,13 @@ modules_disabled = {{ {'"s2s"' if self.offline else '"s2s", "offline"'} }}
 ssl = {{ {ssl} }}
 {limit}VirtualHost "{DOMAIN}"
 """)
+        if self.roster_storage == "sql":
+            # SQLite's write-ahead log (kept in the file; Prosody's SQL storage sets no journal
+            # mode): a commit appends to one file instead of making and deleting a journal.
+            import sqlite3
+            db = sqlite3.connect(os.path.join(self.dir, "data", "prosody.sqlite"))
+            db.execute("PRAGMA journal_mode=WAL")
+            db.close()
         for jid, password in self.accounts.items():
             self.register(jid, password)
 

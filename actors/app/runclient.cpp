@@ -192,6 +192,10 @@ int runclient(const runclient_options& opts) {
     });
     if (s.bot.worker_threads > 0)
       cfg.set("scheduler.max-threads", static_cast<std::size_t>(s.bot.worker_threads));
+    // The scheduler's threads serve (the arithmetic is the crypto pool's): they are idle most of
+    // the time, and work stealing's idle threads poll (spinning, then 50 µs naps), which cost
+    // the bot more CPU than its lessons' own serving. Work sharing's idle threads sleep.
+    cfg.set("scheduler.policy", caf::atom("sharing"));
     caf::actor_system sys{cfg};
     key_pool_config kc;
     kc.account = acc->jid;

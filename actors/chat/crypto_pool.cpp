@@ -18,15 +18,15 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
-/// Sends waiting jobs to idle workers, oldest first.
+/// Sends waiting jobs to idle workers, lowest rank first.
 void dispatch(pool_ptr self) {
   auto& st = self->state;
   auto& m = metrics::bot();
   while (!st.idle.empty() && !st.queue.empty()) {
     auto worker = std::move(st.idle.back());
     st.idle.pop_back();
-    auto job = std::move(st.queue.front());
-    st.queue.pop_front();
+    auto job = std::move(st.queue.begin()->second);
+    st.queue.erase(st.queue.begin());
     m.crypto_seconds.with({"queued"}).observe(seconds_since(job.since));
     auto started = std::chrono::steady_clock::now();
     auto done = job.done;
@@ -72,7 +72,10 @@ crypto_pool_actor::behavior_type crypto_pool(pool_ptr self, crypto_pool_config c
   return {
     [self](crypto_job& job) -> caf::result<bool> {
       auto done = self->make_response_promise<bool>();
-      self->state.queue.push_back({std::move(job), done, std::chrono::steady_clock::now()});
+      auto& s = self->state;
+      auto key = std::make_pair(job.rank, s.arrivals++);
+      s.queue.emplace(key, crypto_pool_state::waiting_job{std::move(job), done,
+                                                           std::chrono::steady_clock::now()});
       dispatch(self);
       return done;
     },

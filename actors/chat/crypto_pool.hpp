@@ -10,7 +10,9 @@
 
 #include <chrono>
 #include <cstddef>
-#include <deque>
+#include <cstdint>
+#include <map>
+#include <utility>
 #include <vector>
 
 namespace otrbot {
@@ -28,11 +30,14 @@ struct crypto_pool_state {
     caf::typed_response_promise<bool> done;
     std::chrono::steady_clock::time_point since;
   };
-  std::deque<waiting_job> queue;  ///< first come, first served
+  /// By (rank, arrival): the oldest session's call first, each session's calls in order.
+  std::map<std::pair<std::int64_t, std::uint64_t>, waiting_job> queue;
+  std::uint64_t arrivals = 0;
   std::vector<crypto_worker_actor> idle;
 };
 
-/// Spawns cfg.threads workers (linked to the pool) and hands each job to the next idle one.
+/// Spawns cfg.threads workers (linked to the pool) and hands each idle one the waiting job of
+/// the lowest rank (the oldest session), then the earliest.
 crypto_pool_actor::behavior_type crypto_pool(crypto_pool_actor::stateful_pointer<crypto_pool_state> self,
                                              crypto_pool_config cfg);
 

@@ -14,6 +14,7 @@
 #include "transport/otr/otr_session.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace otrbot {
 namespace {
@@ -150,6 +151,7 @@ std::string accept_secret(session_ptr self, const std::string& raw) {
 /// changed, the default secret, and its key from the key pool.
 void begin(session_ptr self) {
   auto& st = self->state;
+  st.born = std::chrono::steady_clock::now().time_since_epoch().count();
   st.chat = st.cfg.open ? st.cfg.open(st.cfg.account, st.cfg.jid)
                         : std::make_unique<otr::session>(st.cfg.account, st.cfg.jid,
                                                          logging::get("otr"));

@@ -78,6 +78,7 @@ struct session_state {
   std::shared_ptr<e2e::conversation> chat;
   chat_view view;
   bool chat_busy = false;                        ///< a call runs on the cryptography threads
+  std::int64_t born = 0;  ///< when the session started (steady clock, ns): its calls' rank
   std::deque<std::function<void()>> chat_queue;  ///< calls made meanwhile, in order
   std::unique_ptr<lesson::lesson> lesson;
   std::set<std::string> client_asked;  ///< full JIDs asked which program they are

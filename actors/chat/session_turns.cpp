@@ -55,7 +55,8 @@ void start(session_ptr self, bool costly, call fn, then next) {
   auto result = std::make_shared<finished>();
   // The job touches only the conversation and its result; the session waits (await: no other
   // message is taken meanwhile) and goes on with `next` on its own thread.
-  crypto_job job{[chat = st.chat, fn = std::move(fn), result] { *result = run(*chat, fn); }};
+  crypto_job job{[chat = st.chat, fn = std::move(fn), result] { *result = run(*chat, fn); },
+                 st.born};
   self->request(st.cfg.crypto, caf::infinite, std::move(job))
     .await(
       [self, result, next = std::move(next)](bool) {

@@ -182,6 +182,9 @@ struct otr_key {
 /// rendered by its name alone, like otr_key.
 struct crypto_job {
   std::function<void()> run;
+  /// Lower goes first: the session's start (steady clock, ns), so that the students who came
+  /// first finish first rather than every lesson advancing a step at a time.
+  std::int64_t rank = 0;
 };
 
 /// The bot's roster as the server sent it after login.

@@ -315,4 +315,23 @@ CAF_TEST(with its costly calls on the crypto pool the lesson goes the same way a
   CAF_CHECK((ok + 1)->find("~M:") != std::string::npos);
 }
 
+CAF_TEST(the crypto pool runs the call of the oldest session first when its threads are busy) {
+  auto pool = sys.spawn(crypto_pool, crypto_pool_config{1, 0, false});
+  run();
+  auto order = std::make_shared<std::vector<int>>();
+  auto job = [order](int rank) {
+    return crypto_job{[order, rank] { order->push_back(rank); }, rank};
+  };
+  // The first takes the one worker; the other two wait, and go by rank, not by arrival.
+  for (int rank : {9, 5, 1})
+    self->send(pool, job(rank));
+  run();
+  CAF_CHECK_EQUAL(*order, (std::vector<int>{9, 1, 5}));
+  int answered = 0;
+  for (int i = 0; i < 3; ++i)
+    self->receive([&](bool done) { answered += done; },
+                  caf::after(std::chrono::seconds(0)) >> [] { CAF_FAIL("a job was not answered"); });
+  CAF_CHECK_EQUAL(answered, 3);
+}
+
 CAF_TEST_FIXTURE_SCOPE_END()
