@@ -7,6 +7,9 @@
 
 #include <charconv>
 #include <cstring>
+#include <map>
+#include <memory>
+#include <utility>
 
 namespace otrbot::i18n {
 namespace {
@@ -23,6 +26,27 @@ icu::Locale to_icu(std::string_view name) {
     if (c == '-')
       c = '_';
   return icu::Locale::createCanonical(s.c_str());
+}
+
+/// The pattern parsed for the locale, kept per thread (ICU's formats are not shared between
+/// threads); nullptr when ICU refuses the pattern. The patterns are the catalogs' (a few hundred
+/// per language); the cache is emptied should it ever hold more than that.
+const icu::MessageFormat* parsed(std::string_view pattern, std::string_view locale) {
+  thread_local std::map<std::pair<std::string, std::string>, std::unique_ptr<icu::MessageFormat>,
+                        std::less<>>
+    cache;
+  auto key = std::make_pair(std::string{locale}, std::string{pattern});
+  if (auto it = cache.find(key); it != cache.end())
+    return it->second.get();
+  if (cache.size() >= 4096)
+    cache.clear();
+  UErrorCode status = U_ZERO_ERROR;
+  auto upattern =
+    icu::UnicodeString::fromUTF8(icu::StringPiece(pattern.data(), static_cast<int32_t>(pattern.size())));
+  auto mf = std::make_unique<icu::MessageFormat>(upattern, to_icu(locale), status);
+  if (U_FAILURE(status))
+    mf.reset();
+  return cache.emplace(std::move(key), std::move(mf)).first->second.get();
 }
 
 } // namespace
@@ -76,15 +100,19 @@ const std::string* catalog::find(std::string_view msgid) const {
 
 std::string format(std::string_view pattern, std::string_view locale,
                    const std::map<std::string, std::string, std::less<>>& values) {
+  // Nothing for ICU to do (no argument, no quoting): the text is the pattern. Most lines of
+  // the pages are such, and parsing each again at every page cost half of a launch's work.
+  if (pattern.find_first_of("{}'") == std::string_view::npos)
+    return std::string{pattern};
   UErrorCode status = U_ZERO_ERROR;
-  icu::UnicodeString upattern =
-    icu::UnicodeString::fromUTF8(icu::StringPiece(pattern.data(), static_cast<int32_t>(pattern.size())));
-  icu::MessageFormat mf(upattern, to_icu(locale), status);
-  if (U_FAILURE(status))
+  const icu::MessageFormat* mf = parsed(pattern, locale);
+  if (!mf)
     return std::string{pattern};
   std::vector<icu::UnicodeString> names;
   std::vector<icu::Formattable> args;
   for (const auto& [k, v] : values) {
+    if (pattern.find(k) == std::string_view::npos)
+      continue;  // not named in this pattern (a cheap test: a name found may still be text)
     names.push_back(icu::UnicodeString::fromUTF8(k));
     long long number = 0;
     auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), number);
@@ -94,7 +122,7 @@ std::string format(std::string_view pattern, std::string_view locale,
       args.emplace_back(icu::UnicodeString::fromUTF8(v));
   }
   icu::UnicodeString out;
-  mf.format(names.data(), args.data(), static_cast<int32_t>(args.size()), out, status);
+  mf->format(names.data(), args.data(), static_cast<int32_t>(args.size()), out, status);
   if (U_FAILURE(status))
     return std::string{pattern};
   std::string result;
