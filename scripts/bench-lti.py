@@ -1,7 +1,9 @@
 #!/usr/bin/python3
-"""LTI launch throughput: the real otrbot (a private Prosody beside it) takes launches
-presigned by python3-oauthlib (each nonce used once), sent by wrk; GET /is_up for
-comparison. Prints wrk's figures. Usage: scripts/bench-lti.sh [BINARY] (see there)."""
+"""LTI launch throughput: the real otrbot (a private Prosody beside it) takes LTI 1.1 launches
+presigned by python3-oauthlib (each nonce used once), then LTI 1.3 launches (a login each made
+ahead, its id_token signed RS256 by python3-jwt for the test platform of test/e2e, whose key set
+the bot fetches once and keeps), sent by wrk; GET /is_up for comparison. Prints wrk's figures.
+Usage: scripts/bench-lti.sh [BINARY] (see there)."""
 import os
 import re
 import subprocess
@@ -15,8 +17,11 @@ sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
 import devenv  # noqa: E402
 import harness  # noqa: E402
 from lms import launch_params, sign  # noqa: E402
+from platform13 import Platform, lti13_section  # noqa: E402
+from tool13 import Login  # noqa: E402
 
 LAUNCHES = int(os.environ.get("OTRBOT_BENCH_LAUNCHES", "40000"))
+LAUNCHES13 = int(os.environ.get("OTRBOT_BENCH_LAUNCHES13", "10000"))
 SECONDS = int(os.environ.get("OTRBOT_BENCH_SECONDS", "8"))
 CONNECTIONS = int(os.environ.get("OTRBOT_BENCH_CONNECTIONS", "32"))
 
@@ -42,6 +47,29 @@ function request()
 end
 """
 
+# LTI 1.3: each launch is a form post to /lti13/launch with its login's cookie.
+WRK13_SCRIPT = WRK_SCRIPT.replace(
+    'local body = bodies[i]', 'local body, cookie = bodies[i][1], bodies[i][2]').replace(
+    'wrk.format("POST", "/", {["Content-Type"] = "application/x-www-form-urlencoded"}, body)',
+    'wrk.format("POST", "/lti13/launch", {["Content-Type"] = '
+    '"application/x-www-form-urlencoded", ["Cookie"] = cookie}, body)')
+
+
+def presign13(base, platform, count, path):
+    """`count` logins made ahead (the bot's 302 to the platform: state, nonce, cookie), each
+    with its id_token signed for it; written as a Lua table of {body, cookie}."""
+    import urllib.parse
+    with open(path, "w") as f:
+        f.write("return {\n")
+        for i in range(count):
+            login = Login(base, platform, user="bench-%d" % i)
+            if login.response.status_code != 302:
+                raise SystemExit("the bot refused an LTI 1.3 login (%d)" % login.response.status_code)
+            token = platform.sign(platform.claims(login.nonce, user="bench-%d" % i))
+            body = urllib.parse.urlencode({"id_token": token, "state": login.state})
+            f.write("{[==[%s]==], [==[%s]==]},\n" % (body, login.cookie))
+        f.write("}\n")
+
 
 def wrk(url, script=None, threads=2):
     cmd = ["wrk", "-t%d" % threads, "-c%d" % CONNECTIONS, "-d%ds" % SECONDS, "--latency"]
@@ -56,6 +84,7 @@ def wrk(url, script=None, threads=2):
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else harness.BINARY
     with tempfile.TemporaryDirectory() as tmp:
+        platform = Platform()
         server = devenv.Prosody(os.path.join(tmp, "prosody"), {"bot@localhost": "botpw"})
         server.prepare()
         server.start()
@@ -68,7 +97,7 @@ def main():
                 lti_extra="max_connections_per_address = 0\n"
                           "max_requests_per_address_per_minute = 0").replace(
                 'level = "debug"', 'level = "warn"')
-                + harness.store_section(os.path.join(tmp, "bot.db")))
+                + harness.store_section(os.path.join(tmp, "bot.db")) + lti13_section(platform))
         bot_log = open(os.path.join(tmp, "bot.log"), "wb")
         bot = subprocess.Popen([binary, "runclient", "--config", config],
                                stdout=bot_log, stderr=subprocess.STDOUT)
@@ -98,6 +127,18 @@ def main():
                 f.write(WRK_SCRIPT % {"bodies": bodies, "threads": 2})
             print("== POST / (LTI launches), %d connections, %d s" % (CONNECTIONS, SECONDS))
             print(wrk(base + "/", script))
+            platform.tool_jwks_url = base + "/lti13/jwks"
+            started = time.monotonic()
+            bodies13 = os.path.join(tmp, "bodies13.lua")
+            presign13(base, platform, LAUNCHES13, bodies13)
+            print("made %d LTI 1.3 logins and signed their id_tokens in %.1f s"
+                  % (LAUNCHES13, time.monotonic() - started))
+            script13 = os.path.join(tmp, "launch13.lua")
+            with open(script13, "w") as f:
+                f.write(WRK13_SCRIPT % {"bodies": bodies13, "threads": 2})
+            print("== POST /lti13/launch (LTI 1.3 launches), %d connections, %d s"
+                  % (CONNECTIONS, SECONDS))
+            print(wrk(base + "/lti13/launch", script13))
             print("== GET /is_up, %d connections, %d s" % (CONNECTIONS, SECONDS))
             print(wrk(base + "/is_up"))
             if bot.poll() is not None:
@@ -106,6 +147,7 @@ def main():
             bot.terminate()
             bot.wait(timeout=30)
             server.stop()
+            platform.close()
 
 
 if __name__ == "__main__":

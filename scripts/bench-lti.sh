@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # LTI launch throughput: builds the release preset (or takes BINARY), then drives the real
-# bot with wrk (Debian's) and launches presigned by python3-oauthlib. Prints wrk's figures.
-# Usage: scripts/bench-lti.sh [BINARY]. OTRBOT_BENCH_SECONDS, _CONNECTIONS, _LAUNCHES tune it.
+# bot with wrk (Debian's): LTI 1.1 launches presigned by python3-oauthlib, LTI 1.3 launches
+# signed by python3-jwt. Prints wrk's figures.
+# Usage: scripts/bench-lti.sh [BINARY]. OTRBOT_BENCH_SECONDS, _CONNECTIONS, _LAUNCHES,
+# _LAUNCHES13 tune it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
