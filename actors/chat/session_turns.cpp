@@ -22,27 +22,29 @@ finished run(e2e::conversation& chat, const call& fn) {
   return f;
 }
 
+/// Runs `fn`: the calls it makes come before those queued already, as in a synchronous run.
+template <class F>
+void ahead_of_queue(session_state& st, F&& fn) {
+  auto later = std::exchange(st.chat_queue, {});
+  fn();
+  for (auto& f : later)
+    st.chat_queue.push_back(std::move(f));
+}
+
 void drain(session_ptr self) {
   auto& st = self->state;
   while (!st.chat_busy && !st.chat_queue.empty()) {
     auto fn = std::move(st.chat_queue.front());
     st.chat_queue.pop_front();
-    // What `fn` starts comes before what was queued after it.
-    auto later = std::exchange(st.chat_queue, {});
-    fn();
-    for (auto& f : later)
-      st.chat_queue.push_back(std::move(f));
+    ahead_of_queue(st, fn);
   }
 }
 
 void settle(session_ptr self, finished f, const then& next) {
   auto& st = self->state;
   st.view = std::move(f.view);
-  auto later = std::exchange(st.chat_queue, {});
   if (next)
-    next(std::move(f.out));
-  for (auto& fn : later)
-    st.chat_queue.push_back(std::move(fn));
+    ahead_of_queue(st, [&] { next(std::move(f.out)); });
 }
 
 void start(session_ptr self, bool costly, call fn, then next) {
