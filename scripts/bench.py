@@ -14,228 +14,16 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-import devenv  # noqa: E402
 from bench_metrics import histograms, own_latency  # noqa: E402
 from bench_pages import PageProbe  # noqa: E402
-
-SECRET = "correct horse battery"
-PASSWORD = "bench-pw-1"
-TICK = os.sysconf("SC_CLK_TCK")
+from bench_setup import (PASSWORD, SECRET, LogWatch, Setup, children_cpu_ms,  # noqa: E402,F401
+                         cpu_ms, percentile, quiet, rss_kib)
 STAGES = [  # name, from column, to column (of the generator's rows)
     ("connect", "start", "connected"), ("first reply", "hello", "first_reply"),
     ("to encrypted", "query", "encrypted"), ("SMP", "smp_start", "smp_done"),
     ("code after SMP", "smp_done", "code"), ("whole lesson", "start", "code")]
 COLUMNS = ["connected", "hello", "first_reply", "query", "encrypted", "smp_start", "smp_done",
            "code"]
-
-
-def cpu_ms(pid):
-    """User + system CPU of a process so far, in ms (/proc/PID/stat)."""
-    with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000.0 / TICK
-
-
-def children_cpu_ms():
-    """CPU of this process's children that have ended (and their waited-for children)."""
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (r.ru_utime + r.ru_stime) * 1000.0
-
-
-def rss_kib(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def quiet(pids, still=1.0, timeout=600):
-    """Waits until none of `pids` used CPU for `still` seconds (the roster sync after login,
-    a pool refill): an event the benchmark can see, not a fixed sleep."""
-    deadline = time.monotonic() + timeout
-    last = [cpu_ms(p) for p in pids]
-    since = time.monotonic()
-    while time.monotonic() < deadline:
-        time.sleep(0.2)
-        now = [cpu_ms(p) for p in pids]
-        if sum(now) - sum(last) > 10:  # more than 10 ms of CPU in 0.2 s: still working
-            last, since = now, time.monotonic()
-        elif time.monotonic() - since >= still:
-            return
-    raise SystemExit("the bot and Prosody did not settle within %d s" % timeout)
-
-
-def percentile(values, p):
-    if not values:
-        return float("nan")
-    values = sorted(values)
-    k = max(0, min(len(values) - 1, int(round(p / 100.0 * len(values) + 0.5)) - 1))
-    return values[k]
-
-
-class LogWatch:
-    """Counts a text in the bot's log as it grows, reading only what is new."""
-
-    def __init__(self, path):
-        self.path, self.offset, self.text = path, 0, ""
-
-    def count(self, needle):
-        with open(self.path, encoding="utf-8", errors="replace") as f:
-            f.seek(self.offset)
-            new = f.read()
-        self.offset += len(new.encode("utf-8", errors="replace"))
-        self.text += new
-        return self.text.count(needle)
-
-    def wait(self, needle, count, proc, timeout=600):
-        deadline = time.monotonic() + timeout
-        while self.count(needle) < count:
-            if proc.poll() is not None:
-                raise SystemExit("otrbot exited (%s); see %s" % (proc.returncode, self.path))
-            if time.monotonic() > deadline:
-                raise SystemExit("otrbot logged %r %d times, not %d, within %d s; see %s"
-                                 % (needle, self.count(needle), count, timeout, self.path))
-            time.sleep(0.05)
-
-
-class Setup:
-    """A private Prosody with N students and the bot (or `shards` bots, one account and
-    process each, student i on the (i mod shards)-th), settled, ready to measure."""
-
-    def __init__(self, args, tmp, students, pool, shards=1):
-        self.args, self.tmp, self.students = args, tmp, students
-        self.prosody, self.bots, self.logs, self.configs = None, [], [], []
-        try:
-            self._start(students, pool, shards)
-        except BaseException:
-            self.close()  # nothing is left running when the set-up fails
-            raise
-
-    def _start(self, students, pool, shards):
-        args, tmp = self.args, self.tmp
-        self.jids = ["bot@localhost"] if shards == 1 else \
-            ["bot%d@localhost" % k for k in range(shards)]
-        accounts = {jid: PASSWORD for jid in self.jids}
-        self.metrics_ports = [devenv.free_port() for _ in self.jids]
-        self.web_ports = [devenv.free_port() for _ in self.jids]
-        accounts.update({"s%05d@localhost" % i: PASSWORD for i in range(students)})
-        self.prosody = devenv.Prosody(os.path.join(tmp, "prosody"), accounts,
-                                      log_level="warn", plain_accounts=True,
-                                      roster_storage=getattr(args, "roster_storage", None))
-        self.prosody.prepare()
-        self.prosody.start()
-        server0, started = cpu_ms(self.prosody.proc.pid), time.monotonic()
-        for k, jid in enumerate(self.jids):
-            whitelist = "".join('[whitelist."s%05d@localhost"]\nlocale = "en_GB"\n' % i
-                                for i in range(k, students, shards))
-            config = os.path.join(tmp, "bot%d.toml" % k)
-            with open(config, "w") as f:
-                f.write(f"""[xmpp]
-default_account = "{jid}"
-ca_certs = "{self.prosody.ca_crt}"
-[xmpp.accounts."{jid}"]
-password = "{PASSWORD}"
-host = "127.0.0.1"
-port = {self.prosody.port}
-[bot]
-default_secret = "{SECRET}"
-scheduled_msg_say = false
-max_messages_per_minute = 0
-warning_timeout = 86000
-session_timeout = 86400
-key_pool = {pool}
-worker_threads = {args.threads}
-{whitelist}
-[metrics]
-listen = "127.0.0.1:{self.metrics_ports[k]}"
-[lti]
-listen = "127.0.0.1:{self.web_ports[k]}"
-max_requests_per_address_per_minute = 0
-max_connections_per_address = 0
-[lti.consumers."bench"]
-secret = "bench-secret"
-[store]
-path = "{tmp}/bot{k}.db"
-[log]
-level = "info"
-syslog = false
-""")
-            self.configs.append(config)
-        self._login(pool, started, server0, "a subscription per whitelisted student, %d"
-                    % students)
-
-    def _login(self, pool, started, server0, what):
-        """Starts the bots, waits until they are online (and their key pools full) and the
-        roster sync is over; prints the time and Prosody's CPU since `started`/`server0`."""
-        self.bots, self.logs = [], []
-        for k, config in enumerate(self.configs):
-            log_path = os.path.join(self.tmp, "bot%d.log" % k)
-            out = open(log_path, "ab")
-            self.logs.append(LogWatch(log_path))
-            self.logs[-1].offset = out.tell()  # what an earlier run of the bot wrote is not read
-            self.bots.append(subprocess.Popen([self.args.binary, "runclient", "--config", config],
-                                              stdout=out, stderr=subprocess.STDOUT))
-        for bot, log in zip(self.bots, self.logs):
-            log.wait("[manager] online", 1, bot)
-            if pool:
-                log.wait("key pool full", 1, bot)
-        # the roster sync for the whitelist (args.settle: another way to wait, for a bot under
-        # valgrind, whose idle loop alone is over quiet's threshold)
-        (getattr(self.args, "settle", None) or quiet)(self.pids + [self.prosody.proc.pid])
-        print("the bot's login and roster sync (%s): %.1f s, Prosody's CPU %.1f s"
-              % (what, time.monotonic() - started,
-                 (cpu_ms(self.prosody.proc.pid) - server0) / 1e3))
-        self.bot, self.log = self.bots[0], self.logs[0]
-
-    def login_again(self, pool):
-        """Stops the bots and starts them again: a login with the roster the first one left."""
-        self.stop_bots()
-        self._login(pool, time.monotonic(), cpu_ms(self.prosody.proc.pid),
-                    "again, the roster unchanged")
-
-    @property
-    def pids(self):
-        return [b.pid for b in self.bots]
-
-    def cpu_ms(self):
-        return sum(cpu_ms(p) for p in self.pids)
-
-    def rss_kib(self):
-        return sum(rss_kib(p) for p in self.pids)
-
-    def students_cmd(self, count, ramp, idle=False):
-        cmd = [self.args.students_binary, "--port", str(self.prosody.port),
-               "--bot", ",".join(self.jids), "--password", PASSWORD, "--ca", self.prosody.ca_crt,
-               "--keys", self.args.keys, "--secret", SECRET, "--students", str(count),
-               "--ramp", str(ramp), "--workers", str(self.args.workers or max(4, (count + 49) // 50)),
-               "--timeout", str(self.args.timeout)]
-        cmd += ["--idle"] if idle else []
-        if getattr(self.args, "students_nice", 0):  # as if on the students' own devices
-            cmd = ["nice", "-n", str(self.args.students_nice)] + cmd
-        return cmd
-
-    def students_env(self):
-        # libstrophe makes an OpenSSL context per connection and loads OpenSSL's default
-        # trust store into each (the whole system bundle, parsed again per student): point
-        # the defaults at the test CA, which the students trust anyway.
-        return dict(os.environ, SSL_CERT_FILE=self.prosody.ca_crt,
-                    SSL_CERT_DIR=os.path.join(self.tmp, "no-cert-dir"))
-
-    def close(self):
-        self.stop_bots()
-        if self.prosody:
-            self.prosody.stop()
-
-    def stop_bots(self):
-        for bot in self.bots:
-            if bot.poll() is None:
-                bot.terminate()
-        for bot in self.bots:
-            try:
-                bot.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                bot.kill()
 
 
 def floor(args, lessons=20):
@@ -253,24 +41,27 @@ def floor(args, lessons=20):
             "domain_key": domain[0] if domain else float("nan")}
 
 
-def lessons(args, count, ramp, shards=1):
-    print("\n== %d students over %g s (key_pool = %d, typing off%s%s)"
-          % (count, ramp, args.pool, ", %d bot processes and accounts" % shards
+def lessons(args, count, ramp, shards=1, tutor=False):
+    """One run of `count` students over `ramp` seconds against the bot (or `shards` bots), or
+    against the minimal tutor; prints the figures and returns the main ones."""
+    print("\n== %d students over %g s (%s%s%s)"
+          % (count, ramp, "the minimal tutor: one thread, its keys made ahead" if tutor else
+             "key_pool = %d, typing off" % args.pool, ", %d bot processes and accounts" % shards
              if shards > 1 else "", ", the students at nice %d" % args.students_nice
              if args.students_nice else ""))
     with tempfile.TemporaryDirectory(prefix="otrbot-bench-") as tmp:
-        s = Setup(args, tmp, count, args.pool, shards)
+        s = Setup(args, tmp, count, args.pool, shards, tutor=tutor)
         try:
             cpu0, rss0 = s.cpu_ms(), s.rss_kib()
             server0 = cpu_ms(s.prosody.proc.pid)
             kids0 = children_cpu_ms()
             perf = None
-            if args.perf:  # linux-perf, sampling the bot's threads during the run
+            if args.perf and not tutor:  # linux-perf, sampling the bot's threads during the run
                 who = ["-a"] if args.perf_all else ["-p", str(s.bot.pid)]
                 perf = subprocess.Popen(["perf", "record", "-F", "999", "-g", "-o", args.perf]
                                         + who, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
-            probe = PageProbe(s.web_ports[0]).start() if args.pages else None
+            probe = PageProbe(s.web_ports[0]).start() if args.pages and not tutor else None
             gen = subprocess.Popen(s.students_cmd(count, ramp), stdout=subprocess.PIPE, text=True,
                                    env=s.students_env())
             rows = []
@@ -283,11 +74,13 @@ def lessons(args, count, ramp, shards=1):
                     rows.append(line.rstrip("\n").split("\t"))
             gen.wait()
             wall = time.monotonic() - (started or time.monotonic())
+            cpu_run = s.cpu_ms() - cpu0  # the lessons alone, no key made after them
             pages = probe.stop() if probe else None
-            bot_side = own_latency(s.metrics_ports[0])
-            crypto = histograms(s.metrics_ports[0], "otrbot_crypto_job_seconds", "phase")
-            served = histograms(s.metrics_ports[0], "otrbot_http_request_duration_seconds",
-                                "route")
+            if not tutor:
+                bot_side = own_latency(s.metrics_ports[0])
+                crypto = histograms(s.metrics_ports[0], "otrbot_crypto_job_seconds", "phase")
+                served = histograms(s.metrics_ports[0], "otrbot_http_request_duration_seconds",
+                                    "route")
             if perf:
                 perf.send_signal(2)
                 perf.wait()
@@ -305,22 +98,48 @@ def lessons(args, count, ramp, shards=1):
         finally:
             s.close()
     base = floor(args)
-    report(rows, wall, cpu1 - cpu0, rss1 - rss0, base, others)
+    figures = report(rows, wall, cpu1 - cpu0, rss1 - rss0, base, others,
+                     "tutor" if tutor else "bot")
+    figures["cpu_run"] = cpu_run / max(figures["done"], 1)
+    if tutor:
+        print("tutor CPU per lesson during the run %.0f ms (its keys were made before it: "
+              "libotr's key costs %.0f ms)" % (figures["cpu_run"], base["key"]))
+        return figures
+    print("bot CPU per lesson during the run %.0f ms (the keys it made after it not counted)"
+          % figures["cpu_run"])
     print("session start (created -> its key installed, from the bot's log): p50 %.0f ms, "
           "p99 %.0f ms, max %.0f ms" % (percentile(starts, 50), percentile(starts, 99),
                                         max(starts, default=float("nan"))))
-    for kind, (count, p50, p99) in sorted(bot_side.items()):
+    for kind, (n, p50, p99) in sorted(bot_side.items()):
         print("bot-side %-6s (a student's message in -> the bot's next message to them out, its "
               "own /metrics%s): %d, p50 %.0f ms, p99 %.0f ms"
-              % (kind, "" if shards == 1 else ", bot 0", count, p50, p99))
-    for phase, (count, p50, p99) in sorted(crypto.items()):
+              % (kind, "" if shards == 1 else ", bot 0", n, p50, p99))
+    for phase, (n, p50, p99) in sorted(crypto.items()):
         print("bot-side crypto %-6s (AKE and SMP calls on the cryptography threads): %d, "
-              "p50 %.0f ms, p99 %.0f ms" % (phase, count, p50, p99))
+              "p50 %.0f ms, p99 %.0f ms" % (phase, n, p50, p99))
     if pages is not None:
         n, p50, p99 = served.get("launch", (0, float("nan"), float("nan")))
         print("pages: %d LTI launches at 10/s during the run (%d failed): the client's p50 %.0f ms, "
               "p99 %.0f ms; bot-side service p50 %.0f ms, p99 %.0f ms"
               % (len(pages), probe.failed, percentile(pages, 50), percentile(pages, 99), p50, p99))
+    return figures
+
+
+def versus(args, count, ramp):
+    """The bot and the minimal tutor (test/bench/tutor.cpp) in one run each, the same set-up,
+    one after the other; then the ratios the lecture-hall issue asks for."""
+    bot = lessons(args, count, ramp)
+    tutor = lessons(args, count, ramp, tutor=True)
+    ratio = lambda k: bot[k] / tutor[k] if tutor[k] else float("nan")  # noqa: E731
+    print("\n== otrbot / the minimal tutor, %d students over %g s" % (count, ramp))
+    print("lessons/s %.2f (%.1f / %.1f; at least 1.1 wanted)"
+          % (ratio("rate"), bot["rate"], tutor["rate"]))
+    print("p99 lesson %.2f (%.0f / %.0f ms; at most 0.9 wanted)"
+          % (ratio("p99"), bot["p99"], tutor["p99"]))
+    print("CPU per lesson %.2f (%.0f / %.0f ms, the bot's keys included, the tutor's not; at "
+          "most 0.7 wanted); during the run only %.2f (%.0f / %.0f ms)"
+          % (ratio("cpu"), bot["cpu"], tutor["cpu"], ratio("cpu_run"), bot["cpu_run"],
+             tutor["cpu_run"]))
 
 
 STAMP = r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) .*"
@@ -340,7 +159,7 @@ def key_waits(text):
     return out
 
 
-def report(rows, wall, bot_cpu, rss_delta, base, others):
+def report(rows, wall, bot_cpu, rss_delta, base, others, who="bot"):
     done = [r for r in rows if r[2] == "-"]
     failed = [r for r in rows if r[2] != "-"]
     reasons = {}
@@ -359,17 +178,23 @@ def report(rows, wall, bot_cpu, rss_delta, base, others):
         print("%-16s %9.0f %9.0f %9.0f" % (name, percentile(vals, 50), percentile(vals, 90),
                                           percentile(vals, 99)))
     per = bot_cpu / max(len(done), 1)
-    print("bot CPU per lesson %.0f ms (its key included); RSS per session %.1f KiB"
-          % (per, rss_delta / max(len(rows), 1)))
+    print("%s CPU per lesson %.0f ms (%s); RSS per session %.1f KiB"
+          % (who, per, "its key included" if who == "bot" else "its keys made ahead",
+             rss_delta / max(len(rows), 1)))
     print("CPU per lesson of the others on the machine: %s" % ", ".join(
         "%s %.0f ms" % (k, v / max(len(done), 1)) for k, v in others.items()))
     print("libotr floor, one side: key %.0f + AKE %.0f + SMP and code %.0f = %.0f ms "
           "(the student's side: %.0f ms)" % (base["key"], base["ake"], base["smp"], base["bot"],
                                               base["student"]))
-    print("bot / floor = %.2f; without libotr's key generation (AKE + SMP only, %.0f ms; a key "
+    print("%s / floor = %.2f; without libotr's key generation (AKE + SMP only, %.0f ms; a key "
           "in shared DSA parameters costs %.1f ms): %.2f"
-          % (per / base["bot"], base["ake"] + base["smp"], base["domain_key"],
+          % (who, per / base["bot"], base["ake"] + base["smp"], base["domain_key"],
              per / (base["ake"] + base["smp"])))
+    whole = []
+    for r in done:
+        whole.append(float(r[10]))  # code, ms from the student's start
+    return {"done": len(done), "rate": len(done) / max(wall, 1e-9), "p99": percentile(whole, 99),
+            "cpu": per}
 
 
 def idle(args, count, ramp):
@@ -432,12 +257,15 @@ def main():
     p.add_argument("scenario", nargs="*", default=["lessons:100:10", "lessons:300:10",
                                                    "lessons:1000:100", "idle:1000:100"],
                    help="lessons:N:RAMP_SECONDS[:BOTS] (BOTS processes with an account each, "
-                        "students sharded over them) or idle:N[:RAMP_SECONDS] (default ramp 100 s; default: the four of the README)")
+                        "students sharded over them), versus:N:RAMP_SECONDS (the bot, then the "
+                        "minimal tutor, test/bench/tutor.cpp, in the same set-up: the ratios) or idle:N[:RAMP_SECONDS] (default ramp 100 s; default: the four of the README)")
     p.add_argument("--binary", default=os.path.join(build, "actors", "otrbot"))
     p.add_argument("--students-binary",
                    default=os.path.join(build, "test", "bench", "otrbot_bench_students"))
     p.add_argument("--floor-binary", default=os.path.join(build, "test", "bench",
                                                           "otrbot_bench_floor"))
+    p.add_argument("--tutor-binary", default=os.path.join(build, "test", "bench",
+                                                          "otrbot_bench_tutor"))
     p.add_argument("--keys", default=os.path.join(ROOT, "build", "bench-keys"),
                    help="the students' OTR keys, made once and kept here")
     p.add_argument("--pool", type=int, default=256, help="the bot's [bot] key_pool")
@@ -468,6 +296,8 @@ def main():
         kind, *nums = sc.split(":")
         if kind == "lessons" and len(nums) in (2, 3):
             lessons(args, int(nums[0]), float(nums[1]), int(nums[2]) if len(nums) == 3 else 1)
+        elif kind == "versus" and len(nums) == 2:
+            versus(args, int(nums[0]), float(nums[1]))
         elif kind == "login" and len(nums) == 1:
             login(args, int(nums[0]))
         elif kind == "idle" and len(nums) in (1, 2):

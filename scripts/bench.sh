@@ -4,8 +4,9 @@
 # processes) through the whole lesson against the real bot and a private Prosody, with the
 # libotr floor measured in the same run; then the LTI launch benchmark (scripts/bench-lti.sh).
 # Usage: scripts/bench.sh [SCENARIO ...] [--pool N]
-#   SCENARIO: lessons:N:RAMP_S | idle:N | lti | omemo[:N] (scripts/bench-omemo.py: N OMEMO and N
-#   OTR lessons of Python students, one after another, the bot's CPU and memory per lesson)
+#   SCENARIO: lessons:N:RAMP_S | versus:N:RAMP_S (the bot, then the minimal single-threaded
+#   tutor of test/bench/tutor.cpp in the same set-up, and the ratios) | idle:N | lti
+#   | omemo[:N] (scripts/bench-omemo.py: N OMEMO and N OTR lessons of Python students, one after another, the bot's CPU and memory per lesson)
 #   | soak:MINUTES:RATE (scripts/soak.py: RATE students a second for MINUTES, faults now and
 #   then; the bot's RSS, descriptors, threads, store and WAL every 2 minutes; build/soak.png)
 #   | chaos (scripts/chaos.py: 100 students per fault, the fault table and the invariants)
@@ -18,7 +19,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" \
-  --target otrbot otrbot_catalogs otrbot_bench_students otrbot_bench_floor
+  --target otrbot otrbot_catalogs otrbot_bench_students otrbot_bench_floor \
+  otrbot_bench_tutor
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(lessons:100:10 lessons:300:10 lessons:1000:100 idle:1000 lti omemo:20)
 lti=0 omemo=() rest=() soaks=() chaos=0 counts=()
