@@ -57,8 +57,8 @@ xmpp_actions answer_presence(bool whitelisted, const xmpp::inbound_presence& p,
     return {};
   if (p.type == "subscribe")
     return {{}, {{from_bare, "subscribed", ""}, {from_bare, "subscribe", ""}}};
-  if (p.type == "subscribed")
-    return {{}, {{from_bare, "available", ""}}};
+  if (p.type == "subscribed")  // needed: Profanity shows the bot offline after `/sub allow`
+    return {{}, {{from_bare, "available", ""}}};  // until a presence follows the approval
   if (p.type == "available" && new_resource)
     return {{}, {{p.from, "available", ""}}};
   return {};

@@ -5,6 +5,7 @@
 #include "transport/xmpp/attempt_notes.hpp"
 #include "transport/xmpp/jid.hpp"
 #include "transport/xmpp/pep.hpp"
+#include "transport/xmpp/pep_reads.hpp"
 #include "transport/xmpp/stanza_codec.hpp"
 #include "transport/xmpp/stanza_count.hpp"
 #include "transport/xmpp/xmpp_client.hpp"
@@ -73,7 +74,7 @@ struct xmpp_client::impl {
   /// iq id -> the PEP item it publishes, and whether its node was reconfigured for it already.
   std::map<std::string, std::pair<pep_item, bool>> pep_publishing;
   std::map<std::string, std::pair<pep_item, bool>> pep_configuring;  ///< iq id -> item to publish next
-  std::map<std::string, pep_query> pep_fetching;  ///< iq id -> what it reads
+  pep_reads pep_fetching;  ///< the reads under way, by iq id
   /// At most this many reads wait for their answer (a student's device list and bundles).
   static constexpr std::size_t max_pep_fetching = 512;
   /// A payload larger than this is not read (a bundle of 100 prekeys is ~10 KiB).
@@ -215,6 +216,8 @@ struct xmpp_client::impl {
   }
 
   void fetch_pep(const pep_query& q) {
+    if (pep_fetching.covered(q))
+      return;  // the read under way answers this one too
     if (pep_fetching.size() >= max_pep_fetching) {
       log->warn("too many PEP reads under way: {} of {} not read", q.node, q.to);
       if (events.pep)
@@ -223,7 +226,7 @@ struct xmpp_client::impl {
     }
     auto id = "fetch" + std::to_string(++roster_seq);
     auto iq = pep_items_get(ctx.get(), id, q);
-    pep_fetching[id] = q;
+    pep_fetching.sent(id, q);
     xmpp_id_handler_add(conn, &impl::on_pep_fetched, id.c_str(), this);
     send_counted(conn, iq.get());
   }
@@ -233,17 +236,17 @@ struct xmpp_client::impl {
   static int on_pep_fetched(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
     auto* me = static_cast<impl*>(self);
     const char* id = xmpp_stanza_get_id(stanza);
-    auto it = me->pep_fetching.find(id ? id : "");
-    if (it == me->pep_fetching.end())
+    const pep_query* asked = me->pep_fetching.find(id ? id : "");
+    if (!asked)
       return 0;
     const char* from = xmpp_stanza_get_from(stanza);
-    if (!from || bare_of(from) != it->second.to) {
+    if (!from || bare_of(from) != asked->to) {
       me->log->warn("a PEP answer from another account than asked was ignored");
       return 1;  // keep waiting for the real answer
     }
-    inbound_pep got{it->second.to, it->second.node,
+    inbound_pep got{asked->to, asked->node,
                     pep_first_payload(me->ctx.get(), stanza, max_pep_payload)};
-    me->pep_fetching.erase(it);
+    me->pep_fetching.answered(id);
     if (me->events.pep)
       me->events.pep(std::move(got));
     return 0;
@@ -340,6 +343,8 @@ struct xmpp_client::impl {
     stanzas_in().inc();
     auto* me = static_cast<impl*>(self);
     auto event = decode(me->ctx.get(), stanza);
+    if (const char* from = xmpp_stanza_get_from(stanza); from && me->pep_fetching.size() > 0)
+      me->pep_fetching.heard_from(bare_of(from));  // its reads under way are older than this
     if (auto* m = std::get_if<inbound_message>(&event)) {
       if (me->events.message)
         me->events.message(std::move(*m));
