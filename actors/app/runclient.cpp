@@ -198,6 +198,8 @@ int runclient(const runclient_options& opts) {
     caf::actor_system sys{cfg};
     key_pool_config kc;
     kc.account = acc->jid;
+    auto stock = std::make_shared<key_stock>();  // the pool fills it; the sessions take from it
+    kc.stock = stock;
     kc.capacity = static_cast<std::size_t>(s.bot.key_pool);
     kc.makers = std::max(1u, std::thread::hardware_concurrency());
     if (auto gate = env_value("OTRBOT_TEST_KEYGEN_GATE")) {
@@ -256,6 +258,7 @@ int runclient(const runclient_options& opts) {
     mc.default_locale = s.bot.default_locale;
     auto& sd = mc.session_defaults;
     sd.key_pool = keys;
+    sd.keys = stock;
     sd.crypto = crypto;
     sd.account = acc->jid;
     sd.catalogs = catalogs;

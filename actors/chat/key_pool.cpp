@@ -30,10 +30,10 @@ void delivered(pool_ptr self, key_maker_actor maker, otr_key key) {
     st.waiting.front().deliver(std::move(key));
     st.waiting.pop_front();
   } else {
-    st.ready.push_back(std::move(key));
-    if (st.drawn && st.ready.size() == st.cfg.capacity) {
+    st.cfg.stock->put(std::move(key));
+    if (auto ready = st.cfg.stock->size(); st.drawn && ready >= st.cfg.capacity) {
       st.drawn = false;
-      log()->info("key pool full: {} keys ready", st.ready.size());
+      log()->info("key pool full: {} keys ready", ready);
     }
   }
   make_more(self);
@@ -60,12 +60,13 @@ void failed(pool_ptr self, key_maker_actor maker, const caf::error& err) {
 /// the pool holds plus the sessions waiting.
 void make_more(pool_ptr self) {
   auto& st = self->state;
-  metrics::bot().key_pool_keys.get().set(static_cast<std::int64_t>(st.ready.size()));
+  // (a session may take a key meanwhile: it says so, and this runs again)
+  const auto ready = st.cfg.stock->size();
+  metrics::bot().key_pool_keys.get().set(static_cast<std::int64_t>(ready));
   metrics::bot().key_pool_waiters.get().set(static_cast<std::int64_t>(st.waiting.size()));
   if (st.retry_armed)
     return;
-  while (!st.idle.empty() &&
-         st.ready.size() + st.making < st.cfg.capacity + st.waiting.size()) {
+  while (!st.idle.empty() && ready + st.making < st.cfg.capacity + st.waiting.size()) {
     auto maker = std::move(st.idle.back());
     st.idle.pop_back();
     ++st.making;
@@ -88,7 +89,7 @@ key_maker_actor::behavior_type key_maker(key_maker_actor::pointer, key_pool_conf
   };
   return {
     [cfg, st = std::make_shared<maker_state>()](atoms::make_key) -> caf::result<otr_key> {
-      if (!std::exchange(st->lowered, true))
+      if (cfg.detached_makers && !std::exchange(st->lowered, true))
         if (!lower_this_thread(cfg.nice))  // here: this is the maker's own thread
           log()->debug("key maker: priority unchanged (setpriority failed)");
       if (cfg.before_key)
@@ -109,10 +110,14 @@ key_maker_actor::behavior_type key_maker(key_maker_actor::pointer, key_pool_conf
 key_pool_actor::behavior_type key_pool(pool_ptr self, key_pool_config cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
+  if (!st.cfg.stock)
+    st.cfg.stock = std::make_shared<key_stock>();
   for (std::size_t i = 0; i < std::max<std::size_t>(st.cfg.makers, 1); ++i) {
     // Linked: a maker that dies takes the pool down (runclient watches it),
     // and the pool's end ends its makers.
-    st.idle.push_back(self->spawn<caf::detached + caf::linked>(key_maker, st.cfg));
+    st.idle.push_back(st.cfg.detached_makers
+                        ? self->spawn<caf::detached + caf::linked>(key_maker, st.cfg)
+                        : self->spawn<caf::linked>(key_maker, st.cfg));
   }
   if (st.cfg.capacity > 0)
     log()->info("key pool: making {} OTR keys ahead on {} thread(s)", st.cfg.capacity,
@@ -123,16 +128,18 @@ key_pool_actor::behavior_type key_pool(pool_ptr self, key_pool_config cfg) {
     [self](atoms::take_key) -> caf::result<otr_key> {
       auto& s = self->state;
       s.drawn = true;
-      if (!s.ready.empty()) {
-        auto key = std::move(s.ready.front());
-        s.ready.pop_front();
+      if (auto key = s.cfg.stock->take()) {
         make_more(self);
-        return key;
+        return std::move(*key);
       }
       auto promise = self->make_response_promise<otr_key>();
       s.waiting.push_back(promise);
       make_more(self);
       return promise;
+    },
+    [self](atoms::key_taken) {
+      self->state.drawn = true;
+      make_more(self);
     },
     [self](atoms::refill) {
       self->state.retry_armed = false;

@@ -105,6 +105,16 @@ void key_ready(session_ptr self) {
   }
 }
 
+/// The key from the pool, installed; a key that cannot be installed ends the session.
+void install(session_ptr self, const otr_key& k) {
+  if (!k.key || !self->state.chat->install_key(k.key->text())) {
+    log()->error("no key for {}: ending the session", self->state.cfg.jid);
+    self->quit(caf::sec::runtime_error);
+    return;
+  }
+  key_ready(self);
+}
+
 /// The student's device fingerprint from the page (the OMEMO lesson): its form is checked; it is
 /// public, so neither its strength nor the chat is watched for it.
 std::string accept_fingerprint(session_ptr self, const std::string& raw) {
@@ -179,20 +189,18 @@ void begin(session_ptr self) {
       st.secret = *normal;
       st.lesson->set_has_secret(true);
     }
-  // A key comes from the key pool (OTR keys, made ahead on other threads), never made here.
+  // A key comes from the key pool (OTR keys, made ahead on other threads), never made here:
+  // from its stock at once while one is ready (the pool is told, and makes another), else
+  // the next one made.
   if (!st.chat->needs_key()) {
     key_ready(self);
+  } else if (auto ready = st.cfg.key_pool && st.cfg.keys ? st.cfg.keys->take() : std::nullopt) {
+    self->send(st.cfg.key_pool, atoms::key_taken_v);
+    install(self, *ready);
   } else if (st.cfg.key_pool) {
     self->request(st.cfg.key_pool, caf::infinite, atoms::take_key_v)
       .then(
-        [self](otr_key& k) {
-          if (!k.key || !self->state.chat->install_key(k.key->text())) {
-            log()->error("no key for {}: ending the session", self->state.cfg.jid);
-            self->quit(caf::sec::runtime_error);
-            return;
-          }
-          key_ready(self);
-        },
+        [self](otr_key& k) { install(self, k); },
         [self](caf::error& err) {
           log()->error("no key for {}: {}", self->state.cfg.jid, caf::to_string(err));
           self->quit(err);

@@ -2,6 +2,7 @@
 // the e2e seam; OTR today) and the lesson its plan runs.
 #pragma once
 
+#include "actors/chat/key_stock.hpp"
 #include "actors/contract/interfaces.hpp"
 #include "actors/rules/lesson.hpp"
 #include "actors/rules/voice.hpp"
@@ -43,6 +44,7 @@ struct session_config {
   std::string locale;         ///< the student's language
   xmpp_gateway_actor gateway;    ///< where stanzas go
   key_pool_actor key_pool;       ///< where the private key comes from (empty: made inline, tests)
+  std::shared_ptr<key_stock> keys;  ///< the pool's keys ready: taken at once (null: ask the pool)
   crypto_pool_actor crypto;      ///< where costly calls run (empty: on the session's thread)
   session_manager_actor manager; ///< told about activity, steps and completion
   std::string account;        ///< the bot's bare JID

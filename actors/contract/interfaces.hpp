@@ -5,7 +5,7 @@
 //                        ^                                          |    ^     ^                          |   ^
 //                        '-- outbound_*, roster_change -------------'    |     | step, claim_jid,    grade v   | grade_when_done
 //                        '-- outbound_message -- [session x N] ----------'     | set_secret, check_code  [outcomes] |
-//                                                    '--take_key--> [key_pool] |  (key makers: one thread per core)
+//                                                    '--take_key--> [key_pool] |  (key makers: a thread per core; its key_stock)
 //                                                    '--crypto_job-> [crypto_pool] (one thread per core, below serving)
 //   browser/LMS <-> [http_gateway] --web_request--> [web] ---------------------'-------------------------------'
 //                                                   (web: actors/web/web.hpp)
@@ -48,6 +48,9 @@ using key_pool_actor = caf::typed_actor<
   /// A fresh key, used once -> at once from the pool, else the next key made (first come,
   /// first served), or an error when keys cannot be made.
   caf::replies_to<atoms::take_key>::with<otr_key>,
+  /// A session took a key from the stock the pool fills (actors/chat/key_stock.hpp): another
+  /// is made.
+  caf::reacts_to<atoms::key_taken>,
   /// Its own timer: make keys again after one could not be made.
   caf::reacts_to<atoms::refill>>;
 

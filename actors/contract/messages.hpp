@@ -134,10 +134,11 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, key_set, "key_set")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, register_tool, "reg_tool")
   /// Key pool: a fresh OTR key -> otr_key; a key maker: make one -> otr_key; the pool's own
-  /// timer: make keys again after one could not be made.
+  /// timer: make keys again after one could not be made; a session took a key from the stock.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, take_key, "take_key")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, make_key, "make_key")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, refill, "refill")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, key_taken, "key_taken")
 
 CAF_END_TYPE_ID_BLOCK(otrbot)
 

@@ -142,7 +142,8 @@ database::database(std::unique_ptr<SQLite::Database> db, int lock_fd, int busy_t
     : db_(std::move(db)), lock_fd_(lock_fd), busy_timeout_ms_(busy_timeout_ms) {}
 database::database(database&& o) noexcept
   : db_(std::move(o.db_)), lock_fd_(o.lock_fd_), busy_timeout_ms_(o.busy_timeout_ms_),
-    last_sweep_(o.last_sweep_), last_nonce_sweep_(o.last_nonce_sweep_) {
+    last_sweep_(o.last_sweep_), last_nonce_sweep_(o.last_nonce_sweep_),
+    prepared_(std::move(o.prepared_)) {
   o.lock_fd_ = -1;
 }
 database& database::operator=(database&& o) noexcept {
@@ -151,9 +152,11 @@ database& database::operator=(database&& o) noexcept {
   std::swap(busy_timeout_ms_, o.busy_timeout_ms_);
   std::swap(last_sweep_, o.last_sweep_);
   std::swap(last_nonce_sweep_, o.last_nonce_sweep_);
+  std::swap(prepared_, o.prepared_);
   return *this;
 }
 database::~database() {
+  prepared_.clear();  // before the connection they belong to
   db_.reset();
   if (lock_fd_ >= 0)
     ::close(lock_fd_);  // also releases the lock

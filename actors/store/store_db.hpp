@@ -20,6 +20,7 @@
 
 namespace SQLite {
 class Database;
+class Statement;
 }
 
 namespace otrbot::store {
@@ -72,6 +73,9 @@ public:
   /// Copies the WAL into the database and truncates it to nothing, without waiting for
   /// readers (a backup that is reading makes it `busy`: it is tried again later).
   checkpoint_result checkpoint();
+  /// The connection's PRAGMA synchronous (2: FULL, what every write but a nonce's or a web
+  /// session's waits for). For tests.
+  int synchronous() const;
 
   /// True (and remembered) when (consumer, nonce) was not seen since
   /// now - window; older nonces are forgotten.
@@ -120,6 +124,10 @@ private:
   int busy_timeout_ms_ = 5000;
   std::int64_t last_sweep_ = 0;  ///< when expired web sessions were last removed
   std::int64_t last_nonce_sweep_ = 0;  ///< when old nonces were last removed
+  /// The statements of every launch (its nonce, its web session, their relaxed sync), prepared
+  /// once: SQL text as a string literal, its address the key. Emptied before db_ closes.
+  SQLite::Statement& prepared(const char* sql);
+  std::map<const char*, std::unique_ptr<SQLite::Statement>> prepared_;
 };
 
 /// The key that protects codes and page tokens across restarts: 32 random

@@ -186,21 +186,40 @@ namespace {
 /// else, grades first, keeps FULL.
 class relaxed_sync {
 public:
-  explicit relaxed_sync(SQLite::Database& db) : db_(db) { db_.exec("PRAGMA synchronous = NORMAL"); }
+  /// The two PRAGMA statements, prepared (database::prepared).
+  relaxed_sync(SQLite::Statement& normal, SQLite::Statement& full) : full_(full) { normal.exec(); }
   // After the transaction (declared after this): no I/O, and never a throw from here.
-  ~relaxed_sync() { sqlite3_exec(db_.getHandle(), "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr); }
+  ~relaxed_sync() {
+    full_.tryReset();
+    full_.tryExecuteStep();
+    full_.tryReset();
+  }
   relaxed_sync(const relaxed_sync&) = delete;
   relaxed_sync& operator=(const relaxed_sync&) = delete;
 
 private:
-  SQLite::Database& db_;
+  SQLite::Statement& full_;
 };
+
+constexpr const char* sync_normal = "PRAGMA synchronous = NORMAL";
+constexpr const char* sync_full = "PRAGMA synchronous = FULL";
 
 } // namespace
 
+SQLite::Statement& database::prepared(const char* sql) {
+  auto& slot = prepared_[sql];
+  if (!slot)
+    slot = std::make_unique<SQLite::Statement>(*db_, sql);
+  slot->reset();  // (a statement that failed last time is reset here, not reported again)
+  slot->clearBindings();
+  return *slot;
+}
+
+int database::synchronous() const { return db_->execAndGet("PRAGMA synchronous").getInt(); }
+
 bool database::nonce_first_use(const std::string& consumer, const std::string& nonce,
                                std::int64_t now, std::int64_t window) {
-  relaxed_sync relaxed(*db_);
+  relaxed_sync relaxed(prepared(sync_normal), prepared(sync_full));
   SQLite::Transaction t(*db_);
   if (now - last_nonce_sweep_ >= 60 || now < last_nonce_sweep_) {
     // Old nonces go at most once a minute; until then the query below treats them as gone.
@@ -209,9 +228,9 @@ bool database::nonce_first_use(const std::string& consumer, const std::string& n
     old.exec();
     last_nonce_sweep_ = now;
   }
-  SQLite::Statement q(*db_, "INSERT INTO nonces (consumer, nonce, seen_at) VALUES (?, ?, ?) "
-                            "ON CONFLICT (consumer, nonce) DO UPDATE SET seen_at = excluded.seen_at "
-                            "WHERE nonces.seen_at < ?");
+  auto& q = prepared("INSERT INTO nonces (consumer, nonce, seen_at) VALUES (?, ?, ?) "
+                     "ON CONFLICT (consumer, nonce) DO UPDATE SET seen_at = excluded.seen_at "
+                     "WHERE nonces.seen_at < ?");
   q.bind(1, consumer);
   q.bind(2, nonce);
   q.bind(3, now);
@@ -308,9 +327,9 @@ std::vector<web_session_row> database::web_sessions(std::int64_t now) const {
 }
 
 void database::put_web_session(const web_session_row& row, std::int64_t now) {
-  relaxed_sync relaxed(*db_);
+  relaxed_sync relaxed(prepared(sync_normal), prepared(sync_full));
   SQLite::Transaction t(*db_);
-  SQLite::Statement q(*db_, "INSERT OR REPLACE INTO web_sessions (id, expires, data) VALUES (?, ?, ?)");
+  auto& q = prepared("INSERT OR REPLACE INTO web_sessions (id, expires, data) VALUES (?, ?, ?)");
   q.bind(1, row.id);
   q.bind(2, row.expires);
   q.bind(3, row.data);
