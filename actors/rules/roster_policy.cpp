@@ -57,8 +57,10 @@ xmpp_actions answer_presence(bool whitelisted, const xmpp::inbound_presence& p,
     return {};
   if (p.type == "subscribe")
     return {{}, {{from_bare, "subscribed", ""}, {from_bare, "subscribe", ""}}};
-  if (p.type == "subscribed")  // needed: Profanity shows the bot offline after `/sub allow`
-    return {{}, {{from_bare, "available", ""}}};  // until a presence follows the approval
+  // Not redundant with the answer to the resource's presence that follows: Profanity shows the
+  // bot offline after `/sub allow` until a presence comes after the approval (test_profanity).
+  if (p.type == "subscribed")
+    return {{}, {{from_bare, "available", ""}}};
   if (p.type == "available" && new_resource)
     return {{}, {{p.from, "available", ""}}};
   return {};
