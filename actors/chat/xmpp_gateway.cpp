@@ -104,8 +104,9 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
     self->send(cfg.manager, roster_snapshot{std::move(items)});
   };
   reply_clock replies;
-  auto last_out = clock::time_point{};  // the last message out: the loop's pace (below)
+  auto last_busy = clock::time_point{};  // the last chat message in or out: the loop's pace (below)
   events.message = [&](xmpp::inbound_message m) {
+    last_busy = clock::now();  // its answer is coming: leave the 20 ms wait now, not after it
     replies.heard(m.from);
     self->send(cfg.manager, std::move(m));
   };
@@ -156,10 +157,10 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
       client->connect();
     }
     // libstrophe waits on its socket alone: a message the actors send meanwhile waits until
-    // run_once returns. While the bot is busy (something went out in the last second) it waits
-    // 1 ms at most, so an answer leaves at once; idle, 20 ms (no busy loop).
+    // run_once returns. While the bot is busy (a chat message came in or went out in the last
+    // second) it waits 1 ms at most, so an answer leaves at once; idle, 20 ms (no busy loop).
     if (!client->idle())
-      client->run_once(clock::now() - last_out < 1s ? 1ms : 20ms);
+      client->run_once(clock::now() - last_busy < 1s ? 1ms : 20ms);
     // While idle, wait on the mailbox until the next attempt is due.
     auto wait = client->idle()
                   ? std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -172,7 +173,7 @@ void xmpp_gateway(caf::blocking_actor* self, xmpp_gateway_config cfg) {
       self->receive(
         [&](xmpp::outbound_message& m) {
           more = true;
-          last_out = clock::now();
+          last_busy = clock::now();
           deliver(std::move(m));
         },
         [&](xmpp::outbound_presence& p) { more = true; deliver(std::move(p)); },
