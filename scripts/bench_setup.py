@@ -119,36 +119,25 @@ class Setup:
                                 for i in range(k, students, shards))
             config = os.path.join(tmp, "bot%d.toml" % k)
             with open(config, "w") as f:
-                f.write(f"""[xmpp]
-default_account = "{jid}"
-ca_certs = "{self.prosody.ca_crt}"
-[xmpp.accounts."{jid}"]
-password = "{PASSWORD}"
-host = "127.0.0.1"
-port = {self.prosody.port}
-[bot]
-default_secret = "{SECRET}"
+                f.write(devenv.bot_config(jid, PASSWORD, self.prosody.ca_crt, self.prosody.port,
+                                          bot=f"""default_secret = "{SECRET}"
 scheduled_msg_say = false
 max_messages_per_minute = 0
 warning_timeout = 86000
 session_timeout = 86400
 key_pool = {pool}
 worker_threads = {args.threads}
-{whitelist}
-[metrics]
-listen = "127.0.0.1:{self.metrics_ports[k]}"
-[lti]
-listen = "127.0.0.1:{self.web_ports[k]}"
+""", lti=f"""listen = "127.0.0.1:{self.web_ports[k]}"
 max_requests_per_address_per_minute = 0
 max_connections_per_address = 0
 [lti.consumers."bench"]
 secret = "bench-secret"
+""", more=f"""{whitelist}
+[metrics]
+listen = "127.0.0.1:{self.metrics_ports[k]}"
 [store]
 path = "{tmp}/bot{k}.db"
-[log]
-level = "info"
-syslog = false
-""")
+"""))
             self.configs.append(config)
         self._login(pool, started, server0, "a subscription per whitelisted student, %d"
                     % students)

@@ -115,35 +115,24 @@ class Run:
         self.base = "http://127.0.0.1:%d" % self.web_port
         config = os.path.join(self.tmp, "otrbot.toml")
         with open(config, "w") as f:
-            f.write(f"""[xmpp]
-default_account = "{self.bot_jid}"
-ca_certs = "{self.prosody.ca_crt}"
-[xmpp.accounts."{self.bot_jid}"]
-password = "{chaos_students.PASSWORD}"
-host = "127.0.0.1"
-port = {self.proxy.port}
-[bot]
-scheduled_msg_say = false
+            f.write(devenv.bot_config(self.bot_jid, chaos_students.PASSWORD, self.prosody.ca_crt,
+                                      self.proxy.port, bot="""scheduled_msg_say = false
 max_messages_per_minute = 0
-[lti]
-listen = "127.0.0.1:{self.web_port}"
+""", lti=f"""listen = "127.0.0.1:{self.web_port}"
 # Every student comes from 127.0.0.1 here: no per-address limits (as the LTI benchmark).
 max_connections_per_address = 0
 max_requests_per_address_per_minute = 0
 [lti.consumers."test-consumer"]
 secret = "test-consumer-secret"
 allow_private_outcome_urls = true
-[admin]
+""", more=f"""[admin]
 token = "{TOKEN}"
 [grades]
 first_retry = 2
 max_retry = 10
 [store]
 path = "{self.disk.path}/otrbot.db"
-[log]
-level = "info"
-syslog = false
-""")
+"""))
         self.bot = Bot(a.binary, config, self.tmp)
         self.bot.start()
         await self.blocking(self.bot.wait_for, "[manager] online")

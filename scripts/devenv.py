@@ -192,6 +192,30 @@ ssl = {{ {ssl} }}
         self.proc = None
 
 
+def bot_config(jid, password, ca_crt, port, bot="", lti="", more="", log_level="info"):
+    """otrbot's settings for an account on a private Prosody at 127.0.0.1:`port`: the account,
+    the [bot] and [lti] lines given (an [lti] line may be followed by its sub-tables), further
+    tables (`more`: whitelist, store, metrics...) and a console log at `log_level`."""
+    return f"""[xmpp]
+default_account = "{jid}"
+ca_certs = "{ca_crt}"
+
+[xmpp.accounts."{jid}"]
+password = "{password}"
+host = "127.0.0.1"
+port = {port}
+
+[bot]
+{bot}
+[lti]
+{lti}
+{more}
+[log]
+level = "{log_level}"
+syslog = false
+"""
+
+
 def main():
     ap = argparse.ArgumentParser(description="Run a private Prosody for otrbot development.")
     ap.add_argument("directory", help="where the server keeps its files")
@@ -217,36 +241,23 @@ def main():
             os.remove(args.config_out)
         fd = os.open(args.config_out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
-            f.write(f"""# Written by scripts/devenv.py for the private development server.
-[xmpp]
-default_account = "{bot_jid}"
-ca_certs = "{server.ca_crt}"
-
-[xmpp.accounts."{bot_jid}"]
-password = "{bot_pw}"
-host = "127.0.0.1"
-port = {server.port}
-
-[bot]
-scheduled_msg_say = false
-
+            f.write("# Written by scripts/devenv.py for the private development server.\n")
+            f.write(bot_config(
+                bot_jid, bot_pw, server.ca_crt, server.port,
+                bot="scheduled_msg_say = false\n",
+                lti=f"""# Development mode: the pages work without an LMS launch (loopback only).
+enabled = false
+listen = "{args.web}"
+""",
+                more=f"""
 [bot.format_strings]
 # Lines such as the sign-out ("start a new one from the page for ...") name the pages.
 project_name = "the otrbot development setup"
 
-{whitelist}[lti]
-# Development mode: the pages work without an LMS launch (loopback only).
-enabled = false
-listen = "{args.web}"
-
-[store]
+{whitelist}[store]
 # The bot's state (whitelist, progress, grade outbox) survives restarts here.
 path = "{os.path.join(os.path.dirname(os.path.abspath(args.config_out)), 'otrbot.db')}"
-
-[log]
-level = "info"
-syslog = false
-""")
+"""))
     # SIGTERM or SIGINT ends the wait below by an exception, so the stop runs
     # once, on this thread, after the wait has let go of the child: Prosody is
     # stopped and reaped, never left behind (nor a zombie).

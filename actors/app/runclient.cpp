@@ -1,6 +1,7 @@
 // `otrbot runclient`: settings, logging, TLS policy, the actor system, and the exit code.
 #include "actors/app/runclient.hpp"
 
+#include "actors/app/actor_settings.hpp"
 #include "actors/app/exit_code.hpp"
 #include "actors/app/startup.hpp"
 #include "actors/chat/crypto_pool.hpp"
@@ -229,17 +230,9 @@ int runclient(const runclient_options& opts) {
       caf::anon_send(store, atoms::st_om_dev_v, role, record);
     };
     auto stopping = std::make_shared<std::atomic<bool>>(false);
-    outcomes_config oc;
+    auto oc = outcomes_settings(s, lti13);
     oc.store = store;
     oc.stopping = stopping;
-    oc.consumers = s.lti.consumers;
-    oc.allow_private = s.lti.private_outcome_consumers;
-    oc.first_retry = std::chrono::seconds{s.grades.first_retry};
-    oc.max_retry = std::chrono::seconds{s.grades.max_retry};
-    oc.give_up_after = std::chrono::seconds{s.grades.give_up_after};
-    oc.request_timeout = std::chrono::seconds{s.grades.request_timeout};
-    if (lti13)
-      oc.lti13 = ags::client_config{lti13->key, s.lti13.key_id, lti13->all, s.lti13.allow_private_urls};
     auto outcomes = sys.spawn<caf::detached>(outcomes_sender, std::move(oc));
     for (auto& g : stored.pending_grades)  // the outbox, across the restart
       caf::anon_send(outcomes, atoms::grade_v, std::move(g));
@@ -255,28 +248,14 @@ int runclient(const runclient_options& opts) {
     mc.store = store;
     mc.code_key = stored.key;
     mc.restored = std::move(stored.students);  // the whitelist: the config's seed and what was added
-    mc.default_locale = s.bot.default_locale;
+    apply_manager_settings(s, mc);
     auto& sd = mc.session_defaults;
     sd.key_pool = keys;
     sd.keys = stock;
     sd.crypto = crypto;
     sd.account = acc->jid;
     sd.catalogs = catalogs;
-    for (const auto& [k, v] : s.bot.format_strings)
-      sd.format_strings[k] = v;
-    sd.lesson.may_start_smp = s.bot.may_start_smp;
-    sd.lesson.code_format = s.bot.bot_secret_format;
-    sd.default_secret = s.bot.default_secret;
-    sd.scheduled_msg_say = s.bot.scheduled_msg_say;
-    sd.type_speed = s.bot.type_speed;
-    sd.log_user_msgs = s.bot.log_user_msgs;
-    mc.warning_timeout = std::chrono::seconds{s.bot.warning_timeout};
-    mc.session_timeout = std::chrono::seconds{s.bot.session_timeout};
-    mc.check_interval = std::chrono::seconds{s.bot.timeout_check_interval};
-    mc.stuck_after = std::chrono::minutes{s.lti.stuck_after_minutes};
-    mc.max_messages_per_minute = s.bot.max_messages_per_minute;
-    mc.max_whitelisted = {{store::whitelist_source::pages, s.bot.max_whitelisted_from_pages},
-                          {store::whitelist_source::admin, s.bot.max_whitelisted_from_admin}};
+    apply_session_settings(s, sd);
     if (auto gate = env_value("OTRBOT_TEST_MANAGER_GATE")) {
       log->warn("test hook: the session manager is held while {} exists", *gate);
       mc.before_admission = held_while_exists(*gate, "the session manager is held");
@@ -320,20 +299,7 @@ int runclient(const runclient_options& opts) {
     caf::anon_send(gateway, atoms::start_v);
 
     http_gateway_config hc;
-    hc.pages.lti = s.lti;
-    hc.pages.bot_jid = acc->jid;
-    hc.pages.default_locale = s.bot.default_locale;
-    hc.pages.code_format = s.bot.bot_secret_format;
-    for (const auto& [k, v] : s.bot.format_strings)
-      hc.pages.format_strings[k] = v;
-    hc.pages.catalogs = catalogs;
-    // Page tokens outlive a restart, as the web sessions they name do.
-    hc.pages.token_key = store::derive_key(stored.key, "web tokens");
-    hc.pages.csp = lti::content_security_policy(s.lti);
-    hc.pages.before_session = lesson::otr_plan().describe(std::nullopt);  // the default lesson
-    hc.pages.first_steps["omemo"] = lesson::omemo_plan().describe(std::nullopt);
-    hc.pages.omemo_fingerprint = keyring->real().fp().grouped();
-    hc.pages.omemo_uri = omemo::verification_uri(acc->jid, keyring->real().id(), keyring->real().fp());
+    hc.pages = page_settings(s, acc->jid, catalogs, *keyring, stored.key);
     hc.restored = std::move(visits);
     hc.store = store;
     hc.outcomes = outcomes;

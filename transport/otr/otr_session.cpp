@@ -19,6 +19,8 @@ extern "C" {
 #include <gcrypt.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/random.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -81,7 +83,34 @@ session::~session() {
 
 bool session::has_key() const noexcept { return impl_->has_key; }
 
+std::uint32_t session::instance_tag() const {
+  auto* tag = otrl_instag_find(impl_->us, impl_->account.c_str(), protocol);
+  return tag ? tag->instag : 0;
+}
+
 unsigned session::poll_interval() const noexcept { return impl_->timer_interval; }
+
+namespace {
+
+/// Gives the account its OTR v3 instance tag now, from the kernel's random bytes. Left to libotr,
+/// the first message sent makes it with libgcrypt's strong generator, whose lock the
+/// cryptography threads (at a lower priority) hold while they compute: a session's first
+/// plaintext answer waited up to 259 ms for it while a lecture hall's AKEs ran.
+bool install_instag(OtrlUserState us, const std::string& account, const char* protocol) {
+  otrl_instag_t tag = 0;
+  while (tag < OTRL_MIN_VALID_INSTAG)
+    if (::getrandom(&tag, sizeof tag, 0) != static_cast<ssize_t>(sizeof tag))
+      return false;
+  auto f = memory_file();  // libotr reads instance tags from a FILE*, as keys
+  if (!f || std::fprintf(f.get(), "%s\t%s\t%08x\n", account.c_str(), protocol, tag) < 0 ||
+      std::fflush(f.get()) != 0)
+    return false;
+  std::rewind(f.get());
+  return otrl_instag_read_FILEp(us, f.get()) == 0 &&
+         otrl_instag_find(us, account.c_str(), protocol) != nullptr;
+}
+
+} // namespace
 
 bool session::install_key(const std::string& key_text) {
   // libotr reads keys from a FILE* it can fstat: an anonymous memory file.
@@ -94,6 +123,10 @@ bool session::install_key(const std::string& key_text) {
   std::rewind(f.get());
   impl_->has_key = otrl_privkey_read_FILEp(impl_->us, f.get()) == 0 &&
                    otrl_privkey_find(impl_->us, impl_->account.c_str(), protocol) != nullptr;
+  // (Without it libotr still makes one at the first message, as before.)
+  if (impl_->has_key && !otrl_instag_find(impl_->us, impl_->account.c_str(), protocol) &&
+      !install_instag(impl_->us, impl_->account, protocol))
+    impl_->log->warn("OTR instance tag for {} not made ahead: libotr makes it", impl_->peer);
   return impl_->has_key;
 }
 

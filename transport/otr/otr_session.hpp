@@ -4,6 +4,7 @@
 #include "transport/e2e/conversation.hpp"
 #include "transport/otr/otr_events.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,6 +92,8 @@ public:
   bool install_key(const std::string& key_text) override;
   bool install_key(const private_key& key) { return install_key(key.text()); }
   bool has_key() const noexcept;
+  /// The account's OTR v3 instance tag, made with the key (0 before the key).
+  std::uint32_t instance_tag() const;
   /// The bot's fingerprint in this session ("ABCD1234 ..."), once the key exists.
   std::string fingerprint() const override;
 

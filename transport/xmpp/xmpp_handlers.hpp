@@ -8,6 +8,7 @@
 #include "transport/xmpp/pep_reads.hpp"
 #include "transport/xmpp/stanza_codec.hpp"
 #include "transport/xmpp/stanza_count.hpp"
+#include "transport/xmpp/strophe_reads.hpp"
 #include "transport/xmpp/xmpp_client.hpp"
 #include "transport/xmpp/xmpp_identity.hpp"
 
@@ -29,17 +30,6 @@ inline constexpr const char* ns_roster = "jabber:iq:roster";
 inline constexpr const char* ns_ping = "urn:xmpp:ping";
 inline constexpr const char* ns_version = "jabber:iq:version";
 inline constexpr const char* ns_disco_info = "http://jabber.org/protocol/disco#info";
-
-inline spdlog::level::level_enum level_of(xmpp_log_level_t l) {
-  switch (l) {
-    case XMPP_LEVEL_DEBUG: return spdlog::level::debug;
-    case XMPP_LEVEL_INFO: return spdlog::level::info;
-    case XMPP_LEVEL_WARN: return spdlog::level::warn;
-    case XMPP_LEVEL_ERROR: return spdlog::level::err;
-  }
-  return spdlog::level::debug;
-}
-
 
 struct xmpp_client::impl {
   client_options opts;
@@ -177,15 +167,6 @@ struct xmpp_client::impl {
     send_counted(conn, iq.get());
   }
 
-  /// The condition of an error reply (its first child element that is not <text/>).
-  static std::string error_condition(xmpp_stanza_t* stanza) {
-    auto* error = xmpp_stanza_get_child_by_name(stanza, "error");
-    for (auto* c = error ? xmpp_stanza_get_children(error) : nullptr; c; c = xmpp_stanza_get_next(c))
-      if (xmpp_stanza_is_tag(c) && std::strcmp(xmpp_stanza_get_name(c), "text") != 0)
-        return xmpp_stanza_get_name(c);
-    return "an error";
-  }
-
   static int on_pep_result(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {
     auto* me = static_cast<impl*>(self);
     const char* id = xmpp_stanza_get_id(stanza);
@@ -310,20 +291,6 @@ struct xmpp_client::impl {
     if (me->events.software && !s.from.empty())
       me->events.software(std::move(s));
     return 0;  // one-shot
-  }
-
-  static std::vector<roster_item> roster_items(xmpp_stanza_t* query) {
-    std::vector<roster_item> items;
-    for (auto* it = xmpp_stanza_get_children(query); it; it = xmpp_stanza_get_next(it)) {
-      const char* name = xmpp_stanza_get_name(it);
-      const char* jid = xmpp_stanza_get_attribute(it, "jid");
-      if (!name || std::strcmp(name, "item") != 0 || !jid)
-        continue;
-      const char* sub = xmpp_stanza_get_attribute(it, "subscription");
-      const char* ask = xmpp_stanza_get_attribute(it, "ask");
-      items.push_back({jid, sub ? sub : "none", ask && std::strcmp(ask, "subscribe") == 0});
-    }
-    return items;
   }
 
   static int on_roster_result(xmpp_conn_t*, xmpp_stanza_t* stanza, void* self) {

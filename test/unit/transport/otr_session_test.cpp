@@ -5,7 +5,14 @@
 #include <spdlog/sinks/null_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
+#include <cstdlib>
 #include <deque>
+
+extern "C" {
+#include <libotr/b64.h>
+#include <libotr/instag.h>
+}
 
 using namespace otrbot::otr;
 
@@ -121,6 +128,30 @@ TEST_CASE("the student's OTR v3 query starts an encrypted session on both sides"
   // And the student's encrypted words come back decrypted.
   exchange(student, bot, student.otr.send("hi bot"));
   CHECK(bot.texts.back() == "hi bot");
+}
+
+TEST_CASE("the instance tag comes with the key, not at the first message, and the peer gets it") {
+  peer bot{"bot@x.org", "s@x.org"};
+  peer student{"s@x.org", "bot@x.org"};
+  const auto tag = bot.otr.instance_tag();
+  CHECK(tag >= OTRL_MIN_VALID_INSTAG);
+  CHECK(peer{"bot@x.org", "t@x.org"}.otr.instance_tag() != tag);  // each session its own
+  CHECK(bot.otr.send("hello").to_send.size() == 1);
+  start_otr(bot, student);
+  CHECK(bot.otr.instance_tag() == tag);  // libotr made no other
+  // OTR v3 data message: version (2 bytes), type (1), the sender's instance tag (4, big-endian).
+  auto out = bot.otr.send("tagged");
+  REQUIRE_FALSE(out.to_send.empty());
+  unsigned char* bytes = nullptr;
+  std::size_t len = 0;
+  REQUIRE(otrl_base64_otr_decode(out.to_send[0].body.c_str(), &bytes, &len) == 0);
+  REQUIRE(len > 7);
+  const std::uint32_t sent = (std::uint32_t{bytes[3]} << 24) | (std::uint32_t{bytes[4]} << 16) |
+                             (std::uint32_t{bytes[5]} << 8) | bytes[6];
+  free(bytes);
+  CHECK(sent == tag);
+  exchange(bot, student, out);
+  CHECK(student.texts.back() == "tagged");
 }
 
 TEST_CASE("SMP with the same secret succeeds on both sides") {
