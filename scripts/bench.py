@@ -81,6 +81,7 @@ def lessons(args, count, ramp, shards=1, tutor=False):
                 crypto = histograms(s.metrics_ports[0], "otrbot_crypto_job_seconds", "phase")
                 served = histograms(s.metrics_ports[0], "otrbot_http_request_duration_seconds",
                                     "route")
+                writes = histograms(s.metrics_ports[0], "otrbot_store_write_duration_seconds")
             if perf:
                 perf.send_signal(2)
                 perf.wait()
@@ -117,6 +118,9 @@ def lessons(args, count, ramp, shards=1, tutor=False):
     for phase, (n, p50, p99) in sorted(crypto.items()):
         print("bot-side crypto %-6s (AKE and SMP calls on the cryptography threads): %d, "
               "p50 %.0f ms, p99 %.0f ms" % (phase, n, p50, p99))
+    n, p50, p99 = writes.get("", (0, float("nan"), float("nan")))
+    print("bot-side store writes (one change to disk each, on the store's thread): %d, p50 %.1f ms, "
+          "p99 %.1f ms" % (n, p50, p99))
     if pages is not None:
         n, p50, p99 = served.get("launch", (0, float("nan"), float("nan")))
         print("pages: %d LTI launches at 10/s during the run (%d failed): the client's p50 %.0f ms, "

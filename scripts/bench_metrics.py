@@ -9,8 +9,9 @@ def own_latency(port):
     return histograms(port, "otrbot_xmpp_reply_seconds", "kind")
 
 
-def histograms(port, name, label):
-    """One histogram family of the bot's /metrics: {value of `label`: (count, p50 ms, p99 ms)}."""
+def histograms(port, name, label=None):
+    """One histogram family of the bot's /metrics: {value of `label`: (count, p50 ms, p99 ms)}
+    (without a label: {"": ...})."""
     from prometheus_client.parser import text_string_to_metric_families
     with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=30) as r:
         text = r.read().decode()
@@ -20,7 +21,7 @@ def histograms(port, name, label):
             continue
         for sample in family.samples:
             if sample.name.endswith("_bucket"):
-                buckets.setdefault(sample.labels[label], []).append(
+                buckets.setdefault(sample.labels[label] if label else "", []).append(
                     (float(sample.labels["le"]), sample.value))
     out = {}
     for kind, bs in buckets.items():

@@ -70,11 +70,14 @@ caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r) {
   if (!st.cfg.store)
     return start(std::move(*v.value));
   // The nonce is also checked against the store, which remembers it across
-  // restarts: a launch replayed after a restart is refused too.
+  // restarts: a launch replayed after a restart is refused too. Urgent: a student waits for
+  // the page, so the check goes ahead of the lessons' writes queued on the store's thread.
   auto rp = self->make_response_promise<lti::web_response>();
   auto locale = cfg.catalogs->best_match(v.value->locale, cfg.default_locale);
-  self->request(st.cfg.store, st.cfg.manager_timeout, atoms::st_nonce_v, v.value->consumer_key,
-                lti::value_of(all, "oauth_nonce"), unix_now())
+  self
+    ->request<caf::message_priority::high>(st.cfg.store, st.cfg.manager_timeout, atoms::st_nonce_v,
+                                           v.value->consumer_key, lti::value_of(all, "oauth_nonce"),
+                                           unix_now())
     .then(
       [self, rp, start, l = *v.value, locale](bool fresh) mutable {
         if (fresh) {

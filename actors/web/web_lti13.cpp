@@ -134,8 +134,10 @@ void finish_launch(web_ptr self, reply rp, lti13::verified_launch v, const std::
     rp.deliver(start_visit(self, std::move(v.launch)));
     return;
   }
-  // As for LTI 1.1: the store remembers the nonce across restarts.
-  self->request(st.cfg.store, st.cfg.manager_timeout, atoms::st_nonce_v, nonce_key, nonce, unix_now())
+  // As for LTI 1.1: the store remembers the nonce across restarts (urgent, as there).
+  self
+    ->request<caf::message_priority::high>(st.cfg.store, st.cfg.manager_timeout, atoms::st_nonce_v,
+                                           nonce_key, nonce, unix_now())
     .then(
       [self, rp, l = std::move(v.launch), locale](bool fresh) mutable {
         if (fresh) {
