@@ -8,6 +8,7 @@
 #include "conf/settings.hpp"
 #include "lti/pages/web_flow.hpp"
 
+#include <memory>
 #include <optional>
 #include <string>
 

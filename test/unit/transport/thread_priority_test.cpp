@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <thread>
+#include <utility>
 
 using otrbot::lower_this_thread;
 
