@@ -5,6 +5,7 @@
 #include <unicode/localematcher.h>
 #include <unicode/msgfmt.h>
 
+#include <atomic>
 #include <charconv>
 #include <cstring>
 #include <map>
@@ -131,7 +132,10 @@ std::string format(std::string_view pattern, std::string_view locale,
 }
 
 catalogs::catalogs(std::string source_locale, std::map<std::string, catalog> by_locale)
-  : source_(std::move(source_locale)), by_locale_(std::move(by_locale)) {}
+  : source_(std::move(source_locale)), by_locale_(std::move(by_locale)) {
+  static std::atomic<std::uint64_t> made{0};
+  serial_ = ++made;
+}
 
 std::vector<std::string> catalogs::locales() const {
   std::vector<std::string> out{source_};

@@ -4,6 +4,7 @@
 
 #include "i18n/mark.hpp"
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -55,10 +56,14 @@ public:
   /// formatted with `values`.
   std::string text(std::string_view locale, std::string_view msgid,
                    const std::map<std::string, std::string, std::less<>>& values = {}) const;
+  /// Different for every set of catalogs made in this process (a copy keeps it: the same
+  /// texts), so that what was rendered from one set is never taken for another's.
+  std::uint64_t serial() const { return serial_; }
 
 private:
   std::string source_;
   std::map<std::string, catalog> by_locale_;
+  std::uint64_t serial_;
 };
 
 } // namespace otrbot::i18n

@@ -86,7 +86,10 @@ using store_actor = caf::typed_actor<
   /// A completion: answered once on disk, or at once with ec::not_stored (kept and retried; the
   /// asker gets (st_done, jid) when it lands).
   caf::replies_to<atoms::st_done, std::string, std::string>::with<bool>,
-  caf::replies_to<atoms::st_nonce, std::string, std::string, std::int64_t>::with<bool>,
+  /// A launch (consumer or platform, nonce, now, its visit): the nonce taken and the visit kept
+  /// in one write; false: the nonce was seen before (nothing kept).
+  caf::replies_to<atoms::st_launch, std::string, std::string, std::int64_t,
+                  store::web_session_row>::with<bool>,
   caf::replies_to<atoms::st_invite, std::string, std::int64_t, bool>::with<bool>,
   caf::replies_to<atoms::st_grade, store::grade>::with<std::int64_t>,
   caf::reacts_to<atoms::st_graded, store::grade>,

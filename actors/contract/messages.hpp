@@ -111,7 +111,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   /// Store: (jid, how) a completion.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_done, "st_done")
   /// Store: (consumer, nonce, now) -> whether the nonce is new.
-  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_nonce, "st_nonce")
+  CAF_ADD_ATOM(otrbot, otrbot::atoms, st_launch, "st_launch")
   /// Store: (grade) a new grade -> its id (0: that launch has one already);
   /// (grade) an attempt's result; (id) one grade; the pending and failed ones.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_grade, "st_grade")

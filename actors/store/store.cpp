@@ -278,10 +278,10 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
     [self](atoms::st_done, const std::string& jid, const std::string& how) {
       return completion(self, jid, how);
     },
-    [self](atoms::st_nonce, const std::string& consumer, const std::string& nonce,
-           std::int64_t now) -> caf::result<bool> {
-      return answer<bool>(self, "a launch nonce", [&](store::database& db) {
-        return db.nonce_first_use(consumer, nonce, now, self->state.cfg.nonce_window);
+    [self](atoms::st_launch, const std::string& consumer, const std::string& nonce,
+           std::int64_t now, const store::web_session_row& visit) -> caf::result<bool> {
+      return answer<bool>(self, "a launch", [&](store::database& db) {
+        return db.record_launch(consumer, nonce, now, self->state.cfg.nonce_window, visit);
       });
     },
     [self](atoms::st_invite, const std::string& id, std::int64_t expires, bool take) {

@@ -81,6 +81,10 @@ public:
   /// now - window; older nonces are forgotten.
   bool nonce_first_use(const std::string& consumer, const std::string& nonce, std::int64_t now,
                        std::int64_t window);
+  /// A launch, in one transaction: its nonce as nonce_first_use, and, when the nonce is new,
+  /// its visit as put_web_session. False (nothing written): the nonce was seen before.
+  bool record_launch(const std::string& consumer, const std::string& nonce, std::int64_t now,
+                     std::int64_t window, const web_session_row& visit);
 
   /// Adds a pending grade; nullopt when this launch (consumer, URL,
   /// sourcedid) already has one: a second completion is not a second grade.
@@ -124,10 +128,14 @@ private:
   int busy_timeout_ms_ = 5000;
   std::int64_t last_sweep_ = 0;  ///< when expired web sessions were last removed
   std::int64_t last_nonce_sweep_ = 0;  ///< when old nonces were last removed
-  /// The statements of every launch (its nonce, its web session, their relaxed sync), prepared
-  /// once: SQL text as a string literal, its address the key. Emptied before db_ closes.
+  /// The statements of every launch (its nonce, its web session, their transaction and relaxed
+  /// sync), prepared once: SQL text as a string literal, its address the key. Emptied before db_ closes.
   SQLite::Statement& prepared(const char* sql);
   std::map<const char*, std::unique_ptr<SQLite::Statement>> prepared_;
+  /// A launch's two rows, each without a transaction of its own (store_launches.cpp).
+  bool take_nonce(const std::string& consumer, const std::string& nonce, std::int64_t now,
+                  std::int64_t window);
+  void keep_web_session(const web_session_row& row, std::int64_t now);
 };
 
 /// The key that protects codes and page tokens across restarts: 32 random

@@ -3,21 +3,31 @@
 #include "actors/log/logging.hpp"
 #include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
+#include "lti/pages/web_session_codec.hpp"
 #include "lti/wire/token.hpp"
 #include "transport/base/unix_time.hpp"
 
 namespace otrbot::web_routes {
 
 
-lti::web_session create_session(web_ptr self, lti::launch l) {
+namespace {
+
+/// A new visit for a launch (not yet kept: keep_visit).
+lti::web_session new_visit(web_ptr self, lti::launch l) {
   auto& st = self->state;
   lti::web_session s;
   s.id = lti::random_hex(16);
   s.csrf = lti::random_hex(16);
   s.locale = st.cfg.pages.catalogs->best_match(l.locale, st.cfg.pages.default_locale);
   s.lms = std::move(l);
+  s.expires = unix_now() + lti::session_lifetime;
+  return s;
+}
+
+/// Among the live visits (the store keeps it apart).
+void keep_visit(web_ptr self, const lti::web_session& s) {
+  auto& st = self->state;
   auto now = unix_now();
-  s.expires = now + lti::session_lifetime;
   // Expired visits go at most once a minute (not a walk through every visit
   // per launch); until then their tokens are refused anyway (read_token).
   if (now - st.last_sweep >= 60) {
@@ -32,15 +42,59 @@ lti::web_session create_session(web_ptr self, lti::launch l) {
     }
   }
   st.sessions[s.id] = s;
+}
+
+lti::web_response first_page(web_ptr self, const lti::web_session& s) {
+  auto page = lti::html(200, lti::view(self->state.cfg.pages, lti::page::index, &s, {}));
+  page.set_cookie = lti::session_cookie(self->state.cfg.pages, s);
+  return page;
+}
+
+/// A visit without a launch's nonce (development mode), kept.
+lti::web_session create_session(web_ptr self, lti::launch l) {
+  auto s = new_visit(self, std::move(l));
+  keep_visit(self, s);
   persist(self, s);
   return s;
 }
 
-lti::web_response start_visit(web_ptr self, lti::launch l) {
-  auto s = create_session(self, std::move(l));
-  auto page = lti::html(200, lti::view(self->state.cfg.pages, lti::page::index, &s, {}));
-  page.set_cookie = lti::session_cookie(self->state.cfg.pages, s);
-  return page;
+} // namespace
+
+void start_visit(web_ptr self, reply rp, lti::launch l, const std::string& nonce_key,
+                 const std::string& nonce, const std::string& locale) {
+  auto& st = self->state;
+  auto s = new_visit(self, std::move(l));
+  if (!st.cfg.store) {
+    keep_visit(self, s);
+    rp.deliver(first_page(self, s));
+    return;
+  }
+  // The store remembers the nonce across restarts (a launch replayed after a restart is refused
+  // too), and keeps the visit with it in the same write. Urgent: a student waits for the page,
+  // so it goes ahead of the lessons' writes queued on the store's thread.
+  auto row = store::web_session_row{s.id, s.expires, lti::encode_session(s)};
+  self
+    ->request<caf::message_priority::high>(st.cfg.store, st.cfg.manager_timeout, atoms::st_launch_v,
+                                           nonce_key, nonce, unix_now(), std::move(row))
+    .then(
+      [self, rp, s = std::move(s), locale](bool fresh) mutable {
+        const auto& pages = self->state.cfg.pages;
+        if (!fresh) {
+          self->state.log->warn("LTI launch refused (401): the launch was already used (a nonce "
+                                "seen before a restart)");
+          rp.deliver(lti::error_page(pages, 401, N_("This exercise could not be started: {reason}."),
+                                     N_("the launch was already used (a replayed nonce)"), locale));
+          return;
+        }
+        keep_visit(self, s);
+        rp.deliver(first_page(self, s));
+      },
+      [self, rp, locale](caf::error& e) mutable {
+        self->state.log->error("the store did not record the launch: {}", caf::to_string(e));
+        rp.deliver(lti::error_page(self->state.cfg.pages, 503,
+                                   N_("This exercise could not be started: {reason}."),
+                                   N_("the bot could not record the launch; try again"), locale));
+      });
 }
 
 caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r) {
@@ -66,36 +120,10 @@ caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r) {
   st.log->info("LTI launch from consumer {} (user {}, roles {}{})", v.value->consumer_key,
                logging::printable(v.value->user_id), v.value->learner ? "learner" : "",
                v.value->instructor ? " instructor" : "");
-  auto start = [self](lti::launch l) { return start_visit(self, std::move(l)); };
-  if (!st.cfg.store)
-    return start(std::move(*v.value));
-  // The nonce is also checked against the store, which remembers it across
-  // restarts: a launch replayed after a restart is refused too. Urgent: a student waits for
-  // the page, so the check goes ahead of the lessons' writes queued on the store's thread.
   auto rp = self->make_response_promise<lti::web_response>();
+  auto consumer = v.value->consumer_key;
   auto locale = cfg.catalogs->best_match(v.value->locale, cfg.default_locale);
-  self
-    ->request<caf::message_priority::high>(st.cfg.store, st.cfg.manager_timeout, atoms::st_nonce_v,
-                                           v.value->consumer_key, lti::value_of(all, "oauth_nonce"),
-                                           unix_now())
-    .then(
-      [self, rp, start, l = *v.value, locale](bool fresh) mutable {
-        if (fresh) {
-          rp.deliver(start(std::move(l)));
-          return;
-        }
-        self->state.log->warn("LTI launch refused (401): the launch was already used (a nonce "
-                              "seen before a restart)");
-        rp.deliver(lti::error_page(self->state.cfg.pages, 401,
-                                   N_("This exercise could not be started: {reason}."),
-                                   N_("the launch was already used (a replayed nonce)"), locale));
-      },
-      [self, rp, locale](caf::error& e) mutable {
-        self->state.log->error("the store did not check the launch's nonce: {}", caf::to_string(e));
-        rp.deliver(lti::error_page(self->state.cfg.pages, 503,
-                                   N_("This exercise could not be started: {reason}."),
-                                   N_("the bot could not record the launch; try again"), locale));
-      });
+  start_visit(self, rp, std::move(*v.value), consumer, lti::value_of(all, "oauth_nonce"), locale);
   return rp;
 }
 
@@ -111,10 +139,7 @@ caf::result<lti::web_response> dev_index(web_ptr self, const lti::web_request&) 
   mock.person_name = "Development student " + std::to_string(st.dev_visits);
   mock.learner = true;
   mock.roles = {"Learner"};
-  auto s = create_session(self, std::move(mock));
-  auto page = lti::html(200, lti::view(st.cfg.pages, lti::page::index, &s, {}));
-  page.set_cookie = lti::session_cookie(st.cfg.pages, s);
-  return page;
+  return first_page(self, create_session(self, std::move(mock)));
 }
 
 } // namespace otrbot::web_routes

@@ -130,27 +130,8 @@ void finish_launch(web_ptr self, reply rp, lti13::verified_launch v, const std::
                logging::printable(v.launch.user_id), v.launch.learner ? "learner" : "",
                v.launch.instructor ? " instructor" : "",
                v.launch.gradable() ? ", graded through AGS" : "");
-  if (!st.cfg.store) {
-    rp.deliver(start_visit(self, std::move(v.launch)));
-    return;
-  }
   // As for LTI 1.1: the store remembers the nonce across restarts (urgent, as there).
-  self
-    ->request<caf::message_priority::high>(st.cfg.store, st.cfg.manager_timeout, atoms::st_nonce_v,
-                                           nonce_key, nonce, unix_now())
-    .then(
-      [self, rp, l = std::move(v.launch), locale](bool fresh) mutable {
-        if (fresh) {
-          rp.deliver(start_visit(self, std::move(l)));
-          return;
-        }
-        self->state.log->warn("LTI 1.3 launch refused (401): a nonce seen before a restart");
-        rp.deliver(refused(self, 401, N_("the launch was already used (a replayed nonce)"), locale));
-      },
-      [self, rp, locale](caf::error& e) mutable {
-        self->state.log->error("the store did not check the launch's nonce: {}", caf::to_string(e));
-        rp.deliver(refused(self, 503, N_("the bot could not record the launch; try again"), locale));
-      });
+  start_visit(self, rp, std::move(v.launch), nonce_key, nonce, locale);
 }
 
 /// Checks the token against the platform's key set (fetched again once for an unknown key).

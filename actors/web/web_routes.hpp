@@ -63,10 +63,6 @@ lti::web_response unavailable(web_ptr self, const caf::error& e, const char* msg
 /// proved it in another visit).
 caf::result<lti::web_response> post_jid(web_ptr self, const lti::web_request& r);
 
-
-/// A new web session for a launch (expired ones are dropped).
-lti::web_session create_session(web_ptr self, lti::launch l);
-
 /// POST /: an LTI 1.1 launch. GET /: the index in development mode, else a refusal.
 caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r);
 caf::result<lti::web_response> dev_index(web_ptr self, const lti::web_request& r);
@@ -120,8 +116,11 @@ bool from_own_page(web_ptr self, const lti::web_request& r);
 lti::web_response handoff(web_ptr self, int status, std::string action,
                           std::map<std::string, std::string> values, const std::string& locale);
 
-/// The first page of a visit (after a launch): a new web session with its cookie.
-lti::web_response start_visit(web_ptr self, lti::launch l);
+/// A checked launch's visit: a new web session, kept with the launch's nonce (the consumer's key
+/// or the platform's, the nonce) in the store; then its first page, with its cookie, or the
+/// refusal of a nonce seen before (401), or 503 when the store could not record it.
+void start_visit(web_ptr self, reply rp, lti::launch l, const std::string& nonce_key,
+                 const std::string& nonce, const std::string& locale);
 
 
 } // namespace otrbot::web_routes

@@ -148,7 +148,7 @@ void handoff(const page_view& v, data& d, std::string& title,
 
 } // namespace
 
-std::string render(const page_view& v) {
+std::string render_fresh(const page_view& v) {
   const auto& cats = v.catalogs ? *v.catalogs : i18n::source_only();
   auto names = i18n::with_defaults(cats, v.locale,
                                    {{"bot_title", v.bot_title}, {"bot_jid", v.bot_jid},

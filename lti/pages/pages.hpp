@@ -28,7 +28,8 @@ struct class_row {
   std::string client;       ///< their chat program, once the bot knows it
 };
 
-/// Everything a page may show. Text is escaped by the templates.
+/// Everything a page may show. Text is escaped by the templates. A field added here goes into
+/// page_cache.cpp's key too (or makes a page uncacheable there).
 struct page_view {
   page kind = page::error;
   const i18n::catalogs* catalogs = nullptr;  ///< nullptr: English
@@ -67,7 +68,12 @@ struct page_view {
   std::map<std::string, std::string> handoff_data;
 };
 
+/// The page for `view`. A page that shows nothing of one student but the visit's tokens (the
+/// launch's first page, a refused launch's page) is rendered from the templates once per thread
+/// and texts, with marks where the tokens go; later ones splice their tokens in (page_cache.cpp).
 std::string render(const page_view& view);
+/// The same, always from the templates (what render's cache must equal, byte for byte).
+std::string render_fresh(const page_view& view);
 
 /// Puts a lesson step's line (a msgid), number and code-page intro into `view`; before the JID is
 /// known, Step 0.

@@ -124,6 +124,30 @@ TEST_CASE("a nonce is new once within its window, and forgotten after it") {
   CHECK(db.synchronous() == 2);
 }
 
+TEST_CASE("a launch keeps its nonce and its visit together, or neither, across a reopen") {
+  temp_dir dir;
+  {
+    auto db = database::open(dir.file("otrbot.db"));
+    CHECK(db.record_launch("key", "n1", 1000, 600, {"visit-1", 5000, "{\"v\":1}"}));
+    // The same nonce again: refused, and its visit is not kept.
+    CHECK_FALSE(db.record_launch("key", "n1", 1001, 600, {"visit-2", 5000, "{}"}));
+    CHECK_FALSE(db.nonce_first_use("key", "n1", 1002, 600));
+    CHECK(db.record_launch("other-key", "n1", 1003, 600, {"visit-3", 5000, "{}"}));
+    CHECK(db.synchronous() == 2);
+    // A refused launch left no transaction open: the next writes are their own.
+    db.put_web_session({"visit-4", 5000, "{}"}, 1004);
+  }
+  auto db = database::open(dir.file("otrbot.db"));
+  auto kept = db.web_sessions(1005);
+  std::vector<std::string> ids;
+  for (const auto& r : kept)
+    ids.push_back(r.id);
+  std::sort(ids.begin(), ids.end());
+  CHECK(ids == std::vector<std::string>{"visit-1", "visit-3", "visit-4"});
+  CHECK(kept[0].data == (kept[0].id == "visit-1" ? "{\"v\":1}" : "{}"));
+  CHECK_FALSE(db.record_launch("key", "n1", 1006, 600, {"visit-5", 5000, "{}"}));
+}
+
 TEST_CASE("a registration invite is used once, across a reopen, and released when nothing came of it") {
   temp_dir dir;
   {
