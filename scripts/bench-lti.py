@@ -15,6 +15,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.path.insert(0, os.path.join(ROOT, "test", "e2e"))
 import devenv  # noqa: E402
+from bench_setup import children_cpu_ms, cpu_ms  # noqa: E402
 import harness  # noqa: E402
 from lms import launch_params, sign  # noqa: E402
 from platform13 import Platform, lti13_section  # noqa: E402
@@ -71,14 +72,22 @@ def presign13(base, platform, count, path):
         f.write("}\n")
 
 
-def wrk(url, script=None, threads=2):
+def wrk(url, bot_pid, script=None, threads=2):
+    """wrk's report, then where the two cores went: the bot's CPU per request and wrk's own."""
     cmd = ["wrk", "-t%d" % threads, "-c%d" % CONNECTIONS, "-d%ds" % SECONDS, "--latency"]
     if script:
         cmd += ["-s", script]
+    bot_before, wrk_before = cpu_ms(bot_pid), children_cpu_ms()
     done = subprocess.run(cmd + [url], capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit("wrk failed (%d): %s%s" % (done.returncode, done.stdout, done.stderr))
-    return done.stdout
+    bot, by_wrk = cpu_ms(bot_pid) - bot_before, children_cpu_ms() - wrk_before
+    requests = re.search(r"(\d+) requests in", done.stdout)
+    if not requests or int(requests.group(1)) == 0:
+        raise SystemExit("wrk sent no request: %s" % done.stdout)
+    n = int(requests.group(1))
+    return done.stdout + ("CPU: the bot %.0f ms (%.0f us per request), wrk %.0f ms, over %d s\n"
+                          % (bot, bot * 1000.0 / n, by_wrk, SECONDS))
 
 
 def main():
@@ -126,7 +135,7 @@ def main():
             with open(script, "w") as f:
                 f.write(WRK_SCRIPT % {"bodies": bodies, "threads": 2})
             print("== POST / (LTI launches), %d connections, %d s" % (CONNECTIONS, SECONDS))
-            print(wrk(base + "/", script))
+            print(wrk(base + "/", bot.pid, script))
             platform.tool_jwks_url = base + "/lti13/jwks"
             started = time.monotonic()
             bodies13 = os.path.join(tmp, "bodies13.lua")
@@ -138,9 +147,9 @@ def main():
                 f.write(WRK13_SCRIPT % {"bodies": bodies13, "threads": 2})
             print("== POST /lti13/launch (LTI 1.3 launches), %d connections, %d s"
                   % (CONNECTIONS, SECONDS))
-            print(wrk(base + "/lti13/launch", script13))
+            print(wrk(base + "/lti13/launch", bot.pid, script13))
             print("== GET /is_up, %d connections, %d s" % (CONNECTIONS, SECONDS))
-            print(wrk(base + "/is_up"))
+            print(wrk(base + "/is_up", bot.pid))
             if bot.poll() is not None:
                 raise SystemExit("otrbot exited during the benchmark")
         finally:

@@ -46,3 +46,17 @@ TEST_CASE("tokens: the id comes back until expiry, and only with the right key")
   auto longer = make_token("abc123", 99999, "key");
   CHECK_FALSE(read_token("abc123.99999." + longer.substr(longer.rfind('.') + 1, 10), "key", 0));
 }
+
+TEST_CASE("keyed MACs are HMAC-SHA256 (RFC 4231), however many keys a thread uses in turn") {
+  // RFC 4231, test cases 1 and 2.
+  const std::string key1(20, '\x0b');
+  const std::string mac1 = "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7";
+  const std::string mac2 = "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843";
+  for (int round = 0; round < 3; ++round) {
+    CHECK(keyed_hex(key1, "Hi There") == mac1);
+    CHECK(keyed_hex("Jefe", "what do ya want for nothing?") == mac2);
+    for (int k = 0; k < 10; ++k)  // more keys than a thread keeps set up
+      CHECK(keyed_hex("key " + std::to_string(k), "data") != keyed_hex("key " + std::to_string(k + 1), "data"));
+  }
+  CHECK(keyed_hex(std::string_view{key1}.substr(0, 19), "Hi There") != mac1);  // a key's prefix is another key
+}
