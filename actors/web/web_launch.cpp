@@ -60,8 +60,8 @@ lti::web_session create_session(web_ptr self, lti::launch l) {
 
 } // namespace
 
-void start_visit(web_ptr self, reply rp, lti::launch l, const std::string& nonce_key,
-                 const std::string& nonce, const std::string& locale) {
+void start_visit(web_ptr self, reply rp, const char* protocol, lti::launch l,
+                 const std::string& nonce_key, const std::string& nonce, const std::string& locale) {
   auto& st = self->state;
   auto s = new_visit(self, std::move(l));
   if (!st.cfg.store) {
@@ -77,11 +77,11 @@ void start_visit(web_ptr self, reply rp, lti::launch l, const std::string& nonce
     ->request<caf::message_priority::high>(st.cfg.store, st.cfg.manager_timeout, atoms::st_launch_v,
                                            nonce_key, nonce, unix_now(), std::move(row))
     .then(
-      [self, rp, s = std::move(s), locale](bool fresh) mutable {
+      [self, rp, protocol, s = std::move(s), locale](bool fresh) mutable {
         const auto& pages = self->state.cfg.pages;
         if (!fresh) {
-          self->state.log->warn("LTI launch refused (401): the launch was already used (a nonce "
-                                "seen before a restart)");
+          self->state.log->warn("{} launch refused (401): the launch was already used (a nonce "
+                                "seen before a restart)", protocol);
           rp.deliver(lti::error_page(pages, 401, N_("This exercise could not be started: {reason}."),
                                      N_("the launch was already used (a replayed nonce)"), locale));
           return;
@@ -89,8 +89,9 @@ void start_visit(web_ptr self, reply rp, lti::launch l, const std::string& nonce
         keep_visit(self, s);
         rp.deliver(first_page(self, s));
       },
-      [self, rp, locale](caf::error& e) mutable {
-        self->state.log->error("the store did not record the launch: {}", caf::to_string(e));
+      [self, rp, protocol, locale](caf::error& e) mutable {
+        self->state.log->error("the store did not record the {} launch: {}", protocol,
+                               caf::to_string(e));
         rp.deliver(lti::error_page(self->state.cfg.pages, 503,
                                    N_("This exercise could not be started: {reason}."),
                                    N_("the bot could not record the launch; try again"), locale));
@@ -123,7 +124,8 @@ caf::result<lti::web_response> launch(web_ptr self, const lti::web_request& r) {
   auto rp = self->make_response_promise<lti::web_response>();
   auto consumer = v.value->consumer_key;
   auto locale = cfg.catalogs->best_match(v.value->locale, cfg.default_locale);
-  start_visit(self, rp, std::move(*v.value), consumer, lti::value_of(all, "oauth_nonce"), locale);
+  start_visit(self, rp, "LTI", std::move(*v.value), consumer, lti::value_of(all, "oauth_nonce"),
+              locale);
   return rp;
 }
 

@@ -131,7 +131,7 @@ void finish_launch(web_ptr self, reply rp, lti13::verified_launch v, const std::
                v.launch.instructor ? " instructor" : "",
                v.launch.gradable() ? ", graded through AGS" : "");
   // As for LTI 1.1: the store remembers the nonce across restarts (urgent, as there).
-  start_visit(self, rp, std::move(v.launch), nonce_key, nonce, locale);
+  start_visit(self, rp, "LTI 1.3", std::move(v.launch), nonce_key, nonce, locale);
 }
 
 /// Checks the token against the platform's key set (fetched again once for an unknown key).

@@ -118,9 +118,9 @@ lti::web_response handoff(web_ptr self, int status, std::string action,
 
 /// A checked launch's visit: a new web session, kept with the launch's nonce (the consumer's key
 /// or the platform's, the nonce) in the store; then its first page, with its cookie, or the
-/// refusal of a nonce seen before (401), or 503 when the store could not record it.
-void start_visit(web_ptr self, reply rp, lti::launch l, const std::string& nonce_key,
-                 const std::string& nonce, const std::string& locale);
-
+/// refusal of a nonce seen before (401), or 503 when the store could not record it. `protocol`
+/// ("LTI", "LTI 1.3") names the launch in the log.
+void start_visit(web_ptr self, reply rp, const char* protocol, lti::launch l,
+                 const std::string& nonce_key, const std::string& nonce, const std::string& locale);
 
 } // namespace otrbot::web_routes
