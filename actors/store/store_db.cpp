@@ -138,16 +138,20 @@ void migrate(SQLite::Database& db, const std::string& path) {
 
 } // namespace
 
-database::database(std::unique_ptr<SQLite::Database> db, int lock_fd, int busy_timeout_ms)
-    : db_(std::move(db)), lock_fd_(lock_fd), busy_timeout_ms_(busy_timeout_ms) {}
+database::database(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> relaxed,
+                   int lock_fd, int busy_timeout_ms)
+    : db_(std::move(db)), relaxed_(std::move(relaxed)), lock_fd_(lock_fd),
+      busy_timeout_ms_(busy_timeout_ms) {}
 database::database(database&& o) noexcept
-  : db_(std::move(o.db_)), lock_fd_(o.lock_fd_), busy_timeout_ms_(o.busy_timeout_ms_),
+  : db_(std::move(o.db_)), relaxed_(std::move(o.relaxed_)), lock_fd_(o.lock_fd_),
+    busy_timeout_ms_(o.busy_timeout_ms_),
     last_sweep_(o.last_sweep_), last_nonce_sweep_(o.last_nonce_sweep_),
     prepared_(std::move(o.prepared_)) {
   o.lock_fd_ = -1;
 }
 database& database::operator=(database&& o) noexcept {
   std::swap(db_, o.db_);
+  std::swap(relaxed_, o.relaxed_);
   std::swap(lock_fd_, o.lock_fd_);
   std::swap(busy_timeout_ms_, o.busy_timeout_ms_);
   std::swap(last_sweep_, o.last_sweep_);
@@ -157,6 +161,7 @@ database& database::operator=(database&& o) noexcept {
 }
 database::~database() {
   prepared_.clear();  // before the connection they belong to
+  relaxed_.reset();
   db_.reset();
   if (lock_fd_ >= 0)
     ::close(lock_fd_);  // also releases the lock
@@ -200,7 +205,7 @@ database database::open(const std::string& path, int busy_timeout_ms) {
     throw open_error("store " + path + " is in use by another otrbot (" + lock_path +
                      " is locked): stop the other one, or give this one its own store.path");
   }
-  std::unique_ptr<SQLite::Database> db;
+  std::unique_ptr<SQLite::Database> db, relaxed;
   try {
     bool existed = fs::exists(path, ec);
     if (!existed) {
@@ -228,11 +233,16 @@ database database::open(const std::string& path, int busy_timeout_ms) {
     db->exec("PRAGMA synchronous = FULL");
     db->exec("PRAGMA foreign_keys = ON");
     migrate(*db, path);
+    relaxed = std::make_unique<SQLite::Database>(
+      path, SQLite::OPEN_READWRITE | SQLite::OPEN_FULLMUTEX, busy_timeout_ms);
+    relaxed->exec("PRAGMA synchronous = NORMAL");
   } catch (const open_error&) {
+    relaxed.reset();
     db.reset();
     ::close(fd);
     throw;
   } catch (const SQLite::Exception& e) {
+    relaxed.reset();
     db.reset();
     ::close(fd);
     auto code = e.getErrorCode();
@@ -250,7 +260,7 @@ database database::open(const std::string& path, int busy_timeout_ms) {
                        "): check the file's and its directory's permissions and free space");
     throw open_error("store " + path + ": " + what);
   }
-  return database(std::move(db), fd, busy_timeout_ms);
+  return database(std::move(db), std::move(relaxed), fd, busy_timeout_ms);
 }
 
 std::vector<std::string> make_private(const std::vector<std::string>& paths) {

@@ -73,9 +73,10 @@ public:
   /// Copies the WAL into the database and truncates it to nothing, without waiting for
   /// readers (a backup that is reading makes it `busy`: it is tried again later).
   checkpoint_result checkpoint();
-  /// The connection's PRAGMA synchronous (2: FULL, what every write but a nonce's or a web
-  /// session's waits for). For tests.
+  /// PRAGMA synchronous of the connection for every write (2: FULL) and of the one for a
+  /// nonce's and a web session's (1: NORMAL). For tests.
   int synchronous() const;
+  int relaxed_synchronous() const;
 
   /// True (and remembered) when (consumer, nonce) was not seen since
   /// now - window; older nonces are forgotten.
@@ -122,14 +123,21 @@ public:
   void release_invite(const std::string& id);
 
 private:
-  database(std::unique_ptr<SQLite::Database> db, int lock_fd, int busy_timeout_ms);
+  database(std::unique_ptr<SQLite::Database> db, std::unique_ptr<SQLite::Database> relaxed,
+           int lock_fd, int busy_timeout_ms);
   std::unique_ptr<SQLite::Database> db_;
+  /// A second connection to the same file, for the writes whose loss in a power cut (not in a
+  /// crash of the bot: SQLite's WAL keeps those) costs no student anything durable, a launch's
+  /// nonce and its web session: synchronous = NORMAL, their commits do not wait for the disk.
+  /// (Switching db_ with a PRAGMA around each made SQLite prepare that PRAGMA again each time.)
+  std::unique_ptr<SQLite::Database> relaxed_;
   int lock_fd_ = -1;
   int busy_timeout_ms_ = 5000;
   std::int64_t last_sweep_ = 0;  ///< when expired web sessions were last removed
   std::int64_t last_nonce_sweep_ = 0;  ///< when old nonces were last removed
-  /// The statements of every launch (its nonce, its web session, their transaction and relaxed
-  /// sync), prepared once: SQL text as a string literal, its address the key. Emptied before db_ closes.
+  /// The statements of every launch (its nonce, its web session, their transaction) on
+  /// relaxed_, prepared once: SQL text as a string literal, its address the key. Emptied before
+  /// the connections close.
   SQLite::Statement& prepared(const char* sql);
   std::map<const char*, std::unique_ptr<SQLite::Statement>> prepared_;
   /// A launch's two rows, each without a transaction of its own (store_launches.cpp).

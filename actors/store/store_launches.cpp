@@ -1,32 +1,11 @@
-// The store's rows of a launch: its nonce and its web session, each written with statements
-// prepared once, in a transaction that does not wait for the disk.
+// The store's rows of a launch: its nonce and its web session, written with statements prepared
+// once, on the connection whose commits do not wait for the disk (database::relaxed_).
 #include "actors/store/store_db.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
 namespace otrbot::store {
 namespace {
-
-/// For writes whose loss in a power cut (not a crash of the bot: SQLite's WAL
-/// keeps those) costs no student anything durable, as a nonce or a web session:
-/// the commit does not wait for the disk (synchronous = NORMAL); everything
-/// else, grades first, keeps FULL.
-class relaxed_sync {
-public:
-  /// The two PRAGMA statements, prepared (database::prepared).
-  relaxed_sync(SQLite::Statement& normal, SQLite::Statement& full) : full_(full) { normal.exec(); }
-  // After the transaction (declared after this): no I/O, and never a throw from here.
-  ~relaxed_sync() {
-    full_.tryReset();
-    full_.tryExecuteStep();
-    full_.tryReset();
-  }
-  relaxed_sync(const relaxed_sync&) = delete;
-  relaxed_sync& operator=(const relaxed_sync&) = delete;
-
-private:
-  SQLite::Statement& full_;
-};
 
 /// BEGIN ... COMMIT as prepared statements (SQLite::Transaction parses both at every use: a
 /// fifth of a launch's store write); rolled back unless committed, never a throw from there.
@@ -57,8 +36,6 @@ private:
   bool done_ = false;
 };
 
-constexpr const char* sync_normal = "PRAGMA synchronous = NORMAL";
-constexpr const char* sync_full = "PRAGMA synchronous = FULL";
 constexpr const char* begin_sql = "BEGIN";
 constexpr const char* commit_sql = "COMMIT";
 constexpr const char* rollback_sql = "ROLLBACK";
@@ -68,19 +45,22 @@ constexpr const char* rollback_sql = "ROLLBACK";
 SQLite::Statement& database::prepared(const char* sql) {
   auto& slot = prepared_[sql];
   if (!slot)
-    slot = std::make_unique<SQLite::Statement>(*db_, sql);
+    slot = std::make_unique<SQLite::Statement>(*relaxed_, sql);
   slot->reset();  // (a statement that failed last time is reset here, not reported again)
   slot->clearBindings();
   return *slot;
 }
 
 int database::synchronous() const { return db_->execAndGet("PRAGMA synchronous").getInt(); }
+int database::relaxed_synchronous() const {
+  return relaxed_->execAndGet("PRAGMA synchronous").getInt();
+}
 
 bool database::take_nonce(const std::string& consumer, const std::string& nonce, std::int64_t now,
                           std::int64_t window) {
   if (now - last_nonce_sweep_ >= 60 || now < last_nonce_sweep_) {
     // Old nonces go at most once a minute; until then the query below treats them as gone.
-    SQLite::Statement old(*db_, "DELETE FROM nonces WHERE seen_at < ?");
+    SQLite::Statement old(*relaxed_, "DELETE FROM nonces WHERE seen_at < ?");
     old.bind(1, now - window);
     old.exec();
     last_nonce_sweep_ = now;
@@ -109,7 +89,6 @@ void database::keep_web_session(const web_session_row& row, std::int64_t now) {
 
 bool database::nonce_first_use(const std::string& consumer, const std::string& nonce,
                                std::int64_t now, std::int64_t window) {
-  relaxed_sync relaxed(prepared(sync_normal), prepared(sync_full));
   prepared_transaction t(prepared(begin_sql), prepared(commit_sql), prepared(rollback_sql));
   bool fresh = take_nonce(consumer, nonce, now, window);
   t.commit();
@@ -118,7 +97,6 @@ bool database::nonce_first_use(const std::string& consumer, const std::string& n
 
 bool database::record_launch(const std::string& consumer, const std::string& nonce,
                              std::int64_t now, std::int64_t window, const web_session_row& visit) {
-  relaxed_sync relaxed(prepared(sync_normal), prepared(sync_full));
   prepared_transaction t(prepared(begin_sql), prepared(commit_sql), prepared(rollback_sql));
   if (!take_nonce(consumer, nonce, now, window))
     return false;  // (rolled back: nothing written)
@@ -137,14 +115,13 @@ std::vector<web_session_row> database::web_sessions(std::int64_t now) const {
 }
 
 void database::put_web_session(const web_session_row& row, std::int64_t now) {
-  relaxed_sync relaxed(prepared(sync_normal), prepared(sync_full));
   prepared_transaction t(prepared(begin_sql), prepared(commit_sql), prepared(rollback_sql));
   keep_web_session(row, now);
   t.commit();
 }
 
 void database::remove_expired_web_sessions(std::int64_t now) {
-  SQLite::Statement q(*db_, "DELETE FROM web_sessions WHERE expires <= ?");
+  SQLite::Statement q(*relaxed_, "DELETE FROM web_sessions WHERE expires <= ?");
   q.bind(1, now);
   q.exec();
 }

@@ -133,9 +133,17 @@ TEST_CASE("a launch keeps its nonce and its visit together, or neither, across a
     CHECK_FALSE(db.record_launch("key", "n1", 1001, 600, {"visit-2", 5000, "{}"}));
     CHECK_FALSE(db.nonce_first_use("key", "n1", 1002, 600));
     CHECK(db.record_launch("other-key", "n1", 1003, 600, {"visit-3", 5000, "{}"}));
+    // Its commits did not wait for the disk (a connection of their own); every other write does.
     CHECK(db.synchronous() == 2);
+    CHECK(db.relaxed_synchronous() == 1);
     // A refused launch left no transaction open: the next writes are their own.
     db.put_web_session({"visit-4", 5000, "{}"}, 1004);
+    db.put_step("alice@x.org", "verified", true, 1004);
+    // Nothing of the launches' connection holds the WAL: a checkpoint empties it.
+    REQUIRE(std::filesystem::file_size(dir.file("otrbot.db-wal")) > 0);
+    auto c = db.checkpoint();
+    CHECK_FALSE(c.busy);
+    CHECK(std::filesystem::file_size(dir.file("otrbot.db-wal")) == 0);
   }
   auto db = database::open(dir.file("otrbot.db"));
   auto kept = db.web_sessions(1005);
