@@ -6,8 +6,11 @@
 
 #include <kainjow/mustache.hpp>
 
+#include <algorithm>
+#include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace otrbot::lti {
 namespace {

@@ -28,7 +28,8 @@ public:
     ctx_ = hmac ? EVP_MAC_CTX_new(hmac) : nullptr;
     EVP_MAC_free(hmac);
     char digest[] = "SHA256";
-    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0), OSSL_PARAM_END};
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                           OSSL_PARAM_END};
     if (!ctx_ || EVP_MAC_init(ctx_, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
                               params) != 1) {
       EVP_MAC_CTX_free(ctx_);
