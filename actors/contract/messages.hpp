@@ -88,7 +88,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, start_over, "start_over")
   /// Outcomes: send a grade (with a grade_job).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, grade, "grade")
-  /// Session-internal: send the next typed line; run libotr's timer; check timeouts.
+  /// Session-internal: send the next typed line; run libotr's timer; check timeouts (tick: also
+  /// the web actor's timer for its deadlines).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, type_next, "type_next")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, otr_poll, "otr_poll")
   CAF_ADD_ATOM(otrbot, otrbot::atoms, tick, "tick")
@@ -110,7 +111,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(otrbot, caf::first_custom_type_id)
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_outcome, "st_outcome")
   /// Store: (jid, how) a completion.
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_done, "st_done")
-  /// Store: (consumer, nonce, now) -> whether the nonce is new.
+  /// Store: (consumer, nonce, now, web session row) -> whether the nonce is new (then the visit
+  /// is kept with it, in one write).
   CAF_ADD_ATOM(otrbot, otrbot::atoms, st_launch, "st_launch")
   /// Store: (grade) a new grade -> its id (0: that launch has one already);
   /// (grade) an attempt's result; (id) one grade; the pending and failed ones.

@@ -2,6 +2,7 @@
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "actors/web/web_deadlines.hpp"
 #include "actors/web/web_routes.hpp"
 #include "lti/pages/routes.hpp"
 #include "i18n/text.hpp"
@@ -78,7 +79,7 @@ std::optional<web_response> refuse(web_ptr self, const web_request& r) {
 template <class T, class OnValue, class OnError, class... Ts>
 caf::result<web_response> ask_or(web_ptr self, OnValue on_value, OnError on_error, Ts&&... xs) {
   auto rp = self->make_response_promise<web_response>();
-  self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, std::forward<Ts>(xs)...)
+  request_within(self, self->state.cfg.manager, self->state.cfg.manager_timeout, std::forward<Ts>(xs)...)
     .then([rp, on_value](T& answer) mutable { rp.deliver(on_value(answer)); },
           [self, rp, on_error](caf::error& e) mutable {
             if (std::optional<web_response> handled = on_error(e)) {

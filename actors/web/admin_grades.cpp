@@ -2,6 +2,7 @@
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "actors/web/web_deadlines.hpp"
 #include "actors/web/web_routes.hpp"
 
 #include <caf/all.hpp>
@@ -47,7 +48,7 @@ web_response store_trouble(web_ptr self, const caf::error& e) {
 
 caf::result<web_response> list(web_ptr self) {
   auto rp = self->make_response_promise<web_response>();
-  self->request(self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grades_v)
+  request_within(self, self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grades_v)
     .then(
       [rp](std::vector<store::grade>& grades) mutable {
         json out = json::array();
@@ -61,7 +62,7 @@ caf::result<web_response> list(web_ptr self) {
 
 caf::result<web_response> retry_grade(web_ptr self, std::int64_t id) {
   auto rp = self->make_response_promise<web_response>();
-  self->request(self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grade_of_v, id)
+  request_within(self, self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grade_of_v, id)
     .then(
       [self, rp](store::grade& g) mutable {
         if (g.state == store::grade_state::done) {

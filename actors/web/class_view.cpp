@@ -3,6 +3,7 @@
 // delivery, with "send again" for a grade the LMS has not accepted.
 #include "actors/contract/errors.hpp"
 #include "actors/log/logging.hpp"
+#include "actors/web/web_deadlines.hpp"
 #include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 
@@ -106,14 +107,14 @@ caf::result<web_response> class_view(web_ptr self, const web_request& r) {
       jids.push_back(jid_of(s));
   auto rp = self->make_response_promise<web_response>();
   auto timeout = self->state.cfg.manager_timeout;
-  self->request(self->state.cfg.manager, timeout, atoms::class_status_v, jids)
+  request_within(self, self->state.cfg.manager, timeout, atoms::class_status_v, jids)
     .then(
       [self, rp, teacher, students, timeout](std::vector<session_info>& infos) mutable {
         if (!self->state.cfg.store) {
           render(self, rp, teacher, std::move(students), std::move(infos), {});
           return;
         }
-        self->request(self->state.cfg.store, timeout, atoms::st_grades_v)
+        request_within(self, self->state.cfg.store, timeout, atoms::st_grades_v)
           .then(
             [self, rp, teacher, students, infos](std::vector<store::grade>& grades) mutable {
               render(self, rp, teacher, std::move(students), std::move(infos), std::move(grades));
@@ -150,7 +151,7 @@ caf::result<web_response> class_resend(web_ptr self, const web_request& r) {
     return lti::error_page(self->state.cfg.pages, 404, N_("There is no such grade."));
   auto students = class_of(self, teacher);
   auto rp = self->make_response_promise<web_response>();
-  self->request(self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grade_of_v, id)
+  request_within(self, self->state.cfg.store, self->state.cfg.manager_timeout, atoms::st_grade_of_v, id)
     .then(
       [self, rp, teacher, students](store::grade& g) mutable {
         // Only a grade of this instructor's own students, and one not accepted yet.

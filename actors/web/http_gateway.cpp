@@ -45,9 +45,6 @@ OTRBOT_HEADER(location, "Location")
 OTRBOT_HEADER(content_security_policy, "Content-Security-Policy")
 OTRBOT_HEADER(allow_header, "Allow")
 
-/// How long a request waits for the web actor (which waits less for the manager).
-constexpr auto web_timeout = std::chrono::seconds{15};
-
 std::string header(const Rest::Request& req, const char* name) {
   if (auto raw = req.headers().tryGetRaw(name))
     return raw->value();
@@ -140,24 +137,36 @@ struct served {
   }
 };
 
-/// A short-lived actor per request: asks the web actor and writes its answer
-/// (or, when none comes in time, the page that says so). Everything it needs
-/// comes as spawn arguments (CAF 0.17 mis-handles spawning without any).
-void respond(caf::event_based_actor* self, web_actor web,
-             std::shared_ptr<Http::ResponseWriter> writer,
-             std::shared_ptr<const lti::web_settings> pages, lti::web_request r, served counted) {
-  self->request(web, web_timeout, std::move(r))
-    .then([writer, pages, counted](lti::web_response& answer) {
-            write(*writer, answer, pages->csp);
-            counted.count(answer.status);
-          },
-          [writer, pages, counted](caf::error& e) {
-            logging::get("lti")->error("no answer for a web request: {}", caf::to_string(e));
-            write(*writer, lti::error_page(*pages, 503, N_("The bot did not answer; try again.")),
-                  pages->csp);
-            counted.count(503);
-          });
-}
+/// One request's response, written by the web actor when it has it. Dropped unwritten (the web
+/// actor ended with the request in its mailbox), it answers that the bot did not answer.
+class http_answer final : public response_sink {
+public:
+  http_answer(Http::ResponseWriter writer, std::shared_ptr<const lti::web_settings> pages,
+              served counted)
+      : writer_(std::move(writer)), pages_(std::move(pages)), counted_(counted) {}
+  http_answer(const http_answer&) = delete;
+  http_answer& operator=(const http_answer&) = delete;
+
+  ~http_answer() override {
+    if (written_)
+      return;
+    logging::get("lti")->error("no answer for a web request: the web actor is gone");
+    write(lti::error_page(*pages_, 503, N_("The bot did not answer; try again.")));
+  }
+
+  void write(const lti::web_response& r) override {
+    if (std::exchange(written_, true))
+      return;
+    otrbot::write(writer_, r, pages_->csp);
+    counted_.count(r.status);
+  }
+
+private:
+  Http::ResponseWriter writer_;
+  std::shared_ptr<const lti::web_settings> pages_;
+  served counted_;
+  bool written_ = false;
+};
 
 } // namespace
 
@@ -168,12 +177,12 @@ struct http_gateway::impl {
   std::shared_ptr<Http::Endpoint> endpoint;
   Rest::Router router;
 
-  /// Hands the request to the web actor from a short-lived actor that writes
-  /// the answer when it comes; the Pistache thread returns at once.
+  /// Hands the request to the web actor, which writes the answer when it has it; the Pistache
+  /// thread returns at once.
   void forward(const Rest::Request& req, Http::ResponseWriter res, served counted) {
     lti::answer_pending(res);
-    cfg.system->spawn(respond, web, std::make_shared<Http::ResponseWriter>(std::move(res)), pages,
-                      decode(req), counted);
+    caf::anon_send(web, web_call{decode(req), std::make_shared<http_answer>(std::move(res), pages,
+                                                                            counted)});
   }
 
   /// One handler for every request: the route table (lti/pages/routes.hpp) says whether it is

@@ -3,6 +3,7 @@
 // the authentication, each as a sentence in the student's language.
 #include "actors/log/logging.hpp"
 #include "actors/rules/lesson_plan.hpp"
+#include "actors/web/web_deadlines.hpp"
 #include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 
@@ -73,7 +74,7 @@ caf::result<web_response> live_view(web_ptr self, const web_request& r) {
       rp.deliver(json_of(self->state.cfg.pages, s, {}));
       return;
     }
-    self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, atoms::live_v, jid_of(s))
+    request_within(self, self->state.cfg.manager, self->state.cfg.manager_timeout, atoms::live_v, jid_of(s))
       .then([self, rp, s](live_progress& p) mutable { rp.deliver(json_of(self->state.cfg.pages, s, p)); },
             [self, rp](caf::error& e) mutable {
               self->state.log->warn("no live progress from the session manager: {}", caf::to_string(e));

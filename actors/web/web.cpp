@@ -6,6 +6,7 @@
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "actors/web/web_deadlines.hpp"
 #include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 #include "lti/pages/web_session_codec.hpp"
@@ -311,6 +312,17 @@ web_actor::behavior_type web(web_actor::stateful_pointer<web_state> self, web_co
       *key = lti::random_hex(32);
   return {
     [self](lti::web_request& r) -> caf::result<web_response> { return route(self, r); },
+    [self](web_call& call) {
+      // Asked of itself, so that a route that answers later (a promise) answers here too. No
+      // timeout: every route answers, and the requests a route makes have their own.
+      self->request(caf::actor_cast<web_actor>(self), caf::infinite, std::move(call.request))
+        .then([answer = call.answer](web_response& w) { answer->write(w); },
+              [self, answer = call.answer](caf::error& e) {
+                self->state.log->error("a web request failed: {}", caf::to_string(e));
+                answer->write(lti::error_page(pages(self), 503, N_("The bot did not answer; try again.")));
+              });
+    },
+    [self](atoms::tick) { expire_deadlines(self); },
   };
 }
 

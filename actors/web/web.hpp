@@ -20,8 +20,11 @@
 #include <caf/replies_to.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
+#include <utility>
 #include <memory>
 #include <vector>
 
@@ -31,8 +34,31 @@ class logger;
 
 namespace otrbot {
 
-/// The web actor's one message: an HTTP request in, its response out.
-using web_actor = caf::typed_actor<caf::replies_to<lti::web_request>::with<lti::web_response>>;
+/// Where one HTTP request's response goes: the HTTP adapter's writer for it. Written at most
+/// once, from the web actor's thread; the adapter's writer answers 503 by itself when it is
+/// dropped unwritten (its request was lost with the actor).
+class response_sink {
+public:
+  virtual ~response_sink() = default;
+  virtual void write(const lti::web_response& r) = 0;
+};
+
+/// An HTTP request with where its response goes. Only ever sent between actors of this
+/// process, and rendered by its name alone (the request's body may hold a secret).
+struct web_call {
+  lti::web_request request;
+  std::shared_ptr<response_sink> answer;
+};
+
+/// The web actor's messages: an HTTP request in, its response out, either as the reply (tests,
+/// and the actor's own routes) or written to the request's sink (the HTTP adapter: no actor
+/// and no timer per request, and one hop fewer).
+using web_actor = caf::typed_actor<caf::replies_to<lti::web_request>::with<lti::web_response>,
+                                   caf::reacts_to<web_call>, caf::reacts_to<atoms::tick>>;
+
+/// A deadline of the web actor's (actors/web/web_deadlines.hpp): when it passes, and a serial
+/// number that makes it unique.
+using deadline_key = std::pair<std::chrono::steady_clock::time_point, std::uint64_t>;
 
 /// What the web actor needs for LTI 1.3 (off without [lti13]).
 struct lti13_web_config {
@@ -57,8 +83,8 @@ struct web_config {
   grade_keeper_actor grades;  ///< graded launches of students who proved their JID
   /// The web sessions the store had at start (pages open in browsers go on working).
   std::vector<lti::web_session> restored;
-  /// How long the web actor waits for the session manager: shorter than the
-  /// adapter waits for the web actor, so the page can say what happened.
+  /// How long the web actor waits for the session manager (and the store): the page then says
+  /// what happened.
   std::chrono::milliseconds manager_timeout{8000};
   lti13_web_config lti13;
 };
@@ -77,6 +103,11 @@ struct web_state {
   std::map<std::string, std::pair<std::int64_t, int>> admin_failures;
   /// Development mode: visits of "/" so far, each a student of the development class.
   std::int64_t dev_visits = 0;
+  /// The requests waiting for an answer, by deadline: what each does when its deadline passes;
+  /// the last serial number given; whether the timer (atoms::tick) is on its way.
+  std::map<deadline_key, std::function<void()>> deadlines;
+  std::uint64_t deadline_serial = 0;
+  bool deadline_timer = false;
   std::shared_ptr<spdlog::logger> log;
 };
 
@@ -99,4 +130,10 @@ typename Inspector::result_type inspect(Inspector& f, web_response& x) {
 }
 
 } // namespace lti
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, web_call&) {
+  return f(caf::meta::type_name("web_call"));
+}
+
 } // namespace otrbot

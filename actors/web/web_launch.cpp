@@ -1,6 +1,7 @@
 // The web actor: the LTI 1.1 launch (POST /) and the development index (GET /).
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "actors/web/web_deadlines.hpp"
 #include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 #include "lti/pages/web_session_codec.hpp"
@@ -73,9 +74,9 @@ void start_visit(web_ptr self, reply rp, const char* protocol, lti::launch l,
   // too), and keeps the visit with it in the same write. Urgent: a student waits for the page,
   // so it goes ahead of the lessons' writes queued on the store's thread.
   auto row = store::web_session_row{s.id, s.expires, lti::encode_session(s)};
-  self
-    ->request<caf::message_priority::high>(st.cfg.store, st.cfg.manager_timeout, atoms::st_launch_v,
-                                           nonce_key, nonce, unix_now(), std::move(row))
+  request_within<caf::message_priority::high>(self, st.cfg.store, st.cfg.manager_timeout,
+                                              atoms::st_launch_v, nonce_key, nonce, unix_now(),
+                                              std::move(row))
     .then(
       [self, rp, protocol, s = std::move(s), locale](bool fresh) mutable {
         const auto& pages = self->state.cfg.pages;

@@ -6,6 +6,7 @@
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "actors/web/web_deadlines.hpp"
 #include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 #include "lti/lti13/lti13_login.hpp"
@@ -139,9 +140,9 @@ void check_token(web_ptr self, reply rp, jose::compact token, lti13::platform p,
                  std::string nonce, std::string kid, std::string locale, std::string base) {
   auto url = p.key_set_url;
   bool registered = p.source == "registered";
-  // 12 s at most (the HTTP adapter waits 15 s for this actor); a slow fetch goes on and its set
+  // 12 s at most; a slow fetch goes on and its set
   // is cached for the next launch.
-  self->request(lti13_cfg(self).client, std::chrono::seconds{12}, atoms::key_set_v, url, kid, registered)
+  request_within(self, lti13_cfg(self).client, std::chrono::seconds{12}, atoms::key_set_v, url, kid, registered)
     .then(
       [self, rp, token = std::move(token), p = std::move(p), nonce = std::move(nonce),
        locale, base](std::string& jwks_text) mutable {

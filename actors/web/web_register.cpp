@@ -5,6 +5,7 @@
 #include "actors/contract/errors.hpp"
 #include "actors/contract/messages.hpp"
 #include "actors/log/logging.hpp"
+#include "actors/web/web_deadlines.hpp"
 #include "actors/web/web_routes.hpp"
 #include "i18n/mark.hpp"
 #include "lti/lti13/lti13_invite.hpp"
@@ -51,7 +52,7 @@ void take_invite(web_ptr self, const lti13::invite& inv, Next next) {
     next(st.used_invites.insert(inv.id).second ? taken::now : taken::before);
     return;
   }
-  self->request(st.cfg.store, st.cfg.manager_timeout, atoms::st_invite_v, inv.id, inv.expires, true)
+  request_within(self, st.cfg.store, st.cfg.manager_timeout, atoms::st_invite_v, inv.id, inv.expires, true)
     .then([next](bool fresh) mutable { next(fresh ? taken::now : taken::before); },
           [self, next](caf::error& e) mutable {
             self->state.log->error("the store did not record a registration invite's use: {}",
@@ -66,7 +67,7 @@ void release_invite(web_ptr self, const lti13::invite& inv) {
   if (!st.cfg.store)
     st.used_invites.erase(inv.id);
   else
-    self->request(st.cfg.store, st.cfg.manager_timeout, atoms::st_invite_v, inv.id, inv.expires, false)
+    request_within(self, st.cfg.store, st.cfg.manager_timeout, atoms::st_invite_v, inv.id, inv.expires, false)
       .then([](bool) {},
             [self](caf::error& e) {
               self->state.log->warn("a registration invite could not be released: {}",
@@ -83,7 +84,7 @@ void register_with(web_ptr self, caf::typed_response_promise<web_response> rp, l
                                    pages(self).format_strings);
   tool.name = names["bot_title"];
   tool.description = names["bot_description"];
-  self->request(lti13_cfg(self).client, std::chrono::seconds{40}, atoms::register_tool_v,
+  request_within(self, lti13_cfg(self).client, std::chrono::seconds{40}, atoms::register_tool_v,
                 config_url, token, registration::registration_request(tool))
     .then(
       [self, rp](lti13::platform& registered) mutable {

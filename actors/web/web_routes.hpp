@@ -3,6 +3,7 @@
 #pragma once
 
 #include "actors/web/web.hpp"
+#include "actors/web/web_deadlines.hpp"
 #include "lti/pages/routes.hpp"
 #include "transport/base/unix_time.hpp"
 
@@ -17,7 +18,6 @@
 
 namespace otrbot::web_routes {
 
-using web_ptr = web_actor::stateful_pointer<web_state>;
 using reply = caf::typed_response_promise<lti::web_response>;
 
 /// Keeps a web session in the store (when there is one), so that a page
@@ -25,10 +25,10 @@ using reply = caf::typed_response_promise<lti::web_response>;
 void persist(web_ptr self, const lti::web_session& s);
 
 /// Asks the session manager; `on_value` gets the answer, `on_error` a CAF
-/// error (an ec, or a timeout).
+/// error (an ec, or a timeout after manager_timeout).
 template <class OnValue, class OnError, class... Ts>
 void ask(web_ptr self, OnValue on_value, OnError on_error, Ts&&... xs) {
-  self->request(self->state.cfg.manager, self->state.cfg.manager_timeout, std::forward<Ts>(xs)...)
+  request_within(self, self->state.cfg.manager, self->state.cfg.manager_timeout, std::forward<Ts>(xs)...)
     .then(std::move(on_value), std::move(on_error));
 }
 

@@ -378,9 +378,41 @@ def test_the_pages_and_is_up_keep_answering_while_the_session_manager_is_held(pr
     assert all(url.split("?")[0].endswith("/jid_entered") for url in done.values()), done
 
 
-def _bounded(request):
-    """requests' call with a 5 s bound: a page that waits for a held manager fails the test."""
+def test_a_page_whose_manager_does_not_answer_says_so_when_its_deadline_passes(prosody, run_bot, tmp_path):
+    """The web actor keeps its requests' deadlines itself (one timer, not CAF's clock per
+    request): a JID sent while the session manager is held gets the 503 page that says the bot
+    could not add it, once the 8 s deadline has passed, and the same page works once the manager
+    is free again. The page comes from the deadline, not from the manager: it is written while
+    the manager is still held."""
+    gate = str(tmp_path / "manager-gate")
+    bot_jid = fresh_account(prosody, "bot")
+    port = devenv.free_port()
+    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(), web_port=port),
+                  env={"OTRBOT_TEST_MANAGER_GATE": gate})
+    bot.wait_for_log(r"\[manager\] online")
+    bot.wait_for_web(port)
+    base = "http://127.0.0.1:%d" % port
+    student = fresh_account(prosody, "late")
+    web = WebStudent(base)
+    assert web.launch(sign(base + "/", launch_params(user="deadline"))).status_code == 200
+    assert web.get("/enter_jid").status_code == 200
+    open(gate, "w").close()
+    try:
+        web.http.request = _bounded(web.http.request, 30)
+        r = web.post("/enter_jid", jid=student)
+        assert r.status_code == 503, r.text[:2000]
+        assert "The bot could not add you; try again." in r.text
+        assert os.path.exists(gate)  # answered by the deadline: the manager is still held
+        bot.wait_for_log(r"the session manager did not answer: .*request_timeout")
+    finally:
+        os.remove(gate)
+    r = web.post("/enter_jid", jid=student)
+    assert r.status_code == 200 and web.last.url.split("?")[0].endswith("/jid_entered"), r.text[:2000]
+
+
+def _bounded(request, seconds=5):
+    """requests' call with a bound (5 s): a page that waits for a held manager fails the test."""
     def call(*args, **kw):
-        kw["timeout"] = 5
+        kw["timeout"] = seconds
         return request(*args, **kw)
     return call
