@@ -90,6 +90,8 @@ using store_actor = caf::typed_actor<
   /// in one write; false: the nonce was seen before (nothing kept).
   caf::replies_to<atoms::st_launch, std::string, std::string, std::int64_t,
                   store::web_session_row>::with<bool>,
+  /// Its own note: write the launches that came meanwhile, in one transaction.
+  caf::reacts_to<atoms::st_launch>,
   caf::replies_to<atoms::st_invite, std::string, std::int64_t, bool>::with<bool>,
   caf::replies_to<atoms::st_grade, store::grade>::with<std::int64_t>,
   caf::reacts_to<atoms::st_graded, store::grade>,

@@ -107,4 +107,13 @@ struct web_session_row {
   std::string data;
 };
 
+/// A launch for the store: its nonce (the consumer's key or the platform's, the nonce), when it
+/// came, and the visit to keep when the nonce is new.
+struct launch_row {
+  std::string consumer;
+  std::string nonce;
+  std::int64_t now = 0;
+  web_session_row visit;
+};
+
 } // namespace otrbot::store

@@ -85,7 +85,7 @@ void write(store_ptr self, std::string what, std::function<void(store::database&
 
 /// A write someone waits for: its answer, or ec::not_stored (nothing claimed).
 template <class T, class F>
-caf::result<T> answer(store_ptr self, const std::string& what, F run) {
+caf::expected<T> attempt(store_ptr self, const std::string& what, F run) {
   drain(self);  // what came earlier is stored first
   if (!self->state.pending.empty())
     return make_error(ec::not_stored, "earlier writes are still waiting");
@@ -94,6 +94,34 @@ caf::result<T> answer(store_ptr self, const std::string& what, F run) {
   } catch (const std::exception& e) {
     log()->error("could not store {}: {}", what, e.what());
     return make_error(ec::not_stored, e.what());
+  }
+}
+
+template <class T, class F>
+caf::result<T> answer(store_ptr self, const std::string& what, F run) {
+  auto x = attempt<T>(self, what, std::move(run));
+  if (!x)
+    return std::move(x.error());
+  return std::move(*x);
+}
+
+/// The launches waiting, written in one transaction; each told whether its nonce was new, or,
+/// when the write failed, ec::not_stored (none of them kept).
+void record_launches(store_ptr self) {
+  auto batch = std::exchange(self->state.launches, {});
+  std::vector<store::launch_row> rows;
+  rows.reserve(batch.size());
+  for (auto& l : batch)
+    rows.push_back(std::move(l.row));
+  auto what = batch.size() == 1 ? std::string{"a launch"} : std::to_string(batch.size()) + " launches";
+  auto fresh = attempt<std::vector<bool>>(self, what, [&](store::database& db) {
+    return db.record_launches(rows, self->state.cfg.nonce_window);
+  });
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (fresh)
+      batch[i].answer.deliver(static_cast<bool>((*fresh)[i]));
+    else
+      batch[i].answer.deliver(fresh.error());
   }
 }
 
@@ -278,12 +306,18 @@ store_actor::behavior_type store_keeper(store_actor::stateful_pointer<store_stat
     [self](atoms::st_done, const std::string& jid, const std::string& how) {
       return completion(self, jid, how);
     },
-    [self](atoms::st_launch, const std::string& consumer, const std::string& nonce,
-           std::int64_t now, const store::web_session_row& visit) -> caf::result<bool> {
-      return answer<bool>(self, "a launch", [&](store::database& db) {
-        return db.record_launch(consumer, nonce, now, self->state.cfg.nonce_window, visit);
-      });
+    [self](atoms::st_launch, std::string& consumer, std::string& nonce, std::int64_t now,
+           store::web_session_row& visit) -> caf::result<bool> {
+      // Launches come urgent (high priority), and so does the note behind the first of them:
+      // every launch that comes before the store reaches it shares its commit.
+      auto& waiting = self->state.launches;
+      waiting.push_back({{std::move(consumer), std::move(nonce), now, std::move(visit)},
+                         self->make_response_promise<bool>()});
+      if (waiting.size() == 1)
+        self->send<caf::message_priority::high>(caf::actor_cast<store_actor>(self), atoms::st_launch_v);
+      return waiting.back().answer;
     },
+    [self](atoms::st_launch) { record_launches(self); },
     [self](atoms::st_invite, const std::string& id, std::int64_t expires, bool take) {
       return use_invite(self, id, expires, take);
     },

@@ -5,6 +5,7 @@
 #include "actors/store/store_db.hpp"
 
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 
 #include <chrono>
 #include <deque>
@@ -26,6 +27,12 @@ struct store_config {
   std::chrono::milliseconds checkpoint_every{std::chrono::minutes{5}};
 };
 
+/// A launch waiting for its batch's write, and who waits for its answer.
+struct launch_waiting {
+  store::launch_row row;
+  caf::typed_response_promise<bool> answer;
+};
+
 /// A write that failed, kept in order to be tried again.
 struct pending_write {
   std::string what;  ///< for the log: what it stores (no secret)
@@ -42,6 +49,9 @@ struct store_state {
   /// admin API and the teacher view as "held" until stored.
   std::map<std::uint64_t, store::grade> held;
   std::uint64_t next_held = 0;
+  /// Launches that came since the last batch was written: written together when the store
+  /// reaches its own note (atoms::st_launch without arguments), sent behind the first of them.
+  std::vector<launch_waiting> launches;
 };
 
 /// What the store holds at start, read before any actor runs.

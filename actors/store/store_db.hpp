@@ -86,6 +86,10 @@ public:
   /// its visit as put_web_session. False (nothing written): the nonce was seen before.
   bool record_launch(const std::string& consumer, const std::string& nonce, std::int64_t now,
                      std::int64_t window, const web_session_row& visit);
+  /// Launches that came together, each as record_launch, in one transaction (one commit's
+  /// writes for all of them): whether each nonce was new, in order. A nonce twice among them
+  /// is new the first time only. A throw: none of them is written.
+  std::vector<bool> record_launches(const std::vector<launch_row>& launches, std::int64_t window);
 
   /// Adds a pending grade; nullopt when this launch (consumer, URL,
   /// sourcedid) already has one: a second completion is not a second grade.

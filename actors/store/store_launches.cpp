@@ -97,12 +97,30 @@ bool database::nonce_first_use(const std::string& consumer, const std::string& n
 
 bool database::record_launch(const std::string& consumer, const std::string& nonce,
                              std::int64_t now, std::int64_t window, const web_session_row& visit) {
+  return record_launches({{consumer, nonce, now, visit}}, window).front();
+}
+
+std::vector<bool> database::record_launches(const std::vector<launch_row>& launches,
+                                           std::int64_t window) {
+  std::vector<bool> fresh;
+  fresh.reserve(launches.size());
   prepared_transaction t(prepared(begin_sql), prepared(commit_sql), prepared(rollback_sql));
-  if (!take_nonce(consumer, nonce, now, window))
-    return false;  // (rolled back: nothing written)
-  keep_web_session(visit, now);
+  try {
+    for (const auto& l : launches) {
+      fresh.push_back(take_nonce(l.consumer, l.nonce, l.now, window));
+      if (fresh.back())
+        keep_web_session(l.visit, l.now);
+    }
+  } catch (...) {
+    // A statement that failed keeps its read of the database until it is reset: reset before
+    // the rollback, or the next launch's write finds the database locked by that old read.
+    for (auto& [sql, statement] : prepared_)
+      if (statement)
+        statement->tryReset();
+    throw;
+  }
   t.commit();
-  return true;
+  return fresh;
 }
 
 std::vector<web_session_row> database::web_sessions(std::int64_t now) const {

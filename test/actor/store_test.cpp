@@ -97,6 +97,39 @@ CAF_TEST(a write that fails is kept in order and retried until it is stored) {
   CAF_CHECK_EQUAL(db->students().size(), 2u);
 }
 
+CAF_TEST(launches that come together share one write and each gets its own answer) {
+  auto launch = [&](std::string nonce, std::string visit) {
+    self->send<caf::message_priority::high>(keeper, atoms::st_launch_v, std::string{"key"},
+                                            std::move(nonce), std::int64_t{1000},
+                                            store::web_session_row{std::move(visit), 5000, "{}"});
+  };
+  launch("n1", "visit-1");
+  launch("n2", "visit-2");
+  launch("n1", "visit-3");  // the same nonce again, in the same batch
+  run();
+  std::vector<bool> answers;
+  for (int i = 0; i < 3; ++i)
+    self->receive([&](bool fresh) { answers.push_back(fresh); },
+                  [&](caf::error& e) { CAF_FAIL("a launch failed: " << caf::to_string(e)); });
+  CAF_CHECK_EQUAL(answers, (std::vector<bool>{true, true, false}));
+  CAF_CHECK_EQUAL(db->web_sessions(1001).size(), 2u);
+  // A disk that refuses the batch: every launch in it is refused, none is claimed, none kept.
+  lock();
+  launch("n4", "visit-4");
+  launch("n5", "visit-5");
+  run();
+  int refused = 0;
+  for (int i = 0; i < 2; ++i)
+    self->receive([](bool) { CAF_FAIL("a launch claimed while the store could not write"); },
+                  [&](caf::error& e) { refused += is(e, ec::not_stored) ? 1 : 0; });
+  CAF_CHECK_EQUAL(refused, 2);
+  unlock();
+  launch("n4", "visit-4");  // tried again: now kept
+  run();
+  expect((bool), from(keeper).to(self).with(true));
+  CAF_CHECK_EQUAL(db->web_sessions(1001).size(), 3u);
+}
+
 CAF_TEST(a new grade is answered only once it is on disk) {
   lock();
   store::grade g;

@@ -156,6 +156,29 @@ TEST_CASE("a launch keeps its nonce and its visit together, or neither, across a
   CHECK_FALSE(db.record_launch("key", "n1", 1006, 600, {"visit-5", 5000, "{}"}));
 }
 
+TEST_CASE("launches that came together are written in one transaction, each judged as alone") {
+  temp_dir dir;
+  {
+    auto db = database::open(dir.file("otrbot.db"));
+    REQUIRE(db.record_launch("key", "old", 1000, 600, {"visit-0", 5000, "{}"}));
+    auto fresh = db.record_launches({{"key", "n1", 1001, {"visit-1", 5000, "{\"v\":1}"}},
+                                     {"key", "old", 1001, {"visit-2", 5000, "{}"}},   // seen before
+                                     {"key", "n1", 1001, {"visit-3", 5000, "{}"}},    // twice here
+                                     {"other", "n1", 1001, {"visit-4", 5000, "{}"}}},
+                                    600);
+    CHECK(fresh == std::vector<bool>{true, false, false, true});
+    CHECK(db.record_launches({}, 600).empty());
+    CHECK_FALSE(db.nonce_first_use("other", "n1", 1002, 600));
+  }
+  auto db = database::open(dir.file("otrbot.db"));
+  std::vector<std::string> ids;
+  for (const auto& r : db.web_sessions(1005))
+    ids.push_back(r.id);
+  std::sort(ids.begin(), ids.end());
+  // Only the new nonces' visits, across a reopen.
+  CHECK(ids == std::vector<std::string>{"visit-0", "visit-1", "visit-4"});
+}
+
 TEST_CASE("a registration invite is used once, across a reopen, and released when nothing came of it") {
   temp_dir dir;
   {
