@@ -82,9 +82,31 @@ Http::Mime::MediaType utf8(Http::Mime::MediaType type) {
   return type;
 }
 
+/// Whether the client keeps the connection for another request (RFC 9112 9.3): HTTP/1.1 unless
+/// it says close, HTTP/1.0 only when it says keep-alive. (Pistache 0.0.5 answers "Connection:
+/// Close" to a request without a Connection header, HTTP/1.1 or not: its clients would open a
+/// connection for every request.)
+bool keeps_alive(const Rest::Request& req) {
+  auto said = req.headers().tryGet<Http::Header::Connection>();
+  if (req.version() == Http::Version::Http11)
+    return !said || said->control() != Http::ConnectionControl::Close;
+  return said && said->control() == Http::ConnectionControl::KeepAlive;
+}
+
+/// The response's Connection header: close when the client asked for it, or when the
+/// connection is closing (a request was pipelined behind this one: `closing`).
+void connection_header(Http::ResponseWriter& res, bool keep_alive, bool closing) {
+  auto& h = res.headers();
+  if (h.has<Http::Header::Connection>())
+    h.remove<Http::Header::Connection>();
+  h.add<Http::Header::Connection>(keep_alive && !closing ? Http::ConnectionControl::KeepAlive
+                                                         : Http::ConnectionControl::Close);
+}
+
 /// Writes `r` (with the pages' security headers, `csp` among them); a client
 /// that has gone meanwhile is no error of ours.
-void write(Http::ResponseWriter& res, const lti::web_response& r, const std::string& csp) {
+void write(Http::ResponseWriter& res, const lti::web_response& r, const std::string& csp,
+           bool keep_alive) {
   auto& h = res.headers();
   h.add<content_type_options>("nosniff");
   if (!r.plain) {
@@ -100,10 +122,7 @@ void write(Http::ResponseWriter& res, const lti::web_response& r, const std::str
   if (r.bearer_challenge)
     h.add<www_authenticate>("Bearer");
   const bool closing = lti::answering(res);
-  if (closing) {  // Pistache wrote the request's own choice there
-    h.remove<Http::Header::Connection>();
-    h.add<Http::Header::Connection>(Http::ConnectionControl::Close);
-  }
+  connection_header(res, keep_alive, closing);
   auto code = static_cast<Http::Code>(r.status);
   try {
     auto sent = [&] {
@@ -142,8 +161,9 @@ struct served {
 class http_answer final : public response_sink {
 public:
   http_answer(Http::ResponseWriter writer, std::shared_ptr<const lti::web_settings> pages,
-              served counted)
-      : writer_(std::move(writer)), pages_(std::move(pages)), counted_(counted) {}
+              served counted, bool keep_alive)
+      : writer_(std::move(writer)), pages_(std::move(pages)), counted_(counted),
+        keep_alive_(keep_alive) {}
   http_answer(const http_answer&) = delete;
   http_answer& operator=(const http_answer&) = delete;
 
@@ -157,7 +177,7 @@ public:
   void write(const lti::web_response& r) override {
     if (std::exchange(written_, true))
       return;
-    otrbot::write(writer_, r, pages_->csp);
+    otrbot::write(writer_, r, pages_->csp, keep_alive_);
     counted_.count(r.status);
   }
 
@@ -165,6 +185,7 @@ private:
   Http::ResponseWriter writer_;
   std::shared_ptr<const lti::web_settings> pages_;
   served counted_;
+  bool keep_alive_;
   bool written_ = false;
 };
 
@@ -181,8 +202,8 @@ struct http_gateway::impl {
   /// thread returns at once.
   void forward(const Rest::Request& req, Http::ResponseWriter res, served counted) {
     lti::answer_pending(res);
-    caf::anon_send(web, web_call{decode(req), std::make_shared<http_answer>(std::move(res), pages,
-                                                                            counted)});
+    caf::anon_send(web, web_call{decode(req), std::make_shared<http_answer>(
+                                                std::move(res), pages, counted, keeps_alive(req))});
   }
 
   /// One handler for every request: the route table (lti/pages/routes.hpp) says whether it is
@@ -192,10 +213,10 @@ struct http_gateway::impl {
       auto m = lti::match_route(Http::methodString(q.method()), q.resource());
       served counted{m ? lti::route_name(m->route) : std::string_view{"not_found"}};
       if (m && lti::answered_here(m->route)) {
-        answer_here(m->route, q.method() == Http::Method::Head, r);
+        answer_here(m->route, q.method() == Http::Method::Head, keeps_alive(q), r);
         counted.count(200);
       } else if (auto allowed = m ? std::string{} : lti::allowed_methods(q.resource()); !allowed.empty()) {
-        not_allowed(allowed, r);
+        not_allowed(allowed, keeps_alive(q), r);
         served{"method_not_allowed", counted.since}.count(405);
       } else {
         forward(q, std::move(r), counted);
@@ -205,23 +226,24 @@ struct http_gateway::impl {
   }
 
   /// A path of the table asked with a method it does not have.
-  static void not_allowed(const std::string& allowed, Http::ResponseWriter& r) {
+  static void not_allowed(const std::string& allowed, bool keep_alive, Http::ResponseWriter& r) {
     r.headers().add<allow_header>(allowed);
-    write(r, {405, lti::body_kind::text, "Method Not Allowed", {}, {}, false, true}, {});
+    write(r, {405, lti::body_kind::text, "Method Not Allowed", {}, {}, false, true}, {}, keep_alive);
   }
 
   /// The health check (it works when every actor is busy; a HEAD has no body) and the pages'
   /// scripts (the same for everyone).
-  static void answer_here(lti::route which, bool head, Http::ResponseWriter& r) {
+  static void answer_here(lti::route which, bool head, bool keep_alive, Http::ResponseWriter& r) {
     if (which == lti::route::is_up) {
       write(r, {200, head ? lti::body_kind::none : lti::body_kind::text, head ? "" : "OK", {}, {}, false,
                 true},
-            {});
+            {}, keep_alive);
       return;
     }
     r.headers().add<content_type_options>("nosniff");
     r.headers().add<cache_control>("max-age=3600");
     const bool closing = lti::answering(r);
+    connection_header(r, keep_alive, closing);
     auto body = which == lti::route::progress_js ? lti::progress_script : lti::lti13_script;
     auto sent = r.send(Http::Code::Ok, std::string{body}, utf8(MIME(Text, Javascript)));
     if (closing)

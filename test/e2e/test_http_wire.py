@@ -146,6 +146,36 @@ def test_pipelined_requests_are_answered_in_order_or_the_connection_closes(bot_b
             assert read_response(s)[0] == (200 if path == b"/is_up" else 400)
 
 
+def test_http11_connections_stay_open_unless_the_client_says_close(bot_base):
+    """RFC 9112 9.3: an HTTP/1.1 connection persists unless a side says close; HTTP/1.0 only
+    with keep-alive. (Pistache alone answered "Connection: Close" to every request without a
+    Connection header, so clients such as curl and wrk opened a connection per request.)
+    Checked for a page of the web actor, one the HTTP adapter answers itself, and a 405."""
+    bot, base = bot_base
+    requests_ = [b"GET / HTTP/1.1\r\nHost: b\r\n%s\r\n",      # the web actor's (400 here)
+                 b"GET /is_up HTTP/1.1\r\nHost: b\r\n%s\r\n",  # the adapter's own
+                 b"GET /static/progress.js HTTP/1.1\r\nHost: b\r\n%s\r\n",
+                 b"DELETE /is_up HTTP/1.1\r\nHost: b\r\n%s\r\n"]  # 405
+    with connect(base) as s:
+        for raw in requests_ * 2:  # all on one connection, none saying anything
+            s.sendall(raw % b"")
+            status, fields, _, _ = read_response(s)
+            assert status in (200, 400, 405)
+            assert [v.lower() for v in fields["connection"]] == ["keep-alive"], (raw, fields)
+        # The client says close: the answer says so too.
+        s.sendall(requests_[1] % b"Connection: close\r\n")
+        status, fields, _, _ = read_response(s)
+        assert status == 200 and [v.lower() for v in fields["connection"]] == ["close"]
+    for raw, said, expected in ((b"GET /is_up HTTP/1.0\r\n%s\r\n", b"", "close"),
+                                (b"GET /is_up HTTP/1.0\r\n%s\r\n", b"Connection: keep-alive\r\n",
+                                 "keep-alive"),
+                                (b"GET / HTTP/1.0\r\n%s\r\n", b"", "close")):
+        with connect(base) as s:
+            s.sendall(raw % said)
+            status, fields, _, _ = read_response(s)
+            assert [v.lower() for v in fields["connection"]] == [expected], (raw, said, fields)
+
+
 def test_connections_and_requests_are_limited_per_address_and_others_are_served(prosody, run_bot):
     bot, _, base = web_bot(prosody, run_bot, lti_extra="max_connections_per_address = 4\n"
                                                        "max_requests_per_address_per_minute = 30\n")
