@@ -328,6 +328,17 @@ def test_a_grade_request_the_lms_cannot_read_is_answered_with_failure(prosody, r
         lms.close()
 
 
+def _bot_with_manager_gate(prosody, run_bot, gate):
+    """A bot whose session manager is held while the file `gate` exists; its web base URL."""
+    bot_jid = fresh_account(prosody, "bot")
+    port = devenv.free_port()
+    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(), web_port=port),
+                  env={"OTRBOT_TEST_MANAGER_GATE": gate})
+    bot.wait_for_log(r"\[manager\] online")
+    bot.wait_for_web(port)
+    return bot, "http://127.0.0.1:%d" % port
+
+
 def test_the_pages_and_is_up_keep_answering_while_the_session_manager_is_held(prosody, run_bot, tmp_path):
     """Pistache's threads never wait for the bot: while the session manager is
     stuck in one student's request (a test hook holds it), other requests of
@@ -336,13 +347,7 @@ def test_the_pages_and_is_up_keep_answering_while_the_session_manager_is_held(pr
     both of Pistache's threads, and everything waited.)"""
     import threading
     gate = str(tmp_path / "manager-gate")
-    bot_jid = fresh_account(prosody, "bot")
-    port = devenv.free_port()
-    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(), web_port=port),
-                  env={"OTRBOT_TEST_MANAGER_GATE": gate})
-    bot.wait_for_log(r"\[manager\] online")
-    bot.wait_for_web(port)
-    base = "http://127.0.0.1:%d" % port
+    bot, base = _bot_with_manager_gate(prosody, run_bot, gate)
     students = [fresh_account(prosody, "held") for _ in range(3)]
     webs = []
     for i, _ in enumerate(students):
@@ -385,13 +390,7 @@ def test_a_page_whose_manager_does_not_answer_says_so_when_its_deadline_passes(p
     is free again. The page comes from the deadline, not from the manager: it is written while
     the manager is still held."""
     gate = str(tmp_path / "manager-gate")
-    bot_jid = fresh_account(prosody, "bot")
-    port = devenv.free_port()
-    bot = run_bot(bot_config(prosody, bot=bot_jid, password=PW, whitelist=(), web_port=port),
-                  env={"OTRBOT_TEST_MANAGER_GATE": gate})
-    bot.wait_for_log(r"\[manager\] online")
-    bot.wait_for_web(port)
-    base = "http://127.0.0.1:%d" % port
+    bot, base = _bot_with_manager_gate(prosody, run_bot, gate)
     student = fresh_account(prosody, "late")
     web = WebStudent(base)
     assert web.launch(sign(base + "/", launch_params(user="deadline"))).status_code == 200
