@@ -33,8 +33,10 @@ using lti::web_session;
 
 const lti::web_settings& pages(web_ptr self) { return self->state.cfg.pages; }
 
-/// How long a request may take in all (its route's requests have shorter deadlines).
-constexpr std::chrono::seconds answer_within{15};
+/// How long a request may take in all: longer than any deadline of its route's own requests
+/// (a platform's registration has 40 s), which come first, so that the page can say which one
+/// failed. Only a route that never answered meets this one.
+constexpr std::chrono::seconds answer_within{60};
 
 caf::result<web_response> show(web_ptr self, page kind, const web_request& r) {
   auto found = require(self, r, {}, false);
@@ -317,8 +319,7 @@ web_actor::behavior_type web(web_actor::stateful_pointer<web_state> self, web_co
     [self](lti::web_request& r) -> caf::result<web_response> { return route(self, r); },
     [self](web_call& call) {
       // Asked of itself, so that a route that answers later (a promise) answers here too; within
-      // 15 s (the routes' own requests have shorter deadlines, so the page can say which one
-      // failed): a route that never answered would otherwise leave its browser waiting.
+      // answer_within: a route that never answered would otherwise leave its browser waiting.
       request_within(self, caf::actor_cast<web_actor>(self), answer_within, std::move(call.request))
         .then([answer = call.answer](web_response& w) { answer->write(w); },
               [self, answer = call.answer](caf::error& e) {
